@@ -1,0 +1,48 @@
+# kt_add_tool(<name> [NO_COMMON] SOURCES <files...>)
+#
+# Adds the executable tools/<name>, links libcommon, renders man/<name>.1.scd with scdoc, and
+# registers the smoke tests no tool may ship without:
+#   <name>.help      --help exits 0 and prints usage
+#   <name>.version   --version exits 0 and names the tool
+#   <name>.badflag   an unknown flag exits 2 with a suggestion
+#   <name>.mansync   every option --help shows appears in the man page
+# The man page is man/<name>.1.scd followed by man/fragments/common.scd (common options, exit
+# status, environment) unless NO_COMMON (a tool without the common options, like kbroker).
+function(kt_add_tool name)
+  cmake_parse_arguments(T "NO_COMMON" "" "SOURCES" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE kt_common)
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+  set(scd ${PROJECT_SOURCE_DIR}/man/${name}.1.scd)
+  if(NOT EXISTS ${scd})
+    message(FATAL_ERROR "tool ${name} has no man page ${scd}")
+  endif()
+  set(common ${PROJECT_SOURCE_DIR}/man/fragments/common.scd)
+  if(T_NO_COMMON)
+    set(common "")
+  endif()
+  kt_add_man_page(${name}.1 1 ${scd} ${common})
+
+  set(smoke ${PROJECT_SOURCE_DIR}/tests/smoke)
+  add_test(NAME ${name}.help COMMAND ${smoke}/help.sh $<TARGET_FILE:${name}>)
+  add_test(NAME ${name}.version COMMAND ${smoke}/version.sh $<TARGET_FILE:${name}>)
+  add_test(NAME ${name}.badflag COMMAND ${smoke}/badflag.sh $<TARGET_FILE:${name}>)
+  add_test(NAME ${name}.mansync COMMAND ${smoke}/mansync.sh $<TARGET_FILE:${name}> ${scd} ${common})
+endfunction()
+
+# kt_add_man_page(<output name> <section> <scd sources...>): concatenates the sources (a page
+# and shared fragments), renders them with scdoc, installs the result.
+function(kt_add_man_page out section)
+  set(page ${CMAKE_BINARY_DIR}/man/${out})
+  add_custom_command(OUTPUT ${page}
+    COMMAND ${PROJECT_SOURCE_DIR}/cmake/render_man.sh ${SCDOC} ${page} ${ARGN}
+    DEPENDS ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/render_man.sh
+    VERBATIM
+    COMMENT "scdoc ${out}")
+  string(REPLACE "." "_" tgt "man_${out}")
+  add_custom_target(${tgt} ALL DEPENDS ${page})
+  install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+endfunction()

@@ -1,0 +1,19 @@
+// Topic administration through librdkafka's admin API.
+#pragma once
+
+#include <string>
+
+#include "kt/kafka_config.hpp"
+#include "kt/status.hpp"
+
+namespace kt {
+
+// Creates `topic` with `partitions` partitions when it does not exist. When it exists with a
+// different partition count, returns InvalidArgument naming both counts. Brokers without
+// CreateTopics (librdkafka's mock cluster, i.e. kbroker) auto-create topics on first use: then
+// this returns ok and leaves creation to the first produce.
+// `*created` tells whether this call created it.
+Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partitions,
+                   int replication_factor, const std::string& tool, bool* created);
+
+}  // namespace kt

@@ -1,0 +1,61 @@
+// The command line every tool shares (ARCHITECTURE.md, CLI conventions), added to a CLI11 app
+// as the "Common options" group; plus parsing with exit codes and "did you mean" suggestions.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kt {
+
+struct CommonOptions {
+  // Kafka
+  std::string brokers;
+  std::string config_file;
+  std::vector<std::string> properties;  // -X
+  // I/O
+  std::string input = "-";
+  std::string output = "-";
+  std::string group;
+  std::string from = "beginning";
+  bool exit_at_end = false;
+  int64_t count = -1;
+  bool envelope = false;
+  std::string key_format = "raw";
+  std::string value_format = "json";
+  std::string schema_file;
+  std::string on_error;  // empty: fail, or dlq when --dlq is given
+  std::string dlq;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// Which groups of common options a tool takes.
+enum OptionSet : unsigned {
+  kOptInput = 1u << 0,    // -i
+  kOptOutput = 1u << 1,   // -o
+  kOptGroup = 1u << 2,    // -G
+  kOptFrom = 1u << 3,     // --from
+  kOptExit = 1u << 4,     // -e
+  kOptCount = 1u << 5,    // -n
+  kOptEnvelope = 1u << 6, // -J
+  kOptFormats = 1u << 7,  // --key-format --value-format
+  kOptSchema = 1u << 8,   // --schema
+  kOptErrors = 1u << 9,   // --on-error --dlq
+  kOptKafka = 1u << 10,   // -b -X -F
+  kOptVerbosity = 1u << 11,
+  kOptAll = 0xffffu,
+};
+
+void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets);
+
+// "kmap (ktools) 0.1.0" plus library versions and compiled-in features.
+std::string VersionText(const std::string& tool);
+
+// Parses argv. Returns -1 to go on, or the exit code to return now: 0 after --help/--version,
+// 2 on a usage error (printed with a suggestion for a mistyped flag).
+int ParseCommandLine(CLI::App& app, int argc, char** argv);
+
+}  // namespace kt

@@ -1,0 +1,91 @@
+// The Runner: the loop every tool runs. It reads from a Source, decodes and validates values,
+// hands records to the Transform, sends outputs to the Sink, applies the bad-record policy,
+// tracks offsets and commits them, reacts to rebalances and signals, and reports stats.
+//
+// Commit contract (at-least-once): an input offset is committed only after the record and all
+// records before it in its partition were processed and every output they caused (records,
+// dead letters) was acknowledged by the sink. Commits happen every commit interval (async),
+// before partitions are revoked (sync), and at the end (sync).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kt/codec.hpp"
+#include "kt/offset_tracker.hpp"
+#include "kt/schema.hpp"
+#include "kt/sink.hpp"
+#include "kt/source.hpp"
+#include "kt/stats.hpp"
+#include "kt/transform.hpp"
+#include "kt/value_parser.hpp"
+
+namespace kt {
+
+enum class ErrorPolicy { kFail, kSkip, kDlq };
+Result<ErrorPolicy> ParseErrorPolicy(const std::string& text);
+
+struct RunnerOptions {
+  std::string tool;                 // for messages
+  std::string input_topic;          // Kafka input topic ("" for stdin)
+  int64_t max_records = -1;         // -n: stop after this many input records
+  ErrorPolicy on_error = ErrorPolicy::kFail;
+  std::string dlq_topic;
+  const SchemaValidator* schema = nullptr;
+  Codec value_codec;                // decides how values are parsed for the Transform
+  bool quiet = false;
+  bool verbose = false;
+  bool progress = false;            // a progress line on stderr (when it is a TTY)
+  int commit_interval_ms = 1000;
+  int flush_timeout_ms = 60000;
+};
+
+class Runner : private RebalanceListener, private DeliveryListener, private Emitter {
+ public:
+  // `dlq` may be null (no --dlq) or the same object as `sink`. Nothing is owned.
+  Runner(RunnerOptions options, Source* source, Sink* sink, Sink* dlq, Transform* transform);
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  // Runs to the end of input, -n, a signal, a closed stdout or a failure. Returns the exit code.
+  int Run();
+  const Stats& stats() const { return stats_; }
+
+ private:
+  enum class Outcome { kContinue, kStop };
+
+  Outcome ProcessOne(Record& rec, const Status& record_status);
+  Outcome HandleBad(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
+  void SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
+  void Commit(bool sync);
+  void Idle();
+  void Progress(bool final);
+  Status FlushSinks();
+
+  // RebalanceListener
+  void OnAssigned(const std::vector<int32_t>& partitions) override;
+  void OnRevoking(const std::vector<int32_t>& partitions) override;
+  // DeliveryListener
+  void OnDelivered(void* token, const Status& status) override;
+  // Emitter
+  void Emit(const OutRecord& out) override;
+
+  RunnerOptions opt_;
+  Source* source_;
+  Sink* sink_;
+  Sink* dlq_;
+  Transform* transform_;
+  OffsetTracker tracker_;
+  ValueParser parser_;
+  Stats stats_;
+  OffsetTracker::Entry* current_ = nullptr;  // the record being processed; null in Finish
+  Status emit_error_;                        // first Emit failure for the current record
+  Status fatal_;                             // failed delivery or Kafka error: exit 1
+  Status data_error_;                        // bad record under --on-error fail: exit 3
+  int64_t last_commit_ms_ = 0;
+  int64_t last_progress_ms_ = 0;
+  int64_t bad_reported_ = 0;
+};
+
+}  // namespace kt

@@ -1,0 +1,22 @@
+// Counters every tool reports: a progress line on a TTY, a one-line summary at the end.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kt {
+
+struct Stats {
+  int64_t in = 0;            // input records read (good and bad)
+  int64_t out = 0;           // outputs sent
+  int64_t skipped = 0;       // bad records skipped (--on-error skip)
+  int64_t dead_lettered = 0; // bad records sent to --dlq
+  int64_t dropped = 0;       // records a tool chose not to pass on (filters count here)
+  int64_t bytes_in = 0;      // value bytes read
+  int64_t start_ms = 0;
+
+  // "kmap: 1000 in, 998 out, 1 skipped, 1 dead-lettered, 0.52 s, 1923 rec/s, 0.3 MB/s"
+  std::string Summary(const std::string& tool, int64_t now_ms) const;
+};
+
+}  // namespace kt

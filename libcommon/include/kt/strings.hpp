@@ -1,0 +1,22 @@
+// Small string helpers shared by libcommon and the tools.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kt {
+
+std::string_view Trim(std::string_view s);
+std::string ToLower(std::string_view s);
+// Splits on `sep`; keeps empty fields.
+std::vector<std::string> Split(std::string_view s, char sep);
+// Splits text into lines on '\n' (a trailing '\r' is kept out); no final empty line.
+std::vector<std::string_view> SplitLines(std::string_view text);
+// Levenshtein distance, for "did you mean" suggestions.
+size_t EditDistance(std::string_view a, std::string_view b);
+// Parses the whole string as a base-10 int64 / finite double.
+bool ParseInt64(std::string_view s, int64_t* out);
+bool ParseDouble(std::string_view s, double* out);
+
+}  // namespace kt

@@ -1,0 +1,52 @@
+// What a tool implements: a Transform driven by the Runner.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kt/json.hpp"
+#include "kt/record.hpp"
+#include "kt/status.hpp"
+
+namespace kt {
+
+// Sends outputs on behalf of the record being processed. Every output emitted during
+// Transform::Process is tied to that input record: its offset is committed only once every
+// output is acknowledged. Emit never fails synchronously; a failure to encode or send is
+// reported to the Runner, which applies the error policy to the input record.
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  virtual void Emit(const OutRecord& out) = 0;
+};
+
+// The input handed to Process.
+struct Input {
+  const Record& record;
+  // The decoded value: the parsed JSON for `json` values, a JSON string for `raw`/`binary`,
+  // nullptr for a tombstone (or when the Transform does not want values). Owned by the Runner,
+  // valid until Process returns; the Transform may modify it in place.
+  rapidjson::Document* value;
+};
+
+class Transform {
+ public:
+  virtual ~Transform() = default;
+
+  // Whether the Runner should decode and parse values before Process (false for pure
+  // passthrough tools that only look at bytes).
+  virtual bool WantsValue() const { return true; }
+
+  // Processes one record. A non-ok Status (DataError) marks the record bad: the --on-error
+  // policy decides whether the tool fails, skips it or dead-letters it.
+  virtual Status Process(Input& in, Emitter& out) = 0;
+
+  // Partitions gained / about to be lost (Kafka sources; stdin is partition -1).
+  virtual void OnAssigned(const std::vector<int32_t>& /*partitions*/) {}
+  virtual void OnRevoked(const std::vector<int32_t>& /*partitions*/) {}
+
+  // Input ended (-e, -n, end of file or a signal): emit whatever is still owed.
+  virtual void Finish(Emitter& /*out*/) {}
+};
+
+}  // namespace kt

@@ -1,0 +1,49 @@
+#include "kt/json.hpp"
+
+#include <rapidjson/error/en.h>
+
+namespace kt {
+
+namespace {
+// Appends to a std::string without an intermediate buffer (RapidJSON output stream concept).
+struct StringOut {
+  using Ch = char;
+  std::string* s;
+  void Put(char c) { s->push_back(c); }
+  void Flush() {}
+};
+}  // namespace
+
+Status ParseJson(std::string_view text, rapidjson::Document* doc) {
+  doc->Parse<kJsonParseFlags>(text.data(), text.size());
+  if (doc->HasParseError()) {
+    return Status::DataError("invalid JSON at column " + std::to_string(doc->GetErrorOffset() + 1) +
+                             ": " + rapidjson::GetParseError_En(doc->GetParseError()));
+  }
+  return Status::Ok();
+}
+
+void AppendJson(const rapidjson::Value& v, std::string* out) {
+  StringOut os{out};
+  rapidjson::Writer<StringOut> w(os);
+  v.Accept(w);
+}
+
+std::string ToJson(const rapidjson::Value& v) {
+  std::string s;
+  AppendJson(v, &s);
+  return s;
+}
+
+bool KeyTextFromValue(const rapidjson::Value& v, std::string* out) {
+  out->clear();
+  if (v.IsNull()) return false;
+  if (v.IsString()) {
+    out->assign(v.GetString(), v.GetStringLength());
+    return true;
+  }
+  AppendJson(v, out);  // numbers come out in shortest form; containers compact
+  return true;
+}
+
+}  // namespace kt

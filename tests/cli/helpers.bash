@@ -1,0 +1,47 @@
+# Shared setup for the CLI tests. Tools come from $KT_BIN (scripts/test sets it); Kafka tests
+# use the broker scripts/test started ($KT_TEST_BROKERS). Without one they skip — except under
+# CI=true, where a missing broker fails the test.
+
+: "${KT_BIN:=$BATS_TEST_DIRNAME/../../build/bin}"
+export PATH="$KT_BIN:$PATH"
+DATA="$BATS_TEST_DIRNAME/../data"
+unset KT_BROKERS KT_CONFIG
+
+need_kafka() {
+  if [ -z "${KT_TEST_BROKERS:-}" ]; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "no Kafka broker (KT_TEST_BROKERS unset) and CI=true" >&2
+      return 1
+    fi
+    skip "no Kafka broker (run scripts/test)"
+  fi
+  export KT_BROKERS="$KT_TEST_BROKERS"
+  B="$KT_TEST_BROKERS"
+}
+
+# A topic name no other test uses.
+new_topic() { echo "t${BATS_TEST_NUMBER}-$(basename "$BATS_TEST_FILENAME" .bats)-$1-$RANDOM$RANDOM"; }
+
+# Number of records in a topic: the sum of its partitions' end offsets (test topics start at
+# offset 0). Unlike reading the topic with -e, this returns at once while it is being written.
+topic_count() {
+  local n p total=0
+  n=$(kcat -b "$B" -L -t "$1" 2>/dev/null | sed -n 's/.* with \([0-9]*\) partitions.*/\1/p')
+  [ -n "$n" ] || { echo 0; return; }
+  for ((p = 0; p < n; p++)); do
+    total=$((total + $(kcat -b "$B" -Q -t "$1:$p:-1" 2>/dev/null | sed -n 's/.* offset \([0-9-]*\).*/\1/p')))
+  done
+  echo "$total"
+}
+
+# wait_until SECONDS CMD...: polls CMD every 0.2 s until it succeeds; fails after SECONDS.
+wait_until() {
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || { echo "timed out waiting for: $*" >&2; return 1; }
+    sleep 0.2
+  done
+}
+
+# Canonical JSON lines (sorted keys) for order-insensitive comparisons.
+canon() { jq -cS . "$@"; }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# kconsume against the real broker.
+load helpers
+
+setup() {
+  need_kafka
+  T=$(new_topic c)
+  seq 1 20 | awk '{printf "{\"i\":%d}\n", $1}' | kproduce "$T" -q
+}
+
+@test "kconsume -e prints every value and exits 0" {
+  run kconsume "$T" -e -q
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(seq 1 20 | awk '{printf "{\"i\":%d}\n", $1}')" ]
+}
+
+@test "kconsume -n stops after N records" {
+  run kconsume "$T" -n 5 -q
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -s -c 'map(.i)')" = "[1,2,3,4,5]" ]
+}
+
+@test "kconsume --from end with -e prints nothing; --from a time filters by timestamp" {
+  run kconsume "$T" --from end -e -q
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  printf '%s\n' '{"value":1,"timestamp":"2030-01-01T00:00:00Z"}' '{"value":2,"timestamp":"2030-01-01T00:00:10Z"}' \
+    '{"value":3,"timestamp":"2030-01-01T00:00:20Z"}' > "$BATS_TEST_TMPDIR/ts"
+  t=$(new_topic ts)
+  kproduce "$t" -J "$BATS_TEST_TMPDIR/ts" -q
+  run kconsume "$t" --from 2030-01-01T00:00:05Z -e -q
+  [ "$output" = $'2\n3' ]
+  run kconsume "$t" --until 2030-01-01T00:00:15Z -q
+  [ "$status" -eq 0 ]
+  [ "$output" = $'1\n2' ]
+}
+
+@test "kconsume -G commits: a second run of the group sees only new records" {
+  g=$(new_topic grp)
+  run kconsume "$T" -G "$g" -e -q
+  [ "$(echo "$output" | wc -l)" -eq 20 ]
+  echo '{"i":21}' | kproduce "$T" -q
+  run kconsume "$T" -G "$g" -e -q
+  [ "$output" = '{"i":21}' ]
+  # without -G nothing is committed: everything again
+  run kconsume "$T" -e -q
+  [ "$(echo "$output" | wc -l)" -eq 21 ]
+}
+
+@test "kconsume -p reads one partition" {
+  t=$(new_topic parts)
+  printf '{"k":"a"}\n{"k":"b"}\n{"k":"c"}\n{"k":"d"}\n' | kproduce "$t" --key-field k --partitions 2 -q
+  p0=$(kconsume "$t" -p 0 -e -q | wc -l)
+  p1=$(kconsume "$t" -p 1 -e -q | wc -l)
+  [ $((p0 + p1)) -eq 4 ]
+  [ "$(kconsume "$t" -p 1 -e -J -q | jq -r .partition | sort -u)" = "1" ] || [ "$p1" -eq 0 ]
+  run kconsume "$t" -p 5 -e
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"has no partition 5 (it has 2)"* ]]
+}
+
+@test "kconsume --pretty indents JSON" {
+  run kconsume "$T" -n 1 --pretty -q
+  [ "$output" = $'{\n  "i": 1\n}' ]
+}
+
+@test "kconsume binary and raw codecs" {
+  t=$(new_topic bin)
+  printf 'AAEC/w==\n' | kproduce "$t" --format lines --value-format binary -q
+  run kcat -b "$B" -C -t "$t" -e -q -f '%S'
+  [ "$output" = "4" ]
+  run kconsume "$t" -e -q --value-format binary
+  [ "$output" = "AAEC/w==" ]
+  run kconsume "$t" -e -q -J --value-format binary
+  [[ "$output" == '{"key":null,"value":"AAEC/w==",'* ]]
+  t2=$(new_topic jb)
+  echo '{"a":1}' | kproduce "$t2" --value-format 'json|binary' -q
+  run kcat -b "$B" -C -t "$t2" -e -q
+  [ "$output" = "eyJhIjoxfQ==" ]
+  run kconsume "$t2" -e -q --value-format 'json|binary'
+  [ "$output" = '{"a":1}' ]
+}
+
+@test "kconsume: a non-JSON value fails naming partition and offset" {
+  t=$(new_topic nj)
+  printf '{"a":1}\nplain text\n' | kproduce "$t" --format lines -q
+  run kconsume "$t" -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"topic $t partition 0 offset 1: invalid JSON"* ]]
+  run kconsume "$t" -e -q --value-format raw
+  [ "$output" = $'{"a":1}\nplain text' ]
+}
+
+@test "kconsume on a missing topic fails clearly" {
+  run kconsume "$(new_topic missing)" -e
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
+}

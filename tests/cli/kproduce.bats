@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# kproduce against the real broker.
+load helpers
+
+setup() { need_kafka; }
+
+@test "kproduce -> kconsume: 10,000 keyed records, exact, order per partition kept" {
+  t=$(new_topic rt)
+  seq 1 10000 | awk '{printf "{\"i\":%d,\"k\":\"key%d\"}\n", $1, $1 % 7}' > "$BATS_TEST_TMPDIR/in"
+  run kproduce "$t" "$BATS_TEST_TMPDIR/in" --key-field k --partitions 3
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"10000 in, 10000 out"* ]]
+  kconsume "$t" -e -J -q > "$BATS_TEST_TMPDIR/out"
+  # exactly the same records
+  diff <(jq -c '.value' "$BATS_TEST_TMPDIR/out" | sort) <(sort "$BATS_TEST_TMPDIR/in")
+  # keys came from the field, and every key lives in one partition
+  [ "$(jq -r 'select(.key != .value.k)' "$BATS_TEST_TMPDIR/out" | wc -l)" -eq 0 ]
+  [ "$(jq -r '"\(.key) \(.partition)"' "$BATS_TEST_TMPDIR/out" | sort -u | wc -l)" -eq 7 ]
+  # within each partition, offsets and input order both ascend
+  jq -r '"\(.partition) \(.offset) \(.value.i)"' "$BATS_TEST_TMPDIR/out" |
+    awk '{ if (($1 in off) && ($2 <= off[$1] || $3 <= last[$1])) bad++; off[$1]=$2; last[$1]=$3 } END { exit bad > 0 }'
+  [ "$(jq -r .partition "$BATS_TEST_TMPDIR/out" | sort -u | wc -l)" -eq 3 ]
+}
+
+@test "kproduce keys partition like the Java client (murmur2)" {
+  t=$(new_topic murmur)
+  printf '{"k":"a"}\n{"k":"b"}\n{"k":"c"}\n{"k":"user-42"}\n' | kproduce "$t" --key-field k --partitions 4 -q
+  run bash -c "kconsume '$t' -e -J -q | jq -r '\"\(.key)=\(.partition)\"' | sort"
+  # Reference partitions from kafka-python's Java-compatible murmur2.
+  expected=$(/usr/bin/python3 -c '
+from kafka.partitioner.default import murmur2
+for k in ["a", "b", "c", "user-42"]:
+    print("%s=%d" % (k, (murmur2(k.encode()) & 0x7fffffff) % 4))' | sort)
+  [ "$output" = "$expected" ]
+}
+
+@test "kproduce CSV: the taxi sample becomes JSON with typed fields" {
+  t=$(new_topic csv)
+  run kproduce "$t" "$DATA/yellow_tripdata_sample.csv" --format csv
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"3000 in, 3000 out"* ]]
+  kconsume "$t" -e -q | canon > "$BATS_TEST_TMPDIR/got"
+  python3 - "$DATA/yellow_tripdata_sample.csv" > "$BATS_TEST_TMPDIR/want.raw" <<'PY'
+import csv, json, sys
+def typed(s):
+    if s == "": return None
+    try: return int(s)
+    except ValueError: pass
+    try: return float(s)
+    except ValueError: return s
+for row in csv.DictReader(open(sys.argv[1])):
+    print(json.dumps({k: typed(v) for k, v in row.items()}))
+PY
+  canon "$BATS_TEST_TMPDIR/want.raw" > "$BATS_TEST_TMPDIR/want"
+  diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+  [ "$(jq -r '.total_amount|type' "$BATS_TEST_TMPDIR/got" | sort -u)" = "number" ]
+  [ "$(jq -r '.store_and_fwd_flag|type' "$BATS_TEST_TMPDIR/got" | sort -u)" = "string" ]
+}
+
+@test "kproduce -k, -H and --format lines" {
+  t=$(new_topic kh)
+  printf 'hello world\nsecond line\n' | kproduce "$t" --format lines -k fixed -H src=test -H env=ci -q
+  run kconsume "$t" -e -J -q --value-format raw
+  [ "$status" -eq 0 ]
+  ts=$(echo "${lines[0]}" | jq .timestamp)
+  [ "${lines[0]}" = '{"key":"fixed","value":"hello world","timestamp":'"$ts"',"headers":[["src","test"],["env","ci"]],"topic":"'"$t"'","partition":0,"offset":0}' ]
+  [ "$(echo "${lines[1]}" | jq -c '[.key,.value,.offset]')" = '["fixed","second line",1]' ]
+}
+
+@test "kproduce -J writes explicit timestamps and headers" {
+  t=$(new_topic env)
+  echo '{"key":"k","value":{"n":1},"timestamp":"2024-01-01T00:00:00Z","headers":{"h":"v"}}' | kproduce "$t" -J -q
+  run kconsume "$t" -e -J -q
+  [ "$output" = '{"key":"k","value":{"n":1},"timestamp":1704067200000,"headers":[["h","v"]],"topic":"'"$t"'","partition":0,"offset":0}' ]
+}
+
+@test "kproduce: a malformed line fails with its line number (exit 3) or is skipped" {
+  t=$(new_topic bad)
+  printf '{"a":1}\n{"a":2}\nnot json\n{"a":4}\n' > "$BATS_TEST_TMPDIR/in"
+  run kproduce "$t" "$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 3: invalid JSON"* ]]
+  run kproduce "$t" "$BATS_TEST_TMPDIR/in" --on-error skip
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"4 in, 3 out, 1 skipped"* ]]
+}
+
+@test "interop: kcat -P -> kconsume and kproduce -> kcat -C" {
+  t=$(new_topic kcat1)
+  printf 'k1\t{"x":1}\nk2\t{"x":2}\n' | kcat -b "$B" -P -t "$t" -K $'\t'
+  run kconsume "$t" -e -J -q
+  [ "${lines[0]}" = '{"key":"k1","value":{"x":1},"timestamp":'"$(echo "${lines[0]}" | jq .timestamp)"',"topic":"'"$t"'","partition":0,"offset":0}' ]
+  [ "$(echo "$output" | jq -c .value | tr -d '\n')" = '{"x":1}{"x":2}' ]
+  t2=$(new_topic kcat2)
+  printf '{"y":1}\n{"y":2}\n' | kproduce "$t2" -k kk -H a=b -q
+  run kcat -b "$B" -C -t "$t2" -e -q -f '%k|%s|%h\n'
+  [ "$output" = $'kk|{"y":1}|a=b\nkk|{"y":2}|a=b' ]
+}
+
+@test "unreachable broker: exit 1 within 15 s with a clear message" {
+  start=$SECONDS
+  run bash -c "echo '{}' | kproduce t -b 127.0.0.1:1"
+  [ "$status" -eq 1 ]
+  [ $((SECONDS - start)) -lt 15 ]
+  [[ "$output" == *"cannot reach Kafka at 127.0.0.1:1 (brokers from -b)"* ]]
+}
+
+@test "kproduce --partitions refuses an existing topic of another size" {
+  t=$(new_topic size)
+  echo '{}' | kproduce "$t" --partitions 2 -q
+  run bash -c "echo '{}' | kproduce '$t' --partitions 3"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"exists with 2 partitions, not 3"* ]]
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# Pipelines on stdin/stdout only: no broker. Also run under ASan+UBSan by scripts/test.
+load helpers
+
+@test "kgen | kmap --drop email | kconsume-free pipeline: exact records" {
+  run bash -c 'kgen clickevents -n 50 --seed 7 -q | kmap --drop email -q'
+  [ "$status" -eq 0 ]
+  expected=$(kgen clickevents -n 50 --seed 7 -q | jq -c 'del(.email)')
+  [ "$output" = "$expected" ]
+}
+
+@test "kmap keep, drop and rename on the seed click events" {
+  run bash -c "kmap --keep uri,number,email --drop email --rename number=n -q < '$DATA/clickevents.ndjson'"
+  [ "$status" -eq 0 ]
+  expected=$(jq -c '{uri, n: .number}' "$DATA/clickevents.ndjson")
+  [ "$output" = "$expected" ]
+  [ "$(echo "$output" | wc -l)" -eq 5000 ]
+}
+
+@test "kmap renames in place (field order kept) and replaces an existing field" {
+  run bash -c "echo '{\"a\":1,\"b\":2,\"c\":3}' | kmap --rename a=c -q"
+  [ "$output" = '{"c":1,"b":2}' ]
+}
+
+@test "kmap passes tombstones and non-objects need a step to fail" {
+  run bash -c "printf '%s\n' '{\"key\":\"k\",\"value\":null}' | kmap -J --drop x -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"key":"k","value":null,"timestamp":null}' ]
+  run bash -c "echo '[1,2]' | kmap -q"
+  [ "$output" = '[1,2]' ]
+  run bash -c "echo '[1,2]' | kmap --drop x"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 1: value is not a JSON object"* ]]
+}
+
+@test "bad JSON on stdin: fail names the line and exits 3" {
+  run bash -c "printf '{\"a\":1}\n{oops\n{\"a\":3}\n' | kmap --drop a"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 2: invalid JSON at column 2"* ]]
+}
+
+@test "bad JSON on stdin: skip continues and the summary counts it" {
+  run bash -c "printf '{\"a\":1}\n{oops\n{\"a\":3}\n' | kmap --on-error skip 2>&1 >/dev/null"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"skipped line 2"* ]]
+  [[ "$output" == *"3 in, 2 out, 1 skipped"* ]]
+}
+
+@test "-J envelopes round trip losslessly through kmap" {
+  line='{"key":"k1","value":{"a":1,"b":"x"},"timestamp":1700000000000,"headers":[["h","1"],["h","2"],["n",null]],"topic":"src","partition":2,"offset":9}'
+  run bash -c "echo '$line' | kmap -J -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$line" ]
+}
+
+@test "-J rejects bare values instead of losing them" {
+  run bash -c "head -1 '$DATA/clickevents.ndjson' | kmap -J"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"unknown field 'email'"* ]]
+}
+
+@test "--schema validates values" {
+  schema="$BATS_TEST_TMPDIR/s.json"
+  echo '{"type":"object","required":["number"],"properties":{"number":{"type":"integer","maximum":150}}}' > "$schema"
+  run bash -c "kmap --schema '$schema' --on-error skip < '$DATA/clickevents.ndjson' 2>/dev/null | wc -l"
+  expected=$(jq -c 'select(.number <= 150)' "$DATA/clickevents.ndjson" | wc -l)
+  [ "$output" -eq "$expected" ]
+  run bash -c "echo '{\"number\":200}' | kmap --schema '$schema'"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"schema violation: 'maximum' failed at #/number"* ]]
+}
+
+@test "kgen is deterministic per seed and differs across seeds" {
+  a=$(kgen clickevents -n 200 --seed 3 -q | md5sum)
+  b=$(kgen clickevents -n 200 --seed 3 -q | md5sum)
+  c=$(kgen clickevents -n 200 --seed 4 -q | md5sum)
+  [ "$a" = "$b" ]
+  [ "$a" != "$c" ]
+}
+
+@test "kgen click events have the seed data's shape" {
+  run bash -c "kgen clickevents -n 1000 -q | jq -r '[(keys_unsorted|join(\",\")), (.number|type), (.timestamp|test(\"^2026-11-20T09:[0-9:.]+Z$\"))] | @tsv' | sort -u"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'email,timestamp,uri,number\tnumber\ttrue')" ]
+  # about 3 % of events are out of order
+  late=$(kgen clickevents -n 10000 -q | jq -r .timestamp | awk 'prev > $0 {n++} {if ($0 > prev) prev = $0} END {print n+0}')
+  [ "$late" -gt 150 ] && [ "$late" -lt 500 ]
+}
+
+@test "kgen taxi rides have the TLC columns and amounts that add up" {
+  header=$(head -1 "$DATA/yellow_tripdata_sample.csv")
+  run bash -c "kgen taxi -n 500 -q | jq -r 'keys_unsorted|join(\",\")' | sort -u"
+  [ "$output" = "$header" ]
+  bad=$(kgen taxi -n 500 -q | jq 'select(((.fare_amount + .extra + .mta_tax + .tip_amount + .tolls_amount + .improvement_surcharge + .congestion_surcharge) * 100 | round) != (.total_amount * 100 | round))' | wc -l)
+  [ "$bad" -eq 0 ]
+}
+
+@test "kgen -J carries the event time as the record timestamp" {
+  run bash -c "kgen clickevents -n 20 -J -q | jq -r '(.value.timestamp | sub(\"\\\\.[0-9]+Z$\"; \"Z\") | fromdate) == (.timestamp / 1000 | floor)' | sort -u"
+  [ "$output" = "true" ]
+}
+
+@test "a closed stdout ends a tool quietly with exit 0" {
+  run bash -c "kgen clickevents -q | head -3 >/dev/null; echo \${PIPESTATUS[0]}"
+  [ "$output" = "0" ]
+}
+
+@test "SIGTERM stops a stdin pipeline cleanly with exit 0" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  kmap -q < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  exec 4> "$BATS_TEST_TMPDIR/in"  # fd 3 belongs to bats
+  echo '{"a":1}' >&4
+  wait_until 10 grep -q a "$BATS_TEST_TMPDIR/out"
+  kill -TERM $pid
+  wait $pid
+  exec 4>&-
+  [ "$(cat "$BATS_TEST_TMPDIR/out")" = '{"a":1}' ]
+}
+
+@test "unknown flags exit 2 with a suggestion" {
+  for t in kmap kgen kproduce kconsume kbroker; do
+    run $t --exit-at-ned
+    [ "$status" -eq 2 ]
+    run $t --verbos
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"did you mean '--verbose'"* ]]
+  done
+}
+
+@test "-X dump masks secrets and honours config precedence" {
+  conf="$BATS_TEST_TMPDIR/k.conf"
+  printf 'bootstrap.servers=fromfile:9092\nsasl.password=hunter2\nclient.id=c1\n' > "$conf"
+  run kmap -F "$conf" -X dump
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"bootstrap.servers=fromfile:9092"* ]]
+  [[ "$output" == *"sasl.password=********"* ]]
+  [[ "$output" != *hunter2* ]]
+  run env KT_CONFIG="$conf" KT_BROKERS=env:1 kmap -X dump
+  [[ "$output" == *"bootstrap.servers=env:1"* ]]
+  [[ "$output" == *"client.id=c1"* ]]
+  run env KT_CONFIG="$conf" KT_BROKERS=env:1 kmap -b flag:1 -X client.id=c2 -X dump
+  [[ "$output" == *"bootstrap.servers=flag:1"* ]]
+  [[ "$output" == *"client.id=c2"* ]]
+}

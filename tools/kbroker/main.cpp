@@ -1,0 +1,74 @@
+// kbroker: librdkafka's in-memory mock cluster as an embedded development broker.
+// Not a real Kafka: nothing is persisted and it is meant for demos and first steps.
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kt/exit_code.hpp"
+#include "kt/log.hpp"
+#include "kt/options.hpp"
+#include "kt/signals.hpp"
+#include "kt/strings.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Run an in-memory development Kafka broker (librdkafka's mock cluster) until SIGINT/SIGTERM.",
+               "kbroker"};
+  int brokers = 1;
+  std::string addr_file;
+  std::vector<std::string> topics;
+  bool quiet = false, verbose = false;
+  app.add_option("--brokers", brokers, "Number of brokers in the cluster")->check(CLI::Range(1, 16))->capture_default_str();
+  app.add_option("--addr-file", addr_file, "Also write the bootstrap address to this file");
+  app.add_option("--topic", topics, "Create topic NAME[:PARTITIONS] up front (repeatable)")->allow_extra_args(false);
+  app.add_flag("-q,--quiet", quiet, "No messages on stderr");
+  app.add_flag("-v,--verbose", verbose, "More diagnostics on stderr");
+  app.set_version_flag("--version", kt::VersionText("kbroker"));
+  if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  if (!verbose) rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!rk) {
+    kt::LogError("kbroker", err);
+    return kt::kExitRuntime;
+  }
+  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(rk, brokers);
+  if (!cluster) {
+    kt::LogError("kbroker", "cannot start the mock cluster");
+    rd_kafka_destroy(rk);
+    return kt::kExitRuntime;
+  }
+  for (const std::string& t : topics) {
+    auto parts = kt::Split(t, ':');
+    int64_t n = 1;
+    if (parts.size() > 2 || parts[0].empty() || (parts.size() == 2 && (!kt::ParseInt64(parts[1], &n) || n < 1))) {
+      kt::LogError("kbroker", "--topic expects NAME or NAME:PARTITIONS, got '" + t + "'");
+      rd_kafka_mock_cluster_destroy(cluster);
+      rd_kafka_destroy(rk);
+      return kt::kExitUsage;
+    }
+    rd_kafka_mock_topic_create(cluster, parts[0].c_str(), static_cast<int>(n), 1);
+  }
+  std::string addr = rd_kafka_mock_cluster_bootstraps(cluster);
+  std::cout << addr << std::endl;
+  if (!addr_file.empty()) {
+    std::ofstream f(addr_file + ".tmp");
+    f << addr << "\n";
+    f.close();
+    std::rename((addr_file + ".tmp").c_str(), addr_file.c_str());
+  }
+  if (!quiet) kt::LogInfo("kbroker", "in-memory dev broker at " + addr + " (not a real Kafka; Ctrl-C stops it)");
+  kt::InstallSignalHandlers();
+  while (!kt::StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  rd_kafka_mock_cluster_destroy(cluster);
+  rd_kafka_destroy(rk);
+  if (!quiet) kt::LogInfo("kbroker", "stopped");
+  return kt::kExitOk;
+}

@@ -1,0 +1,61 @@
+// kproduce: write records from a file or stdin to a topic, like kcat -P.
+#include "kt/exit_code.hpp"
+#include "kt/kafka_admin.hpp"
+#include "kt/log.hpp"
+#include "kt/options.hpp"
+#include "kt/tool.hpp"
+#include "produce_transform.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Write records from a file or stdin to a topic (NDJSON, -J envelopes, lines, CSV).",
+               "kproduce"};
+  kt::CommonOptions common;
+  kt::ProduceOptions po;
+  std::string file = "-", format = "ndjson", key;
+  int partitions = 0, replication = 1;
+  app.add_option("topic", common.output, "Topic to write")->required();
+  app.add_option("file", file, "Input file, or - for stdin")->capture_default_str();
+  app.add_option("--format", format, "Input format: ndjson, lines, csv (-J: envelopes)")
+      ->check(CLI::IsMember({"ndjson", "lines", "csv"}))->capture_default_str();
+  app.add_option("-k,--key", key, "Use KEY as every record's key");
+  app.add_option("--key-field", po.key_field, "Take the key from this top-level field of the value");
+  app.add_option("-H,--header", po.headers, "Add header name=value (repeatable)")->allow_extra_args(false);
+  app.add_option("-p,--partition", po.partition, "Write to this partition (default: by key, murmur2)");
+  app.add_option("--partitions", partitions, "Create the topic with N partitions if it does not exist")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--replication-factor", replication, "Replication factor when creating the topic")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  kt::AddCommonOptions(app, common,
+                       kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema |
+                           kt::kOptErrors | kt::kOptKafka | kt::kOptVerbosity);
+  if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  if (app.count("--key")) po.key = key;
+  if (format == "lines" && !app.count("--value-format")) common.value_format = "raw";
+  auto vc = kt::Codec::Parse(common.value_format);
+  auto transform = kt::ProduceTransform::Create(po, vc.ok() && vc->IsJson());
+  if (!transform.ok()) {
+    kt::LogError("kproduce", transform.status().message());
+    return kt::kExitUsage;
+  }
+  if (partitions > 0) {
+    auto cfg = kt::ResolveKafkaConfig(common);
+    if (!cfg.ok()) {
+      kt::LogError("kproduce", cfg.status().message());
+      return kt::kExitUsage;
+    }
+    bool created = false;
+    kt::Status s = kt::EnsureTopic(*cfg, common.output, partitions, replication, "kproduce", &created);
+    if (!s.ok()) {
+      kt::LogError("kproduce", s.message());
+      return kt::ExitCodeFor(s);
+    }
+    if (created && common.verbose) kt::LogInfo("kproduce", "created topic " + common.output);
+  }
+  kt::ToolSpec spec{.name = "kproduce"};
+  spec.input_file = file;
+  spec.line_format = format == "csv" ? kt::LineFormat::kCsv
+                     : format == "lines" ? kt::LineFormat::kLines
+                                         : kt::LineFormat::kNdjson;
+  return kt::RunTool(std::move(spec), common, *transform);
+}
