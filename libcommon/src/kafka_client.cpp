@@ -1,5 +1,7 @@
 #include "kt/kafka_client.hpp"
 
+#include <cstdio>
+
 namespace kt {
 
 namespace {
@@ -9,12 +11,18 @@ Status Set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
     return Status::InvalidArgument("Kafka property " + k + ": " + err);
   return Status::Ok();
 }
+
+void LogCb(const rd_kafka_t* rk, int /*level*/, const char* fac, const char* buf) {
+  std::fprintf(stderr, "%s: kafka: %s: %s\n", rk ? rd_kafka_name(rk) : "ktools", fac, buf);
+}
 }  // namespace
 
 Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties& defaults,
-                                        const Properties& forced) {
+                                        const Properties& forced, bool verbose) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  Status s = Set(conf, "bootstrap.servers", cfg.brokers);
+  rd_kafka_conf_set_log_cb(conf, LogCb);
+  Status s = Set(conf, "log_level", verbose ? "6" : "0");
+  if (s.ok()) s = Set(conf, "bootstrap.servers", cfg.brokers);
   for (const Properties* props : {&defaults, &cfg.properties, &forced}) {
     for (auto& [k, v] : *props) {
       if (!s.ok()) break;

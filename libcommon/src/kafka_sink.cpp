@@ -20,7 +20,7 @@ Status KafkaSink::Open(DeliveryListener* listener) {
                          {"enable.idempotence", "true"},
                          {"linger.ms", "5"},
                          {"batch.num.messages", "10000"}};
-  auto conf = BuildKafkaConf(cfg_, defaults, {});
+  auto conf = BuildKafkaConf(cfg_, defaults, {}, opt_.verbose);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_opaque(*conf, this);
   rd_kafka_conf_set_dr_msg_cb(*conf, DeliveryCb);

@@ -20,8 +20,11 @@ using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
 
 // A conf with, in order: `defaults`, the user's properties (-F file, -X), then `forced`
 // (settings the tool's guarantees depend on). bootstrap.servers comes from cfg.brokers.
+// librdkafka's own log lines go to stderr as "<client.id>: kafka: ..." only with `verbose`:
+// problems that matter reach the user through error callbacks and the tools' own checks, and
+// -X properties meant for the consumer would otherwise draw warnings from the producer.
 Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties& defaults,
-                                        const Properties& forced);
+                                        const Properties& forced, bool verbose = false);
 
 // Waits for broker metadata. With `topic` non-empty also reports whether it exists and its
 // partition count (0 when missing). Unreachable brokers give a KafkaError naming them.

@@ -58,6 +58,7 @@ class KafkaSource : public Source {
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
   bool AllCaughtUp() const;
   void Release();
+  void WakeFetcher();
 
   KafkaConfig cfg_;
   KafkaSourceOptions opt_;
@@ -69,6 +70,8 @@ class KafkaSource : public Source {
   std::string key_scratch_, value_scratch_;
   Status fatal_;
   bool closed_ = false;
+  int64_t last_record_ms_ = 0;  // when Next last returned a record
+  size_t wake_rr_ = 0;          // round-robin over partitions for WakeFetcher
 };
 
 }  // namespace kt
