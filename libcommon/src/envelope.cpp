@@ -76,9 +76,11 @@ void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& val
     }
     w.EndArray();
   }
-  if (!r.source_topic.empty()) {
+  // The destination when a tool routes records (kbranch), else where the record came from.
+  std::string_view topic = r.topic.empty() ? r.source_topic : r.topic;
+  if (!topic.empty()) {
     w.Key("topic");
-    w.String(r.source_topic.data(), static_cast<rapidjson::SizeType>(r.source_topic.size()));
+    w.String(topic.data(), static_cast<rapidjson::SizeType>(topic.size()));
   }
   if (r.source_partition >= 0) {
     w.Key("partition");

@@ -89,7 +89,11 @@ int Runner::Run() {
                             " (use --on-error skip or --on-error dlq to continue past bad records)");
   }
   if (!fatal_.ok()) LogError(opt_.tool, fatal_.message());
-  if (!opt_.quiet) LogInfo(opt_.tool, stats_.Summary(opt_.tool, NowMs()).substr(opt_.tool.size() + 2));
+  if (!opt_.quiet) {
+    std::string extra = transform_->SummaryExtra();
+    LogInfo(opt_.tool, stats_.Summary(opt_.tool, NowMs()).substr(opt_.tool.size() + 2) +
+                           (extra.empty() ? "" : "; " + extra));
+  }
   if (!fatal_.ok()) return kExitRuntime;
   if (!data_error_.ok()) return kExitData;
   return kExitOk;

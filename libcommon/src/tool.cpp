@@ -118,7 +118,7 @@ int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform) {
     so.key_codec = *key_codec;
     so.value_codec = *value_codec;
     sink = std::make_unique<StdoutSink>(so);
-  } else {
+  } else {  // a topic; "" when every record names its own (kbranch)
     KafkaSinkOptions ko{tool, opts.output, *key_codec, *value_codec, opts.verbose};
     sink = std::make_unique<KafkaSink>(*cfg, ko);
   }

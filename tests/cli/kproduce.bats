@@ -40,17 +40,7 @@ for k in ["a", "b", "c", "user-42"]:
   [ "$status" -eq 0 ]
   [[ "$output" == *"3000 in, 3000 out"* ]]
   kconsume "$t" -e -q | canon > "$BATS_TEST_TMPDIR/got"
-  python3 - "$DATA/yellow_tripdata_sample.csv" > "$BATS_TEST_TMPDIR/want.raw" <<'PY'
-import csv, json, sys
-def typed(s):
-    if s == "": return None
-    try: return int(s)
-    except ValueError: pass
-    try: return float(s)
-    except ValueError: return s
-for row in csv.DictReader(open(sys.argv[1])):
-    print(json.dumps({k: typed(v) for k, v in row.items()}))
-PY
+  python3 "$BATS_TEST_DIRNAME/csv2json.py" "$DATA/yellow_tripdata_sample.csv" > "$BATS_TEST_TMPDIR/want.raw"
   canon "$BATS_TEST_TMPDIR/want.raw" > "$BATS_TEST_TMPDIR/want"
   diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
   [ "$(jq -r '.total_amount|type' "$BATS_TEST_TMPDIR/got" | sort -u)" = "number" ]

@@ -143,3 +143,22 @@ load helpers
   [[ "$output" == *"bootstrap.servers=flag:1"* ]]
   [[ "$output" == *"client.id=c2"* ]]
 }
+
+@test "kmap --set, --key and steps in command-line order" {
+  run bash -c "head -3 '$DATA/clickevents.ndjson' | kmap -q --set 'score=number * 0.5' --set 'big=score > 60' --drop email,timestamp --rename uri=path | jq -c ."
+  [ "$output" = "$(head -3 "$DATA/clickevents.ndjson" | jq -c '{path: .uri, number, score: (.number * 0.5), big: (.number * 0.5 > 60)}')" ]
+  # --key before --drop sees the field; the key rule turns numbers into text
+  run bash -c "echo '{\"uri\":\"/a\",\"n\":7}' | kmap -J -q --key uri --drop uri < <(echo '{\"key\":null,\"value\":{\"uri\":\"/a\",\"n\":7}}')"
+  [ "$output" = '{"key":"/a","value":{"n":7},"timestamp":null}' ]
+  run bash -c "echo '{\"key\":\"k\",\"value\":{\"n\":7}}' | kmap -J -q --key 'n * 2'"
+  [ "$output" = '{"key":"14","value":{"n":7},"timestamp":null}' ]
+  run bash -c "echo '{\"key\":\"k\",\"value\":{\"n\":7}}' | kmap -J -q --key 'missing'"
+  [ "$output" = '{"key":null,"value":{"n":7},"timestamp":null}' ]
+}
+
+@test "kmap --set with a bad expression exits 2 with a caret" {
+  run kmap --set 'x=(1 +'
+  [ "$status" -eq 2 ]
+  [[ "${lines[0]}" == "kmap: error: --set x: invalid expression at column 5: expected an operand"* ]]
+  [ "${lines[2]}" = "      ^" ]
+}

@@ -1,4 +1,6 @@
-// kmap: reshape JSON records — keep, drop and rename fields.
+// kmap: reshape JSON records — set, keep, drop and rename fields, rewrite keys.
+#include <map>
+
 #include "kt/exit_code.hpp"
 #include "kt/log.hpp"
 #include "kt/options.hpp"
@@ -6,19 +8,35 @@
 #include "map_transform.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Reshape JSON records: keep, drop and rename top-level fields.", "kmap"};
+  CLI::App app{"Reshape JSON records: set, keep, drop and rename fields, rewrite keys; steps run in "
+               "command-line order.", "kmap"};
   kt::CommonOptions common;
-  kt::MapOptions mo;
-  app.add_option("--keep", mo.keep, "Keep only these fields (comma-separated, repeatable)")->delimiter(',');
-  app.add_option("--drop", mo.drop, "Remove these fields (comma-separated, repeatable)")->delimiter(',');
-  app.add_option("--rename", mo.rename, "Rename field OLD to NEW (OLD=NEW, repeatable)");
+  std::vector<std::string> unused;
+  uint64_t seed = 0;
+  using K = kt::MapStep::Kind;
+  std::vector<std::pair<CLI::Option*, K>> step_opts = {
+      {app.add_option("--set", unused, "Set FIELD (dotted path) to the value of EXPR: FIELD=EXPR"), K::kSet},
+      {app.add_option("--keep", unused, "Keep only these top-level fields (comma-separated)"), K::kKeep},
+      {app.add_option("--drop", unused, "Remove these top-level fields (comma-separated)"), K::kDrop},
+      {app.add_option("--rename", unused, "Rename field OLD to NEW: OLD=NEW"), K::kRename},
+      {app.add_option("--key", unused, "Set the record key to the value of EXPR (no repartitioning)"), K::kKey},
+  };
+  for (auto& [opt, kind] : step_opts) opt->allow_extra_args(false)->type_name("ARG");
+  app.add_option("--seed", seed, "Seed for random() in expressions")->capture_default_str();
   kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
-  auto transform = kt::MapTransform::Create(mo);
+  // Steps in command-line order: each occurrence of a step option is one step.
+  std::vector<kt::MapStep> steps;
+  std::map<CLI::Option*, size_t> seen;
+  for (CLI::Option* opt : app.parse_order()) {
+    for (auto& [o, kind] : step_opts)
+      if (o == opt) steps.push_back({kind, opt->results().at(seen[opt]++)});
+  }
+  auto transform = kt::MapTransform::Create(steps, seed);
   if (!transform.ok()) {
     kt::LogError("kmap", transform.status().message());
     return kt::kExitUsage;
   }
-  return kt::RunTool({.name = "kmap"}, common, *transform);
+  return kt::RunTool({.name = "kmap"}, common, **transform);
 }

@@ -1,48 +1,112 @@
 #include "map_transform.hpp"
 
+#include "kt/json_path.hpp"
+#include "kt/strings.hpp"
+
 namespace kt {
 
-Result<MapTransform> MapTransform::Create(const MapOptions& options) {
-  MapTransform t;
-  for (auto& f : options.keep) t.keep_.insert(f);
-  t.has_keep_ = !options.keep.empty();
-  for (auto& f : options.drop) t.drop_.insert(f);
-  for (auto& r : options.rename) {
-    size_t eq = r.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == r.size())
-      return Status::InvalidArgument("--rename expects old=new, got '" + r + "'");
-    t.rename_.emplace_back(r.substr(0, eq), r.substr(eq + 1));
+Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<MapStep>& steps, uint64_t seed) {
+  std::unique_ptr<MapTransform> t(new MapTransform(seed));
+  for (const MapStep& ms : steps) {
+    Step s;
+    s.kind = ms.kind;
+    switch (ms.kind) {
+      case MapStep::Kind::kKeep:
+      case MapStep::Kind::kDrop:
+        for (auto& f : Split(ms.arg, ','))
+          if (!Trim(f).empty()) s.fields.insert(std::string(Trim(f)));
+        t->wants_value_ = true;
+        break;
+      case MapStep::Kind::kRename: {
+        size_t eq = ms.arg.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == ms.arg.size())
+          return Status::InvalidArgument("--rename expects OLD=NEW, got '" + ms.arg + "'");
+        s.from = ms.arg.substr(0, eq);
+        s.to = ms.arg.substr(eq + 1);
+        t->wants_value_ = true;
+        break;
+      }
+      case MapStep::Kind::kSet: {
+        size_t eq = ms.arg.find('=');
+        if (eq == std::string::npos || eq == 0)
+          return Status::InvalidArgument("--set expects FIELD=EXPR, got '" + ms.arg + "'");
+        auto path = ParseFieldPath(ms.arg.substr(0, eq));
+        if (!path.ok()) return Status::InvalidArgument("--set: " + path.status().message());
+        s.path = std::move(*path);
+        auto e = expr::Expr::Parse(ms.arg.substr(eq + 1));
+        if (!e.ok()) return Status::InvalidArgument("--set " + ms.arg.substr(0, eq) + ": " + e.status().message());
+        s.expr = std::make_unique<expr::Expr>(std::move(*e));
+        t->wants_value_ = true;
+        break;
+      }
+      case MapStep::Kind::kKey: {
+        auto e = expr::Expr::Parse(ms.arg);
+        if (!e.ok()) return Status::InvalidArgument("--key: " + e.status().message());
+        s.expr = std::make_unique<expr::Expr>(std::move(*e));
+        t->wants_value_ = t->wants_value_ || s.expr->ReadsValue();
+        break;
+      }
+    }
+    t->steps_.push_back(std::move(s));
   }
-  t.passthrough_ = !t.has_keep_ && t.drop_.empty() && t.rename_.empty();
   return t;
+}
+
+Status MapTransform::Apply(const Step& s, Input& in) {
+  if (s.kind == MapStep::Kind::kKey) {
+    ctx_.Reset(&in.record, in.value);
+    key_set_ = true;
+    key_null_ = !s.expr->Eval(ctx_).KeyText(&key_);
+    return Status::Ok();
+  }
+  if (!in.value) return Status::Ok();  // tombstones pass through
+  rapidjson::Document& v = *in.value;
+  if (!v.IsObject()) return Status::DataError("value is not a JSON object");
+  auto& alloc = v.GetAllocator();
+  switch (s.kind) {
+    case MapStep::Kind::kKeep:
+    case MapStep::Kind::kDrop: {
+      bool keep = s.kind == MapStep::Kind::kKeep;
+      for (auto it = v.MemberBegin(); it != v.MemberEnd();) {
+        bool listed = s.fields.count(std::string(it->name.GetString(), it->name.GetStringLength())) > 0;
+        it = listed != keep ? v.EraseMember(it) : it + 1;
+      }
+      break;
+    }
+    case MapStep::Kind::kRename: {
+      auto it = v.FindMember(rapidjson::StringRef(s.from.data(), s.from.size()));
+      if (it == v.MemberEnd()) break;
+      auto existing = v.FindMember(rapidjson::StringRef(s.to.data(), s.to.size()));
+      if (existing != v.MemberEnd()) {
+        v.EraseMember(existing);
+        it = v.FindMember(rapidjson::StringRef(s.from.data(), s.from.size()));
+      }
+      it->name.SetString(s.to.data(), static_cast<rapidjson::SizeType>(s.to.size()), alloc);
+      break;
+    }
+    case MapStep::Kind::kSet: {
+      ctx_.Reset(&in.record, &v);
+      rapidjson::Value nv = s.expr->Eval(ctx_).ToJson(alloc);
+      return SetField(&v, s.path, std::move(nv));
+    }
+    case MapStep::Kind::kKey: break;
+  }
+  return Status::Ok();
 }
 
 Status MapTransform::Process(Input& in, Emitter& out) {
   OutRecord o = OutRecord::From(in.record);
-  if (passthrough_ || !in.value) {
-    out.Emit(o);
-    return Status::Ok();
+  key_set_ = false;
+  bool value_changed = false;
+  for (const Step& s : steps_) {
+    if (Status st = Apply(s, in); !st.ok()) return st;
+    value_changed = value_changed || s.kind != MapStep::Kind::kKey;
   }
-  rapidjson::Document& v = *in.value;
-  if (!v.IsObject()) return Status::DataError("value is not a JSON object");
-  auto& alloc = v.GetAllocator();
-  for (auto it = v.MemberBegin(); it != v.MemberEnd();) {
-    std::string name(it->name.GetString(), it->name.GetStringLength());
-    bool remove = (has_keep_ && !keep_.count(name)) || drop_.count(name);
-    it = remove ? v.EraseMember(it) : it + 1;
+  if (key_set_) o.key = key_null_ ? std::nullopt : std::optional<std::string_view>(key_);
+  if (value_changed && in.value) {
+    o.value_kind = OutRecord::ValueKind::kJson;
+    o.value_json = in.value;
   }
-  for (auto& [from, to] : rename_) {
-    auto it = v.FindMember(rapidjson::StringRef(from.data(), from.size()));
-    if (it == v.MemberEnd()) continue;
-    auto existing = v.FindMember(rapidjson::StringRef(to.data(), to.size()));
-    if (existing != v.MemberEnd()) {
-      v.EraseMember(existing);
-      it = v.FindMember(rapidjson::StringRef(from.data(), from.size()));
-    }
-    it->name.SetString(to.data(), static_cast<rapidjson::SizeType>(to.size()), alloc);
-  }
-  o.value_kind = OutRecord::ValueKind::kJson;
-  o.value_json = &v;
   out.Emit(o);
   return Status::Ok();
 }

@@ -1,36 +1,50 @@
-// kmap's Transform: reshapes JSON object values. Steps run in this order for every record:
-// --keep (only these top-level fields remain), --drop, --rename old=new. Field order is kept.
-// Tombstones pass through unchanged; a non-object value with a step to apply is a bad record.
+// kmap's Transform: a pipeline of steps applied to every record in command-line order:
+//   --keep F,..   only these top-level fields remain       --drop F,..   remove fields
+//   --rename O=N  rename in place (replaces an existing N)  --set P=EXPR  set field (dotted path)
+//   --key EXPR    set the record key (key rules of SEMANTICS.md; null gives a null key)
+// Field order is kept. Tombstones pass through (only --key applies). A value that is not a JSON
+// object, with a value step to apply, is a bad record.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_set>
-#include <utility>
 #include <vector>
 
+#include "kt/expr/expr.hpp"
 #include "kt/transform.hpp"
 
 namespace kt {
 
-struct MapOptions {
-  std::vector<std::string> keep;
-  std::vector<std::string> drop;
-  std::vector<std::string> rename;  // "old=new"
+struct MapStep {
+  enum class Kind { kKeep, kDrop, kRename, kSet, kKey };
+  Kind kind;
+  std::string arg;  // the option's value as given
 };
 
 class MapTransform : public Transform {
  public:
-  static Result<MapTransform> Create(const MapOptions& options);
+  static Result<std::unique_ptr<MapTransform>> Create(const std::vector<MapStep>& steps, uint64_t seed);
 
-  bool WantsValue() const override { return !passthrough_; }
+  bool WantsValue() const override { return wants_value_; }
   Status Process(Input& in, Emitter& out) override;
 
  private:
-  bool passthrough_ = true;
-  std::unordered_set<std::string> keep_;
-  bool has_keep_ = false;
-  std::unordered_set<std::string> drop_;
-  std::vector<std::pair<std::string, std::string>> rename_;
+  struct Step {
+    MapStep::Kind kind;
+    std::unordered_set<std::string> fields;  // keep/drop
+    std::string from, to;                    // rename
+    std::vector<std::string> path;           // set
+    std::unique_ptr<expr::Expr> expr;        // set/key
+  };
+  Status Apply(const Step& s, Input& in);
+
+  std::vector<Step> steps_;
+  bool wants_value_ = false;
+  expr::EvalContext ctx_;
+  std::string key_;
+  bool key_set_ = false, key_null_ = false;
+  explicit MapTransform(uint64_t seed) : ctx_(seed) {}
 };
 
 }  // namespace kt

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kt/json.hpp"
@@ -45,8 +46,11 @@ class Transform {
   virtual void OnAssigned(const std::vector<int32_t>& /*partitions*/) {}
   virtual void OnRevoked(const std::vector<int32_t>& /*partitions*/) {}
 
-  // Input ended (-e, -n, end of file or a signal): emit whatever is still owed.
+  // Input ended (-e, -n, end of file): emit whatever is still owed.
   virtual void Finish(Emitter& /*out*/) {}
+
+  // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.
+  virtual std::string SummaryExtra() const { return {}; }
 };
 
 }  // namespace kt

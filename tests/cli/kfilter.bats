@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+load helpers
+
+@test "kfilter 'number >= 100' on the seed click events equals jq's selection" {
+  run bash -c "kfilter 'number >= 100' -q < '$DATA/clickevents.ndjson'"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(jq -c 'select(.number >= 100)' "$DATA/clickevents.ndjson")" ]
+}
+
+@test "kfilter --not keeps the complement; together they are the input" {
+  a=$(kfilter 'uri ~ "^/products" and number % 2 == 0' -q < "$DATA/clickevents.ndjson" | wc -l)
+  b=$(kfilter --not 'uri ~ "^/products" and number % 2 == 0' -q < "$DATA/clickevents.ndjson" | wc -l)
+  [ $((a + b)) -eq 5000 ]
+  [ "$a" -eq "$(jq -c 'select((.uri | test("^/products")) and .number % 2 == 0)' "$DATA/clickevents.ndjson" | wc -l)" ]
+}
+
+@test "kfilter passes values byte for byte and reports what it filtered" {
+  printf '{"b":2,  "a":1.50}\n{"b":0}\n' > "$BATS_TEST_TMPDIR/in"
+  run bash -c "kfilter 'b > 1' < '$BATS_TEST_TMPDIR/in' 2>'$BATS_TEST_TMPDIR/err'"
+  [ "$output" = '{"b":2,  "a":1.50}' ]
+  grep -q "2 in, 1 out, .*; 1 filtered out" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "kfilter on missing fields and wrong types: predictable, no crash" {
+  printf '%s\n' '{"number":"150"}' '{}' '{"number":null}' '{"number":[1]}' '{"number":150}' '[1,2]' '"str"' 'null' > "$BATS_TEST_TMPDIR/in"
+  run bash -c "kfilter 'number >= 100' -q < '$BATS_TEST_TMPDIR/in'"
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"number":150}' ]
+  run bash -c "kfilter 'int(number) >= 100' -q < '$BATS_TEST_TMPDIR/in'"
+  [ "$output" = $'{"number":"150"}\n{"number":150}' ]
+  run bash -c "kfilter 'not exists(number)' -q < '$BATS_TEST_TMPDIR/in'"
+  [ "$output" = $'{}\n[1,2]\n"str"\nnull' ]
+}
+
+@test "kfilter on metadata: key, headers, timestamp via envelopes" {
+  printf '%s\n' '{"key":"a","value":1,"timestamp":1000,"headers":[["src","x"]]}' \
+    '{"key":"b","value":2,"timestamp":2000}' > "$BATS_TEST_TMPDIR/in"
+  run bash -c "kfilter -J '@key == \"b\" or @headers.src == \"x\" and @timestamp < 1500' -q < '$BATS_TEST_TMPDIR/in' | jq -c .value"
+  [ "$output" = $'1\n2' ]
+  run bash -c "kfilter -J '@timestamp > 1500' -q < '$BATS_TEST_TMPDIR/in' | jq -c .key"
+  [ "$output" = '"b"' ]
+}
+
+@test "kfilter bad expressions exit 2 with a caret under the column" {
+  run kfilter 'number >= and uri'
+  [ "$status" -eq 2 ]
+  [ "${lines[0]}" = "kfilter: error: invalid expression at column 11: expected an operand, found 'and'" ]
+  [ "${lines[1]}" = "  number >= and uri" ]
+  [ "${lines[2]}" = "            ^" ]
+  run kfilter 'lenn(uri) > 3'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"unknown function 'lenn'; did you mean 'len'?"* ]]
+  run kfilter
+  [ "$status" -eq 2 ]
+}
+
+@test "kfilter random() is reproducible with --seed" {
+  a=$(kfilter 'random() < 0.5' --seed 11 -q < "$DATA/clickevents.ndjson" | md5sum)
+  b=$(kfilter 'random() < 0.5' --seed 11 -q < "$DATA/clickevents.ndjson" | md5sum)
+  c=$(kfilter 'random() < 0.5' --seed 12 -q < "$DATA/clickevents.ndjson" | md5sum)
+  [ "$a" = "$b" ]
+  [ "$a" != "$c" ]
+}
+
+@test "kfilter topic -> topic against Kafka (the seeds' exercise)" {
+  need_kafka
+  in=$(new_topic clicks); out=$(new_topic popular)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 3 --key-field uri -q
+  run kfilter -i "$in" -o "$out" 'number >= 100' -e
+  [ "$status" -eq 0 ]
+  diff <(kconsume "$out" -e -q | sort) <(jq -c 'select(.number >= 100)' "$DATA/clickevents.ndjson" | sort)
+  # keys travel with their records
+  [ "$(kconsume "$out" -e -J -q | jq -r 'select(.key != .value.uri)' | wc -l)" -eq 0 ]
+}

@@ -1,0 +1,31 @@
+// kbranch: route each record to the topic of the first route whose expression is true.
+#include "branch_transform.hpp"
+#include "kt/exit_code.hpp"
+#include "kt/log.hpp"
+#include "kt/options.hpp"
+#include "kt/tool.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Route records to topics by expressions: the first matching --route wins (--all: "
+               "every match); others go to --default or are dropped.", "kbranch"};
+  kt::CommonOptions common;
+  std::vector<std::string> routes;
+  std::string default_topic;
+  bool all = false;
+  uint64_t seed = 0;
+  app.add_option("-r,--route", routes, "TOPIC=EXPR (repeatable, tried in order)")->allow_extra_args(false);
+  app.add_option("--default", default_topic, "Topic for records no route matches (else they are dropped)");
+  app.add_flag("--all", all, "Send a record to every matching route, not just the first");
+  app.add_option("--seed", seed, "Seed for random() in expressions")->capture_default_str();
+  kt::AddCommonOptions(app, common, kt::kOptAll);
+  if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  auto transform = kt::BranchTransform::Create(routes, default_topic, all, seed);
+  if (!transform.ok()) {
+    kt::LogError("kbranch", transform.status().message());
+    return kt::kExitUsage;
+  }
+  // Routes name Kafka topics; only an explicit -o - sends (routed) envelopes to stdout.
+  if (!app.count("--output")) common.output = "";
+  return kt::RunTool({.name = "kbranch"}, common, **transform);
+}

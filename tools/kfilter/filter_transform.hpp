@@ -1,0 +1,35 @@
+// kfilter's Transform: passes records whose expression is truthy (--not: falsy), byte for byte.
+#pragma once
+
+#include <string>
+
+#include "kt/expr/expr.hpp"
+#include "kt/transform.hpp"
+
+namespace kt {
+
+class FilterTransform : public Transform {
+ public:
+  FilterTransform(expr::Expr e, bool negate, uint64_t seed)
+      : expr_(std::move(e)), negate_(negate), ctx_(seed) {}
+
+  bool WantsValue() const override { return expr_.ReadsValue(); }
+  Status Process(Input& in, Emitter& out) override {
+    ctx_.Reset(&in.record, in.value);
+    if (expr_.Eval(ctx_).Truthy() != negate_) {
+      out.Emit(OutRecord::From(in.record));  // the original text: no re-serialization
+    } else {
+      ++filtered_;
+    }
+    return Status::Ok();
+  }
+  std::string SummaryExtra() const override { return std::to_string(filtered_) + " filtered out"; }
+
+ private:
+  expr::Expr expr_;
+  bool negate_;
+  expr::EvalContext ctx_;
+  int64_t filtered_ = 0;
+};
+
+}  // namespace kt

@@ -1,0 +1,27 @@
+// kfilter: keep the records for which an expression is true.
+#include "filter_transform.hpp"
+#include "kt/exit_code.hpp"
+#include "kt/log.hpp"
+#include "kt/options.hpp"
+#include "kt/tool.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Keep the records for which EXPR is true (see EXPRESSIONS in ktools(7)).", "kfilter"};
+  kt::CommonOptions common;
+  std::string source;
+  bool negate = false;
+  uint64_t seed = 0;
+  app.add_option("expr", source, "The expression, e.g. 'number >= 100'")->required();
+  app.add_flag("--not", negate, "Keep the records for which EXPR is false instead");
+  app.add_option("--seed", seed, "Seed for random() in the expression")->capture_default_str();
+  kt::AddCommonOptions(app, common, kt::kOptAll);
+  if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  auto e = kt::expr::Expr::Parse(source);
+  if (!e.ok()) {
+    kt::LogError("kfilter", e.status().message());
+    return kt::kExitUsage;
+  }
+  kt::FilterTransform transform(std::move(*e), negate, seed);
+  return kt::RunTool({.name = "kfilter"}, common, transform);
+}
