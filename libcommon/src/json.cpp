@@ -1,6 +1,6 @@
 #include "kt/json.hpp"
 
-#include <rapidjson/error/en.h>
+#include "kt/json_reader.hpp"
 
 namespace kt {
 
@@ -14,14 +14,7 @@ struct StringOut {
 };
 }  // namespace
 
-Status ParseJson(std::string_view text, rapidjson::Document* doc) {
-  doc->Parse<kJsonParseFlags>(text.data(), text.size());
-  if (doc->HasParseError()) {
-    return Status::DataError("invalid JSON at column " + std::to_string(doc->GetErrorOffset() + 1) +
-                             ": " + rapidjson::GetParseError_En(doc->GetParseError()));
-  }
-  return Status::Ok();
-}
+Status ParseJson(std::string_view text, rapidjson::Document* doc) { return ParseJsonText(text, doc); }
 
 void AppendJson(const rapidjson::Value& v, std::string* out) {
   StringOut os{out};

@@ -1,8 +1,6 @@
 #include "kt/value_parser.hpp"
 
-#include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
+#include "kt/json_reader.hpp"
 
 namespace kt {
 
@@ -15,25 +13,11 @@ void ValueParser::Reset() {
 
 Status ValueParser::ParseJson(std::string_view text) {
   Reset();
-  buffer_.assign(text.data(), text.size());
-  doc_.ParseInsitu<kJsonParseFlags>(buffer_.data());
-  if (doc_.HasParseError()) {
-    return Status::DataError("invalid JSON at column " + std::to_string(doc_.GetErrorOffset() + 1) +
-                             ": " + rapidjson::GetParseError_En(doc_.GetParseError()));
-  }
-  return Status::Ok();
+  buffer_.assign(text.data(), text.size());  // NUL-terminated by std::string
+  return ParseJsonInsitu(buffer_.data(), &doc_);
 }
 
-Status ValueParser::ValidateJson(std::string_view text) {
-  rapidjson::Reader reader;
-  rapidjson::BaseReaderHandler<> ignore;
-  rapidjson::MemoryStream ms(text.data(), text.size());
-  rapidjson::ParseResult r = reader.Parse<kJsonParseFlags>(ms, ignore);
-  if (r.IsError())
-    return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " +
-                             rapidjson::GetParseError_En(r.Code()));
-  return Status::Ok();
-}
+Status ValueParser::ValidateJson(std::string_view text) { return ValidateJsonText(text); }
 
 void ValueParser::SetString(std::string_view text) {
   Reset();

@@ -15,11 +15,8 @@
 
 namespace kt {
 
-// Full precision so that numbers survive a decode/encode round trip exactly.
-constexpr unsigned kJsonParseFlags = rapidjson::kParseFullPrecisionFlag;
-
 // Parses `text` into `doc` (replacing its contents). On failure the message names the
-// column and RapidJSON's reason.
+// column and RapidJSON's reason. Numbers are converted exactly (see json_reader.hpp).
 Status ParseJson(std::string_view text, rapidjson::Document* doc);
 
 // Compact JSON text of `v`, appended to `out`.
