@@ -6,8 +6,24 @@
 
 namespace kt {
 
+Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
+  auto conf = BuildKafkaConf(cfg, {{"client.id", tool}}, {});
+  if (!conf.ok()) return conf.status();
+  char err[512];
+  KafkaHandle rk(rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof err));
+  if (!rk) {
+    rd_kafka_conf_destroy(*conf);
+    return Status::KafkaError(std::string("cannot create admin client: ") + err);
+  }
+  int n = 0;
+  Status s = FetchMetadata(rk.get(), cfg, topic, &n);
+  if (!s.ok()) return s;
+  return n;
+}
+
 Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partitions,
-                   int replication_factor, const std::string& tool, bool* created) {
+                   int replication_factor, const std::string& tool, bool* created,
+                   const Properties& configs) {
   *created = false;
   auto conf = BuildKafkaConf(cfg, {{"client.id", tool}}, {});
   if (!conf.ok()) return conf.status();
@@ -28,6 +44,7 @@ Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partiti
   }
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, err, sizeof err);
   if (!nt) return Status::InvalidArgument(std::string("topic ") + topic + ": " + err);
+  for (auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk.get());
   rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(opts, kMetadataTimeoutMs, err, sizeof err);

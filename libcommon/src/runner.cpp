@@ -24,8 +24,8 @@ Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
   return Status::InvalidArgument("--on-error must be fail, skip or dlq, not '" + text + "'");
 }
 
-Runner::Runner(RunnerOptions options, Source* source, Sink* sink, Sink* dlq, Transform* transform)
-    : opt_(std::move(options)), source_(source), sink_(sink), dlq_(dlq), transform_(transform) {}
+Runner::Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform)
+    : opt_(std::move(options)), source_(source), sink_(sink), dlq_(kafka), transform_(transform) {}
 
 int Runner::Run() {
   stats_.start_ms = NowMs();
@@ -191,14 +191,15 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
 }
 
 void Runner::Emit(const OutRecord& out) {
+  Sink* sink = out.internal && dlq_ ? dlq_ : sink_;
   if (current_) tracker_.AddPending(current_);
-  Status s = sink_->Send(out, current_);
+  Status s = sink->Send(out, current_);
   if (!s.ok()) {
     if (current_) --current_->pending;
     if (emit_error_.ok()) emit_error_ = s;
     return;
   }
-  ++stats_.out;
+  if (!out.internal) ++stats_.out;
 }
 
 void Runner::OnDelivered(void* token, const Status& status) {
@@ -233,6 +234,7 @@ Status Runner::FlushSinks() {
 
 void Runner::Commit(bool sync) {
   last_commit_ms_ = NowMs();
+  transform_->BeforeCommit();
   if (!source_->Commits()) return;
   auto offsets = tracker_.TakeCommittable();
   if (offsets.empty()) return;

@@ -122,7 +122,7 @@ int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform) {
     KafkaSinkOptions ko{tool, opts.output, *key_codec, *value_codec, opts.verbose};
     sink = std::make_unique<KafkaSink>(*cfg, ko);
   }
-  if (!opts.dlq.empty()) {
+  if (!opts.dlq.empty() || spec.needs_kafka) {
     if (opts.output != "-") {
       dlq = sink.get();
     } else {

@@ -13,7 +13,12 @@ namespace kt {
 // CreateTopics (librdkafka's mock cluster, i.e. kbroker) auto-create topics on first use: then
 // this returns ok and leaves creation to the first produce.
 // `*created` tells whether this call created it.
+// `configs` are topic configs for creation (e.g. cleanup.policy=compact).
 Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partitions,
-                   int replication_factor, const std::string& tool, bool* created);
+                   int replication_factor, const std::string& tool, bool* created,
+                   const Properties& configs = {});
+
+// The number of partitions of `topic`; 0 when it does not exist.
+Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool);
 
 }  // namespace kt

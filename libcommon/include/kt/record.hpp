@@ -53,6 +53,9 @@ struct OutRecord {
   int32_t partition = -1;                         // -1: partitioner decides
   // key/value_text are bytes to send as they are, bypassing codecs (dead letters).
   bool wire = false;
+  // A record of the tool's own bookkeeping (changelog, repartition topic): always goes to Kafka,
+  // even when the tool's output is stdout.
+  bool internal = false;
   // Provenance, printed in -J envelopes when known.
   std::string_view source_topic;
   int32_t source_partition = -1;

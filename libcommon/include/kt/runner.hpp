@@ -43,8 +43,9 @@ struct RunnerOptions {
 
 class Runner : private RebalanceListener, private DeliveryListener, private Emitter {
  public:
-  // `dlq` may be null (no --dlq) or the same object as `sink`. Nothing is owned.
-  Runner(RunnerOptions options, Source* source, Sink* sink, Sink* dlq, Transform* transform);
+  // `kafka` receives dead letters and internal records (changelogs); it may be null (no --dlq,
+  // no state) or the same object as `sink` when the output is Kafka. Nothing is owned.
+  Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform);
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 

@@ -28,6 +28,8 @@ struct ToolSpec {
   std::vector<int32_t> partitions;
   std::string until;
   bool pretty = false;
+  // The Transform writes internal records (changelogs) to Kafka, even with -o -.
+  bool needs_kafka = false;
 };
 
 int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform);

@@ -49,6 +49,10 @@ class Transform {
   // Input ended (-e, -n, end of file): emit whatever is still owed.
   virtual void Finish(Emitter& /*out*/) {}
 
+  // Called before the Runner commits input offsets (periodically and at the end): a stateful
+  // Transform persists its local state here. Outputs are not necessarily acknowledged yet.
+  virtual void BeforeCommit() {}
+
   // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.
   virtual std::string SummaryExtra() const { return {}; }
 };

@@ -1,0 +1,167 @@
+#include "kt/aggregate.hpp"
+
+#include <cctype>
+
+#include "kt/strings.hpp"
+
+namespace kt {
+
+namespace {
+
+std::string DefaultName(const std::string& fn, const std::string& arg) {
+  std::string n = fn + "_";
+  for (char c : arg) n.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  while (!n.empty() && n.back() == '_') n.pop_back();
+  return n;
+}
+
+}  // namespace
+
+Result<AggSpec> ParseAggSpec(const std::string& text) {
+  std::string spec(Trim(text));
+  AggSpec a;
+  size_t paren = spec.find('(');
+  size_t eq = spec.find('=');
+  if (eq != std::string::npos && (paren == std::string::npos || eq < paren)) {
+    a.name = std::string(Trim(spec.substr(0, eq)));
+    spec = std::string(Trim(spec.substr(eq + 1)));
+    paren = spec.find('(');
+    if (a.name.empty()) return Status::InvalidArgument("--agg '" + text + "': empty name before '='");
+  }
+  std::string fn = std::string(Trim(spec.substr(0, paren)));
+  std::string arg;
+  if (paren != std::string::npos) {
+    if (spec.back() != ')') return Status::InvalidArgument("--agg '" + text + "': expected ')' at the end");
+    arg = std::string(Trim(spec.substr(paren + 1, spec.size() - paren - 2)));
+  }
+  struct K { const char* name; AggSpec::Kind kind; };
+  const K kinds[] = {{"count", AggSpec::Kind::kCount}, {"sum", AggSpec::Kind::kSum}, {"min", AggSpec::Kind::kMin},
+                     {"max", AggSpec::Kind::kMax}, {"avg", AggSpec::Kind::kAvg}, {"first", AggSpec::Kind::kFirst},
+                     {"last", AggSpec::Kind::kLast}};
+  bool found = false;
+  for (const K& k : kinds)
+    if (fn == k.name) a.kind = k.kind, found = true;
+  if (!found)
+    return Status::InvalidArgument("--agg '" + text + "': unknown aggregate '" + fn +
+                                   "' (use count, sum(x), min(x), max(x), avg(x), first(x), last(x))");
+  if (a.kind == AggSpec::Kind::kCount) {
+    if (!arg.empty()) return Status::InvalidArgument("--agg '" + text + "': count takes no argument");
+    if (a.name.empty()) a.name = "count";
+    return a;
+  }
+  if (arg.empty()) return Status::InvalidArgument("--agg '" + text + "': " + fn + "(x) needs an argument");
+  auto e = expr::Expr::Parse(arg);
+  if (!e.ok()) return Status::InvalidArgument("--agg '" + text + "': " + e.status().message());
+  a.arg = std::make_shared<expr::Expr>(std::move(*e));
+  if (a.name.empty()) a.name = DefaultName(fn, arg);
+  if (a.name == "key" || a.name == "__kt" || a.name == "window")
+    return Status::InvalidArgument("--agg '" + text + "': the name '" + a.name + "' is reserved");
+  return a;
+}
+
+void Aggregator::Update(rapidjson::Document* state, expr::EvalContext& ctx) {
+  auto& alloc = state->GetAllocator();
+  if (!state->IsObject()) state->SetObject();
+  auto member = [&](const std::string& name) -> rapidjson::Value* {
+    auto it = state->FindMember(rapidjson::StringRef(name.data(), name.size()));
+    return it == state->MemberEnd() ? nullptr : &it->value;
+  };
+  auto set = [&](const std::string& name, rapidjson::Value v) {
+    if (rapidjson::Value* m = member(name)) {
+      *m = v;
+    } else {
+      state->AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), v, alloc);
+    }
+  };
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const AggSpec& s = specs_[i];
+    if (s.kind == AggSpec::Kind::kCount) {
+      rapidjson::Value* m = member(s.name);
+      set(s.name, rapidjson::Value(static_cast<int64_t>(m && m->IsInt64() ? m->GetInt64() + 1 : 1)));
+      continue;
+    }
+    expr::Value v = s.arg->Eval(ctx);
+    if (s.kind == AggSpec::Kind::kFirst || s.kind == AggSpec::Kind::kLast) {
+      if (v.IsMissing()) {
+        ++skipped_[i];
+        continue;
+      }
+      if (s.kind == AggSpec::Kind::kLast || !member(s.name)) set(s.name, v.ToJson(alloc));
+      continue;
+    }
+    if (!v.IsNumber()) {
+      ++skipped_[i];
+      continue;
+    }
+    rapidjson::Value* m = member(s.name);
+    switch (s.kind) {
+      case AggSpec::Kind::kSum: {
+        if (!m) {
+          set(s.name, v.ToJson(alloc));
+          break;
+        }
+        int64_t r;
+        if (m->IsInt64() && v.IsInt() && !__builtin_add_overflow(m->GetInt64(), v.AsInt(), &r)) m->SetInt64(r);
+        else m->SetDouble(m->GetDouble() + v.AsDouble());
+        break;
+      }
+      case AggSpec::Kind::kMin:
+      case AggSpec::Kind::kMax: {
+        int c;
+        if (!m || (expr::Compare(v, expr::Value::FromJson(*m), &c) && (s.kind == AggSpec::Kind::kMin ? c < 0 : c > 0)))
+          set(s.name, v.ToJson(alloc));
+        break;
+      }
+      case AggSpec::Kind::kAvg: {
+        // __kt.<name> = [sum, count]; the visible field is sum / count.
+        rapidjson::Value* kt = member("__kt");
+        if (!kt) {
+          set("__kt", rapidjson::Value(rapidjson::kObjectType));
+          kt = member("__kt");
+        }
+        auto it = kt->FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+        double sum = v.AsDouble();
+        int64_t n = 1;
+        if (it != kt->MemberEnd() && it->value.IsArray() && it->value.Size() == 2) {
+          sum += it->value[0].GetDouble();
+          n += it->value[1].GetInt64();
+          it->value[0].SetDouble(sum);
+          it->value[1].SetInt64(n);
+        } else {
+          rapidjson::Value pair(rapidjson::kArrayType);
+          pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
+          kt->AddMember(rapidjson::Value(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), alloc), pair, alloc);
+        }
+        set(s.name, rapidjson::Value(sum / static_cast<double>(n)));
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+void Aggregator::Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out) const {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  w.Key("key");
+  key_json.Accept(w);
+  for (const AggSpec& s : specs_) {
+    w.Key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()));
+    auto it = state.IsObject() ? state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size())) : state.MemberEnd();
+    if (state.IsObject() && it != state.MemberEnd()) it->value.Accept(w);
+    else if (s.kind == AggSpec::Kind::kCount) w.Int64(0);
+    else w.Null();
+  }
+  w.EndObject();
+  out->append(sb.GetString(), sb.GetSize());
+}
+
+std::string Aggregator::SkippedSummary() const {
+  std::string s;
+  for (size_t i = 0; i < specs_.size(); ++i)
+    if (skipped_[i] > 0) s += (s.empty() ? "" : ", ") + std::to_string(skipped_[i]) + " inputs skipped by " + specs_[i].name;
+  return s;
+}
+
+}  // namespace kt

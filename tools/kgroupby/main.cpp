@@ -1,0 +1,47 @@
+// kgroupby: re-key records by an expression and write them co-partitioned by the new key.
+#include "kt/exit_code.hpp"
+#include "kt/kafka_admin.hpp"
+#include "kt/log.hpp"
+#include "kt/options.hpp"
+#include "kt/rekey.hpp"
+#include "kt/tool.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Re-key records by EXPR and write them partitioned by the new key (murmur2, like the "
+               "Java client), creating the output topic with the input's partition count.", "kgroupby"};
+  kt::CommonOptions common;
+  std::string by;
+  int partitions = 0;
+  uint64_t seed = 0;
+  app.add_option("--by", by, "The new key: an expression, e.g. uri")->required();
+  app.add_option("--partitions", partitions, "Partitions of the output topic when it is created (default: the input's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", seed, "Seed for random() in the expression")->capture_default_str();
+  kt::AddCommonOptions(app, common, kt::kOptAll);
+  if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  auto e = kt::expr::Expr::Parse(by);
+  if (!e.ok()) {
+    kt::LogError("kgroupby", "--by: " + e.status().message());
+    return kt::kExitUsage;
+  }
+  if (common.output != "-") {
+    auto cfg = kt::ResolveKafkaConfig(common);
+    if (!cfg.ok()) return kt::LogError("kgroupby", cfg.status().message()), kt::kExitUsage;
+    if (partitions == 0 && common.input != "-") {
+      auto n = kt::PartitionCount(*cfg, common.input, "kgroupby");
+      if (!n.ok()) return kt::LogError("kgroupby", n.status().message()), kt::kExitRuntime;
+      if (*n == 0) return kt::LogError("kgroupby", "topic '" + common.input + "' does not exist"), kt::kExitRuntime;
+      partitions = *n;
+    }
+    if (partitions > 0) {
+      bool created = false;
+      kt::Status s = kt::EnsureTopic(*cfg, common.output, partitions, 1, "kgroupby", &created);
+      if (!s.ok() && !s.IsInvalidArgument()) return kt::LogError("kgroupby", s.message()), kt::kExitRuntime;
+      if (!s.ok() && app.count("--partitions")) return kt::LogError("kgroupby", s.message()), kt::kExitUsage;
+      if (!s.ok()) kt::LogWarning("kgroupby", s.message() + "; writing to it anyway");
+    }
+  }
+  kt::RekeyTransform transform(std::move(*e), seed);
+  return kt::RunTool({.name = "kgroupby"}, common, transform);
+}

@@ -1,0 +1,84 @@
+#include "table_transform.hpp"
+
+#include "kt/log.hpp"
+
+namespace kt {
+
+void TableTransform::OnAssigned(const std::vector<int32_t>& partitions) {
+  for (int32_t p : partitions) {
+    Status s = state_->Assign(p);
+    if (!s.ok() && state_error_.ok()) state_error_ = s;
+  }
+}
+
+void TableTransform::OnRevoked(const std::vector<int32_t>& partitions) {
+  for (int32_t p : partitions) state_->Revoke(p);
+}
+
+Status TableTransform::Process(Input& in, Emitter& out) {
+  if (!state_error_.ok()) return state_error_;
+  if (!in.value) {
+    ++no_event_;
+    return Status::Ok();
+  }
+  ctx_.Reset(&in.record, in.value);
+  bool has_key;
+  if (by_) {
+    has_key = by_->Eval(ctx_).KeyText(&key_);
+  } else {
+    has_key = in.record.key.has_value();
+    if (has_key) key_.assign(*in.record.key);
+  }
+  if (!has_key) {
+    ++no_event_;
+    return Status::Ok();
+  }
+  int32_t p = in.record.line > 0 ? -1 : in.record.partition;
+  StateStore* store = state_->store(p);
+  Status s = store->Get(key_, &buf_);
+  if (s.ok()) s = state_parser_.ParseJson(buf_);
+  else if (s.IsNotFound()) s = state_parser_.ParseJson("{}");
+  if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
+  rapidjson::Document* state = state_parser_.doc();
+  agg_.Update(state, ctx_);
+  buf_.clear();
+  AppendJson(*state, &buf_);
+  store->Put(key_, buf_);
+
+  if (state_->changelog()) {
+    OutRecord c;
+    c.internal = c.wire = true;
+    c.topic = state_->changelog()->topic();
+    c.partition = p;
+    c.key = key_;
+    c.value_kind = OutRecord::ValueKind::kText;
+    c.value_text = buf_;
+    c.timestamp = in.record.timestamp;
+    out.Emit(c);
+  }
+  if (emit_) {
+    out_.clear();
+    rapidjson::Value key_json(rapidjson::StringRef(key_.data(), key_.size()));
+    agg_.Render(*state, key_json, &out_);
+    OutRecord o;
+    o.key = key_;
+    o.value_kind = OutRecord::ValueKind::kText;
+    o.value_text = out_;
+    o.timestamp = in.record.timestamp;
+    o.source_topic = in.record.topic;
+    o.source_partition = in.record.partition;
+    o.source_offset = in.record.offset;
+    out.Emit(o);
+  }
+  return Status::Ok();
+}
+
+std::string TableTransform::SummaryExtra() const {
+  std::string s = "restored " + std::to_string(state_->restored()) + " changelog records";
+  if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
+  std::string skipped = agg_.SkippedSummary();
+  if (!skipped.empty()) s += ", " + skipped;
+  return s;
+}
+
+}  // namespace kt

@@ -1,0 +1,44 @@
+// ktable's Transform: keyed aggregates (SEMANTICS.md, Tables). For every record: group key (the
+// record key, or --by EXPR, by the key rules), read the key's state from the partition's store,
+// fold the record in, write the state back, write it to the changelog (same partition as the
+// input), and emit {"key":..., aggregates...} unless --emit none. Changelog write and output are
+// outputs of the input record: its offset is committed only when both are acknowledged.
+// Tombstones and records without a key are "no event": counted, not aggregated.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kt/aggregate.hpp"
+#include "kt/partitioned_state.hpp"
+#include "kt/transform.hpp"
+#include "kt/value_parser.hpp"
+
+namespace kt {
+
+class TableTransform : public Transform {
+ public:
+  TableTransform(std::unique_ptr<PartitionedState> state, Aggregator agg,
+                 std::optional<expr::Expr> by, bool emit_updates)
+      : state_(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
+
+  Status Process(Input& in, Emitter& out) override;
+  void OnAssigned(const std::vector<int32_t>& partitions) override;
+  void OnRevoked(const std::vector<int32_t>& partitions) override;
+  void BeforeCommit() override { state_->Commit(); }
+  std::string SummaryExtra() const override;
+
+ private:
+  std::unique_ptr<PartitionedState> state_;
+  Aggregator agg_;
+  std::optional<expr::Expr> by_;
+  bool emit_;
+  expr::EvalContext ctx_;
+  ValueParser state_parser_;
+  std::string key_, buf_, out_;
+  Status state_error_;  // a failed restore: fatal at the next record
+  int64_t no_event_ = 0;
+};
+
+}  // namespace kt
