@@ -167,7 +167,8 @@ void KafkaSource::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opa
   }
 }
 
-bool KafkaSource::AllCaughtUp() const {
+bool KafkaSource::AllCaughtUp() {
+  if (opt_.end_gate) return opt_.exit_at_end && GatedCaughtUp();
   if (assigned_.empty()) return false;
   for (auto& [p, st] : assigned_)
     if (!(st.done || (opt_.exit_at_end && st.eof))) return false;
@@ -189,6 +190,38 @@ void KafkaSource::WakeFetcher() {
   if (it->second.eof || it->second.done) return;
   int64_t lo, hi;
   rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), it->first, &lo, &hi, 1000);
+}
+
+bool KafkaSource::GatedCaughtUp() {
+  if (!opt_.end_gate->load() || assigned_.empty()) return false;
+  int64_t now = NowMs();
+  if (now - last_gate_check_ms_ < 100) return false;
+  last_gate_check_ms_ = now;
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size()));
+  for (auto& [p, st] : assigned_) rd_kafka_topic_partition_list_add(l, opt_.topic.c_str(), p);
+  rd_kafka_position(rk_, l);
+  bool need_committed = false;
+  for (int i = 0; i < l->cnt; ++i) need_committed |= l->elems[i].offset < 0;
+  rd_kafka_topic_partition_list_t* c = nullptr;
+  if (need_committed) {
+    c = rd_kafka_topic_partition_list_copy(l);
+    rd_kafka_committed(rk_, c, kMetadataTimeoutMs);
+  }
+  bool done = true;
+  for (int i = 0; i < l->cnt && done; ++i) {
+    int64_t lo = 0, hi = 0;
+    if (rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), l->elems[i].partition, &lo, &hi, kMetadataTimeoutMs)) {
+      done = false;
+      break;
+    }
+    int64_t pos = l->elems[i].offset;
+    if (pos < 0 && c) pos = c->elems[i].offset;
+    if (pos < 0) pos = lo;  // nothing consumed or committed: caught up only if empty
+    done = pos >= hi;
+  }
+  rd_kafka_topic_partition_list_destroy(l);
+  if (c) rd_kafka_topic_partition_list_destroy(c);
+  return done;
 }
 
 Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_status) {

@@ -103,6 +103,7 @@ int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform) {
       ko.key_codec = *key_codec;
       ko.value_codec = *value_codec;
       ko.verbose = opts.verbose;
+      ko.end_gate = spec.end_gate;
       ro.input_topic = opts.input;
       source = std::make_unique<KafkaSource>(*cfg, ko);
     }

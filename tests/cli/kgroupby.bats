@@ -9,7 +9,7 @@ setup() { need_kafka; }
   run kgroupby -i "$in" -o "$out" --by uri -e
   [ "$status" -eq 0 ]
   [[ "$output" == *"5000 in, 5000 out"* ]]
-  [ "$(kcat -b "$B" -L -t "$out" | grep -c 'partition ')" -eq 3 ]
+  [ "$(kcat -b "$B" -L -t "$out" | grep -cE '^ +partition [0-9]')" -eq 3 ]
   diff <(kconsume "$out" -e -q | sort) <(sort "$DATA/clickevents.ndjson")
   [ "$(kconsume "$out" -e -J -q | jq -r 'select(.key != .value.uri)' | wc -l)" -eq 0 ]
 }

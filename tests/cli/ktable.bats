@@ -76,13 +76,22 @@ latest_per_key() {
   grep -q "1 inputs skipped by avg_n" "$BATS_TEST_TMPDIR/err"
 }
 
-@test "ktable --by on a multi-partition topic asks for kgroupby; bad --agg is a usage error" {
-  in=$(new_topic in)
-  echo '{"a":1}' | kproduce "$in" --partitions 2 -q
-  run ktable -i "$in" --by a --agg count -e
-  [ "$status" -eq 2 ]
-  [[ "$output" == *"kgroupby --by EXPR"* ]]
+@test "ktable --by uri directly on a 4-partition topic repartitions in-process and is exact" {
+  in=$(new_topic clicks); out=$(new_topic summary); g=$(new_topic g)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
+  run ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ktable-repartition: 5000 in, 5000 out"* ]]
+  [[ "$output" == *"ktable: 5000 in, 5000 out"* ]]
+  [ "$(kcat -b "$B" -L -t "$g-table-repartition" | grep -cE '^ +partition [0-9]')" -eq 4 ]
+  diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
+}
+
+@test "ktable bad --agg and --by are usage errors" {
   run ktable --agg 'median(x)'
   [ "$status" -eq 2 ]
   [[ "$output" == *"unknown aggregate 'median'"* ]]
+  run ktable --agg count --by 'uri ~'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--by: invalid expression at column 6"* ]]
 }

@@ -8,6 +8,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct KafkaSourceOptions {
   Codec key_codec;
   Codec value_codec;
   bool verbose = false;
+  // With exit_at_end: not caught up before *end_gate is true; then caught up once every
+  // assigned partition's position reaches its end offset at that time (a topic another stage
+  // of the same tool writes, like ktable's repartition topic).
+  const std::atomic<bool>* end_gate = nullptr;
 };
 
 class KafkaSource : public Source {
@@ -56,7 +61,8 @@ class KafkaSource : public Source {
   static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
-  bool AllCaughtUp() const;
+  bool AllCaughtUp();
+  bool GatedCaughtUp();
   void Release();
   void WakeFetcher();
 
@@ -71,6 +77,7 @@ class KafkaSource : public Source {
   Status fatal_;
   bool closed_ = false;
   int64_t last_record_ms_ = 0;  // when Next last returned a record
+  int64_t last_gate_check_ms_ = 0;
   size_t wake_rr_ = 0;          // round-robin over partitions for WakeFetcher
 };
 

@@ -4,6 +4,7 @@
 // the Runner. Returns the process exit code.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ struct ToolSpec {
   bool pretty = false;
   // The Transform writes internal records (changelogs) to Kafka, even with -o -.
   bool needs_kafka = false;
+  // See KafkaSourceOptions::end_gate.
+  const std::atomic<bool>* end_gate = nullptr;
 };
 
 int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform);
