@@ -6,6 +6,19 @@
 
 namespace kt {
 
+namespace {
+bool HasController(rd_kafka_t* rk) {
+  int32_t controller = rd_kafka_controllerid(rk, kMetadataTimeoutMs);
+  const rd_kafka_metadata_t* md = nullptr;
+  if (controller < 0 || rd_kafka_metadata(rk, 0, nullptr, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return false;
+  bool found = false;
+  for (int i = 0; i < md->broker_cnt; ++i) found = found || md->brokers[i].id == controller;
+  rd_kafka_metadata_destroy(md);
+  return found;
+}
+}  // namespace
+
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
   auto conf = BuildKafkaConf(cfg, {{"client.id", tool}}, {});
   if (!conf.ok()) return conf.status();
@@ -42,6 +55,11 @@ Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partiti
                                      " partitions, not " + std::to_string(partitions));
     return Status::Ok();
   }
+  // librdkafka 2.0's mock cluster (kbroker) has no CreateTopics and reports a controller id
+  // that is none of its brokers: the admin request would wait for that controller until it
+  // times out. There topics are created on first use (with the mock's default partition
+  // count), so leave it to that.
+  if (!HasController(rk.get())) return Status::Ok();
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, err, sizeof err);
   if (!nt) return Status::InvalidArgument(std::string("topic ") + topic + ": " + err);
   for (auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());

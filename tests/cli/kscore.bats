@@ -41,3 +41,44 @@ load helpers
   [ "$status" -eq 2 ]
   [[ "$output" == *"^"* ]]
 }
+
+# z-score of each value against the values of its key before it (sample stdev), by Python.
+zscores() {
+  /usr/bin/python3 -c '
+import json, sys, statistics
+seen = {}
+for line in sys.stdin:
+    r = json.loads(line); prev = seen.setdefault(r["k"], [])
+    z = None
+    if len(prev) >= 2 and statistics.stdev(prev) > 0:
+        z = (r["x"] - statistics.mean(prev)) / statistics.stdev(prev)
+    print("null" if z is None else "%.9f" % z)
+    prev.append(r["x"])'
+}
+
+@test "kscore --zscore on a known series equals Python's statistics, per key" {
+  printf '%s\n' 2 4 4 4 5 5 7 9 | awk '{printf "{\"k\":\"a\",\"x\":%s}\n{\"k\":\"b\",\"x\":%d}\n", $1, $1 * 3 % 7}' > "$BATS_TEST_TMPDIR/in"
+  run bash -c "kscore --zscore x --by k -q < '$BATS_TEST_TMPDIR/in' | jq -r 'if .score == null then \"null\" else (.score * 1e9 | round / 1e9 | tostring) end'"
+  expected=$(zscores < "$BATS_TEST_TMPDIR/in" | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
+  [ "$(echo "$output" | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')" = "$expected" ]
+}
+
+@test "kscore --ewma per record key" {
+  run bash -c "printf '%s\n' '{\"key\":\"a\",\"value\":{\"x\":10}}' '{\"key\":\"b\",\"value\":{\"x\":1}}' '{\"key\":\"a\",\"value\":{\"x\":20}}' '{\"key\":\"a\",\"value\":{\"x\":\"n/a\"}}' '{\"key\":\"a\",\"value\":{\"x\":30}}' | kscore -J --ewma x --alpha 0.5 --field avg -q | jq -c .value.avg"
+  [ "$output" = $'10\n1\n15\nnull\n22.5' ]
+}
+
+@test "kscore --zscore keeps its state in a changelog across restarts" {
+  need_kafka
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  printf '%s\n' 2 4 4 4 | awk '{printf "{\"k\":\"a\",\"x\":%s}\n", $1}' | kproduce "$in" --key-field k --partitions 2 -q
+  kscore -i "$in" -o "$out" -G "$g" --zscore x --state-dir "$BATS_TEST_TMPDIR/s1" -e -q
+  # A second run on another machine (empty state dir) continues from the changelog.
+  printf '%s\n' 5 5 7 9 | awk '{printf "{\"k\":\"a\",\"x\":%s}\n", $1}' | kproduce "$in" --key-field k -q
+  run kscore -i "$in" -o "$out" -G "$g" --zscore x --state-dir "$BATS_TEST_TMPDIR/s2" -e
+  [[ "$output" == *"4 in, 4 out"* ]]
+  [[ "$output" == *"restored 4 changelog records"* ]]
+  got=$(kconsume "$out" -e -q | jq -r 'if .score == null then "null" else (.score * 1e9 | round / 1e9 | tostring) end' | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
+  want=$(printf '%s\n' 2 4 4 4 5 5 7 9 | awk '{printf "{\"k\":\"a\",\"x\":%s}\n", $1}' | zscores | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
+  [ "$got" = "$want" ]
+}

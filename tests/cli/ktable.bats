@@ -95,3 +95,46 @@ latest_per_key() {
   [ "$status" -eq 2 ]
   [[ "$output" == *"--by: invalid expression at column 6"* ]]
 }
+
+@test "ktable get and dump answer from the changelog and from local state" {
+  in=$(new_topic in); g=$(new_topic g)
+  kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri --partitions 2 -q
+  ktable -i "$in" -G "$g" --agg count --agg 'sum(number)' --emit none --state-dir "$STATE" -e -q
+  diff <(uri_summary "$DATA/clickevents.ndjson") <(ktable dump -G "$g")
+  diff <(uri_summary "$DATA/clickevents.ndjson") <(ktable dump -G "$g" --local --state-dir "$STATE")
+  run ktable get -G "$g" /checkout
+  [ "$output" = "$(uri_summary "$DATA/clickevents.ndjson" | grep '"key":"/checkout"')" ]
+  run ktable get -G "$g" /nowhere
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"key '/nowhere' is not in table table"* ]]
+  run ktable dump -G "$(new_topic nogroup)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
+}
+
+@test "scale out: two instances share the partitions; one stops mid-stream; state moves; totals exact" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  echo '{"uri":"/","number":0}' | kproduce "$in" --key-field uri --partitions 4 -q
+  ktable -i "$in" -o "$out" -G "$g" --agg count --agg 'sum(number)' --state-dir "$STATE/a" -q &
+  a=$!
+  ktable -i "$in" -o "$out" -G "$g" --agg count --agg 'sum(number)' --state-dir "$STATE/b" -q &
+  b=$!
+  # Feed the click events, paced over ~4 s, while both run.
+  awk '{print; if (NR % 250 == 0) { fflush(); system("sleep 0.2") }}' "$DATA/clickevents.ndjson" |
+    kproduce "$in" --key-field uri -q &
+  feeder=$!
+  out_has_1000() { [ "$(topic_count "$out")" -ge 1000 ]; }
+  wait_until 60 out_has_1000
+  kill -0 "$feeder"  # mid-stream
+  kill -TERM "$a"
+  wait "$a"          # drains and commits; b takes over a's partitions, restoring their state
+  wait "$feeder"
+  # b has everything once its output covers every input record (5001 updates).
+  out_complete() { [ "$(topic_count "$out")" -ge 5001 ]; }
+  wait_until 60 out_complete
+  kill -TERM "$b"
+  wait "$b"
+  { echo '{"uri":"/","number":0}'; cat "$DATA/clickevents.ndjson"; } > "$BATS_TEST_TMPDIR/all"
+  diff <(uri_summary "$BATS_TEST_TMPDIR/all") <(ktable dump -G "$g")
+  [ "$(topic_count "$out")" -eq 5001 ]
+}

@@ -4,7 +4,9 @@
 #include "kt/options.hpp"
 #include "kt/strings.hpp"
 #include "kt/tool.hpp"
+#include "kt/json_path.hpp"
 #include "score_transform.hpp"
+#include "stat_score_transform.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Set a score field on each record: the value of EXPR, or a random number.", "kscore"};
@@ -16,8 +18,44 @@ int main(int argc, char** argv) {
   app.add_flag("--random", so.random, "Score uniformly at random in [0,1)");
   app.add_option("--random-int", random_int, "Score with a random integer in [A,B]: A,B");
   app.add_option("--seed", so.seed, "Seed for --random, --random-int and random()")->capture_default_str();
+  std::string zscore, ewma, by;
+  double alpha = 0.5;
+  app.add_option("--zscore", zscore, "Score by the per-key z-score of this expression (Welford; state kept)");
+  app.add_option("--ewma", ewma, "Score by the per-key exponentially weighted moving average of this expression");
+  app.add_option("--alpha", alpha, "Weight of the newest value for --ewma, in (0,1]")->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--by", by, "Key for --zscore/--ewma state (default: the record key)");
+  kt::StateCliOptions state_opts;
+  kt::AddStateOptions(app, state_opts);
   kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  if (!zscore.empty() || !ewma.empty()) {
+    if (!zscore.empty() + !ewma.empty() + !so.expr.empty() + so.random + app.count("--random-int") != 1)
+      return kt::LogError("kscore", "give exactly one of EXPR, --random, --random-int, --zscore, --ewma"), kt::kExitUsage;
+    if (alpha <= 0) return kt::LogError("kscore", "--alpha must be in (0,1]"), kt::kExitUsage;
+    kt::StatScoreOptions sso;
+    sso.kind = zscore.empty() ? kt::StatScoreOptions::Kind::kEwma : kt::StatScoreOptions::Kind::kZScore;
+    sso.input = zscore.empty() ? ewma : zscore;
+    sso.alpha = alpha;
+    auto path = kt::ParseFieldPath(so.field);
+    auto input = kt::expr::Expr::Parse(sso.input);
+    if (!path.ok() || !input.ok())
+      return kt::LogError("kscore", !path.ok() ? path.status().message() : input.status().message()), kt::kExitUsage;
+    sso.field = *path;
+    std::optional<kt::expr::Expr> by_expr;
+    if (!by.empty()) {
+      auto e = kt::expr::Expr::Parse(by);
+      if (!e.ok()) return kt::LogError("kscore", "--by: " + e.status().message()), kt::kExitUsage;
+      by_expr = std::move(*e);
+    }
+    kt::ToolSpec spec{.name = "kscore"};
+    std::string name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
+    auto state = kt::OpenToolState(common, "kscore", name, state_opts, &spec);
+    if (!state.ok()) return kt::LogError("kscore", state.status().message()), kt::ExitCodeFor(state.status());
+    kt::StatScoreTransform t(std::move(*state), sso, std::move(*input), std::move(by_expr));
+    return kt::RunTool(std::move(spec), common, t);
+  }
 
   if (!random_int.empty()) {
     auto parts = kt::Split(random_int, ',');

@@ -1,22 +1,9 @@
 #include "table_transform.hpp"
 
-#include "kt/log.hpp"
 
 namespace kt {
 
-void TableTransform::OnAssigned(const std::vector<int32_t>& partitions) {
-  for (int32_t p : partitions) {
-    Status s = state_->Assign(p);
-    if (!s.ok() && state_error_.ok()) state_error_ = s;
-  }
-}
-
-void TableTransform::OnRevoked(const std::vector<int32_t>& partitions) {
-  for (int32_t p : partitions) state_->Revoke(p);
-}
-
 Status TableTransform::Process(Input& in, Emitter& out) {
-  if (!state_error_.ok()) return state_error_;
   if (!in.value) {
     ++no_event_;
     return Status::Ok();
@@ -33,8 +20,9 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
-  int32_t p = in.record.line > 0 ? -1 : in.record.partition;
-  StateStore* store = state_->store(p);
+  auto store_or = StoreFor(in.record);
+  if (!store_or.ok()) return store_or.status();
+  StateStore* store = *store_or;
   Status s = store->Get(key_, &buf_);
   if (s.ok()) s = state_parser_.ParseJson(buf_);
   else if (s.IsNotFound()) s = state_parser_.ParseJson("{}");
@@ -45,17 +33,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
   AppendJson(*state, &buf_);
   store->Put(key_, buf_);
 
-  if (state_->changelog()) {
-    OutRecord c;
-    c.internal = c.wire = true;
-    c.topic = state_->changelog()->topic();
-    c.partition = p;
-    c.key = key_;
-    c.value_kind = OutRecord::ValueKind::kText;
-    c.value_text = buf_;
-    c.timestamp = in.record.timestamp;
-    out.Emit(c);
-  }
+  WriteChangelog(in.record, key_, buf_, out);
   if (emit_) {
     out_.clear();
     rapidjson::Value key_json(rapidjson::StringRef(key_.data(), key_.size()));
@@ -74,7 +52,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
 }
 
 std::string TableTransform::SummaryExtra() const {
-  std::string s = "restored " + std::to_string(state_->restored()) + " changelog records";
+  std::string s = RestoredSummary();
   if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
   std::string skipped = agg_.SkippedSummary();
   if (!skipped.empty()) s += ", " + skipped;

@@ -11,33 +11,27 @@
 #include <string>
 
 #include "kt/aggregate.hpp"
-#include "kt/partitioned_state.hpp"
-#include "kt/transform.hpp"
+#include "kt/stateful_transform.hpp"
 #include "kt/value_parser.hpp"
 
 namespace kt {
 
-class TableTransform : public Transform {
+class TableTransform : public StatefulTransform {
  public:
   TableTransform(std::unique_ptr<PartitionedState> state, Aggregator agg,
                  std::optional<expr::Expr> by, bool emit_updates)
-      : state_(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
+      : StatefulTransform(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
 
   Status Process(Input& in, Emitter& out) override;
-  void OnAssigned(const std::vector<int32_t>& partitions) override;
-  void OnRevoked(const std::vector<int32_t>& partitions) override;
-  void BeforeCommit() override { state_->Commit(); }
   std::string SummaryExtra() const override;
 
  private:
-  std::unique_ptr<PartitionedState> state_;
   Aggregator agg_;
   std::optional<expr::Expr> by_;
   bool emit_;
   expr::EvalContext ctx_;
   ValueParser state_parser_;
   std::string key_, buf_, out_;
-  Status state_error_;  // a failed restore: fatal at the next record
   int64_t no_event_ = 0;
 };
 

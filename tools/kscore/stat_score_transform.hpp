@@ -1,0 +1,50 @@
+// kscore's per-key statistical scorers, with state in the store/changelog machinery:
+//   --zscore X   Welford's running mean and sample standard deviation of X per key; the score
+//                is the record's z-score against the records before it (null until the key has
+//                two values with a non-zero spread); then X joins the statistics.
+//   --ewma X     exponentially weighted moving average per key, alpha = --alpha; the score is
+//                the average including this record (the first record scores X itself).
+// A record whose X is not a number scores null and leaves the state alone. The key is the record
+// key or --by EXPR; a null key scores null.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kt/expr/expr.hpp"
+#include "kt/stateful_transform.hpp"
+#include "kt/value_parser.hpp"
+
+namespace kt {
+
+struct StatScoreOptions {
+  enum class Kind { kZScore, kEwma } kind;
+  std::string input;                 // the expression scored (usually a field)
+  double alpha = 0.5;
+  std::string by;                    // empty: the record key
+  std::vector<std::string> field;    // where the score goes
+};
+
+class StatScoreTransform : public StatefulTransform {
+ public:
+  StatScoreTransform(std::unique_ptr<PartitionedState> state, StatScoreOptions o, expr::Expr input,
+                     std::optional<expr::Expr> by)
+      : StatefulTransform(std::move(state)), opt_(std::move(o)), input_(std::move(input)), by_(std::move(by)) {}
+
+  Status Process(Input& in, Emitter& out) override;
+  std::string SummaryExtra() const override { return RestoredSummary(); }
+
+ private:
+  // Folds x into the key's state (JSON in *state_text) and returns the score.
+  expr::Value Score(double x, std::string* state_text);
+
+  StatScoreOptions opt_;
+  expr::Expr input_;
+  std::optional<expr::Expr> by_;
+  expr::EvalContext ctx_;
+  ValueParser state_parser_;
+  std::string key_, buf_;
+};
+
+}  // namespace kt

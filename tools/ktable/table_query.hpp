@@ -1,0 +1,25 @@
+// `ktable get` and `ktable dump`: a table's current contents, read from its changelog topic (no
+// running ktable needed) or, with --local, from the local state stores.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "kt/kafka_config.hpp"
+#include "kt/status.hpp"
+
+namespace kt {
+
+struct TableQuery {
+  std::string group;
+  std::string table = "table";
+  bool local = false;
+  std::string state_dir;        // --local: default DefaultStateDir(group)
+  std::optional<std::string> key;  // get: only this key
+};
+
+// Writes one {"key": k, <aggregates>} line per key (sorted by key) to stdout. With a key that is
+// not in the table: NotFound.
+Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg);
+
+}  // namespace kt
