@@ -148,8 +148,12 @@ void Aggregator::Render(const rapidjson::Value& state, const rapidjson::Value& k
   key_json.Accept(w);
   for (const AggSpec& s : specs_) {
     w.Key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()));
-    auto it = state.IsObject() ? state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size())) : state.MemberEnd();
-    if (state.IsObject() && it != state.MemberEnd()) it->value.Accept(w);
+    const rapidjson::Value* v = nullptr;
+    if (state.IsObject()) {
+      auto it = state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+      if (it != state.MemberEnd()) v = &it->value;
+    }
+    if (v) v->Accept(w);
     else if (s.kind == AggSpec::Kind::kCount) w.Int64(0);
     else w.Null();
   }
