@@ -199,7 +199,8 @@ void Runner::Emit(const OutRecord& out) {
     if (emit_error_.ok()) emit_error_ = s;
     return;
   }
-  if (!out.internal) ++stats_.out;
+  if (out.internal) ++internal_emitted_;
+  else ++stats_.out;
 }
 
 void Runner::OnDelivered(void* token, const Status& status) {
@@ -212,6 +213,7 @@ void Runner::OnAssigned(const std::vector<int32_t>& partitions) {
 }
 
 void Runner::OnRevoking(const std::vector<int32_t>& partitions) {
+  BeforeCommit();
   if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;
   auto offsets = tracker_.TakeCommittable(opt_.input_topic, partitions);
   if (!offsets.empty() && source_->Commits()) {
@@ -232,9 +234,20 @@ Status Runner::FlushSinks() {
   return s;
 }
 
+// Lets the Transform write what it coalesced; whatever it wrote is acknowledged before any
+// offset is taken, so committed offsets never run ahead of changelog writes.
+void Runner::BeforeCommit() {
+  int64_t before = internal_emitted_;
+  current_ = nullptr;
+  transform_->BeforeCommit(*this);
+  if (internal_emitted_ != before) {
+    if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;
+  }
+}
+
 void Runner::Commit(bool sync) {
   last_commit_ms_ = NowMs();
-  transform_->BeforeCommit();
+  BeforeCommit();
   if (!source_->Commits()) return;
   auto offsets = tracker_.TakeCommittable();
   if (offsets.empty()) return;

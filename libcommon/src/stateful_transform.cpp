@@ -12,26 +12,67 @@ void StatefulTransform::OnAssigned(const std::vector<int32_t>& partitions) {
 }
 
 void StatefulTransform::OnRevoked(const std::vector<int32_t>& partitions) {
-  for (int32_t p : partitions) state_->Revoke(p);
+  for (int32_t p : partitions) {
+    auto it = dirty_.find(p);  // written at the BeforeCommit the Runner ran before revoking
+    if (it != dirty_.end()) {
+      cached_ -= it->second.size();
+      dirty_.erase(it);
+    }
+    state_->Revoke(p);
+  }
 }
 
-Result<StateStore*> StatefulTransform::StoreFor(const Record& rec) {
+namespace {
+int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
+}  // namespace
+
+Status StatefulTransform::GetState(const Record& rec, const std::string& key, std::string* value) {
   if (!state_error_.ok()) return state_error_;
-  return state_->store(rec.line > 0 ? -1 : rec.partition);
+  int32_t p = PartitionOf(rec);
+  auto d = dirty_.find(p);
+  if (d != dirty_.end()) {
+    auto it = d->second.find(key);
+    if (it != d->second.end()) {
+      *value = it->second.value;
+      return Status::Ok();
+    }
+  }
+  return state_->store(p)->Get(key, value);
 }
 
-void StatefulTransform::WriteChangelog(const Record& rec, std::string_view key, std::string_view value,
-                                       Emitter& out) {
-  if (!state_->changelog()) return;
-  OutRecord c;
-  c.internal = c.wire = true;
-  c.topic = state_->changelog()->topic();
-  c.partition = rec.partition;
-  c.key = key;
-  c.value_kind = OutRecord::ValueKind::kText;
-  c.value_text = value;
-  c.timestamp = rec.timestamp;
-  out.Emit(c);
+void StatefulTransform::PutState(const Record& rec, const std::string& key, std::string_view value) {
+  auto [it, inserted] = dirty_[PartitionOf(rec)].try_emplace(key);
+  if (inserted) ++cached_;
+  it->second.value.assign(value);
+  it->second.timestamp = rec.timestamp;
+  it->second.dirty = true;
+}
+
+void StatefulTransform::BeforeCommit(Emitter& out) {
+  for (auto& [partition, keys] : dirty_) {
+    StateStore* store = state_->store(partition);
+    for (auto& [key, pending] : keys) {
+      if (!pending.dirty) continue;
+      pending.dirty = false;
+      store->Put(key, pending.value);
+      if (state_->changelog()) {
+        OutRecord c;
+        c.internal = c.wire = true;
+        c.topic = state_->changelog()->topic();
+        c.partition = partition;
+        c.key = key;
+        c.value_kind = OutRecord::ValueKind::kText;
+        c.value_text = pending.value;
+        c.timestamp = pending.timestamp;
+        out.Emit(c);
+      }
+    }
+  }
+  if (cached_ > kMaxCachedKeys) {  // everything is clean now: start the cache afresh
+    dirty_.clear();
+    cached_ = 0;
+  }
+  state_->Commit();
 }
 
 std::string StatefulTransform::RestoredSummary() const {

@@ -47,14 +47,11 @@ Status StatScoreTransform::Process(Input& in, Emitter& out) {
   expr::Value x = input_.Eval(ctx_);
   expr::Value score = expr::Value::Null();
   if (has_key && x.IsNumber()) {
-    auto store = StoreFor(in.record);
-    if (!store.ok()) return store.status();
-    Status s = (*store)->Get(key_, &buf_);
+    Status s = GetState(in.record, key_, &buf_);
     if (s.IsNotFound()) buf_.clear();
     else if (!s.ok()) return s;
     score = Score(x.AsDouble(), &buf_);
-    (*store)->Put(key_, buf_);
-    WriteChangelog(in.record, key_, buf_, out);
+    PutState(in.record, key_, buf_);
   }
   auto& alloc = in.value->GetAllocator();
   if (Status s = SetField(in.value, opt_.field, score.ToJson(alloc)); !s.ok()) return s;

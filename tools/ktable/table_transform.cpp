@@ -20,10 +20,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
-  auto store_or = StoreFor(in.record);
-  if (!store_or.ok()) return store_or.status();
-  StateStore* store = *store_or;
-  Status s = store->Get(key_, &buf_);
+  Status s = GetState(in.record, key_, &buf_);
   if (s.ok()) s = state_parser_.ParseJson(buf_);
   else if (s.IsNotFound()) s = state_parser_.ParseJson("{}");
   if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
@@ -31,9 +28,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
   agg_.Update(state, ctx_);
   buf_.clear();
   AppendJson(*state, &buf_);
-  store->Put(key_, buf_);
-
-  WriteChangelog(in.record, key_, buf_, out);
+  PutState(in.record, key_, buf_);
   if (emit_) {
     out_.clear();
     rapidjson::Value key_json(rapidjson::StringRef(key_.data(), key_.size()));

@@ -60,6 +60,7 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   Outcome HandleBad(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
   void SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
   void Commit(bool sync);
+  void BeforeCommit();
   void Idle();
   void Progress(bool final);
   Status FlushSinks();
@@ -87,6 +88,7 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   int64_t last_commit_ms_ = 0;
   int64_t last_progress_ms_ = 0;
   int64_t bad_reported_ = 0;
+  int64_t internal_emitted_ = 0;  // internal records sent (BeforeCommit's changelog writes)
 };
 
 }  // namespace kt

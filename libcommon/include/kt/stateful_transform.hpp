@@ -1,10 +1,17 @@
 // Base of Transforms that keep per-key state (ktable, kscore --zscore/--ewma, kwindow): owns the
-// PartitionedState, restores partitions when assigned, checkpoints them when revoked, persists
-// them before offsets are committed, and writes changelog records as internal outputs of the
-// record being processed (so its offset waits for them).
+// PartitionedState, restores partitions when assigned, checkpoints them when revoked, and
+// persists them before offsets are committed.
+//
+// State writes are coalesced per key within a commit interval: PutState keeps a key's latest
+// state in memory (GetState sees it first: hot keys never touch RocksDB per record); at
+// BeforeCommit each dirty key is written once to its store and to the changelog, and the Runner
+// waits for those changelog writes to be acknowledged before it takes offsets to commit, so a
+// committed offset's state is always in the changelog.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -21,19 +28,30 @@ class StatefulTransform : public Transform {
 
   void OnAssigned(const std::vector<int32_t>& partitions) override;
   void OnRevoked(const std::vector<int32_t>& partitions) override;
-  void BeforeCommit() override { state_->Commit(); }
+  void BeforeCommit(Emitter& out) override;
 
  protected:
-  // The store for the record's partition (stdin: the single in-memory store). Fails when the
-  // partition's restore failed.
-  Result<StateStore*> StoreFor(const Record& rec);
-  // Writes key -> value to the changelog partition of the record's partition (no-op on stdin).
-  void WriteChangelog(const Record& rec, std::string_view key, std::string_view value, Emitter& out);
+  // The state of `key` in the record's partition (stdin: the single in-memory store): NotFound
+  // when it has none; an error when the partition's restore failed.
+  Status GetState(const Record& rec, const std::string& key, std::string* value);
+  // Sets the state of `key`; written to the store and the changelog at the next BeforeCommit.
+  // Keys are cached in memory (up to kMaxCachedKeys), so hot keys are read from RocksDB once.
+  void PutState(const Record& rec, const std::string& key, std::string_view value);
   std::string RestoredSummary() const;
 
  private:
+  // A key's latest state: dirty until BeforeCommit writes it, then kept as a read cache
+  // (bounded by kMaxCachedKeys; clean entries are dropped when it is exceeded).
+  struct Pending {
+    std::string value;
+    int64_t timestamp;
+    bool dirty = true;
+  };
+  static constexpr size_t kMaxCachedKeys = 250'000;
+  size_t cached_ = 0;
   std::unique_ptr<PartitionedState> state_;
   Status state_error_;
+  std::map<int32_t, std::unordered_map<std::string, Pending>> dirty_;  // partition -> key -> state
 };
 
 // The state options every stateful tool takes.

@@ -49,9 +49,10 @@ class Transform {
   // Input ended (-e, -n, end of file): emit whatever is still owed.
   virtual void Finish(Emitter& /*out*/) {}
 
-  // Called before the Runner commits input offsets (periodically and at the end): a stateful
-  // Transform persists its local state here. Outputs are not necessarily acknowledged yet.
-  virtual void BeforeCommit() {}
+  // Called before the Runner commits input offsets (periodically, before partitions are revoked,
+  // and at the end). A stateful Transform writes what it has coalesced (changelog records) and
+  // persists local state here. Anything emitted here is acknowledged before offsets are taken.
+  virtual void BeforeCommit(Emitter& /*out*/) {}
 
   // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.
   virtual std::string SummaryExtra() const { return {}; }
