@@ -6,13 +6,7 @@ namespace kt {
 
 namespace {
 
-struct StringOut {
-  using Ch = char;
-  std::string* s;
-  void Put(char c) { s->push_back(c); }
-  void Flush() {}
-};
-using Writer = rapidjson::Writer<StringOut>;
+using Writer = rapidjson::Writer<StringOutStream>;
 
 // Writes a text form: raw JSON when the codec's text is JSON, else a JSON string.
 void WriteText(Writer& w, std::string_view text, const Codec& codec) {
@@ -42,7 +36,7 @@ Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field
 
 void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& value_codec,
                     std::string* line) {
-  StringOut os{line};
+  StringOutStream os{line};
   Writer w(os);
   w.StartObject();
   w.Key("key");

@@ -6,19 +6,13 @@ namespace kt {
 
 namespace {
 // Appends to a std::string without an intermediate buffer (RapidJSON output stream concept).
-struct StringOut {
-  using Ch = char;
-  std::string* s;
-  void Put(char c) { s->push_back(c); }
-  void Flush() {}
-};
 }  // namespace
 
 Status ParseJson(std::string_view text, rapidjson::Document* doc) { return ParseJsonText(text, doc); }
 
 void AppendJson(const rapidjson::Value& v, std::string* out) {
-  StringOut os{out};
-  rapidjson::Writer<StringOut> w(os);
+  StringOutStream os{out};
+  rapidjson::Writer<StringOutStream> w(os);
   v.Accept(w);
 }
 

@@ -15,6 +15,14 @@
 
 namespace kt {
 
+// A RapidJSON output stream appending to a std::string (no intermediate buffer).
+struct StringOutStream {
+  using Ch = char;
+  std::string* s;
+  void Put(char c) { s->push_back(c); }
+  void Flush() {}
+};
+
 // Parses `text` into `doc` (replacing its contents). On failure the message names the
 // column and RapidJSON's reason. Numbers are converted exactly (see json_reader.hpp).
 Status ParseJson(std::string_view text, rapidjson::Document* doc);

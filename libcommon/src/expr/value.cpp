@@ -43,12 +43,6 @@ bool Value::Truthy() const {
 }
 
 namespace {
-struct StringOut {
-  using Ch = char;
-  std::string* s;
-  void Put(char c) { s->push_back(c); }
-  void Flush() {}
-};
 
 template <typename W>
 void Write(const Value& v, W& w) {
@@ -75,8 +69,8 @@ void Write(const Value& v, W& w) {
 }  // namespace
 
 void Value::AppendJson(std::string* out) const {
-  StringOut os{out};
-  rapidjson::Writer<StringOut> w(os);
+  StringOutStream os{out};
+  rapidjson::Writer<StringOutStream> w(os);
   Write(*this, w);
 }
 
