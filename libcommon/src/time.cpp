@@ -43,9 +43,11 @@ Result<int64_t> ParseDuration(std::string_view text) {
 
 namespace {
 
+// Milliseconds, not nanoseconds: sys_time<nanoseconds> only spans the years 1678-2262 and
+// date::parse overflows (undefined behaviour) outside them; found by scripts/fuzz.
 Result<int64_t> ParseWith(std::string_view text, const char* fmt, bool with_offset) {
   std::istringstream in{std::string(text)};
-  date::sys_time<std::chrono::nanoseconds> tp;
+  date::sys_time<std::chrono::milliseconds> tp;
   if (with_offset) {
     std::chrono::minutes offset{0};
     in >> date::parse(fmt, tp, offset);  // applies the offset: tp is UTC
@@ -55,7 +57,17 @@ Result<int64_t> ParseWith(std::string_view text, const char* fmt, bool with_offs
     if (in.fail()) return Status::InvalidArgument("");
   }
   if (in.peek() != std::char_traits<char>::eof()) return Status::InvalidArgument("");
-  return static_cast<int64_t>(date::floor<std::chrono::milliseconds>(tp).time_since_epoch().count());
+  return static_cast<int64_t>(tp.time_since_epoch().count());
+}
+
+// Cuts a seconds fraction to milliseconds ("09:00:00.165999999" -> "09:00:00.165"), truncating
+// as the millisecond timestamps Kafka uses do.
+void TruncateFraction(std::string* s) {
+  size_t dot = s->find('.', 11);
+  if (dot == std::string::npos) return;
+  size_t end = dot + 1;
+  while (end < s->size() && std::isdigit(static_cast<unsigned char>((*s)[end]))) ++end;
+  if (end - dot - 1 > 3) s->erase(dot + 4, end - dot - 4);
 }
 
 }  // namespace
@@ -66,6 +78,7 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   if (s.size() > 10 && (s[10] == ' ' || s[10] == 't')) s[10] = 'T';
   bool has_z = !s.empty() && (s.back() == 'Z' || s.back() == 'z');
   if (has_z) s.pop_back();
+  TruncateFraction(&s);
   // An offset like +01:00 / -0530 after the time part.
   bool has_offset = false;
   if (s.size() > 19) {

@@ -25,6 +25,11 @@ TEST_CASE("RFC 3339 timestamps") {
   CHECK(*kt::ParseRfc3339("2026-11-20") == 1'795'132'800'000);
   for (const char* bad : {"", "yesterday", "2026-13-01T00:00:00Z", "2026-11-20T09:00:00Zjunk"})
     CHECK_FALSE(kt::ParseRfc3339(bad).ok());
+  // Years outside 1678-2262 (the span of nanosecond time points) parse without overflow.
+  CHECK(*kt::ParseRfc3339("0002-11-20T00:00:00Z") == -62076153600000);
+  CHECK(*kt::ParseRfc3339("9999-12-31T23:59:59.999Z") == 253402300799999);
+  CHECK_FALSE(kt::ParseRfc3339("2-11-20T0:Z").ok());  // found by scripts/fuzz: overflowed before
+  CHECK(*kt::ParseRfc3339("2026-11-20T10:00:00.1659+01:00") == 1'795'165'200'165);
 }
 
 TEST_CASE("custom time formats and formatting") {
