@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <chrono>
+#include <ctime>
+#include <iomanip>
 #include <sstream>
 
 namespace kt {
@@ -43,63 +45,85 @@ Result<int64_t> ParseDuration(std::string_view text) {
 
 namespace {
 
-// Milliseconds, not nanoseconds: sys_time<nanoseconds> only spans the years 1678-2262 and
-// date::parse overflows (undefined behaviour) outside them; found by scripts/fuzz.
-Result<int64_t> ParseWith(std::string_view text, const char* fmt, bool with_offset) {
-  std::istringstream in{std::string(text)};
-  date::sys_time<std::chrono::milliseconds> tp;
-  if (with_offset) {
-    std::chrono::minutes offset{0};
-    in >> date::parse(fmt, tp, offset);  // applies the offset: tp is UTC
-    if (in.fail()) return Status::InvalidArgument("");
-  } else {
-    in >> date::parse(fmt, tp);
-    if (in.fail()) return Status::InvalidArgument("");
+// date::parse (date 3.0.1) reads %S into an uninitialized long double and converts it even when
+// the read failed: undefined behaviour on malformed input (found by scripts/fuzz). RFC 3339 has
+// fixed-width fields, so it is parsed here; custom formats go through std::get_time. Howard
+// Hinnant's calendar arithmetic still turns dates into days.
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    v = v * 10 + (s[i] - '0');
   }
-  if (in.peek() != std::char_traits<char>::eof()) return Status::InvalidArgument("");
-  return static_cast<int64_t>(tp.time_since_epoch().count());
+  *out = v;
+  return true;
 }
 
-// Cuts a seconds fraction to milliseconds ("09:00:00.165999999" -> "09:00:00.165"), truncating
-// as the millisecond timestamps Kafka uses do.
-void TruncateFraction(std::string* s) {
-  size_t dot = s->find('.', 11);
-  if (dot == std::string::npos) return;
-  size_t end = dot + 1;
-  while (end < s->size() && std::isdigit(static_cast<unsigned char>((*s)[end]))) ++end;
-  if (end - dot - 1 > 3) s->erase(dot + 4, end - dot - 4);
+// Epoch ms of a UTC civil time; false when the date is not a real one (2026-02-30).
+bool CivilToMs(int y, int mo, int d, int h, int mi, int sec, int64_t ms, int64_t* out) {
+  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return false;
+  int64_t days = date::sys_days(ymd).time_since_epoch().count();
+  *out = ((days * 24 + h) * 60 + mi) * 60'000 + static_cast<int64_t>(sec) * 1000 + ms;
+  return true;
 }
 
 }  // namespace
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
-  std::string s(text);
-  if (s.size() < 10) return Status::InvalidArgument("invalid RFC 3339 time '" + s + "'");
-  if (s.size() > 10 && (s[10] == ' ' || s[10] == 't')) s[10] = 'T';
-  bool has_z = !s.empty() && (s.back() == 'Z' || s.back() == 'z');
-  if (has_z) s.pop_back();
-  TruncateFraction(&s);
-  // An offset like +01:00 / -0530 after the time part.
-  bool has_offset = false;
-  if (s.size() > 19) {
-    size_t p = s.find_last_of("+-");
-    has_offset = p != std::string::npos && p > 18;
+  auto bad = [&] { return Status::InvalidArgument("invalid RFC 3339 time '" + std::string(text) + "'"); };
+  std::string_view s = text;
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, &d))
+    return bad();
+  size_t i = 10;
+  int64_t ms = 0, offset_min = 0;
+  if (i < s.size()) {
+    if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad();
+    if (!Digits(s, i + 1, 2, &h) || s.size() < i + 6 || s[i + 3] != ':' || !Digits(s, i + 4, 2, &mi)) return bad();
+    i += 6;
+    if (i < s.size() && s[i] == ':') {
+      if (!Digits(s, i + 1, 2, &sec)) return bad();
+      i += 3;
+      if (i < s.size() && s[i] == '.') {  // fraction: milliseconds, finer digits truncated
+        size_t f = ++i;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+        if (i == f) return bad();
+        for (size_t k = f; k < f + 3; ++k) ms = ms * 10 + (k < i ? s[k] - '0' : 0);
+      }
+    }
+    if (i < s.size()) {  // offset: Z or +hh:mm / -hhmm
+      if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
+        i = s.size();
+      } else if (s[i] == '+' || s[i] == '-') {
+        int oh, om;
+        size_t m = i + 3 < s.size() && s[i + 3] == ':' ? i + 4 : i + 3;
+        if (!Digits(s, i + 1, 2, &oh) || !Digits(s, m, 2, &om) || m + 2 != s.size() || oh > 23 || om > 59) return bad();
+        offset_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+        i = s.size();
+      } else {
+        return bad();
+      }
+    }
   }
-  Result<int64_t> r = Status::InvalidArgument("");
-  if (s.size() == 10) r = ParseWith(s, "%Y-%m-%d", false);
-  else if (has_offset) r = ParseWith(s, "%Y-%m-%dT%H:%M:%S%Ez", true);
-  else r = ParseWith(s, "%Y-%m-%dT%H:%M:%S", false);
-  if (!r.ok() && !has_offset && !has_z && s.size() > 10) r = ParseWith(s, "%Y-%m-%dT%H:%M", false);
-  if (!r.ok()) return Status::InvalidArgument("invalid RFC 3339 time '" + std::string(text) + "'");
-  return r;
+  int64_t out;
+  if (!CivilToMs(y, mo, d, h, mi, sec, ms, &out)) return bad();
+  return out - offset_min * 60'000;
 }
 
 Result<int64_t> ParseTimeFormat(std::string_view text, const std::string& format) {
-  bool with_offset = format.find("%z") != std::string::npos || format.find("%Ez") != std::string::npos;
-  auto r = ParseWith(text, format.c_str(), with_offset);
-  if (!r.ok())
+  std::tm tm{};
+  tm.tm_mday = 1;
+  std::istringstream in{std::string(text)};
+  in >> std::get_time(&tm, format.c_str());
+  int64_t out;
+  if (in.fail() || in.peek() != std::char_traits<char>::eof() ||
+      !CivilToMs(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 0, &out))
     return Status::InvalidArgument("time '" + std::string(text) + "' does not match format '" + format + "'");
-  return r;
+  return out;
 }
 
 std::string FormatRfc3339(int64_t epoch_ms) {

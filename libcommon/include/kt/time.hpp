@@ -13,12 +13,13 @@ namespace kt {
 // is milliseconds. Negative or empty input is an error.
 Result<int64_t> ParseDuration(std::string_view text);
 
-// RFC 3339 / ISO-8601 date-time ("2026-11-20T09:00:00.165Z", "...+01:00", fractions to ns,
-// 'T' or ' ' separator, no offset = UTC) -> epoch milliseconds.
+// RFC 3339 / ISO-8601 date-time ("2026-11-20T09:00:00.165Z", "...+01:00", "...-0530",
+// fractions of any length (truncated to ms), 'T' or ' ' separator, seconds optional, no offset =
+// UTC, or a date alone) -> epoch milliseconds.
 Result<int64_t> ParseRfc3339(std::string_view text);
 
-// A date-time in a strftime-like format understood by Howard Hinnant's date::parse, as UTC
-// unless the format carries an offset (%z).
+// A date-time in a strftime-style format (std::get_time: %Y %m %d %H %M %S %b %y %e %j ...),
+// as UTC, with second precision.
 Result<int64_t> ParseTimeFormat(std::string_view text, const std::string& format);
 
 // Epoch ms -> "2026-11-20T09:00:00.165Z" (always UTC, always milliseconds).
