@@ -140,12 +140,88 @@ void Aggregator::Update(rapidjson::Document* state, expr::EvalContext& ctx) {
   }
 }
 
-void Aggregator::Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out) const {
+void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later) const {
+  auto& alloc = state->GetAllocator();
+  if (!state->IsObject()) state->SetObject();
+  if (!later.IsObject()) return;
+  auto find = [](const rapidjson::Value& obj, const std::string& name) -> const rapidjson::Value* {
+    if (!obj.IsObject()) return nullptr;
+    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    return it == obj.MemberEnd() ? nullptr : &it->value;
+  };
+  auto set = [&](rapidjson::Value& obj, const std::string& name, const rapidjson::Value& v) {
+    rapidjson::Value copy(v, alloc);
+    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    if (it != obj.MemberEnd()) it->value = copy;
+    else obj.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), copy, alloc);
+  };
+  for (const AggSpec& s : specs_) {
+    const rapidjson::Value* b = find(later, s.name);
+    if (!b) continue;
+    const rapidjson::Value* a = find(*state, s.name);
+    if (!a) {
+      if (s.kind != AggSpec::Kind::kAvg) {
+        set(*state, s.name, *b);
+        continue;
+      }
+    }
+    switch (s.kind) {
+      case AggSpec::Kind::kCount:
+      case AggSpec::Kind::kSum: {
+        int64_t r;
+        if (a->IsInt64() && b->IsInt64() && !__builtin_add_overflow(a->GetInt64(), b->GetInt64(), &r))
+          set(*state, s.name, rapidjson::Value(r));
+        else if (a->IsNumber() && b->IsNumber())
+          set(*state, s.name, rapidjson::Value(a->GetDouble() + b->GetDouble()));
+        break;
+      }
+      case AggSpec::Kind::kMin:
+      case AggSpec::Kind::kMax: {
+        int c;
+        if (expr::Compare(expr::Value::FromJson(*b), expr::Value::FromJson(*a), &c) &&
+            (s.kind == AggSpec::Kind::kMin ? c < 0 : c > 0))
+          set(*state, s.name, *b);
+        break;
+      }
+      case AggSpec::Kind::kFirst: break;  // state's came first
+      case AggSpec::Kind::kLast: set(*state, s.name, *b); break;
+      case AggSpec::Kind::kAvg: {
+        const rapidjson::Value* kb = find(later, "__kt");
+        const rapidjson::Value* pb = kb ? find(*kb, s.name) : nullptr;
+        if (!pb || !pb->IsArray() || pb->Size() != 2) break;
+        double sum = (*pb)[0].GetDouble();
+        int64_t n = (*pb)[1].GetInt64();
+        const rapidjson::Value* ka = find(*state, "__kt");
+        const rapidjson::Value* pa = ka ? find(*ka, s.name) : nullptr;
+        if (pa && pa->IsArray() && pa->Size() == 2) {
+          sum += (*pa)[0].GetDouble();
+          n += (*pa)[1].GetInt64();
+        }
+        if (!ka) {
+          set(*state, "__kt", rapidjson::Value(rapidjson::kObjectType));
+          ka = find(*state, "__kt");
+        }
+        rapidjson::Value pair(rapidjson::kArrayType);
+        pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
+        set(const_cast<rapidjson::Value&>(*ka), s.name, pair);
+        set(*state, s.name, rapidjson::Value(sum / static_cast<double>(n)));
+        break;
+      }
+    }
+  }
+}
+
+void Aggregator::Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out,
+                        const rapidjson::Value* window) const {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
   w.Key("key");
   key_json.Accept(w);
+  if (window) {
+    w.Key("window");
+    window->Accept(w);
+  }
   for (const AggSpec& s : specs_) {
     w.Key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()));
     const rapidjson::Value* v = nullptr;

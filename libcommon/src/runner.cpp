@@ -132,6 +132,11 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
 
 Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry, const Status& error) {
   Status located = error.WithContext(rec.Where());
+  if (error.IsDropped()) {
+    if (opt_.on_error == ErrorPolicy::kDlq) SendDeadLetter(rec, entry, error);
+    tracker_.Seal(entry);
+    return Outcome::kContinue;
+  }
   if (!error.IsDataError()) {  // not the record's fault: stop without committing it
     fatal_ = located;
     return Outcome::kStop;
@@ -239,6 +244,10 @@ Status Runner::FlushSinks() {
 void Runner::BeforeCommit() {
   int64_t before = internal_emitted_;
   current_ = nullptr;
+  if (transform_->HasState()) {
+    if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;
+    if (!fatal_.ok()) return;  // persist no state past a lost output
+  }
   transform_->BeforeCommit(*this);
   if (internal_emitted_ != before) {
     if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;

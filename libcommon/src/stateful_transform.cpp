@@ -22,10 +22,6 @@ void StatefulTransform::OnRevoked(const std::vector<int32_t>& partitions) {
   }
 }
 
-namespace {
-int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
-}  // namespace
-
 Status StatefulTransform::GetState(const Record& rec, const std::string& key, std::string* value) {
   if (!state_error_.ok()) return state_error_;
   int32_t p = PartitionOf(rec);
@@ -33,6 +29,7 @@ Status StatefulTransform::GetState(const Record& rec, const std::string& key, st
   if (d != dirty_.end()) {
     auto it = d->second.find(key);
     if (it != d->second.end()) {
+      if (it->second.deleted) return Status::NotFound(key);
       *value = it->second.value;
       return Status::Ok();
     }
@@ -41,11 +38,31 @@ Status StatefulTransform::GetState(const Record& rec, const std::string& key, st
 }
 
 void StatefulTransform::PutState(const Record& rec, const std::string& key, std::string_view value) {
-  auto [it, inserted] = dirty_[PartitionOf(rec)].try_emplace(key);
+  PutState(PartitionOf(rec), key, value, rec.timestamp);
+}
+
+void StatefulTransform::PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp) {
+  auto [it, inserted] = dirty_[partition].try_emplace(std::string(key));
   if (inserted) ++cached_;
   it->second.value.assign(value);
-  it->second.timestamp = rec.timestamp;
+  it->second.timestamp = timestamp;
   it->second.dirty = true;
+  it->second.deleted = false;
+}
+
+void StatefulTransform::DeleteState(int32_t partition, std::string_view key, int64_t timestamp) {
+  auto [it, inserted] = dirty_[partition].try_emplace(std::string(key));
+  if (inserted) ++cached_;
+  it->second.value.clear();
+  it->second.timestamp = timestamp;
+  it->second.dirty = true;
+  it->second.deleted = true;
+}
+
+Status StatefulTransform::ForEachState(int32_t partition,
+                                       const std::function<void(std::string_view, std::string_view)>& fn) {
+  if (!state_error_.ok()) return state_error_;
+  return state_->store(partition)->ForEach(fn);
 }
 
 void StatefulTransform::BeforeCommit(Emitter& out) {
@@ -54,21 +71,22 @@ void StatefulTransform::BeforeCommit(Emitter& out) {
     for (auto& [key, pending] : keys) {
       if (!pending.dirty) continue;
       pending.dirty = false;
-      store->Put(key, pending.value);
+      if (pending.deleted) store->Delete(key);
+      else store->Put(key, pending.value);
       if (state_->changelog()) {
         OutRecord c;
         c.internal = c.wire = true;
         c.topic = state_->changelog()->topic();
         c.partition = partition;
         c.key = key;
-        c.value_kind = OutRecord::ValueKind::kText;
+        c.value_kind = pending.deleted ? OutRecord::ValueKind::kNull : OutRecord::ValueKind::kText;
         c.value_text = pending.value;
         c.timestamp = pending.timestamp;
         out.Emit(c);
       }
     }
   }
-  if (cached_ > kMaxCachedKeys) {  // everything is clean now: start the cache afresh
+  if (!read_cache_ || cached_ > kMaxCachedKeys) {  // everything is clean now: start the cache afresh
     dirty_.clear();
     cached_ = 0;
   }

@@ -82,3 +82,30 @@ TEST_CASE("render fills missing aggregates: count 0, others null") {
   agg.Render(empty, key, &out);
   CHECK(out == R"({"key":7,"count":0,"max_n":null})");
 }
+
+TEST_CASE("merging aggregate states (session windows)") {
+  kt::Aggregator agg(Specs({"count", "sum(n)", "min(n)", "max(n)", "avg(n)", "first(n)", "last(n)"}));
+  rapidjson::Document earlier, later, merged;
+  Fold(agg, {R"({"n":5})", R"({"n":1})"}, &earlier);
+  Fold(agg, {R"({"n":7})", R"({"n":3})", R"({"n":2})"}, &later);
+  merged.SetObject();
+  agg.Merge(&merged, earlier);
+  agg.Merge(&merged, later);
+  std::string out;
+  rapidjson::Value key("k");
+  agg.Render(merged, key, &out);
+  CHECK(out == R"({"key":"k","count":5,"sum_n":18,"min_n":1,"max_n":7,"avg_n":3.6,"first_n":5,"last_n":2})");
+  // The merged state keeps aggregating as if every record had been folded into it.
+  rapidjson::Document direct;
+  std::string all = Fold(agg, {R"({"n":5})", R"({"n":1})", R"({"n":7})", R"({"n":3})", R"({"n":2})", R"({"n":9})"}, &direct);
+  Fold(agg, {R"({"n":9})"}, &merged);
+  out.clear();
+  agg.Render(merged, key, &out);
+  CHECK(out == all);
+  // Rendering with a window puts it after the key.
+  rapidjson::Document w;
+  w.Parse(R"({"start":0,"end":10})");
+  out.clear();
+  agg.Render(merged, key, &out, &w);
+  CHECK(out.rfind(R"({"key":"k","window":{"start":0,"end":10},"count":6,)", 0) == 0);
+}

@@ -1,15 +1,8 @@
 // ktable: keyed aggregates with changelog-backed state; `ktable get|dump` read a table.
-#include <atomic>
-#include <chrono>
-#include <thread>
-
 #include "kt/exit_code.hpp"
-#include "kt/kafka_admin.hpp"
+#include "kt/keyed_run.hpp"
 #include "kt/log.hpp"
 #include "kt/options.hpp"
-#include "kt/rekey.hpp"
-#include "kt/signals.hpp"
-#include "kt/tool.hpp"
 #include "table_query.hpp"
 #include "table_transform.hpp"
 
@@ -18,57 +11,6 @@ namespace {
 int Fail(const kt::Status& s) {
   kt::LogError("ktable", s.message());
   return kt::ExitCodeFor(s);
-}
-
-// --by on a topic with several partitions: like Kafka Streams' groupBy, records are first
-// re-keyed into <group>-<table>-repartition (same partition count, murmur2 by the new key), so
-// equal keys meet in one partition, and aggregated from there. Both stages run in this process,
-// each on its own Runner and consumer group: stage 1 (group G) reads the input, stage 2 (group
-// G-<table>) the repartition topic. With -e (or -n) stage 2 ends once stage 1 has finished and
-// stage 2 has read everything stage 1 wrote.
-int RunRepartitioned(const kt::CommonOptions& common, const kt::KafkaConfig& cfg, int partitions,
-                     kt::expr::Expr by, const std::string& table, const kt::StateCliOptions& state_opts,
-                     kt::Aggregator agg, bool emit) {
-  std::string repartition = common.group + "-" + table + "-repartition";
-  bool created = false;
-  if (kt::Status s = kt::EnsureTopic(cfg, repartition, partitions, 1, "ktable", &created); !s.ok())
-    return Fail(kt::Status::KafkaError("repartition " + s.message()));
-  kt::CommonOptions s1 = common, s2 = common;
-  s1.output = repartition;
-  s2.input = repartition;
-  s2.from = "beginning";
-  s2.count = -1;
-  s2.schema_file.clear();  // the schema applies to the input, in stage 1
-  s2.exit_at_end = common.exit_at_end || common.count >= 0;
-
-  kt::ToolSpec spec2{.name = "ktable"};
-  auto state = kt::OpenToolState(s2, "ktable", table, state_opts, &spec2, partitions);  // <G>-<table>-changelog
-  if (!state.ok()) return Fail(state.status());
-  s2.group = common.group + "-" + table;
-  kt::TableTransform aggregate(std::move(*state), std::move(agg), std::nullopt, emit);
-  kt::RekeyTransform rekey(std::move(by));
-
-  std::atomic<bool> stage1_done{false};
-  spec2.end_gate = &stage1_done;
-  int rc2 = 0;
-  std::thread stage2([&] {
-    // Where CreateTopics is unavailable (kbroker) the repartition topic appears with stage 1's
-    // first record; with nothing to regroup there is nothing to aggregate.
-    auto exists = [&] {
-      auto n = kt::PartitionCount(cfg, repartition, "ktable");
-      return n.ok() && *n > 0;
-    };
-    while (!exists()) {
-      if (stage1_done || kt::StopRequested()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    rc2 = kt::RunTool(std::move(spec2), s2, aggregate);
-  });
-  int rc1 = kt::RunTool({.name = "ktable-repartition"}, s1, rekey);
-  if (rc1 != kt::kExitOk) kt::RequestStop();  // stage 2 drains what it has and stops
-  stage1_done = true;
-  stage2.join();
-  return rc1 != kt::kExitOk ? rc1 : rc2;
 }
 
 }  // namespace
@@ -127,20 +69,9 @@ int main(int argc, char** argv) {
     by_expr = std::move(*e);
   }
   kt::Aggregator agg(std::move(specs));
-  if (by_expr && common.input != "-") {
-    auto cfg = kt::ResolveKafkaConfig(common);
-    if (!cfg.ok()) return Fail(cfg.status());
-    auto n = kt::PartitionCount(*cfg, common.input, "ktable");
-    if (!n.ok()) return Fail(n.status());
-    if (*n > 1) {
-      if (common.group.empty()) common.group = "ktools-ktable-" + common.input;
-      return RunRepartitioned(common, *cfg, *n, std::move(*by_expr), table, state_opts, std::move(agg),
-                              emit == "update");
-    }
-  }
-  kt::ToolSpec spec{.name = "ktable"};
-  auto state = kt::OpenToolState(common, "ktable", table, state_opts, &spec);
-  if (!state.ok()) return Fail(state.status());
-  kt::TableTransform transform(std::move(*state), std::move(agg), std::move(by_expr), emit == "update");
-  return kt::RunTool(std::move(spec), common, transform);
+  bool updates = emit == "update";
+  return kt::RunKeyed("ktable", common, table, state_opts, std::move(by_expr),
+                      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
+                        return std::make_unique<kt::TableTransform>(std::move(state), agg, std::move(by), updates);
+                      });
 }

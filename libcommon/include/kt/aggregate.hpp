@@ -34,9 +34,14 @@ class Aggregator {
 
   // Folds the record in ctx into `state` (a JSON object, or null for a new key).
   void Update(rapidjson::Document* state, expr::EvalContext& ctx);
-  // Appends the output value: {"key": <key>, <aggregates in spec order>}. `key_json` is the
-  // key as JSON (a string, or a JSON object for windowed keys).
-  void Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out) const;
+  // Folds `later` (another state of the same specs, of records that came after) into `state`:
+  // counts, sums and avg add up, min/max compare, first keeps state's, last takes later's.
+  // Session windows merge this way.
+  void Merge(rapidjson::Document* state, const rapidjson::Value& later) const;
+  // Appends the output value: {"key": <key>, "window": <window>, <aggregates in spec order>}
+  // ("window" only when given).
+  void Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out,
+              const rapidjson::Value* window = nullptr) const;
 
   const std::vector<AggSpec>& specs() const { return specs_; }
   // Inputs skipped per aggregate (not numeric / missing), for the summary line.

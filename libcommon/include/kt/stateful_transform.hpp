@@ -24,7 +24,12 @@ namespace kt {
 
 class StatefulTransform : public Transform {
  public:
-  explicit StatefulTransform(std::unique_ptr<PartitionedState> state) : state_(std::move(state)) {}
+  // `read_cache`: keep written keys in memory as a read cache (ktable, kscore); false for a
+  // Transform that keeps its own in-memory view of the state (kwindow).
+  explicit StatefulTransform(std::unique_ptr<PartitionedState> state, bool read_cache = true)
+      : state_(std::move(state)), read_cache_(read_cache) {}
+
+  bool HasState() const override { return true; }
 
   void OnAssigned(const std::vector<int32_t>& partitions) override;
   void OnRevoked(const std::vector<int32_t>& partitions) override;
@@ -37,6 +42,14 @@ class StatefulTransform : public Transform {
   // Sets the state of `key`; written to the store and the changelog at the next BeforeCommit.
   // Keys are cached in memory (up to kMaxCachedKeys), so hot keys are read from RocksDB once.
   void PutState(const Record& rec, const std::string& key, std::string_view value);
+  // The same for a partition (the record's: PartitionOf) and a changelog timestamp.
+  void PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp);
+  // Removes `key`: deleted from the store and tombstoned in the changelog at the next BeforeCommit.
+  void DeleteState(int32_t partition, std::string_view key, int64_t timestamp);
+  // Visits a freshly assigned partition's restored state (call from OnAssigned, after the base).
+  Status ForEachState(int32_t partition, const std::function<void(std::string_view key, std::string_view value)>& fn);
+  // The partition a record's state lives in (-1 for stdin/file input).
+  static int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
   std::string RestoredSummary() const;
 
  private:
@@ -46,10 +59,12 @@ class StatefulTransform : public Transform {
     std::string value;
     int64_t timestamp;
     bool dirty = true;
+    bool deleted = false;
   };
   static constexpr size_t kMaxCachedKeys = 250'000;
   size_t cached_ = 0;
   std::unique_ptr<PartitionedState> state_;
+  bool read_cache_;
   Status state_error_;
   std::map<int32_t, std::unordered_map<std::string, Pending>> dirty_;  // partition -> key -> state
 };

@@ -9,13 +9,16 @@ namespace kt {
 
 class Status {
  public:
-  enum class Code { kOk, kInvalidArgument, kDataError, kIoError, kKafkaError, kNotFound, kEnd };
+  enum class Code { kOk, kInvalidArgument, kDataError, kIoError, kKafkaError, kNotFound, kDropped, kEnd };
 
   Status() = default;
   static Status Ok() { return Status(); }
   static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
   // A bad record: handled by the --on-error policy, exit 3 under `fail`.
   static Status DataError(std::string msg) { return {Code::kDataError, std::move(msg)}; }
+  // A good record the Transform deliberately drops (late for its windows): the Transform counts
+  // it; the Runner dead-letters it under --on-error dlq and otherwise carries on.
+  static Status Dropped(std::string msg) { return {Code::kDropped, std::move(msg)}; }
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status KafkaError(std::string msg) { return {Code::kKafkaError, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
@@ -26,6 +29,7 @@ class Status {
   bool IsDataError() const { return code_ == Code::kDataError; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsDropped() const { return code_ == Code::kDropped; }
 
   // Prefixes context ("topic t partition 0 offset 17") to the message.
   Status WithContext(const std::string& where) const {

@@ -54,6 +54,11 @@ class Transform {
   // persists local state here. Anything emitted here is acknowledged before offsets are taken.
   virtual void BeforeCommit(Emitter& /*out*/) {}
 
+  // Whether BeforeCommit persists state: then the Runner waits for every output to be
+  // acknowledged before BeforeCommit, so persisted state never accounts for an output that
+  // could still be lost (kwindow's closed windows are not emitted again after a restart).
+  virtual bool HasState() const { return false; }
+
   // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.
   virtual std::string SummaryExtra() const { return {}; }
 };

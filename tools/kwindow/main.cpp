@@ -1,0 +1,108 @@
+// kwindow: windowed aggregates (tumbling, hopping, sliding, session) by event time.
+#include "kt/exit_code.hpp"
+#include "kt/keyed_run.hpp"
+#include "kt/log.hpp"
+#include "kt/options.hpp"
+#include "kt/time.hpp"
+#include "window_transform.hpp"
+
+namespace {
+
+int Fail(const kt::Status& s) {
+  kt::LogError("kwindow", s.message());
+  return kt::ExitCodeFor(s);
+}
+
+// A duration option, or -1 when not given.
+kt::Result<int64_t> Duration(const std::string& flag, const std::string& text) {
+  if (text.empty()) return int64_t{-1};
+  auto d = kt::ParseDuration(text);
+  if (!d.ok()) return kt::Status::InvalidArgument(flag + ": " + d.status().message());
+  return *d;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Windowed aggregates by event time: tumbling, hopping, sliding and session windows with "
+               "grace, retention and final results (Kafka Streams' rules).", "kwindow"};
+  kt::CommonOptions common;
+  kt::StateCliOptions state_opts;
+  std::string tumbling, hopping, step, sliding, session, grace, retention;
+  std::string time = "@timestamp", time_format, time_unit = "ms", by, emit = "update", name = "window";
+  std::vector<std::string> aggs;
+  auto* kind = app.add_option_group("window", "Window type (exactly one)");
+  kind->add_option("--tumbling", tumbling, "Tumbling windows of this size, e.g. 10s");
+  kind->add_option("--hopping", hopping, "Hopping windows of this size (with --step)");
+  kind->add_option("--sliding", sliding, "Sliding windows: records at most this far apart (inclusive)");
+  kind->add_option("--session", session, "Session windows closed by this inactivity gap");
+  kind->require_option(1);
+  app.add_option("--step", step, "Advance of --hopping windows (0 < step <= size)");
+  app.add_option("--grace", grace, "How long after its end a window still takes late records (default 0)");
+  app.add_option("--retention", retention, "How long past its end a window is kept (default size + grace)");
+  app.add_option("--time", time, "Record time: @timestamp (Kafka timestamp), now, or a FIELD (or expression)")
+      ->capture_default_str();
+  app.add_option("--time-format", time_format, "strftime format of a string time (UTC), e.g. '%Y-%m-%d %H:%M:%S' "
+                                               "(default: RFC 3339)");
+  app.add_option("--time-unit", time_unit, "Unit of a numeric time: ms or s")->check(CLI::IsMember({"ms", "s"}))
+      ->capture_default_str();
+  app.add_option("--by", by, "Group by this expression instead of the record key");
+  app.add_option("--agg", aggs, "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
+                                "optionally NAME=...")->required()->allow_extra_args(false);
+  app.add_option("--emit", emit, "update: every change of a window; final: each window once, when it closes")
+      ->check(CLI::IsMember({"update", "final"}))->capture_default_str();
+  app.add_option("--window", name, "Store name: the changelog is <group>-<window>-changelog")->capture_default_str();
+  kt::AddStateOptions(app, state_opts);
+  kt::AddCommonOptions(app, common, kt::kOptAll);
+  if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  auto grace_ms = Duration("--grace", grace);
+  auto retention_ms = Duration("--retention", retention);
+  if (!grace_ms.ok()) return Fail(grace_ms.status());
+  if (!retention_ms.ok()) return Fail(retention_ms.status());
+  int64_t g = std::max<int64_t>(0, *grace_ms);
+  if (!step.empty() && hopping.empty()) return Fail(kt::Status::InvalidArgument("--step goes with --hopping"));
+  if (!hopping.empty() && step.empty()) return Fail(kt::Status::InvalidArgument("--hopping needs --step"));
+  kt::Result<kt::WindowSpec> spec = kt::Status::InvalidArgument("no window type");
+  auto size_of = [](const std::string& flag, const std::string& text) -> kt::Result<int64_t> {
+    auto d = kt::ParseDuration(text);
+    if (!d.ok()) return kt::Status::InvalidArgument(flag + ": " + d.status().message());
+    if (*d <= 0) return kt::Status::InvalidArgument(flag + " must be positive");
+    return *d;
+  };
+  if (!tumbling.empty()) {
+    auto s = size_of("--tumbling", tumbling);
+    spec = s.ok() ? kt::WindowSpec::Hopping(*s, *s, g, *retention_ms) : s.status();
+  } else if (!hopping.empty()) {
+    auto s = size_of("--hopping", hopping), a = size_of("--step", step);
+    spec = !s.ok() ? s.status() : !a.ok() ? a.status() : kt::WindowSpec::Hopping(*s, *a, g, *retention_ms);
+  } else if (!sliding.empty()) {
+    auto s = size_of("--sliding", sliding);
+    spec = s.ok() ? kt::WindowSpec::Sliding(*s, g, *retention_ms) : s.status();
+  } else {
+    auto s = size_of("--session", session);
+    spec = s.ok() ? kt::WindowSpec::Session(*s, g, *retention_ms) : s.status();
+  }
+  if (!spec.ok()) return Fail(spec.status());
+  auto event_time = kt::EventTime::Parse(time, time_format, time_unit);
+  if (!event_time.ok()) return Fail(event_time.status());
+  std::vector<kt::AggSpec> specs;
+  for (auto& a : aggs) {
+    auto s = kt::ParseAggSpec(a);
+    if (!s.ok()) return Fail(s.status());
+    specs.push_back(*s);
+  }
+  std::optional<kt::expr::Expr> by_expr;
+  if (!by.empty()) {
+    auto e = kt::expr::Expr::Parse(by);
+    if (!e.ok()) return Fail(kt::Status::InvalidArgument("--by: " + e.status().message()));
+    by_expr = std::move(*e);
+  }
+  kt::Aggregator agg(std::move(specs));
+  bool final = emit == "final";
+  return kt::RunKeyed("kwindow", common, name, state_opts, std::move(by_expr),
+                      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
+                        return std::make_unique<kt::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
+                                                                     std::move(*event_time), final);
+                      });
+}

@@ -1,0 +1,296 @@
+#include "window_transform.hpp"
+
+#include <charconv>
+#include <climits>
+
+#include "kt/time.hpp"
+
+namespace kt {
+
+namespace {
+
+constexpr std::string_view kStreamTimeKey = "__kt.stream_time";
+
+bool ParseInt(std::string_view s, int64_t* v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+WindowTransform::WindowTransform(std::unique_ptr<PartitionedState> state, WindowSpec spec, Aggregator agg,
+                                 std::optional<expr::Expr> by, EventTime time, bool emit_final)
+    : StatefulTransform(std::move(state), /*read_cache=*/false),
+      spec_(spec),
+      agg_(std::move(agg)),
+      by_(std::move(by)),
+      time_(std::move(time)),
+      emit_final_(emit_final) {
+  window_json_.SetObject();
+  window_json_.AddMember("start", 0, window_json_.GetAllocator());
+  window_json_.AddMember("end", 0, window_json_.GetAllocator());
+}
+
+std::string WindowTransform::WindowKey(std::string_view key, Window w) {
+  std::string k;
+  k.reserve(key.size() + 30);
+  k.append(key).append("@").append(std::to_string(w.start)).append("/").append(std::to_string(w.end));
+  return k;
+}
+
+void WindowTransform::OnAssigned(const std::vector<int32_t>& partitions) {
+  StatefulTransform::OnAssigned(partitions);
+  for (int32_t p : partitions) {
+    Partition& part = parts_[p];
+    part = Partition{};
+    if (Status s = Load(p, &part); !s.ok() && load_error_.ok()) load_error_ = s;
+  }
+}
+
+void WindowTransform::OnRevoked(const std::vector<int32_t>& partitions) {
+  StatefulTransform::OnRevoked(partitions);
+  for (int32_t p : partitions) parts_.erase(p);
+}
+
+// Rebuilds the partition's windows from its restored store.
+Status WindowTransform::Load(int32_t p, Partition* part) {
+  Status bad;
+  rapidjson::Document doc;
+  Status s = ForEachState(p, [&](std::string_view key, std::string_view value) {
+    if (key == kStreamTimeKey) {
+      if (!ParseInt(value, &part->stream_time)) bad = Status::IoError("bad stream time in state: " + std::string(value));
+      return;
+    }
+    size_t at = key.rfind('@');
+    size_t slash = at == std::string_view::npos ? at : key.find('/', at);
+    Window w;
+    if (slash == std::string_view::npos || !ParseInt(key.substr(at + 1, slash - at - 1), &w.start) ||
+        !ParseInt(key.substr(slash + 1), &w.end)) {
+      bad = Status::IoError("not a window key in state: '" + std::string(key) + "'");
+      return;
+    }
+    doc.Parse(value.data(), value.size());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64() || !doc.HasMember("agg")) {
+      bad = Status::IoError("bad window state for '" + std::string(key) + "'");
+      return;
+    }
+    std::string agg;
+    AppendJson(doc["agg"], &agg);
+    auto it = part->windows.emplace(WinKey{std::string(key.substr(0, at)), w.start},
+                                    WinState{w.end, doc["t"].GetInt64(), std::move(agg)}).first;
+    part->by_end.insert(it);
+  });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad.WithContext("partition " + std::to_string(p));
+  return Status::Ok();
+}
+
+Status WindowTransform::Process(Input& in, Emitter& out) {
+  if (!load_error_.ok()) return load_error_;
+  if (!in.value) {
+    ++no_event_;
+    return Status::Ok();
+  }
+  ctx_.Reset(&in.record, in.value);
+  Result<int64_t> t = time_.Of(in.record, ctx_);
+  if (!t.ok()) return t.status();
+  bool has_key;
+  if (by_) {
+    has_key = by_->Eval(ctx_).KeyText(&key_);
+  } else {
+    has_key = in.record.key.has_value();
+    if (has_key) key_.assign(*in.record.key);
+  }
+  if (!has_key) {
+    ++no_event_;
+    return Status::Ok();
+  }
+  record_ = &in.record;
+  int32_t p = PartitionOf(in.record);
+  Partition& part = parts_[p];
+  int64_t before = part.stream_time;
+  if (*t > before) part.stream_time = *t;
+  bool applied = false;
+  switch (spec_.type) {
+    case WindowType::kHopping: applied = ApplyHopping(part, p, *t, out); break;
+    case WindowType::kSliding: applied = ApplySliding(part, p, *t, out); break;
+    case WindowType::kSession: applied = ApplySession(part, p, *t, out); break;
+  }
+  if (part.stream_time != before) {
+    PutState(p, kStreamTimeKey, std::to_string(part.stream_time), *t);
+    Advance(part, p, before, out);
+  }
+  record_ = nullptr;
+  if (!applied) {
+    ++late_;
+    return Status::Dropped("late record: time " + FormatRfc3339(*t) + " is past the grace period of its " +
+                           spec_.Describe() + " windows (stream time " + FormatRfc3339(part.stream_time) + ")");
+  }
+  return Status::Ok();
+}
+
+bool WindowTransform::ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out) {
+  bool applied = false;
+  for (Window w : spec_.HoppingWindowsFor(t)) {
+    if (!spec_.IsOpen(w.end, part.stream_time)) continue;
+    Fold(part, p, w, nullptr, true, t, out);
+    applied = true;
+  }
+  return applied;
+}
+
+bool WindowTransform::ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out) {
+  const int64_t size = spec_.size;
+  if (t + 1 + size <= spec_.OpenFrom(part.stream_time)) return false;  // Kafka: even its right window closed
+  std::map<int64_t, int64_t> existing;
+  for (auto it = part.windows.lower_bound(KeyRef{key_, std::max<int64_t>(0, t - 2 * size)});
+       it != part.windows.end() && it->first.key == key_ && it->first.start <= t + 1; ++it)
+    existing.emplace(it->first.start, it->second.max_time);
+  std::vector<SlidingStep> steps = PlanSliding(existing, t, size);
+  std::vector<std::optional<WinState>> copies(steps.size());  // sources as they were before t
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].copy_from) copies[i] = part.windows.find(KeyRef{key_, *steps[i].copy_from})->second;
+  bool applied = false;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const SlidingStep& step = steps[i];
+    if (step.add_record && !spec_.IsOpen(step.window.end, part.stream_time)) continue;
+    Fold(part, p, step.window, copies[i] ? &*copies[i] : nullptr, step.add_record, t, out);
+    applied = applied || step.add_record;
+  }
+  return applied;
+}
+
+bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out) {
+  std::map<int64_t, int64_t> sessions;
+  for (auto it = part.windows.lower_bound(KeyRef{key_, INT64_MIN}); it != part.windows.end() && it->first.key == key_; ++it)
+    sessions.emplace(it->first.start, it->second.end);
+  SessionPlan plan = PlanSession(sessions, t, spec_.size);
+  if (!spec_.IsOpen(plan.merged.end, part.stream_time)) return false;
+  for (Window w : plan.joined)
+    if (!spec_.IsOpen(w.end, part.stream_time)) return false;  // a closed session stays as it was
+
+  Status s = parser_.ParseJson("{}");
+  rapidjson::Document* state = parser_.doc();
+  rapidjson::Document joined;
+  int64_t max_time = t;
+  for (Window w : plan.joined) {
+    auto it = part.windows.find(KeyRef{key_, w.start});
+    joined.Parse(it->second.agg.data(), it->second.agg.size());
+    agg_.Merge(state, joined);
+    max_time = std::max(max_time, it->second.max_time);
+    bool replaced = w != plan.merged;  // its key (which names the window) goes away
+    if (replaced && !emit_final_) EmitTombstone(key_, w, t, out);
+    Remove(part, p, it, replaced);
+  }
+  agg_.Update(state, ctx_);
+  buf_.clear();
+  AppendJson(*state, &buf_);
+  auto it = part.windows.emplace(WinKey{key_, plan.merged.start}, WinState{plan.merged.end, max_time, buf_}).first;
+  part.by_end.insert(it);
+  Persist(p, it);
+  if (!emit_final_) EmitWindow(key_, plan.merged, max_time, *state, out);
+  return true;
+}
+
+void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState* from, bool add, int64_t t,
+                           Emitter& out) {
+  auto it = part.windows.find(KeyRef{key_, w.start});
+  bool exists = it != part.windows.end();
+  if (exists) from = &it->second;
+  Status s = parser_.ParseJson(from ? std::string_view(from->agg) : std::string_view("{}"));
+  if (!s.ok()) parser_.ParseJson("{}");  // unreachable: states are written by us
+  rapidjson::Document* state = parser_.doc();
+  int64_t max_time = from ? from->max_time : t;
+  if (add) {
+    agg_.Update(state, ctx_);
+    max_time = std::max(max_time, t);
+  }
+  buf_.clear();
+  AppendJson(*state, &buf_);
+  if (exists) {
+    it->second.agg = buf_;
+    it->second.max_time = max_time;
+  } else {
+    it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_}).first;
+    part.by_end.insert(it);
+  }
+  Persist(p, it);
+  if (!emit_final_) EmitWindow(key_, w, max_time, *state, out);
+}
+
+void WindowTransform::Persist(int32_t p, WinMap::iterator it) {
+  std::string value = "{\"t\":" + std::to_string(it->second.max_time) + ",\"agg\":" + it->second.agg + "}";
+  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value, it->second.max_time);
+}
+
+void WindowTransform::Remove(Partition& part, int32_t p, WinMap::iterator it, bool forget) {
+  if (forget) DeleteState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), part.stream_time);
+  part.by_end.erase(it);
+  part.windows.erase(it);
+}
+
+void WindowTransform::Advance(Partition& part, int32_t p, int64_t before, Emitter& out) {
+  if (emit_final_) {
+    int64_t open_now = spec_.OpenFrom(part.stream_time);
+    for (auto e = part.by_end.lower_bound(spec_.OpenFrom(before)); e != part.by_end.end(); ++e) {
+      WinMap::iterator it = *e;
+      if (it->second.end >= open_now) break;
+      parser_.ParseJson(it->second.agg);
+      EmitWindow(it->first.key, {it->first.start, it->second.end}, it->second.max_time, *parser_.doc(), out);
+    }
+  }
+  while (!part.by_end.empty() && spec_.IsExpired((*part.by_end.begin())->second.end, part.stream_time))
+    Remove(part, p, *part.by_end.begin(), true);
+}
+
+void WindowTransform::Finish(Emitter& out) {
+  // A finite stream (stdin, a file) has ended: time runs out for every window. A Kafka topic
+  // goes on: its windows close only as later records advance stream time.
+  auto it = parts_.find(-1);
+  if (!emit_final_ || it == parts_.end()) return;
+  Partition& part = it->second;
+  int64_t before = part.stream_time;
+  part.stream_time = INT64_MAX / 2;
+  Advance(part, -1, before, out);
+}
+
+void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,
+                                 Emitter& out) {
+  std::string okey = WindowKey(key, w);
+  window_json_["start"].SetInt64(w.start);
+  window_json_["end"].SetInt64(w.end);
+  rapidjson::Value key_json(rapidjson::StringRef(key.data(), key.size()));
+  out_.clear();
+  agg_.Render(state, key_json, &out_, &window_json_);
+  OutRecord o;
+  o.key = okey;
+  o.value_kind = OutRecord::ValueKind::kText;
+  o.value_text = out_;
+  o.timestamp = max_time;
+  if (record_ && !emit_final_) {
+    o.source_topic = record_->topic;
+    o.source_partition = record_->partition;
+    o.source_offset = record_->offset;
+  }
+  out.Emit(o);
+}
+
+void WindowTransform::EmitTombstone(std::string_view key, Window w, int64_t t, Emitter& out) {
+  std::string okey = WindowKey(key, w);
+  OutRecord o;
+  o.key = okey;
+  o.value_kind = OutRecord::ValueKind::kNull;
+  o.timestamp = t;
+  out.Emit(o);
+}
+
+std::string WindowTransform::SummaryExtra() const {
+  std::string s = RestoredSummary();
+  if (late_) s += ", " + std::to_string(late_) + " late records dropped";
+  if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
+  std::string skipped = agg_.SkippedSummary();
+  if (!skipped.empty()) s += ", " + skipped;
+  return s;
+}
+
+}  // namespace kt

@@ -1,0 +1,122 @@
+// kwindow's Transform: windowed aggregates by event time (SEMANTICS.md, Windows).
+//
+// For every record: its time (EventTime), its group key (record key or --by), the partition's
+// stream time advanced to it; then the record is folded into the windows it belongs to — those
+// still open (grace) — by the rules in kt/window.hpp. A record no open window takes is late:
+// counted and returned as Dropped (dead-lettered under --on-error dlq).
+//
+// State: every window of every assigned partition is held in memory (bounded by retention, not
+// by input length), and written through StatefulTransform to the store and the changelog under
+// "<group key>@<start>/<end>" as {"t": <largest record time>, "agg": <aggregate state>}; a purged
+// or merged-away window is deleted (a changelog tombstone). The partition's stream time is kept
+// under "__kt.stream_time" in the same store, so after a restart windows that had closed are
+// neither reopened nor emitted again.
+//
+// Output: --emit update writes a window's aggregate whenever it changes (and a tombstone for a
+// session that merged into another); --emit final writes each window once, when stream time
+// closes it, in window-end order. Output key "<group key>@<start>/<end>", value {"key", "window":
+// {"start","end"}, aggregates...}, timestamp the largest record time in the window. Stream time
+// only advances with records: on a Kafka input, windows still open when the input ends stay in
+// the state until later records close them; on stdin (a finite stream) they close at its end.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "kt/aggregate.hpp"
+#include "kt/event_time.hpp"
+#include "kt/stateful_transform.hpp"
+#include "kt/value_parser.hpp"
+#include "kt/window.hpp"
+
+namespace kt {
+
+class WindowTransform : public StatefulTransform {
+ public:
+  WindowTransform(std::unique_ptr<PartitionedState> state, WindowSpec spec, Aggregator agg,
+                  std::optional<expr::Expr> by, EventTime time, bool emit_final);
+
+  Status Process(Input& in, Emitter& out) override;
+  void OnAssigned(const std::vector<int32_t>& partitions) override;
+  void OnRevoked(const std::vector<int32_t>& partitions) override;
+  void Finish(Emitter& out) override;
+  std::string SummaryExtra() const override;
+
+ private:
+  struct WinKey {
+    std::string key;
+    int64_t start;
+  };
+  struct WinKeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      int c = std::string_view(a.key).compare(std::string_view(b.key));
+      return c < 0 || (c == 0 && a.start < b.start);
+    }
+  };
+  struct WinState {
+    int64_t end;
+    int64_t max_time;   // largest record time in the window: the output timestamp
+    std::string agg;    // Aggregator state (JSON)
+  };
+  using WinMap = std::map<WinKey, WinState, WinKeyLess>;
+  struct EndLess {  // window-end order, ties by key and start: deterministic
+    using is_transparent = void;
+    bool operator()(WinMap::iterator a, int64_t end) const { return a->second.end < end; }
+    bool operator()(int64_t end, WinMap::iterator b) const { return end < b->second.end; }
+    bool operator()(WinMap::iterator a, WinMap::iterator b) const {
+      if (a->second.end != b->second.end) return a->second.end < b->second.end;
+      return WinKeyLess()(a->first, b->first);
+    }
+  };
+  struct Partition {
+    int64_t stream_time = -1;
+    WinMap windows;
+    std::set<WinMap::iterator, EndLess> by_end;
+  };
+  struct KeyRef {
+    std::string_view key;
+    int64_t start;
+  };
+
+  Status Load(int32_t p, Partition* part);
+  bool ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out);
+  bool ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out);
+  bool ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out);
+  // Folds the current record (ctx_) into window w of key_, starting from its state, or from
+  // `from` (a copy) for a new window, then persists and (update mode) emits it. `add` false
+  // creates the window as a copy without the record.
+  void Fold(Partition& part, int32_t p, Window w, const WinState* from, bool add, int64_t t, Emitter& out);
+  // Removes a window from memory; `forget` also deletes it from the store and the changelog.
+  void Remove(Partition& part, int32_t p, WinMap::iterator it, bool forget);
+  void Persist(int32_t p, WinMap::iterator it);
+  // Stream time moved from `before` to part.stream_time: emit what closed (final mode), purge
+  // what expired.
+  void Advance(Partition& part, int32_t p, int64_t before, Emitter& out);
+  void EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state, Emitter& out);
+  void EmitTombstone(std::string_view key, Window w, int64_t t, Emitter& out);
+  // "<key>@<start>/<end>": the output key, and the window's key in the store and changelog.
+  static std::string WindowKey(std::string_view key, Window w);
+
+  WindowSpec spec_;
+  Aggregator agg_;
+  std::optional<expr::Expr> by_;
+  EventTime time_;
+  bool emit_final_;
+  expr::EvalContext ctx_;
+  const Record* record_ = nullptr;  // the record being processed (for provenance)
+  ValueParser parser_;
+  rapidjson::Document window_json_;
+  std::map<int32_t, Partition> parts_;
+  std::string key_, wkey_, buf_, out_;
+  int64_t late_ = 0;
+  int64_t no_event_ = 0;
+  Status load_error_;
+};
+
+}  // namespace kt
