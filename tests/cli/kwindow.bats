@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# kwindow against the real broker, with explicit record timestamps (kproduce -J): exact window
+# outputs for tumbling, hopping and session windows, grace and late records, emit-final across
+# restarts, and clicks per URI per 10 s equal to an independent recomputation.
+load helpers
+
+setup() {
+  need_kafka
+  STATE="$BATS_TEST_TMPDIR/state"
+}
+
+# Envelope lines for key $1 with value {"n":N} at time T, from "T:N" words.
+records() {
+  local key=$1; shift
+  for tn in "$@"; do printf '{"key":"%s","value":{"n":%s},"timestamp":%s}\n' "$key" "${tn#*:}" "${tn%%:*}"; done
+}
+
+# An output topic as "key value timestamp" lines, in order.
+outputs() { kconsume "$1" -e -J -q | jq -c '[.key, .value, .timestamp]'; }
+
+# The same window input for the tumbling tests: 10 s windows, grace 5 s.
+tumbling_input() {
+  { records a 1000:1 4000:2; records b 8000:3; records a 12000:4 9000:5 26000:6 3000:7 40000:8; } |
+    kproduce "$1" -J -q
+}
+
+@test "kwindow --tumbling --emit update: every change of every window, late records counted" {
+  in=$(new_topic in); out=$(new_topic out)
+  tumbling_input "$in"
+  run kwindow -i "$in" -o "$out" --tumbling 10s --grace 5s --agg count --agg 'sum(n)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"8 in, 7 out"* ]]
+  [[ "$output" == *"1 late records dropped"* ]]
+  diff <(outputs "$out") - <<'EXPECTED'
+["a@0/10000",{"key":"a","window":{"start":0,"end":10000},"count":1,"sum_n":1},1000]
+["a@0/10000",{"key":"a","window":{"start":0,"end":10000},"count":2,"sum_n":3},4000]
+["b@0/10000",{"key":"b","window":{"start":0,"end":10000},"count":1,"sum_n":3},8000]
+["a@10000/20000",{"key":"a","window":{"start":10000,"end":20000},"count":1,"sum_n":4},12000]
+["a@0/10000",{"key":"a","window":{"start":0,"end":10000},"count":3,"sum_n":8},9000]
+["a@20000/30000",{"key":"a","window":{"start":20000,"end":30000},"count":1,"sum_n":6},26000]
+["a@40000/50000",{"key":"a","window":{"start":40000,"end":50000},"count":1,"sum_n":8},40000]
+EXPECTED
+}
+
+@test "kwindow --emit final: each window once when stream time closes it, in end order; late records to the DLQ" {
+  in=$(new_topic in); out=$(new_topic out); dlq=$(new_topic dlq)
+  tumbling_input "$in"
+  run kwindow -i "$in" -o "$out" --tumbling 10s --grace 5s --emit final --agg count --agg 'sum(n)' \
+    --state-dir "$STATE" --on-error dlq --dlq "$dlq" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"8 in, 4 out"* ]]
+  [[ "$output" == *"1 dead-lettered"* ]]
+  # 26000 closes every window ending by 21000; 40000 closes [20000,30000); [40000,50000) stays open.
+  diff <(outputs "$out") - <<'EXPECTED'
+["a@0/10000",{"key":"a","window":{"start":0,"end":10000},"count":3,"sum_n":8},9000]
+["b@0/10000",{"key":"b","window":{"start":0,"end":10000},"count":1,"sum_n":3},8000]
+["a@10000/20000",{"key":"a","window":{"start":10000,"end":20000},"count":1,"sum_n":4},12000]
+["a@20000/30000",{"key":"a","window":{"start":20000,"end":30000},"count":1,"sum_n":6},26000]
+EXPECTED
+  # The late record, as it was, with the reason.
+  dead=$(kcat -b "$B" -C -t "$dlq" -e -q -f '%k %s %T %h\n')
+  [[ "$dead" == 'a {"n":7} 3000 '*"kt.error="*"late record"*"kt.source.offset=6"* ]]
+}
+
+@test "kwindow --hopping: size not a multiple of the step, updates and finals" {
+  in=$(new_topic in); out=$(new_topic out); fin=$(new_topic fin)
+  records k 1000:1 7000:2 12000:3 31000:4 | kproduce "$in" -J -q
+  run kwindow -i "$in" -o "$out" --hopping 10s --step 4s --agg count --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  diff <(outputs "$out" | jq -c '[.[0], .[1].count]') - <<'EXPECTED'
+["k@0/10000",1]
+["k@0/10000",2]
+["k@4000/14000",1]
+["k@4000/14000",2]
+["k@8000/18000",1]
+["k@12000/22000",1]
+["k@24000/34000",1]
+["k@28000/38000",1]
+EXPECTED
+  run kwindow -i "$in" -o "$fin" -G "$fin" --hopping 10s --step 4s --agg count --emit final --state-dir "$STATE.2" -e
+  [ "$status" -eq 0 ]
+  diff <(outputs "$fin" | jq -c '[.[0], .[1].count, .[2]]') - <<'EXPECTED'
+["k@0/10000",2,7000]
+["k@4000/14000",2,12000]
+["k@8000/18000",1,12000]
+["k@12000/22000",1,12000]
+EXPECTED
+}
+
+@test "kwindow --session: sessions merge, merged-away sessions get tombstones" {
+  in=$(new_topic in); out=$(new_topic out)
+  records u 1000:1 10000:2 5500:3 30000:4 | kproduce "$in" -J -q
+  run kwindow -i "$in" -o "$out" --session 5s --grace 10s --agg count --agg 'sum(n)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  diff <(outputs "$out") - <<'EXPECTED'
+["u@1000/1000",{"key":"u","window":{"start":1000,"end":1000},"count":1,"sum_n":1},1000]
+["u@10000/10000",{"key":"u","window":{"start":10000,"end":10000},"count":1,"sum_n":2},10000]
+["u@1000/1000",null,5500]
+["u@10000/10000",null,5500]
+["u@1000/10000",{"key":"u","window":{"start":1000,"end":10000},"count":3,"sum_n":6},10000]
+["u@30000/30000",{"key":"u","window":{"start":30000,"end":30000},"count":1,"sum_n":4},30000]
+EXPECTED
+}
+
+@test "kwindow --emit final across restarts (SIGTERM, local state, lost state): nothing lost, nothing re-emitted" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  records a 1000:1 2000:1 11000:1 | kproduce "$in" -J -q
+  kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --emit final --agg count --state-dir "$STATE" -q &
+  pid=$!
+  out_has_one() { [ "$(topic_count "$out")" -ge 1 ]; }
+  wait_until 30 out_has_one
+  kill -TERM "$pid"
+  rc=0; wait "$pid" || rc=$?
+  [ "$rc" -eq 0 ]
+  # [10000,20000) holds 11000 in the state; 25000 closes it with 15000 added.
+  records a 15000:1 25000:1 | kproduce "$in" -J -q
+  run kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --emit final --agg count --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 in, 1 out"* ]]
+  # Without local state the changelog restores windows and stream time.
+  rm -rf "$STATE"
+  records a 36000:1 | kproduce "$in" -J -q
+  run kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --emit final --agg count --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1 in, 1 out"* ]]
+  [[ "$output" != *"restored 0 changelog records"* ]]
+  diff <(outputs "$out" | jq -c '[.[0], .[1].count, .[2]]') - <<'EXPECTED'
+["a@0/10000",2,2000]
+["a@10000/20000",2,15000]
+["a@20000/30000",1,25000]
+EXPECTED
+}
+
+@test "kwindow: clicks per URI per 10 s tumbling window by event time equal a recomputation" {
+  in=$(new_topic clicks); out=$(new_topic out)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
+  # Stage 1 of --by interleaves the 4 partitions in whatever order it reads them, so stream time
+  # runs ahead by up to the file's whole span (17 min): a grace of 1 h keeps every record.
+  run kwindow -i "$in" -o "$out" --tumbling 10s --grace 1h --time timestamp --by uri \
+    --agg count --agg 'sum(number)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"late"* ]]
+  # The last update of every window, against Python's own grouping of the file.
+  diff <(kconsume "$out" -e -J -q | jq -c '{k: .key, v: .value}' |
+           jq -s -c 'reduce .[] as $r ({}; .[$r.k] = $r.v) | .[]' | sort) \
+       <(python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort)
+}
+
+@test "kwindow on stdin: taxi rides per vendor per minute from a custom time format, final at end of input" {
+  python3 "$BATS_TEST_DIRNAME/csv2json.py" < "$DATA/yellow_tripdata_sample.csv" | head -400 > "$BATS_TEST_TMPDIR/rides"
+  run kwindow --tumbling 1m --grace 1h --time tpep_pickup_datetime --time-format '%Y-%m-%d %H:%M:%S' \
+    --by VendorID --agg count --emit final -q < "$BATS_TEST_TMPDIR/rides"
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .window.start, .count]' | sort) \
+       <(jq -r '[(.VendorID|tostring), (.tpep_pickup_datetime + "Z" | sub(" "; "T") | fromdate * 1000 / 60000 | floor * 60000)] | @tsv' "$BATS_TEST_TMPDIR/rides" |
+           sort | uniq -c | awk '{printf "[\"%s\",%s,%s]\n", $2, $3, $1}' | sort)
+}
+
+@test "kwindow: a record whose time cannot be read follows --on-error" {
+  printf '%s\n' '{"k":"a","t":"2026-11-20T09:00:00Z"}' '{"k":"a","t":"soon"}' '{"k":"a","t":"2026-11-20T09:00:01Z"}' > "$BATS_TEST_TMPDIR/in"
+  run kwindow --tumbling 1m --time t --by k --agg count < "$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 2"*"--time t"*"soon"* ]]
+  run kwindow --tumbling 1m --time t --by k --agg count --on-error skip -q < "$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tail -1 | jq -c '[.key, .count]')" = '["a",2]' ]
+}
+
+@test "kwindow: bad flags exit 2" {
+  run kwindow --tumbling 10s
+  [ "$status" -eq 2 ]
+  run kwindow --tumbling 10s --session 5s --agg count
+  [ "$status" -eq 2 ]
+  run kwindow --hopping 10s --agg count
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--step"* ]]
+  run kwindow --hopping 10s --step 20s --agg count
+  [ "$status" -eq 2 ]
+  run kwindow --tumbling 10x --agg count
+  [ "$status" -eq 2 ]
+  run kwindow --tumbling 10s --retention 5s --agg count
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--retention must be at least"* ]]
+  run kwindow --tumbling 10s --agg 'median(x)'
+  [ "$status" -eq 2 ]
+  run kwindow --tumbling 10s --agg count --time 'a +'
+  [ "$status" -eq 2 ]
+}
+
+@test "kwindow --sliding on stdin: left windows, right windows, each distinct set of records once" {
+  run kwindow -J --sliding 10s --grace 1h --agg count --agg 'sum(n)' -q < <(records a 10000:1 15000:2 30000:3)
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .value.count, .value.sum_n, .timestamp]') - <<'EXPECTED'
+["a@0/10000",1,1,10000]
+["a@10001/20001",1,2,15000]
+["a@5000/15000",2,3,15000]
+["a@20000/30000",1,3,30000]
+EXPECTED
+}
