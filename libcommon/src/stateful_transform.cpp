@@ -41,22 +41,30 @@ void StatefulTransform::PutState(const Record& rec, const std::string& key, std:
   PutState(PartitionOf(rec), key, value, rec.timestamp);
 }
 
+StatefulTransform::Pending& StatefulTransform::Slot(int32_t partition, std::string_view key) {
+  PendingMap& keys = dirty_[partition];
+  auto it = keys.find(key);
+  if (it == keys.end()) {
+    it = keys.emplace(std::string(key), Pending{}).first;
+    ++cached_;
+  }
+  return it->second;
+}
+
 void StatefulTransform::PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp) {
-  auto [it, inserted] = dirty_[partition].try_emplace(std::string(key));
-  if (inserted) ++cached_;
-  it->second.value.assign(value);
-  it->second.timestamp = timestamp;
-  it->second.dirty = true;
-  it->second.deleted = false;
+  Pending& p = Slot(partition, key);
+  p.value.assign(value);
+  p.timestamp = timestamp;
+  p.dirty = true;
+  p.deleted = false;
 }
 
 void StatefulTransform::DeleteState(int32_t partition, std::string_view key, int64_t timestamp) {
-  auto [it, inserted] = dirty_[partition].try_emplace(std::string(key));
-  if (inserted) ++cached_;
-  it->second.value.clear();
-  it->second.timestamp = timestamp;
-  it->second.dirty = true;
-  it->second.deleted = true;
+  Pending& p = Slot(partition, key);
+  p.value.clear();
+  p.timestamp = timestamp;
+  p.dirty = true;
+  p.deleted = true;
 }
 
 Status StatefulTransform::ForEachState(int32_t partition,

@@ -31,11 +31,13 @@ WindowTransform::WindowTransform(std::unique_ptr<PartitionedState> state, Window
   window_json_.AddMember("end", 0, window_json_.GetAllocator());
 }
 
-std::string WindowTransform::WindowKey(std::string_view key, Window w) {
-  std::string k;
-  k.reserve(key.size() + 30);
-  k.append(key).append("@").append(std::to_string(w.start)).append("/").append(std::to_string(w.end));
-  return k;
+const std::string& WindowTransform::WindowKey(std::string_view key, Window w) {
+  char num[24];
+  wkey_.assign(key).push_back('@');
+  wkey_.append(num, std::to_chars(num, num + sizeof num, w.start).ptr);
+  wkey_.push_back('/');
+  wkey_.append(num, std::to_chars(num, num + sizeof num, w.end).ptr);
+  return wkey_;
 }
 
 void WindowTransform::OnAssigned(const std::vector<int32_t>& partitions) {
@@ -219,8 +221,11 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
 }
 
 void WindowTransform::Persist(int32_t p, WinMap::iterator it) {
-  std::string value = "{\"t\":" + std::to_string(it->second.max_time) + ",\"agg\":" + it->second.agg + "}";
-  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value, it->second.max_time);
+  char num[24];
+  value_.assign("{\"t\":");
+  value_.append(num, std::to_chars(num, num + sizeof num, it->second.max_time).ptr);
+  value_.append(",\"agg\":").append(it->second.agg).push_back('}');
+  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value_, it->second.max_time);
 }
 
 void WindowTransform::Remove(Partition& part, int32_t p, WinMap::iterator it, bool forget) {
@@ -256,7 +261,7 @@ void WindowTransform::Finish(Emitter& out) {
 
 void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,
                                  Emitter& out) {
-  std::string okey = WindowKey(key, w);
+  const std::string& okey = WindowKey(key, w);
   window_json_["start"].SetInt64(w.start);
   window_json_["end"].SetInt64(w.end);
   rapidjson::Value key_json(rapidjson::StringRef(key.data(), key.size()));
@@ -276,9 +281,8 @@ void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_tim
 }
 
 void WindowTransform::EmitTombstone(std::string_view key, Window w, int64_t t, Emitter& out) {
-  std::string okey = WindowKey(key, w);
   OutRecord o;
-  o.key = okey;
+  o.key = WindowKey(key, w);
   o.value_kind = OutRecord::ValueKind::kNull;
   o.timestamp = t;
   out.Emit(o);

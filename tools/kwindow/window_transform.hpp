@@ -101,7 +101,8 @@ class WindowTransform : public StatefulTransform {
   void EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state, Emitter& out);
   void EmitTombstone(std::string_view key, Window w, int64_t t, Emitter& out);
   // "<key>@<start>/<end>": the output key, and the window's key in the store and changelog.
-  static std::string WindowKey(std::string_view key, Window w);
+  // Valid until the next call.
+  const std::string& WindowKey(std::string_view key, Window w);
 
   WindowSpec spec_;
   Aggregator agg_;
@@ -113,7 +114,7 @@ class WindowTransform : public StatefulTransform {
   ValueParser parser_;
   rapidjson::Document window_json_;
   std::map<int32_t, Partition> parts_;
-  std::string key_, wkey_, buf_, out_;
+  std::string key_, wkey_, value_, buf_, out_;
   int64_t late_ = 0;
   int64_t no_event_ = 0;
   Status load_error_;

@@ -57,7 +57,7 @@ class StatefulTransform : public Transform {
   // (bounded by kMaxCachedKeys; clean entries are dropped when it is exceeded).
   struct Pending {
     std::string value;
-    int64_t timestamp;
+    int64_t timestamp = -1;
     bool dirty = true;
     bool deleted = false;
   };
@@ -66,7 +66,13 @@ class StatefulTransform : public Transform {
   std::unique_ptr<PartitionedState> state_;
   bool read_cache_;
   Status state_error_;
-  std::map<int32_t, std::unordered_map<std::string, Pending>> dirty_;  // partition -> key -> state
+  struct KeyHash {  // lookups by string_view: no string built per record for a known key
+    using is_transparent = void;
+    size_t operator()(std::string_view k) const { return std::hash<std::string_view>()(k); }
+  };
+  using PendingMap = std::unordered_map<std::string, Pending, KeyHash, std::equal_to<>>;
+  Pending& Slot(int32_t partition, std::string_view key);
+  std::map<int32_t, PendingMap> dirty_;  // partition -> key -> state
 };
 
 // The state options every stateful tool takes.
