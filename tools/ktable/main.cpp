@@ -55,22 +55,11 @@ int main(int argc, char** argv) {
     kt::Status s = kt::RunTableQuery(query, *cfg);
     return s.ok() ? kt::kExitOk : (kt::LogError("ktable", s.message()), kt::kExitRuntime);
   }
-  if (aggs.empty()) return Fail(kt::Status::InvalidArgument("give at least one --agg (e.g. --agg count)"));
-  std::vector<kt::AggSpec> specs;
-  for (auto& a : aggs) {
-    auto s = kt::ParseAggSpec(a);
-    if (!s.ok()) return Fail(s.status());
-    specs.push_back(*s);
-  }
-  std::optional<kt::expr::Expr> by_expr;
-  if (!by.empty()) {
-    auto e = kt::expr::Expr::Parse(by);
-    if (!e.ok()) return Fail(kt::Status::InvalidArgument("--by: " + e.status().message()));
-    by_expr = std::move(*e);
-  }
-  kt::Aggregator agg(std::move(specs));
+  auto grouping = kt::ParseGrouping(aggs, by);
+  if (!grouping.ok()) return Fail(grouping.status());
+  kt::Aggregator agg(std::move(grouping->aggs));
   bool updates = emit == "update";
-  return kt::RunKeyed("ktable", common, table, state_opts, std::move(by_expr),
+  return kt::RunKeyed("ktable", common, table, state_opts, std::move(grouping->by),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
                         return std::make_unique<kt::TableTransform>(std::move(state), agg, std::move(by), updates);
                       });

@@ -1,5 +1,6 @@
 #include "table_transform.hpp"
 
+#include "kt/keyed_run.hpp"
 
 namespace kt {
 
@@ -9,14 +10,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     return Status::Ok();
   }
   ctx_.Reset(&in.record, in.value);
-  bool has_key;
-  if (by_) {
-    has_key = by_->Eval(ctx_).KeyText(&key_);
-  } else {
-    has_key = in.record.key.has_value();
-    if (has_key) key_.assign(*in.record.key);
-  }
-  if (!has_key) {
+  if (!GroupKeyOf(by_, ctx_, in.record, &key_)) {
     ++no_event_;
     return Status::Ok();
   }

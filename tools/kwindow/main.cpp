@@ -86,21 +86,11 @@ int main(int argc, char** argv) {
   if (!spec.ok()) return Fail(spec.status());
   auto event_time = kt::EventTime::Parse(time, time_format, time_unit);
   if (!event_time.ok()) return Fail(event_time.status());
-  std::vector<kt::AggSpec> specs;
-  for (auto& a : aggs) {
-    auto s = kt::ParseAggSpec(a);
-    if (!s.ok()) return Fail(s.status());
-    specs.push_back(*s);
-  }
-  std::optional<kt::expr::Expr> by_expr;
-  if (!by.empty()) {
-    auto e = kt::expr::Expr::Parse(by);
-    if (!e.ok()) return Fail(kt::Status::InvalidArgument("--by: " + e.status().message()));
-    by_expr = std::move(*e);
-  }
-  kt::Aggregator agg(std::move(specs));
+  auto grouping = kt::ParseGrouping(aggs, by);
+  if (!grouping.ok()) return Fail(grouping.status());
+  kt::Aggregator agg(std::move(grouping->aggs));
   bool final = emit == "final";
-  return kt::RunKeyed("kwindow", common, name, state_opts, std::move(by_expr),
+  return kt::RunKeyed("kwindow", common, name, state_opts, std::move(grouping->by),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
                         return std::make_unique<kt::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
                                                                      std::move(*event_time), final);

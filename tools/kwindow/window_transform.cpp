@@ -3,6 +3,7 @@
 #include <charconv>
 #include <climits>
 
+#include "kt/keyed_run.hpp"
 #include "kt/time.hpp"
 
 namespace kt {
@@ -96,14 +97,7 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
   ctx_.Reset(&in.record, in.value);
   Result<int64_t> t = time_.Of(in.record, ctx_);
   if (!t.ok()) return t.status();
-  bool has_key;
-  if (by_) {
-    has_key = by_->Eval(ctx_).KeyText(&key_);
-  } else {
-    has_key = in.record.key.has_value();
-    if (has_key) key_.assign(*in.record.key);
-  }
-  if (!has_key) {
+  if (!GroupKeyOf(by_, ctx_, in.record, &key_)) {
     ++no_event_;
     return Status::Ok();
   }

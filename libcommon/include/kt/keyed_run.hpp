@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "kt/aggregate.hpp"
 #include "kt/expr/expr.hpp"
 #include "kt/options.hpp"
 #include "kt/partitioned_state.hpp"
@@ -21,6 +22,17 @@
 #include "kt/transform.hpp"
 
 namespace kt {
+
+// What ktable and kwindow group and aggregate by: --agg specs (at least one) and --by.
+struct Grouping {
+  std::vector<AggSpec> aggs;
+  std::optional<expr::Expr> by;
+};
+Result<Grouping> ParseGrouping(const std::vector<std::string>& aggs, const std::string& by);
+
+// A record's group key: the key text of --by (SEMANTICS.md key rules), else the record key.
+// False when it has none (a null key): no event for grouping. `ctx` is Reset to the record.
+bool GroupKeyOf(const std::optional<expr::Expr>& by, expr::EvalContext& ctx, const Record& rec, std::string* key);
 
 // Makes the aggregating Transform from its state and the --by it must group by itself (nullopt:
 // group by the record key, as stage 2 does).
