@@ -28,7 +28,11 @@ Result<EventTime> EventTime::Parse(const std::string& spec, const std::string& f
 Result<int64_t> EventTime::Of(const Record& rec, expr::EvalContext& ctx) const {
   switch (source_) {
     case Source::kTimestamp:
-      if (rec.timestamp < 0) return Status::DataError("the record has no timestamp");
+      if (rec.timestamp < 0)
+        return Status::DataError("the record has no timestamp (" +
+                                 std::string(rec.line > 0 ? "a bare NDJSON line has none: use -J envelopes with \"timestamp\", or "
+                                                          : "use ") +
+                                 "--time FIELD or --time now)");
       return rec.timestamp;
     case Source::kNow: return NowMs();
     case Source::kValue: break;

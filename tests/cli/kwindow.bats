@@ -164,6 +164,10 @@ EXPECTED
   run kwindow --tumbling 1m --time t --by k --agg count --on-error skip -q < "$BATS_TEST_TMPDIR/in"
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | tail -1 | jq -c '[.key, .count]')" = '["a",2]' ]
+  # Bare lines carry no Kafka timestamp: the default --time @timestamp says what to do instead.
+  run kwindow --tumbling 1m --by k --agg count < "$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 1: the record has no timestamp"*"--time FIELD"* ]]
 }
 
 @test "kwindow: bad flags exit 2" {
