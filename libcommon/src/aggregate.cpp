@@ -149,6 +149,10 @@ void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later
     auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
     return it == obj.MemberEnd() ? nullptr : &it->value;
   };
+  auto find_mutable = [](rapidjson::Value& obj, const std::string& name) -> rapidjson::Value* {
+    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    return it == obj.MemberEnd() ? nullptr : &it->value;
+  };
   auto set = [&](rapidjson::Value& obj, const std::string& name, const rapidjson::Value& v) {
     rapidjson::Value copy(v, alloc);
     auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
@@ -191,19 +195,19 @@ void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later
         if (!pb || !pb->IsArray() || pb->Size() != 2) break;
         double sum = (*pb)[0].GetDouble();
         int64_t n = (*pb)[1].GetInt64();
-        const rapidjson::Value* ka = find(*state, "__kt");
-        const rapidjson::Value* pa = ka ? find(*ka, s.name) : nullptr;
+        rapidjson::Value* ka = find_mutable(*state, "__kt");
+        const rapidjson::Value* pa = ka && ka->IsObject() ? find(*ka, s.name) : nullptr;
         if (pa && pa->IsArray() && pa->Size() == 2) {
           sum += (*pa)[0].GetDouble();
           n += (*pa)[1].GetInt64();
         }
-        if (!ka) {
+        if (!ka || !ka->IsObject()) {
           set(*state, "__kt", rapidjson::Value(rapidjson::kObjectType));
-          ka = find(*state, "__kt");
+          ka = find_mutable(*state, "__kt");
         }
         rapidjson::Value pair(rapidjson::kArrayType);
         pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
-        set(const_cast<rapidjson::Value&>(*ka), s.name, pair);
+        set(*ka, s.name, pair);
         set(*state, s.name, rapidjson::Value(sum / static_cast<double>(n)));
         break;
       }

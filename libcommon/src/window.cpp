@@ -1,7 +1,6 @@
 #include "kt/window.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace kt {
 
@@ -44,10 +43,15 @@ Result<WindowSpec> WindowSpec::Session(int64_t gap, int64_t grace, int64_t reten
   return w;
 }
 
+void WindowSpec::HoppingWindowsFor(int64_t t, std::vector<Window>* out) const {
+  out->clear();
+  int64_t start = std::max<int64_t>(0, t - size + advance) / advance * advance;
+  for (; start <= t; start += advance) out->push_back({start, start + size});
+}
+
 std::vector<Window> WindowSpec::HoppingWindowsFor(int64_t t) const {
   std::vector<Window> out;
-  int64_t start = std::max<int64_t>(0, t - size + advance) / advance * advance;
-  for (; start <= t; start += advance) out.push_back({start, start + size});
+  HoppingWindowsFor(t, &out);
   return out;
 }
 
@@ -75,7 +79,6 @@ std::string WindowSpec::Describe() const {
 // would start before 0: one window [0, size] holds every early record), step for step.
 std::vector<SlidingStep> PlanSliding(const std::map<int64_t, int64_t>& existing, int64_t t, int64_t size) {
   std::vector<SlidingStep> steps;
-  std::set<int64_t> starts;
   std::optional<int64_t> left_agg, right_agg, previous;  // window starts; previous record time
   int64_t right_agg_max = 0;
   bool left_created = false, right_created = false;
@@ -83,26 +86,34 @@ std::vector<SlidingStep> PlanSliding(const std::map<int64_t, int64_t>& existing,
   auto create = [&](Window w, std::optional<int64_t> from, bool add) {
     steps.push_back({SlidingStep::Kind::kCreate, w, from, add});
   };
+  // A window holding t and records after it: updated, and the source of t's right window.
+  auto take_right = [&](int64_t start, int64_t max_time) {
+    right_agg = start;
+    right_agg_max = max_time;
+    update(start);
+  };
+  auto create_right = [&] {
+    if (!right_created && right_agg && right_agg_max > t) create({t + 1, t + 1 + size}, right_agg, false);
+  };
+  // Kafka collects the starts it iterated; every start asked about lies in the iterated range.
+  auto exists = [&](int64_t start) { return existing.count(start) > 0; };
 
   if (t < size) {
     std::optional<int64_t> combined_max;
     for (auto it = existing.lower_bound(0); it != existing.end() && it->first <= t + 1; ++it) {
       auto [start, max_time] = *it;
-      starts.insert(start);
       if (start == 0) {
         combined_max = max_time;
         if (max_time < t) previous = max_time;
       } else if (start <= t) {
-        right_agg = start;
-        right_agg_max = max_time;
-        update(start);
+        take_right(start, max_time);
       } else {
         right_created = true;  // start == t + 1
       }
     }
     if (!right_agg && combined_max && *combined_max > t) right_agg = 0, right_agg_max = *combined_max;
-    if (!right_created && right_agg && right_agg_max > t) create({t + 1, t + 1 + size}, right_agg, false);
-    if (previous && !starts.count(*previous + 1)) create({*previous + 1, *previous + 1 + size}, std::nullopt, true);
+    create_right();
+    if (previous && !exists(*previous + 1)) create({*previous + 1, *previous + 1 + size}, std::nullopt, true);
     if (combined_max) update(0);
     else create({0, size}, std::nullopt, true);
     return steps;
@@ -110,7 +121,6 @@ std::vector<SlidingStep> PlanSliding(const std::map<int64_t, int64_t>& existing,
 
   for (auto it = existing.lower_bound(std::max<int64_t>(0, t - 2 * size)); it != existing.end() && it->first <= t + 1; ++it) {
     auto [start, max_time] = *it;
-    starts.insert(start);
     int64_t end = start + size;
     if (end < t) {
       left_agg = start;
@@ -120,22 +130,20 @@ std::vector<SlidingStep> PlanSliding(const std::map<int64_t, int64_t>& existing,
       if (max_time < t) previous = max_time;
       update(start);
     } else if (start <= t) {
-      right_agg = start;
-      right_agg_max = max_time;
-      update(start);
+      take_right(start, max_time);
     } else {
       right_created = true;  // start == t + 1
     }
   }
   if (previous) {
     int64_t prs = *previous + 1;  // the previous record's right window, now that t falls in it
-    if (!starts.count(prs) && prs + size >= t) create({prs, prs + size}, std::nullopt, true);
+    if (!exists(prs) && prs + size >= t) create({prs, prs + size}, std::nullopt, true);
   }
   if (!left_created) {
     bool left_not_empty = previous && t - size <= *previous;
     create({t - size, t}, left_not_empty ? left_agg : std::nullopt, true);
   }
-  if (!right_created && right_agg && right_agg_max > t) create({t + 1, t + 1 + size}, right_agg, false);
+  create_right();
   return steps;
 }
 

@@ -127,7 +127,8 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
 
 bool WindowTransform::ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out) {
   bool applied = false;
-  for (Window w : spec_.HoppingWindowsFor(t)) {
+  spec_.HoppingWindowsFor(t, &hopping_);
+  for (Window w : hopping_) {
     if (!spec_.IsOpen(w.end, part.stream_time)) continue;
     Fold(part, p, w, nullptr, true, t, out);
     applied = true;
@@ -165,7 +166,7 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   for (Window w : plan.joined)
     if (!spec_.IsOpen(w.end, part.stream_time)) return false;  // a closed session stays as it was
 
-  Status s = parser_.ParseJson("{}");
+  parser_.ParseJson("{}");
   rapidjson::Document* state = parser_.doc();
   rapidjson::Document joined;
   int64_t max_time = t;
@@ -193,8 +194,8 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
   auto it = part.windows.find(KeyRef{key_, w.start});
   bool exists = it != part.windows.end();
   if (exists) from = &it->second;
-  Status s = parser_.ParseJson(from ? std::string_view(from->agg) : std::string_view("{}"));
-  if (!s.ok()) parser_.ParseJson("{}");  // unreachable: states are written by us
+  if (!parser_.ParseJson(from ? std::string_view(from->agg) : std::string_view("{}")).ok())
+    parser_.ParseJson("{}");  // unreachable: states are written by us
   rapidjson::Document* state = parser_.doc();
   int64_t max_time = from ? from->max_time : t;
   if (add) {

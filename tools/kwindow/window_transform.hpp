@@ -115,6 +115,7 @@ class WindowTransform : public StatefulTransform {
   rapidjson::Document window_json_;
   std::map<int32_t, Partition> parts_;
   std::string key_, wkey_, value_, buf_, out_;
+  std::vector<Window> hopping_;  // the current record's hopping windows (capacity reused)
   int64_t late_ = 0;
   int64_t no_event_ = 0;
   Status load_error_;

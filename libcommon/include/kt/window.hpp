@@ -45,6 +45,8 @@ struct WindowSpec {
   // Hopping: the windows containing t, oldest first:
   // start = max(0, t - size + advance) / advance * advance, then start += advance while start <= t.
   std::vector<Window> HoppingWindowsFor(int64_t t) const;
+  // The same into `out` (cleared first), reusing its capacity: the per-record form.
+  void HoppingWindowsFor(int64_t t, std::vector<Window>* out) const;
 
   // The smallest window end that is still open at `stream_time`: a window accepts records and
   // is open while end >= OpenFrom(streamTime), and closes (for good) once it is not.
