@@ -1,0 +1,53 @@
+# bench/common.bash — sourced by the bench scripts. Puts the build's tools on PATH, starts a real
+# Kafka broker with scripts/kafka (unless $KT_BROKERS names one; stopped on exit), makes a scratch
+# dir $out and a run id $id, and defines load_clicks and measure (best of $REPEAT runs).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+N=${N:-1000000}
+export PATH="${KT_BUILD_DIR:-$root/build}/bin:$PATH"
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (scripts/setup)"; exit 1; }
+out=$(mktemp -d)
+if [ -z "${KT_BROKERS:-}" ]; then
+  export KT_KAFKA_RUN=${KT_KAFKA_RUN:-$(mktemp -d /tmp/ktools-bench-kafka.XXXXXX)}
+  KT_BROKERS=$("$root/scripts/kafka" start)
+  trap '"$root/scripts/kafka" stop; rm -rf "$out"' EXIT
+else
+  trap 'rm -rf "$out"' EXIT
+fi
+export KT_BROKERS
+id=$(date +%s)
+
+# load_clicks TOPIC: N click events into TOPIC with kgen, then one untimed copy of TOPIC by a
+# consumer group (kmap). The copy warms the broker (the JVM's JIT for fetch, produce and the
+# group coordinator; the page cache) before the first measured run; without it, whichever run
+# comes first pays for the warm-up (seen: 4.1 s for a first kmap copy, 2.9-3.1 s for the next
+# ones; a warm-up with kcat, which joins no group, left half of that).
+load_clicks() {
+  kgen clickevents -n "$N" -o "$1" -q
+  kmap -i "$1" -o "$1-warmup" -G "$1-warmup" -e -q
+}
+
+# measure NAME RECORDS CMD... : runs CMD $REPEAT times (default 3) under GNU time, with "@R" in
+# its arguments replaced by the repetition's number (each run needs its own group, output topic
+# and state directory). Prints a line for the fastest run (records/s, MB/s of input values when
+# $bytes is set, elapsed) with the largest peak RSS of all runs, and leaves "elapsed_s
+# peak_rss_kb" in "$out/NAME" for ratios. Best of several, because the broker shares the two
+# cores with the tool and the machine's own speed wanders: one run can be 25 % off.
+measure() {
+  local name=$1 n=$2 rep t r best="" rss=0; shift 2
+  for ((rep = 1; rep <= ${REPEAT:-3}; rep++)); do
+    /usr/bin/time -f '%e %M' -o "$out/run" "${@//@R/$rep}"
+    read -r t r < "$out/run"
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN {exit !(a < b)}'; then best=$t; fi
+    [ "$r" -gt "$rss" ] && rss=$r
+  done
+  echo "$best $rss" > "$out/$name"
+  report "$name" "$n" "$best" "$rss"
+}
+
+report() {  # name, records, elapsed_s, peak_rss_kb
+  awk -v name="$1" -v n="$2" -v t="$3" -v r="$4" -v b="${bytes:-}" -v total="$N" 'BEGIN {
+    line = sprintf("%-46s %10.0f rec/s", name, n / t)
+    if (b != "") line = line sprintf(" %7.1f MB/s", b * (n / total) / t / 1e6)
+    printf "%s %7.1f MB peak RSS %7.2f s\n", line, r / 1024, t }'
+}
