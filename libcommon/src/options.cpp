@@ -19,8 +19,11 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
     app.add_option("-i,--input", o.input, "Input topic, or - for NDJSON on stdin")->group(g)->capture_default_str();
   if (sets & kOptOutput)
     app.add_option("-o,--output", o.output, "Output topic, or - for NDJSON on stdout")->group(g)->capture_default_str();
-  if (sets & kOptGroup)
+  if (sets & kOptGroup) {
     app.add_option("-G,--group", o.group, "Consumer group id (default ktools-<tool>-<input>)")->group(g);
+    app.add_option("--commit-interval", o.commit_interval, "How often offsets and state are committed, e.g. 1s, 500ms")
+        ->group(g)->capture_default_str();
+  }
   if (sets & kOptFrom)
     app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION")
         ->group(g)->capture_default_str();

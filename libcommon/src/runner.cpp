@@ -66,7 +66,7 @@ int Runner::Run() {
       sink_->Poll();
       if (dlq_ && dlq_ != sink_) dlq_->Poll();
       int64_t now = NowMs();
-      if (now - last_commit_ms_ >= opt_.commit_interval_ms) Commit(false);
+      if (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit()) Commit(false);
       if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
     }
     if (opt_.max_records >= 0 && stats_.in >= opt_.max_records) {
@@ -268,7 +268,7 @@ void Runner::Idle() {
   sink_->Poll();
   if (dlq_ && dlq_ != sink_) dlq_->Poll();
   int64_t now = NowMs();
-  if (now - last_commit_ms_ >= opt_.commit_interval_ms) Commit(false);
+  if (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit()) Commit(false);
   if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
 }
 

@@ -41,9 +41,10 @@ void StatefulTransform::PutState(const Record& rec, const std::string& key, std:
   PutState(PartitionOf(rec), key, value, rec.timestamp);
 }
 
-StatefulTransform::Pending& StatefulTransform::Slot(int32_t partition, std::string_view key) {
+StatefulTransform::Pending& StatefulTransform::Slot(int32_t partition, std::string_view key, bool* created) {
   PendingMap& keys = dirty_[partition];
   auto it = keys.find(key);
+  if (created) *created = it == keys.end();
   if (it == keys.end()) {
     it = keys.emplace(std::string(key), Pending{}).first;
     ++cached_;
@@ -51,8 +52,11 @@ StatefulTransform::Pending& StatefulTransform::Slot(int32_t partition, std::stri
   return it->second;
 }
 
-void StatefulTransform::PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp) {
-  Pending& p = Slot(partition, key);
+void StatefulTransform::PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp,
+                                 bool new_key) {
+  bool created = false;
+  Pending& p = Slot(partition, key, &created);
+  if (created) p.fresh = new_key;  // an existing slot may stand for a stored value: keep its flag
   p.value.assign(value);
   p.timestamp = timestamp;
   p.dirty = true;
@@ -60,6 +64,12 @@ void StatefulTransform::PutState(int32_t partition, std::string_view key, std::s
 }
 
 void StatefulTransform::DeleteState(int32_t partition, std::string_view key, int64_t timestamp) {
+  PendingMap& keys = dirty_[partition];
+  if (auto it = keys.find(key); it != keys.end() && it->second.fresh) {
+    keys.erase(it);
+    --cached_;
+    return;
+  }
   Pending& p = Slot(partition, key);
   p.value.clear();
   p.timestamp = timestamp;
@@ -79,6 +89,8 @@ void StatefulTransform::BeforeCommit(Emitter& out) {
     for (auto& [key, pending] : keys) {
       if (!pending.dirty) continue;
       pending.dirty = false;
+      pending.fresh = false;
+      ++written_;
       if (pending.deleted) store->Delete(key);
       else store->Put(key, pending.value);
       if (state_->changelog()) {
@@ -101,8 +113,9 @@ void StatefulTransform::BeforeCommit(Emitter& out) {
   state_->Commit();
 }
 
-std::string StatefulTransform::RestoredSummary() const {
-  return "restored " + std::to_string(state_->restored()) + " changelog records";
+std::string StatefulTransform::StateSummary() const {
+  return "restored " + std::to_string(state_->restored()) + " changelog records, wrote " + std::to_string(written_) +
+         " state changes";
 }
 
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {

@@ -11,6 +11,7 @@
 #include "kt/log.hpp"
 #include "kt/runner.hpp"
 #include "kt/schema.hpp"
+#include "kt/time.hpp"
 #include "kt/signals.hpp"
 #include "kt/start_spec.hpp"
 #include "kt/stdout_sink.hpp"
@@ -53,6 +54,9 @@ int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform) {
 
   RunnerOptions ro;
   ro.tool = tool;
+  auto interval = ParseDuration(opts.commit_interval);
+  if (!interval.ok()) return Usage(tool, Status::InvalidArgument("--commit-interval: " + interval.status().message()));
+  ro.commit_interval_ms = *interval;
   ro.max_records = opts.count;
   ro.value_codec = *value_codec;
   ro.quiet = opts.quiet;

@@ -128,6 +128,16 @@ load helpers
   done
 }
 
+@test "--commit-interval takes a duration; anything else exits 2 naming the flag" {
+  for bad in soon -1s 5x ''; do
+    run kmap --commit-interval "$bad" </dev/null
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--commit-interval"* ]]
+  done
+  printf '{"a":1}\n' | kmap --commit-interval 250ms --drop a >"$BATS_TEST_TMPDIR/out"
+  [ "$(cat "$BATS_TEST_TMPDIR/out")" = "{}" ]
+}
+
 @test "-X dump masks secrets and honours config precedence" {
   conf="$BATS_TEST_TMPDIR/k.conf"
   printf 'bootstrap.servers=fromfile:9092\nsasl.password=hunter2\nclient.id=c1\n' > "$conf"

@@ -231,3 +231,53 @@ TEST_CASE("runner stops after -n records") {
   CHECK(src.committed[0] == 5);
   CHECK(src.committed[1] == 5);
 }
+
+namespace {
+// Counts BeforeCommit calls; wants a commit once `bound` records arrived since the last one.
+class CachingTransform : public kt::Transform {
+ public:
+  explicit CachingTransform(int bound) : bound_(bound) {}
+  bool WantsValue() const override { return false; }
+  kt::Status Process(kt::Input&, kt::Emitter&) override {
+    ++held_;
+    return kt::Status::Ok();
+  }
+  bool HasState() const override { return true; }
+  bool WantsCommit() const override { return bound_ > 0 && held_ >= bound_; }
+  void BeforeCommit(kt::Emitter&) override {
+    ++commits;
+    max_held = std::max(max_held, held_);
+    held_ = 0;
+  }
+  int commits = 0;
+  int max_held = 0;
+
+ private:
+  int bound_;
+  int held_ = 0;
+};
+}  // namespace
+
+TEST_CASE("runner commits when the Transform's cache is full, before the interval") {
+  auto o = Opts();
+  o.commit_interval_ms = 3'600'000;
+  FakeSource src(Records(1000));
+  FakeSink sink;
+  src.sink = &sink;
+  SECTION("no bound: one commit, at the end") {
+    CachingTransform t(0);
+    kt::Runner r(o, &src, &sink, nullptr, &t);
+    CHECK(r.Run() == 0);
+    CHECK(t.commits == 1);
+    CHECK(t.max_held == 1000);
+  }
+  SECTION("a bound of 100 records: a commit within the next poll of every 100") {
+    CachingTransform t(100);
+    kt::Runner r(o, &src, &sink, nullptr, &t);
+    CHECK(r.Run() == 0);
+    CHECK(t.commits >= 8);
+    CHECK(t.max_held < 200);
+    CHECK(src.committed[0] == 500);
+    CHECK(src.committed[1] == 500);
+  }
+}

@@ -113,3 +113,25 @@ TEST_CASE("kwindow sessions: merged-away sessions leave the store and get output
   CHECK(stored.count("u@120/120") == 0);
   CHECK(stored.at("u@100/120") == R"({"t":120,"agg":{"count":3}})");
 }
+
+TEST_CASE("kwindow writes nothing for a window created and purged between two commits") {
+  Harness h(kt::WindowSpec::Hopping(10, 10, 0, 10), false);
+  auto written = [&] {
+    std::string s = h.t->SummaryExtra();
+    return s.substr(s.find("wrote "));
+  };
+  REQUIRE(h.Add("a", 5).ok());
+  REQUIRE(h.Add("a", 15).ok());
+  REQUIRE(h.Add("a", 25).ok());  // purges [0,10) (10 <= 25 - 10): never written, no tombstone
+  CHECK(h.Stored() == std::map<std::string, std::string>{{"__kt.stream_time", "25"},
+                                                         {"a@10/20", R"({"t":15,"agg":{"count":1}})"},
+                                                         {"a@20/30", R"({"t":25,"agg":{"count":1}})"}});
+  CHECK(written() == "wrote 3 state changes");  // stream time and the two open windows
+  REQUIRE(h.Add("a", 35).ok());  // purges [10,20), which the store holds: a delete
+  REQUIRE(h.Add("a", 45).ok());  // purges [20,30): a delete
+  REQUIRE(h.Add("a", 55).ok());  // purges [30,40), created since the commit: nothing to write
+  CHECK(h.Stored() == std::map<std::string, std::string>{{"__kt.stream_time", "55"},
+                                                         {"a@40/50", R"({"t":45,"agg":{"count":1}})"},
+                                                         {"a@50/60", R"({"t":55,"agg":{"count":1}})"}});
+  CHECK(written() == "wrote 8 state changes");  // + stream time, two deletes, [40,50), [50,60)
+}

@@ -33,7 +33,7 @@ class StatScoreTransform : public StatefulTransform {
       : StatefulTransform(std::move(state)), opt_(std::move(o)), input_(std::move(input)), by_(std::move(by)) {}
 
   Status Process(Input& in, Emitter& out) override;
-  std::string SummaryExtra() const override { return RestoredSummary(); }
+  std::string SummaryExtra() const override { return StateSummary(); }
 
  private:
   // Folds x into the key's state (JSON in *state_text) and returns the score.

@@ -41,7 +41,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
 }
 
 std::string TableTransform::SummaryExtra() const {
-  std::string s = RestoredSummary();
+  std::string s = StateSummary();
   if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
   std::string skipped = agg_.SkippedSummary();
   if (!skipped.empty()) s += ", " + skipped;

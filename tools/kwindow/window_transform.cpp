@@ -1,5 +1,6 @@
 #include "window_transform.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 
@@ -184,7 +185,8 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   AppendJson(*state, &buf_);
   auto it = part.windows.emplace(WinKey{key_, plan.merged.start}, WinState{plan.merged.end, max_time, buf_}).first;
   part.by_end.insert(it);
-  Persist(p, it);
+  bool new_key = std::find(plan.joined.begin(), plan.joined.end(), plan.merged) == plan.joined.end();
+  Persist(p, it, new_key);
   if (!emit_final_) EmitWindow(key_, plan.merged, max_time, *state, out);
   return true;
 }
@@ -211,16 +213,16 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
     it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_}).first;
     part.by_end.insert(it);
   }
-  Persist(p, it);
+  Persist(p, it, !exists);
   if (!emit_final_) EmitWindow(key_, w, max_time, *state, out);
 }
 
-void WindowTransform::Persist(int32_t p, WinMap::iterator it) {
+void WindowTransform::Persist(int32_t p, WinMap::iterator it, bool new_key) {
   char num[24];
   value_.assign("{\"t\":");
   value_.append(num, std::to_chars(num, num + sizeof num, it->second.max_time).ptr);
   value_.append(",\"agg\":").append(it->second.agg).push_back('}');
-  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value_, it->second.max_time);
+  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value_, it->second.max_time, new_key);
 }
 
 void WindowTransform::Remove(Partition& part, int32_t p, WinMap::iterator it, bool forget) {
@@ -284,7 +286,7 @@ void WindowTransform::EmitTombstone(std::string_view key, Window w, int64_t t, E
 }
 
 std::string WindowTransform::SummaryExtra() const {
-  std::string s = RestoredSummary();
+  std::string s = StateSummary();
   if (late_) s += ", " + std::to_string(late_) + " late records dropped";
   if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
   std::string skipped = agg_.SkippedSummary();

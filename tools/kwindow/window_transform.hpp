@@ -94,7 +94,8 @@ class WindowTransform : public StatefulTransform {
   void Fold(Partition& part, int32_t p, Window w, const WinState* from, bool add, int64_t t, Emitter& out);
   // Removes a window from memory; `forget` also deletes it from the store and the changelog.
   void Remove(Partition& part, int32_t p, WinMap::iterator it, bool forget);
-  void Persist(int32_t p, WinMap::iterator it);
+  // Writes a window's state; `new_key`: the store does not hold it (a window just created).
+  void Persist(int32_t p, WinMap::iterator it, bool new_key);
   // Stream time moved from `before` to part.stream_time: emit what closed (final mode), purge
   // what expired.
   void Advance(Partition& part, int32_t p, int64_t before, Emitter& out);

@@ -20,6 +20,7 @@ struct CommonOptions {
   std::string output = "-";
   std::string group;
   std::string from = "beginning";
+  std::string commit_interval = "5s";
   bool exit_at_end = false;
   int64_t count = -1;
   bool envelope = false;

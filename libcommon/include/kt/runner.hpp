@@ -37,7 +37,7 @@ struct RunnerOptions {
   bool quiet = false;
   bool verbose = false;
   bool progress = false;            // a progress line on stderr (when it is a TTY)
-  int commit_interval_ms = 1000;
+  int64_t commit_interval_ms = 5000;  // --commit-interval; a Transform may ask sooner (WantsCommit)
   int flush_timeout_ms = 60000;
 };
 

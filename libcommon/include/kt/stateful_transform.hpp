@@ -2,7 +2,8 @@
 // PartitionedState, restores partitions when assigned, checkpoints them when revoked, and
 // persists them before offsets are committed.
 //
-// State writes are coalesced per key within a commit interval: PutState keeps a key's latest
+// State writes are coalesced per key within a commit interval (--commit-interval, or sooner when
+// the cache is full): PutState keeps a key's latest
 // state in memory (GetState sees it first: hot keys never touch RocksDB per record); at
 // BeforeCommit each dirty key is written once to its store and to the changelog, and the Runner
 // waits for those changelog writes to be acknowledged before it takes offsets to commit, so a
@@ -30,6 +31,9 @@ class StatefulTransform : public Transform {
       : state_(std::move(state)), read_cache_(read_cache) {}
 
   bool HasState() const override { return true; }
+  // The cache (dirty and clean keys) is over kMaxCachedKeys: commit now, which writes the dirty
+  // keys and starts the cache afresh, instead of letting it grow until --commit-interval.
+  bool WantsCommit() const override { return cached_ > kMaxCachedKeys; }
 
   void OnAssigned(const std::vector<int32_t>& partitions) override;
   void OnRevoked(const std::vector<int32_t>& partitions) override;
@@ -42,15 +46,22 @@ class StatefulTransform : public Transform {
   // Sets the state of `key`; written to the store and the changelog at the next BeforeCommit.
   // Keys are cached in memory (up to kMaxCachedKeys), so hot keys are read from RocksDB once.
   void PutState(const Record& rec, const std::string& key, std::string_view value);
-  // The same for a partition (the record's: PartitionOf) and a changelog timestamp.
-  void PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp);
-  // Removes `key`: deleted from the store and tombstoned in the changelog at the next BeforeCommit.
+  // The same for a partition (the record's: PartitionOf) and a changelog timestamp. `new_key`:
+  // the caller knows that neither the store nor the changelog holds `key` (kwindow creating a
+  // window); deleting it again before the next BeforeCommit then writes nothing at all.
+  void PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp,
+                bool new_key = false);
+  // Removes `key`: deleted from the store and tombstoned in the changelog at the next BeforeCommit
+  // (nothing to write for a new key that was never written: a window created and purged
+  // between two commits costs no store write and no changelog record).
   void DeleteState(int32_t partition, std::string_view key, int64_t timestamp);
   // Visits a freshly assigned partition's restored state (call from OnAssigned, after the base).
   Status ForEachState(int32_t partition, const std::function<void(std::string_view key, std::string_view value)>& fn);
   // The partition a record's state lives in (-1 for stdin/file input).
   static int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
-  std::string RestoredSummary() const;
+  // "restored N changelog records, wrote M state changes" (M: keys written to the store and
+  // changelog at commits, after coalescing), for the summary line.
+  std::string StateSummary() const;
 
  private:
   // A key's latest state: dirty until BeforeCommit writes it, then kept as a read cache
@@ -60,9 +71,11 @@ class StatefulTransform : public Transform {
     int64_t timestamp = -1;
     bool dirty = true;
     bool deleted = false;
+    bool fresh = false;  // PutState(new_key) created it since the last BeforeCommit: not stored
   };
   static constexpr size_t kMaxCachedKeys = 250'000;
   size_t cached_ = 0;
+  int64_t written_ = 0;
   std::unique_ptr<PartitionedState> state_;
   bool read_cache_;
   Status state_error_;
@@ -71,7 +84,7 @@ class StatefulTransform : public Transform {
     size_t operator()(std::string_view k) const { return std::hash<std::string_view>()(k); }
   };
   using PendingMap = std::unordered_map<std::string, Pending, KeyHash, std::equal_to<>>;
-  Pending& Slot(int32_t partition, std::string_view key);
+  Pending& Slot(int32_t partition, std::string_view key, bool* created = nullptr);
   std::map<int32_t, PendingMap> dirty_;  // partition -> key -> state
 };
 

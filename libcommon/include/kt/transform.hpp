@@ -59,6 +59,11 @@ class Transform {
   // could still be lost (kwindow's closed windows are not emitted again after a restart).
   virtual bool HasState() const { return false; }
 
+  // Whether what the Transform holds for BeforeCommit has reached its bound: the Runner then
+  // commits at its next chance, before --commit-interval has passed (a state cache that must
+  // not grow with the number of keys written between two commits).
+  virtual bool WantsCommit() const { return false; }
+
   // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.
   virtual std::string SummaryExtra() const { return {}; }
 };
