@@ -121,7 +121,7 @@ std::string StatefulTransform::StateSummary() const {
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {
   app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
       ->capture_default_str();
-  app.add_option("--state-dir", o.state_dir, "Where RocksDB keeps state (default $XDG_STATE_HOME/ktools/<group>)");
+  app.add_option("--state-dir", o.state_dir, "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
 }
 
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
@@ -141,7 +141,7 @@ Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, c
   if (*n == 0) return Status::KafkaError("topic '" + common.input + "' does not exist on " + cfg->brokers);
   auto changelog = std::make_unique<Changelog>(*cfg, common.group + "-" + name + "-changelog", tool);
   if (Status s = changelog->Ensure(*n); !s.ok()) return s;
-  so.dir = (o.state_dir.empty() ? DefaultStateDir(common.group) : o.state_dir) + "/" + name;
+  so.dir = StateDir(o.state_dir, common.group, name);
   spec->needs_kafka = true;
   return std::make_unique<PartitionedState>(so, std::move(changelog));
 }

@@ -144,11 +144,12 @@ Result<StoreOptions::Kind> ParseStoreKind(const std::string& text) {
   return Status::InvalidArgument("--store must be rocksdb or memory, not '" + text + "'");
 }
 
-std::string DefaultStateDir(const std::string& group) {
+std::string StateDir(const std::string& root, const std::string& group, const std::string& store) {
+  if (!root.empty()) return root + "/" + group + "/" + store;
   const char* xdg = std::getenv("XDG_STATE_HOME");
   const char* home = std::getenv("HOME");
   std::string base = xdg && *xdg ? std::string(xdg) : std::string(home && *home ? home : "/tmp") + "/.local/state";
-  return base + "/ktools/" + group;
+  return base + "/ktools/" + group + "/" + store;
 }
 
 }  // namespace kt

@@ -35,7 +35,7 @@ std::string Render(const std::string& key, const std::string& state) {
 Status Collect(const TableQuery& q, const KafkaConfig& cfg, std::map<std::string, std::string>* out) {
   auto add = [&](std::string_view k, std::string_view v) { (*out)[std::string(k)] = std::string(v); };
   if (q.local) {
-    std::string dir = (q.state_dir.empty() ? DefaultStateDir(q.group) : q.state_dir) + "/" + q.table;
+    std::string dir = StateDir(q.state_dir, q.group, q.table);
     if (!std::filesystem::is_directory(dir)) return Status::NotFound("no local state in " + dir);
     StoreOptions so;
     so.dir = dir;

@@ -14,7 +14,7 @@ struct TableQuery {
   std::string group;
   std::string table = "table";
   bool local = false;
-  std::string state_dir;        // --local: default DefaultStateDir(group)
+  std::string state_dir;        // --local: the root, as in StateDir
   std::optional<std::string> key;  // get: only this key
 };
 

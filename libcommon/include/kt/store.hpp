@@ -58,7 +58,10 @@ class StoreFactory {
   std::unique_ptr<Shared> shared_;
 };
 
-// Default state directory: $XDG_STATE_HOME/ktools/<group> or ~/.local/state/ktools/<group>.
-std::string DefaultStateDir(const std::string& group);
+// Where a store's partitions live: <root>/<group>/<store>, root being --state-dir or by default
+// $XDG_STATE_HOME/ktools (~/.local/state/ktools). The group is always part of the path, as in
+// Kafka Streams (<state.dir>/<application.id>): two groups sharing a --state-dir never read
+// each other's state and checkpoints, which belong to different changelogs.
+std::string StateDir(const std::string& root, const std::string& group, const std::string& store);
 
 }  // namespace kt
