@@ -11,7 +11,6 @@
 #include "kt/log.hpp"
 #include "kt/runner.hpp"
 #include "kt/schema.hpp"
-#include "kt/time.hpp"
 #include "kt/signals.hpp"
 #include "kt/start_spec.hpp"
 #include "kt/stdout_sink.hpp"

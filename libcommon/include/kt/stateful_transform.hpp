@@ -3,11 +3,10 @@
 // persists them before offsets are committed.
 //
 // State writes are coalesced per key within a commit interval (--commit-interval, or sooner when
-// the cache is full): PutState keeps a key's latest
-// state in memory (GetState sees it first: hot keys never touch RocksDB per record); at
-// BeforeCommit each dirty key is written once to its store and to the changelog, and the Runner
-// waits for those changelog writes to be acknowledged before it takes offsets to commit, so a
-// committed offset's state is always in the changelog.
+// the cache is full): PutState keeps a key's latest state in memory (GetState sees it first: hot
+// keys never touch RocksDB per record); at BeforeCommit each dirty key is written once to its
+// store and to the changelog, and the Runner waits for those changelog writes to be acknowledged
+// before it takes offsets to commit, so a committed offset's state is always in the changelog.
 #pragma once
 
 #include <map>
