@@ -77,6 +77,34 @@ void StatefulTransform::DeleteState(int32_t partition, std::string_view key, int
   p.deleted = true;
 }
 
+Result<StatefulTransform::Pending*> StatefulTransform::EditState(const Record& rec, std::string_view key,
+                                                                 const std::string** state) {
+  if (!state_error_.ok()) return state_error_;
+  int32_t p = PartitionOf(rec);
+  bool created = false;
+  Pending& slot = Slot(p, key, &created);
+  if (created) {  // caches what the store holds: clean until replaced
+    slot.dirty = false;
+    Status s = state_->store(p)->Get(key, &slot.value);
+    if (s.IsNotFound()) {
+      slot.deleted = true;
+    } else if (!s.ok()) {
+      dirty_[p].erase(dirty_[p].find(key));
+      --cached_;
+      return s;
+    }
+  }
+  *state = slot.deleted ? nullptr : &slot.value;
+  return &slot;
+}
+
+void StatefulTransform::ReplaceState(Pending* slot, std::string& value, int64_t timestamp) {
+  slot->value.swap(value);
+  slot->timestamp = timestamp;
+  slot->dirty = true;
+  slot->deleted = false;
+}
+
 Status StatefulTransform::ForEachState(int32_t partition,
                                        const std::function<void(std::string_view, std::string_view)>& fn) {
   if (!state_error_.ok()) return state_error_;

@@ -14,15 +14,15 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
-  Status s = GetState(in.record, key_, &buf_);
-  if (s.ok()) s = state_parser_.ParseJson(buf_);
-  else if (s.IsNotFound()) s = state_parser_.ParseJson("{}");
+  const std::string* old = nullptr;
+  auto slot = EditState(in.record, key_, &old);
+  Status s = slot.ok() ? state_parser_.ParseJson(old ? std::string_view(*old) : "{}") : slot.status();
   if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
   rapidjson::Document* state = state_parser_.doc();
   agg_.Update(state, ctx_);
   buf_.clear();
   AppendJson(*state, &buf_);
-  PutState(in.record, key_, buf_);
+  ReplaceState(*slot, buf_, in.record.timestamp);
   if (emit_) {
     out_.clear();
     rapidjson::Value key_json(rapidjson::StringRef(key_.data(), key_.size()));

@@ -54,6 +54,24 @@ class StatefulTransform : public Transform {
   // (nothing to write for a new key that was never written: a window created and purged
   // between two commits costs no store write and no changelog record).
   void DeleteState(int32_t partition, std::string_view key, int64_t timestamp);
+  // A key's latest state: dirty until BeforeCommit writes it, then kept as a read cache
+  // (bounded by kMaxCachedKeys; clean entries are dropped when it is exceeded). A clean entry
+  // with `deleted` caches the store's answer "no state".
+  struct Pending {
+    std::string value;
+    int64_t timestamp = -1;
+    bool dirty = true;
+    bool deleted = false;
+    bool fresh = false;  // PutState(new_key) created it since the last BeforeCommit: not stored
+  };
+  // Read-modify-write of one key with one lookup (ktable folding a record into its key's
+  // aggregate). Returns the key's cache slot, reading the store on first use; *state points at
+  // the key's state, or is null when it has none. Slot and pointer stay valid until the next
+  // call that changes state; ReplaceState gives the slot its new state.
+  Result<Pending*> EditState(const Record& rec, std::string_view key, const std::string** state);
+  // Moves `value` into the slot, leaving `value` with the previous state's buffer for reuse;
+  // written to the store and the changelog at the next BeforeCommit, as with PutState.
+  void ReplaceState(Pending* slot, std::string& value, int64_t timestamp);
   // Visits a freshly assigned partition's restored state (call from OnAssigned, after the base).
   Status ForEachState(int32_t partition, const std::function<void(std::string_view key, std::string_view value)>& fn);
   // The partition a record's state lives in (-1 for stdin/file input).
@@ -63,15 +81,6 @@ class StatefulTransform : public Transform {
   std::string StateSummary() const;
 
  private:
-  // A key's latest state: dirty until BeforeCommit writes it, then kept as a read cache
-  // (bounded by kMaxCachedKeys; clean entries are dropped when it is exceeded).
-  struct Pending {
-    std::string value;
-    int64_t timestamp = -1;
-    bool dirty = true;
-    bool deleted = false;
-    bool fresh = false;  // PutState(new_key) created it since the last BeforeCommit: not stored
-  };
   static constexpr size_t kMaxCachedKeys = 250'000;
   size_t cached_ = 0;
   int64_t written_ = 0;
@@ -96,7 +105,7 @@ void AddStateOptions(CLI::App& app, StateCliOptions& o);
 
 // Sets up a stateful tool's state: for a Kafka input, the consumer group (default
 // ktools-<tool>-<input>), the changelog <group>-<name>-changelog created or checked for
-// co-partitioning with the input, and the state directory <state-dir>/<name>; for stdin, memory.
+// co-partitioning with the input, and the state directory (StateDir); for stdin, memory.
 // Marks `spec` as writing internal records. `partitions` > 0 gives the input's partition count
 // (for an input this process creates, like ktable's repartition topic); 0 looks it up.
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,

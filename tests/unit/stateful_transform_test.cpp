@@ -1,0 +1,92 @@
+// StatefulTransform's cache on an in-memory store: what reads see, what BeforeCommit writes,
+// and that EditState/ReplaceState read and replace a key with one lookup.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "kt/stateful_transform.hpp"
+
+namespace {
+
+// Exposes the protected state calls; Process is unused.
+struct Probe : kt::StatefulTransform {
+  Probe() : StatefulTransform(Memory()) { OnAssigned({-1}); }
+  static std::unique_ptr<kt::PartitionedState> Memory() {
+    kt::StoreOptions so;
+    so.kind = kt::StoreOptions::Kind::kMemory;
+    return std::make_unique<kt::PartitionedState>(so, nullptr);
+  }
+  kt::Status Process(kt::Input&, kt::Emitter&) override { return kt::Status::Ok(); }
+  using StatefulTransform::DeleteState;
+  using StatefulTransform::EditState;
+  using StatefulTransform::GetState;
+  using StatefulTransform::PutState;
+  using StatefulTransform::ReplaceState;
+  using StatefulTransform::StateSummary;
+};
+
+struct NoOutput : kt::Emitter {
+  void Emit(const kt::OutRecord&) override {}
+};
+
+kt::Record StdinRecord() {
+  kt::Record r;
+  r.line = 1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("EditState reads through the cache; ReplaceState writes at the next commit") {
+  Probe t;
+  NoOutput out;
+  kt::Record rec = StdinRecord();
+  const std::string* state = nullptr;
+
+  auto slot = t.EditState(rec, "a", &state);
+  REQUIRE(slot.ok());
+  CHECK(state == nullptr);  // no state yet
+  std::string v = "1";
+  t.ReplaceState(*slot, v, 10);
+  CHECK(v.empty());  // took the value, gave back the old (empty) buffer
+
+  slot = t.EditState(rec, "a", &state);  // the same key again: the cached slot
+  REQUIRE(slot.ok());
+  REQUIRE(state != nullptr);
+  CHECK(*state == "1");
+  v = "2";
+  t.ReplaceState(*slot, v, 11);
+  CHECK(v == "1");
+
+  std::string got;
+  REQUIRE(t.GetState(rec, "a", &got).ok());
+  CHECK(got == "2");
+  t.BeforeCommit(out);
+  CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
+
+  // Reading a key without replacing it writes nothing; absence is cached as absence.
+  slot = t.EditState(rec, "b", &state);
+  REQUIRE(slot.ok());
+  CHECK(state == nullptr);
+  CHECK(t.GetState(rec, "b", &got).IsNotFound());
+  t.BeforeCommit(out);
+  CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
+}
+
+TEST_CASE("a key created with new_key and deleted before the commit writes nothing") {
+  Probe t;
+  NoOutput out;
+  kt::Record rec = StdinRecord();
+  t.PutState(-1, "kept", "k", 1, true);
+  t.PutState(-1, "gone", "g", 1, true);
+  t.DeleteState(-1, "gone", 2);
+  std::string got;
+  CHECK(t.GetState(rec, "gone", &got).IsNotFound());
+  t.BeforeCommit(out);
+  CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
+  // Once written, a delete is a real one.
+  t.DeleteState(-1, "kept", 3);
+  t.BeforeCommit(out);
+  CHECK(t.StateSummary() == "restored 0 changelog records, wrote 2 state changes");
+  CHECK(t.GetState(rec, "kept", &got).IsNotFound());
+}
