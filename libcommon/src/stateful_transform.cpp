@@ -22,25 +22,6 @@ void StatefulTransform::OnRevoked(const std::vector<int32_t>& partitions) {
   }
 }
 
-Status StatefulTransform::GetState(const Record& rec, const std::string& key, std::string* value) {
-  if (!state_error_.ok()) return state_error_;
-  int32_t p = PartitionOf(rec);
-  auto d = dirty_.find(p);
-  if (d != dirty_.end()) {
-    auto it = d->second.find(key);
-    if (it != d->second.end()) {
-      if (it->second.deleted) return Status::NotFound(key);
-      *value = it->second.value;
-      return Status::Ok();
-    }
-  }
-  return state_->store(p)->Get(key, value);
-}
-
-void StatefulTransform::PutState(const Record& rec, const std::string& key, std::string_view value) {
-  PutState(PartitionOf(rec), key, value, rec.timestamp);
-}
-
 StatefulTransform::Pending& StatefulTransform::Slot(int32_t partition, std::string_view key, bool* created) {
   PendingMap& keys = dirty_[partition];
   auto it = keys.find(key);

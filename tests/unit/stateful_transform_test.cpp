@@ -19,10 +19,16 @@ struct Probe : kt::StatefulTransform {
   kt::Status Process(kt::Input&, kt::Emitter&) override { return kt::Status::Ok(); }
   using StatefulTransform::DeleteState;
   using StatefulTransform::EditState;
-  using StatefulTransform::GetState;
   using StatefulTransform::PutState;
   using StatefulTransform::ReplaceState;
   using StatefulTransform::StateSummary;
+  // The key's state as EditState sees it; "<none>" when it has none.
+  std::string Get(const kt::Record& rec, std::string_view key) {
+    const std::string* state = nullptr;
+    auto slot = EditState(rec, key, &state);
+    REQUIRE(slot.ok());
+    return state ? *state : "<none>";
+  }
 };
 
 struct NoOutput : kt::Emitter {
@@ -58,9 +64,7 @@ TEST_CASE("EditState reads through the cache; ReplaceState writes at the next co
   t.ReplaceState(*slot, v, 11);
   CHECK(v == "1");
 
-  std::string got;
-  REQUIRE(t.GetState(rec, "a", &got).ok());
-  CHECK(got == "2");
+  CHECK(t.Get(rec, "a") == "2");
   t.BeforeCommit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
 
@@ -68,7 +72,7 @@ TEST_CASE("EditState reads through the cache; ReplaceState writes at the next co
   slot = t.EditState(rec, "b", &state);
   REQUIRE(slot.ok());
   CHECK(state == nullptr);
-  CHECK(t.GetState(rec, "b", &got).IsNotFound());
+  CHECK(t.Get(rec, "b") == "<none>");
   t.BeforeCommit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
 }
@@ -78,15 +82,15 @@ TEST_CASE("a key created with new_key and deleted before the commit writes nothi
   NoOutput out;
   kt::Record rec = StdinRecord();
   t.PutState(-1, "kept", "k", 1, true);
+  CHECK(t.Get(rec, "kept") == "k");
   t.PutState(-1, "gone", "g", 1, true);
   t.DeleteState(-1, "gone", 2);
-  std::string got;
-  CHECK(t.GetState(rec, "gone", &got).IsNotFound());
+  CHECK(t.Get(rec, "gone") == "<none>");
   t.BeforeCommit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
   // Once written, a delete is a real one.
   t.DeleteState(-1, "kept", 3);
   t.BeforeCommit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 2 state changes");
-  CHECK(t.GetState(rec, "kept", &got).IsNotFound());
+  CHECK(t.Get(rec, "kept") == "<none>");
 }

@@ -6,9 +6,9 @@
 
 namespace kt {
 
-expr::Value StatScoreTransform::Score(double x, std::string* state_text) {
+expr::Value StatScoreTransform::Score(double x, const std::string* old, std::string* state_text) {
   rapidjson::Document* st = state_parser_.doc();
-  bool have = !state_text->empty() && state_parser_.ParseJson(*state_text).ok() && st->IsObject();
+  bool have = old && state_parser_.ParseJson(*old).ok() && st->IsObject();
   auto num = [&](const char* k) { return have && st->HasMember(k) ? (*st)[k].GetDouble() : 0.0; };
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
@@ -47,11 +47,11 @@ Status StatScoreTransform::Process(Input& in, Emitter& out) {
   expr::Value x = input_.Eval(ctx_);
   expr::Value score = expr::Value::Null();
   if (has_key && x.IsNumber()) {
-    Status s = GetState(in.record, key_, &buf_);
-    if (s.IsNotFound()) buf_.clear();
-    else if (!s.ok()) return s;
-    score = Score(x.AsDouble(), &buf_);
-    PutState(in.record, key_, buf_);
+    const std::string* old = nullptr;
+    auto slot = EditState(in.record, key_, &old);
+    if (!slot.ok()) return slot.status();
+    score = Score(x.AsDouble(), old, &buf_);
+    ReplaceState(*slot, buf_, in.record.timestamp);
   }
   auto& alloc = in.value->GetAllocator();
   if (Status s = SetField(in.value, opt_.field, score.ToJson(alloc)); !s.ok()) return s;

@@ -36,8 +36,9 @@ class StatScoreTransform : public StatefulTransform {
   std::string SummaryExtra() const override { return StateSummary(); }
 
  private:
-  // Folds x into the key's state (JSON in *state_text) and returns the score.
-  expr::Value Score(double x, std::string* state_text);
+  // Folds x into the key's state (`old`, null when the key has none), writes the new state to
+  // *state_text and returns the score.
+  expr::Value Score(double x, const std::string* old, std::string* state_text);
 
   StatScoreOptions opt_;
   expr::Expr input_;

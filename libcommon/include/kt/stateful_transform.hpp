@@ -3,7 +3,7 @@
 // persists them before offsets are committed.
 //
 // State writes are coalesced per key within a commit interval (--commit-interval, or sooner when
-// the cache is full): PutState keeps a key's latest state in memory (GetState sees it first: hot
+// the cache is full): a key's latest state is kept in memory (EditState reads it there first: hot
 // keys never touch RocksDB per record); at BeforeCommit each dirty key is written once to its
 // store and to the changelog, and the Runner waits for those changelog writes to be acknowledged
 // before it takes offsets to commit, so a committed offset's state is always in the changelog.
@@ -39,13 +39,8 @@ class StatefulTransform : public Transform {
   void BeforeCommit(Emitter& out) override;
 
  protected:
-  // The state of `key` in the record's partition (stdin: the single in-memory store): NotFound
-  // when it has none; an error when the partition's restore failed.
-  Status GetState(const Record& rec, const std::string& key, std::string* value);
-  // Sets the state of `key`; written to the store and the changelog at the next BeforeCommit.
-  // Keys are cached in memory (up to kMaxCachedKeys), so hot keys are read from RocksDB once.
-  void PutState(const Record& rec, const std::string& key, std::string_view value);
-  // The same for a partition (the record's: PartitionOf) and a changelog timestamp. `new_key`:
+  // Sets the state of `key` in `partition` (a record's: PartitionOf), with its changelog
+  // timestamp; written to the store and the changelog at the next BeforeCommit. `new_key`:
   // the caller knows that neither the store nor the changelog holds `key` (kwindow creating a
   // window); deleting it again before the next BeforeCommit then writes nothing at all.
   void PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp,
@@ -65,8 +60,10 @@ class StatefulTransform : public Transform {
     bool fresh = false;  // PutState(new_key) created it since the last BeforeCommit: not stored
   };
   // Read-modify-write of one key with one lookup (ktable folding a record into its key's
-  // aggregate). Returns the key's cache slot, reading the store on first use; *state points at
-  // the key's state, or is null when it has none. Slot and pointer stay valid until the next
+  // aggregate), in the record's partition (stdin: the single in-memory store). Returns the key's
+  // cache slot, reading the store on first use (an error when the partition's restore failed);
+  // *state points at the key's state, or is null when it has none. Keys stay cached (up to
+  // kMaxCachedKeys), so hot keys are read from RocksDB once. Slot and pointer stay valid until the next
   // call that changes state; ReplaceState gives the slot its new state.
   Result<Pending*> EditState(const Record& rec, std::string_view key, const std::string** state);
   // Moves `value` into the slot, leaving `value` with the previous state's buffer for reuse;
