@@ -63,8 +63,8 @@ class StatefulTransform : public Transform {
   // aggregate), in the record's partition (stdin: the single in-memory store). Returns the key's
   // cache slot, reading the store on first use (an error when the partition's restore failed);
   // *state points at the key's state, or is null when it has none. Keys stay cached (up to
-  // kMaxCachedKeys), so hot keys are read from RocksDB once. Slot and pointer stay valid until the next
-  // call that changes state; ReplaceState gives the slot its new state.
+  // kMaxCachedKeys), so hot keys are read from RocksDB once. Slot and pointer stay valid until
+  // the next call that changes state; ReplaceState gives the slot its new state.
   Result<Pending*> EditState(const Record& rec, std::string_view key, const std::string** state);
   // Moves `value` into the slot, leaving `value` with the previous state's buffer for reuse;
   // written to the store and the changelog at the next BeforeCommit, as with PutState.
