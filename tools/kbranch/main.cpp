@@ -1,9 +1,9 @@
 // kbranch: route each record to the topic of the first route whose expression is true.
 #include "branch_transform.hpp"
-#include "kt/exit_code.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Route records to topics by expressions: the first matching --route wins (--all: "

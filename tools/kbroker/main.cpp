@@ -10,11 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "kt/exit_code.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/signals.hpp"
-#include "kt/strings.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/core/signals.hpp"
+#include "kt/core/strings.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Run an in-memory development Kafka broker (librdkafka's mock cluster) until SIGINT/SIGTERM.",

@@ -1,7 +1,7 @@
 // kconsume: print a topic's records on stdout, like kcat -C.
-#include "kt/options.hpp"
-#include "kt/passthrough.hpp"
-#include "kt/tool.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/passthrough.hpp"
+#include "kt/run/tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Print a topic's records on stdout (bare values, or -J envelopes).", "kconsume"};

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "kt/expr/expr.hpp"
-#include "kt/transform.hpp"
+#include "kt/run/transform.hpp"
 
 namespace kt {
 

@@ -1,9 +1,9 @@
 // kfilter: keep the records for which an expression is true.
 #include "filter_transform.hpp"
-#include "kt/exit_code.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Keep the records for which EXPR is true (see EXPRESSIONS in ktools(7)).", "kfilter"};

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <thread>
 
-#include "kt/time.hpp"
+#include "kt/core/time.hpp"
 
 namespace kt {
 

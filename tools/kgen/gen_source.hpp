@@ -6,7 +6,7 @@
 #include <string>
 
 #include "generators.hpp"
-#include "kt/source.hpp"
+#include "kt/io/source.hpp"
 
 namespace kt {
 

@@ -3,8 +3,8 @@
 #include <array>
 #include <cmath>
 
-#include "kt/json.hpp"
-#include "kt/time.hpp"
+#include "kt/core/json.hpp"
+#include "kt/core/time.hpp"
 
 namespace kt {
 

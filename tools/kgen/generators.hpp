@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "kt/rng.hpp"
+#include "kt/core/rng.hpp"
 
 namespace kt {
 

@@ -1,11 +1,11 @@
 // kgen: synthetic click events or taxi rides, to a topic or stdout.
 #include "gen_source.hpp"
-#include "kt/exit_code.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/passthrough.hpp"
-#include "kt/time.hpp"
-#include "kt/tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/passthrough.hpp"
+#include "kt/core/time.hpp"
+#include "kt/run/tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Generate synthetic click events or NYC taxi rides (deterministic per seed).", "kgen"};

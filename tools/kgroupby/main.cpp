@@ -1,10 +1,10 @@
 // kgroupby: re-key records by an expression and write them co-partitioned by the new key.
-#include "kt/exit_code.hpp"
-#include "kt/kafka_admin.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/rekey.hpp"
-#include "kt/tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/stream/rekey.hpp"
+#include "kt/run/tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Re-key records by EXPR and write them partitioned by the new key (murmur2, like the "

@@ -1,10 +1,10 @@
 // kmap: reshape JSON records — set, keep, drop and rename fields, rewrite keys.
 #include <map>
 
-#include "kt/exit_code.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/tool.hpp"
 #include "map_transform.hpp"
 
 int main(int argc, char** argv) {

@@ -1,7 +1,7 @@
 #include "map_transform.hpp"
 
-#include "kt/json_path.hpp"
-#include "kt/strings.hpp"
+#include "kt/codec/json_path.hpp"
+#include "kt/core/strings.hpp"
 
 namespace kt {
 

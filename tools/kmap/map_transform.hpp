@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "kt/expr/expr.hpp"
-#include "kt/transform.hpp"
+#include "kt/run/transform.hpp"
 
 namespace kt {
 

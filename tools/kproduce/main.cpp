@@ -1,9 +1,9 @@
 // kproduce: write records from a file or stdin to a topic, like kcat -P.
-#include "kt/exit_code.hpp"
-#include "kt/kafka_admin.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/tool.hpp"
 #include "produce_transform.hpp"
 
 int main(int argc, char** argv) {

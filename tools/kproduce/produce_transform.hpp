@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kt/transform.hpp"
+#include "kt/run/transform.hpp"
 
 namespace kt {
 

@@ -1,10 +1,10 @@
 // kscore: add a score field computed by an expression (or a random score).
-#include "kt/exit_code.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/strings.hpp"
-#include "kt/tool.hpp"
-#include "kt/json_path.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/core/strings.hpp"
+#include "kt/run/tool.hpp"
+#include "kt/codec/json_path.hpp"
 #include "score_transform.hpp"
 #include "stat_score_transform.hpp"
 

@@ -1,6 +1,6 @@
 #include "score_transform.hpp"
 
-#include "kt/json_path.hpp"
+#include "kt/codec/json_path.hpp"
 
 namespace kt {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kt/json_path.hpp"
+#include "kt/codec/json_path.hpp"
 
 namespace kt {
 

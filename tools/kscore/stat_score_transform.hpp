@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "kt/expr/expr.hpp"
-#include "kt/stateful_transform.hpp"
-#include "kt/value_parser.hpp"
+#include "kt/state/stateful_transform.hpp"
+#include "kt/codec/value_parser.hpp"
 
 namespace kt {
 

@@ -1,8 +1,8 @@
 // ktable: keyed aggregates with changelog-backed state; `ktable get|dump` read a table.
-#include "kt/exit_code.hpp"
-#include "kt/keyed_run.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/stream/keyed_run.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
 #include "table_query.hpp"
 #include "table_transform.hpp"
 

@@ -4,10 +4,10 @@
 #include <iostream>
 #include <map>
 
-#include "kt/changelog.hpp"
-#include "kt/json.hpp"
-#include "kt/kafka_admin.hpp"
-#include "kt/store_memory.hpp"
+#include "kt/state/changelog.hpp"
+#include "kt/core/json.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/state/store_memory.hpp"
 
 namespace kt {
 

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "kt/kafka_config.hpp"
-#include "kt/status.hpp"
+#include "kt/kafka/config.hpp"
+#include "kt/core/status.hpp"
 
 namespace kt {
 

@@ -1,6 +1,6 @@
 #include "table_transform.hpp"
 
-#include "kt/keyed_run.hpp"
+#include "kt/stream/keyed_run.hpp"
 
 namespace kt {
 

@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 
-#include "kt/aggregate.hpp"
-#include "kt/stateful_transform.hpp"
-#include "kt/value_parser.hpp"
+#include "kt/stream/aggregate.hpp"
+#include "kt/state/stateful_transform.hpp"
+#include "kt/codec/value_parser.hpp"
 
 namespace kt {
 

@@ -1,9 +1,9 @@
 // kwindow: windowed aggregates (tumbling, hopping, sliding, session) by event time.
-#include "kt/exit_code.hpp"
-#include "kt/keyed_run.hpp"
-#include "kt/log.hpp"
-#include "kt/options.hpp"
-#include "kt/time.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/stream/keyed_run.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/core/time.hpp"
 #include "window_transform.hpp"
 
 namespace {

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <climits>
 
-#include "kt/keyed_run.hpp"
-#include "kt/time.hpp"
+#include "kt/stream/keyed_run.hpp"
+#include "kt/core/time.hpp"
 
 namespace kt {
 

@@ -27,11 +27,11 @@
 #include <string>
 #include <string_view>
 
-#include "kt/aggregate.hpp"
-#include "kt/event_time.hpp"
-#include "kt/stateful_transform.hpp"
-#include "kt/value_parser.hpp"
-#include "kt/window.hpp"
+#include "kt/stream/aggregate.hpp"
+#include "kt/stream/event_time.hpp"
+#include "kt/state/stateful_transform.hpp"
+#include "kt/codec/value_parser.hpp"
+#include "kt/stream/window.hpp"
 
 namespace kt {
 

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <limits>
 
-#include "kt/partitioner.hpp"
-#include "kt/strings.hpp"
-#include "kt/time.hpp"
+#include "kt/core/partitioner.hpp"
+#include "kt/core/strings.hpp"
+#include "kt/core/time.hpp"
 #include "node.hpp"
 
 namespace kt::expr {

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "kt/expr/value.hpp"
-#include "kt/record.hpp"
-#include "kt/rng.hpp"
-#include "kt/status.hpp"
+#include "kt/core/record.hpp"
+#include "kt/core/rng.hpp"
+#include "kt/core/status.hpp"
 
 namespace re2 {
 class RE2;

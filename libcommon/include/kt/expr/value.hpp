@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kt/json.hpp"
+#include "kt/core/json.hpp"
 
 namespace kt::expr {
 

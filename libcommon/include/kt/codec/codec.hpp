@@ -1,0 +1,41 @@
+// Key and value codecs: how the bytes on Kafka ("wire") map to the text tools and stdio see.
+//
+//   json    text = wire = JSON text
+//   raw     text = wire = the bytes (a string in -J envelopes)
+//   binary  wire = arbitrary bytes, text = their base64 (a string in -J envelopes)
+//   A|binary|...  further stages add base64 layers on the wire: `json|binary` carries base64 of
+//                 the JSON text. Encoding runs left to right, decoding right to left.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kt/core/status.hpp"
+
+namespace kt {
+
+class Codec {
+ public:
+  enum class Stage { kJson, kRaw, kBinary };
+
+  Codec() = default;  // raw
+  static Result<Codec> Parse(std::string_view spec);
+
+  const std::string& spec() const { return spec_; }
+  // The text form is JSON (the first stage is `json`).
+  bool IsJson() const { return stages_.front() == Stage::kJson; }
+  // Text and wire are the same bytes (json or raw alone): no copies needed.
+  bool IsIdentity() const { return stages_.size() == 1 && stages_[0] != Stage::kBinary; }
+
+  // wire -> text. On return *text views `wire` or *scratch.
+  Status Decode(std::string_view wire, std::string* scratch, std::string_view* text) const;
+  // text -> wire. On return *wire views `text` or *scratch.
+  Status Encode(std::string_view text, std::string* scratch, std::string_view* wire) const;
+
+ private:
+  std::string spec_ = "raw";
+  std::vector<Stage> stages_{Stage::kRaw};
+};
+
+}  // namespace kt

@@ -1,0 +1,21 @@
+// Setting fields of a JSON value by dotted path ("a.b.c"), for kmap --set and kscore.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kt/core/json.hpp"
+#include "kt/core/status.hpp"
+
+namespace kt {
+
+// A parsed dotted path. Empty segments ("a..b", ".a") are rejected.
+Result<std::vector<std::string>> ParseFieldPath(std::string_view path);
+
+// Sets doc[path...] = value, creating intermediate objects and replacing non-object
+// intermediates. An existing field keeps its position; a new one is appended.
+// DataError when the root is not an object.
+Status SetField(rapidjson::Document* doc, const std::vector<std::string>& path, rapidjson::Value value);
+
+}  // namespace kt

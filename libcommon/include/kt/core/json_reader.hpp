@@ -1,0 +1,27 @@
+// JSON parsing for record values.
+//
+// RapidJSON 1.1.0's full-precision number parser (kParseFullPrecisionFlag) has undefined
+// behaviour for numbers with a zero significand and a large exponent ("0e81",
+// "0.0000000000000000000000000"): DiyFp::Normalize calls clz(0) (found by scripts/fuzz). We
+// let RapidJSON check the grammar and hand us each number as text (kParseNumbersAsStringsFlag),
+// and convert it with std::from_chars, which is correctly rounded: integers that fit int64 (or
+// uint64) stay integers, everything else becomes the nearest double; out-of-range numbers are
+// errors, as they are for RapidJSON.
+#pragma once
+
+#include <string_view>
+
+#include "kt/core/json.hpp"
+#include "kt/core/status.hpp"
+
+namespace kt {
+
+// Parses `text` into `doc`, replacing its contents; strings are copied into doc's allocator.
+Status ParseJsonText(std::string_view text, rapidjson::Document* doc);
+// Parses the NUL-terminated, mutable `buffer` in place: strings in `doc` point into `buffer`,
+// which must outlive `doc`'s current contents.
+Status ParseJsonInsitu(char* buffer, rapidjson::Document* doc);
+// Checks that `text` is exactly one JSON value, without building a document.
+Status ValidateJsonText(std::string_view text);
+
+}  // namespace kt

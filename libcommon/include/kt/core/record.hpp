@@ -1,0 +1,68 @@
+// Records as tools see them: views valid only while the Runner processes them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kt/core/json.hpp"
+
+namespace kt {
+
+struct Header {
+  std::string_view name;
+  std::optional<std::string_view> value;  // nullopt: a header with a null value
+};
+using Headers = std::vector<Header>;
+
+// One input record. All views point into memory owned by the Source and are valid only until
+// the Source's next Next() call; a Transform that keeps anything copies it.
+struct Record {
+  // "Text" forms, as the key/value codecs present them (JSON text for `json`, the bytes for
+  // `raw`, base64 for `binary`). nullopt = null key / tombstone.
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  // The bytes exactly as they were on Kafka (or on the input line): what a dead letter carries.
+  std::optional<std::string_view> wire_key;
+  std::optional<std::string_view> wire_value;
+  int64_t timestamp = -1;  // ms since epoch; -1 unknown
+  const Headers* headers = nullptr;  // never null once produced by a Source
+  std::string_view topic;            // source topic ("" when unknown, e.g. bare stdin lines)
+  int32_t partition = -1;
+  int64_t offset = -1;
+  int64_t line = 0;  // input line number when read from a file or stdin, else 0
+
+  // Where the record came from, for error messages: "line 17" or
+  // "topic clicks partition 0 offset 1234".
+  std::string Where() const;
+};
+
+// What a Transform emits. Views must stay valid until Emitter::Emit returns.
+struct OutRecord {
+  enum class ValueKind { kNull, kText, kJson };
+
+  std::optional<std::string_view> key;  // text form for the output key codec
+  ValueKind value_kind = ValueKind::kNull;
+  std::string_view value_text;                    // kText: text form for the value codec
+  const rapidjson::Value* value_json = nullptr;   // kJson
+  int64_t timestamp = -1;                         // -1: let the broker/sink choose
+  const Headers* headers = nullptr;               // may be null
+  std::string_view topic;                         // empty: the tool's output (-o)
+  int32_t partition = -1;                         // -1: partitioner decides
+  // key/value_text are bytes to send as they are, bypassing codecs (dead letters).
+  bool wire = false;
+  // A record of the tool's own bookkeeping (changelog, repartition topic): always goes to Kafka,
+  // even when the tool's output is stdout.
+  bool internal = false;
+  // Provenance, printed in -J envelopes when known.
+  std::string_view source_topic;
+  int32_t source_partition = -1;
+  int64_t source_offset = -1;
+
+  // The input record passed through unchanged (same key, value text, timestamp, headers).
+  static OutRecord From(const Record& in);
+};
+
+}  // namespace kt

@@ -1,0 +1,31 @@
+// Durations ("250ms", "10s", "5m", "1h30m", "2d") and timestamps (RFC 3339 <-> epoch ms).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kt/core/status.hpp"
+
+namespace kt {
+
+// Milliseconds. Units: ms, s, m, h, d; several may follow each other ("1h30m"). A bare number
+// is milliseconds. Negative or empty input is an error.
+Result<int64_t> ParseDuration(std::string_view text);
+
+// RFC 3339 / ISO-8601 date-time ("2026-11-20T09:00:00.165Z", "...+01:00", "...-0530",
+// fractions of any length (truncated to ms), 'T' or ' ' separator, seconds optional, no offset =
+// UTC, or a date alone) -> epoch milliseconds.
+Result<int64_t> ParseRfc3339(std::string_view text);
+
+// A date-time in a strftime-style format (std::get_time: %Y %m %d %H %M %S %b %y %e %j ...),
+// as UTC, with second precision.
+Result<int64_t> ParseTimeFormat(std::string_view text, const std::string& format);
+
+// Epoch ms -> "2026-11-20T09:00:00.165Z" (always UTC, always milliseconds).
+std::string FormatRfc3339(int64_t epoch_ms);
+
+// Wall clock, epoch milliseconds.
+int64_t NowMs();
+
+}  // namespace kt

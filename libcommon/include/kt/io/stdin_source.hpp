@@ -1,0 +1,59 @@
+// StdinSource: records from stdin or a file, one per line.
+//   ndjson    each line is a value's text form (JSON for the json codec)
+//   envelope  each line is a -J envelope (key, value, timestamp, headers, ...)
+//   lines     each line is a raw value
+//   csv       a header row, then one JSON object per row (numbers typed)
+// Empty lines are skipped. Records carry their line number for error messages; their wire
+// bytes (for dead letters) are the line itself.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kt/codec/codec.hpp"
+#include "kt/codec/envelope.hpp"
+#include "kt/io/line_reader.hpp"
+#include "kt/io/source.hpp"
+
+namespace kt {
+
+enum class LineFormat { kNdjson, kEnvelope, kLines, kCsv };
+Result<LineFormat> ParseLineFormat(const std::string& text);
+
+struct StdinSourceOptions {
+  std::string path = "-";  // "-" = stdin
+  LineFormat format = LineFormat::kNdjson;
+  Codec key_codec;
+  Codec value_codec;
+};
+
+class StdinSource : public Source {
+ public:
+  explicit StdinSource(StdinSourceOptions options);
+  ~StdinSource() override;
+
+  Status Open(RebalanceListener* listener) override;
+  Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
+  Status Fatal() const override { return reader_ ? reader_->status() : Status::Ok(); }
+
+ private:
+  void FillEnvelope(Record* rec, Status* record_status);
+  void FillCsv(Record* rec, Status* record_status);
+
+  StdinSourceOptions opt_;
+  int fd_ = -1;
+  std::unique_ptr<LineReader> reader_;
+  std::string_view line_;
+  int64_t record_line_ = 0;
+  // Scratch reused between records.
+  Headers headers_;
+  Envelope envelope_;
+  rapidjson::Document doc_;
+  std::vector<std::string> csv_header_, csv_row_;
+  std::string csv_pending_, json_;
+  bool csv_have_header_ = false;
+  bool pending_clear_ = false;
+};
+
+}  // namespace kt

@@ -1,0 +1,44 @@
+// StdoutSink: NDJSON lines on stdout (bare values, or -J envelopes).
+// A record is acknowledged only once the write(2) holding it succeeded, so a tool reading Kafka
+// and writing stdout commits only what reached the pipe. EPIPE means the reader went away:
+// Closed() turns true and the Runner ends quietly.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kt/codec/codec.hpp"
+#include "kt/io/sink.hpp"
+
+namespace kt {
+
+struct StdoutSinkOptions {
+  bool envelope = false;
+  bool pretty = false;  // indent JSON values (bare mode)
+  Codec key_codec;
+  Codec value_codec;
+  int fd = 1;
+};
+
+class StdoutSink : public Sink {
+ public:
+  explicit StdoutSink(StdoutSinkOptions options) : opt_(std::move(options)) {}
+
+  Status Open(DeliveryListener* listener) override;
+  Status Send(const OutRecord& rec, void* token) override;
+  void Poll() override { WriteOut(); }
+  Status Flush(int timeout_ms) override;
+  bool Closed() const override { return closed_; }
+
+ private:
+  Status WriteOut();
+  void AppendValue(const OutRecord& rec);
+
+  StdoutSinkOptions opt_;
+  DeliveryListener* listener_ = nullptr;
+  std::string buf_;
+  std::vector<void*> tokens_;  // records in buf_, acknowledged after the write
+  bool closed_ = false;
+};
+
+}  // namespace kt

@@ -1,0 +1,53 @@
+// KafkaSink: an idempotent producer (acks=all, murmur2 partitioning like the Java client).
+// Each Send's token comes back through the DeliveryListener when the broker acknowledged the
+// record or librdkafka gave up on it.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "kt/codec/codec.hpp"
+#include "kt/kafka/client.hpp"
+#include "kt/io/sink.hpp"
+
+namespace kt {
+
+struct KafkaSinkOptions {
+  std::string tool;
+  std::string topic;  // default topic for records without one
+  Codec key_codec;
+  Codec value_codec;
+  bool verbose = false;
+};
+
+class KafkaSink : public Sink {
+ public:
+  KafkaSink(KafkaConfig cfg, KafkaSinkOptions options);
+  ~KafkaSink() override;
+  KafkaSink(const KafkaSink&) = delete;
+  KafkaSink& operator=(const KafkaSink&) = delete;
+
+  Status Open(DeliveryListener* listener) override;
+  Status Send(const OutRecord& rec, void* token) override;
+  void Poll() override;
+  Status Flush(int timeout_ms) override;
+
+  rd_kafka_t* handle() { return rk_; }
+
+ private:
+  static void DeliveryCb(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
+  static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  rd_kafka_topic_t* TopicFor(std::string_view name);
+
+  KafkaConfig cfg_;
+  KafkaSinkOptions opt_;
+  rd_kafka_t* rk_ = nullptr;
+  DeliveryListener* listener_ = nullptr;
+  std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
+  std::string json_, key_scratch_, value_scratch_;
+  Status fatal_;
+};
+
+}  // namespace kt

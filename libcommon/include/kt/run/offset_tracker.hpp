@@ -1,0 +1,66 @@
+// At-least-once bookkeeping (ARCHITECTURE.md principle 3): an input offset becomes committable
+// only when the record and every record before it in its partition are done, and a record is
+// done once it is sealed (processing finished) and every output it caused is acknowledged.
+// Acknowledgements may arrive in any order.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kt/io/source.hpp"
+
+namespace kt {
+
+class OffsetTracker {
+ public:
+  struct Partition;
+  struct Entry {
+    int64_t offset;
+    uint32_t pending = 0;  // outputs sent, not yet acknowledged
+    bool sealed = false;
+    bool failed = false;   // an output failed: never committable
+    Partition* owner;
+  };
+  struct Partition {
+    std::string topic;
+    int32_t partition;
+    std::deque<Entry> entries;  // deque: references stay valid across push_back/pop_front
+    int64_t done_next = -1;     // next offset after the last done record, -1 none yet
+    int64_t committed_next = -1;
+  };
+
+  OffsetTracker() = default;
+  OffsetTracker(const OffsetTracker&) = delete;
+  OffsetTracker& operator=(const OffsetTracker&) = delete;
+
+  // Starts tracking a record. The returned pointer is the delivery token for its outputs; it
+  // stays valid until the entry is done (popped) or its partition is removed.
+  Entry* Begin(const std::string& topic, int32_t partition, int64_t offset);
+  void AddPending(Entry* e) { ++e->pending; }
+  // An output was acknowledged (ok) or failed for good.
+  void Ack(Entry* e, bool ok);
+  // Processing of the record finished; no outputs will be added.
+  void Seal(Entry* e);
+
+  // Offsets that became committable since the last call (and marks them committed).
+  std::vector<TopicPartitionOffset> TakeCommittable();
+  // Like TakeCommittable, for the given partitions only.
+  std::vector<TopicPartitionOffset> TakeCommittable(const std::string& topic,
+                                                    const std::vector<int32_t>& partitions);
+  // Forgets a partition (after revocation). REQUIRES: no tokens of it are still outstanding.
+  void Remove(const std::string& topic, int32_t partition);
+
+  // Records begun but not done, over all partitions.
+  size_t InFlight() const;
+
+ private:
+  void Advance(Partition* p);
+  std::map<std::pair<std::string, int32_t>, Partition> partitions_;
+  Partition* last_ = nullptr;  // fast path: consecutive records from one partition
+};
+
+}  // namespace kt

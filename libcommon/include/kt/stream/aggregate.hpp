@@ -1,0 +1,55 @@
+// Aggregates for tables and windows: count, sum(x), min(x), max(x), avg(x), first(x), last(x),
+// each optionally named ("total=sum(number)"); default names count, sum_x, min_x, ...
+// The argument is an expression (usually a field). Numeric aggregates skip (and count) inputs
+// that are missing or not numbers; first/last take any non-missing value.
+//
+// State is a JSON object holding every aggregate by name, plus "__kt" with what avg needs to
+// keep going ({"avg_x":[sum,count]}): it is what the changelog stores, so replaying it restores
+// aggregation exactly. The output value is the same object without "__kt", with "key" first.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kt/expr/expr.hpp"
+#include "kt/core/json.hpp"
+#include "kt/core/status.hpp"
+
+namespace kt {
+
+struct AggSpec {
+  enum class Kind { kCount, kSum, kMin, kMax, kAvg, kFirst, kLast };
+  Kind kind;
+  std::string name;
+  std::shared_ptr<expr::Expr> arg;  // null for count
+};
+
+// Parses "count", "sum(number)", "total=sum(price * qty)". Usage errors name the spec.
+Result<AggSpec> ParseAggSpec(const std::string& spec);
+
+class Aggregator {
+ public:
+  explicit Aggregator(std::vector<AggSpec> specs) : specs_(std::move(specs)), skipped_(specs_.size(), 0) {}
+
+  // Folds the record in ctx into `state` (a JSON object, or null for a new key).
+  void Update(rapidjson::Document* state, expr::EvalContext& ctx);
+  // Folds `later` (another state of the same specs, of records that came after) into `state`:
+  // counts, sums and avg add up, min/max compare, first keeps state's, last takes later's.
+  // Session windows merge this way.
+  void Merge(rapidjson::Document* state, const rapidjson::Value& later) const;
+  // Appends the output value: {"key": <key>, "window": <window>, <aggregates in spec order>}
+  // ("window" only when given).
+  void Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out,
+              const rapidjson::Value* window = nullptr) const;
+
+  const std::vector<AggSpec>& specs() const { return specs_; }
+  // Inputs skipped per aggregate (not numeric / missing), for the summary line.
+  std::string SkippedSummary() const;
+
+ private:
+  std::vector<AggSpec> specs_;
+  std::vector<int64_t> skipped_;
+};
+
+}  // namespace kt

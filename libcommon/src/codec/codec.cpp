@@ -1,0 +1,71 @@
+#include "kt/codec/codec.hpp"
+
+#include "kt/codec/base64.hpp"
+#include "kt/core/strings.hpp"
+
+namespace kt {
+
+Result<Codec> Codec::Parse(std::string_view spec) {
+  Codec c;
+  c.spec_ = std::string(spec);
+  c.stages_.clear();
+  for (const std::string& part : Split(spec, '|')) {
+    std::string_view p = Trim(part);
+    Stage s;
+    if (p == "json") s = Stage::kJson;
+    else if (p == "raw") s = Stage::kRaw;
+    else if (p == "binary") s = Stage::kBinary;
+    else
+      return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" +
+                                     std::string(spec) + "' (use json, raw, binary, e.g. json|binary)");
+    if (!c.stages_.empty() && s != Stage::kBinary)
+      return Status::InvalidArgument("in '" + std::string(spec) +
+                                     "' only 'binary' may follow the first format");
+    c.stages_.push_back(s);
+  }
+  return c;
+}
+
+// The first stage maps text <-> bytes: identity for json/raw; for binary the text is base64 of
+// the bytes. Each later `binary` stage maps bytes <-> base64 text of them on the wire.
+Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_view* text) const {
+  if (IsIdentity()) {
+    *text = wire;
+    return Status::Ok();
+  }
+  std::string a(wire), b;
+  for (size_t i = stages_.size(); i-- > 1;) {
+    Status s = Base64Decode(a, &b);
+    if (!s.ok()) return s;
+    a.swap(b);
+  }
+  if (stages_[0] == Stage::kBinary) {
+    Base64Encode(a, &b);
+    a.swap(b);
+  }
+  *scratch = std::move(a);
+  *text = *scratch;
+  return Status::Ok();
+}
+
+Status Codec::Encode(std::string_view text, std::string* scratch, std::string_view* wire) const {
+  if (IsIdentity()) {
+    *wire = text;
+    return Status::Ok();
+  }
+  std::string a(text), b;
+  if (stages_[0] == Stage::kBinary) {
+    Status s = Base64Decode(a, &b);
+    if (!s.ok()) return s;
+    a.swap(b);
+  }
+  for (size_t i = 1; i < stages_.size(); ++i) {
+    Base64Encode(a, &b);
+    a.swap(b);
+  }
+  *scratch = std::move(a);
+  *wire = *scratch;
+  return Status::Ok();
+}
+
+}  // namespace kt

@@ -1,0 +1,42 @@
+#include "kt/codec/schema.hpp"
+
+#include <rapidjson/schema.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace kt {
+
+struct SchemaValidator::Impl {
+  rapidjson::Document doc;
+  std::unique_ptr<rapidjson::SchemaDocument> schema;
+};
+
+SchemaValidator::~SchemaValidator() = default;
+
+Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Load(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return Status::InvalidArgument("cannot read schema file " + path);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  std::unique_ptr<SchemaValidator> v(new SchemaValidator());
+  v->impl_ = std::make_unique<Impl>();
+  Status s = ParseJson(ss.str(), &v->impl_->doc);
+  if (!s.ok()) return Status::InvalidArgument("schema " + path + ": " + s.message());
+  v->impl_->schema = std::make_unique<rapidjson::SchemaDocument>(v->impl_->doc);
+  return v;
+}
+
+Status SchemaValidator::Validate(const rapidjson::Value& value) const {
+  rapidjson::SchemaValidator validator(*impl_->schema);
+  if (value.Accept(validator)) return Status::Ok();
+  rapidjson::StringBuffer doc_ptr, schema_ptr;
+  validator.GetInvalidDocumentPointer().StringifyUriFragment(doc_ptr);
+  validator.GetInvalidSchemaPointer().StringifyUriFragment(schema_ptr);
+  std::string where = doc_ptr.GetString();
+  if (where == "#") where = "# (the value)";
+  return Status::DataError(std::string("schema violation: '") + validator.GetInvalidSchemaKeyword() +
+                           "' failed at " + where + " (schema " + schema_ptr.GetString() + ")");
+}
+
+}  // namespace kt

@@ -1,0 +1,27 @@
+#include "kt/codec/value_parser.hpp"
+
+#include "kt/core/json_reader.hpp"
+
+namespace kt {
+
+ValueParser::ValueParser() : pool_(arena_.data(), arena_.size()), doc_(&pool_) {}
+
+void ValueParser::Reset() {
+  doc_.SetNull();
+  pool_.Clear();  // keeps the arena; frees chunks beyond it
+}
+
+Status ValueParser::ParseJson(std::string_view text) {
+  Reset();
+  buffer_.assign(text.data(), text.size());  // NUL-terminated by std::string
+  return ParseJsonInsitu(buffer_.data(), &doc_);
+}
+
+Status ValueParser::ValidateJson(std::string_view text) { return ValidateJsonText(text); }
+
+void ValueParser::SetString(std::string_view text) {
+  Reset();
+  doc_.SetString(rapidjson::StringRef(text.data(), text.size()));
+}
+
+}  // namespace kt

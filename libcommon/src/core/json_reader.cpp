@@ -1,0 +1,125 @@
+#include "kt/core/json_reader.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+namespace kt {
+
+namespace {
+
+constexpr unsigned kReadFlags = rapidjson::kParseNumbersAsStringsFlag;
+
+enum class NumKind { kInt, kUint, kDouble, kBad };
+
+// Classifies and converts one JSON number (grammar already checked by RapidJSON).
+NumKind ConvertNumber(const char* s, size_t n, int64_t* i, uint64_t* u, double* d) {
+  std::string_view t(s, n);
+  bool integral = t.find_first_of(".eE") == std::string_view::npos;
+  if (integral) {
+    if (auto [p, ec] = std::from_chars(s, s + n, *i); ec == std::errc() && p == s + n) return NumKind::kInt;
+    if (t[0] != '-') {
+      if (auto [p, ec] = std::from_chars(s, s + n, *u); ec == std::errc() && p == s + n) return NumKind::kUint;
+    }
+  }
+  auto [p, ec] = std::from_chars(s, s + n, *d);
+  if (p != s + n) return NumKind::kBad;
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars does not say which way: strtod does (inf on overflow, 0 or a subnormal on
+    // underflow, which is the nearest double and fine).
+    *d = std::strtod(std::string(s, n).c_str(), nullptr);
+    if (std::isinf(*d)) return NumKind::kBad;
+  } else if (ec != std::errc()) {
+    return NumKind::kBad;
+  }
+  return NumKind::kDouble;
+}
+
+// Forwards SAX events to `Out`, converting numbers. Returns false (stopping the parse) on a
+// number out of range; `bad_number` tells the caller why.
+template <typename Out>
+struct NumberFixer {
+  Out& out;
+  bool bad_number = false;
+  bool Null() { return out.Null(); }
+  bool Bool(bool b) { return out.Bool(b); }
+  bool Int(int v) { return out.Int(v); }
+  bool Uint(unsigned v) { return out.Uint(v); }
+  bool Int64(int64_t v) { return out.Int64(v); }
+  bool Uint64(uint64_t v) { return out.Uint64(v); }
+  bool Double(double v) { return out.Double(v); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    int64_t i;
+    uint64_t u;
+    double d;
+    switch (ConvertNumber(s, n, &i, &u, &d)) {
+      case NumKind::kInt: return out.Int64(i);
+      case NumKind::kUint: return out.Uint64(u);
+      case NumKind::kDouble: return out.Double(d);
+      case NumKind::kBad: break;
+    }
+    bad_number = true;
+    return false;
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return out.String(s, n, copy); }
+  bool StartObject() { return out.StartObject(); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out.Key(s, n, copy); }
+  bool EndObject(rapidjson::SizeType n) { return out.EndObject(n); }
+  bool StartArray() { return out.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return out.EndArray(n); }
+};
+
+Status ErrorStatus(const rapidjson::ParseResult& r, bool bad_number) {
+  return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " +
+                           (bad_number ? "Number too big to be stored in double."
+                                       : rapidjson::GetParseError_En(r.Code())));
+}
+
+template <unsigned kFlags, typename Stream>
+Status ParseInto(Stream& stream, rapidjson::Document* doc) {
+  rapidjson::ParseResult result;
+  bool bad_number = false;
+  auto generator = [&](rapidjson::Document& d) {
+    rapidjson::Reader reader;
+    NumberFixer<rapidjson::Document> fixer{d};
+    result = reader.Parse<kFlags | kReadFlags>(stream, fixer);
+    bad_number = fixer.bad_number;
+    return !result.IsError();
+  };
+  doc->SetNull();
+  doc->Populate(generator);
+  if (result.IsError()) {
+    doc->SetNull();
+    return ErrorStatus(result, bad_number);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseJsonText(std::string_view text, rapidjson::Document* doc) {
+  rapidjson::MemoryStream ms(text.data(), text.size());
+  return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc);
+}
+
+Status ParseJsonInsitu(char* buffer, rapidjson::Document* doc) {
+  rapidjson::InsituStringStream is(buffer);
+  return ParseInto<rapidjson::kParseInsituFlag>(is, doc);
+}
+
+Status ValidateJsonText(std::string_view text) {
+  rapidjson::MemoryStream ms(text.data(), text.size());
+  rapidjson::BaseReaderHandler<> ignore;
+  NumberFixer<rapidjson::BaseReaderHandler<>> fixer{ignore};
+  rapidjson::Reader reader;
+  rapidjson::ParseResult r = reader.Parse<kReadFlags>(ms, fixer);
+  if (r.IsError()) return ErrorStatus(r, fixer.bad_number);
+  return Status::Ok();
+}
+
+}  // namespace kt

@@ -1,0 +1,26 @@
+#include "kt/core/record.hpp"
+
+namespace kt {
+
+std::string Record::Where() const {
+  if (line > 0) return "line " + std::to_string(line);
+  return "topic " + std::string(topic) + " partition " + std::to_string(partition) + " offset " +
+         std::to_string(offset);
+}
+
+OutRecord OutRecord::From(const Record& in) {
+  OutRecord o;
+  o.key = in.key;
+  if (in.value) {
+    o.value_kind = ValueKind::kText;
+    o.value_text = *in.value;
+  }
+  o.timestamp = in.timestamp;
+  o.headers = in.headers;
+  o.source_topic = in.topic;
+  o.source_partition = in.partition;
+  o.source_offset = in.offset;
+  return o;
+}
+
+}  // namespace kt

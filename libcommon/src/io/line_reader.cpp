@@ -1,0 +1,72 @@
+#include "kt/io/line_reader.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace kt {
+
+namespace {
+constexpr size_t kChunk = 1 << 16;
+}
+
+bool LineReader::Fill() {
+  if (start_ > 0) {  // compact
+    std::memmove(buf_.data(), buf_.data() + start_, end_ - start_);
+    end_ -= start_;
+    start_ = 0;
+  }
+  if (buf_.size() - end_ < kChunk) buf_.resize(std::max(buf_.size() * 2, end_ + kChunk));
+  while (true) {
+    ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+    if (n > 0) {
+      end_ += static_cast<size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    if (errno == EINTR) return false;  // let the caller check for a stop signal
+    status_ = Status::IoError(std::string("read: ") + std::strerror(errno));
+    eof_ = true;
+    return false;
+  }
+}
+
+bool LineReader::WaitReadable(int timeout_ms) {
+  if (eof_ || std::memchr(buf_.data() + start_, '\n', end_ - start_)) return true;
+  struct pollfd p{fd_, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) > 0;
+}
+
+LineReader::Result LineReader::Next(std::string_view* line) {
+  size_t scan = start_;
+  while (true) {
+    const char* nl = static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
+    if (nl) {
+      size_t pos = static_cast<size_t>(nl - buf_.data());
+      size_t len = pos - start_;
+      if (len > 0 && buf_[pos - 1] == '\r') --len;
+      *line = std::string_view(buf_.data() + start_, len);
+      start_ = pos + 1;
+      ++line_no_;
+      return Result::kLine;
+    }
+    if (eof_) {
+      if (start_ == end_) return Result::kEnd;
+      *line = std::string_view(buf_.data() + start_, end_ - start_);
+      start_ = end_;
+      ++line_no_;
+      return Result::kLine;
+    }
+    size_t consumed = start_;
+    scan = end_;
+    if (!Fill() && !eof_) return Result::kInterrupted;
+    scan -= consumed;
+  }
+}
+
+}  // namespace kt

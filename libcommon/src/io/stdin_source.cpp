@@ -1,0 +1,130 @@
+#include "kt/io/stdin_source.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kt/codec/csv.hpp"
+
+namespace kt {
+
+Result<LineFormat> ParseLineFormat(const std::string& text) {
+  if (text == "ndjson" || text == "json") return LineFormat::kNdjson;
+  if (text == "envelope") return LineFormat::kEnvelope;
+  if (text == "lines") return LineFormat::kLines;
+  if (text == "csv") return LineFormat::kCsv;
+  return Status::InvalidArgument("--format must be ndjson, envelope, lines or csv, not '" + text + "'");
+}
+
+StdinSource::StdinSource(StdinSourceOptions options) : opt_(std::move(options)) {}
+
+StdinSource::~StdinSource() {
+  if (fd_ > 0) ::close(fd_);
+}
+
+Status StdinSource::Open(RebalanceListener* listener) {
+  if (opt_.path == "-") {
+    fd_ = 0;
+  } else {
+    fd_ = ::open(opt_.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return Status::IoError("cannot open " + opt_.path + ": " + std::strerror(errno));
+  }
+  reader_ = std::make_unique<LineReader>(fd_);
+  if (listener) listener->OnAssigned({-1});
+  return Status::Ok();
+}
+
+Source::Poll StdinSource::Next(int timeout_ms, Record* rec, Status* record_status) {
+  if (pending_clear_) {
+    csv_pending_.clear();
+    pending_clear_ = false;
+  }
+  // Never block without a timeout: the Runner flushes stdout and commits while input is idle.
+  if (!reader_->WaitReadable(timeout_ms)) return Poll::kIdle;
+  while (true) {
+    LineReader::Result r = reader_->Next(&line_);
+    if (r == LineReader::Result::kInterrupted) return Poll::kIdle;
+    if (r == LineReader::Result::kEnd) {
+      if (opt_.format == LineFormat::kCsv && !csv_pending_.empty()) {
+        *rec = Record();
+        rec->line = record_line_;
+        *record_status = Status::DataError("CSV quoted field not closed at end of input");
+        csv_pending_.clear();
+        return Poll::kRecord;
+      }
+      return Poll::kEnd;
+    }
+    if (line_.empty() && csv_pending_.empty()) continue;
+    if (opt_.format == LineFormat::kCsv) {
+      if (csv_pending_.empty()) record_line_ = reader_->line_number();
+      csv_pending_.append(line_.data(), line_.size());
+      if (!SplitCsvRow(csv_pending_, &csv_row_)) {
+        csv_pending_.push_back('\n');  // quoted field continues on the next line
+        continue;
+      }
+      if (!csv_have_header_) {
+        csv_header_ = csv_row_;
+        csv_have_header_ = true;
+        csv_pending_.clear();
+        continue;
+      }
+    } else {
+      record_line_ = reader_->line_number();
+    }
+    break;
+  }
+  *rec = Record();
+  rec->line = record_line_;
+  rec->offset = record_line_;
+  headers_.clear();
+  rec->headers = &headers_;
+  *record_status = Status::Ok();
+  switch (opt_.format) {
+    case LineFormat::kNdjson:
+    case LineFormat::kLines:
+      rec->value = line_;
+      rec->wire_value = line_;
+      break;
+    case LineFormat::kEnvelope:
+      FillEnvelope(rec, record_status);
+      break;
+    case LineFormat::kCsv:
+      FillCsv(rec, record_status);
+      break;
+  }
+  return Poll::kRecord;
+}
+
+void StdinSource::FillEnvelope(Record* rec, Status* record_status) {
+  rec->wire_value = line_;
+  Status s = ParseEnvelope(line_, opt_.key_codec, opt_.value_codec, &doc_, &envelope_);
+  if (!s.ok()) {
+    *record_status = s.WithContext("envelope");
+    return;
+  }
+  if (envelope_.key) rec->key = rec->wire_key = *envelope_.key;
+  if (envelope_.value) rec->value = *envelope_.value;
+  rec->timestamp = envelope_.timestamp;
+  for (auto& [name, value] : envelope_.headers) {
+    Header h{name, std::nullopt};
+    if (value) h.value = *value;
+    headers_.push_back(h);
+  }
+  rec->topic = envelope_.topic;
+  rec->partition = envelope_.partition;
+  rec->offset = envelope_.offset;
+}
+
+void StdinSource::FillCsv(Record* rec, Status* record_status) {
+  rec->wire_value = std::string_view(csv_pending_);
+  Status s = CsvRowToJson(csv_header_, csv_row_, &json_);
+  if (s.ok()) rec->value = json_;
+  else *record_status = s;
+  // csv_pending_ must outlive the record: cleared lazily on the next row.
+  line_ = {};
+  pending_clear_ = true;
+}
+
+}  // namespace kt

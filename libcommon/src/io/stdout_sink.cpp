@@ -1,0 +1,97 @@
+#include "kt/io/stdout_sink.hpp"
+
+#include <rapidjson/prettywriter.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kt/codec/envelope.hpp"
+#include "kt/core/json.hpp"
+
+namespace kt {
+
+namespace {
+constexpr size_t kFlushAt = 1 << 16;
+}
+
+Status StdoutSink::Open(DeliveryListener* listener) {
+  listener_ = listener;
+  return Status::Ok();
+}
+
+void StdoutSink::AppendValue(const OutRecord& rec) {
+  switch (rec.value_kind) {
+    case OutRecord::ValueKind::kNull:
+      buf_ += "null";
+      return;
+    case OutRecord::ValueKind::kText:
+      if (opt_.pretty && opt_.value_codec.IsJson()) {
+        rapidjson::Document d;
+        if (!ParseJson(rec.value_text, &d).ok()) break;
+        rapidjson::StringBuffer sb;
+        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+        w.SetIndent(' ', 2);
+        d.Accept(w);
+        buf_.append(sb.GetString(), sb.GetSize());
+        return;
+      }
+      break;
+    case OutRecord::ValueKind::kJson:
+      if (!opt_.value_codec.IsJson() && rec.value_json->IsString()) {
+        buf_.append(rec.value_json->GetString(), rec.value_json->GetStringLength());
+      } else if (opt_.pretty) {
+        rapidjson::StringBuffer sb;
+        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+        w.SetIndent(' ', 2);
+        rec.value_json->Accept(w);
+        buf_.append(sb.GetString(), sb.GetSize());
+      } else {
+        AppendJson(*rec.value_json, &buf_);
+      }
+      return;
+  }
+  buf_.append(rec.value_text.data(), rec.value_text.size());
+}
+
+Status StdoutSink::Send(const OutRecord& rec, void* token) {
+  if (closed_) return Status::IoError("stdout is closed");
+  if (opt_.envelope) {
+    AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_);
+  } else {
+    AppendValue(rec);
+  }
+  buf_.push_back('\n');
+  tokens_.push_back(token);
+  if (buf_.size() >= kFlushAt) return WriteOut();
+  return Status::Ok();
+}
+
+Status StdoutSink::WriteOut() {
+  size_t off = 0;
+  while (off < buf_.size() && !closed_) {
+    ssize_t n = ::write(opt_.fd, buf_.data() + off, buf_.size() - off);
+    if (n >= 0) {
+      off += static_cast<size_t>(n);
+    } else if (errno == EINTR) {
+      continue;
+    } else {
+      closed_ = true;  // EPIPE (reader gone) or another write error: nothing more can be written
+      if (errno != EPIPE) return Status::IoError(std::string("write to stdout: ") + std::strerror(errno));
+    }
+  }
+  if (closed_) {
+    tokens_.clear();  // not written: never acknowledged, never committed
+    buf_.clear();
+    return Status::Ok();
+  }
+  buf_.clear();
+  std::vector<void*> acked;
+  acked.swap(tokens_);
+  for (void* t : acked) listener_->OnDelivered(t, Status::Ok());
+  return Status::Ok();
+}
+
+Status StdoutSink::Flush(int) { return WriteOut(); }
+
+}  // namespace kt

@@ -1,0 +1,112 @@
+#include "kt/kafka/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "kt/core/strings.hpp"
+
+namespace kt {
+
+std::string KafkaConfig::Get(std::string_view name, std::string fallback) const {
+  for (auto it = properties.rbegin(); it != properties.rend(); ++it)
+    if (it->first == name) return it->second;
+  return fallback;
+}
+
+Result<Properties> ParseProperties(std::string_view text, const std::string& origin) {
+  Properties props;
+  int line_no = 0;
+  for (std::string_view line : SplitLines(text)) {
+    ++line_no;
+    line = Trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == '!') continue;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos || Trim(line.substr(0, eq)).empty())
+      return Status::InvalidArgument(origin + ":" + std::to_string(line_no) +
+                                     ": expected name=value, got '" + std::string(line) + "'");
+    props.emplace_back(std::string(Trim(line.substr(0, eq))), std::string(Trim(line.substr(eq + 1))));
+  }
+  return props;
+}
+
+namespace {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::IoError("cannot read config file " + path);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
+
+bool IsBrokersProperty(std::string_view n) {
+  return n == "bootstrap.servers" || n == "metadata.broker.list";
+}
+
+}  // namespace
+
+Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLookup& env) {
+  KafkaConfig cfg;
+  // Config file.
+  if (!in.config_flag.empty()) {
+    cfg.config_file = in.config_flag;
+  } else if (const char* e = env("KT_CONFIG"); e && *e) {
+    cfg.config_file = e;
+  } else if (const char* home = env("HOME"); home && *home) {
+    std::string def = std::string(home) + "/.config/ktools/ktools.conf";
+    if (FileExists(def)) cfg.config_file = def;
+  }
+  Properties all;
+  if (!cfg.config_file.empty()) {
+    auto text = ReadFile(cfg.config_file);
+    if (!text.ok()) return text.status();
+    auto props = ParseProperties(*text, cfg.config_file);
+    if (!props.ok()) return props.status();
+    all = std::move(*props);
+  }
+  for (const std::string& kv : in.properties) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return Status::InvalidArgument("-X expects name=value (or 'dump'), got '" + kv + "'");
+    all.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  std::string from_props;
+  for (auto& [k, v] : all) {
+    if (IsBrokersProperty(k)) from_props = v;
+    else cfg.properties.emplace_back(k, v);
+  }
+  if (!in.brokers_flag.empty()) {
+    cfg.brokers = in.brokers_flag, cfg.brokers_origin = "-b";
+  } else if (const char* e = env("KT_BROKERS"); e && *e) {
+    cfg.brokers = e, cfg.brokers_origin = "$KT_BROKERS";
+  } else if (!from_props.empty()) {
+    cfg.brokers = from_props, cfg.brokers_origin = "config";
+  } else {
+    cfg.brokers = "localhost:9092", cfg.brokers_origin = "default";
+  }
+  return cfg;
+}
+
+bool IsSecretProperty(std::string_view name) {
+  std::string n = ToLower(name);
+  return n.find("password") != std::string::npos || n.find("secret") != std::string::npos ||
+         n.rfind("sasl.", 0) == 0;
+}
+
+std::string DumpKafkaConfig(const KafkaConfig& cfg) {
+  std::map<std::string, std::string> merged;
+  merged["bootstrap.servers"] = cfg.brokers;
+  for (auto& [k, v] : cfg.properties) merged[k] = v;
+  std::string out;
+  out += "# brokers from " + cfg.brokers_origin;
+  if (!cfg.config_file.empty()) out += "; config file " + cfg.config_file;
+  out += "\n";
+  for (auto& [k, v] : merged) out += k + "=" + (IsSecretProperty(k) ? "********" : v) + "\n";
+  return out;
+}
+
+}  // namespace kt

@@ -1,0 +1,130 @@
+#include "kt/kafka/sink.hpp"
+
+#include "kt/core/json.hpp"
+#include "kt/core/log.hpp"
+
+namespace kt {
+
+KafkaSink::KafkaSink(KafkaConfig cfg, KafkaSinkOptions options)
+    : cfg_(std::move(cfg)), opt_(std::move(options)) {}
+
+KafkaSink::~KafkaSink() {
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  if (rk_) rd_kafka_destroy(rk_);
+}
+
+Status KafkaSink::Open(DeliveryListener* listener) {
+  listener_ = listener;
+  Properties defaults = {{"client.id", opt_.tool},
+                         {"partitioner", "murmur2_random"},
+                         {"enable.idempotence", "true"},
+                         {"linger.ms", "5"},
+                         {"batch.num.messages", "10000"}};
+  auto conf = BuildKafkaConf(cfg_, defaults, {}, opt_.verbose);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_opaque(*conf, this);
+  rd_kafka_conf_set_dr_msg_cb(*conf, DeliveryCb);
+  rd_kafka_conf_set_error_cb(*conf, ErrorCb);
+  char err[512];
+  rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof err);
+  if (!rk_) {
+    rd_kafka_conf_destroy(*conf);
+    return Status::KafkaError(std::string("cannot create producer: ") + err);
+  }
+  return FetchMetadata(rk_, cfg_, "", nullptr);
+}
+
+rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
+  if (name.empty()) name = opt_.topic;
+  auto it = topics_.find(std::string(name));
+  if (it != topics_.end()) return it->second;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, std::string(name).c_str(), nullptr);
+  topics_.emplace(std::string(name), rkt);
+  return rkt;
+}
+
+Status KafkaSink::Send(const OutRecord& rec, void* token) {
+  if (!fatal_.ok()) return fatal_;
+  std::string_view key, value;
+  bool has_key = rec.key.has_value(), has_value = rec.value_kind != OutRecord::ValueKind::kNull;
+  if (has_key) {
+    if (rec.wire) key = *rec.key;
+    else if (Status s = opt_.key_codec.Encode(*rec.key, &key_scratch_, &key); !s.ok())
+      return Status::DataError("cannot encode key as " + opt_.key_codec.spec() + ": " + s.message());
+  }
+  if (has_value) {
+    std::string_view text = rec.value_text;
+    if (rec.value_kind == OutRecord::ValueKind::kJson) {
+      if (!opt_.value_codec.IsJson() && rec.value_json->IsString()) {
+        text = View(*rec.value_json);
+      } else {
+        json_.clear();
+        AppendJson(*rec.value_json, &json_);
+        text = json_;
+      }
+    }
+    if (rec.wire) value = text;
+    else if (Status s = opt_.value_codec.Encode(text, &value_scratch_, &value); !s.ok())
+      return Status::DataError("cannot encode value as " + opt_.value_codec.spec() + ": " + s.message());
+  }
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rec.headers && !rec.headers->empty()) {
+    hdrs = rd_kafka_headers_new(rec.headers->size());
+    for (const Header& h : *rec.headers)
+      rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()),
+                          h.value ? h.value->data() : nullptr,
+                          h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+  }
+  rd_kafka_topic_t* rkt = TopicFor(rec.topic);
+  while (true) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(rec.partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
+        RD_KAFKA_V_VALUE(has_value ? const_cast<char*>(value.data()) : nullptr, has_value ? value.size() : 0),
+        RD_KAFKA_V_TIMESTAMP(rec.timestamp >= 0 ? rec.timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
+        RD_KAFKA_V_OPAQUE(token), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(rk_, 10);  // serve delivery reports to make room
+      continue;
+    }
+    if (hdrs) rd_kafka_headers_destroy(hdrs);
+    std::string what = "produce to " + std::string(rd_kafka_topic_name(rkt)) + ": " + rd_kafka_err2str(err);
+    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return Status::DataError(what);
+    return Status::KafkaError(what);
+  }
+}
+
+void KafkaSink::Poll() { rd_kafka_poll(rk_, 0); }
+
+Status KafkaSink::Flush(int timeout_ms) {
+  if (!rk_) return Status::Ok();
+  rd_kafka_resp_err_t e = rd_kafka_flush(rk_, timeout_ms);
+  if (!fatal_.ok()) return fatal_;
+  if (e == RD_KAFKA_RESP_ERR__TIMED_OUT)
+    return Status::KafkaError(std::to_string(rd_kafka_outq_len(rk_)) +
+                              " record(s) not acknowledged by " + cfg_.brokers + " in time");
+  return Status::Ok();
+}
+
+void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* self = static_cast<KafkaSink*>(opaque);
+  Status s;
+  if (m->err)
+    s = Status::KafkaError(std::string(rd_kafka_topic_name(m->rkt)) + ": " + rd_kafka_err2str(m->err));
+  if (self->listener_) self->listener_->OnDelivered(m->_private, s);
+}
+
+void KafkaSink::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<KafkaSink*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char buf[512];
+    rd_kafka_fatal_error(rk, buf, sizeof buf);
+    self->fatal_ = Status::KafkaError(std::string("fatal producer error: ") + buf);
+  } else if (self->opt_.verbose || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    LogWarning(self->opt_.tool, std::string("kafka: ") + reason);
+  }
+}
+
+}  // namespace kt

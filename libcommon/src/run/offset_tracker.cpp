@@ -1,0 +1,80 @@
+#include "kt/run/offset_tracker.hpp"
+
+namespace kt {
+
+OffsetTracker::Entry* OffsetTracker::Begin(const std::string& topic, int32_t partition,
+                                           int64_t offset) {
+  Partition* p = last_;
+  if (!p || p->partition != partition || p->topic != topic) {
+    auto [it, inserted] = partitions_.try_emplace({topic, partition});
+    p = &it->second;
+    if (inserted) {
+      p->topic = topic;
+      p->partition = partition;
+    }
+    last_ = p;
+  }
+  p->entries.push_back(Entry{offset, 0, false, false, p});
+  return &p->entries.back();
+}
+
+void OffsetTracker::Ack(Entry* e, bool ok) {
+  if (!ok) e->failed = true;
+  --e->pending;
+  if (e->sealed && e->pending == 0) Advance(e->owner);
+}
+
+void OffsetTracker::Seal(Entry* e) {
+  e->sealed = true;
+  if (e->pending == 0) Advance(e->owner);
+}
+
+void OffsetTracker::Advance(Partition* p) {
+  while (!p->entries.empty()) {
+    const Entry& front = p->entries.front();
+    if (!front.sealed || front.pending != 0 || front.failed) break;
+    p->done_next = front.offset + 1;
+    p->entries.pop_front();
+  }
+}
+
+std::vector<TopicPartitionOffset> OffsetTracker::TakeCommittable() {
+  std::vector<TopicPartitionOffset> out;
+  for (auto& [k, p] : partitions_) {
+    if (p.done_next > p.committed_next) {
+      out.push_back({p.topic, p.partition, p.done_next});
+      p.committed_next = p.done_next;
+    }
+  }
+  return out;
+}
+
+std::vector<TopicPartitionOffset> OffsetTracker::TakeCommittable(
+    const std::string& topic, const std::vector<int32_t>& partitions) {
+  std::vector<TopicPartitionOffset> out;
+  for (int32_t part : partitions) {
+    auto it = partitions_.find({topic, part});
+    if (it == partitions_.end()) continue;
+    Partition& p = it->second;
+    if (p.done_next > p.committed_next) {
+      out.push_back({p.topic, p.partition, p.done_next});
+      p.committed_next = p.done_next;
+    }
+  }
+  return out;
+}
+
+void OffsetTracker::Remove(const std::string& topic, int32_t partition) {
+  auto it = partitions_.find({topic, partition});
+  if (it == partitions_.end()) return;
+  if (last_ == &it->second) last_ = nullptr;
+  partitions_.erase(it);
+}
+
+size_t OffsetTracker::InFlight() const {
+  size_t n = 0;
+  for (auto& [k, p] : partitions_) n += p.entries.size();
+  return n;
+}
+
+}  // namespace kt

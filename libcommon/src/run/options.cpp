@@ -1,0 +1,123 @@
+#include "kt/run/options.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <iostream>
+
+#include "kt/core/exit_code.hpp"
+#include "kt/core/strings.hpp"
+
+#ifndef KT_VERSION
+#define KT_VERSION "0.0.0"
+#endif
+
+namespace kt {
+
+void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
+  const char* g = "Common options";
+  if (sets & kOptInput)
+    app.add_option("-i,--input", o.input, "Input topic, or - for NDJSON on stdin")->group(g)->capture_default_str();
+  if (sets & kOptOutput)
+    app.add_option("-o,--output", o.output, "Output topic, or - for NDJSON on stdout")->group(g)->capture_default_str();
+  if (sets & kOptGroup) {
+    app.add_option("-G,--group", o.group, "Consumer group id (default ktools-<tool>-<input>)")->group(g);
+    app.add_option("--commit-interval", o.commit_interval, "How often offsets and state are committed, e.g. 1s, 500ms")
+        ->group(g)->capture_default_str();
+  }
+  if (sets & kOptFrom)
+    app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION")
+        ->group(g)->capture_default_str();
+  if (sets & kOptExit)
+    app.add_flag("-e,--exit-at-end", o.exit_at_end, "Exit when caught up with every assigned partition")->group(g);
+  if (sets & kOptCount)
+    app.add_option("-n,--count", o.count, "Stop after N input records")->group(g)->check(CLI::NonNegativeNumber);
+  if (sets & kOptEnvelope)
+    app.add_flag("-J,--envelope", o.envelope, "Stdio lines are {key,value,timestamp,headers,topic,partition,offset} envelopes")->group(g);
+  if (sets & kOptFormats) {
+    app.add_option("--key-format", o.key_format, "Key codec: raw, json, binary, chains like json|binary")->group(g)->capture_default_str();
+    app.add_option("--value-format", o.value_format, "Value codec: json, raw, binary, chains like json|binary")->group(g)->capture_default_str();
+  }
+  if (sets & kOptSchema)
+    app.add_option("--schema", o.schema_file, "JSON Schema file input values must satisfy")->group(g)->check(CLI::ExistingFile);
+  if (sets & kOptErrors) {
+    app.add_option("--on-error", o.on_error, "Bad records: fail (exit 3), skip, or dlq")->group(g)
+        ->check(CLI::IsMember({"fail", "skip", "dlq"}));
+    app.add_option("--dlq", o.dlq, "Dead-letter topic for bad records (implies --on-error dlq)")->group(g);
+  }
+  if (sets & kOptKafka) {
+    app.add_option("-b,--brokers", o.brokers, "Bootstrap servers (else $KT_BROKERS, config, localhost:9092)")->group(g);
+    app.add_option("-X,--property", o.properties, "librdkafka property name=value; -X dump prints the config")->group(g)
+        ->take_all()->allow_extra_args(false);
+    app.add_option("-F,--config", o.config_file, "Properties file (else $KT_CONFIG, ~/.config/ktools/ktools.conf)")->group(g);
+  }
+  if (sets & kOptVerbosity) {
+    app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on stderr")->group(g);
+    app.add_flag("-v,--verbose", o.verbose, "More diagnostics on stderr")->group(g);
+  }
+  app.set_version_flag("--version", VersionText(app.get_name()));
+}
+
+std::string VersionText(const std::string& tool) {
+  std::string v = tool + " (ktools) " KT_VERSION "\n";
+  v += std::string("librdkafka ") + rd_kafka_version_str() + "\n";
+  v += "features: codecs json,raw,binary; json-schema; consumer-groups; at-least-once";
+#ifdef KT_HAVE_RE2
+  v += "; regex (re2)";
+#endif
+  return v;
+}
+
+namespace {
+
+// Suggests the closest known option for each unknown flag in argv.
+void SuggestFlags(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> known;
+  for (const CLI::Option* opt : app.get_options()) {
+    for (auto& n : opt->get_lnames()) known.push_back("--" + n);
+    for (auto& n : opt->get_snames()) known.push_back("-" + n);
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.size() < 2 || a[0] != '-' || a == "--") continue;
+    if (a.rfind("--", 0) == 0) a = a.substr(0, a.find('='));
+    else a = a.substr(0, 2);
+    bool is_known = false;
+    for (auto& k : known) is_known = is_known || k == a;
+    if (is_known) continue;
+    std::string best;
+    size_t best_d = 99;
+    for (auto& k : known) {
+      size_t d = EditDistance(a, k);
+      if (d < best_d) best_d = d, best = k;
+    }
+    if (!best.empty() && best_d <= std::max<size_t>(2, a.size() / 3))
+      std::cerr << app.get_name() << ": unknown option '" << a << "'; did you mean '" << best << "'?\n";
+    else
+      std::cerr << app.get_name() << ": unknown option '" << a << "'\n";
+  }
+}
+
+}  // namespace
+
+int ParseCommandLine(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << app.get_name() << ": error: " << e.what() << "\n";
+    SuggestFlags(app, argc, argv);
+    std::cerr << "Run '" << app.get_name() << " --help' for usage.\n";
+    return kExitUsage;
+  }
+  return -1;
+}
+
+}  // namespace kt

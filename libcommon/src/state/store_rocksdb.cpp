@@ -1,0 +1,155 @@
+// RocksDbStore: data in the default column family, the checkpoint in "kt_meta". Pending writes
+// go to a WriteBatch (committed with the checkpoint in one atomic write) and to a hash map that
+// lets reads see them: cheaper than WriteBatchWithIndex's skiplist for the bulk writes stateful
+// tools make once per commit interval.
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <unordered_map>
+
+#include "kt/state/store.hpp"
+#include "kt/state/store_memory.hpp"
+
+namespace kt {
+
+namespace {
+
+constexpr char kCheckpointKey[] = "checkpoint";
+
+class RocksDbStore : public StateStore {
+ public:
+  RocksDbStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs, int64_t checkpoint)
+      : db_(db), cfs_(std::move(cfs)), checkpoint_(checkpoint) {}
+  ~RocksDbStore() override {
+    for (auto* cf : cfs_) db_->DestroyColumnFamilyHandle(cf);
+    delete db_;
+  }
+
+  Status Get(std::string_view key, std::string* value) override {
+    if (!pending_.empty()) {
+      auto it = pending_.find(std::string(key));
+      if (it != pending_.end()) {
+        if (!it->second) return Status::NotFound("");
+        *value = *it->second;
+        return Status::Ok();
+      }
+    }
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cfs_[0], rocksdb::Slice(key.data(), key.size()), value);
+    if (s.IsNotFound()) return Status::NotFound("");
+    if (!s.ok()) return Status::IoError("state store: " + s.ToString());
+    return Status::Ok();
+  }
+  void Put(std::string_view key, std::string_view value) override {
+    batch_.Put(cfs_[0], rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+    pending_[std::string(key)] = std::string(value);
+  }
+  void Delete(std::string_view key) override {
+    batch_.Delete(cfs_[0], rocksdb::Slice(key.data(), key.size()));
+    pending_[std::string(key)] = std::nullopt;
+  }
+
+  Status Commit(int64_t checkpoint) override {
+    if (checkpoint >= 0) batch_.Put(cfs_[1], kCheckpointKey, std::to_string(checkpoint));
+    if (batch_.Count() == 0) return Status::Ok();
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch_);
+    if (!s.ok()) return Status::IoError("state store commit: " + s.ToString());
+    batch_.Clear();
+    pending_.clear();
+    if (checkpoint >= 0) checkpoint_ = checkpoint;
+    return Status::Ok();
+  }
+  int64_t checkpoint() const override { return checkpoint_; }
+
+  Status ForEach(const std::function<void(std::string_view, std::string_view)>& fn) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[0]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view k(it->key().data(), it->key().size());
+      if (!pending_.empty() && pending_.count(std::string(k))) continue;  // superseded
+      fn(k, std::string_view(it->value().data(), it->value().size()));
+    }
+    if (!it->status().ok()) return Status::IoError("state store scan: " + it->status().ToString());
+    for (auto& [k, v] : pending_)
+      if (v) fn(k, *v);
+    return Status::Ok();
+  }
+
+ private:
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // [data, meta]
+  rocksdb::WriteBatch batch_;
+  std::unordered_map<std::string, std::optional<std::string>> pending_;
+  int64_t checkpoint_;
+};
+
+}  // namespace
+
+struct StoreFactory::Shared {
+  std::shared_ptr<rocksdb::Cache> cache;
+  std::shared_ptr<rocksdb::WriteBufferManager> wbm;
+};
+
+StoreFactory::StoreFactory(StoreOptions options) : opt_(std::move(options)), shared_(new Shared) {
+  if (opt_.kind == StoreOptions::Kind::kRocksDb) {
+    shared_->cache = rocksdb::NewLRUCache(opt_.block_cache_bytes);
+    // Memtables count against the block cache: one budget for all partitions' stores.
+    shared_->wbm = std::make_shared<rocksdb::WriteBufferManager>(opt_.write_buffer_bytes, shared_->cache);
+  }
+}
+
+StoreFactory::~StoreFactory() = default;
+
+Result<std::unique_ptr<StateStore>> StoreFactory::Open(int32_t partition, bool fresh) {
+  if (opt_.kind == StoreOptions::Kind::kMemory) return std::unique_ptr<StateStore>(new MemoryStore());
+  std::string path = opt_.dir + "/partition-" + std::to_string(partition);
+  std::error_code ec;
+  if (fresh) std::filesystem::remove_all(path, ec);
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Status::IoError("cannot create state directory " + path + ": " + ec.message());
+
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  o.write_buffer_manager = shared_->wbm;
+  o.write_buffer_size = 8 << 20;
+  o.max_write_buffer_number = 2;
+  o.max_open_files = 64;
+  o.keep_log_file_num = 2;
+  o.compression = rocksdb::kNoCompression;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = shared_->cache;
+  t.cache_index_and_filter_blocks = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfds = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(o)},
+      {"kt_meta", rocksdb::ColumnFamilyOptions(o)}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(o), path, cfds, &handles, &db);
+  if (!s.ok()) return Status::IoError("cannot open state store " + path + ": " + s.ToString());
+  std::string cp;
+  int64_t checkpoint = -1;
+  if (db->Get(rocksdb::ReadOptions(), handles[1], kCheckpointKey, &cp).ok()) checkpoint = std::atoll(cp.c_str());
+  return std::unique_ptr<StateStore>(new RocksDbStore(db, std::move(handles), checkpoint));
+}
+
+Result<StoreOptions::Kind> ParseStoreKind(const std::string& text) {
+  if (text == "rocksdb") return StoreOptions::Kind::kRocksDb;
+  if (text == "memory") return StoreOptions::Kind::kMemory;
+  return Status::InvalidArgument("--store must be rocksdb or memory, not '" + text + "'");
+}
+
+std::string StateDir(const std::string& root, const std::string& group, const std::string& store) {
+  if (!root.empty()) return root + "/" + group + "/" + store;
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string base = xdg && *xdg ? std::string(xdg) : std::string(home && *home ? home : "/tmp") + "/.local/state";
+  return base + "/ktools/" + group + "/" + store;
+}
+
+}  // namespace kt

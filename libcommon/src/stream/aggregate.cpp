@@ -1,0 +1,251 @@
+#include "kt/stream/aggregate.hpp"
+
+#include <cctype>
+
+#include "kt/core/strings.hpp"
+
+namespace kt {
+
+namespace {
+
+std::string DefaultName(const std::string& fn, const std::string& arg) {
+  std::string n = fn + "_";
+  for (char c : arg) n.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  while (!n.empty() && n.back() == '_') n.pop_back();
+  return n;
+}
+
+}  // namespace
+
+Result<AggSpec> ParseAggSpec(const std::string& text) {
+  std::string spec(Trim(text));
+  AggSpec a;
+  size_t paren = spec.find('(');
+  size_t eq = spec.find('=');
+  if (eq != std::string::npos && (paren == std::string::npos || eq < paren)) {
+    a.name = std::string(Trim(spec.substr(0, eq)));
+    spec = std::string(Trim(spec.substr(eq + 1)));
+    paren = spec.find('(');
+    if (a.name.empty()) return Status::InvalidArgument("--agg '" + text + "': empty name before '='");
+  }
+  std::string fn = std::string(Trim(spec.substr(0, paren)));
+  std::string arg;
+  if (paren != std::string::npos) {
+    if (spec.back() != ')') return Status::InvalidArgument("--agg '" + text + "': expected ')' at the end");
+    arg = std::string(Trim(spec.substr(paren + 1, spec.size() - paren - 2)));
+  }
+  struct K { const char* name; AggSpec::Kind kind; };
+  const K kinds[] = {{"count", AggSpec::Kind::kCount}, {"sum", AggSpec::Kind::kSum}, {"min", AggSpec::Kind::kMin},
+                     {"max", AggSpec::Kind::kMax}, {"avg", AggSpec::Kind::kAvg}, {"first", AggSpec::Kind::kFirst},
+                     {"last", AggSpec::Kind::kLast}};
+  bool found = false;
+  for (const K& k : kinds)
+    if (fn == k.name) a.kind = k.kind, found = true;
+  if (!found)
+    return Status::InvalidArgument("--agg '" + text + "': unknown aggregate '" + fn +
+                                   "' (use count, sum(x), min(x), max(x), avg(x), first(x), last(x))");
+  if (a.kind == AggSpec::Kind::kCount) {
+    if (!arg.empty()) return Status::InvalidArgument("--agg '" + text + "': count takes no argument");
+    if (a.name.empty()) a.name = "count";
+    return a;
+  }
+  if (arg.empty()) return Status::InvalidArgument("--agg '" + text + "': " + fn + "(x) needs an argument");
+  auto e = expr::Expr::Parse(arg);
+  if (!e.ok()) return Status::InvalidArgument("--agg '" + text + "': " + e.status().message());
+  a.arg = std::make_shared<expr::Expr>(std::move(*e));
+  if (a.name.empty()) a.name = DefaultName(fn, arg);
+  if (a.name == "key" || a.name == "__kt" || a.name == "window")
+    return Status::InvalidArgument("--agg '" + text + "': the name '" + a.name + "' is reserved");
+  return a;
+}
+
+void Aggregator::Update(rapidjson::Document* state, expr::EvalContext& ctx) {
+  auto& alloc = state->GetAllocator();
+  if (!state->IsObject()) state->SetObject();
+  auto member = [&](const std::string& name) -> rapidjson::Value* {
+    auto it = state->FindMember(rapidjson::StringRef(name.data(), name.size()));
+    return it == state->MemberEnd() ? nullptr : &it->value;
+  };
+  auto set = [&](const std::string& name, rapidjson::Value v) {
+    if (rapidjson::Value* m = member(name)) {
+      *m = v;
+    } else {
+      state->AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), v, alloc);
+    }
+  };
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const AggSpec& s = specs_[i];
+    if (s.kind == AggSpec::Kind::kCount) {
+      rapidjson::Value* m = member(s.name);
+      set(s.name, rapidjson::Value(static_cast<int64_t>(m && m->IsInt64() ? m->GetInt64() + 1 : 1)));
+      continue;
+    }
+    expr::Value v = s.arg->Eval(ctx);
+    if (s.kind == AggSpec::Kind::kFirst || s.kind == AggSpec::Kind::kLast) {
+      if (v.IsMissing()) {
+        ++skipped_[i];
+        continue;
+      }
+      if (s.kind == AggSpec::Kind::kLast || !member(s.name)) set(s.name, v.ToJson(alloc));
+      continue;
+    }
+    if (!v.IsNumber()) {
+      ++skipped_[i];
+      continue;
+    }
+    rapidjson::Value* m = member(s.name);
+    switch (s.kind) {
+      case AggSpec::Kind::kSum: {
+        if (!m) {
+          set(s.name, v.ToJson(alloc));
+          break;
+        }
+        int64_t r;
+        if (m->IsInt64() && v.IsInt() && !__builtin_add_overflow(m->GetInt64(), v.AsInt(), &r)) m->SetInt64(r);
+        else m->SetDouble(m->GetDouble() + v.AsDouble());
+        break;
+      }
+      case AggSpec::Kind::kMin:
+      case AggSpec::Kind::kMax: {
+        int c;
+        if (!m || (expr::Compare(v, expr::Value::FromJson(*m), &c) && (s.kind == AggSpec::Kind::kMin ? c < 0 : c > 0)))
+          set(s.name, v.ToJson(alloc));
+        break;
+      }
+      case AggSpec::Kind::kAvg: {
+        // __kt.<name> = [sum, count]; the visible field is sum / count.
+        rapidjson::Value* kt = member("__kt");
+        if (!kt) {
+          set("__kt", rapidjson::Value(rapidjson::kObjectType));
+          kt = member("__kt");
+        }
+        auto it = kt->FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+        double sum = v.AsDouble();
+        int64_t n = 1;
+        if (it != kt->MemberEnd() && it->value.IsArray() && it->value.Size() == 2) {
+          sum += it->value[0].GetDouble();
+          n += it->value[1].GetInt64();
+          it->value[0].SetDouble(sum);
+          it->value[1].SetInt64(n);
+        } else {
+          rapidjson::Value pair(rapidjson::kArrayType);
+          pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
+          kt->AddMember(rapidjson::Value(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), alloc), pair, alloc);
+        }
+        set(s.name, rapidjson::Value(sum / static_cast<double>(n)));
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later) const {
+  auto& alloc = state->GetAllocator();
+  if (!state->IsObject()) state->SetObject();
+  if (!later.IsObject()) return;
+  auto find = [](const rapidjson::Value& obj, const std::string& name) -> const rapidjson::Value* {
+    if (!obj.IsObject()) return nullptr;
+    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    return it == obj.MemberEnd() ? nullptr : &it->value;
+  };
+  auto find_mutable = [](rapidjson::Value& obj, const std::string& name) -> rapidjson::Value* {
+    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    return it == obj.MemberEnd() ? nullptr : &it->value;
+  };
+  auto set = [&](rapidjson::Value& obj, const std::string& name, const rapidjson::Value& v) {
+    rapidjson::Value copy(v, alloc);
+    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    if (it != obj.MemberEnd()) it->value = copy;
+    else obj.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), copy, alloc);
+  };
+  for (const AggSpec& s : specs_) {
+    const rapidjson::Value* b = find(later, s.name);
+    if (!b) continue;
+    const rapidjson::Value* a = find(*state, s.name);
+    if (!a) {
+      if (s.kind != AggSpec::Kind::kAvg) {
+        set(*state, s.name, *b);
+        continue;
+      }
+    }
+    switch (s.kind) {
+      case AggSpec::Kind::kCount:
+      case AggSpec::Kind::kSum: {
+        int64_t r;
+        if (a->IsInt64() && b->IsInt64() && !__builtin_add_overflow(a->GetInt64(), b->GetInt64(), &r))
+          set(*state, s.name, rapidjson::Value(r));
+        else if (a->IsNumber() && b->IsNumber())
+          set(*state, s.name, rapidjson::Value(a->GetDouble() + b->GetDouble()));
+        break;
+      }
+      case AggSpec::Kind::kMin:
+      case AggSpec::Kind::kMax: {
+        int c;
+        if (expr::Compare(expr::Value::FromJson(*b), expr::Value::FromJson(*a), &c) &&
+            (s.kind == AggSpec::Kind::kMin ? c < 0 : c > 0))
+          set(*state, s.name, *b);
+        break;
+      }
+      case AggSpec::Kind::kFirst: break;  // state's came first
+      case AggSpec::Kind::kLast: set(*state, s.name, *b); break;
+      case AggSpec::Kind::kAvg: {
+        const rapidjson::Value* kb = find(later, "__kt");
+        const rapidjson::Value* pb = kb ? find(*kb, s.name) : nullptr;
+        if (!pb || !pb->IsArray() || pb->Size() != 2) break;
+        double sum = (*pb)[0].GetDouble();
+        int64_t n = (*pb)[1].GetInt64();
+        rapidjson::Value* ka = find_mutable(*state, "__kt");
+        const rapidjson::Value* pa = ka && ka->IsObject() ? find(*ka, s.name) : nullptr;
+        if (pa && pa->IsArray() && pa->Size() == 2) {
+          sum += (*pa)[0].GetDouble();
+          n += (*pa)[1].GetInt64();
+        }
+        if (!ka || !ka->IsObject()) {
+          set(*state, "__kt", rapidjson::Value(rapidjson::kObjectType));
+          ka = find_mutable(*state, "__kt");
+        }
+        rapidjson::Value pair(rapidjson::kArrayType);
+        pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
+        set(*ka, s.name, pair);
+        set(*state, s.name, rapidjson::Value(sum / static_cast<double>(n)));
+        break;
+      }
+    }
+  }
+}
+
+void Aggregator::Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out,
+                        const rapidjson::Value* window) const {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  w.Key("key");
+  key_json.Accept(w);
+  if (window) {
+    w.Key("window");
+    window->Accept(w);
+  }
+  for (const AggSpec& s : specs_) {
+    w.Key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()));
+    const rapidjson::Value* v = nullptr;
+    if (state.IsObject()) {
+      auto it = state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+      if (it != state.MemberEnd()) v = &it->value;
+    }
+    if (v) v->Accept(w);
+    else if (s.kind == AggSpec::Kind::kCount) w.Int64(0);
+    else w.Null();
+  }
+  w.EndObject();
+  out->append(sb.GetString(), sb.GetSize());
+}
+
+std::string Aggregator::SkippedSummary() const {
+  std::string s;
+  for (size_t i = 0; i < specs_.size(); ++i)
+    if (skipped_[i] > 0) s += (s.empty() ? "" : ", ") + std::to_string(skipped_[i]) + " inputs skipped by " + specs_[i].name;
+  return s;
+}
+
+}  // namespace kt

@@ -1,0 +1,19 @@
+#include <catch2/catch.hpp>
+
+#include "kt/codec/csv.hpp"
+
+TEST_CASE("CSV rows split with RFC 4180 quoting") {
+  std::vector<std::string> f;
+  REQUIRE(kt::SplitCsvRow("a,\"b,c\",\"d \"\"q\"\"\",", &f));
+  CHECK(f == std::vector<std::string>{"a", "b,c", "d \"q\"", ""});
+  CHECK_FALSE(kt::SplitCsvRow("a,\"open", &f));
+}
+
+TEST_CASE("CSV rows become JSON objects with typed fields") {
+  std::vector<std::string> header{"VendorID", "total_amount", "flag", "passengers", "zip"};
+  std::vector<std::string> row{"1", "63.08", "N", "", "-3"};
+  std::string json;
+  REQUIRE(kt::CsvRowToJson(header, row, &json).ok());
+  CHECK(json == R"({"VendorID":1,"total_amount":63.08,"flag":"N","passengers":null,"zip":-3})");
+  CHECK(kt::CsvRowToJson(header, {"1"}, &json).IsDataError());
+}

@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include "kt/codec/envelope.hpp"
+
+TEST_CASE("envelope round trip keeps key, value, timestamp, headers and position") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  kt::Headers headers{{"trace", "abc"}, {"trace", "def"}, {"empty", std::nullopt}};
+  kt::OutRecord r;
+  r.key = "user-1";
+  r.value_kind = kt::OutRecord::ValueKind::kText;
+  r.value_text = R"({"a":1,"b":[true,null]})";
+  r.timestamp = 1700000000123;
+  r.headers = &headers;
+  r.source_topic = "clicks";
+  r.source_partition = 3;
+  r.source_offset = 42;
+  std::string line;
+  kt::AppendEnvelope(r, raw, json, &line);
+  CHECK(line ==
+        R"({"key":"user-1","value":{"a":1,"b":[true,null]},"timestamp":1700000000123,)"
+        R"("headers":[["trace","abc"],["trace","def"],["empty",null]],"topic":"clicks","partition":3,"offset":42})");
+
+  rapidjson::Document doc;
+  kt::Envelope e;
+  REQUIRE(kt::ParseEnvelope(line, raw, json, &doc, &e).ok());
+  CHECK(e.key == "user-1");
+  CHECK(e.value == R"({"a":1,"b":[true,null]})");
+  CHECK(e.timestamp == 1700000000123);
+  REQUIRE(e.headers.size() == 3);
+  CHECK(e.headers[1].first == "trace");
+  CHECK(e.headers[1].second == "def");
+  CHECK_FALSE(e.headers[2].second.has_value());
+  CHECK(e.topic == "clicks");
+  CHECK(e.partition == 3);
+  CHECK(e.offset == 42);
+}
+
+TEST_CASE("envelope null key and tombstone") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  kt::OutRecord r;
+  std::string line;
+  kt::AppendEnvelope(r, raw, json, &line);
+  CHECK(line == R"({"key":null,"value":null,"timestamp":null})");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  REQUIRE(kt::ParseEnvelope(line, raw, json, &doc, &e).ok());
+  CHECK_FALSE(e.key);
+  CHECK_FALSE(e.value);
+}
+
+TEST_CASE("envelope accepts header objects and RFC 3339 timestamps on input") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  REQUIRE(kt::ParseEnvelope(R"({"value":7,"timestamp":"1970-01-01T00:00:01.5Z","headers":{"h":"v"}})", raw,
+                            json, &doc, &e).ok());
+  CHECK(e.value == "7");
+  CHECK(e.timestamp == 1500);
+  REQUIRE(e.headers.size() == 1);
+  CHECK(e.headers[0].second == "v");
+}
+
+TEST_CASE("envelope values of raw and binary codecs are strings") {
+  auto raw = *kt::Codec::Parse("raw");
+  auto bin = *kt::Codec::Parse("binary");
+  kt::OutRecord r;
+  r.value_kind = kt::OutRecord::ValueKind::kText;
+  r.value_text = "AP8=";
+  std::string line;
+  kt::AppendEnvelope(r, raw, bin, &line);
+  CHECK(line == R"({"key":null,"value":"AP8=","timestamp":null})");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  CHECK(kt::ParseEnvelope(R"({"value":{"a":1}})", raw, bin, &doc, &e).IsDataError());
+  CHECK(kt::ParseEnvelope("not json", raw, bin, &doc, &e).IsDataError());
+}
+
+TEST_CASE("envelope rejects unknown fields instead of losing them") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  kt::Status s = kt::ParseEnvelope(R"({"email":"a@b","uri":"/"})", raw, json, &doc, &e);
+  CHECK(s.IsDataError());
+  CHECK(s.message().find("unknown field 'email'") != std::string::npos);
+}

@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include "kt/core/json_reader.hpp"
+
+namespace {
+std::string RoundTrip(const std::string& text) {
+  rapidjson::Document d;
+  kt::Status s = kt::ParseJsonText(text, &d);
+  if (!s.ok()) return "ERROR " + s.message();
+  return kt::ToJson(d);
+}
+}  // namespace
+
+TEST_CASE("numbers parse exactly and keep their kind") {
+  CHECK(RoundTrip("44.3") == "44.3");
+  CHECK(RoundTrip("63.08") == "63.08");
+  CHECK(RoundTrip("3.0") == "3.0");
+  CHECK(RoundTrip("-0") == "0");
+  CHECK(RoundTrip("9223372036854775807") == "9223372036854775807");
+  CHECK(RoundTrip("-9223372036854775808") == "-9223372036854775808");
+  CHECK(RoundTrip("18446744073709551615") == "18446744073709551615");
+  CHECK(RoundTrip("1e3") == "1000.0");
+  CHECK(RoundTrip("[0.1,2.5e-3,1.7976931348623157e308]") == "[0.1,0.0025,1.7976931348623157e308]");
+  rapidjson::Document d;
+  REQUIRE(kt::ParseJsonText("[1, 1.0, 18446744073709551615, 123456789012345678901234567890]", &d).ok());
+  CHECK(d[0].IsInt64());
+  CHECK(d[1].IsDouble());
+  CHECK(d[2].IsUint64());
+  CHECK(d[3].IsDouble());
+  CHECK(d[3].GetDouble() == 1.2345678901234568e29);
+}
+
+// scripts/fuzz found RapidJSON 1.1.0's full-precision parser calling clz(0) on these.
+TEST_CASE("zero significands with large exponents are zero") {
+  CHECK(RoundTrip("0e81") == "0.0");
+  CHECK(RoundTrip("0.0000000000000000000000000") == "0.0");
+  CHECK(RoundTrip("0e-400") == "0.0");
+  CHECK(RoundTrip("-0.0e99") == "-0.0");
+  CHECK(RoundTrip("1e-400") == "0.0");
+}
+
+TEST_CASE("numbers out of range and bad JSON are data errors with a column") {
+  CHECK(RoundTrip("1e400").find("ERROR invalid JSON at column") == 0);
+  CHECK(RoundTrip("[1, -1e999]").find("Number too big") != std::string::npos);
+  CHECK(RoundTrip("{\"a\":01}").find("ERROR invalid JSON") == 0);
+  CHECK(RoundTrip("{\"a\":1} x").find("ERROR invalid JSON at column 9") == 0);
+  CHECK(kt::ValidateJsonText("{\"a\":[1,2.5,\"x\",null,true]}").ok());
+  CHECK(kt::ValidateJsonText("0e81").ok());
+  CHECK(kt::ValidateJsonText("1e400").IsDataError());
+  CHECK(kt::ValidateJsonText("{").IsDataError());
+}
+
+TEST_CASE("in-situ parsing points strings into the buffer") {
+  std::string buf = R"({"k":"value","n":2})";
+  rapidjson::Document d;
+  REQUIRE(kt::ParseJsonInsitu(buf.data(), &d).ok());
+  CHECK(d["k"].GetString() >= buf.data());
+  CHECK(d["k"].GetString() < buf.data() + buf.size());
+  CHECK(d["n"].GetInt64() == 2);
+}

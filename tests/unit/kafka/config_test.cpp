@@ -1,0 +1,118 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "kt/kafka/config.hpp"
+
+namespace {
+struct FakeEnv {
+  std::map<std::string, std::string> vars;
+  kt::EnvLookup Lookup() const {
+    return [this](const char* n) -> const char* {
+      auto it = vars.find(n);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+std::string TempFile(const std::string& content) {
+  char path[] = "/tmp/kt-config-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  close(fd);
+  std::ofstream(path) << content;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("brokers: -b beats $KT_BROKERS beats config beats default") {
+  std::string file = TempFile("bootstrap.servers=file:9092\nclient.id=x\n");
+  FakeEnv env;
+  kt::KafkaConfigInputs in;
+  in.config_flag = file;
+
+  auto c = kt::ResolveKafkaConfig(in, env.Lookup());
+  REQUIRE(c.ok());
+  CHECK(c->brokers == "file:9092");
+  CHECK(c->brokers_origin == "config");
+
+  env.vars["KT_BROKERS"] = "env:9092";
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->brokers == "env:9092");
+
+  in.brokers_flag = "flag:9092";
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->brokers == "flag:9092");
+
+  kt::KafkaConfigInputs none;
+  FakeEnv empty;
+  empty.vars["HOME"] = "/nonexistent";
+  auto d = kt::ResolveKafkaConfig(none, empty.Lookup());
+  CHECK(d->brokers == "localhost:9092");
+  CHECK(d->brokers_origin == "default");
+  std::remove(file.c_str());
+}
+
+TEST_CASE("config file: -F beats $KT_CONFIG beats ~/.config/ktools/ktools.conf") {
+  std::string f1 = TempFile("client.id=from-flag\n");
+  std::string f2 = TempFile("client.id=from-env\n");
+  char home[] = "/tmp/kt-home-XXXXXX";
+  REQUIRE(mkdtemp(home));
+  std::string dir = std::string(home) + "/.config/ktools";
+  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
+  std::ofstream(dir + "/ktools.conf") << "client.id=from-home\n";
+
+  FakeEnv env;
+  env.vars["HOME"] = home;
+  kt::KafkaConfigInputs in;
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "from-home");
+  env.vars["KT_CONFIG"] = f2;
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "from-env");
+  in.config_flag = f1;
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "from-flag");
+  // -X overrides the file, in order.
+  in.properties = {"client.id=x1", "client.id=x2"};
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "x2");
+}
+
+TEST_CASE("-X bootstrap.servers counts as config, below -b and $KT_BROKERS") {
+  FakeEnv env;
+  env.vars["HOME"] = "/nonexistent";
+  kt::KafkaConfigInputs in;
+  in.properties = {"bootstrap.servers=x:1"};
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->brokers == "x:1");
+  env.vars["KT_BROKERS"] = "e:1";
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->brokers == "e:1");
+}
+
+TEST_CASE("config errors are usage errors that name the place") {
+  FakeEnv env;
+  kt::KafkaConfigInputs in;
+  in.config_flag = "/nonexistent/ktools.conf";
+  CHECK_FALSE(kt::ResolveKafkaConfig(in, env.Lookup()).ok());
+  auto p = kt::ParseProperties("a=1\n# c\n\nbroken line\n", "f.conf");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.status().message().find("f.conf:4") != std::string::npos);
+  in.config_flag.clear();
+  in.properties = {"novalue"};
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup()).status().IsInvalidArgument());
+}
+
+TEST_CASE("-X dump masks passwords, secrets and sasl.*") {
+  FakeEnv env;
+  env.vars["HOME"] = "/nonexistent";
+  kt::KafkaConfigInputs in;
+  in.brokers_flag = "b:9092";
+  in.properties = {"sasl.username=alice", "sasl.password=hunter2", "ssl.key.password=k",
+                   "my.client.secret=s", "client.id=visible", "sasl.mechanism=PLAIN"};
+  std::string dump = kt::DumpKafkaConfig(*kt::ResolveKafkaConfig(in, env.Lookup()));
+  CHECK(dump.find("hunter2") == std::string::npos);
+  CHECK(dump.find("alice") == std::string::npos);
+  CHECK(dump.find("ssl.key.password=********") != std::string::npos);
+  CHECK(dump.find("my.client.secret=********") != std::string::npos);
+  CHECK(dump.find("sasl.mechanism=********") != std::string::npos);
+  CHECK(dump.find("client.id=visible") != std::string::npos);
+  CHECK(dump.find("bootstrap.servers=b:9092") != std::string::npos);
+  CHECK(kt::IsSecretProperty("SASL.JAAS.CONFIG"));
+  CHECK_FALSE(kt::IsSecretProperty("security.protocol"));
+}
