@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kt/core/partitioner.hpp"
+#include "kt/core/murmur2.hpp"
 #include "kt/core/strings.hpp"
 #include "kt/core/time.hpp"
 #include "node.hpp"

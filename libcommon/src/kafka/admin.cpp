@@ -19,26 +19,11 @@ bool HasController(rd_kafka_t* rk) {
 }
 }  // namespace
 
-namespace {
-// A short-lived client for metadata and admin requests.
-Result<KafkaHandle> AdminHandle(const KafkaConfig& cfg, const std::string& tool) {
-  auto conf = BuildKafkaConf(cfg, {{"client.id", tool}}, {});
-  if (!conf.ok()) return conf.status();
-  char err[512];
-  KafkaHandle rk(rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof err));
-  if (!rk) {
-    rd_kafka_conf_destroy(*conf);
-    return Status::KafkaError(std::string("cannot create admin client: ") + err);
-  }
-  return rk;
-}
-}  // namespace
-
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
-  auto rk = AdminHandle(cfg, tool);
-  if (!rk.ok()) return rk.status();
+  KafkaClient admin(cfg, tool, false);
+  if (Status s = admin.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
   int n = 0;
-  Status s = FetchMetadata(rk->get(), cfg, topic, &n);
+  Status s = FetchMetadata(admin.get(), cfg, topic, &n);
   if (!s.ok()) return s;
   return n;
 }
@@ -47,9 +32,8 @@ Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partiti
                    int replication_factor, const std::string& tool, bool* created,
                    const Properties& configs) {
   *created = false;
-  auto handle = AdminHandle(cfg, tool);
-  if (!handle.ok()) return handle.status();
-  KafkaHandle rk = std::move(*handle);
+  KafkaClient rk(cfg, tool, false);
+  if (Status s = rk.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
   char err[512];
   int existing = 0;
   Status s = FetchMetadata(rk.get(), cfg, topic, &existing);

@@ -2,13 +2,17 @@
 
 #include <cstdio>
 
+#include "kt/core/log.hpp"
+
 namespace kt {
 
 namespace {
 Status Set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
   char err[512];
-  if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+  if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+    if (IsSecretProperty(k)) return Status::InvalidArgument("Kafka property " + k + ": invalid value (not shown)");
     return Status::InvalidArgument("Kafka property " + k + ": " + err);
+  }
   return Status::Ok();
 }
 
@@ -34,6 +38,57 @@ Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties
     return s;
   }
   return conf;
+}
+
+KafkaClient::KafkaClient(KafkaConfig cfg, std::string tool, bool verbose)
+    : cfg_(std::move(cfg)), tool_(std::move(tool)), verbose_(verbose) {}
+
+KafkaClient::~KafkaClient() {
+  if (!rk_) return;
+  CloseConsumer();
+  rd_kafka_destroy(rk_);
+}
+
+Status KafkaClient::Create(rd_kafka_type_t type, const std::string& what, const Properties& defaults,
+                           const Properties& forced, void* owner,
+                           const std::function<void(rd_kafka_conf_t*)>& setup) {
+  type_ = type;
+  what_ = what;
+  owner_ = owner;
+  Properties with_id = {{"client.id", tool_}};
+  with_id.insert(with_id.end(), defaults.begin(), defaults.end());
+  auto conf = BuildKafkaConf(cfg_, with_id, forced, verbose_);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_opaque(*conf, this);
+  rd_kafka_conf_set_error_cb(*conf, ErrorCb);
+  if (setup) setup(*conf);
+  char err[512];
+  rk_ = rd_kafka_new(type, *conf, err, sizeof err);
+  if (!rk_) {
+    rd_kafka_conf_destroy(*conf);
+    return Status::KafkaError("cannot create " + what + ": " + err);
+  }
+  if (type == RD_KAFKA_CONSUMER) rd_kafka_poll_set_consumer(rk_);
+  return Status::Ok();
+}
+
+void* KafkaClient::Owner(void* opaque) { return static_cast<KafkaClient*>(opaque)->owner_; }
+
+void KafkaClient::CloseConsumer() {
+  if (!rk_ || type_ != RD_KAFKA_CONSUMER || closed_) return;
+  closed_ = true;
+  rd_kafka_consumer_close(rk_);
+}
+
+void KafkaClient::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<KafkaClient*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char buf[512];
+    rd_kafka_fatal_error(rk, buf, sizeof buf);
+    if (self->fatal_.ok()) self->fatal_ = Status::KafkaError("fatal " + self->what_ + " error: " + buf);
+  } else if (self->verbose_ || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    LogWarning(self->tool_, std::string("kafka: ") + reason);
+  }
 }
 
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic,

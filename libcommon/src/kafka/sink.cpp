@@ -1,37 +1,33 @@
 #include "kt/kafka/sink.hpp"
 
 #include "kt/core/json.hpp"
-#include "kt/core/log.hpp"
 
 namespace kt {
 
 KafkaSink::KafkaSink(KafkaConfig cfg, KafkaSinkOptions options)
-    : cfg_(std::move(cfg)), opt_(std::move(options)) {}
+    : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {}
 
 KafkaSink::~KafkaSink() {
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
-  if (rk_) rd_kafka_destroy(rk_);
 }
 
 Status KafkaSink::Open(DeliveryListener* listener) {
   listener_ = listener;
-  Properties defaults = {{"client.id", opt_.tool},
-                         {"partitioner", "murmur2_random"},
-                         {"enable.idempotence", "true"},
+  // Keyed records go where Java's producer puts them (SEMANTICS.md, Keys and partitioning):
+  // murmur2_random is librdkafka's port of Java's murmur2 partitioner (random, batched per
+  // partition, for null keys). It is forced: an -X partitioner would silently break
+  // co-partitioning with the topics Java, Faust and other ktools stages write.
+  if (std::string p = client_.config().Get("partitioner", "murmur2_random"); p != "murmur2_random")
+    return Status::InvalidArgument("-X partitioner=" + p + " is not supported: keyed outputs always use "
+                                   "murmur2_random, Java's partitioner, so that they are co-partitioned");
+  Properties defaults = {{"enable.idempotence", "true"},
                          {"linger.ms", "5"},
                          {"batch.num.messages", "10000"}};
-  auto conf = BuildKafkaConf(cfg_, defaults, {}, opt_.verbose);
-  if (!conf.ok()) return conf.status();
-  rd_kafka_conf_set_opaque(*conf, this);
-  rd_kafka_conf_set_dr_msg_cb(*conf, DeliveryCb);
-  rd_kafka_conf_set_error_cb(*conf, ErrorCb);
-  char err[512];
-  rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof err);
-  if (!rk_) {
-    rd_kafka_conf_destroy(*conf);
-    return Status::KafkaError(std::string("cannot create producer: ") + err);
-  }
-  return FetchMetadata(rk_, cfg_, "", nullptr);
+  Status s = client_.Create(RD_KAFKA_PRODUCER, "producer", defaults, {{"partitioner", "murmur2_random"}}, this,
+                            [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb); });
+  if (!s.ok()) return s;
+  rk_ = client_.get();
+  return FetchMetadata(rk_, client_.config(), "", nullptr);
 }
 
 rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
@@ -44,7 +40,7 @@ rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
 }
 
 Status KafkaSink::Send(const OutRecord& rec, void* token) {
-  if (!fatal_.ok()) return fatal_;
+  if (const Status& f = client_.fatal(); !f.ok()) return f;
   std::string_view key, value;
   bool has_key = rec.key.has_value(), has_value = rec.value_kind != OutRecord::ValueKind::kNull;
   if (has_key) {
@@ -101,30 +97,19 @@ void KafkaSink::Poll() { rd_kafka_poll(rk_, 0); }
 Status KafkaSink::Flush(int timeout_ms) {
   if (!rk_) return Status::Ok();
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, timeout_ms);
-  if (!fatal_.ok()) return fatal_;
+  if (const Status& f = client_.fatal(); !f.ok()) return f;
   if (e == RD_KAFKA_RESP_ERR__TIMED_OUT)
     return Status::KafkaError(std::to_string(rd_kafka_outq_len(rk_)) +
-                              " record(s) not acknowledged by " + cfg_.brokers + " in time");
+                              " record(s) not acknowledged by " + client_.config().brokers + " in time");
   return Status::Ok();
 }
 
 void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-  auto* self = static_cast<KafkaSink*>(opaque);
+  auto* self = static_cast<KafkaSink*>(KafkaClient::Owner(opaque));
   Status s;
   if (m->err)
     s = Status::KafkaError(std::string(rd_kafka_topic_name(m->rkt)) + ": " + rd_kafka_err2str(m->err));
   if (self->listener_) self->listener_->OnDelivered(m->_private, s);
-}
-
-void KafkaSink::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-  auto* self = static_cast<KafkaSink*>(opaque);
-  if (err == RD_KAFKA_RESP_ERR__FATAL) {
-    char buf[512];
-    rd_kafka_fatal_error(rk, buf, sizeof buf);
-    self->fatal_ = Status::KafkaError(std::string("fatal producer error: ") + buf);
-  } else if (self->opt_.verbose || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-    LogWarning(self->opt_.tool, std::string("kafka: ") + reason);
-  }
 }
 
 }  // namespace kt

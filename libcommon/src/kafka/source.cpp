@@ -10,15 +10,9 @@
 namespace kt {
 
 KafkaSource::KafkaSource(KafkaConfig cfg, KafkaSourceOptions options)
-    : cfg_(std::move(cfg)), opt_(std::move(options)) {}
+    : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {}
 
-KafkaSource::~KafkaSource() {
-  Release();
-  if (rk_) {
-    if (!closed_) rd_kafka_consumer_close(rk_);
-    rd_kafka_destroy(rk_);
-  }
-}
+KafkaSource::~KafkaSource() { Release(); }
 
 void KafkaSource::Release() {
   if (current_) rd_kafka_message_destroy(current_);
@@ -30,7 +24,6 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // queued.min.messages: librdkafka's 100000 holds ~50 MB of small records; 20000 keeps a tool
   // under 64 MB at the same throughput now that WakeFetcher makes refills cheap (see bench/).
   Properties defaults = {{"auto.offset.reset", opt_.from.kind == StartSpec::Kind::kEnd ? "latest" : "earliest"},
-                         {"client.id", opt_.tool},
                          {"queued.min.messages", "20000"}};
   Properties forced = {{"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
@@ -39,24 +32,18 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // private one that is never joined (no subscribe) and never committed to.
   forced.emplace_back("group.id", opt_.group.empty() ? opt_.tool + "-nocommit-" + std::to_string(getpid())
                                                      : opt_.group);
-  auto conf = BuildKafkaConf(cfg_, defaults, forced, opt_.verbose);
-  if (!conf.ok()) return conf.status();
-  rd_kafka_conf_set_opaque(*conf, this);
-  rd_kafka_conf_set_error_cb(*conf, ErrorCb);
-  if (!opt_.group.empty()) rd_kafka_conf_set_rebalance_cb(*conf, RebalanceCb);
-  char err[512];
-  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof err);
-  if (!rk_) {
-    rd_kafka_conf_destroy(*conf);
-    return Status::KafkaError(std::string("cannot create consumer: ") + err);
-  }
-  rd_kafka_poll_set_consumer(rk_);
+  Status created = client_.Create(RD_KAFKA_CONSUMER, "consumer", defaults, forced, this, [&](rd_kafka_conf_t* conf) {
+    if (!opt_.group.empty()) rd_kafka_conf_set_rebalance_cb(conf, RebalanceCb);
+  });
+  if (!created.ok()) return created;
+  rk_ = client_.get();
+  const KafkaConfig& cfg = client_.config();
 
   int partitions = 0;
-  Status s = FetchMetadata(rk_, cfg_, opt_.topic, &partitions);
+  Status s = FetchMetadata(rk_, cfg, opt_.topic, &partitions);
   if (!s.ok()) return s;
   if (partitions == 0)
-    return Status::KafkaError("topic '" + opt_.topic + "' does not exist on " + cfg_.brokers);
+    return Status::KafkaError("topic '" + opt_.topic + "' does not exist on " + cfg.brokers);
   for (int32_t p : opt_.partitions)
     if (p < 0 || p >= partitions)
       return Status::InvalidArgument("topic '" + opt_.topic + "' has no partition " + std::to_string(p) +
@@ -126,7 +113,7 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
 
 void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err,
                               rd_kafka_topic_partition_list_t* parts, void* opaque) {
-  static_cast<KafkaSource*>(opaque)->OnRebalance(err, parts);
+  static_cast<KafkaSource*>(KafkaClient::Owner(opaque))->OnRebalance(err, parts);
 }
 
 void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
@@ -153,17 +140,6 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     }
     for (int32_t p : ids) assigned_.erase(p);
     if (opt_.verbose) LogInfo(opt_.tool, "revoked " + std::to_string(ids.size()) + " partition(s)");
-  }
-}
-
-void KafkaSource::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-  auto* self = static_cast<KafkaSource*>(opaque);
-  if (err == RD_KAFKA_RESP_ERR__FATAL) {
-    char buf[512];
-    rd_kafka_fatal_error(rk, buf, sizeof buf);
-    self->fatal_ = Status::KafkaError(std::string("fatal consumer error: ") + buf);
-  } else if (self->opt_.verbose || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-    LogWarning(self->opt_.tool, std::string("kafka: ") + reason);
   }
 }
 
@@ -324,10 +300,7 @@ Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets, boo
 
 void KafkaSource::Close() {
   Release();
-  if (rk_ && !closed_) {
-    closed_ = true;
-    rd_kafka_consumer_close(rk_);
-  }
+  client_.CloseConsumer();
 }
 
 }  // namespace kt

@@ -6,32 +6,21 @@
 
 namespace kt {
 
-Changelog::Changelog(KafkaConfig cfg, std::string topic, std::string tool)
-    : cfg_(std::move(cfg)), topic_(std::move(topic)), tool_(std::move(tool)) {}
+Changelog::Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose)
+    : cfg_(cfg), topic_(std::move(topic)), tool_(tool), client_(std::move(cfg), std::move(tool), verbose) {}
 
-Changelog::~Changelog() {
-  if (rk_) {
-    rd_kafka_consumer_close(rk_);
-    rd_kafka_destroy(rk_);
-  }
-}
+Changelog::~Changelog() = default;
 
 Status Changelog::Connect() {
   if (rk_) return Status::Ok();
-  auto conf = BuildKafkaConf(cfg_, {{"client.id", tool_ + "-restore"}},
-                             {{"group.id", tool_ + "-restore-" + std::to_string(getpid())},
-                              {"enable.auto.commit", "false"},
-                              {"enable.partition.eof", "true"},
-                              {"auto.offset.reset", "earliest"},
-                              {"isolation.level", "read_committed"}});
-  if (!conf.ok()) return conf.status();
-  char err[512];
-  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof err);
-  if (!rk_) {
-    rd_kafka_conf_destroy(*conf);
-    return Status::KafkaError(std::string("cannot create restore consumer: ") + err);
-  }
-  rd_kafka_poll_set_consumer(rk_);
+  Status s = client_.Create(RD_KAFKA_CONSUMER, "restore consumer", {{"client.id", tool_ + "-restore"}},
+                            {{"group.id", tool_ + "-restore-" + std::to_string(getpid())},
+                             {"enable.auto.commit", "false"},
+                             {"enable.partition.eof", "true"},
+                             {"auto.offset.reset", "earliest"},
+                             {"isolation.level", "read_committed"}});
+  if (!s.ok()) return s;
+  rk_ = client_.get();
   return Status::Ok();
 }
 

@@ -3,28 +3,68 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include <memory>
+#include <functional>
 #include <string>
 
-#include "kt/kafka/config.hpp"
 #include "kt/core/status.hpp"
+#include "kt/kafka/config.hpp"
 
 namespace kt {
 
 constexpr int kMetadataTimeoutMs = 10000;
-
-struct KafkaDeleter {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
-};
-using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
 
 // A conf with, in order: `defaults`, the user's properties (-F file, -X), then `forced`
 // (settings the tool's guarantees depend on). bootstrap.servers comes from cfg.brokers.
 // librdkafka's own log lines go to stderr as "<client.id>: kafka: ..." only with `verbose`:
 // problems that matter reach the user through error callbacks and the tools' own checks, and
 // -X properties meant for the consumer would otherwise draw warnings from the producer.
+// Errors name the property; the values of secret properties are never shown.
 Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties& defaults,
                                         const Properties& forced, bool verbose = false);
+
+// One librdkafka handle, as every ktools client (sources, sinks, the changelog reader, admin
+// requests) makes it: client.id is the tool, the configuration comes from BuildKafkaConf, and
+// one error callback keeps the first fatal error (fatal()) and shows others as warnings (all
+// brokers down always, the rest with -v). A consumer handle polls its events on the consumer
+// queue and leaves its group (CloseConsumer) before the handle is destroyed.
+class KafkaClient {
+ public:
+  KafkaClient(KafkaConfig cfg, std::string tool, bool verbose);
+  ~KafkaClient();
+  KafkaClient(const KafkaClient&) = delete;
+  KafkaClient& operator=(const KafkaClient&) = delete;
+
+  // Creates the handle. `owner` is what callbacks added by `setup` (delivery reports,
+  // rebalances) get back from Owner(opaque). `what` names the client in messages
+  // ("consumer", "producer", "restore consumer").
+  Status Create(rd_kafka_type_t type, const std::string& what, const Properties& defaults,
+                const Properties& forced, void* owner = nullptr,
+                const std::function<void(rd_kafka_conf_t*)>& setup = {});
+  // REQUIRES: `opaque` is a callback's opaque of a handle made by Create.
+  static void* Owner(void* opaque);
+
+  rd_kafka_t* get() const { return rk_; }
+  const KafkaConfig& config() const { return cfg_; }
+  const std::string& tool() const { return tool_; }
+  bool verbose() const { return verbose_; }
+  // The first fatal error librdkafka reported (fenced producer, ...), or ok.
+  const Status& fatal() const { return fatal_; }
+  // Consumers: leaves the group and stops fetching. Idempotent; the destructor calls it.
+  void CloseConsumer();
+
+ private:
+  static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+
+  KafkaConfig cfg_;
+  std::string tool_;
+  bool verbose_;
+  std::string what_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_type_t type_ = RD_KAFKA_PRODUCER;
+  void* owner_ = nullptr;
+  bool closed_ = false;
+  Status fatal_;
+};
 
 // Waits for broker metadata. With `topic` non-empty also reports whether it exists and its
 // partition count (0 when missing). Unreachable brokers give a KafkaError naming them.

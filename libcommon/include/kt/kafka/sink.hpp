@@ -38,16 +38,14 @@ class KafkaSink : public Sink {
 
  private:
   static void DeliveryCb(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
-  static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   rd_kafka_topic_t* TopicFor(std::string_view name);
 
-  KafkaConfig cfg_;
   KafkaSinkOptions opt_;
-  rd_kafka_t* rk_ = nullptr;
+  KafkaClient client_;
+  rd_kafka_t* rk_ = nullptr;  // client_'s handle
   DeliveryListener* listener_ = nullptr;
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
   std::string json_, key_scratch_, value_scratch_;
-  Status fatal_;
 };
 
 }  // namespace kt

@@ -46,7 +46,7 @@ class KafkaSource : public Source {
 
   Status Open(RebalanceListener* listener) override;
   Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
-  Status Fatal() const override { return fatal_; }
+  Status Fatal() const override { return fatal_.ok() ? client_.fatal() : fatal_; }
   bool Commits() const override { return !opt_.group.empty(); }
   Status Commit(const std::vector<TopicPartitionOffset>& offsets, bool sync) override;
   void Close() override;
@@ -58,7 +58,6 @@ class KafkaSource : public Source {
   };
   static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* parts, void* opaque);
-  static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
   bool AllCaughtUp();
@@ -66,16 +65,15 @@ class KafkaSource : public Source {
   void Release();
   void WakeFetcher();
 
-  KafkaConfig cfg_;
   KafkaSourceOptions opt_;
-  rd_kafka_t* rk_ = nullptr;
+  KafkaClient client_;
+  rd_kafka_t* rk_ = nullptr;  // client_'s handle
   RebalanceListener* listener_ = nullptr;
   rd_kafka_message_t* current_ = nullptr;  // owned; destroyed on the next Next()
   std::map<int32_t, PartitionState> assigned_;
   Headers headers_;
   std::string key_scratch_, value_scratch_;
   Status fatal_;
-  bool closed_ = false;
   int64_t last_record_ms_ = 0;  // when Next last returned a record
   int64_t last_gate_check_ms_ = 0;
   size_t wake_rr_ = 0;          // round-robin over partitions for WakeFetcher

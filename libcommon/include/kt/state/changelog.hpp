@@ -15,7 +15,7 @@ namespace kt {
 
 class Changelog {
  public:
-  Changelog(KafkaConfig cfg, std::string topic, std::string tool);
+  Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose = false);
   ~Changelog();
   Changelog(const Changelog&) = delete;
   Changelog& operator=(const Changelog&) = delete;
@@ -35,7 +35,8 @@ class Changelog {
   Status Connect();
   KafkaConfig cfg_;
   std::string topic_, tool_;
-  rd_kafka_t* rk_ = nullptr;  // an assign-only consumer, never in a group
+  KafkaClient client_;        // an assign-only consumer, never in a group
+  rd_kafka_t* rk_ = nullptr;  // client_'s handle, once connected
 };
 
 }  // namespace kt

@@ -1,4 +1,4 @@
-#include "kt/core/partitioner.hpp"
+#include "kt/core/murmur2.hpp"
 
 namespace kt {
 
@@ -29,11 +29,6 @@ int32_t Murmur2(std::string_view key) {
   h *= m;
   h ^= h >> 15;
   return static_cast<int32_t>(h);
-}
-
-int32_t PartitionForKey(std::string_view key, int32_t partitions) {
-  return static_cast<int32_t>((static_cast<uint32_t>(Murmur2(key)) & 0x7fffffffU) %
-                              static_cast<uint32_t>(partitions));
 }
 
 }  // namespace kt

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "kt/core/partitioner.hpp"
+#include "kt/core/murmur2.hpp"
 
 // Vectors from Kafka's UtilsTest.testMurmur2 (and kafka-python, which agrees).
 TEST_CASE("murmur2 matches the Java client") {
@@ -11,13 +11,4 @@ TEST_CASE("murmur2 matches the Java client") {
   CHECK(kt::Murmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8") == -58897971);
   CHECK(kt::Murmur2("abc") == 479470107);
   CHECK(kt::Murmur2("") == 275646681);
-}
-
-TEST_CASE("partition for key is toPositive(murmur2) % n") {
-  CHECK(kt::PartitionForKey("21", 4) == 0);
-  CHECK(kt::PartitionForKey("foobar", 4) == 2);
-  CHECK(kt::PartitionForKey("a-little-bit-longer-string", 4) == 3);
-  CHECK(kt::PartitionForKey("user-42", 4) == 0);
-  CHECK(kt::PartitionForKey("/products/42", 4) == 2);
-  CHECK(kt::PartitionForKey("anything", 1) == 0);
 }
