@@ -27,5 +27,5 @@ int main(int argc, char** argv) {
   }
   // Routes name Kafka topics; only an explicit -o - sends (routed) envelopes to stdout.
   if (!app.count("--output")) common.output = "";
-  return kt::RunTool({.name = "kbranch"}, common, **transform);
+  return kt::RunTool("kbranch", common, **transform);
 }

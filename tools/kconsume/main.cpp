@@ -1,4 +1,8 @@
 // kconsume: print a topic's records on stdout, like kcat -C.
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/core/time.hpp"
+#include "kt/kafka/start_spec.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
 #include "kt/run/tool.hpp"
@@ -6,21 +10,28 @@
 int main(int argc, char** argv) {
   CLI::App app{"Print a topic's records on stdout (bare values, or -J envelopes).", "kconsume"};
   kt::CommonOptions common;
-  kt::ToolSpec spec{.name = "kconsume"};
-  spec.group_optional = true;
+  kt::SourceSpec source;
+  kt::SinkSpec sink;
+  source.group_optional = true;  // without -G: read everything, commit nothing (like kcat -C)
+  std::string until;
   app.add_option("topic", common.input, "Topic to read")->required();
-  app.add_option("-p,--partition", spec.partitions, "Read only this partition (repeatable)")
+  app.add_option("-p,--partition", source.partitions, "Read only this partition (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("--until", spec.until, "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
-  app.add_flag("--pretty", spec.pretty, "Indent JSON values");
+  app.add_option("--until", until, "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
+  app.add_flag("--pretty", sink.pretty, "Indent JSON values");
   kt::AddCommonOptions(app, common,
                        kt::kOptGroup | kt::kOptFrom | kt::kOptExit | kt::kOptCount | kt::kOptEnvelope |
                            kt::kOptFormats | kt::kOptSchema | kt::kOptErrors | kt::kOptKafka |
                            kt::kOptVerbosity);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
+  if (!until.empty()) {
+    auto t = kt::ParseTimeSpec(until, kt::NowMs());
+    if (!t.ok()) return kt::LogError("kconsume", "--until: " + t.status().message()), kt::kExitUsage;
+    source.until_ms = *t;
+  }
   common.output = "-";
   kt::Codec vc = kt::Codec::Parse(common.value_format).ok() ? *kt::Codec::Parse(common.value_format) : kt::Codec();
   kt::PassThrough transform(vc.IsJson());
-  return kt::RunTool(std::move(spec), common, transform);
+  return kt::RunTool("kconsume", common, transform, std::move(source), sink);
 }

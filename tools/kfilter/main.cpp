@@ -23,5 +23,5 @@ int main(int argc, char** argv) {
     return kt::kExitUsage;
   }
   kt::FilterTransform transform(std::move(*e), negate, seed);
-  return kt::RunTool({.name = "kfilter"}, common, transform);
+  return kt::RunTool("kfilter", common, transform);
 }

@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
     kt::LogError("kgen", "--start: " + start_ms.status().message());
     return kt::kExitUsage;
   }
-  kt::ToolSpec spec{.name = "kgen"};
-  spec.source = std::make_unique<kt::GenSource>(kt::MakeGenerator(kind, seed, *start_ms), rate);
+  kt::SourceSpec source;
+  source.source = std::make_unique<kt::GenSource>(kt::MakeGenerator(kind, seed, *start_ms), rate);
   kt::PassThrough transform(false);
-  return kt::RunTool(std::move(spec), common, transform);
+  return kt::RunTool("kgen", common, transform, std::move(source));
 }

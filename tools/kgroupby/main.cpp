@@ -1,6 +1,5 @@
 // kgroupby: re-key records by an expression and write them co-partitioned by the new key.
 #include "kt/core/exit_code.hpp"
-#include "kt/kafka/admin.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/stream/rekey.hpp"
@@ -25,23 +24,10 @@ int main(int argc, char** argv) {
     kt::LogError("kgroupby", "--by: " + e.status().message());
     return kt::kExitUsage;
   }
-  if (common.output != "-") {
-    auto cfg = kt::ResolveKafkaConfig(common);
-    if (!cfg.ok()) return kt::LogError("kgroupby", cfg.status().message()), kt::kExitUsage;
-    if (partitions == 0 && common.input != "-") {
-      auto n = kt::PartitionCount(*cfg, common.input, "kgroupby");
-      if (!n.ok()) return kt::LogError("kgroupby", n.status().message()), kt::kExitRuntime;
-      if (*n == 0) return kt::LogError("kgroupby", "topic '" + common.input + "' does not exist"), kt::kExitRuntime;
-      partitions = *n;
-    }
-    if (partitions > 0) {
-      bool created = false;
-      kt::Status s = kt::EnsureTopic(*cfg, common.output, partitions, 1, "kgroupby", &created);
-      if (!s.ok() && !s.IsInvalidArgument()) return kt::LogError("kgroupby", s.message()), kt::kExitRuntime;
-      if (!s.ok() && app.count("--partitions")) return kt::LogError("kgroupby", s.message()), kt::kExitUsage;
-      if (!s.ok()) kt::LogWarning("kgroupby", s.message() + "; writing to it anyway");
-    }
-  }
+  // The output is co-partitioned with the input: created with its partition count (or
+  // --partitions) when missing.
+  kt::SinkSpec sink{.create_partitions = partitions > 0 ? partitions : -1,
+                    .partitions_given = app.count("--partitions") > 0};
   kt::RekeyTransform transform(std::move(*e), seed);
-  return kt::RunTool({.name = "kgroupby"}, common, transform);
+  return kt::RunTool("kgroupby", common, transform, {}, sink);
 }

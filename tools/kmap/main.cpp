@@ -38,5 +38,5 @@ int main(int argc, char** argv) {
     kt::LogError("kmap", transform.status().message());
     return kt::kExitUsage;
   }
-  return kt::RunTool({.name = "kmap"}, common, **transform);
+  return kt::RunTool("kmap", common, **transform);
 }

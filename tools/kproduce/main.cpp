@@ -1,6 +1,5 @@
 // kproduce: write records from a file or stdin to a topic, like kcat -P.
 #include "kt/core/exit_code.hpp"
-#include "kt/kafka/admin.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/tool.hpp"
@@ -38,24 +37,11 @@ int main(int argc, char** argv) {
     kt::LogError("kproduce", transform.status().message());
     return kt::kExitUsage;
   }
-  if (partitions > 0) {
-    auto cfg = kt::ResolveKafkaConfig(common);
-    if (!cfg.ok()) {
-      kt::LogError("kproduce", cfg.status().message());
-      return kt::kExitUsage;
-    }
-    bool created = false;
-    kt::Status s = kt::EnsureTopic(*cfg, common.output, partitions, replication, "kproduce", &created);
-    if (!s.ok()) {
-      kt::LogError("kproduce", s.message());
-      return kt::ExitCodeFor(s);
-    }
-    if (created && common.verbose) kt::LogInfo("kproduce", "created topic " + common.output);
-  }
-  kt::ToolSpec spec{.name = "kproduce"};
-  spec.input_file = file;
-  spec.line_format = format == "csv" ? kt::LineFormat::kCsv
-                     : format == "lines" ? kt::LineFormat::kLines
-                                         : kt::LineFormat::kNdjson;
-  return kt::RunTool(std::move(spec), common, *transform);
+  kt::SinkSpec sink{.create_partitions = partitions, .partitions_given = true, .replication_factor = replication};
+  kt::SourceSpec source;
+  source.file = file;
+  source.line_format = format == "csv" ? kt::LineFormat::kCsv
+                       : format == "lines" ? kt::LineFormat::kLines
+                                           : kt::LineFormat::kNdjson;
+  return kt::RunTool("kproduce", common, *transform, std::move(source), sink);
 }

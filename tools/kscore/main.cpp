@@ -49,12 +49,12 @@ int main(int argc, char** argv) {
       if (!e.ok()) return kt::LogError("kscore", "--by: " + e.status().message()), kt::kExitUsage;
       by_expr = std::move(*e);
     }
-    kt::ToolSpec spec{.name = "kscore"};
     std::string name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
-    auto state = kt::OpenToolState(common, "kscore", name, state_opts, &spec);
+    auto state = kt::OpenToolState(common, "kscore", name, state_opts);
     if (!state.ok()) return kt::LogError("kscore", state.status().message()), kt::ExitCodeFor(state.status());
+    bool internal = (*state)->changelog() != nullptr;
     kt::StatScoreTransform t(std::move(*state), sso, std::move(*input), std::move(by_expr));
-    return kt::RunTool(std::move(spec), common, t);
+    return kt::RunTool("kscore", common, t, {}, kt::SinkSpec{.internal = internal});
   }
 
   if (!random_int.empty()) {
@@ -71,5 +71,5 @@ int main(int argc, char** argv) {
     kt::LogError("kscore", transform.status().message());
     return kt::kExitUsage;
   }
-  return kt::RunTool({.name = "kscore"}, common, **transform);
+  return kt::RunTool("kscore", common, **transform);
 }

@@ -3,6 +3,7 @@
 #include "kt/stream/keyed_run.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
+#include "kt/run/tool.hpp"
 #include "table_query.hpp"
 #include "table_transform.hpp"
 
@@ -40,9 +41,7 @@ int main(int argc, char** argv) {
     sub->add_option("--table", query.table, "The table's name")->capture_default_str();
     sub->add_flag("--local", query.local, "Read the local state stores instead of the changelog");
     sub->add_option("--state-dir", query.state_dir, "State directory for --local");
-    sub->add_option("-b,--brokers", common.brokers, "Bootstrap servers");
-    sub->add_option("-X,--property", common.properties, "librdkafka property name=value")->allow_extra_args(false);
-    sub->add_option("-F,--config", common.config_file, "Properties file");
+    kt::AddCommonOptions(*sub, common, kt::kOptKafka | kt::kOptVerbosity);
   }
   get->add_option("key", get_key, "The key")->required();
   app.require_subcommand(0, 1);
@@ -52,6 +51,8 @@ int main(int argc, char** argv) {
     if (get->parsed()) query.key = get_key;
     auto cfg = kt::ResolveKafkaConfig(common);
     if (!cfg.ok()) return Fail(cfg.status());
+    if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
+    query.verbose = common.verbose;
     kt::Status s = kt::RunTableQuery(query, *cfg);
     return s.ok() ? kt::kExitOk : (kt::LogError("ktable", s.message()), kt::kExitRuntime);
   }

@@ -53,7 +53,7 @@ Status Collect(const TableQuery& q, const KafkaConfig& cfg, std::map<std::string
   auto n = PartitionCount(cfg, topic, "ktable");
   if (!n.ok()) return n.status();
   if (*n == 0) return Status::NotFound("changelog topic '" + topic + "' does not exist (check --group and --table)");
-  Changelog changelog(cfg, topic, "ktable");
+  Changelog changelog(cfg, topic, "ktable", q.verbose);
   for (int32_t p = 0; p < *n; ++p) {
     MemoryStore store;
     auto r = changelog.Restore(p, 0, &store);

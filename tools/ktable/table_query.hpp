@@ -16,6 +16,7 @@ struct TableQuery {
   bool local = false;
   std::string state_dir;        // --local: the root, as in StateDir
   std::optional<std::string> key;  // get: only this key
+  bool verbose = false;            // librdkafka's log on stderr (-v)
 };
 
 // Writes one {"key": k, <aggregates>} line per key (sorted by key) to stdout. With a key that is

@@ -5,18 +5,21 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "kt/codec/schema.hpp"
 #include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/core/signals.hpp"
+#include "kt/core/time.hpp"
+#include "kt/io/stdout_sink.hpp"
+#include "kt/kafka/admin.hpp"
 #include "kt/kafka/sink.hpp"
 #include "kt/kafka/source.hpp"
-#include "kt/core/log.hpp"
-#include "kt/run/runner.hpp"
-#include "kt/codec/schema.hpp"
-#include "kt/core/signals.hpp"
 #include "kt/kafka/start_spec.hpp"
-#include "kt/io/stdout_sink.hpp"
-#include "kt/core/time.hpp"
+#include "kt/run/runner.hpp"
 
 namespace kt {
+
+std::string DefaultGroup(const std::string& tool, const std::string& input) { return "ktools-" + tool + "-" + input; }
 
 Result<KafkaConfig> ResolveKafkaConfig(const CommonOptions& opts) {
   KafkaConfigInputs in;
@@ -27,117 +30,167 @@ Result<KafkaConfig> ResolveKafkaConfig(const CommonOptions& opts) {
   return ResolveKafkaConfig(in, [](const char* n) { return std::getenv(n); });
 }
 
-namespace {
-
-int Usage(const std::string& tool, const Status& s) {
-  LogError(tool, s.message());
-  return kExitUsage;
-}
-
-}  // namespace
-
-int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform) {
-  const std::string& tool = spec.name;
-  auto cfg = ResolveKafkaConfig(opts);
-  if (!cfg.ok()) return Usage(tool, cfg.status());
+bool DumpKafkaConfigIfAsked(const CommonOptions& opts, const KafkaConfig& cfg) {
   for (auto& p : opts.properties) {
     if (p == "dump") {
-      std::cout << DumpKafkaConfig(*cfg);
-      return kExitOk;
+      std::cout << DumpKafkaConfig(cfg);
+      return true;
     }
   }
-  auto key_codec = Codec::Parse(opts.key_format);
-  if (!key_codec.ok()) return Usage(tool, key_codec.status());
-  auto value_codec = Codec::Parse(opts.value_format);
-  if (!value_codec.ok()) return Usage(tool, value_codec.status());
+  return false;
+}
 
-  RunnerOptions ro;
+namespace {
+
+// Everything RunTool opens, owned until the Runner is done.
+struct Wiring {
+  RunnerOptions runner;
+  std::unique_ptr<SchemaValidator> schema;
+  std::unique_ptr<Source> source;
+  std::unique_ptr<Sink> sink, dlq_own;
+  Sink* dlq = nullptr;
+};
+
+Status RunnerOptionsFrom(const std::string& tool, const CommonOptions& opts, const Codec& value_codec,
+                         Wiring* w) {
+  RunnerOptions& ro = w->runner;
   ro.tool = tool;
   auto interval = ParseDuration(opts.commit_interval);
-  if (!interval.ok()) return Usage(tool, Status::InvalidArgument("--commit-interval: " + interval.status().message()));
+  if (!interval.ok()) return Status::InvalidArgument("--commit-interval: " + interval.status().message());
   ro.commit_interval_ms = *interval;
   ro.max_records = opts.count;
-  ro.value_codec = *value_codec;
+  ro.value_codec = value_codec;
   ro.quiet = opts.quiet;
   ro.verbose = opts.verbose;
   ro.progress = !opts.quiet && isatty(2);
   std::string policy = opts.on_error.empty() ? (opts.dlq.empty() ? "fail" : "dlq") : opts.on_error;
   auto pol = ParseErrorPolicy(policy);
-  if (!pol.ok()) return Usage(tool, pol.status());
+  if (!pol.ok()) return pol.status();
   ro.on_error = *pol;
   if (ro.on_error == ErrorPolicy::kDlq && opts.dlq.empty())
-    return Usage(tool, Status::InvalidArgument("--on-error dlq needs --dlq TOPIC"));
+    return Status::InvalidArgument("--on-error dlq needs --dlq TOPIC");
   ro.dlq_topic = opts.dlq;
-  std::unique_ptr<SchemaValidator> schema;
   if (!opts.schema_file.empty()) {
     auto v = SchemaValidator::Load(opts.schema_file);
-    if (!v.ok()) return Usage(tool, v.status());
-    schema = std::move(*v);
-    ro.schema = schema.get();
+    if (!v.ok()) return v.status();
+    w->schema = std::move(*v);
+    ro.schema = w->schema.get();
   }
+  return Status::Ok();
+}
 
-  // Source.
-  std::unique_ptr<Source> source = std::move(spec.source);
-  if (!source) {
-    std::string file = !spec.input_file.empty() ? spec.input_file : (opts.input == "-" ? "-" : "");
-    if (!file.empty()) {
-      StdinSourceOptions so;
-      so.path = file;
-      so.format = opts.envelope ? LineFormat::kEnvelope : spec.line_format;
-      so.key_codec = *key_codec;
-      so.value_codec = *value_codec;
-      source = std::make_unique<StdinSource>(so);
-    } else {
-      KafkaSourceOptions ko;
-      ko.tool = tool;
-      ko.topic = opts.input;
-      ko.group = opts.group;
-      if (ko.group.empty() && !spec.group_optional) ko.group = "ktools-" + tool + "-" + opts.input;
-      ko.partitions = spec.partitions;
-      auto from = ParseStartSpec(opts.from, NowMs());
-      if (!from.ok()) return Usage(tool, from.status());
-      ko.from = *from;
-      if (!spec.until.empty()) {
-        auto until = ParseTimeSpec(spec.until, NowMs());
-        if (!until.ok()) return Usage(tool, until.status());
-        ko.until_ms = *until;
-      }
-      ko.exit_at_end = opts.exit_at_end;
-      ko.key_codec = *key_codec;
-      ko.value_codec = *value_codec;
-      ko.verbose = opts.verbose;
-      ko.end_gate = spec.end_gate;
-      ro.input_topic = opts.input;
-      source = std::make_unique<KafkaSource>(*cfg, ko);
-    }
+Status OpenSource(const std::string& tool, const CommonOptions& opts, const KafkaConfig& cfg, const Codec& key_codec,
+                  const Codec& value_codec, SourceSpec& spec, Wiring* w) {
+  if (spec.source) {
+    w->source = std::move(spec.source);
+    return Status::Ok();
   }
+  std::string file = !spec.file.empty() ? spec.file : (opts.input == "-" ? "-" : "");
+  if (!file.empty()) {
+    StdinSourceOptions so;
+    so.path = file;
+    so.format = opts.envelope ? LineFormat::kEnvelope : spec.line_format;
+    so.key_codec = key_codec;
+    so.value_codec = value_codec;
+    w->source = std::make_unique<StdinSource>(so);
+    return Status::Ok();
+  }
+  KafkaSourceOptions ko;
+  ko.tool = tool;
+  ko.topic = opts.input;
+  ko.group = opts.group;
+  if (ko.group.empty() && !spec.group_optional) ko.group = DefaultGroup(tool, opts.input);
+  ko.partitions = spec.partitions;
+  auto from = ParseStartSpec(opts.from, NowMs());
+  if (!from.ok()) return from.status();
+  ko.from = *from;
+  ko.until_ms = spec.until_ms;
+  ko.exit_at_end = opts.exit_at_end;
+  ko.key_codec = key_codec;
+  ko.value_codec = value_codec;
+  ko.verbose = opts.verbose;
+  ko.end_gate = spec.end_gate;
+  w->runner.input_topic = opts.input;
+  w->source = std::make_unique<KafkaSource>(cfg, ko);
+  return Status::Ok();
+}
 
-  // Sink, and a dead-letter sink (the output producer when the output is Kafka).
-  std::unique_ptr<Sink> sink, dlq_own;
-  Sink* dlq = nullptr;
+// Creates -o when the tool asks for it (kgroupby: co-partitioned with the input).
+Status EnsureOutputTopic(const std::string& tool, const CommonOptions& opts, const KafkaConfig& cfg,
+                         const SinkSpec& spec) {
+  int partitions = spec.create_partitions;
+  if (partitions < 0) {
+    if (opts.input == "-") return Status::Ok();  // nothing to follow: the topic is made on first use
+    auto n = PartitionCount(cfg, opts.input, tool);
+    if (!n.ok()) return n.status();
+    if (*n == 0) return Status::KafkaError("topic '" + opts.input + "' does not exist on " + cfg.brokers);
+    partitions = *n;
+  }
+  bool created = false;
+  Status s = EnsureTopic(cfg, opts.output, partitions, spec.replication_factor, tool, &created);
+  if (s.IsInvalidArgument() && !spec.partitions_given) {
+    LogWarning(tool, s.message() + "; writing to it anyway");
+    return Status::Ok();
+  }
+  if (created && opts.verbose) LogInfo(tool, "created topic " + opts.output);
+  return s;
+}
+
+Status OpenSinks(const std::string& tool, const CommonOptions& opts, const KafkaConfig& cfg, const Codec& key_codec,
+                 const Codec& value_codec, const SinkSpec& spec, Wiring* w) {
   if (opts.output == "-") {
     StdoutSinkOptions so;
     so.envelope = opts.envelope;
     so.pretty = spec.pretty;
-    so.key_codec = *key_codec;
-    so.value_codec = *value_codec;
-    sink = std::make_unique<StdoutSink>(so);
+    so.key_codec = key_codec;
+    so.value_codec = value_codec;
+    w->sink = std::make_unique<StdoutSink>(so);
   } else {  // a topic; "" when every record names its own (kbranch)
-    KafkaSinkOptions ko{tool, opts.output, *key_codec, *value_codec, opts.verbose};
-    sink = std::make_unique<KafkaSink>(*cfg, ko);
+    if (spec.create_partitions != 0 && !opts.output.empty()) {
+      if (Status s = EnsureOutputTopic(tool, opts, cfg, spec); !s.ok()) return s;
+    }
+    KafkaSinkOptions ko{tool, opts.output, key_codec, value_codec, opts.verbose};
+    w->sink = std::make_unique<KafkaSink>(cfg, ko);
   }
-  if (!opts.dlq.empty() || spec.needs_kafka) {
+  // Dead letters and internal records go to Kafka: through the output producer when the output
+  // is Kafka, else through a producer of their own.
+  if (!opts.dlq.empty() || spec.internal) {
     if (opts.output != "-") {
-      dlq = sink.get();
+      w->dlq = w->sink.get();
     } else {
       KafkaSinkOptions ko{tool, opts.dlq, Codec(), Codec(), opts.verbose};
-      dlq_own = std::make_unique<KafkaSink>(*cfg, ko);
-      dlq = dlq_own.get();
+      w->dlq_own = std::make_unique<KafkaSink>(cfg, ko);
+      w->dlq = w->dlq_own.get();
     }
   }
+  return Status::Ok();
+}
+
+int Fail(const std::string& tool, const Status& s) {
+  LogError(tool, s.message());
+  return ExitCodeFor(s);
+}
+
+}  // namespace
+
+int RunTool(const std::string& tool, const CommonOptions& opts, Transform& transform, SourceSpec source,
+            SinkSpec sink) {
+  auto cfg = ResolveKafkaConfig(opts);
+  if (!cfg.ok()) return Fail(tool, cfg.status());
+  if (DumpKafkaConfigIfAsked(opts, *cfg)) return kExitOk;
+  auto key_codec = Codec::Parse(opts.key_format);
+  if (!key_codec.ok()) return Fail(tool, key_codec.status());
+  auto value_codec = Codec::Parse(opts.value_format);
+  if (!value_codec.ok()) return Fail(tool, value_codec.status());
+
+  Wiring w;
+  Status s = RunnerOptionsFrom(tool, opts, *value_codec, &w);
+  if (s.ok()) s = OpenSource(tool, opts, *cfg, *key_codec, *value_codec, source, &w);
+  if (s.ok()) s = OpenSinks(tool, opts, *cfg, *key_codec, *value_codec, sink, &w);
+  if (!s.ok()) return Fail(tool, s);
 
   InstallSignalHandlers();
-  Runner runner(ro, source.get(), sink.get(), dlq, &transform);
+  Runner runner(w.runner, w.source.get(), w.sink.get(), w.dlq, &transform);
   return runner.Run();
 }
 

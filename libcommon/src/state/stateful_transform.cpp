@@ -135,7 +135,7 @@ void AddStateOptions(CLI::App& app, StateCliOptions& o) {
 
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
                                                         const std::string& name, const StateCliOptions& o,
-                                                        ToolSpec* spec, int partitions) {
+                                                        int partitions) {
   StoreOptions so;
   auto kind = ParseStoreKind(o.store);
   if (!kind.ok()) return kind.status();
@@ -143,7 +143,7 @@ Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, c
   if (common.input == "-") return std::make_unique<PartitionedState>(so, nullptr);
   auto cfg = ResolveKafkaConfig(common);
   if (!cfg.ok()) return cfg.status();
-  if (common.group.empty()) common.group = "ktools-" + tool + "-" + common.input;
+  if (common.group.empty()) common.group = DefaultGroup(tool, common.input);
   Result<int> n = partitions;
   if (partitions <= 0) n = PartitionCount(*cfg, common.input, tool);
   if (!n.ok()) return n.status();
@@ -151,7 +151,6 @@ Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, c
   auto changelog = std::make_unique<Changelog>(*cfg, common.group + "-" + name + "-changelog", tool);
   if (Status s = changelog->Ensure(*n); !s.ok()) return s;
   so.dir = StateDir(o.state_dir, common.group, name);
-  spec->needs_kafka = true;
   return std::make_unique<PartitionedState>(so, std::move(changelog));
 }
 

@@ -35,15 +35,15 @@ int RunRepartitioned(const std::string& tool, const CommonOptions& common, const
   s2.schema_file.clear();  // the schema applies to the input, in stage 1
   s2.exit_at_end = common.exit_at_end || common.count >= 0;
 
-  ToolSpec spec2{.name = tool};
-  auto state = OpenToolState(s2, tool, name, state_opts, &spec2, partitions);  // <G>-<name>-changelog
+  auto state = OpenToolState(s2, tool, name, state_opts, partitions);  // <G>-<name>-changelog
   if (!state.ok()) return Fail(tool, state.status());
   s2.group = common.group + "-" + name;
   std::unique_ptr<Transform> aggregate = make(std::move(*state), std::nullopt);
   RekeyTransform rekey(std::move(by));
 
   std::atomic<bool> stage1_done{false};
-  spec2.end_gate = &stage1_done;
+  SourceSpec source2;
+  source2.end_gate = &stage1_done;
   int rc2 = 0;
   std::thread stage2([&] {
     // Where CreateTopics is unavailable (kbroker) the repartition topic appears with stage 1's
@@ -56,9 +56,9 @@ int RunRepartitioned(const std::string& tool, const CommonOptions& common, const
       if (stage1_done || StopRequested()) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    rc2 = RunTool(std::move(spec2), s2, *aggregate);
+    rc2 = RunTool(tool, s2, *aggregate, std::move(source2), SinkSpec{.internal = true});
   });
-  int rc1 = RunTool({.name = tool + "-repartition"}, s1, rekey);
+  int rc1 = RunTool(tool + "-repartition", s1, rekey);
   if (rc1 != kExitOk) RequestStop();  // stage 2 drains what it has and stops
   stage1_done = true;
   stage2.join();
@@ -98,15 +98,15 @@ int RunKeyed(const std::string& tool, CommonOptions& common, const std::string& 
     auto n = PartitionCount(*cfg, common.input, tool);
     if (!n.ok()) return Fail(tool, n.status());
     if (*n > 1) {
-      if (common.group.empty()) common.group = "ktools-" + tool + "-" + common.input;
+      if (common.group.empty()) common.group = DefaultGroup(tool, common.input);
       return RunRepartitioned(tool, common, *cfg, *n, std::move(*by), name, state_opts, make);
     }
   }
-  ToolSpec spec{.name = tool};
-  auto state = OpenToolState(common, tool, name, state_opts, &spec);
+  auto state = OpenToolState(common, tool, name, state_opts);
   if (!state.ok()) return Fail(tool, state.status());
+  bool internal = (*state)->changelog() != nullptr;
   std::unique_ptr<Transform> transform = make(std::move(*state), std::move(by));
-  return RunTool(std::move(spec), common, *transform);
+  return RunTool(tool, common, *transform, {}, SinkSpec{.internal = internal});
 }
 
 }  // namespace kt

@@ -2,6 +2,9 @@
 // the Kafka config (handling -X dump), opens the source (-i TOPIC or stdin/file) and the sink
 // (-o TOPIC or stdout), a dead-letter sink when asked, the schema, and runs the Transform on
 // the Runner. Returns the process exit code.
+//
+// What a tool needs beyond the common options it says in a SourceSpec and a SinkSpec: fields any
+// tool may fill (a tool's own flags set them; the library knows no tool by name).
 #pragma once
 
 #include <atomic>
@@ -9,36 +12,52 @@
 #include <string>
 #include <vector>
 
-#include "kt/kafka/config.hpp"
-#include "kt/run/options.hpp"
 #include "kt/io/source.hpp"
 #include "kt/io/stdin_source.hpp"
+#include "kt/kafka/config.hpp"
+#include "kt/run/options.hpp"
 #include "kt/run/transform.hpp"
 
 namespace kt {
 
-struct ToolSpec {
-  std::string name;
-  // Replaces -i: a tool-made source (kgen's generator). Not owned by the spec after RunTool.
+struct SourceSpec {
+  // Instead of -i: a source the tool made (kgen's generator), or a file ("-" = stdin).
   std::unique_ptr<Source> source;
-  // Stdin/file input: the file ("-" = stdin) and line format (-J forces envelope).
-  std::string input_file;       // empty: use -i
-  LineFormat line_format = LineFormat::kNdjson;
-  // Kafka input extras (kconsume).
-  bool group_optional = false;  // no consumer group (and no commits) unless -G is given
-  std::vector<int32_t> partitions;
-  std::string until;
-  bool pretty = false;
-  // The Transform writes internal records (changelogs) to Kafka, even with -o -.
-  bool needs_kafka = false;
-  // See KafkaSourceOptions::end_gate.
+  std::string file;
+  LineFormat line_format = LineFormat::kNdjson;  // of stdin/file lines (-J forces envelopes)
+  // A Kafka input read without -G joins no group and commits nothing (kconsume); otherwise the
+  // group defaults to DefaultGroup(tool, input).
+  bool group_optional = false;
+  std::vector<int32_t> partitions;  // read only these partitions (by assignment)
+  int64_t until_ms = -1;            // stop each partition at its first record at/after this time
+  // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).
   const std::atomic<bool>* end_gate = nullptr;
 };
 
-int RunTool(ToolSpec spec, const CommonOptions& opts, Transform& transform);
+struct SinkSpec {
+  bool pretty = false;    // stdout: indent JSON values
+  bool internal = false;  // the Transform writes internal records (changelogs) to Kafka, even with -o -
+  // Creates the output topic when it is missing, with this many partitions (-1: as many as the
+  // input topic). An existing topic of another size is a warning, or a usage error when
+  // `partitions_given` (the user asked for that size).
+  int create_partitions = 0;
+  bool partitions_given = false;
+  int replication_factor = 1;  // of a topic created
+};
+
+int RunTool(const std::string& tool, const CommonOptions& opts, Transform& transform, SourceSpec source = {},
+            SinkSpec sink = {});
+
+// The consumer group a tool joins without -G: ktools-<tool>-<input>. State and internal topics
+// are named from the group, so this is also where a stateful tool's state lives by default.
+std::string DefaultGroup(const std::string& tool, const std::string& input);
 
 // The Kafka config from the common options and the environment (used by RunTool and by tools
 // that talk to Kafka outside the Runner).
 Result<KafkaConfig> ResolveKafkaConfig(const CommonOptions& opts);
+
+// -X dump: prints the effective configuration (secrets masked) and returns true; false when
+// the options do not ask for it.
+bool DumpKafkaConfigIfAsked(const CommonOptions& opts, const KafkaConfig& cfg);
 
 }  // namespace kt

@@ -101,12 +101,13 @@ struct StateCliOptions {
 void AddStateOptions(CLI::App& app, StateCliOptions& o);
 
 // Sets up a stateful tool's state: for a Kafka input, the consumer group (default
-// ktools-<tool>-<input>), the changelog <group>-<name>-changelog created or checked for
+// DefaultGroup), the changelog <group>-<name>-changelog created or checked for
 // co-partitioning with the input, and the state directory (StateDir); for stdin, memory.
-// Marks `spec` as writing internal records. `partitions` > 0 gives the input's partition count
-// (for an input this process creates, like ktable's repartition topic); 0 looks it up.
+// `partitions` > 0 gives the input's partition count (for an input this process creates, like
+// ktable's repartition topic); 0 looks it up. The tool then writes internal records
+// (SinkSpec::internal) exactly when the state has a changelog.
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
                                                         const std::string& name, const StateCliOptions& o,
-                                                        ToolSpec* spec, int partitions = 0);
+                                                        int partitions = 0);
 
 }  // namespace kt
