@@ -4,6 +4,7 @@
 #include "kt/run/options.hpp"
 #include "kt/core/strings.hpp"
 #include "kt/run/tool.hpp"
+#include "kt/stream/keyed_run.hpp"
 #include "kt/codec/json_path.hpp"
 #include "score_transform.hpp"
 #include "stat_score_transform.hpp"
@@ -50,11 +51,11 @@ int main(int argc, char** argv) {
       by_expr = std::move(*e);
     }
     std::string name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
-    auto state = kt::OpenToolState(common, "kscore", name, state_opts);
-    if (!state.ok()) return kt::LogError("kscore", state.status().message()), kt::ExitCodeFor(state.status());
-    bool internal = (*state)->changelog() != nullptr;
-    kt::StatScoreTransform t(std::move(*state), sso, std::move(*input), std::move(by_expr));
-    return kt::RunTool("kscore", common, t, {}, kt::SinkSpec{.internal = internal});
+    return kt::RunKeyed("kscore", common, name, state_opts, std::move(by_expr),
+                        [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
+                          return std::make_unique<kt::StatScoreTransform>(std::move(state), sso, std::move(*input),
+                                                                          std::move(by_key));
+                        });
   }
 
   if (!random_int.empty()) {

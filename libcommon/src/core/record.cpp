@@ -10,7 +10,7 @@ std::string Record::Where() const {
 
 OutRecord OutRecord::From(const Record& in) {
   OutRecord o;
-  o.key = in.key;
+  o.key = in.origin ? in.origin->key : in.key;
   if (in.value) {
     o.value_kind = ValueKind::kText;
     o.value_text = *in.value;

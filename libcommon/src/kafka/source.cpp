@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <iterator>
 
 #include "kt/core/log.hpp"
@@ -258,6 +259,8 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
   rd_kafka_timestamp_type_t tstype;
   rec->timestamp = rd_kafka_message_timestamp(m, &tstype);
   headers_.clear();
+  origin_ = Origin();
+  bool has_origin = false;
   rd_kafka_headers_t* hdrs = nullptr;
   if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* name;
@@ -266,10 +269,15 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
     for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
       Header h{name, std::nullopt};
       if (val) h.value = std::string_view(static_cast<const char*>(val), size);
+      if (opt_.origin_headers && LiftOrigin(h)) {
+        has_origin = true;
+        continue;
+      }
       headers_.push_back(h);
     }
   }
   rec->headers = &headers_;
+  if (has_origin) rec->origin = &origin_;
   *record_status = Status::Ok();
   if (m->key) {
     rec->wire_key = std::string_view(static_cast<const char*>(m->key), m->key_len);
@@ -286,6 +294,20 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
     else if (record_status->ok()) *record_status = s.WithContext("value");
   }
   return Poll::kRecord;
+}
+
+bool KafkaSource::LiftOrigin(const Header& h) {
+  if (h.name == kOriginKeyHeader) {
+    origin_.key = h.value;
+    return true;
+  }
+  if (h.name != kOriginPosHeader || !h.value) return false;
+  std::string_view pos = *h.value;
+  size_t colon = pos.find(':');
+  if (colon == std::string_view::npos) return false;
+  auto [p1, e1] = std::from_chars(pos.data(), pos.data() + colon, origin_.partition);
+  auto [p2, e2] = std::from_chars(pos.data() + colon + 1, pos.data() + pos.size(), origin_.offset);
+  return e1 == std::errc() && e2 == std::errc();
 }
 
 Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets, bool sync) {

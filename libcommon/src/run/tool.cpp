@@ -110,6 +110,7 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   ko.value_codec = value_codec;
   ko.verbose = opts.verbose;
   ko.end_gate = spec.end_gate;
+  ko.origin_headers = spec.origin_headers;
   w->runner.input_topic = opts.input;
   w->source = std::make_unique<KafkaSource>(cfg, ko);
   return Status::Ok();

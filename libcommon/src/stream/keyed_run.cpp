@@ -39,11 +39,12 @@ int RunRepartitioned(const std::string& tool, const CommonOptions& common, const
   if (!state.ok()) return Fail(tool, state.status());
   s2.group = common.group + "-" + name;
   std::unique_ptr<Transform> aggregate = make(std::move(*state), std::nullopt);
-  RekeyTransform rekey(std::move(by));
+  RekeyTransform rekey(std::move(by), /*seed=*/0, /*keep_origin=*/true);
 
   std::atomic<bool> stage1_done{false};
   SourceSpec source2;
   source2.end_gate = &stage1_done;
+  source2.origin_headers = true;
   int rc2 = 0;
   std::thread stage2([&] {
     // Where CreateTopics is unavailable (kbroker) the repartition topic appears with stage 1's

@@ -17,6 +17,18 @@ struct Header {
 };
 using Headers = std::vector<Header>;
 
+// Where a record read from one of ktools' own repartition topics came from: its key and its
+// position in the tool's input before re-keying. The re-keying stage writes them as headers
+// (kOriginKeyHeader, absent for a null key; kOriginPosHeader "<partition>:<offset>"); the
+// source reading the repartition topic takes them off the record and fills Record::origin.
+struct Origin {
+  std::optional<std::string_view> key;
+  int32_t partition = -1;
+  int64_t offset = -1;
+};
+inline constexpr std::string_view kOriginKeyHeader = "kt.origin.key";
+inline constexpr std::string_view kOriginPosHeader = "kt.origin.pos";
+
 // One input record. All views point into memory owned by the Source and are valid only until
 // the Source's next Next() call; a Transform that keeps anything copies it.
 struct Record {
@@ -33,6 +45,7 @@ struct Record {
   int32_t partition = -1;
   int64_t offset = -1;
   int64_t line = 0;  // input line number when read from a file or stdin, else 0
+  const Origin* origin = nullptr;  // set for records of a repartition topic (see Origin)
 
   // Where the record came from, for error messages: "line 17" or
   // "topic clicks partition 0 offset 1234".
@@ -61,7 +74,8 @@ struct OutRecord {
   int32_t source_partition = -1;
   int64_t source_offset = -1;
 
-  // The input record passed through unchanged (same key, value text, timestamp, headers).
+  // The input record passed through unchanged (same key, value text, timestamp, headers); a
+  // record of a repartition topic gets its original key back (Origin).
   static OutRecord From(const Record& in);
 };
 

@@ -35,6 +35,8 @@ struct KafkaSourceOptions {
   // assigned partition's position reaches its end offset at that time (a topic another stage
   // of the same tool writes, like ktable's repartition topic).
   const std::atomic<bool>* end_gate = nullptr;
+  // The topic is a ktools repartition topic: lift the kt.origin.* headers into Record::origin.
+  bool origin_headers = false;
 };
 
 class KafkaSource : public Source {
@@ -64,6 +66,8 @@ class KafkaSource : public Source {
   bool GatedCaughtUp();
   void Release();
   void WakeFetcher();
+  // A kt.origin.* header: recorded in origin_ (true), else false (an ordinary header).
+  bool LiftOrigin(const Header& h);
 
   KafkaSourceOptions opt_;
   KafkaClient client_;
@@ -72,6 +76,7 @@ class KafkaSource : public Source {
   rd_kafka_message_t* current_ = nullptr;  // owned; destroyed on the next Next()
   std::map<int32_t, PartitionState> assigned_;
   Headers headers_;
+  Origin origin_;
   std::string key_scratch_, value_scratch_;
   Status fatal_;
   int64_t last_record_ms_ = 0;  // when Next last returned a record

@@ -32,6 +32,7 @@ struct SourceSpec {
   int64_t until_ms = -1;            // stop each partition at its first record at/after this time
   // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).
   const std::atomic<bool>* end_gate = nullptr;
+  bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)
 };
 
 struct SinkSpec {

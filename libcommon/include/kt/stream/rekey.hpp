@@ -2,6 +2,9 @@
 // key text of --by EXPR (SEMANTICS.md key rules) and is written to the output, where the
 // producer's murmur2 partitioner puts equal keys in one partition, as the Java client would.
 // A null group key is "no event" for grouping: the record is counted and dropped.
+// With `keep_origin` (a tool's own repartition stage) every output carries the record's key and
+// position as kt.origin.* headers (Origin), so the next stage can give the original key back
+// and tell a re-sent record from a new one.
 #pragma once
 
 #include <string>
@@ -13,7 +16,8 @@ namespace kt {
 
 class RekeyTransform : public Transform {
  public:
-  RekeyTransform(expr::Expr by, uint64_t seed = 0) : by_(std::move(by)), ctx_(seed) {}
+  RekeyTransform(expr::Expr by, uint64_t seed = 0, bool keep_origin = false)
+      : by_(std::move(by)), ctx_(seed), keep_origin_(keep_origin) {}
   bool WantsValue() const override { return by_.ReadsValue(); }
   Status Process(Input& in, Emitter& out) override {
     ctx_.Reset(&in.record, in.value);
@@ -23,6 +27,15 @@ class RekeyTransform : public Transform {
     }
     OutRecord o = OutRecord::From(in.record);
     o.key = key_;
+    if (keep_origin_) {
+      const Record& r = in.record;
+      headers_.clear();
+      if (r.headers) headers_ = *r.headers;
+      if (r.key) headers_.push_back({kOriginKeyHeader, *r.key});
+      pos_ = std::to_string(r.partition) + ":" + std::to_string(r.offset);
+      headers_.push_back({kOriginPosHeader, pos_});
+      o.headers = &headers_;
+    }
     out.Emit(o);
     return Status::Ok();
   }
@@ -33,7 +46,9 @@ class RekeyTransform : public Transform {
  private:
   expr::Expr by_;
   expr::EvalContext ctx_;
-  std::string key_;
+  bool keep_origin_;
+  std::string key_, pos_;
+  Headers headers_;
   int64_t null_keys_ = 0;
 };
 
