@@ -17,8 +17,8 @@ int main(int argc, char** argv) {
   }
   // Two records so the branch predictor and the regex see both outcomes.
   rapidjson::Document a, b;
-  kt::ParseJson(R"({"email":"mo84@example.com","timestamp":"2026-11-20T09:00:00.165Z","uri":"/products/42","number":137})", &a);
-  kt::ParseJson(R"({"email":"ben65@mail.test","timestamp":"2026-11-20T09:00:00.213Z","uri":"/","number":22})", &b);
+  (void)kt::ParseJson(R"({"email":"mo84@example.com","timestamp":"2026-11-20T09:00:00.165Z","uri":"/products/42","number":137})", &a);
+  (void)kt::ParseJson(R"({"email":"ben65@mail.test","timestamp":"2026-11-20T09:00:00.213Z","uri":"/","number":22})", &b);
   kt::Record rec;
   kt::expr::EvalContext ctx(1);
   long truthy = 0;

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   app.add_option("--partitions", partitions, "Partitions of the output topic when it is created (default: the input's)")
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "Seed for random() in the expression")->capture_default_str();
-  kt::AddCommonOptions(app, common, kt::kOptAll);
+  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto e = kt::expr::Expr::Parse(by);

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   kt::CommonOptions common;
   kt::ProduceOptions po;
   std::string file = "-", format = "ndjson", key;
-  int partitions = 0, replication = 1;
+  int partitions = 0;
   app.add_option("topic", common.output, "Topic to write")->required();
   app.add_option("file", file, "Input file, or - for stdin")->capture_default_str();
   app.add_option("--format", format, "Input format: ndjson, lines, csv (-J: envelopes)")
@@ -22,11 +22,10 @@ int main(int argc, char** argv) {
   app.add_option("-p,--partition", po.partition, "Write to this partition (default: by key, murmur2)");
   app.add_option("--partitions", partitions, "Create the topic with N partitions if it does not exist")
       ->check(CLI::PositiveNumber);
-  app.add_option("--replication-factor", replication, "Replication factor when creating the topic")
-      ->check(CLI::PositiveNumber)->capture_default_str();
   kt::AddCommonOptions(app, common,
                        kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema |
-                           kt::kOptErrors | kt::kOptKafka | kt::kOptVerbosity);
+                           kt::kOptErrors | kt::kOptKafka | kt::kOptVerbosity | kt::kOptCreate |
+                           kt::kOptEos);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   if (app.count("--key")) po.key = key;
@@ -37,7 +36,7 @@ int main(int argc, char** argv) {
     kt::LogError("kproduce", transform.status().message());
     return kt::kExitUsage;
   }
-  kt::SinkSpec sink{.create_partitions = partitions, .partitions_given = true, .replication_factor = replication};
+  kt::SinkSpec sink{.create_partitions = partitions, .partitions_given = true};
   kt::SourceSpec source;
   source.file = file;
   source.line_format = format == "csv" ? kt::LineFormat::kCsv

@@ -40,18 +40,17 @@ Status StatScoreTransform::Process(Input& in, Emitter& out) {
     out.Emit(o);
     return Status::Ok();
   }
-  if (!in.value->IsObject()) return Status::DataError("value is not a JSON object");
   ctx_.Reset(&in.record, in.value);
   bool has_key = by_ ? by_->Eval(ctx_).KeyText(&key_) : in.record.key.has_value();
   if (!by_ && has_key) key_.assign(*in.record.key);
   expr::Value x = input_.Eval(ctx_);
   expr::Value score = expr::Value::Null();
   if (has_key && x.IsNumber()) {
-    const std::string* old = nullptr;
-    auto slot = EditState(in.record, key_, &old);
-    if (!slot.ok()) return slot.status();
-    score = Score(x.AsDouble(), old, &buf_);
-    ReplaceState(*slot, buf_, in.record.timestamp);
+    auto edit = EditState(in.record, key_);
+    if (!edit.ok()) return edit.status();
+    if (edit->replay) return Status::Ok();  // scored before, and that output was acknowledged
+    score = Score(x.AsDouble(), edit->state, &buf_);
+    ReplaceState(edit->slot, in.record, buf_);
   }
   auto& alloc = in.value->GetAllocator();
   if (Status s = SetField(in.value, opt_.field, score.ToJson(alloc)); !s.ok()) return s;

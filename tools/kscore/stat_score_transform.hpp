@@ -32,6 +32,7 @@ class StatScoreTransform : public StatefulTransform {
                      std::optional<expr::Expr> by)
       : StatefulTransform(std::move(state)), opt_(std::move(o)), input_(std::move(input)), by_(std::move(by)) {}
 
+  bool ReadsFields() const override { return true; }  // sets the score field
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override { return StateSummary(); }
 

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"update", "none"}))->capture_default_str();
   app.add_option("--table", table, "Table name: the changelog is <group>-<table>-changelog")->capture_default_str();
   kt::AddStateOptions(app, state_opts);
-  kt::AddCommonOptions(app, common, kt::kOptAll);
+  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   // ktable get KEY / ktable dump: the table's contents from its changelog (or --local stores).
   kt::TableQuery query;
   std::string get_key;

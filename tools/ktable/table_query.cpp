@@ -23,7 +23,7 @@ std::string Render(const std::string& key, const std::string& state) {
   w.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
   if (ParseJson(state, &d).ok() && d.IsObject()) {
     for (auto& m : d.GetObject()) {
-      if (View(m.name) == "__kt") continue;
+      if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums, positions
       w.Key(m.name.GetString(), m.name.GetStringLength());
       m.value.Accept(w);
     }
@@ -56,7 +56,7 @@ Status Collect(const TableQuery& q, const KafkaConfig& cfg, std::map<std::string
   Changelog changelog(cfg, topic, "ktable", q.verbose);
   for (int32_t p = 0; p < *n; ++p) {
     MemoryStore store;
-    auto r = changelog.Restore(p, 0, &store);
+    auto r = changelog.ReadAll(p, &store);
     if (!r.ok()) return r.status();
     if (Status s = store.ForEach(add); !s.ok()) return s;
   }

@@ -14,15 +14,16 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
-  const std::string* old = nullptr;
-  auto slot = EditState(in.record, key_, &old);
-  Status s = slot.ok() ? state_parser_.ParseJson(old ? std::string_view(*old) : "{}") : slot.status();
+  auto edit = EditState(in.record, key_);
+  if (!edit.ok()) return Status::IoError("state of key '" + key_ + "': " + edit.status().message());
+  if (edit->replay) return Status::Ok();  // already counted, and its output was acknowledged then
+  Status s = state_parser_.ParseJson(edit->state ? std::string_view(*edit->state) : "{}");
   if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
   rapidjson::Document* state = state_parser_.doc();
   agg_.Update(state, ctx_);
   buf_.clear();
   AppendJson(*state, &buf_);
-  ReplaceState(*slot, buf_, in.record.timestamp);
+  ReplaceState(edit->slot, in.record, buf_);
   if (emit_) {
     out_.clear();
     rapidjson::Value key_json(rapidjson::StringRef(key_.data(), key_.size()));

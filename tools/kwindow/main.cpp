@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"update", "final"}))->capture_default_str();
   app.add_option("--window", name, "Store name: the changelog is <group>-<window>-changelog")->capture_default_str();
   kt::AddStateOptions(app, state_opts);
-  kt::AddCommonOptions(app, common, kt::kOptAll);
+  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto grace_ms = Duration("--grace", grace);

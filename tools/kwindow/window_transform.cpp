@@ -42,27 +42,29 @@ const std::string& WindowTransform::WindowKey(std::string_view key, Window w) {
   return wkey_;
 }
 
-void WindowTransform::OnAssigned(const std::vector<int32_t>& partitions) {
-  StatefulTransform::OnAssigned(partitions);
-  for (int32_t p : partitions) {
-    Partition& part = parts_[p];
-    part = Partition{};
-    if (Status s = Load(p, &part); !s.ok() && load_error_.ok()) load_error_ = s;
-  }
+Status WindowTransform::OnRestored(int32_t p) {
+  Partition& part = parts_[p];
+  part = Partition{};
+  return Load(p, &part);
 }
 
-void WindowTransform::OnRevoked(const std::vector<int32_t>& partitions) {
-  StatefulTransform::OnRevoked(partitions);
-  for (int32_t p : partitions) parts_.erase(p);
-}
+void WindowTransform::OnForgotten(int32_t p) { parts_.erase(p); }
 
 // Rebuilds the partition's windows from its restored store.
 Status WindowTransform::Load(int32_t p, Partition* part) {
   Status bad;
   rapidjson::Document doc;
+  std::string text;
   Status s = ForEachState(p, [&](std::string_view key, std::string_view value) {
-    if (key == kStreamTimeKey) {
-      if (!ParseInt(value, &part->stream_time)) bad = Status::IoError("bad stream time in state: " + std::string(value));
+    text.assign(value);
+    AppliedPositions pos = AppliedPositions::ExtractFrom(&text);
+    if (key == kStreamTimeKey) {  // {"t":<stream time>} (a bare number before positions existed)
+      doc.Parse(text.data(), text.size());
+      if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("t") && doc["t"].IsInt64())
+        part->stream_time = doc["t"].GetInt64();
+      else if (!ParseInt(text, &part->stream_time))
+        bad = Status::IoError("bad stream time in state: " + std::string(value));
+      part->pos = std::move(pos);
       return;
     }
     size_t at = key.rfind('@');
@@ -73,7 +75,7 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
       bad = Status::IoError("not a window key in state: '" + std::string(key) + "'");
       return;
     }
-    doc.Parse(value.data(), value.size());
+    doc.Parse(text.data(), text.size());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64() || !doc.HasMember("agg")) {
       bad = Status::IoError("bad window state for '" + std::string(key) + "'");
       return;
@@ -81,7 +83,7 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
     std::string agg;
     AppendJson(doc["agg"], &agg);
     auto it = part->windows.emplace(WinKey{std::string(key.substr(0, at)), w.start},
-                                    WinState{w.end, doc["t"].GetInt64(), std::move(agg)}).first;
+                                    WinState{w.end, doc["t"].GetInt64(), std::move(agg), std::move(pos)}).first;
     part->by_end.insert(it);
   });
   if (!s.ok()) return s;
@@ -90,7 +92,6 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
 }
 
 Status WindowTransform::Process(Input& in, Emitter& out) {
-  if (!load_error_.ok()) return load_error_;
   if (!in.value) {
     ++no_event_;
     return Status::Ok();
@@ -102,9 +103,14 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
-  record_ = &in.record;
   int32_t p = PartitionOf(in.record);
   Partition& part = parts_[p];
+  position_ = PositionOf(in.record);
+  if (position_ && part.pos.Covers(*position_)) {  // every window it touched was written with it
+    CountReplay();
+    return Status::Ok();
+  }
+  record_ = &in.record;
   int64_t before = part.stream_time;
   if (*t > before) part.stream_time = *t;
   bool applied = false;
@@ -113,10 +119,10 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
     case WindowType::kSliding: applied = ApplySliding(part, p, *t, out); break;
     case WindowType::kSession: applied = ApplySession(part, p, *t, out); break;
   }
-  if (part.stream_time != before) {
-    PutState(p, kStreamTimeKey, std::to_string(part.stream_time), *t);
-    Advance(part, p, before, out);
-  }
+  if (position_) part.pos.Advance(*position_);
+  part.dirty = true;
+  part.dirty_time = std::max(part.dirty_time, *t);
+  if (part.stream_time != before) Advance(part, p, before, out);
   record_ = nullptr;
   if (!applied) {
     ++late_;
@@ -124,6 +130,23 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
                            spec_.Describe() + " windows (stream time " + FormatRfc3339(part.stream_time) + ")");
   }
   return Status::Ok();
+}
+
+// The partition record (stream time and every position applied in the partition) goes last in
+// each partition's changelog writes (StatefulTransform writes `last` keys after the others):
+// when it is in the changelog, so is every window written before it.
+void WindowTransform::PrepareWrite() {
+  for (auto& [p, part] : parts_) {
+    if (!part.dirty) continue;
+    part.dirty = false;
+    char num[24];
+    value_.assign(num, std::to_chars(num, num + sizeof num, part.stream_time).ptr);
+    if (!part.pos.empty()) {  // {"t":<stream time>,"__kt.pos":{...}}; a bare number without positions
+      value_.insert(0, "{\"t\":").push_back('}');
+      part.pos.AppendTo(&value_);
+    }
+    PutState(p, kStreamTimeKey, value_, part.dirty_time, false, /*last=*/true);
+  }
 }
 
 bool WindowTransform::ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out) {
@@ -164,18 +187,23 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
     sessions.emplace(it->first.start, it->second.end);
   SessionPlan plan = PlanSession(sessions, t, spec_.size);
   if (!spec_.IsOpen(plan.merged.end, part.stream_time)) return false;
-  for (Window w : plan.joined)
+  for (Window w : plan.joined) {
     if (!spec_.IsOpen(w.end, part.stream_time)) return false;  // a closed session stays as it was
+    const AppliedPositions& pos = part.windows.find(KeyRef{key_, w.start})->second.pos;
+    if (position_ && pos.Covers(*position_)) return true;  // the record is in that session already
+  }
 
-  parser_.ParseJson("{}");
+  (void)parser_.ParseJson("{}");  // cannot fail
   rapidjson::Document* state = parser_.doc();
   rapidjson::Document joined;
   int64_t max_time = t;
+  AppliedPositions merged_pos;
   for (Window w : plan.joined) {
     auto it = part.windows.find(KeyRef{key_, w.start});
     joined.Parse(it->second.agg.data(), it->second.agg.size());
     agg_.Merge(state, joined);
     max_time = std::max(max_time, it->second.max_time);
+    merged_pos.Merge(it->second.pos);
     bool replaced = w != plan.merged;  // its key (which names the window) goes away
     if (replaced && !emit_final_) EmitTombstone(key_, w, t, out);
     Remove(part, p, it, replaced);
@@ -183,7 +211,9 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   agg_.Update(state, ctx_);
   buf_.clear();
   AppendJson(*state, &buf_);
-  auto it = part.windows.emplace(WinKey{key_, plan.merged.start}, WinState{plan.merged.end, max_time, buf_}).first;
+  if (position_) merged_pos.Advance(*position_);
+  auto it = part.windows.emplace(WinKey{key_, plan.merged.start},
+                                 WinState{plan.merged.end, max_time, buf_, std::move(merged_pos)}).first;
   part.by_end.insert(it);
   bool new_key = std::find(plan.joined.begin(), plan.joined.end(), plan.merged) == plan.joined.end();
   Persist(p, it, new_key);
@@ -195,9 +225,12 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
                            Emitter& out) {
   auto it = part.windows.find(KeyRef{key_, w.start});
   bool exists = it != part.windows.end();
+  if (exists && add && position_ && it->second.pos.Covers(*position_)) return;  // written with it already
   if (exists) from = &it->second;
+  AppliedPositions pos = from ? from->pos : AppliedPositions();
+  if (add && position_) pos.Advance(*position_);
   if (!parser_.ParseJson(from ? std::string_view(from->agg) : std::string_view("{}")).ok())
-    parser_.ParseJson("{}");  // unreachable: states are written by us
+    (void)parser_.ParseJson("{}");  // unreachable: states are written by us
   rapidjson::Document* state = parser_.doc();
   int64_t max_time = from ? from->max_time : t;
   if (add) {
@@ -209,8 +242,9 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
   if (exists) {
     it->second.agg = buf_;
     it->second.max_time = max_time;
+    it->second.pos = std::move(pos);
   } else {
-    it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_}).first;
+    it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_, std::move(pos)}).first;
     part.by_end.insert(it);
   }
   Persist(p, it, !exists);
@@ -222,6 +256,7 @@ void WindowTransform::Persist(int32_t p, WinMap::iterator it, bool new_key) {
   value_.assign("{\"t\":");
   value_.append(num, std::to_chars(num, num + sizeof num, it->second.max_time).ptr);
   value_.append(",\"agg\":").append(it->second.agg).push_back('}');
+  it->second.pos.AppendTo(&value_);
   PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value_, it->second.max_time, new_key);
 }
 
@@ -237,7 +272,7 @@ void WindowTransform::Advance(Partition& part, int32_t p, int64_t before, Emitte
     for (auto e = part.by_end.lower_bound(spec_.OpenFrom(before)); e != part.by_end.end(); ++e) {
       WinMap::iterator it = *e;
       if (it->second.end >= open_now) break;
-      parser_.ParseJson(it->second.agg);
+      (void)parser_.ParseJson(it->second.agg);  // written by us: valid
       EmitWindow(it->first.key, {it->first.start, it->second.end}, it->second.max_time, *parser_.doc(), out);
     }
   }

@@ -40,9 +40,10 @@ class WindowTransform : public StatefulTransform {
   WindowTransform(std::unique_ptr<PartitionedState> state, WindowSpec spec, Aggregator agg,
                   std::optional<expr::Expr> by, EventTime time, bool emit_final);
 
+  bool ReadsFields() const override {
+    return (by_ && by_->ReadsValue()) || agg_.ReadsValue() || time_.ReadsValue();
+  }
   Status Process(Input& in, Emitter& out) override;
-  void OnAssigned(const std::vector<int32_t>& partitions) override;
-  void OnRevoked(const std::vector<int32_t>& partitions) override;
   void Finish(Emitter& out) override;
   std::string SummaryExtra() const override;
 
@@ -61,8 +62,9 @@ class WindowTransform : public StatefulTransform {
   };
   struct WinState {
     int64_t end;
-    int64_t max_time;   // largest record time in the window: the output timestamp
-    std::string agg;    // Aggregator state (JSON)
+    int64_t max_time;       // largest record time in the window: the output timestamp
+    std::string agg;        // Aggregator state (JSON)
+    AppliedPositions pos;   // the input positions the window reflects
   };
   using WinMap = std::map<WinKey, WinState, WinKeyLess>;
   struct EndLess {  // window-end order, ties by key and start: deterministic
@@ -78,12 +80,18 @@ class WindowTransform : public StatefulTransform {
     int64_t stream_time = -1;
     WinMap windows;
     std::set<WinMap::iterator, EndLess> by_end;
+    AppliedPositions pos;     // every input position applied in the partition
+    bool dirty = false;       // stream time or positions changed since the last write
+    int64_t dirty_time = -1;  // the largest record time since then (the record's timestamp)
   };
   struct KeyRef {
     std::string_view key;
     int64_t start;
   };
 
+  Status OnRestored(int32_t p) override;
+  void OnForgotten(int32_t p) override;
+  void PrepareWrite() override;
   Status Load(int32_t p, Partition* part);
   bool ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out);
   bool ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out);
@@ -119,7 +127,7 @@ class WindowTransform : public StatefulTransform {
   std::vector<Window> hopping_;  // the current record's hopping windows (capacity reused)
   int64_t late_ = 0;
   int64_t no_event_ = 0;
-  Status load_error_;
+  std::optional<InputPosition> position_;  // the current record's
 };
 
 }  // namespace kt

@@ -77,21 +77,21 @@ Status StdoutSink::WriteOut() {
       continue;
     } else {
       closed_ = true;  // EPIPE (reader gone) or another write error: nothing more can be written
-      if (errno != EPIPE) return Status::IoError(std::string("write to stdout: ") + std::strerror(errno));
+      if (errno != EPIPE) error_ = Status::IoError(std::string("write to stdout: ") + std::strerror(errno));
     }
   }
   if (closed_) {
     tokens_.clear();  // not written: never acknowledged, never committed
     buf_.clear();
-    return Status::Ok();
+    return error_;
   }
   buf_.clear();
   std::vector<void*> acked;
   acked.swap(tokens_);
-  for (void* t : acked) listener_->OnDelivered(t, Status::Ok());
+  for (void* t : acked) listener_->OnDelivered(t, Status::Ok(), Delivered{});
   return Status::Ok();
 }
 
-Status StdoutSink::Flush(int) { return WriteOut(); }
+Status StdoutSink::Flush(int) { return WriteOut(); }  // error_ once a write failed
 
 }  // namespace kt

@@ -2,11 +2,18 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <memory>
+
+#include "kt/core/log.hpp"
 #include "kt/kafka/client.hpp"
 
 namespace kt {
 
 namespace {
+
+// librdkafka 2.0's mock cluster (kbroker) reports a controller id that is none of its brokers
+// and has no CreateTopics or DescribeConfigs: an admin request would wait for that controller
+// until it times out.
 bool HasController(rd_kafka_t* rk) {
   int32_t controller = rd_kafka_controllerid(rk, kMetadataTimeoutMs);
   const rd_kafka_metadata_t* md = nullptr;
@@ -17,6 +24,85 @@ bool HasController(rd_kafka_t* rk) {
   rd_kafka_metadata_destroy(md);
   return found;
 }
+
+struct EventDeleter {
+  void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
+};
+using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
+
+// Runs one admin request on a temporary queue and waits for its result event.
+template <typename Request>
+Event AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, Request request) {
+  char err[256];
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, op);
+  rd_kafka_AdminOptions_set_request_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
+  if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS)
+    rd_kafka_AdminOptions_set_operation_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
+  request(opts, q);
+  Event ev(rd_kafka_queue_poll(q, kMetadataTimeoutMs + 5000));
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(q);
+  return ev;
+}
+
+std::string CountMismatch(const std::string& topic, int existing, int wanted) {
+  return "topic '" + topic + "' exists with " + std::to_string(existing) + " partitions, not " +
+         std::to_string(wanted);
+}
+
+Status Create(rd_kafka_t* rk, const TopicSpec& spec, bool* created) {
+  char err[512];
+  rd_kafka_NewTopic_t* nt =
+      rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, err, sizeof err);
+  if (!nt) return Status::InvalidArgument("topic " + spec.name + ": " + err);
+  for (auto& [k, v] : spec.configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
+  Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+    rd_kafka_CreateTopics(rk, &nt, 1, o, q);
+  });
+  rd_kafka_NewTopic_destroy(nt);
+  if (!ev) return Status::KafkaError("timed out creating topic '" + spec.name + "'");
+  if (rd_kafka_event_error(ev.get()))
+    return Status::KafkaError("cannot create topic '" + spec.name + "': " + rd_kafka_event_error_string(ev.get()));
+  size_t n = 0;
+  const rd_kafka_topic_result_t** tr =
+      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
+  rd_kafka_resp_err_t e = n ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (e == RD_KAFKA_RESP_ERR_NO_ERROR) *created = true;
+  else if (e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)  // someone else made it meanwhile: checked after
+    return Status::KafkaError("cannot create topic '" + spec.name + "': " + rd_kafka_topic_result_error_string(tr[0]));
+  return Status::Ok();
+}
+
+// Checks the `required` configs of an existing topic.
+Status CheckConfigs(rd_kafka_t* rk, const TopicSpec& spec) {
+  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, spec.name.c_str());
+  Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+    rd_kafka_DescribeConfigs(rk, &res, 1, o, q);
+  });
+  rd_kafka_ConfigResource_destroy(res);
+  if (!ev || rd_kafka_event_error(ev.get()))
+    return Status::KafkaError("cannot read the configuration of topic '" + spec.name +
+                              "': " + (ev ? rd_kafka_event_error_string(ev.get()) : "timed out"));
+  size_t n = 0;
+  const rd_kafka_ConfigResource_t** rs =
+      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  if (n == 0 || rd_kafka_ConfigResource_error(rs[0]))
+    return Status::KafkaError("cannot read the configuration of topic '" + spec.name + "'");
+  size_t cnt = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[0], &cnt);
+  for (auto& [k, want] : spec.required) {
+    std::string have;
+    for (size_t i = 0; i < cnt; ++i)
+      if (k == rd_kafka_ConfigEntry_name(entries[i]) && rd_kafka_ConfigEntry_value(entries[i]))
+        have = rd_kafka_ConfigEntry_value(entries[i]);
+    if (have != want)
+      return Status::InvalidArgument("topic '" + spec.name + "' has " + k + "=" + (have.empty() ? "(unset)" : have) +
+                                     ", not " + k + "=" + want);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
@@ -28,64 +114,33 @@ Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, con
   return n;
 }
 
-Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partitions,
-                   int replication_factor, const std::string& tool, bool* created,
-                   const Properties& configs) {
+Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool, bool* created) {
   *created = false;
   KafkaClient rk(cfg, tool, false);
   if (Status s = rk.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
-  char err[512];
   int existing = 0;
-  Status s = FetchMetadata(rk.get(), cfg, topic, &existing);
-  if (!s.ok()) return s;
-  if (existing > 0) {
-    if (existing != partitions)
-      return Status::InvalidArgument("topic '" + topic + "' exists with " + std::to_string(existing) +
-                                     " partitions, not " + std::to_string(partitions));
+  if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
+  bool admin = HasController(rk.get());
+  if (existing == 0) {
+    if (!admin) {
+      LogWarning(tool, "cannot create topic '" + spec.name + "': the broker answers no CreateTopics (kbroker?); it "
+                       "is created on first use with the broker's defaults" +
+                       (spec.configs.empty() ? std::string() : " (without its settings)"));
+      return Status::Ok();
+    }
+    if (Status s = Create(rk.get(), spec, created); !s.ok()) return s;
+    if (*created) return Status::Ok();
+    if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
+  }
+  if (spec.partitions > 0 && existing != spec.partitions)
+    return Status::InvalidArgument(CountMismatch(spec.name, existing, spec.partitions));
+  if (spec.required.empty()) return Status::Ok();
+  if (!admin) {
+    LogWarning(tool, "cannot check the settings of topic '" + spec.name + "': the broker answers no DescribeConfigs "
+                     "(kbroker?)");
     return Status::Ok();
   }
-  // librdkafka 2.0's mock cluster (kbroker) has no CreateTopics and reports a controller id
-  // that is none of its brokers: the admin request would wait for that controller until it
-  // times out. There topics are created on first use (with the mock's default partition
-  // count), so leave it to that.
-  if (!HasController(rk.get())) return Status::Ok();
-  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, err, sizeof err);
-  if (!nt) return Status::InvalidArgument(std::string("topic ") + topic + ": " + err);
-  for (auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
-  rd_kafka_queue_t* q = rd_kafka_queue_new(rk.get());
-  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_AdminOptions_set_operation_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
-  rd_kafka_CreateTopics(rk.get(), &nt, 1, opts, q);
-  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, kMetadataTimeoutMs + 5000);
-  Status result;
-  if (!ev) {
-    result = Status::KafkaError("timed out creating topic '" + topic + "'");
-  } else if (rd_kafka_event_error(ev)) {
-    rd_kafka_resp_err_t e = rd_kafka_event_error(ev);
-    // kbroker (mock cluster): no CreateTopics; the topic is auto-created when first produced to.
-    if (e != RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE && e != RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION)
-      result = Status::KafkaError("cannot create topic '" + topic + "': " + rd_kafka_event_error_string(ev));
-  } else {
-    const rd_kafka_CreateTopics_result_t* res = rd_kafka_event_CreateTopics_result(ev);
-    size_t n = 0;
-    const rd_kafka_topic_result_t** tr = rd_kafka_CreateTopics_result_topics(res, &n);
-    rd_kafka_resp_err_t e = n ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR_NO_ERROR;
-    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) *created = true;
-    else if (e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS && e != RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION &&
-             e != RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE)
-      result = Status::KafkaError("cannot create topic '" + topic + "': " + rd_kafka_topic_result_error_string(tr[0]));
-  }
-  if (ev) rd_kafka_event_destroy(ev);
-  if (result.ok() && !*created) {  // someone else created it meanwhile: check its size
-    Status m = FetchMetadata(rk.get(), cfg, topic, &existing);
-    if (m.ok() && existing > 0 && existing != partitions)
-      result = Status::InvalidArgument("topic '" + topic + "' exists with " + std::to_string(existing) +
-                                       " partitions, not " + std::to_string(partitions));
-  }
-  rd_kafka_AdminOptions_destroy(opts);
-  rd_kafka_NewTopic_destroy(nt);
-  rd_kafka_queue_destroy(q);
-  return result;
+  return CheckConfigs(rk.get(), spec);
 }
 
 }  // namespace kt

@@ -1,5 +1,7 @@
 #include "kt/kafka/sink.hpp"
 
+#include <cstdlib>
+
 #include "kt/core/json.hpp"
 
 namespace kt {
@@ -23,10 +25,17 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   Properties defaults = {{"enable.idempotence", "true"},
                          {"linger.ms", "5"},
                          {"batch.num.messages", "10000"}};
-  Status s = client_.Create(RD_KAFKA_PRODUCER, "producer", defaults, {{"partitioner", "murmur2_random"}}, this,
+  Properties forced = {{"partitioner", "murmur2_random"}};
+  if (!opt_.transactional_id.empty()) {
+    forced.emplace_back("transactional.id", opt_.transactional_id);
+    defaults.emplace_back("transaction.timeout.ms", std::to_string(opt_.transaction_timeout_ms));
+  }
+  Status s = client_.Create(RD_KAFKA_PRODUCER, "producer", defaults, forced, this,
                             [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb); });
   if (!s.ok()) return s;
   rk_ = client_.get();
+  std::string max = client_.config().Get("message.max.bytes", "1000000");
+  max_bytes_ = std::atoll(max.c_str());
   return FetchMetadata(rk_, client_.config(), "", nullptr);
 }
 
@@ -107,9 +116,9 @@ Status KafkaSink::Flush(int timeout_ms) {
 void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* self = static_cast<KafkaSink*>(KafkaClient::Owner(opaque));
   Status s;
-  if (m->err)
-    s = Status::KafkaError(std::string(rd_kafka_topic_name(m->rkt)) + ": " + rd_kafka_err2str(m->err));
-  if (self->listener_) self->listener_->OnDelivered(m->_private, s);
+  std::string_view topic = rd_kafka_topic_name(m->rkt);
+  if (m->err) s = Status::KafkaError(std::string(topic) + ": " + rd_kafka_err2str(m->err));
+  if (self->listener_) self->listener_->OnDelivered(m->_private, s, Delivered{topic, m->partition, m->offset});
 }
 
 }  // namespace kt

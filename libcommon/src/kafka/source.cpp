@@ -133,14 +133,20 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     if (listener_) listener_->OnAssigned(ids);
   } else {
     Release();  // the current message may belong to a revoked partition
-    if (listener_) listener_->OnRevoking(ids);
+    // Lost: the group went on without us (missed heartbeats, max.poll.interval.ms): another
+    // member may already own these partitions, so nothing of them may be committed or written.
+    bool lost = rd_kafka_assignment_lost(rk_);
+    if (listener_) {
+      if (lost) listener_->OnLost(ids);
+      else listener_->OnRevoking(ids);
+    }
     if (cooperative) {
       if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, parts)) rd_kafka_error_destroy(e);
     } else {
       rd_kafka_assign(rk_, nullptr);
     }
     for (int32_t p : ids) assigned_.erase(p);
-    if (opt_.verbose) LogInfo(opt_.tool, "revoked " + std::to_string(ids.size()) + " partition(s)");
+    if (opt_.verbose) LogInfo(opt_.tool, std::string(lost ? "lost " : "revoked ") + std::to_string(ids.size()) + " partition(s)");
   }
 }
 
@@ -169,6 +175,11 @@ void KafkaSource::WakeFetcher() {
   rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), it->first, &lo, &hi, 1000);
 }
 
+// Stage 1 has finished (the gate is open): its last records are committed. Each partition's
+// end is then fixed (the high watermark, under read_committed the last stable offset, asked
+// once) and the partition is caught up when the consumer's position or its last end-of-partition
+// event reached it. The event counts too because a transaction's commit marker sits after its
+// last record: the position after that record stays one short of the end.
 bool KafkaSource::GatedCaughtUp() {
   if (!opt_.end_gate->load() || assigned_.empty()) return false;
   int64_t now = NowMs();
@@ -182,19 +193,22 @@ bool KafkaSource::GatedCaughtUp() {
   rd_kafka_topic_partition_list_t* c = nullptr;
   if (need_committed) {
     c = rd_kafka_topic_partition_list_copy(l);
-    rd_kafka_committed(rk_, c, kMetadataTimeoutMs);
+    (void)rd_kafka_committed(rk_, c, kMetadataTimeoutMs);
   }
   bool done = true;
   for (int i = 0; i < l->cnt && done; ++i) {
-    int64_t lo = 0, hi = 0;
-    if (rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), l->elems[i].partition, &lo, &hi, kMetadataTimeoutMs)) {
+    PartitionState& st = assigned_[l->elems[i].partition];
+    int64_t lo = 0;
+    if (st.end < 0 &&
+        rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), l->elems[i].partition, &lo, &st.end, kMetadataTimeoutMs)) {
+      st.end = -1;
       done = false;
       break;
     }
     int64_t pos = l->elems[i].offset;
     if (pos < 0 && c) pos = c->elems[i].offset;
     if (pos < 0) pos = lo;  // nothing consumed or committed: caught up only if empty
-    done = pos >= hi;
+    done = std::max(pos, st.eof_at) >= st.end;
   }
   rd_kafka_topic_partition_list_destroy(l);
   if (c) rd_kafka_topic_partition_list_destroy(c);
@@ -209,7 +223,10 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
     if (!m) return AllCaughtUp() ? Poll::kEnd : Poll::kIdle;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       auto it = assigned_.find(m->partition);
-      if (it != assigned_.end()) it->second.eof = true;
+      if (it != assigned_.end()) {
+        it->second.eof = true;
+        it->second.eof_at = std::max(it->second.eof_at, m->offset);
+      }
       rd_kafka_message_destroy(m);
       if (AllCaughtUp()) return Poll::kEnd;
       timeout_ms = 0;
@@ -310,13 +327,61 @@ bool KafkaSource::LiftOrigin(const Header& h) {
   return e1 == std::errc() && e2 == std::errc();
 }
 
-Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets, bool sync) {
+Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   if (offsets.empty() || opt_.group.empty()) return Status::Ok();
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
   for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
-  rd_kafka_resp_err_t e = rd_kafka_commit(rk_, l, sync ? 0 : 1);
+  rd_kafka_resp_err_t e = rd_kafka_commit(rk_, l, /*async=*/0);
+  std::string failed;
+  for (int i = 0; !e && i < l->cnt; ++i)
+    if (l->elems[i].err) failed = "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
   rd_kafka_topic_partition_list_destroy(l);
   if (e) return Status::KafkaError(std::string("commit: ") + rd_kafka_err2str(e));
+  if (!failed.empty()) return Status::KafkaError("commit: " + failed);
+  return Status::Ok();
+}
+
+rd_kafka_topic_partition_list_t* KafkaSource::ListOf(const std::vector<int32_t>& partitions) const {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+  for (int32_t p : partitions) rd_kafka_topic_partition_list_add(l, opt_.topic.c_str(), p);
+  return l;
+}
+
+void KafkaSource::Pause(const std::vector<int32_t>& partitions) {
+  if (partitions.empty()) return;
+  rd_kafka_topic_partition_list_t* l = ListOf(partitions);
+  (void)rd_kafka_pause_partitions(rk_, l);
+  rd_kafka_topic_partition_list_destroy(l);
+}
+
+void KafkaSource::Resume(const std::vector<int32_t>& partitions) {
+  if (partitions.empty()) return;
+  rd_kafka_topic_partition_list_t* l = ListOf(partitions);
+  (void)rd_kafka_resume_partitions(rk_, l);
+  rd_kafka_topic_partition_list_destroy(l);
+}
+
+Status KafkaSource::Rewind() {
+  Release();
+  std::vector<int32_t> ids;
+  for (auto& [p, st] : assigned_) {
+    ids.push_back(p);
+    st = PartitionState{};
+  }
+  if (ids.empty()) return Status::Ok();
+  rd_kafka_topic_partition_list_t* l = ListOf(ids);
+  ApplyStartOffsets(l, !opt_.group.empty());
+  rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, l, kMetadataTimeoutMs);
+  std::string failed;
+  for (int i = 0; !e && i < l->cnt; ++i)
+    if (l->elems[i].err) failed = "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
+  rd_kafka_topic_partition_list_destroy(l);
+  if (e) {
+    Status s = Status::KafkaError(std::string("seek: ") + rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+    return s;
+  }
+  if (!failed.empty()) return Status::KafkaError("seek: " + failed);
   return Status::Ok();
 }
 

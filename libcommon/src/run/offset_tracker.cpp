@@ -38,30 +38,23 @@ void OffsetTracker::Advance(Partition* p) {
   }
 }
 
-std::vector<TopicPartitionOffset> OffsetTracker::TakeCommittable() {
+std::vector<TopicPartitionOffset> OffsetTracker::Committable() const {
   std::vector<TopicPartitionOffset> out;
-  for (auto& [k, p] : partitions_) {
-    if (p.done_next > p.committed_next) {
-      out.push_back({p.topic, p.partition, p.done_next});
-      p.committed_next = p.done_next;
-    }
-  }
+  for (auto& [k, p] : partitions_)
+    if (p.done_next > p.committed_next) out.push_back({p.topic, p.partition, p.done_next});
   return out;
 }
 
-std::vector<TopicPartitionOffset> OffsetTracker::TakeCommittable(
-    const std::string& topic, const std::vector<int32_t>& partitions) {
-  std::vector<TopicPartitionOffset> out;
-  for (int32_t part : partitions) {
-    auto it = partitions_.find({topic, part});
-    if (it == partitions_.end()) continue;
-    Partition& p = it->second;
-    if (p.done_next > p.committed_next) {
-      out.push_back({p.topic, p.partition, p.done_next});
-      p.committed_next = p.done_next;
-    }
+void OffsetTracker::MarkCommitted(const std::vector<TopicPartitionOffset>& offsets) {
+  for (auto& o : offsets) {
+    auto it = partitions_.find({o.topic, o.partition});
+    if (it != partitions_.end() && o.offset > it->second.committed_next) it->second.committed_next = o.offset;
   }
-  return out;
+}
+
+void OffsetTracker::Clear() {
+  partitions_.clear();
+  last_ = nullptr;
 }
 
 void OffsetTracker::Remove(const std::string& topic, int32_t partition) {

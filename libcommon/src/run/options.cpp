@@ -21,8 +21,9 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
     app.add_option("-o,--output", o.output, "Output topic, or - for NDJSON on stdout")->group(g)->capture_default_str();
   if (sets & kOptGroup) {
     app.add_option("-G,--group", o.group, "Consumer group id (default ktools-<tool>-<input>)")->group(g);
-    app.add_option("--commit-interval", o.commit_interval, "How often offsets and state are committed, e.g. 1s, 500ms")
-        ->group(g)->capture_default_str();
+    app.add_option("--commit-interval", o.commit_interval,
+                   "How often offsets and state are committed, e.g. 1s, 500ms (default 5s; 100ms with --exactly-once)")
+        ->group(g)->each([&o](const std::string&) { o.commit_interval_given = true; });
   }
   if (sets & kOptFrom)
     app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION")
@@ -54,13 +55,20 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
     app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on stderr")->group(g);
     app.add_flag("-v,--verbose", o.verbose, "More diagnostics on stderr")->group(g);
   }
+  if (sets & kOptCreate)
+    app.add_option("--replication-factor", o.replication_factor,
+                   "Replication factor of topics the tool creates (default: the broker's)")
+        ->group(g)->check(CLI::PositiveNumber);
+  if (sets & kOptEos)
+    app.add_flag("--exactly-once", o.exactly_once,
+                 "Transactions: outputs, state and input offsets commit atomically (Kafka in, Kafka out)")->group(g);
   app.set_version_flag("--version", VersionText(app.get_name()));
 }
 
 std::string VersionText(const std::string& tool) {
   std::string v = tool + " (ktools) " KT_VERSION "\n";
   v += std::string("librdkafka ") + rd_kafka_version_str() + "\n";
-  v += "features: codecs json,raw,binary; json-schema; consumer-groups; at-least-once";
+  v += "features: codecs json,raw,binary; json-schema; consumer-groups; at-least-once; exactly-once";
 #ifdef KT_HAVE_RE2
   v += "; regex (re2)";
 #endif

@@ -15,6 +15,23 @@ namespace {
 constexpr int kIdleWaitMs = 100;
 constexpr int kPollEvery = 64;          // serve sink callbacks every N records
 constexpr int64_t kMaxBadReported = 10; // bad-record warnings shown under skip/dlq
+constexpr int kRestoreSliceMs = 50;     // restoring between records: at most this long at a time
+constexpr int kRestoreIdleMs = 100;     // restoring while the input is idle
+char internal_token;                    // the delivery token of internal (changelog) records
+void* const kInternal = &internal_token;
+
+const char* JsonKind(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return "a number";
+  }
+  return "not an object";
+}
 }  // namespace
 
 Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
@@ -24,63 +41,54 @@ Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
   return Status::InvalidArgument("--on-error must be fail, skip or dlq, not '" + text + "'");
 }
 
-Runner::Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform)
-    : opt_(std::move(options)), source_(source), sink_(sink), dlq_(kafka), transform_(transform) {}
+Runner::Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform,
+               Transactions* txn)
+    : opt_(std::move(options)), source_(source), sink_(sink), dlq_(kafka), transform_(transform), txn_(txn) {}
+
+void Runner::SetFatal(const Status& s) {
+  if (fatal_.ok() && !s.ok()) fatal_ = s;
+}
+
+Status Runner::Fail(const Status& s) {
+  SetFatal(s);
+  return fatal_;
+}
 
 int Runner::Run() {
   stats_.start_ms = NowMs();
   last_commit_ms_ = last_progress_ms_ = stats_.start_ms;
   Status st = sink_->Open(this);
   if (st.ok() && dlq_ && dlq_ != sink_) st = dlq_->Open(this);
+  if (st.ok() && txn_) st = txn_->Begin();
   if (st.ok()) st = source_->Open(this);
+  if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
   if (!st.ok()) {
     LogError(opt_.tool, st.message());
     return ExitCodeFor(st);
   }
 
   bool natural_end = false;
-  int timeout = 0;
-  int since_poll = 0;
-  Record rec;
   while (true) {
-    if (StopRequested() || sink_->Closed() || !fatal_.ok()) break;
-    if (Status f = source_->Fatal(); !f.ok()) {
-      fatal_ = f;
+    natural_end = Loop();
+    if (natural_end && data_error_.ok() && fatal_.ok()) {
+      current_ = nullptr;
+      transform_->Finish(*this);
+    }
+    // The final commit: under exactly-once only when nothing went wrong (a bad record under
+    // --on-error fail included: its transaction is rolled back, none of it becomes visible).
+    if (txn_ && (!data_error_.ok() || !fatal_.ok() || sink_->Closed())) {
+      if (fatal_.ok()) SetFatal(Status::Aborted("the run stopped on a bad record: its transaction is rolled back"));
+      aborting_ = true;
+      if (Status a = txn_->Abort(); !a.ok()) LogWarning(opt_.tool, "abort: " + a.message());
+      (void)FlushSinks();
+      aborting_ = false;
       break;
     }
-    Status record_status;
-    Source::Poll p = source_->Next(timeout, &rec, &record_status);
-    if (p == Source::Poll::kIdle) {
-      Idle();
-      timeout = kIdleWaitMs;
-      continue;
-    }
-    if (p == Source::Poll::kEnd) {
-      natural_end = true;
-      break;
-    }
-    timeout = 0;
-    if (ProcessOne(rec, record_status) == Outcome::kStop) break;
-    if (++since_poll >= kPollEvery) {
-      since_poll = 0;
-      sink_->Poll();
-      if (dlq_ && dlq_ != sink_) dlq_->Poll();
-      int64_t now = NowMs();
-      if (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit()) Commit(false);
-      if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
-    }
-    if (opt_.max_records >= 0 && stats_.in >= opt_.max_records) {
-      natural_end = true;
-      break;
-    }
+    (void)Commit();  // its failures are in fatal_ and commit_error_
+    // An aborted final transaction was rolled back: read what it held again.
+    if (!rewound_ || !fatal_.ok() || StopRequested()) break;
+    rewound_ = false;
   }
-
-  if (natural_end && data_error_.ok() && fatal_.ok()) {
-    current_ = nullptr;
-    transform_->Finish(*this);
-  }
-  if (Status f = FlushSinks(); !f.ok() && fatal_.ok() && !sink_->Closed()) fatal_ = f;
-  Commit(true);
   source_->Close();
   if (opt_.progress) Progress(true);
 
@@ -88,37 +96,83 @@ int Runner::Run() {
     LogError(opt_.tool, data_error_.message() +
                             " (use --on-error skip or --on-error dlq to continue past bad records)");
   }
-  if (!fatal_.ok()) LogError(opt_.tool, fatal_.message());
+  if (!fatal_.ok() && !(fatal_.IsAborted() && !data_error_.ok())) LogError(opt_.tool, fatal_.message());
+  if (fatal_.ok() && !commit_error_.ok())
+    LogError(opt_.tool, "the last offsets were not committed (" + commit_error_.message() +
+                            "): a restart reads them again");
   if (!opt_.quiet) {
     std::string extra = transform_->SummaryExtra();
     LogInfo(opt_.tool, stats_.Summary(opt_.tool, NowMs()).substr(opt_.tool.size() + 2) +
                            (extra.empty() ? "" : "; " + extra));
   }
-  if (!fatal_.ok()) return kExitRuntime;
   if (!data_error_.ok()) return kExitData;
+  if (!fatal_.ok() || !commit_error_.ok()) return kExitRuntime;
   return kExitOk;
+}
+
+// Reads and processes records until the end of input (true), or a stop (false).
+bool Runner::Loop() {
+  int timeout = 0;
+  int since_poll = 0;
+  Record rec;
+  while (true) {
+    if (StopRequested() || sink_->Closed() || !fatal_.ok()) return false;
+    if (Status f = source_->Fatal(); !f.ok()) {
+      SetFatal(f);
+      return false;
+    }
+    if (!restoring_.empty() && NowMs() - last_restore_ms_ >= kRestoreSliceMs) RestoreSome(kRestoreSliceMs / 2);
+    Status record_status;
+    Source::Poll p = source_->Next(restoring_.empty() ? timeout : 0, &rec, &record_status);
+    if (p == Source::Poll::kIdle) {
+      if (!restoring_.empty()) RestoreSome(kRestoreIdleMs);
+      Tick(NowMs());
+      timeout = restoring_.empty() ? kIdleWaitMs : 0;
+      continue;
+    }
+    if (p == Source::Poll::kEnd) return true;
+    timeout = 0;
+    if (ProcessOne(rec, record_status) == Outcome::kStop) return false;
+    if (++since_poll >= kPollEvery) {
+      since_poll = 0;
+      Tick(NowMs());
+    }
+    if (opt_.max_records >= 0 && stats_.in >= opt_.max_records) return true;
+  }
+}
+
+Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
+  *value = nullptr;
+  if (!rec.value) return Status::Ok();
+  if (!transform_->WantsValue() && !opt_.schema && !transform_->ReadsFields()) {
+    return opt_.value_codec.IsJson() ? ValueParser::ValidateJson(*rec.value) : Status::Ok();  // JSON stays JSON
+  }
+  Status s;
+  if (opt_.value_codec.IsJson()) {
+    s = parser_.ParseJson(*rec.value);
+  } else {
+    parser_.SetString(*rec.value);
+  }
+  if (!s.ok()) return s;
+  *value = parser_.doc();
+  if (transform_->ReadsFields() && !(*value)->IsObject())
+    return Status::DataError(std::string("value is not a JSON object (it is ") + JsonKind(**value) +
+                             "), and the tool reads its fields");
+  if (opt_.schema) return opt_.schema->Validate(**value);
+  return Status::Ok();
 }
 
 Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   ++stats_.in;
+  work_since_commit_ = true;
   if (rec.value) stats_.bytes_in += static_cast<int64_t>(rec.value->size());
   OffsetTracker::Entry* entry = tracker_.Begin(opt_.input_topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
   current_ = entry;
   emit_error_ = Status::Ok();
 
-  Status s = record_status;
   rapidjson::Document* value = nullptr;
-  if (s.ok() && rec.value && (transform_->WantsValue() || opt_.schema)) {
-    if (opt_.value_codec.IsJson()) {
-      s = parser_.ParseJson(*rec.value);
-    } else {
-      parser_.SetString(*rec.value);
-    }
-    value = parser_.doc();
-    if (s.ok() && opt_.schema) s = opt_.schema->Validate(*value);
-  } else if (s.ok() && rec.value && opt_.value_codec.IsJson()) {
-    s = ValueParser::ValidateJson(*rec.value);  // values said to be JSON always are
-  }
+  Status s = record_status;
+  if (s.ok()) s = Decode(rec, &value);
   if (s.ok()) {
     Input in{rec, value};
     s = transform_->Process(in, *this);
@@ -138,7 +192,7 @@ Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry
     return Outcome::kContinue;
   }
   if (!error.IsDataError()) {  // not the record's fault: stop without committing it
-    fatal_ = located;
+    SetFatal(located);
     return Outcome::kStop;
   }
   switch (opt_.on_error) {
@@ -159,6 +213,9 @@ Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry
   return Outcome::kContinue;
 }
 
+// A dead letter keeps the record's bytes and says why and where in kt.* headers. One that is
+// too large for the dead-letter topic is cut to fit (kt.truncated: the original value's size),
+// so that one oversized record cannot wedge a pipeline.
 void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, const Status& error) {
   std::string partition = std::to_string(rec.partition);
   std::string offset = std::to_string(rec.offset);
@@ -186,9 +243,21 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
   d.headers = &headers;
   tracker_.AddPending(entry);
   Status s = dlq_->Send(d, entry);
+  std::string original_size;
+  if (s.IsDataError() && dlq_->MaxRecordBytes() > 0) {  // too large: cut the value to fit
+    size_t overhead = 1024 + (d.key ? d.key->size() : 0);
+    for (const Header& h : headers) overhead += h.name.size() + (h.value ? h.value->size() : 0) + 16;
+    size_t room = static_cast<size_t>(dlq_->MaxRecordBytes()) > overhead
+                      ? static_cast<size_t>(dlq_->MaxRecordBytes()) - overhead : 0;
+    if (d.key && d.key->size() > room / 2) d.key = d.key->substr(0, room / 2);
+    original_size = std::to_string(d.value_text.size());
+    if (d.value_text.size() > room / 2) d.value_text = d.value_text.substr(0, room / 2);
+    headers.push_back({"kt.truncated", original_size});
+    s = dlq_->Send(d, entry);
+  }
   if (!s.ok()) {
     --entry->pending;
-    fatal_ = s.WithContext("dead letter for " + rec.Where());
+    SetFatal(s.WithContext("dead letter for " + rec.Where()));
     entry->failed = true;
     return;
   }
@@ -196,38 +265,41 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
 }
 
 void Runner::Emit(const OutRecord& out) {
+  work_since_commit_ = true;
   Sink* sink = out.internal && dlq_ ? dlq_ : sink_;
-  if (current_) tracker_.AddPending(current_);
-  Status s = sink->Send(out, current_);
+  void* token = out.internal ? kInternal : current_;
+  if (token == current_ && current_) tracker_.AddPending(current_);
+  Status s = sink->Send(out, token);
   if (!s.ok()) {
-    if (current_) --current_->pending;
-    if (emit_error_.ok()) emit_error_ = s;
+    if (token == current_ && current_) --current_->pending;
+    // A state write, or an output owed outside a record (Finish), has no record to blame.
+    if (out.internal || !current_) SetFatal(s.WithContext(out.internal ? "state write" : "output"));
+    else if (emit_error_.ok()) emit_error_ = s;
     return;
   }
-  if (out.internal) ++internal_emitted_;
-  else ++stats_.out;
+  if (!out.internal) ++stats_.out;
 }
 
-void Runner::OnDelivered(void* token, const Status& status) {
-  if (!status.ok() && fatal_.ok()) fatal_ = Status::KafkaError("delivery failed: " + status.message());
+void Runner::OnDelivered(void* token, const Status& status, const Delivered& where) {
+  if (aborting_) {  // purged with its transaction: nothing of it counts
+    if (token && token != kInternal) tracker_.Ack(static_cast<OffsetTracker::Entry*>(token), false);
+    return;
+  }
+  if (!status.ok()) SetFatal(Status::KafkaError("delivery failed: " + status.message()));
+  if (token == kInternal) {
+    if (status.ok() && where.offset >= 0) {
+      int64_t& last = internal_acked_[{std::string(where.topic), where.partition}];
+      if (where.offset > last) last = where.offset;
+    }
+    return;
+  }
   if (token) tracker_.Ack(static_cast<OffsetTracker::Entry*>(token), status.ok());
 }
 
-void Runner::OnAssigned(const std::vector<int32_t>& partitions) {
-  transform_->OnAssigned(partitions);
-}
-
-void Runner::OnRevoking(const std::vector<int32_t>& partitions) {
-  BeforeCommit();
-  if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;
-  auto offsets = tracker_.TakeCommittable(opt_.input_topic, partitions);
-  if (!offsets.empty() && source_->Commits()) {
-    Status s = source_->Commit(offsets, true);
-    if (!s.ok()) LogWarning(opt_.tool, "commit before revocation failed: " + s.message());
-  }
-  transform_->OnRevoked(partitions);
-  if (fatal_.ok())
-    for (int32_t p : partitions) tracker_.Remove(opt_.input_topic, p);
+std::vector<TopicPartitionOffset> Runner::ChangelogAcked() const {
+  std::vector<TopicPartitionOffset> out;
+  for (auto& [tp, offset] : internal_acked_) out.push_back({tp.first, tp.second, offset});
+  return out;
 }
 
 Status Runner::FlushSinks() {
@@ -239,37 +311,144 @@ Status Runner::FlushSinks() {
   return s;
 }
 
-// Lets the Transform write what it coalesced; whatever it wrote is acknowledged before any
-// offset is taken, so committed offsets never run ahead of changelog writes.
-void Runner::BeforeCommit() {
-  int64_t before = internal_emitted_;
-  current_ = nullptr;
-  if (transform_->HasState()) {
-    if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;
-    if (!fatal_.ok()) return;  // persist no state past a lost output
-  }
-  transform_->BeforeCommit(*this);
-  if (internal_emitted_ != before) {
-    if (Status f = FlushSinks(); !f.ok() && fatal_.ok()) fatal_ = f;
-  }
-}
-
-void Runner::Commit(bool sync) {
+Status Runner::Commit() {
   last_commit_ms_ = NowMs();
-  BeforeCommit();
-  if (!source_->Commits()) return;
-  auto offsets = tracker_.TakeCommittable();
-  if (offsets.empty()) return;
-  Status s = source_->Commit(offsets, sync);
-  if (!s.ok()) LogWarning(opt_.tool, "commit failed: " + s.message());
+  current_ = nullptr;
+  if (!fatal_.ok()) return fatal_;
+  if (!work_since_commit_ && commit_error_.ok()) return Status::Ok();  // nothing new since the last commit
+  // 1. Every output and dead letter sent so far is acknowledged (failures arrive as fatal_).
+  if (Status f = FlushSinks(); !f.ok()) return Fail(f);
+  if (!fatal_.ok()) return fatal_;
+  // 2. The state those records produced is written and acknowledged.
+  if (transform_->HasState()) {
+    if (Status s = transform_->WriteState(*this); !s.ok()) return Fail(s);
+    if (!fatal_.ok()) return fatal_;
+    if (Status f = FlushSinks(); !f.ok()) return Fail(f);
+    if (!fatal_.ok()) return fatal_;
+  }
+  std::vector<TopicPartitionOffset> offsets = tracker_.Committable();
+  if (txn_) {
+    Status s = txn_->Commit(offsets);
+    if (s.IsAborted()) {
+      Rewind(s);
+      return fatal_;
+    }
+    if (!s.ok()) return Fail(s);
+    tracker_.MarkCommitted(offsets);
+  }
+  // 3. Local state follows what is durable in the changelog.
+  if (transform_->HasState()) {
+    if (Status s = transform_->PersistState(ChangelogAcked()); !s.ok()) return Fail(s);
+  }
+  internal_acked_.clear();
+  work_since_commit_ = false;
+  if (txn_) return Fail(txn_->Begin());
+  // 4. Input offsets.
+  return CommitOffsets(offsets);
 }
 
-void Runner::Idle() {
+Status Runner::CommitOffsets(const std::vector<TopicPartitionOffset>& offsets) {
+  if (offsets.empty() || !source_->Commits()) return Status::Ok();
+  Status s = source_->Commit(offsets);
+  if (s.ok()) {
+    tracker_.MarkCommitted(offsets);
+    commit_error_ = Status::Ok();
+  } else {
+    if (!opt_.quiet) LogWarning(opt_.tool, "commit failed (retried at the next commit): " + s.message());
+    commit_error_ = s;
+  }
+  return Status::Ok();
+}
+
+void Runner::Rewind(const Status& why) {
+  rewound_ = true;
+  work_since_commit_ = false;
+  if (!opt_.quiet) LogWarning(opt_.tool, why.message() + ": reading again from the last committed offsets");
+  aborting_ = true;
+  if (Status a = txn_->Abort(); !a.ok()) SetFatal(a);
+  (void)FlushSinks();
+  aborting_ = false;
+  internal_acked_.clear();
+  std::vector<int32_t> parts(assigned_.begin(), assigned_.end());
+  transform_->OnLost(parts);
+  tracker_.Clear();
+  restoring_.clear();
+  if (!fatal_.ok()) return;
+  if (Status s = source_->Rewind(); !s.ok()) {
+    SetFatal(s);
+    return;
+  }
+  assigned_.clear();
+  OnAssigned(parts);
+  if (fatal_.ok()) SetFatal(txn_->Begin());
+}
+
+void Runner::RestoreSome(int budget_ms) {
+  last_restore_ms_ = NowMs();
+  std::vector<int32_t> ready;
+  if (Status s = transform_->Restore(budget_ms, &ready); !s.ok()) {
+    SetFatal(s);
+    return;
+  }
+  if (ready.empty()) return;
+  for (int32_t p : ready) restoring_.erase(p);
+  source_->Resume(ready);
+}
+
+void Runner::Tick(int64_t now) {
   sink_->Poll();
   if (dlq_ && dlq_ != sink_) dlq_->Poll();
-  int64_t now = NowMs();
-  if (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit()) Commit(false);
+  // Exactly-once from a file or stdin: one transaction for the whole input (all or nothing).
+  bool periodic = !txn_ || source_->Commits();
+  if (periodic && (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit())) (void)Commit();
   if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
+}
+
+void Runner::OnAssigned(const std::vector<int32_t>& partitions) {
+  assigned_.insert(partitions.begin(), partitions.end());
+  auto restoring = transform_->OnAssigned(partitions);
+  if (!restoring.ok()) {
+    SetFatal(restoring.status());
+    return;
+  }
+  if (restoring->empty()) return;
+  restoring_.insert(restoring->begin(), restoring->end());
+  source_->Pause(*restoring);
+}
+
+void Runner::OnRevoking(const std::vector<int32_t>& partitions) {
+  Status s = Commit();
+  for (int32_t p : partitions) {
+    assigned_.erase(p);
+    restoring_.erase(p);
+  }
+  if (s.ok()) {
+    SetFatal(transform_->OnRevoked(partitions));
+  } else {
+    (void)FlushSinks();  // no token of these partitions may stay outstanding
+    transform_->OnLost(partitions);
+  }
+  for (int32_t p : partitions) tracker_.Remove(opt_.input_topic, p);
+}
+
+void Runner::OnLost(const std::vector<int32_t>& partitions) {
+  if (!opt_.quiet)
+    LogWarning(opt_.tool, std::to_string(partitions.size()) +
+                              " partition(s) lost to the group (this instance was too slow or cut off): their "
+                              "work since the last commit is dropped");
+  if (txn_ && fatal_.ok()) {  // the open transaction holds their records: roll it all back
+    for (int32_t p : partitions) assigned_.erase(p);
+    transform_->OnLost(partitions);
+    Rewind(Status::Aborted("partitions lost to the group"));
+    return;
+  }
+  (void)FlushSinks();  // no token of these partitions may stay outstanding
+  transform_->OnLost(partitions);
+  for (int32_t p : partitions) {
+    assigned_.erase(p);
+    restoring_.erase(p);
+    tracker_.Remove(opt_.input_topic, p);
+  }
 }
 
 void Runner::Progress(bool final) {

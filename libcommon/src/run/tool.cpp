@@ -8,6 +8,7 @@
 #include "kt/codec/schema.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
+#include "kt/core/paths.hpp"
 #include "kt/core/signals.hpp"
 #include "kt/core/time.hpp"
 #include "kt/io/stdout_sink.hpp"
@@ -15,6 +16,7 @@
 #include "kt/kafka/sink.hpp"
 #include "kt/kafka/source.hpp"
 #include "kt/kafka/start_spec.hpp"
+#include "kt/kafka/transactions.hpp"
 #include "kt/run/runner.hpp"
 
 namespace kt {
@@ -47,15 +49,26 @@ struct Wiring {
   RunnerOptions runner;
   std::unique_ptr<SchemaValidator> schema;
   std::unique_ptr<Source> source;
+  KafkaSource* kafka_source = nullptr;  // source, when it is a Kafka topic
   std::unique_ptr<Sink> sink, dlq_own;
+  KafkaSink* kafka_sink = nullptr;      // sink, when it is a Kafka topic
   Sink* dlq = nullptr;
+  std::unique_ptr<KafkaTransactions> txn;
 };
+
+// Exactly-once: the transaction of a Kafka input commits every --commit-interval (default
+// 100 ms, as in Kafka Streams); a file or stdin is loaded in one transaction, all or nothing,
+// for which transaction.timeout.ms is the broker's usual maximum (15 min).
+constexpr int kTxnTimeoutMs = 10000;
+constexpr int kFileTxnTimeoutMs = 900000;
 
 Status RunnerOptionsFrom(const std::string& tool, const CommonOptions& opts, const Codec& value_codec,
                          Wiring* w) {
   RunnerOptions& ro = w->runner;
   ro.tool = tool;
-  auto interval = ParseDuration(opts.commit_interval);
+  std::string commit_interval = opts.commit_interval;
+  if (!opts.commit_interval_given) commit_interval = opts.exactly_once ? "100ms" : "5s";
+  auto interval = ParseDuration(commit_interval);
   if (!interval.ok()) return Status::InvalidArgument("--commit-interval: " + interval.status().message());
   ro.commit_interval_ms = *interval;
   ro.max_records = opts.count;
@@ -112,7 +125,9 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   ko.end_gate = spec.end_gate;
   ko.origin_headers = spec.origin_headers;
   w->runner.input_topic = opts.input;
-  w->source = std::make_unique<KafkaSource>(cfg, ko);
+  auto source = std::make_unique<KafkaSource>(cfg, ko);
+  w->kafka_source = source.get();
+  w->source = std::move(source);
   return Status::Ok();
 }
 
@@ -128,7 +143,8 @@ Status EnsureOutputTopic(const std::string& tool, const CommonOptions& opts, con
     partitions = *n;
   }
   bool created = false;
-  Status s = EnsureTopic(cfg, opts.output, partitions, spec.replication_factor, tool, &created);
+  TopicSpec topic{.name = opts.output, .partitions = partitions, .replication_factor = opts.replication_factor};
+  Status s = EnsureTopic(cfg, topic, tool, &created);
   if (s.IsInvalidArgument() && !spec.partitions_given) {
     LogWarning(tool, s.message() + "; writing to it anyway");
     return Status::Ok();
@@ -151,7 +167,23 @@ Status OpenSinks(const std::string& tool, const CommonOptions& opts, const Kafka
       if (Status s = EnsureOutputTopic(tool, opts, cfg, spec); !s.ok()) return s;
     }
     KafkaSinkOptions ko{tool, opts.output, key_codec, value_codec, opts.verbose};
-    w->sink = std::make_unique<KafkaSink>(cfg, ko);
+    if (opts.exactly_once) {
+      std::string base = w->kafka_source ? (opts.group.empty() ? DefaultGroup(tool, opts.input) : opts.group)
+                                         : "ktools-" + tool + "-" + opts.output;
+      auto id = ClaimTransactionalId(base, DefaultStateRoot() + "/" + base);
+      if (!id.ok()) return id.status();
+      ko.transactional_id = *id;
+      ko.transaction_timeout_ms = w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs;
+    }
+    auto sink = std::make_unique<KafkaSink>(cfg, ko);
+    w->kafka_sink = sink.get();
+    w->sink = std::move(sink);
+  }
+  if (opts.exactly_once) {
+    if (!w->kafka_sink)
+      return Status::InvalidArgument("--exactly-once needs a Kafka output (-o TOPIC): stdout is not transactional");
+    w->txn = std::make_unique<KafkaTransactions>(w->kafka_sink, w->kafka_source,
+                                                 w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs);
   }
   // Dead letters and internal records go to Kafka: through the output producer when the output
   // is Kafka, else through a producer of their own.
@@ -191,7 +223,7 @@ int RunTool(const std::string& tool, const CommonOptions& opts, Transform& trans
   if (!s.ok()) return Fail(tool, s);
 
   InstallSignalHandlers();
-  Runner runner(w.runner, w.source.get(), w.sink.get(), w.dlq, &transform);
+  Runner runner(w.runner, w.source.get(), w.sink.get(), w.dlq, &transform, w.txn.get());
   return runner.Run();
 }
 

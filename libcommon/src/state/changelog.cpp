@@ -2,80 +2,139 @@
 
 #include <unistd.h>
 
+#include <vector>
+
+#include "kt/core/time.hpp"
 #include "kt/kafka/admin.hpp"
 
 namespace kt {
 
 Changelog::Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose)
-    : cfg_(cfg), topic_(std::move(topic)), tool_(tool), client_(std::move(cfg), std::move(tool), verbose) {}
-
-Changelog::~Changelog() = default;
+    : topic_(std::move(topic)), tool_(tool), client_(std::move(cfg), std::move(tool), verbose) {}
 
 Status Changelog::Connect() {
   if (rk_) return Status::Ok();
+  // auto.offset.reset=error: a position that is not in the log is reported (out_of_range),
+  // never silently replaced by the log's start or end.
   Status s = client_.Create(RD_KAFKA_CONSUMER, "restore consumer", {{"client.id", tool_ + "-restore"}},
                             {{"group.id", tool_ + "-restore-" + std::to_string(getpid())},
                              {"enable.auto.commit", "false"},
+                             {"enable.auto.offset.store", "false"},
                              {"enable.partition.eof", "true"},
-                             {"auto.offset.reset", "earliest"},
+                             {"auto.offset.reset", "error"},
                              {"isolation.level", "read_committed"}});
   if (!s.ok()) return s;
   rk_ = client_.get();
   return Status::Ok();
 }
 
-Status Changelog::Ensure(int partitions) {
+Status Changelog::Ensure(int partitions, int replication_factor) {
+  TopicSpec spec{.name = topic_,
+                 .partitions = partitions,
+                 .replication_factor = replication_factor,
+                 .configs = {{"cleanup.policy", "compact"}},
+                 .required = {{"cleanup.policy", "compact"}}};
   bool created = false;
-  Status s = EnsureTopic(cfg_, topic_, partitions, 1, tool_, &created,
-                         {{"cleanup.policy", "compact"}});
-  if (s.IsInvalidArgument())
+  Status s = EnsureTopic(client_.config(), spec, tool_, &created);
+  if (s.IsInvalidArgument() && s.message().find("partitions") != std::string::npos)
     return Status::KafkaError("changelog " + s.message() + ", but the input has " + std::to_string(partitions) +
                               ": state and input must be co-partitioned (use another --group, or delete the "
                               "changelog topic to start the state afresh)");
+  if (s.IsInvalidArgument())
+    return Status::KafkaError("changelog " + s.message() + ": a changelog must be compacted, or old states "
+                              "are deleted by retention and lost for restores (set cleanup.policy=compact on it, or "
+                              "delete it to start the state afresh)");
   return s;
 }
 
-Result<int64_t> Changelog::EndOffset(int32_t p) {
+Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
   if (Status s = Connect(); !s.ok()) return s;
   int64_t lo = 0, hi = 0;
   rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
-  if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) return int64_t{0};
+  if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
+    return std::pair<int64_t, int64_t>{0, 0};
   if (e) return Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_err2str(e));
-  return hi;
+  return std::pair<int64_t, int64_t>{lo, hi};
 }
 
-Result<int64_t> Changelog::Restore(int32_t p, int64_t from, StateStore* store) {
-  auto end = EndOffset(p);
-  if (!end.ok()) return end.status();
-  if (from >= *end) return int64_t{0};
+Status Changelog::Start(int32_t p, int64_t from) {
+  if (Status s = Connect(); !s.ok()) return s;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(l, topic_.c_str(), p)->offset = from < 0 ? RD_KAFKA_OFFSET_BEGINNING : from;
-  rd_kafka_assign(rk_, l);
+  rd_kafka_topic_partition_list_add(l, topic_.c_str(), p)->offset = from;
+  rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
-  int64_t applied = 0, last = from - 1;
+  if (!e) return Status::Ok();
+  Status s = Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_error_string(e));
+  rd_kafka_error_destroy(e);
+  return s;
+}
+
+void Changelog::Stop(int32_t p) {
+  if (!rk_) return;
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, topic_.c_str(), p);
+  if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, l)) rd_kafka_error_destroy(e);
+  rd_kafka_topic_partition_list_destroy(l);
+}
+
+Status Changelog::Poll(int budget_ms, const Events& events) {
+  if (Status s = Connect(); !s.ok()) return s;
+  rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk_);
+  std::vector<rd_kafka_message_t*> batch(1024);
+  int64_t deadline = NowMs() + budget_ms;
   Status result;
-  while (last + 1 < *end) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 1000);
-    if (!m) continue;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+  while (result.ok()) {
+    int64_t left = deadline - NowMs();
+    ssize_t n = rd_kafka_consume_batch_queue(q, static_cast<int>(left > 0 ? left : 0), batch.data(), batch.size());
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      rd_kafka_message_t* m = batch[i];
+      if (result.ok()) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          events.end(m->partition, m->offset);
+        } else if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+          events.out_of_range(m->partition);
+        } else if (m->err) {
+          result = Status::KafkaError("reading changelog " + topic_ + ": " + rd_kafka_message_errstr(m));
+        } else {
+          std::string_view key(static_cast<const char*>(m->key), m->key_len);
+          std::optional<std::string_view> value;
+          if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
+          result = events.record(m->partition, m->offset, key, value);
+        }
+      }
       rd_kafka_message_destroy(m);
-      break;  // compaction or aborted transactions may leave gaps before the end offset
     }
-    if (m->err) {
-      result = Status::KafkaError("restoring " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_message_errstr(m));
-      rd_kafka_message_destroy(m);
-      break;
-    }
-    std::string_view key(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload) store->Put(key, std::string_view(static_cast<const char*>(m->payload), m->len));
-    else store->Delete(key);
-    last = m->offset;
-    ++applied;
-    rd_kafka_message_destroy(m);
+    if (NowMs() >= deadline) break;
   }
-  rd_kafka_assign(rk_, nullptr);
-  if (!result.ok()) return result;
-  if (Status s = store->Commit(*end - 1); !s.ok()) return s;
+  rd_kafka_queue_destroy(q);
+  if (Status f = client_.fatal(); !f.ok()) return f;
+  return result;
+}
+
+Result<int64_t> Changelog::ReadAll(int32_t p, StateStore* store) {
+  auto marks = Watermarks(p);
+  if (!marks.ok()) return marks.status();
+  auto [lo, hi] = *marks;
+  if (lo >= hi) return int64_t{0};
+  if (Status s = Start(p, lo); !s.ok()) return s;
+  int64_t applied = 0;
+  bool done = false;
+  Events ev;
+  ev.record = [&](int32_t, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
+    ++applied;
+    if (offset + 1 >= hi) done = true;
+    return value ? store->Put(key, *value) : store->Delete(key);
+  };
+  ev.end = [&](int32_t, int64_t next) { done = done || next >= hi; };
+  Status bad;
+  ev.out_of_range = [&](int32_t) { bad = Status::KafkaError("changelog " + topic_ + " changed while it was read"); };
+  while (!done && bad.ok()) {
+    if (Status s = Poll(1000, ev); !s.ok()) bad = s;
+  }
+  Stop(p);
+  if (!bad.ok()) return bad;
+  if (Status s = store->Commit(hi - 1); !s.ok()) return s;
   return applied;
 }
 

@@ -4,15 +4,19 @@
 // tools make once per commit interval.
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <unordered_map>
 
+#include "kt/core/paths.hpp"
 #include "kt/state/store.hpp"
 #include "kt/state/store_memory.hpp"
 
@@ -22,10 +26,24 @@ namespace {
 
 constexpr char kCheckpointKey[] = "checkpoint";
 
+// RocksDB's own diagnostics: errors to stderr, nothing else, and no LOG file in the state
+// directory. (A LOG file on a full disk is also how a Debian build of RocksDB, assertions on,
+// aborts: its logger asserts after a failed write.)
+class StderrLogger : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    std::fputs("ktools: rocksdb: ", stderr);
+    std::vfprintf(stderr, format, ap);
+    std::fputc('\n', stderr);
+  }
+};
+
 class RocksDbStore : public StateStore {
  public:
-  RocksDbStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs, int64_t checkpoint)
-      : db_(db), cfs_(std::move(cfs)), checkpoint_(checkpoint) {}
+  RocksDbStore(std::string path, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs, int64_t checkpoint)
+      : path_(std::move(path)), db_(db), cfs_(std::move(cfs)), checkpoint_(checkpoint) {}
   ~RocksDbStore() override {
     for (auto* cf : cfs_) db_->DestroyColumnFamilyHandle(cf);
     delete db_;
@@ -45,24 +63,40 @@ class RocksDbStore : public StateStore {
     if (!s.ok()) return Status::IoError("state store: " + s.ToString());
     return Status::Ok();
   }
-  void Put(std::string_view key, std::string_view value) override {
-    batch_.Put(cfs_[0], rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+  Status Put(std::string_view key, std::string_view value) override {
+    rocksdb::Status s =
+        batch_.Put(cfs_[0], rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+    if (!s.ok()) return Status::IoError("state store " + path_ + ": " + s.ToString());
     pending_[std::string(key)] = std::string(value);
+    return Status::Ok();
   }
-  void Delete(std::string_view key) override {
-    batch_.Delete(cfs_[0], rocksdb::Slice(key.data(), key.size()));
+  Status Delete(std::string_view key) override {
+    rocksdb::Status s = batch_.Delete(cfs_[0], rocksdb::Slice(key.data(), key.size()));
+    if (!s.ok()) return Status::IoError("state store " + path_ + ": " + s.ToString());
     pending_[std::string(key)] = std::nullopt;
+    return Status::Ok();
   }
 
+  // The checkpoint is added after a save point, so a failed write leaves the staged writes
+  // exactly as they were (the next Commit retries them with its own checkpoint).
   Status Commit(int64_t checkpoint) override {
-    if (checkpoint >= 0) batch_.Put(cfs_[1], kCheckpointKey, std::to_string(checkpoint));
-    if (batch_.Count() == 0) return Status::Ok();
-    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch_);
-    if (!s.ok()) return Status::IoError("state store commit: " + s.ToString());
+    if (batch_.Count() == 0 && checkpoint < 0) return Status::Ok();
+    batch_.SetSavePoint();
+    rocksdb::Status s;
+    if (checkpoint >= 0) s = batch_.Put(cfs_[1], kCheckpointKey, std::to_string(checkpoint));
+    if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &batch_);
+    if (!s.ok()) {
+      batch_.RollbackToSavePoint().PermitUncheckedError();
+      return Status::IoError("state store " + path_ + ": cannot write: " + s.ToString());
+    }
     batch_.Clear();
     pending_.clear();
     if (checkpoint >= 0) checkpoint_ = checkpoint;
     return Status::Ok();
+  }
+  void Discard() override {
+    batch_.Clear();
+    pending_.clear();
   }
   int64_t checkpoint() const override { return checkpoint_; }
 
@@ -80,6 +114,7 @@ class RocksDbStore : public StateStore {
   }
 
  private:
+  std::string path_;
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // [data, meta]
   rocksdb::WriteBatch batch_;
@@ -119,7 +154,7 @@ Result<std::unique_ptr<StateStore>> StoreFactory::Open(int32_t partition, bool f
   o.write_buffer_size = 8 << 20;
   o.max_write_buffer_number = 2;
   o.max_open_files = 64;
-  o.keep_log_file_num = 2;
+  o.info_log = std::make_shared<StderrLogger>();
   o.compression = rocksdb::kNoCompression;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = shared_->cache;
@@ -135,7 +170,7 @@ Result<std::unique_ptr<StateStore>> StoreFactory::Open(int32_t partition, bool f
   std::string cp;
   int64_t checkpoint = -1;
   if (db->Get(rocksdb::ReadOptions(), handles[1], kCheckpointKey, &cp).ok()) checkpoint = std::atoll(cp.c_str());
-  return std::unique_ptr<StateStore>(new RocksDbStore(db, std::move(handles), checkpoint));
+  return std::unique_ptr<StateStore>(new RocksDbStore(path, db, std::move(handles), checkpoint));
 }
 
 Result<StoreOptions::Kind> ParseStoreKind(const std::string& text) {
@@ -145,11 +180,7 @@ Result<StoreOptions::Kind> ParseStoreKind(const std::string& text) {
 }
 
 std::string StateDir(const std::string& root, const std::string& group, const std::string& store) {
-  if (!root.empty()) return root + "/" + group + "/" + store;
-  const char* xdg = std::getenv("XDG_STATE_HOME");
-  const char* home = std::getenv("HOME");
-  std::string base = xdg && *xdg ? std::string(xdg) : std::string(home && *home ? home : "/tmp") + "/.local/state";
-  return base + "/ktools/" + group + "/" + store;
+  return (root.empty() ? DefaultStateRoot() : root) + "/" + group + "/" + store;
 }
 
 }  // namespace kt

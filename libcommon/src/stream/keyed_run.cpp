@@ -25,7 +25,8 @@ int RunRepartitioned(const std::string& tool, const CommonOptions& common, const
                      const KeyedTransformFactory& make) {
   std::string repartition = common.group + "-" + name + "-repartition";
   bool created = false;
-  if (Status s = EnsureTopic(cfg, repartition, partitions, 1, tool, &created); !s.ok())
+  TopicSpec topic{.name = repartition, .partitions = partitions, .replication_factor = common.replication_factor};
+  if (Status s = EnsureTopic(cfg, topic, tool, &created); !s.ok())
     return Fail(tool, Status::KafkaError("repartition " + s.message()));
   CommonOptions s1 = common, s2 = common;
   s1.output = repartition;

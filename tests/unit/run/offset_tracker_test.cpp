@@ -4,17 +4,25 @@
 
 using kt::OffsetTracker;
 
+// What a commit does with the tracker: takes the committable offsets and, the broker having
+// confirmed them, marks them committed.
+static std::vector<kt::TopicPartitionOffset> Take(kt::OffsetTracker& t) {
+  auto c = t.Committable();
+  t.MarkCommitted(c);
+  return c;
+}
+
 TEST_CASE("an offset is committable only after its outputs are acknowledged") {
   OffsetTracker t;
   auto* e0 = t.Begin("in", 0, 10);
   t.AddPending(e0);
   t.Seal(e0);
-  CHECK(t.TakeCommittable().empty());  // output not acknowledged yet
+  CHECK(Take(t).empty());  // output not acknowledged yet
   t.Ack(e0, true);
-  auto c = t.TakeCommittable();
+  auto c = Take(t);
   REQUIRE(c.size() == 1);
   CHECK(c[0].offset == 11);  // Kafka convention: the next offset to read
-  CHECK(t.TakeCommittable().empty());  // nothing new
+  CHECK(Take(t).empty());  // nothing new
 }
 
 TEST_CASE("out-of-order acknowledgements never skip an unacknowledged record") {
@@ -30,13 +38,13 @@ TEST_CASE("out-of-order acknowledgements never skip an unacknowledged record") {
   t.Ack(c, true);
   t.Ack(c, true);
   t.Ack(b, true);
-  CHECK(t.TakeCommittable().empty());  // a still pending
+  CHECK(Take(t).empty());  // a still pending
   t.Ack(a, true);
-  CHECK(t.TakeCommittable().empty());  // a has one more output
+  CHECK(Take(t).empty());  // a has one more output
   t.Ack(b, true);
-  CHECK(t.TakeCommittable().empty());
+  CHECK(Take(t).empty());
   t.Ack(a, true);
-  auto out = t.TakeCommittable();
+  auto out = Take(t);
   REQUIRE(out.size() == 1);
   CHECK(out[0].offset == 3);
   CHECK(t.InFlight() == 0);
@@ -47,9 +55,9 @@ TEST_CASE("an unsealed record blocks commits even with no outputs") {
   auto* a = t.Begin("in", 0, 5);
   auto* b = t.Begin("in", 0, 6);
   t.Seal(b);
-  CHECK(t.TakeCommittable().empty());
+  CHECK(Take(t).empty());
   t.Seal(a);
-  CHECK(t.TakeCommittable()[0].offset == 7);
+  CHECK(Take(t)[0].offset == 7);
 }
 
 TEST_CASE("a failed output is never committable") {
@@ -60,7 +68,7 @@ TEST_CASE("a failed output is never committable") {
   t.Ack(a, false);
   auto* b = t.Begin("in", 0, 1);
   t.Seal(b);
-  CHECK(t.TakeCommittable().empty());
+  CHECK(Take(t).empty());
 }
 
 TEST_CASE("partitions are tracked independently and can be removed") {
@@ -70,14 +78,26 @@ TEST_CASE("partitions are tracked independently and can be removed") {
   t.AddPending(p0);
   t.Seal(p0);
   t.Seal(p1);
-  auto c = t.TakeCommittable();
+  auto c = Take(t);
   REQUIRE(c.size() == 1);
   CHECK(c[0].partition == 1);
   CHECK(c[0].offset == 8);
   t.Ack(p0, true);
-  auto only0 = t.TakeCommittable("in", {0});
+  auto only0 = Take(t);
   REQUIRE(only0.size() == 1);
   CHECK(only0[0].offset == 101);
   t.Remove("in", 0);
   CHECK(t.InFlight() == 0);
+}
+
+TEST_CASE("offsets stay committable until the broker confirmed them") {
+  OffsetTracker t;
+  auto* a = t.Begin("in", 0, 4);
+  t.Seal(a);
+  REQUIRE(t.Committable().size() == 1);
+  // The commit failed: nothing was marked, the next commit offers the same offset again.
+  REQUIRE(t.Committable().size() == 1);
+  CHECK(t.Committable()[0].offset == 5);
+  t.MarkCommitted(t.Committable());
+  CHECK(t.Committable().empty());
 }

@@ -8,111 +8,14 @@
 
 #include "kt/run/runner.hpp"
 
+#include "fakes.hpp"
+
 namespace {
 
-struct FakeRecord {
-  int32_t partition;
-  int64_t offset;
-  std::string value;
-};
-
-class FakeSink;
-
-class FakeSource : public kt::Source {
- public:
-  explicit FakeSource(std::vector<FakeRecord> recs) : recs_(std::move(recs)) {}
-  kt::Status Open(kt::RebalanceListener* l) override {
-    l->OnAssigned({0, 1});
-    return kt::Status::Ok();
-  }
-  Poll Next(int, kt::Record* rec, kt::Status* st) override {
-    if (i_ >= recs_.size()) return Poll::kEnd;
-    const FakeRecord& r = recs_[i_++];
-    *rec = kt::Record();
-    rec->topic = "in";
-    rec->partition = r.partition;
-    rec->offset = r.offset;
-    rec->value = rec->wire_value = r.value;
-    rec->key = rec->wire_key = std::string_view("k");
-    rec->headers = &headers_;
-    *st = kt::Status::Ok();
-    return Poll::kRecord;
-  }
-  bool Commits() const override { return true; }
-  kt::Status Commit(const std::vector<kt::TopicPartitionOffset>& offs, bool) override;
-
-  FakeSink* sink = nullptr;
-  std::map<int32_t, int64_t> committed;
-  int violations = 0;
-
- private:
-  std::vector<FakeRecord> recs_;
-  size_t i_ = 0;
-  kt::Headers headers_;
-};
-
-// Holds deliveries and acknowledges them out of order (newest first) on every Poll.
-class FakeSink : public kt::Sink {
- public:
-  struct Sent {
-    int32_t partition;
-    int64_t offset;
-    void* token;
-    bool acked = false;
-    std::string topic, key, value;
-    kt::Headers headers;
-    std::vector<std::string> header_store;
-  };
-  kt::Status Open(kt::DeliveryListener* l) override {
-    listener_ = l;
-    return kt::Status::Ok();
-  }
-  kt::Status Send(const kt::OutRecord& r, void* token) override {
-    Sent s{r.source_partition, r.source_offset, token};
-    s.topic = std::string(r.topic);
-    if (r.key) s.key = std::string(*r.key);
-    s.value = std::string(r.value_text);
-    if (r.headers)
-      for (auto& h : *r.headers) {
-        s.header_store.push_back(std::string(h.name) + "=" + std::string(h.value.value_or("<null>")));
-      }
-    sent.push_back(std::move(s));
-    return kt::Status::Ok();
-  }
-  void Poll() override {
-    for (size_t i = sent.size(); i-- > 0;) {
-      if (!sent[i].acked && ++polls_ % 2 == 0) Ack(i);
-    }
-  }
-  kt::Status Flush(int) override {
-    for (size_t i = sent.size(); i-- > 0;)
-      if (!sent[i].acked) Ack(i);
-    return kt::Status::Ok();
-  }
-  void Ack(size_t i) {
-    sent[i].acked = true;
-    listener_->OnDelivered(sent[i].token, kt::Status::Ok());
-  }
-  // True when every output caused by records of `partition` below `offset` is acknowledged.
-  bool AllAckedBelow(int32_t partition, int64_t offset) const {
-    for (auto& s : sent)
-      if (s.partition == partition && s.offset < offset && !s.acked && s.topic != "dlq") return false;
-    return true;
-  }
-  std::vector<Sent> sent;
-
- private:
-  kt::DeliveryListener* listener_ = nullptr;
-  int polls_ = 0;
-};
-
-kt::Status FakeSource::Commit(const std::vector<kt::TopicPartitionOffset>& offs, bool) {
-  for (auto& o : offs) {
-    if (!sink->AllAckedBelow(o.partition, o.offset)) ++violations;
-    committed[o.partition] = o.offset;
-  }
-  return kt::Status::Ok();
-}
+using fakes::FakeRecord;
+using fakes::FakeSink;
+using fakes::FakeSource;
+using fakes::Records;
 
 // Emits `copies` outputs per record; values "bad" are data errors.
 class CopyTransform : public kt::Transform {
@@ -128,12 +31,6 @@ class CopyTransform : public kt::Transform {
  private:
   int copies_;
 };
-
-std::vector<FakeRecord> Records(int n) {
-  std::vector<FakeRecord> r;
-  for (int i = 0; i < n; ++i) r.push_back({i % 2, i / 2, "v" + std::to_string(i)});
-  return r;
-}
 
 kt::RunnerOptions Opts() {
   kt::RunnerOptions o;
@@ -154,7 +51,7 @@ TEST_CASE("runner commits only acknowledged work, with out-of-order acks") {
   kt::Runner r(Opts(), &src, &sink, nullptr, &t);
   CHECK(r.Run() == 0);
   CHECK(src.violations == 0);
-  CHECK(sink.sent.size() == 3000);
+  CHECK(sink.Outputs() == 3000);
   CHECK(src.committed[0] == 500);
   CHECK(src.committed[1] == 500);
   CHECK(r.stats().in == 1000);
@@ -187,7 +84,7 @@ TEST_CASE("runner under --on-error skip counts bad records and commits past them
   kt::Runner r(o, &src, &sink, nullptr, &t);
   CHECK(r.Run() == 0);
   CHECK(r.stats().skipped == 1);
-  CHECK(sink.sent.size() == 9);
+  CHECK(sink.Outputs() == 9);
   CHECK(src.committed[0] == 5);
 }
 
@@ -233,7 +130,7 @@ TEST_CASE("runner stops after -n records") {
 }
 
 namespace {
-// Counts BeforeCommit calls; wants a commit once `bound` records arrived since the last one.
+// Counts WriteState calls; wants a commit once `bound` records arrived since the last one.
 class CachingTransform : public kt::Transform {
  public:
   explicit CachingTransform(int bound) : bound_(bound) {}
@@ -244,10 +141,11 @@ class CachingTransform : public kt::Transform {
   }
   bool HasState() const override { return true; }
   bool WantsCommit() const override { return bound_ > 0 && held_ >= bound_; }
-  void BeforeCommit(kt::Emitter&) override {
+  kt::Status WriteState(kt::Emitter&) override {
     ++commits;
     max_held = std::max(max_held, held_);
     held_ = 0;
+    return kt::Status::Ok();
   }
   int commits = 0;
   int max_held = 0;

@@ -1,5 +1,6 @@
-// StatefulTransform's cache on an in-memory store: what reads see, what BeforeCommit writes,
-// and that EditState/ReplaceState read and replace a key with one lookup.
+// StatefulTransform's cache on an in-memory store: what reads see, what WriteState writes,
+// that EditState/ReplaceState read and replace a key with one lookup, and that a record the
+// state already reflects (a replay) is reported as such.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -10,7 +11,7 @@ namespace {
 
 // Exposes the protected state calls; Process is unused.
 struct Probe : kt::StatefulTransform {
-  Probe() : StatefulTransform(Memory()) { OnAssigned({-1}); }
+  Probe() : StatefulTransform(Memory()) { REQUIRE(OnAssigned({-1}).ok()); }
   static std::unique_ptr<kt::PartitionedState> Memory() {
     kt::StoreOptions so;
     so.kind = kt::StoreOptions::Kind::kMemory;
@@ -21,18 +22,23 @@ struct Probe : kt::StatefulTransform {
   using StatefulTransform::EditState;
   using StatefulTransform::PutState;
   using StatefulTransform::ReplaceState;
+  using StatefulTransform::ForEachState;
   using StatefulTransform::StateSummary;
   // The key's state as EditState sees it; "<none>" when it has none.
   std::string Get(const kt::Record& rec, std::string_view key) {
-    const std::string* state = nullptr;
-    auto slot = EditState(rec, key, &state);
-    REQUIRE(slot.ok());
-    return state ? *state : "<none>";
+    auto edit = EditState(rec, key);
+    REQUIRE(edit.ok());
+    return edit->state ? *edit->state : "<none>";
+  }
+  void Commit(kt::Emitter& out) {
+    REQUIRE(WriteState(out).ok());
+    REQUIRE(PersistState({}).ok());
   }
 };
 
-struct NoOutput : kt::Emitter {
-  void Emit(const kt::OutRecord&) override {}
+struct Collect : kt::Emitter {
+  void Emit(const kt::OutRecord& o) override { values.emplace_back(o.value_text); }
+  std::vector<std::string> values;
 };
 
 kt::Record StdinRecord() {
@@ -41,56 +47,94 @@ kt::Record StdinRecord() {
   return r;
 }
 
+kt::Record KafkaRecord(int32_t p, int64_t offset) {
+  kt::Record r;
+  r.partition = p;
+  r.offset = offset;
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("EditState reads through the cache; ReplaceState writes at the next commit") {
   Probe t;
-  NoOutput out;
+  Collect out;
   kt::Record rec = StdinRecord();
-  const std::string* state = nullptr;
 
-  auto slot = t.EditState(rec, "a", &state);
-  REQUIRE(slot.ok());
-  CHECK(state == nullptr);  // no state yet
+  auto edit = t.EditState(rec, "a");
+  REQUIRE(edit.ok());
+  CHECK(edit->state == nullptr);  // no state yet
+  CHECK(!edit->replay);
   std::string v = "1";
-  t.ReplaceState(*slot, v, 10);
+  t.ReplaceState(edit->slot, rec, v);
   CHECK(v.empty());  // took the value, gave back the old (empty) buffer
 
-  slot = t.EditState(rec, "a", &state);  // the same key again: the cached slot
-  REQUIRE(slot.ok());
-  REQUIRE(state != nullptr);
-  CHECK(*state == "1");
+  edit = t.EditState(rec, "a");  // the same key again: the cached slot
+  REQUIRE(edit.ok());
+  REQUIRE(edit->state != nullptr);
+  CHECK(*edit->state == "1");
   v = "2";
-  t.ReplaceState(*slot, v, 11);
+  t.ReplaceState(edit->slot, rec, v);
   CHECK(v == "1");
 
   CHECK(t.Get(rec, "a") == "2");
-  t.BeforeCommit(out);
+  t.Commit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
 
   // Reading a key without replacing it writes nothing; absence is cached as absence.
-  slot = t.EditState(rec, "b", &state);
-  REQUIRE(slot.ok());
-  CHECK(state == nullptr);
+  edit = t.EditState(rec, "b");
+  REQUIRE(edit.ok());
+  CHECK(edit->state == nullptr);
   CHECK(t.Get(rec, "b") == "<none>");
-  t.BeforeCommit(out);
+  t.Commit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
 }
 
 TEST_CASE("a key created with new_key and deleted before the commit writes nothing") {
   Probe t;
-  NoOutput out;
+  Collect out;
   kt::Record rec = StdinRecord();
   t.PutState(-1, "kept", "k", 1, true);
   CHECK(t.Get(rec, "kept") == "k");
   t.PutState(-1, "gone", "g", 1, true);
   t.DeleteState(-1, "gone", 2);
   CHECK(t.Get(rec, "gone") == "<none>");
-  t.BeforeCommit(out);
+  t.Commit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes");
   // Once written, a delete is a real one.
   t.DeleteState(-1, "kept", 3);
-  t.BeforeCommit(out);
+  t.Commit(out);
   CHECK(t.StateSummary() == "restored 0 changelog records, wrote 2 state changes");
   CHECK(t.Get(rec, "kept") == "<none>");
+}
+
+TEST_CASE("a key's state carries the input positions it reflects; a replayed record is reported") {
+  kt::StoreOptions so;
+  so.kind = kt::StoreOptions::Kind::kMemory;
+  struct KafkaProbe : Probe {
+    KafkaProbe() { REQUIRE(OnAssigned({0}).ok()); }
+  } t;
+  Collect out;
+  auto apply = [&](int64_t offset, const std::string& value) {
+    kt::Record rec = KafkaRecord(0, offset);
+    auto edit = t.EditState(rec, "k");
+    REQUIRE(edit.ok());
+    if (edit->replay) return false;
+    std::string v = value;
+    t.ReplaceState(edit->slot, rec, v);
+    return true;
+  };
+  CHECK(apply(10, "{\"n\":1}"));
+  CHECK(apply(11, "{\"n\":2}"));
+  t.Commit(out);
+  std::map<std::string, std::string> stored;
+  REQUIRE(t.ForEachState(0, [&](std::string_view k, std::string_view v) { stored[std::string(k)] = v; }).ok());
+  CHECK(stored == std::map<std::string, std::string>{{"k", "{\"n\":2,\"__kt.pos\":{\"0\":11}}"}});
+  // After a crash the input is read again from an older committed offset: 10 and 11 are in the
+  // state already, 12 is new.
+  CHECK(!apply(10, "{\"n\":99}"));
+  CHECK(!apply(11, "{\"n\":99}"));
+  CHECK(apply(12, "{\"n\":3}"));
+  CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes, 2 replayed records already in "
+                            "the state skipped");
 }

@@ -36,7 +36,7 @@ struct Harness {
     REQUIRE(time.ok());
     t = std::make_unique<kt::WindowTransform>(std::move(owned), *spec, kt::Aggregator({*count}), std::nullopt,
                                               std::move(*time), final);
-    t->OnAssigned({-1});
+    REQUIRE(t->OnAssigned({-1}).ok());
   }
 
   kt::Status Add(const char* key, int64_t time) {
@@ -51,7 +51,8 @@ struct Harness {
   }
 
   std::map<std::string, std::string> Stored() {
-    t->BeforeCommit(out);
+    REQUIRE(t->WriteState(out).ok());
+    REQUIRE(t->PersistState({}).ok());
     std::map<std::string, std::string> m;
     REQUIRE(state->store(-1)->ForEach([&](std::string_view k, std::string_view v) { m[std::string(k)] = v; }).ok());
     return m;

@@ -7,9 +7,10 @@
 
 namespace kt {
 
-class Status {
+// [[nodiscard]]: an error nobody looks at is an error lost; (void) says "on purpose".
+class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kInvalidArgument, kDataError, kIoError, kKafkaError, kNotFound, kDropped, kEnd };
+  enum class Code { kOk, kInvalidArgument, kDataError, kIoError, kKafkaError, kNotFound, kDropped, kAborted, kEnd };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -22,6 +23,8 @@ class Status {
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status KafkaError(std::string msg) { return {Code::kKafkaError, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
+  // A transaction was rolled back: nothing it wrote is visible; the work is to be done again.
+  static Status Aborted(std::string msg) { return {Code::kAborted, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -30,6 +33,7 @@ class Status {
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsDropped() const { return code_ == Code::kDropped; }
+  bool IsAborted() const { return code_ == Code::kAborted; }
 
   // Prefixes context ("topic t partition 0 offset 17") to the message.
   Status WithContext(const std::string& where) const {
@@ -45,7 +49,7 @@ class Status {
 
 // Either a value or a non-ok Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: REQUIRES: !status.ok()

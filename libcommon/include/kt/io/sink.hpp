@@ -1,16 +1,25 @@
 // Sinks: a Kafka producer or NDJSON on stdout.
 #pragma once
 
+#include <string_view>
+
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
 
+// Where a record was written: its topic, partition and offset (-1 when the sink has none).
+struct Delivered {
+  std::string_view topic;
+  int32_t partition = -1;
+  int64_t offset = -1;
+};
+
 // Receives the fate of every sent record, from inside Sink::Poll/Flush/Send (same thread).
 class DeliveryListener {
  public:
   virtual ~DeliveryListener() = default;
-  virtual void OnDelivered(void* token, const Status& status) = 0;
+  virtual void OnDelivered(void* token, const Status& status, const Delivered& where) = 0;
 };
 
 class Sink {
@@ -27,6 +36,8 @@ class Sink {
   virtual Status Flush(int timeout_ms) = 0;
   // stdout's reader went away (EPIPE): a normal end.
   virtual bool Closed() const { return false; }
+  // The largest record the sink takes (key, value and headers), or -1 when unbounded.
+  virtual int64_t MaxRecordBytes() const { return -1; }
 };
 
 }  // namespace kt

@@ -16,13 +16,16 @@ struct TopicPartitionOffset {
   int64_t offset;  // the next offset to read (Kafka's commit convention)
 };
 
-// Told about partition changes, from inside Source::Next (same thread).
+// Told about partition changes, from inside Source::Next or Close (same thread).
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
   virtual void OnAssigned(const std::vector<int32_t>& partitions) = 0;
   // Called before the partitions go: the listener flushes outputs and commits them.
   virtual void OnRevoking(const std::vector<int32_t>& partitions) = 0;
+  // The partitions are already gone (the group moved on without this instance: it missed
+  // heartbeats or max.poll.interval.ms): nothing of them may be committed or written any more.
+  virtual void OnLost(const std::vector<int32_t>& partitions) = 0;
 };
 
 class Source {
@@ -41,9 +44,15 @@ class Source {
   virtual Status Fatal() const { return Status::Ok(); }
   // Whether Commit means anything (Kafka with a consumer group).
   virtual bool Commits() const { return false; }
-  virtual Status Commit(const std::vector<TopicPartitionOffset>& /*offsets*/, bool /*sync*/) {
-    return Status::Ok();
-  }
+  // Commits `offsets` and returns once the broker answered: ok means they are committed.
+  virtual Status Commit(const std::vector<TopicPartitionOffset>& /*offsets*/) { return Status::Ok(); }
+  // Stops / resumes delivering records of these partitions (while their state restores).
+  virtual void Pause(const std::vector<int32_t>& /*partitions*/) {}
+  virtual void Resume(const std::vector<int32_t>& /*partitions*/) {}
+  // Goes back to the last committed offsets (or the start) of every assigned partition:
+  // records after them are read again (an aborted transaction). A source that cannot read
+  // again (stdin) says so.
+  virtual Status Rewind() { return Status::IoError("the input cannot be read again"); }
   // Leaves the group (revoking partitions through the listener) and closes.
   virtual void Close() {}
 };

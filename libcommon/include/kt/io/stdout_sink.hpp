@@ -26,7 +26,7 @@ class StdoutSink : public Sink {
 
   Status Open(DeliveryListener* listener) override;
   Status Send(const OutRecord& rec, void* token) override;
-  void Poll() override { WriteOut(); }
+  void Poll() override { (void)WriteOut(); }  // an error stays in error_ for Flush
   Status Flush(int timeout_ms) override;
   bool Closed() const override { return closed_; }
 
@@ -39,6 +39,7 @@ class StdoutSink : public Sink {
   std::string buf_;
   std::vector<void*> tokens_;  // records in buf_, acknowledged after the write
   bool closed_ = false;
+  Status error_;  // a write error other than EPIPE: nothing more is written
 };
 
 }  // namespace kt

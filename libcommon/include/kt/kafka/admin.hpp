@@ -3,20 +3,30 @@
 
 #include <string>
 
-#include "kt/kafka/config.hpp"
 #include "kt/core/status.hpp"
+#include "kt/kafka/config.hpp"
 
 namespace kt {
 
-// Creates `topic` with `partitions` partitions when it does not exist. When it exists with a
-// different partition count, returns InvalidArgument naming both counts. Brokers without
-// CreateTopics (librdkafka's mock cluster, i.e. kbroker) auto-create topics on first use: then
-// this returns ok and leaves creation to the first produce.
-// `*created` tells whether this call created it.
-// `configs` are topic configs for creation (e.g. cleanup.policy=compact).
-Status EnsureTopic(const KafkaConfig& cfg, const std::string& topic, int partitions,
-                   int replication_factor, const std::string& tool, bool* created,
-                   const Properties& configs = {});
+// A topic a tool makes for itself or for its output (changelogs, repartition topics, kgroupby's
+// output, kproduce --partitions).
+struct TopicSpec {
+  std::string name;
+  int partitions = -1;          // the count it must have; -1: the broker's default (new topics)
+  int replication_factor = -1;  // for a new topic; -1: the broker's default.replication.factor
+  Properties configs;           // for a new topic, e.g. cleanup.policy=compact
+  // Configs an existing topic must have (a changelog must be compacted): a clear error
+  // naming the topic, the setting and how to fix it when it has another value.
+  Properties required;
+};
+
+// Creates the topic when it does not exist, or checks an existing one: a different partition
+// count is InvalidArgument naming both counts; a `required` config with another value is
+// InvalidArgument too. Never skipped silently: where the broker cannot create topics or
+// describe configs (librdkafka's mock cluster, i.e. kbroker), a warning says that the topic is
+// left to auto-creation on first use, with the broker's defaults. `*created` tells whether this
+// call created it.
+Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool, bool* created);
 
 // The number of partitions of `topic`; 0 when it does not exist.
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool);

@@ -20,6 +20,9 @@ struct KafkaSinkOptions {
   Codec key_codec;
   Codec value_codec;
   bool verbose = false;
+  // Exactly-once: a transactional producer with this transactional.id (see KafkaTransactions).
+  std::string transactional_id;
+  int transaction_timeout_ms = 10000;
 };
 
 class KafkaSink : public Sink {
@@ -33,8 +36,10 @@ class KafkaSink : public Sink {
   Status Send(const OutRecord& rec, void* token) override;
   void Poll() override;
   Status Flush(int timeout_ms) override;
+  int64_t MaxRecordBytes() const override { return max_bytes_; }
 
   rd_kafka_t* handle() { return rk_; }
+  const std::string& tool() const { return opt_.tool; }
 
  private:
   static void DeliveryCb(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
@@ -46,6 +51,7 @@ class KafkaSink : public Sink {
   DeliveryListener* listener_ = nullptr;
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
   std::string json_, key_scratch_, value_scratch_;
+  int64_t max_bytes_ = 1000000;  // message.max.bytes
 };
 
 }  // namespace kt

@@ -50,13 +50,20 @@ class KafkaSource : public Source {
   Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
   Status Fatal() const override { return fatal_.ok() ? client_.fatal() : fatal_; }
   bool Commits() const override { return !opt_.group.empty(); }
-  Status Commit(const std::vector<TopicPartitionOffset>& offsets, bool sync) override;
+  Status Commit(const std::vector<TopicPartitionOffset>& offsets) override;
+  void Pause(const std::vector<int32_t>& partitions) override;
+  void Resume(const std::vector<int32_t>& partitions) override;
+  Status Rewind() override;
+  // The consumer (exactly-once sends its group metadata with the offsets).
+  rd_kafka_t* handle() const { return rk_; }
   void Close() override;
 
  private:
   struct PartitionState {
     bool eof = false;
-    bool done = false;  // reached --until
+    bool done = false;     // reached --until
+    int64_t eof_at = -1;   // offset of the last end-of-partition event
+    int64_t end = -1;      // end_gate: the partition's end once the gate opened
   };
   static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* parts, void* opaque);
@@ -65,6 +72,7 @@ class KafkaSource : public Source {
   bool AllCaughtUp();
   bool GatedCaughtUp();
   void Release();
+  rd_kafka_topic_partition_list_t* ListOf(const std::vector<int32_t>& partitions) const;
   void WakeFetcher();
   // A kt.origin.* header: recorded in origin_ (true), else false (an ordinary header).
   bool LiftOrigin(const Header& h);

@@ -46,13 +46,14 @@ class OffsetTracker {
   // Processing of the record finished; no outputs will be added.
   void Seal(Entry* e);
 
-  // Offsets that became committable since the last call (and marks them committed).
-  std::vector<TopicPartitionOffset> TakeCommittable();
-  // Like TakeCommittable, for the given partitions only.
-  std::vector<TopicPartitionOffset> TakeCommittable(const std::string& topic,
-                                                    const std::vector<int32_t>& partitions);
+  // Offsets that are committable and not yet committed. Nothing is marked: an offset counts as
+  // committed only after MarkCommitted (once the broker confirmed it).
+  std::vector<TopicPartitionOffset> Committable() const;
+  void MarkCommitted(const std::vector<TopicPartitionOffset>& offsets);
   // Forgets a partition (after revocation). REQUIRES: no tokens of it are still outstanding.
   void Remove(const std::string& topic, int32_t partition);
+  // Forgets everything (an aborted transaction). REQUIRES: no tokens are still outstanding.
+  void Clear();
 
   // Records begun but not done, over all partitions.
   size_t InFlight() const;

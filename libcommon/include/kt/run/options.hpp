@@ -20,7 +20,8 @@ struct CommonOptions {
   std::string output = "-";
   std::string group;
   std::string from = "beginning";
-  std::string commit_interval = "5s";
+  std::string commit_interval;  // not given: 5s, or 100ms with --exactly-once
+  bool commit_interval_given = false;
   bool exit_at_end = false;
   int64_t count = -1;
   bool envelope = false;
@@ -31,6 +32,10 @@ struct CommonOptions {
   std::string dlq;
   bool quiet = false;
   bool verbose = false;
+  // Topics the tool creates (outputs, changelogs, repartition topics)
+  int replication_factor = -1;  // -1: the broker's default.replication.factor
+  // Delivery
+  bool exactly_once = false;
 };
 
 // Which groups of common options a tool takes.
@@ -47,7 +52,9 @@ enum OptionSet : unsigned {
   kOptErrors = 1u << 9,   // --on-error --dlq
   kOptKafka = 1u << 10,   // -b -X -F
   kOptVerbosity = 1u << 11,
-  kOptAll = 0xffffu,
+  kOptCreate = 1u << 12,  // --replication-factor (tools that create topics)
+  kOptEos = 1u << 13,     // --exactly-once (tools that read Kafka and write Kafka)
+  kOptAll = 0x3fffu & ~kOptCreate,  // a stream tool: everything but --replication-factor
 };
 
 void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets);

@@ -1,25 +1,47 @@
 // The Runner: the loop every tool runs. It reads from a Source, decodes and validates values,
 // hands records to the Transform, sends outputs to the Sink, applies the bad-record policy,
-// tracks offsets and commits them, reacts to rebalances and signals, and reports stats.
+// tracks offsets and commits them, restores state, reacts to rebalances and signals, and
+// reports stats.
 //
-// Commit contract (at-least-once): an input offset is committed only after the record and all
-// records before it in its partition were processed and every output they caused (records,
-// dead letters) was acknowledged by the sink. Commits happen every commit interval (async),
-// before partitions are revoked (sync), and at the end (sync).
+// The commit barrier (at-least-once; every commit: periodic, before revocation, at the end,
+// after a signal):
+//   1. every output and dead letter sent so far is acknowledged,
+//   2. the Transform writes its state (changelog records) and those are acknowledged,
+//   3. the Transform persists its state (store writes with the changelog checkpoints),
+//   4. input offsets of records whose outputs were all acknowledged are committed; they count
+//      as committed only when the broker says so.
+// A failure in 1-3 stops the chain (nothing later happens), stops the tool and exits 1: no
+// offset is committed past a lost output or an unsaved state. A failed offset commit (4) is a
+// warning; the offsets are committed again at the next commit, and a failed final commit
+// exits 1.
+//
+// With exactly-once (a Transactions object), 1-2 run inside a producer transaction, which
+// then commits with the input offsets (4 in the same transaction), and 3 follows the
+// transaction's commit, so local state is never ahead of a committed transaction. An aborted
+// transaction drops the state of every partition back to the last commit (restored again from
+// the changelog) and reads the input again from the last committed offsets.
+//
+// Partitions whose state must be restored stay paused while the Transform restores them, a
+// slice at a time between polls of the input; partitions lost to the group are forgotten
+// without a commit.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kt/codec/codec.hpp"
-#include "kt/run/offset_tracker.hpp"
 #include "kt/codec/schema.hpp"
+#include "kt/codec/value_parser.hpp"
 #include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
+#include "kt/io/transactions.hpp"
+#include "kt/run/offset_tracker.hpp"
 #include "kt/run/stats.hpp"
 #include "kt/run/transform.hpp"
-#include "kt/codec/value_parser.hpp"
 
 namespace kt {
 
@@ -44,8 +66,10 @@ struct RunnerOptions {
 class Runner : private RebalanceListener, private DeliveryListener, private Emitter {
  public:
   // `kafka` receives dead letters and internal records (changelogs); it may be null (no --dlq,
-  // no state) or the same object as `sink` when the output is Kafka. Nothing is owned.
-  Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform);
+  // no state) or the same object as `sink` when the output is Kafka. `txn` (exactly-once) makes
+  // every commit a transaction of `sink`; null: at-least-once. Nothing is owned.
+  Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform,
+         Transactions* txn = nullptr);
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
@@ -56,20 +80,31 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
  private:
   enum class Outcome { kContinue, kStop };
 
+  bool Loop();
   Outcome ProcessOne(Record& rec, const Status& record_status);
+  Status Decode(const Record& rec, rapidjson::Document** value);
   Outcome HandleBad(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
   void SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
-  void Commit(bool sync);
-  void BeforeCommit();
-  void Idle();
+  // The commit barrier (see above). Returns non-ok when the tool must stop.
+  Status Commit();
+  Status CommitOffsets(const std::vector<TopicPartitionOffset>& offsets);
+  // Exactly-once: rolls the open transaction back and starts again from the last commit.
+  void Rewind(const Status& why);
+  // A fatal error: kept (the first one wins); Fail also returns it.
+  void SetFatal(const Status& s);
+  Status Fail(const Status& s);
+  void Tick(int64_t now);
+  void RestoreSome(int budget_ms);
   void Progress(bool final);
   Status FlushSinks();
+  std::vector<TopicPartitionOffset> ChangelogAcked() const;
 
   // RebalanceListener
   void OnAssigned(const std::vector<int32_t>& partitions) override;
   void OnRevoking(const std::vector<int32_t>& partitions) override;
+  void OnLost(const std::vector<int32_t>& partitions) override;
   // DeliveryListener
-  void OnDelivered(void* token, const Status& status) override;
+  void OnDelivered(void* token, const Status& status, const Delivered& where) override;
   // Emitter
   void Emit(const OutRecord& out) override;
 
@@ -78,17 +113,26 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   Sink* sink_;
   Sink* dlq_;
   Transform* transform_;
+  Transactions* txn_;
   OffsetTracker tracker_;
   ValueParser parser_;
   Stats stats_;
   OffsetTracker::Entry* current_ = nullptr;  // the record being processed; null in Finish
   Status emit_error_;                        // first Emit failure for the current record
-  Status fatal_;                             // failed delivery or Kafka error: exit 1
+  Status fatal_;                             // failed delivery, state write or Kafka error: exit 1
   Status data_error_;                        // bad record under --on-error fail: exit 3
+  Status commit_error_;                      // the last offset commit failed (retried next time)
+  std::set<int32_t> assigned_;
+  std::set<int32_t> restoring_;
+  // Last acknowledged offset of each internal (changelog) topic partition since the last commit.
+  std::map<std::pair<std::string, int32_t>, int64_t> internal_acked_;
+  bool aborting_ = false;                    // delivery reports of an aborted transaction
+  bool rewound_ = false;                     // a transaction aborted: its input is read again
+  bool work_since_commit_ = false;           // records processed or outputs sent since the last commit
   int64_t last_commit_ms_ = 0;
   int64_t last_progress_ms_ = 0;
+  int64_t last_restore_ms_ = 0;
   int64_t bad_reported_ = 0;
-  int64_t internal_emitted_ = 0;  // internal records sent (BeforeCommit's changelog writes)
 };
 
 }  // namespace kt

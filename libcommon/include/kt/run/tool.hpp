@@ -43,7 +43,6 @@ struct SinkSpec {
   // `partitions_given` (the user asked for that size).
   int create_partitions = 0;
   bool partitions_given = false;
-  int replication_factor = 1;  // of a topic created
 };
 
 int RunTool(const std::string& tool, const CommonOptions& opts, Transform& transform, SourceSpec source = {},

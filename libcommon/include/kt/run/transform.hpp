@@ -8,13 +8,15 @@
 #include "kt/core/json.hpp"
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
+#include "kt/io/source.hpp"
 
 namespace kt {
 
 // Sends outputs on behalf of the record being processed. Every output emitted during
 // Transform::Process is tied to that input record: its offset is committed only once every
 // output is acknowledged. Emit never fails synchronously; a failure to encode or send is
-// reported to the Runner, which applies the error policy to the input record.
+// reported to the Runner, which applies the error policy to the input record (an internal
+// record, or an output emitted outside Process, that cannot be sent is fatal).
 class Emitter {
  public:
   virtual ~Emitter() = default;
@@ -37,31 +39,44 @@ class Transform {
   // Whether the Runner should decode and parse values before Process (false for pure
   // passthrough tools that only look at bytes).
   virtual bool WantsValue() const { return true; }
+  // Whether Process reads or writes fields of the value. The Runner then requires every value
+  // to be a JSON object: anything else (an array, a string, a number, true/false, null) is a
+  // data error handled by --on-error (SEMANTICS.md, Records). Tombstones are not values.
+  virtual bool ReadsFields() const { return false; }
 
   // Processes one record. A non-ok Status (DataError) marks the record bad: the --on-error
   // policy decides whether the tool fails, skips it or dead-letters it.
   virtual Status Process(Input& in, Emitter& out) = 0;
 
-  // Partitions gained / about to be lost (Kafka sources; stdin is partition -1).
-  virtual void OnAssigned(const std::vector<int32_t>& /*partitions*/) {}
-  virtual void OnRevoked(const std::vector<int32_t>& /*partitions*/) {}
+  // Partitions gained (Kafka sources; stdin is partition -1). Returns the partitions whose
+  // state must be restored first: the Runner keeps their input paused and calls Restore (with
+  // polls of the input in between, so the group never waits on a restore) until they are ready.
+  virtual Result<std::vector<int32_t>> OnAssigned(const std::vector<int32_t>& /*partitions*/) {
+    return std::vector<int32_t>{};
+  }
+  // Restores for about `budget_ms`; appends the partitions that are ready to `ready`.
+  virtual Status Restore(int /*budget_ms*/, std::vector<int32_t>* /*ready*/) { return Status::Ok(); }
+  // Partitions going away after the Runner committed everything they produced: close them.
+  virtual Status OnRevoked(const std::vector<int32_t>& /*partitions*/) { return Status::Ok(); }
+  // Partitions gone without a commit (taken by another instance while this one was away, a
+  // failed commit, an aborted transaction): forget what changed since the last commit and
+  // write nothing for them, ever.
+  virtual void OnLost(const std::vector<int32_t>& /*partitions*/) {}
 
   // Input ended (-e, -n, end of file): emit whatever is still owed.
   virtual void Finish(Emitter& /*out*/) {}
 
-  // Called before the Runner commits input offsets (periodically, before partitions are revoked,
-  // and at the end). A stateful Transform writes what it has coalesced (changelog records) and
-  // persists local state here. Anything emitted here is acknowledged before offsets are taken.
-  virtual void BeforeCommit(Emitter& /*out*/) {}
-
-  // Whether BeforeCommit persists state: then the Runner waits for every output to be
-  // acknowledged before BeforeCommit, so persisted state never accounts for an output that
-  // could still be lost (kwindow's closed windows are not emitted again after a restart).
+  // The commit barrier (run/runner.hpp). A Transform with state writes what changed since the
+  // last commit in WriteState (store writes staged, changelog records emitted); once those
+  // changelog records are durable (acknowledged, or their transaction committed) the Runner
+  // calls PersistState with each changelog partition's last written offset, and only then
+  // commits input offsets. WriteState is called only when every output emitted before it was
+  // acknowledged, so persisted state never accounts for an output that could still be lost.
   virtual bool HasState() const { return false; }
-
-  // Whether what the Transform holds for BeforeCommit has reached its bound: the Runner then
-  // commits at its next chance, before --commit-interval has passed (a state cache that must
-  // not grow with the number of keys written between two commits).
+  virtual Status WriteState(Emitter& /*out*/) { return Status::Ok(); }
+  virtual Status PersistState(const std::vector<TopicPartitionOffset>& /*changelog_acked*/) { return Status::Ok(); }
+  // Whether what the Transform holds for WriteState has reached its bound: the Runner then
+  // commits at its next chance, before --commit-interval has passed.
   virtual bool WantsCommit() const { return false; }
 
   // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.

@@ -1,14 +1,21 @@
 // A store's changelog topic: <group>-<store>-changelog, compacted, with exactly as many
 // partitions as the input (partition p of the changelog belongs to input partition p).
 // Values are complete states (not deltas), so replaying any suffix in order is idempotent.
+//
+// Reading is incremental, for restoring while the tool keeps polling its input: Start(p) adds
+// a partition to one assign-only consumer (never in a group, read_committed), Poll reads for a
+// bounded time and reports records and each partition's end, Stop(p) takes it off again.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "kt/core/status.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/config.hpp"
-#include "kt/core/status.hpp"
 #include "kt/state/store.hpp"
 
 namespace kt {
@@ -16,24 +23,42 @@ namespace kt {
 class Changelog {
  public:
   Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose = false);
-  ~Changelog();
   Changelog(const Changelog&) = delete;
   Changelog& operator=(const Changelog&) = delete;
 
   const std::string& topic() const { return topic_; }
-  // Creates the topic (compacted) with `partitions` partitions, or checks that an existing one
-  // has that many: co-partitioning with the input (Faust: PartitionsMismatch).
-  Status Ensure(int partitions);
-  // Applies partition `p` from offset `from` to its current end to `store` (a null value
-  // deletes) and commits the store with the last applied offset as checkpoint.
+  // Creates the topic (compacted; `replication_factor` -1: the broker's default) with
+  // `partitions` partitions, or checks that an existing one has that many (co-partitioning
+  // with the input, Faust's PartitionsMismatch) and is compacted.
+  Status Ensure(int partitions, int replication_factor);
+
+  // The offsets of partition p's first record and of the one after its last (its high
+  // watermark; under read_committed, the last stable offset). {0, 0} when it does not exist.
+  Result<std::pair<int64_t, int64_t>> Watermarks(int32_t p);
+
+  // Starts reading partition p at `from`.
+  Status Start(int32_t p, int64_t from);
+  // Stops reading partition p.
+  void Stop(int32_t p);
+  struct Events {
+    // A record (value nullopt: a tombstone).
+    std::function<Status(int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value)>
+        record;
+    // p has no records before `next`: it is at its end for now.
+    std::function<void(int32_t p, int64_t next)> end;
+    // p's position is not in the log any more (truncated, deleted, recreated).
+    std::function<void(int32_t p)> out_of_range;
+  };
+  // Reads what has arrived, for at most about `budget_ms`, reporting it through `events`.
+  // Stops at the first non-ok Status an event returns.
+  Status Poll(int budget_ms, const Events& events);
+
+  // Reads partition p from its start to its end into `store` and commits it (ktable get/dump).
   // Returns the number of records applied.
-  Result<int64_t> Restore(int32_t p, int64_t from, StateStore* store);
-  // The offset after the last record of partition p (its high watermark).
-  Result<int64_t> EndOffset(int32_t p);
+  Result<int64_t> ReadAll(int32_t p, StateStore* store);
 
  private:
   Status Connect();
-  KafkaConfig cfg_;
   std::string topic_, tool_;
   KafkaClient client_;        // an assign-only consumer, never in a group
   rd_kafka_t* rk_ = nullptr;  // client_'s handle, once connected

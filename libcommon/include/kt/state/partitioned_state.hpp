@@ -1,18 +1,27 @@
 // The state of a stateful tool: one StateStore per assigned input partition, each a cache of
 // the matching changelog partition.
 //
-//   Assign(p)   opens p's store and replays the changelog from the store's checkpoint to the end
-//               (everything, for a new or memory store), before p's input is processed.
-//   Commit()    persists pending writes (keeping the checkpoint): bounds memory; correctness
-//               never depends on it, the changelog does.
-//   Revoke(p)   once every changelog write is acknowledged (the Runner flushes first): stores
-//               the changelog end offset as checkpoint with the data, and closes the store.
+//   Assign(p)   opens p's store. With a changelog p then restores: Restore replays the
+//               changelog from the store's checkpoint to the end, a slice at a time, while the
+//               Runner keeps p's input paused and goes on polling (a large changelog never
+//               holds up the group); p is ready once it caught up. A checkpoint that the
+//               changelog no longer holds (beyond its end: deleted and recreated, or truncated;
+//               before its start) wipes the store and rebuilds it from the whole changelog.
+//   Persist()   after the changelog records of the staged writes are acknowledged (or their
+//               transaction committed): makes the staged writes durable with each partition's
+//               last changelog offset as its checkpoint, in one atomic write per store.
+//   Revoke(p)   after a commit: closes p's store (its writes are durable).
+//   Drop(p)     without a commit (lost partition, aborted transaction): forgets p's staged
+//               writes and closes the store; the next Assign restores from the changelog.
 // Without a changelog (stdin input) there is one memory store for partition -1.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "kt/io/source.hpp"
 #include "kt/state/changelog.hpp"
 #include "kt/state/store.hpp"
 
@@ -20,22 +29,41 @@ namespace kt {
 
 class PartitionedState {
  public:
-  // `changelog` may be null (stdin input: in-memory state only).
-  PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog);
+  // `changelog` may be null (stdin input: in-memory state only). `tool` names warnings.
+  PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog, std::string tool = "");
 
-  Status Assign(int32_t p);
+  // Opens p's store; returns true when p must restore before it is used.
+  Result<bool> Assign(int32_t p);
+  bool Restoring() const { return !restoring_.empty(); }
+  bool IsRestoring(int32_t p) const { return restoring_.count(p) > 0; }
+  // Replays changelog records into restoring stores for about `budget_ms` and appends to
+  // `ready` the partitions that caught up (their stores committed with the checkpoint).
+  Status Restore(int budget_ms, std::vector<int32_t>* ready);
+  Status Persist(const std::vector<TopicPartitionOffset>& changelog_acked);
   Status Revoke(int32_t p);
-  void Commit();
+  void Drop(int32_t p);
+
   // REQUIRES: p assigned.
   StateStore* store(int32_t p) { return stores_.at(p).get(); }
+  bool has(int32_t p) const { return stores_.count(p) > 0; }
   Changelog* changelog() { return changelog_.get(); }
   // Changelog records replayed so far, over all assignments.
   int64_t restored() const { return restored_; }
 
  private:
+  struct RestoreProgress {
+    int64_t end = -1;    // the changelog's end when restoration started; -1: not started
+    int64_t applied = -1;  // last offset applied
+  };
+  Status Begin(int32_t p, RestoreProgress* r, std::vector<int32_t>* ready);
+  Status Finish(int32_t p, int64_t checkpoint, std::vector<int32_t>* ready);
+  Status Rebuild(int32_t p, const std::string& why);
+
   StoreFactory factory_;
   std::unique_ptr<Changelog> changelog_;
+  std::string tool_;
   std::map<int32_t, std::unique_ptr<StateStore>> stores_;
+  std::map<int32_t, RestoreProgress> restoring_;
   int64_t restored_ = 0;
 };
 

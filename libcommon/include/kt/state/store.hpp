@@ -17,13 +17,18 @@ namespace kt {
 class StateStore {
  public:
   virtual ~StateStore() = default;
-  // The value of `key`, seeing writes not yet committed. NotFound when absent.
+  // The value of `key`, seeing staged writes. NotFound when absent.
   virtual Status Get(std::string_view key, std::string* value) = 0;
-  virtual void Put(std::string_view key, std::string_view value) = 0;
-  virtual void Delete(std::string_view key) = 0;
-  // Makes pending writes durable together with `checkpoint` (the changelog offset the state
-  // reflects; -1 keeps the previous one), in one atomic write.
+  // Stage a write: seen by Get at once, durable at the next Commit.
+  virtual Status Put(std::string_view key, std::string_view value) = 0;
+  virtual Status Delete(std::string_view key) = 0;
+  // Makes the staged writes durable together with `checkpoint` (the last changelog offset the
+  // state reflects; -1 keeps the previous one), in one atomic write. On error nothing was
+  // written: the store keeps what it had at the last successful Commit (a full disk, a
+  // failing device) and the staged writes stay staged.
   virtual Status Commit(int64_t checkpoint) = 0;
+  // Forgets the staged writes (an aborted transaction, a partition lost without a commit).
+  virtual void Discard() = 0;
   // The committed checkpoint; -1 when the store has none (new, or never checkpointed).
   virtual int64_t checkpoint() const = 0;
   // Visits every committed and pending entry (order unspecified).

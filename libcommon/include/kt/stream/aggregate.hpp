@@ -44,6 +44,12 @@ class Aggregator {
               const rapidjson::Value* window = nullptr) const;
 
   const std::vector<AggSpec>& specs() const { return specs_; }
+  // Whether an aggregate's argument reads the record value (a field).
+  bool ReadsValue() const {
+    for (auto& s : specs_)
+      if (s.arg && s.arg->ReadsValue()) return true;
+    return false;
+  }
   // Inputs skipped per aggregate (not numeric / missing), for the summary line.
   std::string SkippedSummary() const;
 

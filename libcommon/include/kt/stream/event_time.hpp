@@ -22,6 +22,8 @@ class EventTime {
   // that is missing, unreadable or negative is a DataError saying what was found.
   Result<int64_t> Of(const Record& rec, expr::EvalContext& ctx) const;
 
+  // Whether the time is read from the record value (--time FIELD).
+  bool ReadsValue() const { return source_ == Source::kValue && expr_->ReadsValue(); }
   // How it was specified, for messages: "@timestamp", "now", "field 'timestamp'".
   const std::string& spec() const { return spec_; }
 

@@ -1,0 +1,57 @@
+// The input positions a piece of state already reflects, so that a record replayed after a
+// crash, a failed commit or a broker outage is never applied twice (SEMANTICS.md, Delivery).
+//
+// A record's position is where it was read in the tool's input: its own partition and offset,
+// or, for a record of a repartition topic, its origin (kt.origin.pos, written by the re-keying
+// stage: a re-sent record keeps the position of the first). Records of one input partition
+// reach a key's state in offset order, so it is enough to remember, per input partition, the
+// offset of the last record applied: one at or before it is a replay.
+//
+// The positions travel with the state they describe, in the same store write and the same
+// changelog record: stateful values are JSON objects, and the positions are their last member,
+// "__kt.pos":{"<partition>":<offset>,...}. Readers of a changelog (ktable dump) skip members
+// whose name starts with "__kt".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kt/core/record.hpp"
+
+namespace kt {
+
+struct InputPosition {
+  int32_t partition;
+  int64_t offset;
+};
+
+// The position of `rec` in the tool's input; nullopt for stdin and files (no replays there).
+std::optional<InputPosition> PositionOf(const Record& rec);
+
+class AppliedPositions {
+ public:
+  // True if a record at `p` is already reflected (a replay).
+  bool Covers(const InputPosition& p) const;
+  // Records that the record at `p` is now reflected.
+  void Advance(const InputPosition& p);
+  // Also reflects everything `other` does (a session window merging others).
+  void Merge(const AppliedPositions& other) {
+    for (auto& [part, off] : other.v_) Advance({part, off});
+  }
+  bool empty() const { return v_.empty(); }
+  void clear() { v_.clear(); }
+
+  // Appends the "__kt.pos" member to the JSON object text `object` (which must end in '}').
+  void AppendTo(std::string* object) const;
+  // Removes a trailing "__kt.pos" member from `object` and returns the positions it held (none
+  // when there is no such member: state written before positions existed).
+  static AppliedPositions ExtractFrom(std::string* object);
+
+ private:
+  std::vector<std::pair<int32_t, int64_t>> v_;  // few entries: one per input partition seen
+};
+
+}  // namespace kt

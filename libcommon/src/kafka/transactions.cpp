@@ -1,0 +1,91 @@
+#include "kt/kafka/transactions.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "kt/core/time.hpp"
+
+namespace kt {
+
+namespace {
+
+// Turns a librdkafka transaction error into a Status: Aborted when the transaction must be
+// (or was) rolled back, KafkaError when the producer cannot go on. Destroys `e`.
+Status FromTxnError(rd_kafka_error_t* e, const std::string& what) {
+  std::string msg = what + ": " + rd_kafka_error_string(e);
+  bool abort = rd_kafka_error_txn_requires_abort(e);
+  bool fatal = rd_kafka_error_is_fatal(e);
+  rd_kafka_error_destroy(e);
+  if (abort && !fatal) return Status::Aborted("transaction aborted (" + msg + ")");
+  return Status::KafkaError(msg);
+}
+
+// Calls `op` until it succeeds, fails for good, or `timeout_ms` passed: retriable errors
+// (a coordinator moving, a timeout) are retried, as librdkafka asks.
+template <typename Op>
+Status Retry(const std::string& what, int timeout_ms, Op op) {
+  int64_t deadline = NowMs() + timeout_ms;
+  while (true) {
+    rd_kafka_error_t* e = op();
+    if (!e) return Status::Ok();
+    if (!rd_kafka_error_is_retriable(e) || NowMs() >= deadline) return FromTxnError(e, what);
+    rd_kafka_error_destroy(e);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace
+
+Status KafkaTransactions::Begin() {
+  rd_kafka_t* rk = sink_->handle();
+  if (!initialized_) {
+    Status s = Retry("initializing transactions", timeout_ms_, [&] { return rd_kafka_init_transactions(rk, timeout_ms_); });
+    if (!s.ok()) return Status::KafkaError(s.message());
+    initialized_ = true;
+  }
+  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(rk)) return FromTxnError(e, "beginning a transaction");
+  return Status::Ok();
+}
+
+Status KafkaTransactions::Commit(const std::vector<TopicPartitionOffset>& offsets) {
+  rd_kafka_t* rk = sink_->handle();
+  if (!offsets.empty() && source_) {
+    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+    for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+    rd_kafka_consumer_group_metadata_t* md = rd_kafka_consumer_group_metadata(source_->handle());
+    Status s = Retry("sending offsets to the transaction", timeout_ms_,
+                     [&] { return rd_kafka_send_offsets_to_transaction(rk, l, md, timeout_ms_); });
+    rd_kafka_consumer_group_metadata_destroy(md);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (!s.ok()) return s;
+  }
+  return Retry("committing the transaction", timeout_ms_, [&] { return rd_kafka_commit_transaction(rk, timeout_ms_); });
+}
+
+Status KafkaTransactions::Abort() {
+  Status s = Retry("aborting the transaction", timeout_ms_, [&] { return rd_kafka_abort_transaction(sink_->handle(), timeout_ms_); });
+  return s.IsAborted() ? Status::KafkaError(s.message()) : s;
+}
+
+Result<std::string> ClaimTransactionalId(const std::string& base, const std::string& lock_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(lock_dir, ec);
+  if (ec) return Status::IoError("cannot create " + lock_dir + " for transaction locks: " + ec.message());
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  for (int slot = 0; slot < 1024; ++slot) {
+    std::string path = lock_dir + "/txn-" + std::to_string(slot) + ".lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Status::IoError("cannot open " + path);
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return base + "-" + host + "-" + std::to_string(slot);  // fd stays open
+    ::close(fd);
+  }
+  return Status::IoError("no free transaction slot in " + lock_dir);
+}
+
+}  // namespace kt
