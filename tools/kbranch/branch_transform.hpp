@@ -20,6 +20,7 @@ class BranchTransform : public Transform {
                                                          const std::string& default_topic, bool all,
                                                          uint64_t seed);
   bool WantsValue() const override { return wants_value_; }
+  bool ReadsFields() const override { return wants_value_; }  // a route's expression reads fields
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

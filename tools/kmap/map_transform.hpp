@@ -27,6 +27,7 @@ class MapTransform : public Transform {
   static Result<std::unique_ptr<MapTransform>> Create(const std::vector<MapStep>& steps, uint64_t seed);
 
   bool WantsValue() const override { return wants_value_; }
+  bool ReadsFields() const override { return wants_value_; }  // every step that wants values reads fields
   Status Process(Input& in, Emitter& out) override;
 
  private:

@@ -22,6 +22,7 @@ class ProduceTransform : public Transform {
   static Result<ProduceTransform> Create(const ProduceOptions& options, bool parse_values);
 
   bool WantsValue() const override { return parse_values_; }
+  bool ReadsFields() const override { return !opt_.key_field.empty(); }
   Status Process(Input& in, Emitter& out) override;
 
  private:

@@ -23,6 +23,7 @@ struct ScoreOptions {
 class ScoreTransform : public Transform {
  public:
   static Result<std::unique_ptr<ScoreTransform>> Create(const ScoreOptions& options);
+  bool ReadsFields() const override { return true; }  // sets the score field
   Status Process(Input& in, Emitter& out) override;
 
  private:

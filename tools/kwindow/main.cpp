@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
   app.add_option("--emit", emit, "update: every change of a window; final: each window once, when it closes")
       ->check(CLI::IsMember({"update", "final"}))->capture_default_str();
   app.add_option("--window", name, "Store name: the changelog is <group>-<window>-changelog")->capture_default_str();
+  bool close_at_end = false;
+  app.add_flag("--close-at-end", close_at_end,
+               "At the end of input (stdin, -e, -n) close every window: --emit final writes them all");
   kt::AddStateOptions(app, state_opts);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
@@ -93,6 +96,6 @@ int main(int argc, char** argv) {
   return kt::RunKeyed("kwindow", common, name, state_opts, std::move(grouping->by),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
                         return std::make_unique<kt::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
-                                                                     std::move(*event_time), final);
+                                                                     std::move(*event_time), final, close_at_end);
                       });
 }

@@ -21,13 +21,14 @@ bool ParseInt(std::string_view s, int64_t* v) {
 }  // namespace
 
 WindowTransform::WindowTransform(std::unique_ptr<PartitionedState> state, WindowSpec spec, Aggregator agg,
-                                 std::optional<expr::Expr> by, EventTime time, bool emit_final)
+                                 std::optional<expr::Expr> by, EventTime time, bool emit_final, bool close_at_end)
     : StatefulTransform(std::move(state), /*read_cache=*/false),
       spec_(spec),
       agg_(std::move(agg)),
       by_(std::move(by)),
       time_(std::move(time)),
-      emit_final_(emit_final) {
+      emit_final_(emit_final),
+      close_at_end_(close_at_end) {
   window_json_.SetObject();
   window_json_.AddMember("start", 0, window_json_.GetAllocator());
   window_json_.AddMember("end", 0, window_json_.GetAllocator());
@@ -280,15 +281,30 @@ void WindowTransform::Advance(Partition& part, int32_t p, int64_t before, Emitte
     Remove(part, p, *part.by_end.begin(), true);
 }
 
+// The end of input (end of stdin or a file, -e, -n) closes nothing by itself: windows close as
+// stream time passes them, on stdin as on Kafka, so a later run goes on where this one ended.
+// With --close-at-end the input is declared complete: stream time moves to the first time at
+// which every window is closed (and stays there: later records for those windows are late),
+// so --emit final writes them all now.
 void WindowTransform::Finish(Emitter& out) {
-  // A finite stream (stdin, a file) has ended: time runs out for every window. A Kafka topic
-  // goes on: its windows close only as later records advance stream time.
-  auto it = parts_.find(-1);
-  if (!emit_final_ || it == parts_.end()) return;
-  Partition& part = it->second;
-  int64_t before = part.stream_time;
-  part.stream_time = INT64_MAX / 2;
-  Advance(part, -1, before, out);
+  for (auto& [p, part] : parts_) {
+    int64_t open = 0, close = part.stream_time;
+    for (auto& [key, w] : part.windows) {
+      if (!spec_.IsOpen(w.end, part.stream_time)) continue;  // closed, kept until retention
+      ++open;
+      close = std::max(close, spec_.CloseTime(w.end));
+    }
+    if (open == 0) continue;
+    if (!close_at_end_) {
+      open_at_end_ += open;
+      continue;
+    }
+    int64_t before = part.stream_time;
+    part.stream_time = close;
+    part.dirty = true;
+    closed_at_end_ += open;
+    Advance(part, p, before, out);
+  }
 }
 
 void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,
@@ -323,6 +339,9 @@ void WindowTransform::EmitTombstone(std::string_view key, Window w, int64_t t, E
 std::string WindowTransform::SummaryExtra() const {
   std::string s = StateSummary();
   if (late_) s += ", " + std::to_string(late_) + " late records dropped";
+  if (closed_at_end_) s += ", " + std::to_string(closed_at_end_) + " windows closed at the end of input";
+  if (open_at_end_ && emit_final_)
+    s += ", " + std::to_string(open_at_end_) + " windows still open at the end of input (--close-at-end closes them)";
   if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
   std::string skipped = agg_.SkippedSummary();
   if (!skipped.empty()) s += ", " + skipped;

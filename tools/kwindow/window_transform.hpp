@@ -16,8 +16,8 @@
 // session that merged into another); --emit final writes each window once, when stream time
 // closes it, in window-end order. Output key "<group key>@<start>/<end>", value {"key", "window":
 // {"start","end"}, aggregates...}, timestamp the largest record time in the window. Stream time
-// only advances with records: on a Kafka input, windows still open when the input ends stay in
-// the state until later records close them; on stdin (a finite stream) they close at its end.
+// only advances with records: windows still open when the input ends stay open (in the state,
+// for a later run to go on), on stdin as on Kafka, unless --close-at-end (see Finish).
 #pragma once
 
 #include <map>
@@ -38,7 +38,7 @@ namespace kt {
 class WindowTransform : public StatefulTransform {
  public:
   WindowTransform(std::unique_ptr<PartitionedState> state, WindowSpec spec, Aggregator agg,
-                  std::optional<expr::Expr> by, EventTime time, bool emit_final);
+                  std::optional<expr::Expr> by, EventTime time, bool emit_final, bool close_at_end = false);
 
   bool ReadsFields() const override {
     return (by_ && by_->ReadsValue()) || agg_.ReadsValue() || time_.ReadsValue();
@@ -118,6 +118,8 @@ class WindowTransform : public StatefulTransform {
   std::optional<expr::Expr> by_;
   EventTime time_;
   bool emit_final_;
+  bool close_at_end_;
+  int64_t closed_at_end_ = 0, open_at_end_ = 0;
   expr::EvalContext ctx_;
   const Record* record_ = nullptr;  // the record being processed (for provenance)
   ValueParser parser_;

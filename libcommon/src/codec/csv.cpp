@@ -38,11 +38,45 @@ bool SplitCsvRow(std::string_view row, std::vector<std::string>* fields) {
   return !quoted;
 }
 
+namespace {
+
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? : the text can go into JSON as it is.
+bool IsJsonNumber(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
 Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<std::string>& row,
                     std::string* json) {
   if (row.size() != header.size())
     return Status::DataError("CSV row has " + std::to_string(row.size()) + " fields, header has " +
                              std::to_string(header.size()));
+  // A field that is not UTF-8 would make a JSON record no strict reader takes.
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (!IsValidUtf8(header[i]))
+      return Status::DataError("CSV header field " + std::to_string(i + 1) + " is not valid UTF-8");
+    if (!IsValidUtf8(row[i]))
+      return Status::DataError("CSV field " + std::to_string(i + 1) + " (" + header[i] + ") is not valid UTF-8");
+  }
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -53,6 +87,7 @@ Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<st
     double d;
     if (f.empty()) w.Null();
     else if (ParseInt64(f, &n)) w.Int64(n);
+    else if (ParseDouble(f, &d) && IsJsonNumber(f)) w.RawValue(f.data(), f.size(), rapidjson::kNumberType);
     else if (ParseDouble(f, &d)) w.Double(d);
     else w.String(f.data(), static_cast<rapidjson::SizeType>(f.size()));
   }

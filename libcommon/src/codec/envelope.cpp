@@ -47,10 +47,15 @@ void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& val
     case OutRecord::ValueKind::kNull: w.Null(); break;
     case OutRecord::ValueKind::kText: WriteText(w, r.value_text, value_codec); break;
     case OutRecord::ValueKind::kJson:
-      if (value_codec.IsJson() || r.value_json->IsString()) {
+      if (r.raw_numbers && value_codec.IsJson()) {
+        std::string text;
+        AppendJson(*r.value_json, &text, r.raw_numbers);
+        w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+      } else if (value_codec.IsJson() || r.value_json->IsString()) {
         r.value_json->Accept(w);
       } else {  // a raw/binary text form holds non-string JSON as its compact text
-        std::string text = ToJson(*r.value_json);
+        std::string text;
+        AppendJson(*r.value_json, &text, r.raw_numbers);
         w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
       }
       break;

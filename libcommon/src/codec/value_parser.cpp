@@ -14,13 +14,14 @@ void ValueParser::Reset() {
 Status ValueParser::ParseJson(std::string_view text) {
   Reset();
   buffer_.assign(text.data(), text.size());  // NUL-terminated by std::string
-  return ParseJsonInsitu(buffer_.data(), &doc_);
+  return ParseJsonInsitu(buffer_.data(), buffer_.size(), &doc_, &raw_);
 }
 
 Status ValueParser::ValidateJson(std::string_view text) { return ValidateJsonText(text); }
 
 void ValueParser::SetString(std::string_view text) {
   Reset();
+  raw_.clear();
   doc_.SetString(rapidjson::StringRef(text.data(), text.size()));
 }
 

@@ -1,18 +1,64 @@
 #include "kt/core/json.hpp"
 
+#include <rapidjson/prettywriter.h>
+
+#include <cstring>
+
 #include "kt/core/json_reader.hpp"
 
 namespace kt {
 
 namespace {
-// Appends to a std::string without an intermediate buffer (RapidJSON output stream concept).
+
+uint64_t Bits(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, sizeof b);
+  return b;
+}
+
+// A RapidJSON writer that writes recorded number texts (Value::Accept calls the handler's
+// Double by name, so hiding the base's is enough).
+template <typename Base>
+struct ExactWriter : Base {
+  ExactWriter(StringOutStream& os, const RawNumbers* raw) : Base(os), raw(raw) {}
+  bool Double(double d) {
+    if (const std::string* t = raw->Find(d)) return Base::RawValue(t->data(), t->size(), rapidjson::kNumberType);
+    return Base::Double(d);
+  }
+  const RawNumbers* raw;
+};
+
 }  // namespace
+
+void RawNumbers::Add(double value, std::string_view text) {
+  if (!Find(value)) texts_.emplace_back(Bits(value), std::string(text));
+}
+
+const std::string* RawNumbers::Find(double value) const {
+  uint64_t b = Bits(value);
+  for (auto& [bits, text] : texts_)
+    if (bits == b) return &text;
+  return nullptr;
+}
 
 Status ParseJson(std::string_view text, rapidjson::Document* doc) { return ParseJsonText(text, doc); }
 
-void AppendJson(const rapidjson::Value& v, std::string* out) {
+void AppendJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw) {
   StringOutStream os{out};
+  if (raw && !raw->empty()) {
+    ExactWriter<rapidjson::Writer<StringOutStream>> w(os, raw);
+    v.Accept(w);
+    return;
+  }
   rapidjson::Writer<StringOutStream> w(os);
+  v.Accept(w);
+}
+
+void AppendPrettyJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw) {
+  StringOutStream os{out};
+  RawNumbers none;
+  ExactWriter<rapidjson::PrettyWriter<StringOutStream>> w(os, raw ? raw : &none);
+  w.SetIndent(' ', 2);
   v.Accept(w);
 }
 

@@ -1,13 +1,17 @@
 #include "kt/core/json_reader.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/internal/dtoa.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+
+#include "kt/core/strings.hpp"
 
 namespace kt {
 
@@ -40,11 +44,20 @@ NumKind ConvertNumber(const char* s, size_t n, int64_t* i, uint64_t* u, double* 
   return NumKind::kDouble;
 }
 
+// Whether RapidJSON's writer prints `d` back as exactly `text` (its Writer::Double: Grisu2
+// shortest digits; -0.0 and every finite double included).
+bool PrintsAs(double d, std::string_view text) {
+  char buf[32];
+  char* end = rapidjson::internal::dtoa(d, buf);
+  return std::string_view(buf, static_cast<size_t>(end - buf)) == text;
+}
+
 // Forwards SAX events to `Out`, converting numbers. Returns false (stopping the parse) on a
 // number out of range; `bad_number` tells the caller why.
 template <typename Out>
 struct NumberFixer {
   Out& out;
+  RawNumbers* raw = nullptr;
   bool bad_number = false;
   bool Null() { return out.Null(); }
   bool Bool(bool b) { return out.Bool(b); }
@@ -60,7 +73,9 @@ struct NumberFixer {
     switch (ConvertNumber(s, n, &i, &u, &d)) {
       case NumKind::kInt: return out.Int64(i);
       case NumKind::kUint: return out.Uint64(u);
-      case NumKind::kDouble: return out.Double(d);
+      case NumKind::kDouble:
+        if (raw && !PrintsAs(d, std::string_view(s, n))) raw->Add(d, std::string_view(s, n));
+        return out.Double(d);
       case NumKind::kBad: break;
     }
     bad_number = true;
@@ -75,23 +90,37 @@ struct NumberFixer {
 };
 
 Status ErrorStatus(const rapidjson::ParseResult& r, bool bad_number) {
-  return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " +
-                           (bad_number ? "Number too big to be stored in double."
-                                       : rapidjson::GetParseError_En(r.Code())));
+  const char* why = bad_number ? "Number too big to be stored in double." : rapidjson::GetParseError_En(r.Code());
+  return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " + why);
+}
+
+// The bytes themselves: UTF-8 (JSON text is; checked here, see FirstInvalidUtf8) and no NUL
+// byte, which ends RapidJSON's streams: a document followed by one would pass with whatever
+// comes after it unread (inside strings a NUL must be escaped).
+Status CheckBytes(std::string_view text) {
+  if (text.empty()) return Status::Ok();
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    size_t col = static_cast<size_t>(static_cast<const char*>(nul) - text.data()) + 1;
+    return Status::DataError("invalid JSON at column " + std::to_string(col) + ": a NUL byte");
+  }
+  if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos)
+    return Status::DataError("invalid JSON at column " + std::to_string(bad + 1) + ": invalid UTF-8");
+  return Status::Ok();
 }
 
 template <unsigned kFlags, typename Stream>
-Status ParseInto(Stream& stream, rapidjson::Document* doc) {
+Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw) {
   rapidjson::ParseResult result;
   bool bad_number = false;
   auto generator = [&](rapidjson::Document& d) {
     rapidjson::Reader reader;
-    NumberFixer<rapidjson::Document> fixer{d};
+    NumberFixer<rapidjson::Document> fixer{d, raw};
     result = reader.Parse<kFlags | kReadFlags>(stream, fixer);
     bad_number = fixer.bad_number;
     return !result.IsError();
   };
   doc->SetNull();
+  if (raw) raw->clear();
   doc->Populate(generator);
   if (result.IsError()) {
     doc->SetNull();
@@ -102,17 +131,20 @@ Status ParseInto(Stream& stream, rapidjson::Document* doc) {
 
 }  // namespace
 
-Status ParseJsonText(std::string_view text, rapidjson::Document* doc) {
+Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw) {
+  if (Status s = CheckBytes(text); !s.ok()) return s;
   rapidjson::MemoryStream ms(text.data(), text.size());
-  return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc);
+  return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc, raw);
 }
 
-Status ParseJsonInsitu(char* buffer, rapidjson::Document* doc) {
+Status ParseJsonInsitu(char* buffer, size_t size, rapidjson::Document* doc, RawNumbers* raw) {
+  if (Status s = CheckBytes(std::string_view(buffer, size)); !s.ok()) return s;
   rapidjson::InsituStringStream is(buffer);
-  return ParseInto<rapidjson::kParseInsituFlag>(is, doc);
+  return ParseInto<rapidjson::kParseInsituFlag>(is, doc, raw);
 }
 
 Status ValidateJsonText(std::string_view text) {
+  if (Status s = CheckBytes(text); !s.ok()) return s;
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::BaseReaderHandler<> ignore;
   NumberFixer<rapidjson::BaseReaderHandler<>> fixer{ignore};

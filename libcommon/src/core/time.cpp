@@ -10,6 +10,12 @@
 
 namespace kt {
 
+namespace {
+Status TooLarge(std::string_view text) {
+  return Status::InvalidArgument("duration too large: " + std::string(text) + " (at most 100 years)");
+}
+}  // namespace
+
 Result<int64_t> ParseDuration(std::string_view text) {
   if (text.empty()) return Status::InvalidArgument("empty duration");
   int64_t total = 0;
@@ -21,7 +27,7 @@ Result<int64_t> ParseDuration(std::string_view text) {
     }
     int64_t n = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-      if (n > (INT64_MAX / 10)) return Status::InvalidArgument("duration too large: " + std::string(text));
+      if (n > kMaxDurationMs) return TooLarge(text);
       n = n * 10 + (text[i++] - '0');
     }
     size_t u = i;
@@ -38,6 +44,7 @@ Result<int64_t> ParseDuration(std::string_view text) {
                                      std::string(text) + "' (use ms, s, m, h, d)");
     if (unit.empty() && i != text.size())
       return Status::InvalidArgument("invalid duration '" + std::string(text) + "'");
+    if (n > (kMaxDurationMs - total) / mult) return TooLarge(text);
     total += n * mult;
   }
   return total;

@@ -1,6 +1,5 @@
 #include "kt/io/stdout_sink.hpp"
 
-#include <rapidjson/prettywriter.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +7,7 @@
 
 #include "kt/codec/envelope.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 
 namespace kt {
 
@@ -28,12 +28,9 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
     case OutRecord::ValueKind::kText:
       if (opt_.pretty && opt_.value_codec.IsJson()) {
         rapidjson::Document d;
-        if (!ParseJson(rec.value_text, &d).ok()) break;
-        rapidjson::StringBuffer sb;
-        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-        w.SetIndent(' ', 2);
-        d.Accept(w);
-        buf_.append(sb.GetString(), sb.GetSize());
+        RawNumbers raw;
+        if (!ParseJsonText(rec.value_text, &d, &raw).ok()) break;
+        AppendPrettyJson(d, &buf_, &raw);
         return;
       }
       break;
@@ -41,13 +38,9 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
       if (!opt_.value_codec.IsJson() && rec.value_json->IsString()) {
         buf_.append(rec.value_json->GetString(), rec.value_json->GetStringLength());
       } else if (opt_.pretty) {
-        rapidjson::StringBuffer sb;
-        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-        w.SetIndent(' ', 2);
-        rec.value_json->Accept(w);
-        buf_.append(sb.GetString(), sb.GetSize());
+        AppendPrettyJson(*rec.value_json, &buf_, rec.raw_numbers);
       } else {
-        AppendJson(*rec.value_json, &buf_);
+        AppendJson(*rec.value_json, &buf_, rec.raw_numbers);
       }
       return;
   }

@@ -93,8 +93,9 @@ Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLoo
 
 bool IsSecretProperty(std::string_view name) {
   std::string n = ToLower(name);
-  return n.find("password") != std::string::npos || n.find("secret") != std::string::npos ||
-         n.rfind("sasl.", 0) == 0;
+  for (const char* part : {"password", "secret", ".key", "token", "credential"})
+    if (n.find(part) != std::string::npos) return true;
+  return n.rfind("sasl.", 0) == 0;
 }
 
 std::string DumpKafkaConfig(const KafkaConfig& cfg) {

@@ -64,7 +64,7 @@ Status KafkaSink::Send(const OutRecord& rec, void* token) {
         text = View(*rec.value_json);
       } else {
         json_.clear();
-        AppendJson(*rec.value_json, &json_);
+        AppendJson(*rec.value_json, &json_, rec.raw_numbers);
         text = json_;
       }
     }

@@ -245,13 +245,14 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
   Status s = dlq_->Send(d, entry);
   std::string original_size;
   if (s.IsDataError() && dlq_->MaxRecordBytes() > 0) {  // too large: cut the value to fit
-    size_t overhead = 1024 + (d.key ? d.key->size() : 0);
+    size_t overhead = 1024;
     for (const Header& h : headers) overhead += h.name.size() + (h.value ? h.value->size() : 0) + 16;
-    size_t room = static_cast<size_t>(dlq_->MaxRecordBytes()) > overhead
-                      ? static_cast<size_t>(dlq_->MaxRecordBytes()) - overhead : 0;
+    size_t max = static_cast<size_t>(dlq_->MaxRecordBytes());
+    size_t room = max > overhead ? max - overhead : 0;
     if (d.key && d.key->size() > room / 2) d.key = d.key->substr(0, room / 2);
+    room -= d.key ? d.key->size() : 0;
     original_size = std::to_string(d.value_text.size());
-    if (d.value_text.size() > room / 2) d.value_text = d.value_text.substr(0, room / 2);
+    if (d.value_text.size() > room) d.value_text = d.value_text.substr(0, room);
     headers.push_back({"kt.truncated", original_size});
     s = dlq_->Send(d, entry);
   }
@@ -265,6 +266,13 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
 }
 
 void Runner::Emit(const OutRecord& out) {
+  // JSON taken from the record keeps the exact text of the numbers the tool did not change.
+  if (out.value_kind == OutRecord::ValueKind::kJson && !out.raw_numbers && current_ && parser_.raw_numbers()) {
+    OutRecord exact = out;
+    exact.raw_numbers = parser_.raw_numbers();
+    Emit(exact);
+    return;
+  }
   work_since_commit_ = true;
   Sink* sink = out.internal && dlq_ ? dlq_ : sink_;
   void* token = out.internal ? kInternal : current_;

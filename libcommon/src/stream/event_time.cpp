@@ -33,6 +33,8 @@ Result<int64_t> EventTime::Of(const Record& rec, expr::EvalContext& ctx) const {
                                  std::string(rec.line > 0 ? "a bare NDJSON line has none: use -J envelopes with \"timestamp\", or "
                                                           : "use ") +
                                  "--time FIELD or --time now)");
+      if (rec.timestamp > kMaxTimeMs)
+        return Status::DataError("the record's timestamp " + std::to_string(rec.timestamp) + " is after the year 9999");
       return rec.timestamp;
     case Source::kNow: return NowMs();
     case Source::kValue: break;
@@ -53,6 +55,8 @@ Result<int64_t> EventTime::Of(const Record& rec, expr::EvalContext& ctx) const {
     return Status::DataError("--time " + spec_ + " is " + (v.IsMissing() ? "missing" : "not a string or number"));
   }
   if (ms < 0) return Status::DataError("--time " + spec_ + " is before 1970 (" + std::to_string(ms) + " ms)");
+  if (ms > kMaxTimeMs)
+    return Status::DataError("--time " + spec_ + " is after the year 9999 (" + std::to_string(ms) + " ms)");
   return ms;
 }
 

@@ -2,9 +2,17 @@
 
 #include <algorithm>
 
+#include "kt/core/time.hpp"
+
 namespace kt {
 
 namespace {
+
+Status CheckDurations(int64_t size, int64_t grace, int64_t retention) {
+  if (size > kMaxDurationMs || grace > kMaxDurationMs || retention > kMaxDurationMs)
+    return Status::InvalidArgument("window durations are at most 100 years");
+  return Status::Ok();
+}
 
 Status CheckRetention(WindowSpec* w, int64_t retention, const char* what) {
   int64_t minimum = w->size + w->grace;
@@ -24,6 +32,10 @@ Result<WindowSpec> WindowSpec::Hopping(int64_t size, int64_t advance, int64_t gr
   if (size <= 0) return Status::InvalidArgument("window size must be positive");
   if (advance <= 0 || advance > size)
     return Status::InvalidArgument("--step must be positive and at most the window size");
+  if (Status s = CheckDurations(size, grace, retention); !s.ok()) return s;
+  if (size / advance > kMaxWindowsPerRecord)
+    return Status::InvalidArgument("--step is too small: every record would be in " + std::to_string(size / advance) +
+                                   " windows (at most " + std::to_string(kMaxWindowsPerRecord) + ")");
   WindowSpec w{WindowType::kHopping, size, advance, grace, 0};
   if (Status s = CheckRetention(&w, retention, "size"); !s.ok()) return s;
   return w;
@@ -31,6 +43,7 @@ Result<WindowSpec> WindowSpec::Hopping(int64_t size, int64_t advance, int64_t gr
 
 Result<WindowSpec> WindowSpec::Sliding(int64_t size, int64_t grace, int64_t retention) {
   if (size <= 0) return Status::InvalidArgument("window size must be positive");
+  if (Status s = CheckDurations(size, grace, retention); !s.ok()) return s;
   WindowSpec w{WindowType::kSliding, size, 0, grace, 0};
   if (Status s = CheckRetention(&w, retention, "size"); !s.ok()) return s;
   return w;
@@ -38,6 +51,7 @@ Result<WindowSpec> WindowSpec::Sliding(int64_t size, int64_t grace, int64_t rete
 
 Result<WindowSpec> WindowSpec::Session(int64_t gap, int64_t grace, int64_t retention) {
   if (gap <= 0) return Status::InvalidArgument("session gap must be positive");
+  if (Status s = CheckDurations(gap, grace, retention); !s.ok()) return s;
   WindowSpec w{WindowType::kSession, gap, 0, grace, 0};
   if (Status s = CheckRetention(&w, retention, "gap"); !s.ok()) return s;
   return w;

@@ -17,3 +17,14 @@ TEST_CASE("CSV rows become JSON objects with typed fields") {
   CHECK(json == R"({"VendorID":1,"total_amount":63.08,"flag":"N","passengers":null,"zip":-3})");
   CHECK(kt::CsvRowToJson(header, {"1"}, &json).IsDataError());
 }
+
+TEST_CASE("CSV numbers keep their text; a field that is not UTF-8 makes a bad record") {
+  std::vector<std::string> header{"a", "b", "c"};
+  std::string json;
+  REQUIRE(kt::CsvRowToJson(header, {"1.50", "1e3", "2.5"}, &json).ok());
+  CHECK(json == R"({"a":1.50,"b":1e3,"c":2.5})");
+  kt::Status s = kt::CsvRowToJson(header, {"1", "caf\xe9", "x"}, &json);  // Latin-1, not UTF-8
+  CHECK(s.IsDataError());
+  CHECK(s.message() == "CSV field 2 (b) is not valid UTF-8");
+  CHECK(kt::CsvRowToJson({"a", "\x9d\xde", "c"}, {"1", "2", "3"}, &json).IsDataError());
+}

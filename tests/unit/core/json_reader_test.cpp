@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "kt/core/json_reader.hpp"
+#include "kt/core/strings.hpp"
 
 namespace {
 std::string RoundTrip(const std::string& text) {
@@ -53,8 +54,58 @@ TEST_CASE("numbers out of range and bad JSON are data errors with a column") {
 TEST_CASE("in-situ parsing points strings into the buffer") {
   std::string buf = R"({"k":"value","n":2})";
   rapidjson::Document d;
-  REQUIRE(kt::ParseJsonInsitu(buf.data(), &d).ok());
+  REQUIRE(kt::ParseJsonInsitu(buf.data(), buf.size(), &d).ok());
   CHECK(d["k"].GetString() >= buf.data());
   CHECK(d["k"].GetString() < buf.data() + buf.size());
   CHECK(d["n"].GetInt64() == 2);
+}
+
+// Issue 11: a number the user did not touch came out as 1.2345678901234568e29.
+TEST_CASE("numbers that a tool does not change keep their exact text") {
+  const std::string in =
+      R"({"big":123456789012345678901234567890,"pi":3.14159265358979323846,"a":1.50,"e":1e3,"i":42,"d":0.1})";
+  rapidjson::Document d;
+  kt::RawNumbers raw;
+  REQUIRE(kt::ParseJsonText(in, &d, &raw).ok());
+  CHECK(d["big"].IsDouble());  // the value is still a number for expressions
+  std::string out;
+  kt::AppendJson(d, &out, &raw);
+  CHECK(out == in);
+  // Reshaped (a field dropped before them, one added): the texts stay with their values.
+  d.EraseMember("big");
+  d.AddMember("x", 1, d.GetAllocator());
+  out.clear();
+  kt::AppendJson(d, &out, &raw);
+  CHECK(out == R"({"pi":3.14159265358979323846,"a":1.50,"e":1e3,"i":42,"d":0.1,"x":1})");
+  // Without the table: the doubles' shortest forms.
+  out.clear();
+  kt::AppendJson(d, &out);
+  CHECK(out == R"({"pi":3.141592653589793,"a":1.5,"e":1000.0,"i":42,"d":0.1,"x":1})");
+}
+
+TEST_CASE("JSON text must be valid UTF-8 and end where the document ends (no NUL)") {
+  rapidjson::Document d;
+  kt::Status s = kt::ParseJsonText("{\"uri\":\"/a\xff\xfe\"}", &d);
+  CHECK(s.IsDataError());
+  CHECK(s.message() == "invalid JSON at column 11: invalid UTF-8");
+  CHECK(kt::ValidateJsonText("{\"uri\":\"/a\xff\xfe\"}").IsDataError());
+  CHECK(kt::ValidateJsonText("\"caf\xc3\xa9\"").ok());  // valid two-byte UTF-8
+  std::string nul("{\"a\":1}\0garbage", 15);
+  s = kt::ParseJsonText(nul, &d);
+  CHECK(s.IsDataError());
+  CHECK(s.message() == "invalid JSON at column 8: a NUL byte");
+  CHECK(kt::ValidateJsonText(nul).IsDataError());
+  std::string buf = nul;
+  CHECK(kt::ParseJsonInsitu(buf.data(), buf.size(), &d).IsDataError());
+}
+
+TEST_CASE("UTF-8 validation follows RFC 3629") {
+  CHECK(kt::IsValidUtf8("plain ascii"));
+  CHECK(kt::IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  CHECK_FALSE(kt::IsValidUtf8("\xff"));
+  CHECK_FALSE(kt::IsValidUtf8("\xc3"));          // cut short
+  CHECK_FALSE(kt::IsValidUtf8("\xc0\xaf"));      // overlong
+  CHECK_FALSE(kt::IsValidUtf8("\xed\xa0\x80"));  // a surrogate
+  CHECK_FALSE(kt::IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(kt::IsValidUtf8("\x9d\xde"));
 }

@@ -116,3 +116,19 @@ TEST_CASE("-X dump masks passwords, secrets and sasl.*") {
   CHECK(kt::IsSecretProperty("SASL.JAAS.CONFIG"));
   CHECK_FALSE(kt::IsSecretProperty("security.protocol"));
 }
+
+// Issue 11: -X ssl.key.pem=... -X dump printed the private key in the clear.
+TEST_CASE("-X dump masks private keys, keystores and OAuth tokens") {
+  FakeEnv env;
+  env.vars["HOME"] = "/nonexistent";
+  kt::KafkaConfigInputs in;
+  in.brokers_flag = "b:9092";
+  in.properties = {"ssl.key.pem=-----BEGIN PRIVATE KEY-----abc", "ssl.keystore.location=/k.p12",
+                   "sasl.oauthbearer.config=principal=x token=t0k", "ssl.ca.location=/ca.pem"};
+  std::string dump = kt::DumpKafkaConfig(*kt::ResolveKafkaConfig(in, env.Lookup()));
+  CHECK(dump.find("PRIVATE KEY") == std::string::npos);
+  CHECK(dump.find("ssl.key.pem=********") != std::string::npos);
+  CHECK(dump.find("ssl.keystore.location=********") != std::string::npos);
+  CHECK(dump.find("t0k") == std::string::npos);
+  CHECK(dump.find("ssl.ca.location=/ca.pem") != std::string::npos);  // not a secret
+}

@@ -24,7 +24,7 @@ struct Harness {
   Collect out;
   int64_t line = 0;
 
-  Harness(kt::Result<kt::WindowSpec> spec, bool final) {
+  Harness(kt::Result<kt::WindowSpec> spec, bool final, bool close_at_end = false) {
     REQUIRE(spec.ok());
     kt::StoreOptions so;
     so.kind = kt::StoreOptions::Kind::kMemory;
@@ -35,7 +35,7 @@ struct Harness {
     auto time = kt::EventTime::Parse("@timestamp", "", "ms");
     REQUIRE(time.ok());
     t = std::make_unique<kt::WindowTransform>(std::move(owned), *spec, kt::Aggregator({*count}), std::nullopt,
-                                              std::move(*time), final);
+                                              std::move(*time), final, close_at_end);
     REQUIRE(t->OnAssigned({-1}).ok());
   }
 
@@ -81,7 +81,7 @@ TEST_CASE("kwindow keeps windows until retention, then deletes them from the sto
 }
 
 TEST_CASE("kwindow --emit final writes each window once, as stream time closes it") {
-  Harness h(kt::WindowSpec::Hopping(10, 10, 5, -1), true);
+  Harness h(kt::WindowSpec::Hopping(10, 10, 5, -1), true, /*close_at_end=*/true);
   REQUIRE(h.Add("b", 3).ok());
   REQUIRE(h.Add("a", 8).ok());
   REQUIRE(h.Add("a", 14).ok());  // stream time 14: [0,10) open while 10 > 14 - 5
@@ -94,9 +94,25 @@ TEST_CASE("kwindow --emit final writes each window once, as stream time closes i
   CHECK(h.Add("a", 9).IsDropped());
   REQUIRE(h.Add("a", 16).ok());  // advancing again emits nothing twice
   CHECK(h.out.lines.size() == 2);
-  h.t->Finish(h.out);  // stdin ended: the rest closes
+  h.t->Finish(h.out);  // --close-at-end: the input is complete, the rest closes
   CHECK(h.out.lines.back() == R"(a@10/20 {"key":"a","window":{"start":10,"end":20},"count":3})");
   CHECK(h.out.lines.size() == 3);
+  CHECK(h.t->SummaryExtra().find("1 windows closed at the end of input") != std::string::npos);
+  // Stream time stays where it closed the window ([10,20) + grace 5 = 25): a record for it is
+  // late from now on; a record of a later window is not.
+  CHECK(h.Add("a", 19).IsDropped());
+  REQUIRE(h.Add("a", 24).ok());
+}
+
+TEST_CASE("kwindow: the end of input leaves windows open unless --close-at-end, on stdin as on Kafka") {
+  Harness h(kt::WindowSpec::Hopping(10, 10, 5, -1), true);
+  REQUIRE(h.Add("a", 8).ok());
+  REQUIRE(h.Add("a", 21).ok());  // closes [0,10)
+  REQUIRE(h.out.lines.size() == 1);
+  h.t->Finish(h.out);
+  CHECK(h.out.lines.size() == 1);
+  CHECK(h.t->SummaryExtra().find("1 windows still open at the end of input (--close-at-end closes them)") !=
+        std::string::npos);
 }
 
 TEST_CASE("kwindow sessions: merged-away sessions leave the store and get output tombstones") {

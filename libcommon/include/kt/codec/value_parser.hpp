@@ -28,6 +28,9 @@ class ValueParser {
   // Valid until the next Parse/SetString. The caller may modify it, allocating with
   // doc()->GetAllocator().
   rapidjson::Document* doc() { return &doc_; }
+  // The exact texts of the last parsed value's numbers that would print differently (see
+  // RawNumbers), or null when there are none (the usual case).
+  const RawNumbers* raw_numbers() const { return raw_.empty() ? nullptr : &raw_; }
 
  private:
   void Reset();
@@ -36,6 +39,7 @@ class ValueParser {
   rapidjson::MemoryPoolAllocator<> pool_;
   rapidjson::Document doc_;
   std::string buffer_;
+  RawNumbers raw_;
 };
 
 }  // namespace kt

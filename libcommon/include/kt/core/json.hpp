@@ -8,12 +8,33 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kt/core/status.hpp"
 
 namespace kt {
+
+// The exact text of numbers whose value alone would print differently: a number a tool does
+// not change keeps its text (123456789012345678901234567890 stays so, not 1.2345678901234568e29;
+// 3.14159265358979323846 and 1.50 too). Reading a record collects the texts of the numbers
+// that do not print back the same, keyed by their double's bits; writing JSON with the table
+// prints a double with a recorded text as that text. Keyed by value, not by position, so a
+// field keeps its text however the document is reshaped (fields dropped, renamed, moved).
+class RawNumbers {
+ public:
+  void Add(double value, std::string_view text);
+  // The recorded text of `value`, or null.
+  const std::string* Find(double value) const;
+  bool empty() const { return texts_.empty(); }
+  void clear() { texts_.clear(); }
+
+ private:
+  std::vector<std::pair<uint64_t, std::string>> texts_;  // few: most numbers print back as read
+};
 
 // A RapidJSON output stream appending to a std::string (no intermediate buffer).
 struct StringOutStream {
@@ -27,8 +48,10 @@ struct StringOutStream {
 // column and RapidJSON's reason. Numbers are converted exactly (see json_reader.hpp).
 Status ParseJson(std::string_view text, rapidjson::Document* doc);
 
-// Compact JSON text of `v`, appended to `out`.
-void AppendJson(const rapidjson::Value& v, std::string* out);
+// Compact JSON text of `v`, appended to `out`; doubles with a text in `raw` are written as it.
+void AppendJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw = nullptr);
+// The same, indented (kconsume --pretty).
+void AppendPrettyJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw = nullptr);
 std::string ToJson(const rapidjson::Value& v);
 
 // The key rule (SEMANTICS.md): a string as is, a number in shortest decimal form,

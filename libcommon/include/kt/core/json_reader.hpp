@@ -6,7 +6,12 @@
 // let RapidJSON check the grammar and hand us each number as text (kParseNumbersAsStringsFlag),
 // and convert it with std::from_chars, which is correctly rounded: integers that fit int64 (or
 // uint64) stay integers, everything else becomes the nearest double; out-of-range numbers are
-// errors, as they are for RapidJSON.
+// errors, as they are for RapidJSON. A number whose double would print differently from its
+// text (too many digits, 1.50, 1e3, integers past 64 bits) has its text recorded in `raw`
+// (RawNumbers), so writers can give it back unchanged.
+//
+// Strict input: strings must be valid UTF-8, and the document must be the whole text (a NUL
+// byte, even after a complete document, is an error: it would hide trailing bytes).
 #pragma once
 
 #include <string_view>
@@ -17,10 +22,10 @@
 namespace kt {
 
 // Parses `text` into `doc`, replacing its contents; strings are copied into doc's allocator.
-Status ParseJsonText(std::string_view text, rapidjson::Document* doc);
-// Parses the NUL-terminated, mutable `buffer` in place: strings in `doc` point into `buffer`,
-// which must outlive `doc`'s current contents.
-Status ParseJsonInsitu(char* buffer, rapidjson::Document* doc);
+Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw = nullptr);
+// Parses the mutable `buffer` of `size` bytes (followed by a NUL) in place: strings in `doc`
+// point into `buffer`, which must outlive `doc`'s current contents.
+Status ParseJsonInsitu(char* buffer, size_t size, rapidjson::Document* doc, RawNumbers* raw = nullptr);
 // Checks that `text` is exactly one JSON value, without building a document.
 Status ValidateJsonText(std::string_view text);
 

@@ -60,6 +60,7 @@ struct OutRecord {
   ValueKind value_kind = ValueKind::kNull;
   std::string_view value_text;                    // kText: text form for the value codec
   const rapidjson::Value* value_json = nullptr;   // kJson
+  const RawNumbers* raw_numbers = nullptr;        // kJson: exact texts of its numbers (the Runner sets it)
   int64_t timestamp = -1;                         // -1: let the broker/sink choose
   const Headers* headers = nullptr;               // may be null
   std::string_view topic;                         // empty: the tool's output (-o)

@@ -18,5 +18,10 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // Parses the whole string as a base-10 int64 / finite double.
 bool ParseInt64(std::string_view s, int64_t* out);
 bool ParseDouble(std::string_view s, double* out);
+// The offset of the first byte of `s` that is not well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, at most U+10FFFF), or npos. RapidJSON 1.1.0's own validation (reader and
+// writer) reads past the end of text that stops inside a sequence, so ktools checks here.
+size_t FirstInvalidUtf8(std::string_view s);
+inline bool IsValidUtf8(std::string_view s) { return FirstInvalidUtf8(s) == std::string_view::npos; }
 
 }  // namespace kt

@@ -9,8 +9,15 @@
 
 namespace kt {
 
+// Durations are at most 100 years, so that time arithmetic on event times (at most
+// kMaxTimeMs) never overflows.
+constexpr int64_t kMaxDurationMs = 100LL * 36525 * 86'400'000 / 100;
+// The last millisecond of year 9999, 9999-12-31T23:59:59.999Z: the latest event time ktools
+// accepts (the earliest is the epoch).
+constexpr int64_t kMaxTimeMs = 253'402'300'799'999;
+
 // Milliseconds. Units: ms, s, m, h, d; several may follow each other ("1h30m"). A bare number
-// is milliseconds. Negative or empty input is an error.
+// is milliseconds. Negative or empty input, or more than kMaxDurationMs, is an error.
 Result<int64_t> ParseDuration(std::string_view text);
 
 // RFC 3339 / ISO-8601 date-time ("2026-11-20T09:00:00.165Z", "...+01:00", "...-0530",

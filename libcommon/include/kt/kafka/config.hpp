@@ -39,7 +39,9 @@ Result<Properties> ParseProperties(std::string_view text, const std::string& ori
 
 Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLookup& env);
 
-// True for values that must not be printed: names containing "password" or "secret", and sasl.*.
+// True for values that must not be printed: names containing "password", "secret", ".key"
+// (ssl.key.pem, ssl.keystore.*), "token" or "credential", and every sasl.* (OAuth configs
+// carry tokens). Never printed: by -X dump, or in an error about the property.
 bool IsSecretProperty(std::string_view name);
 
 // The effective configuration as `name=value` lines, sorted, secrets masked as "********".

@@ -28,6 +28,8 @@ struct Window {
 
 enum class WindowType { kHopping, kSliding, kSession };
 
+constexpr int64_t kMaxWindowsPerRecord = 100'000;
+
 struct WindowSpec {
   WindowType type = WindowType::kHopping;
   int64_t size = 0;       // hopping/sliding: window size; session: the inactivity gap
@@ -37,7 +39,9 @@ struct WindowSpec {
 
   // Validated specs. `retention` < 0 means the default: size + grace (sessions: 2 * gap +
   // grace, see PlanSession); less than size + grace is an error (a window could be purged
-  // before it closes).
+  // before it closes). Durations are at most kMaxDurationMs, and a hopping record belongs to
+  // at most kMaxWindowsPerRecord windows, so window arithmetic on event times (at most
+  // kMaxTimeMs) cannot overflow or run away.
   static Result<WindowSpec> Hopping(int64_t size, int64_t advance, int64_t grace, int64_t retention);
   static Result<WindowSpec> Sliding(int64_t size, int64_t grace, int64_t retention);
   static Result<WindowSpec> Session(int64_t gap, int64_t grace, int64_t retention);
@@ -55,6 +59,8 @@ struct WindowSpec {
   //   session: open while end >= streamTime - grace - gap
   int64_t OpenFrom(int64_t stream_time) const;
   bool IsOpen(int64_t end, int64_t stream_time) const { return end >= OpenFrom(stream_time); }
+  // The earliest stream time at which a window ending at `end` is closed.
+  int64_t CloseTime(int64_t end) const { return end - OpenFrom(0) + 1; }
   // Purged once end < streamTime - retention.
   bool IsExpired(int64_t end, int64_t stream_time) const { return end < stream_time - retention; }
 

@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# Issue 11, "Delivery you can bet on": the defects it lists, each driven through the real
+# binaries (against the real broker where it takes one). The commit barrier's failure paths
+# (failed outputs, state writes and commits, lost and restoring partitions, aborted
+# transactions) are unit-tested with fault-injecting fakes (tests/unit/run/commit_barrier_test);
+# kill -9 bounces are in crash.bats.
+load helpers
+
+setup() { STATE="$BATS_TEST_TMPDIR/state"; }
+kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
+
+@test "a number the tool does not change keeps its exact text" {
+  run bash -c "printf '%s\n' '{\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846,\"a\":1.50,\"e\":1e3}' | kmap --set x=1 --drop a -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"big":123456789012345678901234567890,"pi":3.14159265358979323846,"e":1e3,"x":1}' ]
+  run bash -c "printf '%s\n' '{\"big\":123456789012345678901234567890,\"n\":2}' | kscore 'n * 2' -q"
+  [ "$output" = '{"big":123456789012345678901234567890,"n":2,"score":4}' ]
+}
+
+@test "invalid UTF-8, or a NUL byte after a valid document, is a bad record" {
+  run bash -c "printf '{\"uri\":\"/a\xff\xfe\"}\n' | kmap --drop x"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 1: invalid JSON at column 11: invalid UTF-8"* ]]
+  run bash -c "printf '{\"a\":1}\0garbage\n' | kfilter 'true'"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 1: invalid JSON at column 8: a NUL byte"* ]]
+  run bash -c "printf '{\"a\":1}\0garbage\n{\"a\":2}\n' | kmap --set b=1 --on-error skip -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"a":2,"b":1}' ]
+}
+
+@test "a value that is not a JSON object, where a tool reads fields, is a bad record in every tool" {
+  printf '%s\n' '{"x":2,"k":"a"}' '[1,2]' '"s"' '5' 'null' > "$BATS_TEST_TMPDIR/in"
+  for tool in "kfilter x>1" "kmap --set y=1" "kscore x" "ktable --by k --agg count" "kgroupby --by k"; do
+    run bash -c "$tool < '$BATS_TEST_TMPDIR/in'"
+    [ "$status" -eq 3 ] || { echo "$tool: exit $status"; false; }
+    [[ "$output" == *"line 2: value is not a JSON object (it is an array)"* ]] || { echo "$tool: $output"; false; }
+    run bash -c "$tool --on-error skip < '$BATS_TEST_TMPDIR/in'"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"1 in"*"4 skipped"* ]] || [[ "$output" == *"5 in"*"4 skipped"* ]] || { echo "$tool: $output"; false; }
+  done
+  # A tool that reads no field takes any JSON value.
+  run bash -c "kfilter '@offset > 2' -q < '$BATS_TEST_TMPDIR/in'"
+  [ "$status" -eq 0 ]
+  [ "$output" = $'"s"\n5\nnull' ]
+}
+
+@test "kwindow: an event time past the year 9999 is a bad record, not a runaway process" {
+  run timeout 20 bash -c "echo '{\"t\": 9223372036854775000}' | kwindow --time t --tumbling 10s --agg count"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 1: --time t is after the year 9999"* ]]
+  run timeout 20 bash -c "echo '{\"value\":{},\"timestamp\":9223372036854775000}' | kwindow -J --tumbling 10s --agg count"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"after the year 9999"* ]]
+  run timeout 20 bash -c "echo '{\"t\": -5}' | kwindow --time t --tumbling 10s --agg count"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"before 1970"* ]]
+  run kwindow --hopping 1d --step 1ms --agg count
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--step is too small"* ]]
+  run kwindow --tumbling 40000000d --agg count
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"duration too large"* ]]
+}
+
+@test "kwindow: windows open at the end of input stay open unless --close-at-end, on stdin as on Kafka -e" {
+  printf '%s\n' '{"key":"a","value":{},"timestamp":1000}' '{"key":"a","value":{},"timestamp":15000}' > "$BATS_TEST_TMPDIR/in"
+  run bash -c "kwindow -J --tumbling 10s --agg count --emit final < '$BATS_TEST_TMPDIR/in' 2>'$BATS_TEST_TMPDIR/err'"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r .key)" = "a@0/10000" ]
+  grep -q "1 windows still open at the end of input (--close-at-end closes them)" "$BATS_TEST_TMPDIR/err"
+  run bash -c "kwindow -J --tumbling 10s --agg count --emit final --close-at-end -q < '$BATS_TEST_TMPDIR/in'"
+  [ "$(echo "$output" | jq -r .key | tr '\n' ' ')" = "a@0/10000 a@10000/20000 " ]
+  need_kafka
+  in=$(new_topic in)
+  kproduce "$in" "$BATS_TEST_TMPDIR/in" -J -q
+  run kwindow -i "$in" -o - -J -G "$(new_topic g)" --tumbling 10s --agg count --emit final --state-dir "$STATE" -e -q
+  [ "$(echo "$output" | jq -r .key | tr '\n' ' ')" = "a@0/10000 " ]
+  run kwindow -i "$in" -o - -J -G "$(new_topic g)" --tumbling 10s --agg count --emit final --state-dir "$STATE" -e -q --close-at-end
+  [ "$(echo "$output" | jq -r .key | tr '\n' ' ')" = "a@0/10000 a@10000/20000 " ]
+}
+
+@test "-X dump masks private keys, passwords and tokens" {
+  run kmap -X ssl.key.pem=PRIVATEKEYBYTES -X sasl.password=hunter2 -X sasl.oauthbearer.config=token=t0k -X dump
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ssl.key.pem=********"* ]]
+  [[ "$output" != *PRIVATEKEYBYTES* ]]
+  [[ "$output" != *hunter2* ]]
+  [[ "$output" != *t0k* ]]
+}
+
+@test "-X partitioner is refused: keyed outputs always partition like the Java client" {
+  run bash -c "echo '{}' | kmap -o some-topic -X partitioner=random"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"-X partitioner=random is not supported"*"murmur2_random"* ]]
+}
+
+@test "ktable: a changelog deleted and recreated behind the local state is rebuilt from, not trusted" {
+  need_kafka
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  printf '{"k":"a"}\n{"k":"a"}\n{"k":"a"}\n' | kproduce "$in" --key-field k --partitions 1 -q
+  run ktable -i "$in" -o "$out" -G "$g" --agg count --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  kadmin delete "$g-table-changelog"
+  kadmin create "$g-table-changelog" 1 cleanup.policy=compact
+  printf '{"k":"a"}\n' | kproduce "$in" --key-field k -q
+  run ktable -i "$in" -o "$out" -G "$g" --agg count --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"is beyond the changelog's end"*"rebuilding it from the changelog"* ]]
+  # The state is what the changelog holds (nothing) plus the new record, not the stale 3 + 1.
+  [ "$(kconsume "$out" -e -q | tail -1)" = '{"key":"a","count":1}' ]
+}
+
+@test "ktable refuses an existing changelog that is not compacted" {
+  need_kafka
+  in=$(new_topic in); g=$(new_topic g)
+  echo '{"k":"a"}' | kproduce "$in" --key-field k --partitions 1 -q
+  kadmin create "$g-table-changelog" 1 cleanup.policy=delete
+  run ktable -i "$in" -G "$g" --agg count --state-dir "$STATE" -e
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"has cleanup.policy=delete, not cleanup.policy=compact"*"must be compacted"* ]]
+}
+
+@test "internal topics take the broker's replication factor, or --replication-factor" {
+  need_kafka
+  in=$(new_topic in); g=$(new_topic g)
+  echo '{"k":"a"}' | kproduce "$in" --key-field k --partitions 2 -q
+  run ktable -i "$in" -G "$g" --agg count --by k --state-dir "$STATE" -e -q
+  [ "$status" -eq 0 ]
+  [ "$(kadmin replicas "$g-table-changelog")" = 1 ]  # the test broker's default
+  [ "$(kadmin config "$g-table-changelog" cleanup.policy)" = compact ]
+  [ "$(kadmin replicas "$g-table-repartition")" = 1 ]
+  run ktable -i "$in" -G "$(new_topic g)" --agg count --state-dir "$STATE" -e --replication-factor 3
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cannot create topic"*"eplication factor"* ]]
+}
+
+@test "a dead letter too large for the dead-letter topic is cut to fit, and the pipeline goes on" {
+  need_kafka
+  big=$(new_topic big); out=$(new_topic out); dlq=$(new_topic dlq)
+  kadmin create "$big" 1 max.message.bytes=4000000
+  /usr/bin/python3 -c 'import json; print(json.dumps({"s": "x" * 1500000})); print(json.dumps({"s": "small"}))' > "$BATS_TEST_TMPDIR/in"
+  kproduce "$big" "$BATS_TEST_TMPDIR/in" -X message.max.bytes=4000000 -q
+  run kmap -i "$big" -o "$out" --set y=1 --dlq "$dlq" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 in, 1 out, 0 skipped, 1 dead-lettered"* ]]
+  [ "$(kconsume "$out" -e -q)" = '{"s":"small","y":1}' ]
+  kconsume "$dlq" -e -J --value-format raw -q > "$BATS_TEST_TMPDIR/dlq"
+  [ "$(jq -r '.headers[] | select(.[0] == "kt.truncated") | .[1]' "$BATS_TEST_TMPDIR/dlq")" = 1500009 ]
+  [ "$(jq -r '.value | length' "$BATS_TEST_TMPDIR/dlq")" -lt 1000000 ]
+  [[ "$(jq -r '.headers[] | select(.[0] == "kt.error") | .[1]' "$BATS_TEST_TMPDIR/dlq")" == *"produce to $out"* ]]
+  # Committed: a second run has nothing to do.
+  run kmap -i "$big" -o "$out" --set y=1 --dlq "$dlq" -e
+  [[ "$output" == *"0 in"* ]]
+}
+
+@test "--exactly-once: kmap copies a topic exactly; kproduce loads a file all or nothing" {
+  need_kafka
+  in=$(new_topic in); out=$(new_topic out)
+  head -3000 "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri --partitions 3 --exactly-once -q
+  [ "$(topic_count "$in")" -ge 3000 ]  # the transaction's commit markers take offsets too
+  [ "$(kconsume "$in" -e -q | wc -l)" -eq 3000 ]
+  run kmap -i "$in" -o "$out" --drop email --exactly-once -e
+  [ "$status" -eq 0 ]
+  diff <(kconsume "$out" -e -q | canon | sort) <(head -3000 "$DATA/clickevents.ndjson" | jq -c 'del(.email)' | canon | sort)
+  # A bad line: the whole load is rolled back, nothing is visible.
+  t=$(new_topic load)
+  printf '{"a":1}\n{"a":2}\nnot json\n' | kproduce "$t" --partitions 1 --exactly-once -q || true
+  [ "$(kconsume "$t" -e -q | wc -l)" -eq 0 ]
+  # An output that is not Kafka cannot be transactional.
+  run bash -c "echo '{}' | kmap --exactly-once"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--exactly-once needs a Kafka output"* ]]
+}
