@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""Crash tests for ktools, in the manner of Kafka Streams' EosTest and SmokeTest.
+
+An independent producer (kafka-python) writes numbered records to a 4-partition topic while a
+ktools pipeline processes them; the pipeline is killed with SIGKILL at seeded random moments
+and restarted; a last run with -e finishes the input; then the output is read back (with an
+independent consumer, read_committed) and compared with a recomputation from the records that
+were produced:
+
+  at-least-once   no input record is missing; tables and windows have exactly the expected
+                  values (states carry the input positions they hold, so a replay never counts
+                  a record twice); a closed window may be written more than once, never with
+                  another value
+  exactly-once    the output is exactly the recomputation: every record once, every table
+                  update once, every window once
+
+Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N]
+Scenarios: kmap, kmap-eos, ktable, ktable-eos, kwindow, kwindow-eos, chain-eos, two-copies,
+broker-restart. Brokers from $KT_BROKERS, tools from $KT_BIN (else PATH), the broker script
+for broker-restart from $KT_KAFKA_SCRIPT. Exits 0 when the output checks out, 1 with the
+differences otherwise.
+"""
+import argparse
+import collections
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient, NewTopic
+
+PARTITIONS = 4
+KEYS = 24
+WINDOW_MS = 2000
+# Event times start an hour ago: recent enough for any broker's retention.
+BASE_TS = (int(time.time() * 1000) - 3_600_000) // WINDOW_MS * WINDOW_MS
+
+
+def log(*args):
+    print("crash:", *args, file=sys.stderr, flush=True)
+
+
+class Tool:
+    """One ktools command, started, killed (SIGKILL) and started again with the same arguments."""
+
+    def __init__(self, name, argv, workdir):
+        self.name, self.argv, self.workdir = name, argv, workdir
+        self.proc = None
+        self.runs = 0
+
+    def start(self, extra=()):
+        self.runs += 1
+        err = open(os.path.join(self.workdir, "%s.%d.err" % (self.name, self.runs)), "w")
+        self.proc = subprocess.Popen(list(self.argv) + list(extra), stdout=subprocess.DEVNULL, stderr=err)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        if self.proc:
+            self.proc.wait()
+            if self.proc.returncode not in (0, -signal.SIGKILL):
+                raise RuntimeError("%s exited %d before it was killed; see %s" % (
+                    self.name, self.proc.returncode, self.stderr()))
+
+    def finish(self, timeout):
+        """Runs once more with -e and waits; returns the exit status."""
+        self.start(["-e"])
+        return self.wait(timeout)
+
+    def wait(self, timeout):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise RuntimeError("%s -e did not finish in %d s; see %s" % (self.name, timeout, self.stderr()))
+
+    def stderr(self):
+        return os.path.join(self.workdir, "%s.%d.err" % (self.name, self.runs))
+
+
+def create_topic(brokers, topic, partitions):
+    admin = KafkaAdminClient(bootstrap_servers=brokers, client_id="crash")
+    admin.create_topics([NewTopic(topic, partitions, 1)])
+    admin.close()
+
+
+def make_records(n, seed):
+    """Record i: key k<i mod KEYS> (kwindow groups by the record key), value v, event time ts."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        k = "k%d" % (i % KEYS)
+        out.append({"id": i, "k": k, "v": rng.randrange(100), "ts": BASE_TS + i * 5})
+    return out
+
+
+class Producer(threading.Thread):
+    """Writes the records at a steady rate, keyed by `key_field`, with ts as the Kafka timestamp."""
+
+    def __init__(self, brokers, topic, records, key_field, rate):
+        super().__init__(daemon=True)
+        self.brokers, self.topic, self.records, self.key_field, self.rate = brokers, topic, records, key_field, rate
+        self.sent = 0
+        self.error = None
+
+    def run(self):
+        try:
+            p = KafkaProducer(bootstrap_servers=self.brokers, acks="all", linger_ms=5, retries=100)
+            start = time.time()
+            for r in self.records:
+                key = str(r[self.key_field]).encode()
+                p.send(self.topic, key=key, value=json.dumps(r).encode(), timestamp_ms=r["ts"])
+                self.sent += 1
+                ahead = self.sent / self.rate - (time.time() - start)
+                if ahead > 0:
+                    time.sleep(ahead)
+            p.flush()
+            p.close()
+        except Exception as e:  # reported by the scenario
+            self.error = e
+
+
+def read_all(brokers, topic):
+    """Every committed record of `topic`, as (key, value dict or None, partition, offset), read by
+    kcat (read_committed: records of aborted or open transactions are not there)."""
+    out = subprocess.run(["kcat", "-b", brokers, "-C", "-t", topic, "-e", "-q", "-J", "-X",
+                          "isolation.level=read_committed"], check=True, capture_output=True, timeout=180).stdout
+    records = []
+    for line in out.decode().splitlines():
+        m = json.loads(line)
+        value = json.loads(m["payload"]) if m.get("payload") is not None else None
+        records.append((m.get("key"), value, m["partition"], m["offset"]))
+    return records
+
+
+class Scenario:
+    def __init__(self, args):
+        self.args = args
+        self.brokers = os.environ["KT_BROKERS"]
+        self.bin = os.environ.get("KT_BIN", "")
+        self.rng = random.Random(args.seed)
+        run = "%d%04d" % (int(time.time()), self.rng.randrange(10000))
+        self.name = lambda what: "crash-%s-%s-%s" % (args.scenario, what, run)
+        self.workdir = tempfile.mkdtemp(prefix="kt-crash-")
+        self.state = os.path.join(self.workdir, "state")
+        self.records = make_records(args.records, args.seed)
+        self.problems = []
+
+    def tool(self, name, *argv, instance="a"):
+        exe = os.path.join(self.bin, argv[0]) if self.bin else argv[0]
+        # Static membership: a restarted process takes its predecessor's partitions at once
+        # instead of waiting for the group to notice the dead member.
+        common = ["-q", "-X", "group.instance.id=crash-" + instance, "-X", "session.timeout.ms=6000"]
+        return Tool(name + "-" + instance, [exe] + list(argv[1:]) + common, self.workdir)
+
+    def check(self, ok, what):
+        if not ok:
+            self.problems.append(what)
+
+    def drive(self, tools, key_field="id", rate=4000, during=None, copies=False):
+        """Produces the records while `tools` run, killing one of them (round robin) with SIGKILL
+        --kills times at seeded moments and restarting it; then finishes each with -e: in order
+        for the stages of a chain, together for copies of one tool (then the first once more: a
+        copy's -e ends when its own repartition stage is done, so what another copy's stage
+        wrote after that is read by the next run)."""
+        source = self.name("in")
+        create_topic(self.brokers, source, PARTITIONS)
+        for t in tools:
+            t.start()
+        producer = Producer(self.brokers, source, self.records, key_field, rate)
+        producer.start()
+        span = len(self.records) / rate
+        moments = sorted(self.rng.uniform(0.15, 0.95) * span for _ in range(self.args.kills))
+        start = time.time()
+        for n, at in enumerate(moments):
+            time.sleep(max(0.0, start + at - time.time()))  # fault injection timing, not synchronisation
+            victim = tools[n % len(tools)]
+            victim.kill()
+            log("killed %s at %.2f s" % (victim.name, time.time() - start))
+            if during and n == len(moments) // 2:
+                during()
+            victim.start()
+        producer.join()
+        if producer.error:
+            raise RuntimeError("producer: %r" % producer.error)
+        for t in tools:
+            t.kill()
+        if copies:
+            for t in tools:
+                t.start(["-e"])
+            for t in tools:
+                rc = t.wait(timeout=180)
+                self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
+            tools = tools[:1]
+        for t in tools:  # in order: a later stage reads what an earlier one wrote
+            rc = t.finish(timeout=180)
+            self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
+        return source
+
+    # ---- expectations ----
+
+    def expect_map(self, out_topic, exactly_once):
+        got = collections.Counter()
+        for _, v, _, _ in read_all(self.brokers, out_topic):
+            got[v["id"]] += 1
+            if v.get("w") != v["v"] * 2:
+                self.problems.append("output %r: w is not v * 2" % v)
+        ids = {r["id"] for r in self.records}
+        missing = ids - set(got)
+        self.check(not missing, "%d input records missing from the output, e.g. %s" % (len(missing), sorted(missing)[:5]))
+        self.check(set(got) <= ids, "outputs of records never produced")
+        dups = {i: n for i, n in got.items() if n > 1}
+        if exactly_once:
+            self.check(not dups, "%d records written more than once under --exactly-once, e.g. %s" % (
+                len(dups), sorted(dups.items())[:5]))
+        log("%d outputs for %d inputs (%d repeated)" % (sum(got.values()), len(ids), len(dups)))
+
+    def expect_table(self, out_topic, exactly_once, value_field="v"):
+        want = {}
+        per_key = collections.Counter()
+        for r in self.records:
+            w = want.setdefault(r["k"], {"key": r["k"], "count": 0, "sum_" + value_field: 0})
+            w["count"] += 1
+            w["sum_" + value_field] += r["v"] * (2 if value_field == "w" else 1)
+            per_key[r["k"]] += 1
+        last, updates = {}, collections.Counter()
+        for k, v, _, _ in read_all(self.brokers, out_topic):
+            last[k] = v
+            updates[k] += 1
+        for k, w in sorted(want.items()):
+            self.check(last.get(k) == w, "key %s: table says %s, recomputed %s" % (k, last.get(k), w))
+            if exactly_once:
+                self.check(updates[k] == per_key[k], "key %s: %d updates for %d records under --exactly-once" % (
+                    k, updates[k], per_key[k]))
+        self.check(set(last) == set(want), "keys %s in the table but never produced" % (set(last) - set(want)))
+        log("%d keys, %d updates" % (len(last), sum(updates.values())))
+
+    def expect_windows(self, out_topic, exactly_once):
+        want = {}
+        for r in self.records:
+            start = r["ts"] // WINDOW_MS * WINDOW_MS
+            w = want.setdefault((r["k"], start), {"key": r["k"], "window": {"start": start, "end": start + WINDOW_MS},
+                                                  "count": 0, "sum_v": 0})
+            w["count"] += 1
+            w["sum_v"] += r["v"]
+        seen = collections.defaultdict(list)
+        for k, v, _, _ in read_all(self.brokers, out_topic):
+            seen[(v["key"], v["window"]["start"])].append(v)
+        for key, w in sorted(want.items()):
+            values = seen.get(key, [])
+            self.check(values, "window %s never written" % (key,))
+            for v in values:
+                self.check(v == w, "window %s written as %s, recomputed %s" % (key, v, w))
+            if exactly_once:
+                self.check(len(values) <= 1, "window %s written %d times under --exactly-once" % (key, len(values)))
+        self.check(set(seen) <= set(want), "windows never produced: %s" % sorted(set(seen) - set(want))[:5])
+        log("%d windows, %d written (%d more than once)" % (
+            len(want), sum(len(v) for v in seen.values()), sum(1 for v in seen.values() if len(v) > 1)))
+
+    # ---- scenarios ----
+
+    def run(self):
+        s = self.args.scenario
+        eos = ["--exactly-once"] if s.endswith("-eos") else []
+        interval = ["--commit-interval", "300ms"] if not eos else []
+        out = self.name("out")
+        table = lambda inst, src="IN", field="v": self.tool(
+            "ktable", "ktable", "-i", src, "-o", out, "-G", self.name("g"), "--by", "k", "--agg", "count",
+            "--agg", "sum(%s)" % field, "--state-dir", os.path.join(self.state, inst), *eos, *interval, instance=inst)
+        if s in ("kmap", "kmap-eos"):
+            t = self.tool("kmap", "kmap", "-i", "IN", "-o", out, "-G", self.name("g"), "--set", "w=v * 2", *eos, *interval)
+            self.bind([t])
+            self.drive([t])
+            self.expect_map(out, bool(eos))
+        elif s in ("ktable", "ktable-eos"):
+            t = table("a")
+            self.bind([t])
+            self.drive([t])
+            self.expect_table(out, bool(eos))
+        elif s in ("kwindow", "kwindow-eos"):
+            t = self.tool("kwindow", "kwindow", "-i", "IN", "-o", out, "-G", self.name("g"), "--tumbling",
+                          "%dms" % WINDOW_MS, "--grace", "500ms", "--agg", "count", "--agg", "sum(v)", "--emit", "final",
+                          "--close-at-end", "--state-dir", self.state, *eos, *interval)
+            self.bind([t])
+            self.drive([t], key_field="k")  # keyed by the group key: one stage, stream time per partition
+            self.expect_windows(out, bool(eos))
+        elif s == "chain-eos":
+            mid = self.name("mid")
+            create_topic(self.brokers, mid, PARTITIONS)
+            first = self.tool("kmap", "kmap", "-i", "IN", "-o", mid, "-G", self.name("g1"), "--set", "w=v * 2", *eos)
+            second = table("b", src=mid, field="w")
+            self.bind([first])
+            self.drive([first, second])
+            self.expect_table(out, True, value_field="w")
+        elif s == "two-copies-kmap":
+            a = self.tool("kmap", "kmap", "-i", "IN", "-o", out, "-G", self.name("g"), "--set", "w=v * 2", *interval, instance="a")
+            b = self.tool("kmap", "kmap", "-i", "IN", "-o", out, "-G", self.name("g"), "--set", "w=v * 2", *interval, instance="b")
+            self.bind([a, b])
+            self.drive([a, b], copies=True)
+            self.expect_map(out, False)
+        elif s == "two-copies":
+            a, b = table("a"), table("b")
+            self.bind([a, b])
+            self.drive([a, b], copies=True)
+            self.expect_table(out, False)
+        elif s == "broker-restart":
+            t = table("a")
+            self.bind([t])
+            script = os.environ["KT_KAFKA_SCRIPT"]
+            self.drive([t], during=lambda: (log("restarting the broker"),
+                                            subprocess.run([script, "restart"], check=True, stdout=subprocess.DEVNULL)))
+            self.expect_table(out, False)
+        else:
+            raise SystemExit("unknown scenario " + s)
+        return self.problems
+
+    def bind(self, tools):
+        """Replaces the IN placeholder with the input topic drive() creates."""
+        for t in tools:
+            t.argv = [self.name("in") if a == "IN" else a for a in t.argv]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("scenario")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--records", type=int, default=16000)
+    p.add_argument("--kills", type=int, default=4)
+    args = p.parse_args()
+    sc = Scenario(args)
+    try:
+        problems = sc.run()
+    except Exception as e:
+        problems = ["%s: %s" % (type(e).__name__, e)]
+    for line in problems[:30]:
+        print("crash: FAIL:", line)
+    if problems:
+        print("crash: %d problems; logs in %s" % (len(problems), sc.workdir))
+        return 1
+    shutil.rmtree(sc.workdir, ignore_errors=True)
+    print("crash: %s ok (seed %d, %d records, %d kills)" % (args.scenario, args.seed, args.records, args.kills))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
