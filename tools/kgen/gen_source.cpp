@@ -10,7 +10,7 @@ namespace kt {
 
 Status GenSource::Open(RebalanceListener* listener) {
   start_ms_ = NowMs();
-  if (listener) listener->OnAssigned({-1});
+  if (listener) listener->OnAssigned({kt::TopicPartition{"", -1}});
   return Status::Ok();
 }
 

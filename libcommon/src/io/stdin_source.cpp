@@ -32,7 +32,7 @@ Status StdinSource::Open(RebalanceListener* listener) {
     if (fd_ < 0) return Status::IoError("cannot open " + opt_.path + ": " + std::strerror(errno));
   }
   reader_ = std::make_unique<LineReader>(fd_);
-  if (listener) listener->OnAssigned({-1});
+  if (listener) listener->OnAssigned({TopicPartition{"", -1}});
   return Status::Ok();
 }
 

@@ -1,6 +1,9 @@
 #include "kt/kafka/client.hpp"
 
+#include <chrono>
 #include <cstdio>
+#include <future>
+#include <thread>
 
 #include "kt/core/log.hpp"
 
@@ -43,10 +46,26 @@ Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties
 KafkaClient::KafkaClient(KafkaConfig cfg, std::string tool, bool verbose)
     : cfg_(std::move(cfg)), tool_(std::move(tool)), verbose_(verbose) {}
 
+// librdkafka 2.0 can leave a broker thread waiting forever for a reference that is never
+// dropped (confluentinc/librdkafka#4362, #4674, #3007), and rd_kafka_destroy then never returns:
+// a tool that has done all its work would hang at exit. Everything that matters (offsets
+// committed, the group left, produced records delivered) happened before this point, so the
+// handle is destroyed on a helper thread and given kDestroyWait; a handle that does not finish
+// by then is left behind (its threads only wait) with a note under -v.
 KafkaClient::~KafkaClient() {
   if (!rk_) return;
   CloseConsumer();
-  rd_kafka_destroy(rk_);
+  constexpr auto kDestroyWait = std::chrono::seconds(5);
+  rd_kafka_t* rk = rk_;
+  std::packaged_task<void()> destroy([rk] { rd_kafka_destroy(rk); });
+  std::future<void> done = destroy.get_future();
+  std::thread t(std::move(destroy));
+  if (done.wait_for(kDestroyWait) == std::future_status::ready) {
+    t.join();
+    return;
+  }
+  t.detach();
+  if (verbose_) LogWarning(tool_, what_ + ": librdkafka did not shut down in 5 s; leaving it (a known librdkafka 2.0 issue)");
 }
 
 Status KafkaClient::Create(rd_kafka_type_t type, const std::string& what, const Properties& defaults,

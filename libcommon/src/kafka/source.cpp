@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <iterator>
 
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
@@ -13,22 +12,54 @@ namespace kt {
 KafkaSource::KafkaSource(KafkaConfig cfg, KafkaSourceOptions options)
     : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {}
 
-KafkaSource::~KafkaSource() { Release(); }
+KafkaSource::~KafkaSource() {
+  Release();
+  listener_ = nullptr;  // whoever listened may be gone: a late revocation tells no one
+  // The partition queues go back to librdkafka's own wiring before the consumer closes: records
+  // fetched while it closes must land where the close discards them. One left in a detached
+  // queue keeps its partition, and so its leader broker, alive, and rd_kafka_destroy waits for
+  // that broker forever.
+  synced_.reset();
+  client_.CloseConsumer();
+}
 
 void KafkaSource::Release() {
   if (current_) rd_kafka_message_destroy(current_);
   current_ = nullptr;
 }
 
+int KafkaSource::InputOf(const char* topic) const {
+  for (size_t i = 0; i < opt_.topics.size(); ++i)
+    if (opt_.topics[i] == topic) return static_cast<int>(i);
+  return 0;
+}
+
+std::vector<TopicPartition> KafkaSource::TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const {
+  std::vector<TopicPartition> out;
+  for (int i = 0; i < parts->cnt; ++i) out.push_back({parts->elems[i].topic, parts->elems[i].partition});
+  return out;
+}
+
+rd_kafka_topic_partition_list_t* KafkaSource::ListOf(const std::vector<TopicPartition>& partitions) const {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+  for (const TopicPartition& tp : partitions) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition);
+  return l;
+}
+
 Status KafkaSource::Open(RebalanceListener* listener) {
   listener_ = listener;
-  // queued.min.messages: librdkafka's 100000 holds ~50 MB of small records; 20000 keeps a tool
-  // under 64 MB at the same throughput now that WakeFetcher makes refills cheap (see bench/).
+  // queued.min.messages applies to each partition's queue (SyncedInput keeps them apart):
+  // librdkafka's 100000 holds ~50 MB of small records per partition; 5000 (about one fetch) keeps
+  // a 4-partition input near 35 MB at the same throughput, because FetchWaker restarts fetching
+  // as soon as a queue is half drained (bench/run-partitions).
   Properties defaults = {{"auto.offset.reset", opt_.from.kind == StartSpec::Kind::kEnd ? "latest" : "earliest"},
-                         {"queued.min.messages", "20000"}};
+                         {"queued.min.messages", "5000"},
+                         {"isolation.level", "read_committed"}};
   Properties forced = {{"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
                        {"enable.partition.eof", "true"}};
+  // Co-partitioned topics: partition p of each must go to the same member (one task).
+  if (opt_.topics.size() > 1) forced.emplace_back("partition.assignment.strategy", "range");
   // librdkafka 2.0 wants a group.id even for assign-only consumers; without -G the id is a
   // private one that is never joined (no subscribe) and never committed to.
   forced.emplace_back("group.id", opt_.group.empty() ? opt_.tool + "-nocommit-" + std::to_string(getpid())
@@ -38,45 +69,51 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   });
   if (!created.ok()) return created;
   rk_ = client_.get();
+  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms);
   const KafkaConfig& cfg = client_.config();
 
-  int partitions = 0;
-  Status s = FetchMetadata(rk_, cfg, opt_.topic, &partitions);
-  if (!s.ok()) return s;
-  if (partitions == 0)
-    return Status::KafkaError("topic '" + opt_.topic + "' does not exist on " + cfg.brokers);
+  std::vector<int> counts;
+  for (const std::string& topic : opt_.topics) {
+    int partitions = 0;
+    if (Status s = FetchMetadata(rk_, cfg, topic, &partitions); !s.ok()) return s;
+    if (partitions == 0) return Status::KafkaError("topic '" + topic + "' does not exist on " + cfg.brokers);
+    counts.push_back(partitions);
+  }
   for (int32_t p : opt_.partitions)
-    if (p < 0 || p >= partitions)
-      return Status::InvalidArgument("topic '" + opt_.topic + "' has no partition " + std::to_string(p) +
-                                     " (it has " + std::to_string(partitions) + ")");
+    if (p < 0 || p >= counts[0])
+      return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
+                                     " (it has " + std::to_string(counts[0]) + ")");
 
   if (!opt_.group.empty() && opt_.partitions.empty()) {
-    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(topics, opt_.topic.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(opt_.topics.size()));
+    for (const std::string& topic : opt_.topics)
+      rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics);
     rd_kafka_topic_partition_list_destroy(topics);
     if (e) return Status::KafkaError(std::string("subscribe failed: ") + rd_kafka_err2str(e));
     return Status::Ok();
   }
   // Direct assignment: the listed partitions, or all of them.
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(partitions);
-  if (opt_.partitions.empty()) {
-    for (int32_t p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(parts, opt_.topic.c_str(), p);
-  } else {
-    for (int32_t p : opt_.partitions) rd_kafka_topic_partition_list_add(parts, opt_.topic.c_str(), p);
+  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(8);
+  for (size_t i = 0; i < opt_.topics.size(); ++i) {
+    if (!opt_.partitions.empty()) {
+      for (int32_t p : opt_.partitions) rd_kafka_topic_partition_list_add(parts, opt_.topics[i].c_str(), p);
+    } else {
+      for (int32_t p = 0; p < counts[i]; ++p) rd_kafka_topic_partition_list_add(parts, opt_.topics[i].c_str(), p);
+    }
   }
   ApplyStartOffsets(parts, !opt_.group.empty());
-  rd_kafka_error_t* aerr = nullptr;
-  rd_kafka_resp_err_t e = rd_kafka_assign(rk_, parts);
-  std::vector<int32_t> ids;
-  for (int i = 0; i < parts->cnt; ++i) {
-    assigned_[parts->elems[i].partition] = PartitionState{};
-    ids.push_back(parts->elems[i].partition);
-  }
+  Status s = Assign(parts);
   rd_kafka_topic_partition_list_destroy(parts);
-  if (aerr) rd_kafka_error_destroy(aerr);
+  return s;
+}
+
+Status KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
+  for (int i = 0; i < parts->cnt; ++i)  // first: their records must land in their own queues
+    synced_->Add(InputOf(parts->elems[i].topic), parts->elems[i].topic, parts->elems[i].partition);
+  rd_kafka_resp_err_t e = rd_kafka_assign(rk_, parts);
   if (e) return Status::KafkaError(std::string("assign failed: ") + rd_kafka_err2str(e));
-  if (listener_) listener_->OnAssigned(ids);
+  if (listener_) listener_->OnAssigned(TopicPartitions(parts));
   return Status::Ok();
 }
 
@@ -119,158 +156,144 @@ void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err,
 
 void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
   bool cooperative = std::string(rd_kafka_rebalance_protocol(rk_)) == "COOPERATIVE";
-  std::vector<int32_t> ids;
-  for (int i = 0; i < parts->cnt; ++i) ids.push_back(parts->elems[i].partition);
+  std::vector<TopicPartition> tps = TopicPartitions(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     ApplyStartOffsets(parts, true);
+    if (synced_)
+      for (const TopicPartition& tp : tps) synced_->Add(InputOf(tp.topic.c_str()), tp.topic, tp.partition);
     if (cooperative) {
       if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, parts)) rd_kafka_error_destroy(e);
     } else {
       rd_kafka_assign(rk_, parts);
     }
-    for (int32_t p : ids) assigned_[p] = PartitionState{};
-    if (opt_.verbose) LogInfo(opt_.tool, "assigned " + std::to_string(ids.size()) + " partition(s) of " + opt_.topic);
-    if (listener_) listener_->OnAssigned(ids);
+    if (opt_.verbose) LogInfo(opt_.tool, "assigned " + std::to_string(tps.size()) + " partition(s)");
+    if (listener_) listener_->OnAssigned(tps);
   } else {
     Release();  // the current message may belong to a revoked partition
     // Lost: the group went on without us (missed heartbeats, max.poll.interval.ms): another
     // member may already own these partitions, so nothing of them may be committed or written.
     bool lost = rd_kafka_assignment_lost(rk_);
     if (listener_) {
-      if (lost) listener_->OnLost(ids);
-      else listener_->OnRevoking(ids);
+      if (lost) listener_->OnLost(tps);
+      else listener_->OnRevoking(tps);
+    }
+    for (const TopicPartition& tp : tps) {
+      int input = InputOf(tp.topic.c_str());
+      if (synced_) synced_->Remove(input, tp.partition);  // what was fetched and not processed is read again by the next owner
+      done_.erase({input, tp.partition});
+      gate_end_.erase({input, tp.partition});
     }
     if (cooperative) {
       if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, parts)) rd_kafka_error_destroy(e);
     } else {
       rd_kafka_assign(rk_, nullptr);
     }
-    for (int32_t p : ids) assigned_.erase(p);
-    if (opt_.verbose) LogInfo(opt_.tool, std::string(lost ? "lost " : "revoked ") + std::to_string(ids.size()) + " partition(s)");
+    if (opt_.verbose) LogInfo(opt_.tool, std::string(lost ? "lost " : "revoked ") + std::to_string(tps.size()) + " partition(s)");
   }
+}
+
+bool KafkaSource::ServeEvents() {
+  since_events_ = 0;
+  while (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 0)) {  // rebalances run in here
+    if (!m->err || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (m->rkt) {  // a record that missed its partition's queue: keep it, in order
+        synced_->Adopt(InputOf(rd_kafka_topic_name(m->rkt)), m);
+        continue;
+      }
+    } else {
+      std::string msg = rd_kafka_message_errstr(m);
+      rd_kafka_resp_err_t err = m->err;
+      if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+          err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        fatal_ = Status::KafkaError("topic: " + msg);
+      } else if (opt_.verbose) {
+        LogWarning(opt_.tool, "consumer: " + msg);
+      }
+    }
+    rd_kafka_message_destroy(m);
+  }
+  return fatal_.ok();
 }
 
 bool KafkaSource::AllCaughtUp() {
   if (opt_.end_gate) return opt_.exit_at_end && GatedCaughtUp();
-  if (assigned_.empty()) return false;
-  for (auto& [p, st] : assigned_)
-    if (!(st.done || (opt_.exit_at_end && st.eof))) return false;
+  if (synced_->parts().empty()) return false;
+  for (auto& [key, p] : synced_->parts()) {
+    if (done_.count(key)) continue;
+    if (!opt_.exit_at_end || p.paused || !p.buf.empty() || !p.eof) return false;
+  }
   return true;
-}
-
-// librdkafka 2.0 stops fetching a partition while the prefetch queue holds queued.min.messages
-// and, once the application has drained it, notices only on its broker thread's next ~1 s
-// timer: a consumer whose processing is slower than fetching stalls for up to a second every
-// queued.min.messages records (2.1 added fetch.queue.backoff.ms for this). Any request queued
-// on the partition leader's broker thread wakes it and makes it decide to fetch again; a
-// watermark query (ListOffsets, one small round trip) is such a request and changes no fetch
-// state. We send one when our queue has run dry while records were still flowing, so idle
-// topics are never polled this way.
-void KafkaSource::WakeFetcher() {
-  if (assigned_.empty() || NowMs() - last_record_ms_ > 1000) return;
-  auto it = assigned_.begin();
-  std::advance(it, static_cast<long>(wake_rr_++ % assigned_.size()));
-  if (it->second.eof || it->second.done) return;
-  int64_t lo, hi;
-  rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), it->first, &lo, &hi, 1000);
 }
 
 // Stage 1 has finished (the gate is open): its last records are committed. Each partition's
 // end is then fixed (the high watermark, under read_committed the last stable offset, asked
-// once) and the partition is caught up when the consumer's position or its last end-of-partition
-// event reached it. The event counts too because a transaction's commit marker sits after its
-// last record: the position after that record stays one short of the end.
+// once) and the partition is caught up when what was handed out, or its last end-of-partition
+// event, reached it. The event counts too because a transaction's commit marker sits after its
+// last record: the offset after that record stays one short of the end.
 bool KafkaSource::GatedCaughtUp() {
-  if (!opt_.end_gate->load() || assigned_.empty()) return false;
+  if (!opt_.end_gate->load() || synced_->parts().empty()) return false;
   int64_t now = NowMs();
   if (now - last_gate_check_ms_ < 100) return false;
   last_gate_check_ms_ = now;
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(assigned_.size()));
-  for (auto& [p, st] : assigned_) rd_kafka_topic_partition_list_add(l, opt_.topic.c_str(), p);
-  rd_kafka_position(rk_, l);
-  bool need_committed = false;
-  for (int i = 0; i < l->cnt; ++i) need_committed |= l->elems[i].offset < 0;
-  rd_kafka_topic_partition_list_t* c = nullptr;
-  if (need_committed) {
-    c = rd_kafka_topic_partition_list_copy(l);
-    (void)rd_kafka_committed(rk_, c, kMetadataTimeoutMs);
-  }
-  bool done = true;
-  for (int i = 0; i < l->cnt && done; ++i) {
-    PartitionState& st = assigned_[l->elems[i].partition];
-    int64_t lo = 0;
-    if (st.end < 0 &&
-        rd_kafka_query_watermark_offsets(rk_, opt_.topic.c_str(), l->elems[i].partition, &lo, &st.end, kMetadataTimeoutMs)) {
-      st.end = -1;
-      done = false;
-      break;
+  for (auto& [key, p] : synced_->parts()) {
+    if (p.paused || !p.buf.empty()) return false;
+    auto end = gate_end_.find(key);
+    if (end == gate_end_.end()) {
+      int64_t lo = 0, hi = 0;
+      if (rd_kafka_query_watermark_offsets(rk_, p.topic.c_str(), p.partition, &lo, &hi, kMetadataTimeoutMs)) return false;
+      end = gate_end_.emplace(key, hi).first;
+      if (hi == lo) continue;  // an empty partition
     }
-    int64_t pos = l->elems[i].offset;
-    if (pos < 0 && c) pos = c->elems[i].offset;
-    if (pos < 0) pos = lo;  // nothing consumed or committed: caught up only if empty
-    done = std::max(pos, st.eof_at) >= st.end;
+    if (std::max(p.next, p.eof_at) < end->second) return false;
   }
-  rd_kafka_topic_partition_list_destroy(l);
-  if (c) rd_kafka_topic_partition_list_destroy(c);
-  return done;
+  return true;
 }
 
 Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_status) {
   Release();
+  int64_t deadline = NowMs() + timeout_ms;
   while (true) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, timeout_ms);
-    if (!m && timeout_ms == 0) WakeFetcher();
-    if (!m) return AllCaughtUp() ? Poll::kEnd : Poll::kIdle;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      auto it = assigned_.find(m->partition);
-      if (it != assigned_.end()) {
-        it->second.eof = true;
-        it->second.eof_at = std::max(it->second.eof_at, m->offset);
-      }
-      rd_kafka_message_destroy(m);
-      if (AllCaughtUp()) return Poll::kEnd;
-      timeout_ms = 0;
-      continue;
-    }
-    if (m->err) {
-      std::string msg = rd_kafka_message_errstr(m);
-      rd_kafka_resp_err_t err = m->err;
-      rd_kafka_message_destroy(m);
-      if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-          err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
-        fatal_ = Status::KafkaError("topic '" + opt_.topic + "': " + msg);
-        return Poll::kIdle;
-      }
-      if (opt_.verbose) LogWarning(opt_.tool, "consumer: " + msg);
-      continue;
-    }
-    auto it = assigned_.find(m->partition);
-    if (it != assigned_.end()) {
-      it->second.eof = false;
-      if (it->second.done) {  // records after --until of a paused partition
+    if (++since_events_ >= 32 || synced_->parts().empty())
+      if (!ServeEvents()) return Poll::kIdle;
+    if (rd_kafka_message_t* m = synced_->TryNext()) {
+      if (m->err) {
+        std::string msg = rd_kafka_message_errstr(m);
+        rd_kafka_resp_err_t err = m->err;
         rd_kafka_message_destroy(m);
+        if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+            err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+          fatal_ = Status::KafkaError("topic: " + msg);
+          return Poll::kIdle;
+        }
+        if (opt_.verbose) LogWarning(opt_.tool, "consumer: " + msg);
         continue;
       }
+      if (opt_.until_ms >= 0 && rd_kafka_message_timestamp(m, nullptr) >= opt_.until_ms) {
+        TopicPartition tp{rd_kafka_topic_name(m->rkt), m->partition};
+        int input = InputOf(tp.topic.c_str());
+        rd_kafka_message_destroy(m);
+        done_[{input, tp.partition}] = true;
+        Pause({tp});
+        if (AllCaughtUp()) return Poll::kEnd;
+        continue;
+      }
+      current_ = m;
+      FillRecord(rec, record_status);
+      return Poll::kRecord;
     }
-    rd_kafka_timestamp_type_t tstype;
-    int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-    if (opt_.until_ms >= 0 && ts >= opt_.until_ms) {
-      if (it != assigned_.end()) it->second.done = true;
-      rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-      rd_kafka_topic_partition_list_add(l, opt_.topic.c_str(), m->partition);
-      rd_kafka_pause_partitions(rk_, l);
-      rd_kafka_topic_partition_list_destroy(l);
-      rd_kafka_message_destroy(m);
-      if (AllCaughtUp()) return Poll::kEnd;
-      continue;
-    }
-    current_ = m;
-    last_record_ms_ = NowMs();
-    break;
+    if (!ServeEvents()) return Poll::kIdle;
+    if (AllCaughtUp()) return Poll::kEnd;
+    int64_t now = NowMs();
+    if (now >= deadline) return Poll::kIdle;
+    synced_->Wait(static_cast<int>(deadline - now));
   }
+}
+
+void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   rd_kafka_message_t* m = current_;
   *rec = Record();
-  rec->topic = opt_.topic;
+  rec->input = InputOf(rd_kafka_topic_name(m->rkt));
+  rec->topic = opt_.topics[static_cast<size_t>(rec->input)];
   rec->partition = m->partition;
   rec->offset = m->offset;
   rd_kafka_timestamp_type_t tstype;
@@ -310,7 +333,6 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
     if (s.ok()) rec->value = text;
     else if (record_status->ok()) *record_status = s.WithContext("value");
   }
-  return Poll::kRecord;
 }
 
 bool KafkaSource::LiftOrigin(const Header& h) {
@@ -341,35 +363,31 @@ Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   return Status::Ok();
 }
 
-rd_kafka_topic_partition_list_t* KafkaSource::ListOf(const std::vector<int32_t>& partitions) const {
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
-  for (int32_t p : partitions) rd_kafka_topic_partition_list_add(l, opt_.topic.c_str(), p);
-  return l;
-}
-
-void KafkaSource::Pause(const std::vector<int32_t>& partitions) {
+void KafkaSource::Pause(const std::vector<TopicPartition>& partitions) {
   if (partitions.empty()) return;
   rd_kafka_topic_partition_list_t* l = ListOf(partitions);
   (void)rd_kafka_pause_partitions(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
+  for (const TopicPartition& tp : partitions) synced_->SetPaused(InputOf(tp.topic.c_str()), tp.partition, true);
 }
 
-void KafkaSource::Resume(const std::vector<int32_t>& partitions) {
+void KafkaSource::Resume(const std::vector<TopicPartition>& partitions) {
   if (partitions.empty()) return;
   rd_kafka_topic_partition_list_t* l = ListOf(partitions);
   (void)rd_kafka_resume_partitions(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
+  for (const TopicPartition& tp : partitions) synced_->SetPaused(InputOf(tp.topic.c_str()), tp.partition, false);
 }
 
 Status KafkaSource::Rewind() {
   Release();
-  std::vector<int32_t> ids;
-  for (auto& [p, st] : assigned_) {
-    ids.push_back(p);
-    st = PartitionState{};
-  }
-  if (ids.empty()) return Status::Ok();
-  rd_kafka_topic_partition_list_t* l = ListOf(ids);
+  synced_->Clear();
+  std::vector<TopicPartition> tps;
+  for (auto& [key, p] : synced_->parts()) tps.push_back({p.topic, p.partition});
+  done_.clear();
+  gate_end_.clear();
+  if (tps.empty()) return Status::Ok();
+  rd_kafka_topic_partition_list_t* l = ListOf(tps);
   ApplyStartOffsets(l, !opt_.group.empty());
   rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, l, kMetadataTimeoutMs);
   std::string failed;
@@ -387,7 +405,7 @@ Status KafkaSource::Rewind() {
 
 void KafkaSource::Close() {
   Release();
-  client_.CloseConsumer();
+  client_.CloseConsumer();  // revokes through the rebalance callback
 }
 
 }  // namespace kt

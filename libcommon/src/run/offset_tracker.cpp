@@ -2,14 +2,13 @@
 
 namespace kt {
 
-OffsetTracker::Entry* OffsetTracker::Begin(const std::string& topic, int32_t partition,
-                                           int64_t offset) {
+OffsetTracker::Entry* OffsetTracker::Begin(std::string_view topic, int32_t partition, int64_t offset) {
   Partition* p = last_;
   if (!p || p->partition != partition || p->topic != topic) {
-    auto [it, inserted] = partitions_.try_emplace({topic, partition});
+    auto [it, inserted] = partitions_.try_emplace({std::string(topic), partition});
     p = &it->second;
     if (inserted) {
-      p->topic = topic;
+      p->topic = std::string(topic);
       p->partition = partition;
     }
     last_ = p;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "kt/core/exit_code.hpp"
@@ -166,7 +167,7 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   ++stats_.in;
   work_since_commit_ = true;
   if (rec.value) stats_.bytes_in += static_cast<int64_t>(rec.value->size());
-  OffsetTracker::Entry* entry = tracker_.Begin(opt_.input_topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
+  OffsetTracker::Entry* entry = tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
   current_ = entry;
   emit_error_ = Status::Ok();
 
@@ -377,8 +378,7 @@ void Runner::Rewind(const Status& why) {
   (void)FlushSinks();
   aborting_ = false;
   internal_acked_.clear();
-  std::vector<int32_t> parts(assigned_.begin(), assigned_.end());
-  transform_->OnLost(parts);
+  transform_->OnLost(Tasks());
   tracker_.Clear();
   restoring_.clear();
   if (!fatal_.ok()) return;
@@ -386,9 +386,32 @@ void Runner::Rewind(const Status& why) {
     SetFatal(s);
     return;
   }
+  std::vector<TopicPartition> tps(assigned_.begin(), assigned_.end());
   assigned_.clear();
-  OnAssigned(parts);
+  OnAssigned(tps);
   if (fatal_.ok()) SetFatal(txn_->Begin());
+}
+
+std::vector<int32_t> Runner::Tasks() const {
+  std::set<int32_t> tasks;
+  for (const TopicPartition& tp : assigned_) tasks.insert(tp.partition);
+  return {tasks.begin(), tasks.end()};
+}
+
+std::vector<TopicPartition> Runner::PartitionsOf(const std::vector<int32_t>& tasks) const {
+  std::vector<TopicPartition> out;
+  for (const TopicPartition& tp : assigned_)
+    if (std::find(tasks.begin(), tasks.end(), tp.partition) != tasks.end()) out.push_back(tp);
+  return out;
+}
+
+// The tasks (partition numbers) in `partitions` of which no partition stays assigned.
+std::vector<int32_t> Runner::TasksLeaving(const std::vector<TopicPartition>& partitions) const {
+  std::set<int32_t> leaving;
+  for (const TopicPartition& tp : partitions) leaving.insert(tp.partition);
+  for (const TopicPartition& tp : assigned_)
+    if (std::find(partitions.begin(), partitions.end(), tp) == partitions.end()) leaving.erase(tp.partition);
+  return {leaving.begin(), leaving.end()};
 }
 
 void Runner::RestoreSome(int budget_ms) {
@@ -400,7 +423,7 @@ void Runner::RestoreSome(int budget_ms) {
   }
   if (ready.empty()) return;
   for (int32_t p : ready) restoring_.erase(p);
-  source_->Resume(ready);
+  source_->Resume(PartitionsOf(ready));
 }
 
 void Runner::Tick(int64_t now) {
@@ -412,51 +435,57 @@ void Runner::Tick(int64_t now) {
   if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
 }
 
-void Runner::OnAssigned(const std::vector<int32_t>& partitions) {
+// A task is a partition number across every input (kjoin's two sides): the Transform sees
+// tasks, the source and the offset tracker see topic partitions.
+void Runner::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  std::set<int32_t> before;
+  for (const TopicPartition& tp : assigned_) before.insert(tp.partition);
   assigned_.insert(partitions.begin(), partitions.end());
-  auto restoring = transform_->OnAssigned(partitions);
+  std::vector<int32_t> added;
+  for (const TopicPartition& tp : partitions)
+    if (!before.count(tp.partition) && std::find(added.begin(), added.end(), tp.partition) == added.end())
+      added.push_back(tp.partition);
+  if (added.empty()) return;
+  auto restoring = transform_->OnAssigned(added);
   if (!restoring.ok()) {
     SetFatal(restoring.status());
     return;
   }
   if (restoring->empty()) return;
   restoring_.insert(restoring->begin(), restoring->end());
-  source_->Pause(*restoring);
+  source_->Pause(PartitionsOf(*restoring));
 }
 
-void Runner::OnRevoking(const std::vector<int32_t>& partitions) {
+void Runner::OnRevoking(const std::vector<TopicPartition>& partitions) {
   Status s = Commit();
-  for (int32_t p : partitions) {
-    assigned_.erase(p);
-    restoring_.erase(p);
-  }
+  std::vector<int32_t> leaving = TasksLeaving(partitions);
+  for (const TopicPartition& tp : partitions) assigned_.erase(tp);
+  for (int32_t p : leaving) restoring_.erase(p);
   if (s.ok()) {
-    SetFatal(transform_->OnRevoked(partitions));
+    SetFatal(transform_->OnRevoked(leaving));
   } else {
     (void)FlushSinks();  // no token of these partitions may stay outstanding
-    transform_->OnLost(partitions);
+    transform_->OnLost(leaving);
   }
-  for (int32_t p : partitions) tracker_.Remove(opt_.input_topic, p);
+  for (const TopicPartition& tp : partitions) tracker_.Remove(tp.topic, tp.partition);
 }
 
-void Runner::OnLost(const std::vector<int32_t>& partitions) {
+void Runner::OnLost(const std::vector<TopicPartition>& partitions) {
   if (!opt_.quiet)
     LogWarning(opt_.tool, std::to_string(partitions.size()) +
                               " partition(s) lost to the group (this instance was too slow or cut off): their "
                               "work since the last commit is dropped");
+  std::vector<int32_t> leaving = TasksLeaving(partitions);
+  for (const TopicPartition& tp : partitions) assigned_.erase(tp);
   if (txn_ && fatal_.ok()) {  // the open transaction holds their records: roll it all back
-    for (int32_t p : partitions) assigned_.erase(p);
-    transform_->OnLost(partitions);
+    transform_->OnLost(leaving);
     Rewind(Status::Aborted("partitions lost to the group"));
     return;
   }
   (void)FlushSinks();  // no token of these partitions may stay outstanding
-  transform_->OnLost(partitions);
-  for (int32_t p : partitions) {
-    assigned_.erase(p);
-    restoring_.erase(p);
-    tracker_.Remove(opt_.input_topic, p);
-  }
+  transform_->OnLost(leaving);
+  for (int32_t p : leaving) restoring_.erase(p);
+  for (const TopicPartition& tp : partitions) tracker_.Remove(tp.topic, tp.partition);
 }
 
 void Runner::Progress(bool final) {

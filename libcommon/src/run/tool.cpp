@@ -110,7 +110,7 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   }
   KafkaSourceOptions ko;
   ko.tool = tool;
-  ko.topic = opts.input;
+  ko.topics = {opts.input};
   ko.group = opts.group;
   if (ko.group.empty() && !spec.group_optional) ko.group = DefaultGroup(tool, opts.input);
   ko.partitions = spec.partitions;
@@ -124,7 +124,6 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   ko.verbose = opts.verbose;
   ko.end_gate = spec.end_gate;
   ko.origin_headers = spec.origin_headers;
-  w->runner.input_topic = opts.input;
   auto source = std::make_unique<KafkaSource>(cfg, ko);
   w->kafka_source = source.get();
   w->source = std::move(source);

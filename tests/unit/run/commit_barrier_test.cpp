@@ -85,7 +85,6 @@ class StateProbe : public kt::Transform {
 kt::RunnerOptions Opts() {
   kt::RunnerOptions o;
   o.tool = "test";
-  o.input_topic = "in";
   o.quiet = true;
   o.commit_interval_ms = 0;  // commit whenever the runner gets a chance
   return o;

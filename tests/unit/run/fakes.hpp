@@ -36,19 +36,21 @@ class FakeSource : public kt::Source {
   explicit FakeSource(std::vector<FakeRecord> recs) : recs_(std::move(recs)) {}
   kt::Status Open(kt::RebalanceListener* l) override {
     listener_ = l;
-    l->OnAssigned({0, 1});
+    l->OnAssigned({{"in", 0}, {"in", 1}});
     return kt::Status::Ok();
   }
   Poll Next(int, kt::Record* rec, kt::Status* st) override;
   bool Commits() const override { return true; }
   kt::Status Commit(const std::vector<kt::TopicPartitionOffset>& offs) override;
-  void Pause(const std::vector<int32_t>& ps) override { paused.insert(ps.begin(), ps.end()); }
-  void Resume(const std::vector<int32_t>& ps) override {
-    for (int32_t p : ps) paused.erase(p);
+  void Pause(const std::vector<kt::TopicPartition>& ps) override {
+    for (auto& tp : ps) paused.insert(tp.partition);
+  }
+  void Resume(const std::vector<kt::TopicPartition>& ps) override {
+    for (auto& tp : ps) paused.erase(tp.partition);
   }
   kt::Status Rewind() override;
   void Close() override {
-    if (listener_ && !closed_) listener_->OnRevoking({0, 1});
+    if (listener_ && !closed_) listener_->OnRevoking({{"in", 0}, {"in", 1}});
     closed_ = true;
   }
 
@@ -142,7 +144,7 @@ class FakeSink : public kt::Sink {
 inline kt::Source::Poll FakeSource::Next(int, kt::Record* rec, kt::Status* st) {
   if (lose_partition_1_after >= 0 && static_cast<int>(i_) >= lose_partition_1_after && !lost_) {
     lost_ = true;
-    listener_->OnLost({1});
+    listener_->OnLost({{"in", 1}});
     recs_.erase(std::remove_if(recs_.begin() + static_cast<long>(i_), recs_.end(),
                                [](const FakeRecord& r) { return r.partition == 1; }),
                 recs_.end());

@@ -42,6 +42,7 @@ struct Record {
   int64_t timestamp = -1;  // ms since epoch; -1 unknown
   const Headers* headers = nullptr;  // never null once produced by a Source
   std::string_view topic;            // source topic ("" when unknown, e.g. bare stdin lines)
+  int input = 0;                     // which of the tool's inputs (kjoin: 0 left, 1 right)
   int32_t partition = -1;
   int64_t offset = -1;
   int64_t line = 0;  // input line number when read from a file or stdin, else 0

@@ -16,16 +16,23 @@ struct TopicPartitionOffset {
   int64_t offset;  // the next offset to read (Kafka's commit convention)
 };
 
+struct TopicPartition {
+  std::string topic;  // "" for stdin and files
+  int32_t partition;  // -1 for stdin and files
+  bool operator==(const TopicPartition&) const = default;
+  auto operator<=>(const TopicPartition&) const = default;
+};
+
 // Told about partition changes, from inside Source::Next or Close (same thread).
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
-  virtual void OnAssigned(const std::vector<int32_t>& partitions) = 0;
+  virtual void OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
   // Called before the partitions go: the listener flushes outputs and commits them.
-  virtual void OnRevoking(const std::vector<int32_t>& partitions) = 0;
+  virtual void OnRevoking(const std::vector<TopicPartition>& partitions) = 0;
   // The partitions are already gone (the group moved on without this instance: it missed
   // heartbeats or max.poll.interval.ms): nothing of them may be committed or written any more.
-  virtual void OnLost(const std::vector<int32_t>& partitions) = 0;
+  virtual void OnLost(const std::vector<TopicPartition>& partitions) = 0;
 };
 
 class Source {
@@ -47,8 +54,8 @@ class Source {
   // Commits `offsets` and returns once the broker answered: ok means they are committed.
   virtual Status Commit(const std::vector<TopicPartitionOffset>& /*offsets*/) { return Status::Ok(); }
   // Stops / resumes delivering records of these partitions (while their state restores).
-  virtual void Pause(const std::vector<int32_t>& /*partitions*/) {}
-  virtual void Resume(const std::vector<int32_t>& /*partitions*/) {}
+  virtual void Pause(const std::vector<TopicPartition>& /*partitions*/) {}
+  virtual void Resume(const std::vector<TopicPartition>& /*partitions*/) {}
   // Goes back to the last committed offsets (or the start) of every assigned partition:
   // records after them are read again (an aborted transaction). A source that cannot read
   // again (stdin) says so.

@@ -1,41 +1,49 @@
-// KafkaSource: reads one topic, as a member of a consumer group (subscribe, with commits) or,
-// without a group or with explicit partitions, by direct assignment.
+// KafkaSource: reads one or more topics, as a member of a consumer group (subscribe, with
+// commits) or, without a group or with explicit partitions, by direct assignment. Records come
+// in timestamp order across every assigned partition (SyncedInput, SEMANTICS.md "Input order").
+//
+// Several topics (kjoin's sides) are co-partitioned inputs: partition p of each belongs to task
+// p, and the group assigns them together (the range assignor is forced). Record::input tells
+// which topic a record came from (its index in `topics`).
 //
 // Offsets: auto-commit is off; the Runner commits what the OffsetTracker allows. --from applies
 // only to partitions without a committed offset. Rebalances call the RebalanceListener: on
-// revocation before the partitions go (the Runner flushes and commits there).
+// revocation before the partitions go (the Runner commits there), on loss without a commit.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "kt/codec/codec.hpp"
-#include "kt/kafka/client.hpp"
 #include "kt/io/source.hpp"
+#include "kt/kafka/client.hpp"
 #include "kt/kafka/start_spec.hpp"
+#include "kt/kafka/synced_input.hpp"
 
 namespace kt {
 
 struct KafkaSourceOptions {
   std::string tool;
-  std::string topic;
+  std::vector<std::string> topics;  // one or more co-partitioned inputs
   std::string group;                // empty: no group, no commits (assign every partition)
-  std::vector<int32_t> partitions;  // non-empty: assign exactly these
+  std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)
   StartSpec from;
   bool exit_at_end = false;         // kEnd once caught up on every assigned partition
   int64_t until_ms = -1;            // stop each partition at the first record at/after this time
+  int64_t max_idle_ms = 0;          // --max-idle: how long an empty partition holds the others up
   Codec key_codec;
   Codec value_codec;
   bool verbose = false;
   // With exit_at_end: not caught up before *end_gate is true; then caught up once every
-  // assigned partition's position reaches its end offset at that time (a topic another stage
-  // of the same tool writes, like ktable's repartition topic).
+  // assigned partition reached its end as of that time (a topic another stage of the same tool
+  // writes, like ktable's repartition topic).
   const std::atomic<bool>* end_gate = nullptr;
-  // The topic is a ktools repartition topic: lift the kt.origin.* headers into Record::origin.
+  // The topics are ktools repartition topics: lift the kt.origin.* headers into Record::origin.
   bool origin_headers = false;
 };
 
@@ -51,45 +59,46 @@ class KafkaSource : public Source {
   Status Fatal() const override { return fatal_.ok() ? client_.fatal() : fatal_; }
   bool Commits() const override { return !opt_.group.empty(); }
   Status Commit(const std::vector<TopicPartitionOffset>& offsets) override;
-  void Pause(const std::vector<int32_t>& partitions) override;
-  void Resume(const std::vector<int32_t>& partitions) override;
+  void Pause(const std::vector<TopicPartition>& partitions) override;
+  void Resume(const std::vector<TopicPartition>& partitions) override;
   Status Rewind() override;
+  void Close() override;
   // The consumer (exactly-once sends its group metadata with the offsets).
   rd_kafka_t* handle() const { return rk_; }
-  void Close() override;
 
  private:
-  struct PartitionState {
-    bool eof = false;
-    bool done = false;     // reached --until
-    int64_t eof_at = -1;   // offset of the last end-of-partition event
-    int64_t end = -1;      // end_gate: the partition's end once the gate opened
-  };
   static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* parts, void* opaque);
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
+  Status Assign(rd_kafka_topic_partition_list_t* parts);
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
+  // Serves consumer events (rebalances, errors); false when a fatal error was recorded.
+  bool ServeEvents();
   bool AllCaughtUp();
   bool GatedCaughtUp();
   void Release();
-  rd_kafka_topic_partition_list_t* ListOf(const std::vector<int32_t>& partitions) const;
-  void WakeFetcher();
+  int InputOf(const char* topic) const;
+  rd_kafka_topic_partition_list_t* ListOf(const std::vector<TopicPartition>& partitions) const;
+  std::vector<TopicPartition> TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const;
+  // Fills `rec` from the current message.
+  void FillRecord(Record* rec, Status* record_status);
   // A kt.origin.* header: recorded in origin_ (true), else false (an ordinary header).
   bool LiftOrigin(const Header& h);
 
   KafkaSourceOptions opt_;
   KafkaClient client_;
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
+  std::unique_ptr<SyncedInput> synced_;
   RebalanceListener* listener_ = nullptr;
   rd_kafka_message_t* current_ = nullptr;  // owned; destroyed on the next Next()
-  std::map<int32_t, PartitionState> assigned_;
+  std::map<std::pair<int, int32_t>, bool> done_;  // reached --until
+  std::map<std::pair<int, int32_t>, int64_t> gate_end_;  // end_gate: each partition's end
   Headers headers_;
   Origin origin_;
   std::string key_scratch_, value_scratch_;
   Status fatal_;
-  int64_t last_record_ms_ = 0;  // when Next last returned a record
   int64_t last_gate_check_ms_ = 0;
-  size_t wake_rr_ = 0;          // round-robin over partitions for WakeFetcher
+  int since_events_ = 0;
 };
 
 }  // namespace kt

@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,7 @@ class OffsetTracker {
 
   // Starts tracking a record. The returned pointer is the delivery token for its outputs; it
   // stays valid until the entry is done (popped) or its partition is removed.
-  Entry* Begin(const std::string& topic, int32_t partition, int64_t offset);
+  Entry* Begin(std::string_view topic, int32_t partition, int64_t offset);
   void AddPending(Entry* e) { ++e->pending; }
   // An output was acknowledged (ok) or failed for good.
   void Ack(Entry* e, bool ok);

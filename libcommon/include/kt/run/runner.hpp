@@ -50,7 +50,6 @@ Result<ErrorPolicy> ParseErrorPolicy(const std::string& text);
 
 struct RunnerOptions {
   std::string tool;                 // for messages
-  std::string input_topic;          // Kafka input topic ("" for stdin)
   int64_t max_records = -1;         // -n: stop after this many input records
   ErrorPolicy on_error = ErrorPolicy::kFail;
   std::string dlq_topic;
@@ -98,11 +97,14 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   void Progress(bool final);
   Status FlushSinks();
   std::vector<TopicPartitionOffset> ChangelogAcked() const;
+  std::vector<int32_t> Tasks() const;
+  std::vector<TopicPartition> PartitionsOf(const std::vector<int32_t>& tasks) const;
+  std::vector<int32_t> TasksLeaving(const std::vector<TopicPartition>& partitions) const;
 
   // RebalanceListener
-  void OnAssigned(const std::vector<int32_t>& partitions) override;
-  void OnRevoking(const std::vector<int32_t>& partitions) override;
-  void OnLost(const std::vector<int32_t>& partitions) override;
+  void OnAssigned(const std::vector<TopicPartition>& partitions) override;
+  void OnRevoking(const std::vector<TopicPartition>& partitions) override;
+  void OnLost(const std::vector<TopicPartition>& partitions) override;
   // DeliveryListener
   void OnDelivered(void* token, const Status& status, const Delivered& where) override;
   // Emitter
@@ -122,8 +124,8 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   Status fatal_;                             // failed delivery, state write or Kafka error: exit 1
   Status data_error_;                        // bad record under --on-error fail: exit 3
   Status commit_error_;                      // the last offset commit failed (retried next time)
-  std::set<int32_t> assigned_;
-  std::set<int32_t> restoring_;
+  std::set<TopicPartition> assigned_;
+  std::set<int32_t> restoring_;  // tasks (partition numbers) whose state restores
   // Last acknowledged offset of each internal (changelog) topic partition since the last commit.
   std::map<std::pair<std::string, int32_t>, int64_t> internal_acked_;
   bool aborting_ = false;                    // delivery reports of an aborted transaction

@@ -1,0 +1,47 @@
+// Restarts librdkafka's fetching of a partition whose queue the application has drained.
+//
+// librdkafka 2.0 stops fetching a partition while its queue holds queued.min.messages and, once
+// the application has drained it, notices only on its broker thread's next ~1 s timer (2.1 added
+// fetch.queue.backoff.ms for this): a consumer faster than that timer would stall for most of
+// every second. Any request queued on the leader's broker thread wakes it and makes it decide to
+// fetch again; a watermark query (ListOffsets, one small round trip) is such a request and changes
+// no fetch state. The queries run on a thread of their own, so the records already queued keep
+// flowing meanwhile, and the query's time limit never stalls the tool.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace kt {
+
+class FetchWaker {
+ public:
+  // `rk` must outlive this object.
+  explicit FetchWaker(rd_kafka_t* rk);
+  // Waits for a query in flight (bounded by its short time limit).
+  ~FetchWaker();
+  FetchWaker(const FetchWaker&) = delete;
+  FetchWaker& operator=(const FetchWaker&) = delete;
+
+  // Asks for the partition's leader to be woken; a request already pending is not repeated.
+  void Wake(const std::string& topic, int32_t partition);
+
+ private:
+  void Loop();
+
+  rd_kafka_t* rk_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::pair<std::string, int32_t>> pending_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace kt

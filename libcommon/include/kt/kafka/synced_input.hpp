@@ -1,0 +1,101 @@
+// The records of a consumer's assigned partitions, in timestamp order (SEMANTICS.md, "Input
+// order"; Kafka Streams' PartitionGroup with max.task.idle.ms).
+//
+// Every partition has its own librdkafka queue, so fetching stays pipelined for all of them,
+// and a small buffer of fetched records. Next hands out the buffered head with the smallest
+// timestamp (ties: the lower input, then the lower partition); offsets within a partition keep
+// their order. It waits instead while a partition with an empty buffer may still hold older
+// records: one that has not reported its end since its last record (data is known, or not yet
+// known not, to exist), or, with max_idle_ms > 0, one that has been empty for less than that.
+// With -e every partition's end is known, so the order depends on the data only: the same
+// input gives the same output whatever the fetch interleaving, at any partition count. Every
+// assigned partition takes part, so a task (one partition number across co-partitioned topics)
+// is in timestamp order, and so is the whole input.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include "kt/kafka/fetch_waker.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kt {
+
+class SyncedInput {
+ public:
+  // `rk` is a consumer whose partition queues this object takes over (and gives back).
+  SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms);
+  ~SyncedInput();
+  SyncedInput(const SyncedInput&) = delete;
+  SyncedInput& operator=(const SyncedInput&) = delete;
+
+  // A partition joins (before it is assigned, so that its first records land in its own
+  // queue) or leaves (before unassign; buffered records are dropped).
+  void Add(int input, const std::string& topic, int32_t partition);
+  void Remove(int input, int32_t partition);
+  // A paused partition neither hands out records nor holds the others up.
+  void SetPaused(int input, int32_t partition, bool paused);
+  // Drops every buffered record (the consumer is about to seek).
+  void Clear();
+  // A record or end-of-partition event that reached the consumer's own queue instead of its
+  // partition's: appended to the partition's buffer (records of a partition arrive in order),
+  // or destroyed when the partition is not (any more) ours.
+  void Adopt(int input, rd_kafka_message_t* m);
+
+  struct Part {
+    int input;
+    std::string topic;
+    int32_t partition;
+    rd_kafka_queue_t* queue = nullptr;
+    std::deque<rd_kafka_message_t*> buf;
+    bool paused = false;
+    bool eof = false;         // at its end, as of its last end-of-partition event
+    int64_t eof_at = -1;      // offset of the last end-of-partition event
+    int64_t next = -1;        // offset after the last record handed out
+    int64_t empty_since = -1; // wall clock: when the buffer ran empty at the end (max_idle_ms)
+    int64_t last_record_ms = 0;
+    int64_t last_wake_ms = 0;
+    bool maybe_stopped = false;  // its queue reached queued.min.messages: librdkafka may have stopped fetching
+  };
+
+  // The next message in order if one is ready now, else null (nothing buffered, or a
+  // partition must be waited for). Error messages of a partition (end-of-partition aside, which
+  // is recorded) are handed out as they come. The caller destroys the message.
+  rd_kafka_message_t* TryNext();
+  // Waits up to `timeout_ms` for any partition queue, or the consumer's own queue (rebalances,
+  // errors), to receive something.
+  void Wait(int timeout_ms);
+  // Whether TryNext returned null because a partition is waited for (rather than for lack of
+  // records): the input is not caught up.
+  bool waiting() const { return waiting_; }
+
+  // Every partition that is not paused: at its end (as of its last end-of-partition event).
+  bool AllAtEnd() const;
+  const std::map<std::pair<int, int32_t>, Part>& parts() const { return parts_; }
+  Part* Find(int input, int32_t partition);
+
+ private:
+  // Moves what the partition's queue holds into its buffer; an error message is returned.
+  rd_kafka_message_t* Fill(Part& p, int64_t now);
+  // See FetchWaker: after a queue that reached queued.min.messages has been drained to half
+  // of it, and when a partition whose records were flowing runs dry.
+  void WakeFetcher(Part& p, int64_t now);
+
+  rd_kafka_t* rk_;
+  int64_t max_idle_ms_;
+  std::map<std::pair<int, int32_t>, Part> parts_;  // (input, partition)
+  int wake_fd_[2] = {-1, -1};  // librdkafka writes here when a queue turns non-empty
+  std::vector<rd_kafka_message_t*> batch_;
+  rd_kafka_queue_t* consumer_queue_ = nullptr;
+  bool waiting_ = false;
+  size_t queued_min_ = 100000;  // librdkafka's queued.min.messages
+  std::unique_ptr<FetchWaker> waker_;
+};
+
+}  // namespace kt

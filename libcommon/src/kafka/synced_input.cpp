@@ -1,0 +1,206 @@
+#include "kt/kafka/synced_input.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "kt/core/time.hpp"
+
+namespace kt {
+
+namespace {
+constexpr size_t kBatch = 512;
+constexpr int64_t kWakeEveryMs = 5;
+}  // namespace
+
+SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms) : rk_(rk), max_idle_ms_(max_idle_ms), batch_(kBatch) {
+  if (pipe2(wake_fd_, O_NONBLOCK | O_CLOEXEC) != 0) wake_fd_[0] = wake_fd_[1] = -1;
+  consumer_queue_ = rd_kafka_queue_get_consumer(rk_);
+  if (consumer_queue_ && wake_fd_[1] >= 0) rd_kafka_queue_io_event_enable(consumer_queue_, wake_fd_[1], "1", 1);
+  char value[32];
+  size_t size = sizeof value;
+  if (rd_kafka_conf_get(rd_kafka_conf(rk_), "queued.min.messages", value, &size) == RD_KAFKA_CONF_OK)
+    queued_min_ = std::max<size_t>(2, std::strtoull(value, nullptr, 10));
+  waker_ = std::make_unique<FetchWaker>(rk_);
+}
+
+SyncedInput::~SyncedInput() {
+  waker_.reset();  // no query in flight once the partitions are given back
+  while (!parts_.empty()) Remove(parts_.begin()->first.first, parts_.begin()->first.second);
+  if (consumer_queue_) {
+    rd_kafka_queue_io_event_enable(consumer_queue_, -1, nullptr, 0);
+    rd_kafka_queue_destroy(consumer_queue_);
+  }
+  for (int fd : wake_fd_)
+    if (fd >= 0) ::close(fd);
+}
+
+void SyncedInput::Add(int input, const std::string& topic, int32_t partition) {
+  auto key = std::make_pair(input, partition);
+  if (parts_.count(key)) return;
+  Part p;
+  p.input = input;
+  p.topic = topic;
+  p.partition = partition;
+  p.queue = rd_kafka_queue_get_partition(rk_, topic.c_str(), partition);
+  if (p.queue) {
+    rd_kafka_queue_forward(p.queue, nullptr);  // its records stay here, not in the consumer queue
+    if (wake_fd_[1] >= 0) rd_kafka_queue_io_event_enable(p.queue, wake_fd_[1], "1", 1);
+  }
+  p.last_record_ms = NowMs();
+  parts_.emplace(key, std::move(p));
+}
+
+void SyncedInput::Remove(int input, int32_t partition) {
+  auto it = parts_.find({input, partition});
+  if (it == parts_.end()) return;
+  Part& p = it->second;
+  for (rd_kafka_message_t* m : p.buf) rd_kafka_message_destroy(m);
+  if (p.queue) {
+    rd_kafka_queue_io_event_enable(p.queue, -1, nullptr, 0);
+    // What the queue holds is dropped here rather than moved on: the next owner reads it again.
+    ssize_t n;
+    while ((n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size())) > 0)
+      for (ssize_t i = 0; i < n; ++i) rd_kafka_message_destroy(batch_[i]);
+    if (consumer_queue_) rd_kafka_queue_forward(p.queue, consumer_queue_);  // librdkafka's own wiring
+    rd_kafka_queue_destroy(p.queue);
+  }
+  parts_.erase(it);
+}
+
+SyncedInput::Part* SyncedInput::Find(int input, int32_t partition) {
+  auto it = parts_.find({input, partition});
+  return it == parts_.end() ? nullptr : &it->second;
+}
+
+void SyncedInput::SetPaused(int input, int32_t partition, bool paused) {
+  if (Part* p = Find(input, partition)) p->paused = paused;
+}
+
+void SyncedInput::Adopt(int input, rd_kafka_message_t* m) {
+  Part* p = Find(input, m->partition);
+  if (!p) {
+    rd_kafka_message_destroy(m);
+    return;
+  }
+  if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    if (p->buf.empty()) p->eof = true;
+    if (m->offset > p->eof_at) p->eof_at = m->offset;
+    rd_kafka_message_destroy(m);
+    return;
+  }
+  p->buf.push_back(m);
+  p->eof = false;
+  p->empty_since = -1;
+}
+
+void SyncedInput::Clear() {
+  for (auto& [key, p] : parts_) {
+    for (rd_kafka_message_t* m : p.buf) rd_kafka_message_destroy(m);
+    p.buf.clear();
+    p.eof = false;
+    p.eof_at = -1;
+    p.next = -1;
+    p.empty_since = -1;
+  }
+}
+
+rd_kafka_message_t* SyncedInput::Fill(Part& p, int64_t now) {
+  if (!p.buf.empty() || !p.queue) return nullptr;
+  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size());
+  if (n > 0) {
+    size_t left = rd_kafka_queue_length(p.queue);
+    if (left + static_cast<size_t>(n) >= queued_min_) {
+      p.maybe_stopped = true;
+    } else if (p.maybe_stopped && left < queued_min_ / 2) {
+      p.maybe_stopped = false;
+      waker_->Wake(p.topic, p.partition);
+    }
+  }
+  rd_kafka_message_t* error = nullptr;
+  for (ssize_t i = 0; i < n; ++i) {
+    rd_kafka_message_t* m = batch_[i];
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      p.eof = true;
+      if (m->offset > p.eof_at) p.eof_at = m->offset;
+      rd_kafka_message_destroy(m);
+    } else if (m->err) {
+      if (error) rd_kafka_message_destroy(error);  // the last one says it
+      error = m;
+    } else {
+      p.buf.push_back(m);
+      p.eof = false;
+      p.empty_since = -1;
+      p.last_record_ms = now;
+    }
+  }
+  if (p.buf.empty() && p.eof && p.empty_since < 0) p.empty_since = now;
+  return error;
+}
+
+void SyncedInput::WakeFetcher(Part& p, int64_t now) {
+  if (now - p.last_record_ms > 1000 || now - p.last_wake_ms < kWakeEveryMs) return;
+  p.last_wake_ms = now;
+  waker_->Wake(p.topic, p.partition);
+}
+
+rd_kafka_message_t* SyncedInput::TryNext() {
+  int64_t now = NowMs();
+  waiting_ = false;
+  Part* best = nullptr;
+  for (auto& [key, p] : parts_) {
+    if (p.paused) continue;
+    if (rd_kafka_message_t* error = Fill(p, now)) return error;
+    if (p.buf.empty()) {
+      // Older records may still come: wait, unless the partition said it is at its end (and,
+      // with --max-idle, has stayed empty that long).
+      if (!p.eof) {
+        waiting_ = true;
+        WakeFetcher(p, now);
+      } else if (max_idle_ms_ > 0 && now < p.empty_since + max_idle_ms_) {
+        waiting_ = true;
+      }
+      continue;
+    }
+    if (!best) {
+      best = &p;
+      continue;
+    }
+    int64_t t = rd_kafka_message_timestamp(p.buf.front(), nullptr);
+    int64_t b = rd_kafka_message_timestamp(best->buf.front(), nullptr);
+    if (t < b) best = &p;  // ties keep the earlier (input, partition): the map's order
+  }
+  if (waiting_ || !best) return nullptr;
+  rd_kafka_message_t* m = best->buf.front();
+  best->buf.pop_front();
+  best->next = m->offset + 1;
+  if (best->buf.empty() && best->eof) best->empty_since = now;
+  return m;
+}
+
+void SyncedInput::Wait(int timeout_ms) {
+  if (timeout_ms <= 0) return;
+  if (wake_fd_[0] < 0) {
+    ::usleep(static_cast<useconds_t>(std::min(timeout_ms, 5)) * 1000);
+    return;
+  }
+  pollfd pfd{wake_fd_[0], POLLIN, 0};
+  // Poll in short steps: a partition waited for may also turn ready by the wall clock (--max-idle).
+  int step = max_idle_ms_ > 0 ? std::min<int>(timeout_ms, static_cast<int>(std::max<int64_t>(1, max_idle_ms_))) : timeout_ms;
+  if (::poll(&pfd, 1, step) > 0) {
+    char drain[64];
+    while (::read(wake_fd_[0], drain, sizeof drain) > 0) {
+    }
+  }
+}
+
+bool SyncedInput::AllAtEnd() const {
+  for (auto& [key, p] : parts_)
+    if (!p.paused && !(p.buf.empty() && p.eof)) return false;
+  return true;
+}
+
+}  // namespace kt
