@@ -135,13 +135,33 @@ EXPECTED
 @test "kwindow: clicks per URI per 10 s tumbling window by event time equal a recomputation" {
   in=$(new_topic clicks); out=$(new_topic out)
   kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
-  # Stage 1 of --by interleaves the 4 partitions in whatever order it reads them, so stream time
-  # runs ahead by up to the file's whole span (17 min): a grace of 1 h keeps every record.
+  # Produced from a file, the records carry their produce time: thousands share a millisecond,
+  # and timestamp order (ties: the lower partition first) says nothing about click time. Event
+  # time from a field then needs a grace as long as the whole file; the next test stamps each
+  # record with its click time and needs none.
   run kwindow -i "$in" -o "$out" --tumbling 10s --grace 1h --time timestamp --by uri \
     --agg count --agg 'sum(number)' --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
   [[ "$output" != *"late"* ]]
   # The last update of every window, against Python's own grouping of the file.
+  diff <(kconsume "$out" -e -J -q | jq -c '{k: .key, v: .value}' |
+           jq -s -c 'reduce .[] as $r ({}; .[$r.k] = $r.v) | .[]' | sort) \
+       <(python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort)
+}
+
+@test "kwindow --by on 4 partitions with --grace 0: read in timestamp order, no record late, every window exact" {
+  in=$(new_topic clicks); out=$(new_topic out)
+  # Clicks in time order, each record stamped with its click time, spread over 4 partitions.
+  jq -s -c 'sort_by(.timestamp)[] | {value: ., timestamp: ((.timestamp[0:19] + "Z" | fromdate) * 1000 + (.timestamp[20:23] | tonumber))}' \
+    "$DATA/clickevents.ndjson" > "$BATS_TEST_TMPDIR/sorted"
+  kproduce "$in" -J --partitions 4 -q < "$BATS_TEST_TMPDIR/sorted"
+  # Both stages read several partitions (the input, then the repartition topic); each hands out
+  # the record with the smallest timestamp first, so stream time never passes a record still to
+  # come. Read in fetch order instead, stream time runs ahead and windows lose records as late.
+  run kwindow -i "$in" -o "$out" --tumbling 10s --grace 0 --by uri \
+    --agg count --agg 'sum(number)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"late"* ]]
   diff <(kconsume "$out" -e -J -q | jq -c '{k: .key, v: .value}' |
            jq -s -c 'reduce .[] as $r ({}; .[$r.k] = $r.v) | .[]' | sort) \
        <(python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort)

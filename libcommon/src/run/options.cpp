@@ -25,9 +25,13 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
                    "How often offsets and state are committed, e.g. 1s, 500ms (default 5s; 100ms with --exactly-once)")
         ->group(g)->each([&o](const std::string&) { o.commit_interval_given = true; });
   }
-  if (sets & kOptFrom)
+  if (sets & kOptFrom) {
     app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION")
         ->group(g)->capture_default_str();
+    app.add_option("--max-idle", o.max_idle,
+                   "How long a caught-up input partition holds the others back for timestamp order, e.g. 200ms")
+        ->group(g)->capture_default_str();
+  }
   if (sets & kOptExit)
     app.add_flag("-e,--exit-at-end", o.exit_at_end, "Exit when caught up with every assigned partition")->group(g);
   if (sets & kOptCount)

@@ -118,6 +118,9 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   if (!from.ok()) return from.status();
   ko.from = *from;
   ko.until_ms = spec.until_ms;
+  auto idle = ParseDuration(opts.max_idle);
+  if (!idle.ok()) return Status::InvalidArgument("--max-idle: " + idle.status().message());
+  ko.max_idle_ms = *idle;
   ko.exit_at_end = opts.exit_at_end;
   ko.key_codec = key_codec;
   ko.value_codec = value_codec;

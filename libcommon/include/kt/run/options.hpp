@@ -20,6 +20,7 @@ struct CommonOptions {
   std::string output = "-";
   std::string group;
   std::string from = "beginning";
+  std::string max_idle = "0";  // --max-idle: how long an empty input partition holds the others back
   std::string commit_interval;  // not given: 5s, or 100ms with --exactly-once
   bool commit_interval_given = false;
   bool exit_at_end = false;
