@@ -115,7 +115,7 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, int64_t now) {
     size_t left = rd_kafka_queue_length(p.queue);
     if (left + static_cast<size_t>(n) >= queued_min_) {
       p.maybe_stopped = true;
-    } else if (p.maybe_stopped && left < queued_min_ / 2) {
+    } else if (p.maybe_stopped) {
       p.maybe_stopped = false;
       waker_->Wake(p.topic, p.partition);
     }

@@ -83,8 +83,8 @@ class SyncedInput {
  private:
   // Moves what the partition's queue holds into its buffer; an error message is returned.
   rd_kafka_message_t* Fill(Part& p, int64_t now);
-  // See FetchWaker: after a queue that reached queued.min.messages has been drained to half
-  // of it, and when a partition whose records were flowing runs dry.
+  // See FetchWaker: as soon as a queue that reached queued.min.messages has been drained below
+  // it, and when a partition whose records were flowing runs dry.
   void WakeFetcher(Part& p, int64_t now);
 
   rd_kafka_t* rk_;
