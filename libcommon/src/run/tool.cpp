@@ -111,6 +111,7 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   KafkaSourceOptions ko;
   ko.tool = tool;
   ko.topics = {opts.input};
+  ko.topics.insert(ko.topics.end(), spec.more_inputs.begin(), spec.more_inputs.end());
   ko.group = opts.group;
   if (ko.group.empty() && !spec.group_optional) ko.group = DefaultGroup(tool, opts.input);
   ko.partitions = spec.partitions;

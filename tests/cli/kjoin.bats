@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# kjoin against the real broker: stream-table and table-table joins give exactly the records the
+# join rules give (SEMANTICS.md, "Joins"), in timestamp order across both topics and all
+# partitions; state survives a restart; bad set-ups are clear errors.
+load helpers
+
+setup() {
+  need_kafka
+  STATE="$BATS_TEST_TMPDIR/state"
+}
+
+# envelope KEY VALUE TIME: one -J line (VALUE is JSON text; null for a tombstone).
+envelope() { printf '{"key":"%s","value":%s,"timestamp":%s}\n' "$1" "$2" "$3"; }
+
+# The small world of the man page: left a:1@1 a:2@3 b:3@5, right a:X@2 a:null@4, on 2 partitions.
+small_world() {
+  L=$(new_topic left); R=$(new_topic right)
+  { envelope a '{"n":1}' 1000; envelope a '{"n":2}' 3000; envelope b '{"n":3}' 5000; } | kproduce "$L" -J --partitions 2 -q
+  { envelope a '{"name":"X"}' 2000; envelope a null 4000; } | kproduce "$R" -J --partitions 2 -q
+}
+
+joined() { kconsume "$1" -e -J -q | jq -c '[.key, .value, .timestamp]'; }
+
+@test "kjoin stream-table inner: a left record joins the right value its key has at its time" {
+  small_world; out=$(new_topic out)
+  run kjoin -i "$L" --table "$R" -o "$out" --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"5 in, 1 out"* ]]
+  [[ "$output" == *"2 without a result"* ]]
+  diff <(joined "$out") - <<'EXPECTED'
+["a",{"left":{"n":2},"right":{"name":"X"}},3000]
+EXPECTED
+}
+
+@test "kjoin stream-table left: every left record, null for a missing right value; --merge flattens" {
+  small_world
+  run kjoin -i "$L" --table "$R" --join left -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .value, .timestamp]' | sort) - <<'EXPECTED'
+["a",{"left":{"n":1},"right":null},1000]
+["a",{"left":{"n":2},"right":{"name":"X"}},3000]
+["b",{"left":{"n":3},"right":null},5000]
+EXPECTED
+  run kjoin -i "$L" --table "$R" --join left --merge -G "$(new_topic g)" -o - -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | sort) - <<'EXPECTED'
+{"n":1}
+{"n":3}
+{"name":"X","n":2}
+EXPECTED
+}
+
+@test "kjoin table-table inner, left, outer: every result change, tombstones when a result goes away" {
+  small_world
+  run kjoin -i "$L" --left-table --table "$R" --join inner -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .value, .timestamp]') - <<'EXPECTED'
+["a",{"left":{"n":1},"right":{"name":"X"}},2000]
+["a",{"left":{"n":2},"right":{"name":"X"}},3000]
+["a",null,4000]
+EXPECTED
+  for join in left outer; do
+    run kjoin -i "$L" --left-table --table "$R" --join $join -G "$(new_topic g)" -o - -J -q --store memory -e
+    [ "$status" -eq 0 ]
+    diff <(echo "$output" | jq -c '[.key, .value, .timestamp]' | sort) - <<'EXPECTED'
+["a",{"left":{"n":1},"right":null},1000]
+["a",{"left":{"n":1},"right":{"name":"X"}},2000]
+["a",{"left":{"n":2},"right":null},4000]
+["a",{"left":{"n":2},"right":{"name":"X"}},3000]
+["b",{"left":{"n":3},"right":null},5000]
+EXPECTED
+  done
+  # Outer differs from left when only the right side has a key.
+  envelope c '{"name":"Z"}' 6000 | kproduce "$R" -J -q
+  run kjoin -i "$L" --left-table --table "$R" --join outer -G "$(new_topic g)" -o - -J -q --store memory -e
+  [[ "$(echo "$output" | jq -c 'select(.key == "c") | .value')" == '{"left":null,"right":{"name":"Z"}}' ]]
+}
+
+@test "kjoin: clicks on 4 partitions enriched with a users table equal a recomputation" {
+  clicks=$(new_topic clicks); users=$(new_topic users); out=$(new_topic out)
+  # Users: one profile per e-mail address of the click file, except those at shop.test,
+  # stamped before every click; clicks keyed by e-mail, stamped with their click time.
+  jq -r '.email' "$DATA/clickevents.ndjson" | sort -u | grep -v '@shop\.test$' |
+    jq -R -c '{key: ., value: {tier: (if test("^[a-m]") then "gold" else "basic" end)}, timestamp: 1}' > "$BATS_TEST_TMPDIR/users"
+  kproduce "$users" -J --partitions 4 -q < "$BATS_TEST_TMPDIR/users"
+  jq -c '{key: .email, value: ., timestamp: ((.timestamp[0:19] + "Z" | fromdate) * 1000 + (.timestamp[20:23] | tonumber))}' \
+    "$DATA/clickevents.ndjson" | kproduce "$clicks" -J --partitions 4 -q
+  run kjoin -i "$clicks" --table "$users" --merge -o "$out" --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  diff <(kconsume "$out" -e -q | jq -c '[.email, .tier, .number, .timestamp]' | sort) \
+       <(jq -c 'select(.email | test("@shop\\.test$") | not) | [.email, (if .email | test("^[a-m]") then "gold" else "basic" end), .number, .timestamp]' \
+           "$DATA/clickevents.ndjson" | sort)
+}
+
+@test "kjoin: the table survives a restart (from the changelog when the state directory is gone)" {
+  small_world; out=$(new_topic out); g=$(new_topic group)
+  run kjoin -i "$L" --table "$R" --join left -o "$out" -G "$g" --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  rm -rf "$STATE"
+  # New right value for b, then a new left record for b: it must see the restored table.
+  envelope b '{"name":"Y"}' 6000 | kproduce "$R" -J -q
+  envelope b '{"n":4}' 7000 | kproduce "$L" -J -q
+  run kjoin -i "$L" --table "$R" --join left -o "$out" -G "$g" --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 in, 1 out"* ]]
+  [[ "$output" != *"restored 0 changelog records"* ]]
+  [[ "$(joined "$out" | tail -1)" == '["b",{"left":{"n":4},"right":{"name":"Y"}},7000]' ]]
+}
+
+@test "kjoin: topics of different partition counts exit 2 naming both; a missing table exits 1" {
+  L=$(new_topic left); R=$(new_topic right)
+  envelope a 1 1 | kproduce "$L" -J --partitions 2 -q
+  envelope a 1 1 | kproduce "$R" -J --partitions 3 -q
+  run kjoin -i "$L" --table "$R" -o - -e
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"'$L' has 2 partitions, '$R' has 3"* ]]
+  run kjoin -i "$L" --table "$(new_topic missing)" -o - -e
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
+}
+
+@test "kjoin: bad flags exit 2" {
+  run kjoin -i a --table b --join sideways
+  [ "$status" -eq 2 ]
+  run kjoin -i a --table b --join outer
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--join outer needs two tables"* ]]
+  run kjoin -i a
+  [ "$status" -eq 2 ]
+  run kjoin --table b
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"from Kafka"* ]]
+}
+
+@test "kjoin --merge: a value that is not an object follows --on-error, naming where it was" {
+  L=$(new_topic left); R=$(new_topic right)
+  { envelope a '[1,2]' 3000; envelope b '{"n":2}' 4000; } | kproduce "$L" -J -q
+  { envelope a '{"x":1}' 1000; envelope b '{"x":2}' 2000; } | kproduce "$R" -J -q
+  run kjoin -i "$L" --table "$R" --merge -o - -q --store memory -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"topic $L partition 0 offset 0"* ]]
+  run kjoin -i "$L" --table "$R" --merge --on-error skip -G "$(new_topic g)" -o - --store memory -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'{"x":2,"n":2}'* ]]
+  [[ "$output" == *"1 skipped"* ]]
+}

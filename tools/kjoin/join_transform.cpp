@@ -1,0 +1,202 @@
+#include "join_transform.hpp"
+
+#include <charconv>
+
+#include "kt/core/json_reader.hpp"
+
+namespace kt {
+
+namespace {
+
+constexpr char kSep = '\x1f';
+constexpr std::string_view kTimePrefix = "{\"t\":";
+constexpr std::string_view kValueMember = ",\"v\":";
+
+// A stored table value {"t":<time>,"v":<value>} (written by Update): its value text and time.
+bool SplitStored(const std::string& stored, std::string* value, int64_t* time) {
+  if (stored.size() < kTimePrefix.size() + kValueMember.size() + 2 || stored.rfind(kTimePrefix, 0) != 0) return false;
+  size_t comma = stored.find(kValueMember, kTimePrefix.size());
+  if (comma == std::string::npos) return false;
+  const char* first = stored.data() + kTimePrefix.size();
+  if (std::from_chars(first, stored.data() + comma, *time).ec != std::errc()) return false;
+  size_t start = comma + kValueMember.size();
+  value->assign(stored, start, stored.size() - start - 1);  // without the closing brace
+  return true;
+}
+
+// Appends the members of object `doc` to `out` (after `sep` when `*sep`), skipping names that
+// `skip` has.
+void AppendMembers(const rapidjson::Value& doc, const RawNumbers* raw, const rapidjson::Value* skip, bool* sep,
+                   std::string* out) {
+  for (auto& m : doc.GetObject()) {
+    if (skip && skip->HasMember(m.name)) continue;
+    if (*sep) out->push_back(',');
+    *sep = true;
+    AppendJson(m.name, out);
+    out->push_back(':');
+    AppendJson(m.value, out, raw);
+  }
+}
+
+}  // namespace
+
+bool JoinTransform::Joins(bool has_left, bool has_right) const {
+  switch (opt_.type) {
+    case JoinOptions::Type::kInner: return has_left && has_right;
+    case JoinOptions::Type::kLeft: return has_left;
+    case JoinOptions::Type::kOuter: return has_left || has_right;
+  }
+  return false;
+}
+
+std::optional<std::string> JoinTransform::ValueText(const Input& in) const {
+  if (!in.record.value || !in.value) return std::nullopt;
+  if (opt_.json_values) return std::string(*in.record.value);
+  std::string text;
+  AppendJson(*in.value, &text);
+  return text;
+}
+
+Result<std::optional<std::string>> JoinTransform::Lookup(const Record& rec, char side, const std::string& key,
+                                                         int64_t* time) {
+  skey_.assign(1, side).append(1, kSep).append(key);
+  auto edit = EditState(rec, skey_);
+  if (!edit.ok()) return Status::IoError("state of key '" + key + "': " + edit.status().message());
+  *time = -1;
+  if (!edit->state) return std::optional<std::string>();
+  std::string value;
+  if (!SplitStored(*edit->state, &value, time))
+    return Status::IoError("state of key '" + key + "' is not a kjoin table value: " + *edit->state);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<bool> JoinTransform::Update(const Record& rec, char side, const std::string& key,
+                                   const std::optional<std::string>& value) {
+  skey_.assign(1, side).append(1, kSep).append(key);
+  auto edit = EditState(rec, skey_);
+  if (!edit.ok()) return Status::IoError("state of key '" + key + "': " + edit.status().message());
+  if (edit->replay) {
+    CountReplay();
+    return false;
+  }
+  if (!value) {
+    if (edit->state) DeleteState(PartitionOf(rec), skey_, rec.timestamp);
+    return true;
+  }
+  buf_.assign(kTimePrefix).append(std::to_string(rec.timestamp)).append(kValueMember).append(*value).push_back('}');
+  ReplaceState(edit->slot, rec, buf_);
+  return true;
+}
+
+Status JoinTransform::Render(const std::optional<std::string>& left, const std::optional<std::string>& right) {
+  out_.clear();
+  if (!opt_.merge) {
+    out_.append("{\"left\":").append(left ? *left : "null");
+    out_.append(",\"right\":").append(right ? *right : "null").push_back('}');
+    return Status::Ok();
+  }
+  // --merge: every field of both sides in one object; a name on both sides takes the left value.
+  bool has_left = false, has_right = false;
+  if (left) {
+    if (Status s = ParseJsonText(*left, &left_doc_, &left_raw_); !s.ok()) return s;
+    if (!left_doc_.IsObject()) return Status::DataError("--merge needs JSON objects; the left value is not one");
+    has_left = true;
+  }
+  if (right) {
+    if (Status s = ParseJsonText(*right, &right_doc_, &right_raw_); !s.ok()) return s;
+    if (!right_doc_.IsObject()) return Status::DataError("--merge needs JSON objects; the right value is not one");
+    has_right = true;
+  }
+  out_.push_back('{');
+  bool sep = false;
+  if (has_right)
+    AppendMembers(right_doc_, left_raw_.empty() && right_raw_.empty() ? nullptr : &right_raw_,
+                  has_left ? &left_doc_ : nullptr, &sep, &out_);
+  if (has_left) AppendMembers(left_doc_, left_raw_.empty() ? nullptr : &left_raw_, nullptr, &sep, &out_);
+  out_.push_back('}');
+  return Status::Ok();
+}
+
+void JoinTransform::Emit(Emitter& out, const Record& rec, const std::string& key, int64_t time, bool tombstone) {
+  OutRecord o;
+  o.key = key;
+  if (tombstone) {
+    o.value_kind = OutRecord::ValueKind::kNull;
+  } else {
+    o.value_kind = OutRecord::ValueKind::kText;
+    o.value_text = out_;
+  }
+  o.timestamp = time;
+  o.source_topic = rec.topic;
+  o.source_partition = rec.partition;
+  o.source_offset = rec.offset;
+  out.Emit(o);
+}
+
+Status JoinTransform::Process(Input& in, Emitter& out) {
+  const Record& rec = in.record;
+  if (!rec.key) {  // no key, nothing to join on (Kafka Streams drops these too)
+    ++null_keys_;
+    return Status::Ok();
+  }
+  std::string key(*rec.key);
+  bool is_left = rec.input == 0;
+  std::optional<std::string> value = ValueText(in);
+
+  if (opt_.kind == JoinOptions::Kind::kStreamTable) {
+    if (!is_left) {  // a table update: no output
+      auto applied = Update(rec, 'R', key, value);
+      return applied.ok() ? Status::Ok() : applied.status();
+    }
+    if (!value) {
+      ++null_values_;
+      return Status::Ok();
+    }
+    int64_t right_time;
+    auto right = Lookup(rec, 'R', key, &right_time);
+    if (!right.ok()) return right.status();
+    if (!Joins(true, right->has_value())) {
+      ++unmatched_;
+      return Status::Ok();
+    }
+    if (Status s = Render(value, *right); !s.ok()) return Status::DataError(s.message());
+    Emit(out, rec, key, rec.timestamp, false);
+    return Status::Ok();
+  }
+
+  // Table-table: this side's update changes the key's result.
+  char side = is_left ? 'L' : 'R', other_side = is_left ? 'R' : 'L';
+  int64_t old_time, other_time;
+  auto old = Lookup(rec, side, key, &old_time);
+  if (!old.ok()) return old.status();
+  bool had_this = old->has_value();
+  auto other = Lookup(rec, other_side, key, &other_time);
+  if (!other.ok()) return other.status();
+  auto applied = Update(rec, side, key, value);
+  if (!applied.ok()) return applied.status();
+  if (!*applied) return Status::Ok();  // a replay: applied and emitted before
+  bool has_other = other->has_value();
+  bool had = is_left ? Joins(had_this, has_other) : Joins(has_other, had_this);
+  bool has = is_left ? Joins(value.has_value(), has_other) : Joins(has_other, value.has_value());
+  int64_t time = std::max(rec.timestamp, has_other ? other_time : -1);
+  if (has) {
+    Status s = is_left ? Render(value, *other) : Render(*other, value);
+    if (!s.ok()) return Status::DataError(s.message());
+    Emit(out, rec, key, time, false);
+  } else if (had) {
+    Emit(out, rec, key, rec.timestamp, true);
+  } else {
+    ++unmatched_;
+  }
+  return Status::Ok();
+}
+
+std::string JoinTransform::SummaryExtra() const {
+  std::string s = StateSummary();
+  if (unmatched_) s += ", " + std::to_string(unmatched_) + " without a result";
+  if (null_keys_) s += ", " + std::to_string(null_keys_) + " null keys dropped";
+  if (null_values_) s += ", " + std::to_string(null_values_) + " null values dropped";
+  return s;
+}
+
+}  // namespace kt
