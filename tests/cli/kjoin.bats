@@ -124,7 +124,7 @@ EXPECTED
   [ "$status" -eq 2 ]
   run kjoin -i a --table b --join outer
   [ "$status" -eq 2 ]
-  [[ "$output" == *"--join outer needs two tables"* ]]
+  [[ "$output" == *"--join outer needs two streams or two tables"* ]]
   run kjoin -i a
   [ "$status" -eq 2 ]
   run kjoin --table b
@@ -143,4 +143,71 @@ EXPECTED
   [ "$status" -eq 0 ]
   [[ "$output" == *'{"x":2,"n":2}'* ]]
   [[ "$output" == *"1 skipped"* ]]
+}
+
+# Two streams of 600 records each on 4 partitions (40 keys, up to 400 ms out of order), joined
+# by kjoin --stream with TYPE and the window and grace given, against joins.py's recomputation.
+stream_join_equals_recomputation() {
+  local type=$1; shift
+  cd "$BATS_TEST_TMPDIR"
+  python3 "$BATS_TEST_DIRNAME/joins.py" gen 7 600
+  L=$(new_topic left); R=$(new_topic right); out=$(new_topic out)
+  kproduce "$L" -J --partitions 4 -q < left.ndjson
+  kproduce "$R" -J --partitions 4 -q < right.ndjson
+  run kjoin -i "$L" --stream "$R" --join "$type" "$@" -o "$out" --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"late"* ]]
+  kconsume "$L" -e -J -q > left.topic
+  kconsume "$R" -e -J -q > right.topic
+  diff <(kconsume "$out" -e -J -q | jq -c '[.key, .value.left, .value.right, .timestamp]' | sort) \
+       <(python3 "$BATS_TEST_DIRNAME/joins.py" expect "$type" "${WINDOW[@]}" left.topic right.topic | sort)
+}
+
+@test "kjoin --stream inner on 4 partitions: exactly the pairs within the window" {
+  WINDOW=(500 500 1000)
+  stream_join_equals_recomputation inner --within 500ms --grace 1s
+}
+
+@test "kjoin --stream left with --before/--after: pairs, and (l, null) only once window and grace have passed" {
+  WINDOW=(200 700 1000)
+  stream_join_equals_recomputation left --before 200ms --after 700ms --grace 1s
+}
+
+@test "kjoin --stream outer: pairs, (l, null) and (null, r), none before its window closed" {
+  WINDOW=(500 500 1000)
+  stream_join_equals_recomputation outer --within 500ms --grace 1s
+}
+
+@test "kjoin --stream: stopped midway and restarted without its state directory, the windows restore and no result is lost" {
+  cd "$BATS_TEST_TMPDIR"
+  python3 "$BATS_TEST_DIRNAME/joins.py" gen 11 400
+  L=$(new_topic left); R=$(new_topic right); out=$(new_topic out); g=$(new_topic group)
+  kproduce "$L" -J --partitions 2 -q < left.ndjson
+  kproduce "$R" -J --partitions 2 -q < right.ndjson
+  run kjoin -i "$L" --stream "$R" --join outer --within 500ms --grace 1s -G "$g" -o "$out" --state-dir "$STATE" -n 300
+  [ "$status" -eq 0 ]
+  rm -rf "$STATE"
+  run kjoin -i "$L" --stream "$R" --join outer --within 500ms --grace 1s -G "$g" -o "$out" --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"500 in"* ]]
+  [[ "$output" != *"restored 0 changelog records"* ]]
+  kconsume "$L" -e -J -q > left.topic
+  kconsume "$R" -e -J -q > right.topic
+  diff <(kconsume "$out" -e -J -q | jq -c '[.key, .value.left, .value.right, .timestamp]' | sort) \
+       <(python3 "$BATS_TEST_DIRNAME/joins.py" expect outer 500 500 1000 left.topic right.topic | sort)
+}
+
+@test "kjoin --stream: flags that do not fit exit 2" {
+  run kjoin -i a --stream b
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--within"* ]]
+  run kjoin -i a --stream b --within 1m --before 1s
+  [ "$status" -eq 2 ]
+  run kjoin -i a --stream b --table c
+  [ "$status" -eq 2 ]
+  run kjoin -i a --table b --within 1m
+  [ "$status" -eq 2 ]
+  run kjoin -i a --stream b --within 1x
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--within"* ]]
 }

@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "kt/core/json_reader.hpp"
 
 namespace kt {
 
@@ -24,20 +23,6 @@ bool SplitStored(const std::string& stored, std::string* value, int64_t* time) {
   return true;
 }
 
-// Appends the members of object `doc` to `out` (after `sep` when `*sep`), skipping names that
-// `skip` has.
-void AppendMembers(const rapidjson::Value& doc, const RawNumbers* raw, const rapidjson::Value* skip, bool* sep,
-                   std::string* out) {
-  for (auto& m : doc.GetObject()) {
-    if (skip && skip->HasMember(m.name)) continue;
-    if (*sep) out->push_back(',');
-    *sep = true;
-    AppendJson(m.name, out);
-    out->push_back(':');
-    AppendJson(m.value, out, raw);
-  }
-}
-
 }  // namespace
 
 bool JoinTransform::Joins(bool has_left, bool has_right) const {
@@ -47,14 +32,6 @@ bool JoinTransform::Joins(bool has_left, bool has_right) const {
     case JoinOptions::Type::kOuter: return has_left || has_right;
   }
   return false;
-}
-
-std::optional<std::string> JoinTransform::ValueText(const Input& in) const {
-  if (!in.record.value || !in.value) return std::nullopt;
-  if (opt_.json_values) return std::string(*in.record.value);
-  std::string text;
-  AppendJson(*in.value, &text);
-  return text;
 }
 
 Result<std::optional<std::string>> JoinTransform::Lookup(const Record& rec, char side, const std::string& key,
@@ -88,35 +65,6 @@ Result<bool> JoinTransform::Update(const Record& rec, char side, const std::stri
   return true;
 }
 
-Status JoinTransform::Render(const std::optional<std::string>& left, const std::optional<std::string>& right) {
-  out_.clear();
-  if (!opt_.merge) {
-    out_.append("{\"left\":").append(left ? *left : "null");
-    out_.append(",\"right\":").append(right ? *right : "null").push_back('}');
-    return Status::Ok();
-  }
-  // --merge: every field of both sides in one object; a name on both sides takes the left value.
-  bool has_left = false, has_right = false;
-  if (left) {
-    if (Status s = ParseJsonText(*left, &left_doc_, &left_raw_); !s.ok()) return s;
-    if (!left_doc_.IsObject()) return Status::DataError("--merge needs JSON objects; the left value is not one");
-    has_left = true;
-  }
-  if (right) {
-    if (Status s = ParseJsonText(*right, &right_doc_, &right_raw_); !s.ok()) return s;
-    if (!right_doc_.IsObject()) return Status::DataError("--merge needs JSON objects; the right value is not one");
-    has_right = true;
-  }
-  out_.push_back('{');
-  bool sep = false;
-  if (has_right)
-    AppendMembers(right_doc_, left_raw_.empty() && right_raw_.empty() ? nullptr : &right_raw_,
-                  has_left ? &left_doc_ : nullptr, &sep, &out_);
-  if (has_left) AppendMembers(left_doc_, left_raw_.empty() ? nullptr : &left_raw_, nullptr, &sep, &out_);
-  out_.push_back('}');
-  return Status::Ok();
-}
-
 void JoinTransform::Emit(Emitter& out, const Record& rec, const std::string& key, int64_t time, bool tombstone) {
   OutRecord o;
   o.key = key;
@@ -141,7 +89,7 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
   }
   std::string key(*rec.key);
   bool is_left = rec.input == 0;
-  std::optional<std::string> value = ValueText(in);
+  std::optional<std::string> value = ValueTextOf(in, opt_.json_values);
 
   if (opt_.kind == JoinOptions::Kind::kStreamTable) {
     if (!is_left) {  // a table update: no output
@@ -159,7 +107,7 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
       ++unmatched_;
       return Status::Ok();
     }
-    if (Status s = Render(value, *right); !s.ok()) return Status::DataError(s.message());
+    if (Status s = value_.Render(value, *right, &out_); !s.ok()) return s;
     Emit(out, rec, key, rec.timestamp, false);
     return Status::Ok();
   }
@@ -180,8 +128,8 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
   bool has = is_left ? Joins(value.has_value(), has_other) : Joins(has_other, value.has_value());
   int64_t time = std::max(rec.timestamp, has_other ? other_time : -1);
   if (has) {
-    Status s = is_left ? Render(value, *other) : Render(*other, value);
-    if (!s.ok()) return Status::DataError(s.message());
+    Status s = is_left ? value_.Render(value, *other, &out_) : value_.Render(*other, value, &out_);
+    if (!s.ok()) return s;
     Emit(out, rec, key, time, false);
   } else if (had) {
     Emit(out, rec, key, rec.timestamp, true);

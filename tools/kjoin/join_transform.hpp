@@ -14,14 +14,12 @@
 // changelog <group>-join-changelog.
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "kt/core/json.hpp"
+#include "joined_value.hpp"
 #include "kt/state/stateful_transform.hpp"
 
 namespace kt {
@@ -50,18 +48,13 @@ class JoinTransform : public StatefulTransform {
   // Sets `rec`'s side of its key to `value` (nullopt: a tombstone removes it); false for a
   // replayed update, which changes nothing.
   Result<bool> Update(const Record& rec, char side, const std::string& key, const std::optional<std::string>& value);
-  // The JSON text of a record's value (null for a tombstone).
-  std::optional<std::string> ValueText(const Input& in) const;
-  // The joined value of `left`/`right` (either may be absent) into out_.
-  Status Render(const std::optional<std::string>& left, const std::optional<std::string>& right);
   void Emit(Emitter& out, const Record& rec, const std::string& key, int64_t time, bool tombstone);
   // Whether the join type gives a result for these sides.
   bool Joins(bool has_left, bool has_right) const;
 
   JoinOptions opt_;
   std::string skey_, buf_, out_;
-  rapidjson::Document left_doc_, right_doc_;
-  RawNumbers left_raw_, right_raw_;
+  JoinedValue value_{opt_.merge};
   int64_t null_keys_ = 0, null_values_ = 0, unmatched_ = 0;
 };
 

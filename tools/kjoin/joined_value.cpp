@@ -1,0 +1,57 @@
+#include "joined_value.hpp"
+
+#include "kt/core/json_reader.hpp"
+
+namespace kt {
+
+namespace {
+
+// Appends the members of object `doc` to `out` (after a comma when `*sep`), skipping names that
+// `skip` has.
+void AppendMembers(const rapidjson::Value& doc, const RawNumbers* raw, const rapidjson::Value* skip, bool* sep,
+                   std::string* out) {
+  for (auto& m : doc.GetObject()) {
+    if (skip && skip->HasMember(m.name)) continue;
+    if (*sep) out->push_back(',');
+    *sep = true;
+    AppendJson(m.name, out);
+    out->push_back(':');
+    AppendJson(m.value, out, raw);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> ValueTextOf(const Input& in, bool json_values) {
+  if (!in.record.value || !in.value) return std::nullopt;
+  if (json_values) return std::string(*in.record.value);
+  std::string text;
+  AppendJson(*in.value, &text);
+  return text;
+}
+
+Status JoinedValue::Render(const std::optional<std::string>& left, const std::optional<std::string>& right,
+                           std::string* out) {
+  out->clear();
+  if (!merge_) {
+    out->append("{\"left\":").append(left ? *left : "null");
+    out->append(",\"right\":").append(right ? *right : "null").push_back('}');
+    return Status::Ok();
+  }
+  if (left) {
+    if (Status s = ParseJsonText(*left, &left_doc_, &left_raw_); !s.ok()) return Status::DataError(s.message());
+    if (!left_doc_.IsObject()) return Status::DataError("--merge needs JSON objects; the left value is not one");
+  }
+  if (right) {
+    if (Status s = ParseJsonText(*right, &right_doc_, &right_raw_); !s.ok()) return Status::DataError(s.message());
+    if (!right_doc_.IsObject()) return Status::DataError("--merge needs JSON objects; the right value is not one");
+  }
+  out->push_back('{');
+  bool sep = false;
+  if (right) AppendMembers(right_doc_, right_raw_.empty() ? nullptr : &right_raw_, left ? &left_doc_ : nullptr, &sep, out);
+  if (left) AppendMembers(left_doc_, left_raw_.empty() ? nullptr : &left_raw_, nullptr, &sep, out);
+  out->push_back('}');
+  return Status::Ok();
+}
+
+}  // namespace kt

@@ -1,0 +1,32 @@
+// The value kjoin writes for a pair of sides (either may be missing): {"left":L,"right":R}, or
+// with --merge one object with the fields of both, a name on both sides taking the left value.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+
+#include "kt/core/json.hpp"
+#include "kt/core/status.hpp"
+#include "kt/run/transform.hpp"
+
+namespace kt {
+
+// The JSON text of an input's value (nullopt for a tombstone): the record's own text when values
+// are JSON (`json_values`: --value-format json, exact), else the decoded value written as JSON.
+std::optional<std::string> ValueTextOf(const Input& in, bool json_values);
+
+class JoinedValue {
+ public:
+  explicit JoinedValue(bool merge) : merge_(merge) {}
+  // `left`/`right`: JSON texts. With --merge both must be objects (a DataError otherwise).
+  Status Render(const std::optional<std::string>& left, const std::optional<std::string>& right, std::string* out);
+
+ private:
+  bool merge_;
+  rapidjson::Document left_doc_, right_doc_;
+  RawNumbers left_raw_, right_raw_;
+};
+
+}  // namespace kt

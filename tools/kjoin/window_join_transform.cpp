@@ -1,0 +1,256 @@
+#include "window_join_transform.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace kt {
+
+namespace {
+
+constexpr char kSides[2] = {'L', 'R'};
+const std::string kTimeKeys[2] = {"\x01L", "\x01R"};
+constexpr std::string_view kValueMember = ",\"v\":";
+
+std::string IdOf(int side, std::string_view key, int64_t offset) {
+  char num[24];
+  int n = std::snprintf(num, sizeof num, "%020lld", static_cast<long long>(offset));
+  std::string id(1, kSides[side]);
+  id.append(key).push_back('\x1f');
+  id.append(num, static_cast<size_t>(n));
+  return id;
+}
+
+}  // namespace
+
+bool WindowJoinTransform::OuterSide(int side) const {
+  return opt_.type == JoinOptions::Type::kOuter || (opt_.type == JoinOptions::Type::kLeft && side == 0);
+}
+
+void WindowJoinTransform::Store(int32_t p, const std::string& id, const Entry& e, bool new_key) {
+  text_.assign("{\"t\":").append(std::to_string(e.t)).append(",\"p\":").append(e.pending ? "1" : "0");
+  text_.append(kValueMember).append(e.value).push_back('}');
+  PutState(p, id, text_, e.t, new_key);
+}
+
+void WindowJoinTransform::Remove(int32_t p, Part& part, const std::string& id) {
+  auto it = part.entries.find(id);
+  if (it == part.entries.end()) return;
+  const Entry& e = it->second;
+  auto& times = part.by_key[e.side][e.key];
+  for (auto [a, b] = times.equal_range(e.t); a != b; ++a)
+    if (a->second == id) {
+      times.erase(a);
+      break;
+    }
+  if (times.empty()) part.by_key[e.side].erase(e.key);
+  for (auto [a, b] = part.by_time.equal_range(e.t); a != b; ++a)
+    if (a->second == id) {
+      part.by_time.erase(a);
+      break;
+    }
+  part.pending.erase({e.t, e.side, id});
+  DeleteState(p, id, e.t);
+  part.entries.erase(it);
+}
+
+void WindowJoinTransform::SaveTime(int32_t p, Part& part, int side) {
+  text_.assign("{\"t\":").append(std::to_string(part.stream_time)).push_back('}');
+  part.pos[side].AppendTo(&text_);
+  PutState(p, kTimeKeys[side], text_, part.stream_time, false, /*last=*/true);
+}
+
+Status WindowJoinTransform::EmitPair(const Record& rec, std::string_view key, const std::optional<std::string>& left,
+                                     const std::optional<std::string>& right, int64_t time, bool null_key,
+                                     Emitter& out) {
+  if (Status s = value_.Render(left, right, &out_); !s.ok()) return s;
+  OutRecord o;
+  if (!null_key) o.key = key;
+  o.value_kind = OutRecord::ValueKind::kText;
+  o.value_text = out_;
+  o.timestamp = time;
+  o.source_topic = rec.topic;
+  o.source_partition = rec.partition;
+  o.source_offset = rec.offset;
+  out.Emit(o);
+  return Status::Ok();
+}
+
+Status WindowJoinTransform::EmitClosed(int32_t p, Part& part, const Record& rec, Emitter& out) {
+  int64_t min_ahead = std::min(opt_.before_ms, opt_.after_ms);
+  while (!part.pending.empty()) {
+    auto it = part.pending.begin();
+    auto [t, side, id] = *it;
+    if (t + min_ahead + opt_.grace_ms >= part.stream_time) break;  // nothing later has closed
+    bool closed = t + LookAhead(side) + opt_.grace_ms < part.stream_time;
+    if (!closed) {  // this side's window is still open; the other side's records may be closed
+      auto next = std::find_if(std::next(it), part.pending.end(), [&](const PendingKey& k) {
+        return std::get<1>(k) != side && std::get<0>(k) + LookAhead(std::get<1>(k)) + opt_.grace_ms < part.stream_time;
+      });
+      if (next == part.pending.end()) break;
+      it = next;
+      std::tie(t, side, id) = *it;
+    }
+    Entry& e = part.entries.at(id);
+    ++unmatched_;
+    Status s = side == 0 ? EmitPair(rec, e.key, e.value, std::nullopt, e.t, false, out)
+                         : EmitPair(rec, e.key, std::nullopt, e.value, e.t, false, out);
+    e.pending = false;
+    part.pending.erase(it);
+    Store(p, id, e, false);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+void WindowJoinTransform::Expire(int32_t p, Part& part) {
+  if (part.stream_time == INT64_MIN) return;
+  int64_t horizon = part.stream_time - Retention();
+  while (!part.by_time.empty() && part.by_time.begin()->first < horizon) {
+    std::string id = part.by_time.begin()->second;
+    Remove(p, part, id);
+  }
+}
+
+Status WindowJoinTransform::Process(Input& in, Emitter& out) {
+  const Record& rec = in.record;
+  int32_t p = PartitionOf(rec);
+  Part& part = parts_[p];
+  int side = rec.input == 0 ? 0 : 1;
+  std::optional<InputPosition> pos = PositionOf(rec);
+  if (pos && part.pos[side].Covers(*pos)) {  // applied, and its outputs acknowledged, before a restart
+    CountReplay();
+    return Status::Ok();
+  }
+  // Every record moves stream time, one without a key or value too (Kafka Streams).
+  int64_t t = rec.timestamp;
+  if (t > part.stream_time) part.stream_time = t;
+  struct Saver {  // the input position is applied whatever happens below
+    WindowJoinTransform* self;
+    int32_t p;
+    Part& part;
+    int side;
+    const std::optional<InputPosition>& pos;
+    ~Saver() {
+      if (pos) part.pos[side].Advance(*pos);
+      self->SaveTime(p, part, side);
+    }
+  } saver{this, p, part, side, pos};
+
+  std::optional<std::string> value = ValueTextOf(in, opt_.json_values);
+  if (!rec.key || !value) {
+    if (!rec.key && value && OuterSide(side)) {  // nothing to join on, but an outer side keeps it
+      ++unmatched_;
+      return side == 0 ? EmitPair(rec, "", value, std::nullopt, t, true, out)
+                       : EmitPair(rec, "", std::nullopt, value, t, true, out);
+    }
+    ++(rec.key ? null_values_ : null_keys_);
+    return Status::Ok();
+  }
+  if (t == part.stream_time)
+    if (Status s = EmitClosed(p, part, rec, out); !s.ok()) return s;
+  Expire(p, part);
+  if (t < part.stream_time - Retention()) {
+    ++late_;
+    return Status::Ok();
+  }
+  std::string key(*rec.key);
+  int other = 1 - side;
+  // The other side's records in this one's window: a left record looks before/after around
+  // itself, a right record the mirror image.
+  int64_t lo = side == 0 ? t - opt_.before_ms : t - opt_.after_ms;
+  int64_t hi = side == 0 ? t + opt_.after_ms : t + opt_.before_ms;
+  bool matched = false;
+  auto k = part.by_key[other].find(key);
+  if (k != part.by_key[other].end()) {
+    for (auto it = k->second.lower_bound(lo); it != k->second.end() && it->first <= hi; ++it) {
+      matched = true;
+      ++joined_;
+      Entry& e = part.entries.at(it->second);
+      Status s = side == 0 ? EmitPair(rec, key, value, e.value, std::max(t, e.t), false, out)
+                           : EmitPair(rec, key, e.value, value, std::max(t, e.t), false, out);
+      if (!s.ok()) return s;
+      if (e.pending) {
+        e.pending = false;
+        part.pending.erase({e.t, e.side, it->second});
+        Store(p, it->second, e, false);
+      }
+    }
+  }
+  Entry e{side, key, t, std::move(*value), OuterSide(side) && !matched};
+  if (e.pending && t + LookAhead(side) + opt_.grace_ms < part.stream_time) {
+    // Out of order, and its window and grace have already passed: no match can come any more.
+    e.pending = false;
+    ++unmatched_;
+    Status s = side == 0 ? EmitPair(rec, key, e.value, std::nullopt, t, false, out)
+                         : EmitPair(rec, key, std::nullopt, e.value, t, false, out);
+    if (!s.ok()) return s;
+  }
+  std::string id = pos ? IdOf(side, key, pos->offset) : IdOf(side, key, rec.offset);
+  if (part.entries.count(id)) Remove(p, part, id);
+  Store(p, id, e, true);
+  part.by_key[side][key].emplace(t, id);
+  part.by_time.emplace(t, id);
+  if (e.pending) part.pending.insert({t, side, id});
+  part.entries.emplace(id, std::move(e));
+  return Status::Ok();
+}
+
+Status WindowJoinTransform::OnRestored(int32_t p) {
+  Part& part = parts_[p];
+  part = Part{};
+  Status bad;
+  rapidjson::Document doc;
+  std::string text;
+  Status s = ForEachState(p, [&](std::string_view id, std::string_view value) {
+    text.assign(value);
+    for (int side = 0; side < 2; ++side)
+      if (id == kTimeKeys[side]) {
+        part.pos[side] = AppliedPositions::ExtractFrom(&text);
+        doc.Parse(text.data(), text.size());
+        if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64()) {
+          bad = Status::IoError("bad stream time in state: " + text);
+          return;
+        }
+        part.stream_time = std::max(part.stream_time, doc["t"].GetInt64());
+        return;
+      }
+    size_t sep = id.rfind('\x1f');
+    size_t v = text.find(kValueMember);
+    if (id.size() < 2 || (id[0] != 'L' && id[0] != 'R') || sep == std::string_view::npos || v == std::string::npos ||
+        text.back() != '}') {
+      bad = Status::IoError("not a kjoin window record in state: '" + std::string(id) + "'");
+      return;
+    }
+    std::string head = text.substr(0, v) + "}";
+    doc.Parse(head.data(), head.size());
+    if (doc.HasParseError() || !doc["t"].IsInt64() || !doc["p"].IsInt()) {
+      bad = Status::IoError("bad kjoin window record in state: '" + std::string(id) + "'");
+      return;
+    }
+    int side = id[0] == 'L' ? 0 : 1;
+    Entry e{side, std::string(id.substr(1, sep - 1)), doc["t"].GetInt64(),
+            text.substr(v + kValueMember.size(), text.size() - v - kValueMember.size() - 1), doc["p"].GetInt() == 1};
+    std::string key_id(id);
+    part.by_key[side][e.key].emplace(e.t, key_id);
+    part.by_time.emplace(e.t, key_id);
+    if (e.pending) part.pending.insert({e.t, side, key_id});
+    part.entries.emplace(std::move(key_id), std::move(e));
+  });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad.WithContext("partition " + std::to_string(p));
+  return Status::Ok();
+}
+
+std::string WindowJoinTransform::SummaryExtra() const {
+  std::string s = StateSummary();
+  s += ", " + std::to_string(joined_) + " pairs";
+  if (unmatched_) s += ", " + std::to_string(unmatched_) + " without a match";
+  if (late_) s += ", " + std::to_string(late_) + " late records dropped";
+  if (null_keys_) s += ", " + std::to_string(null_keys_) + " null keys dropped";
+  if (null_values_) s += ", " + std::to_string(null_values_) + " null values dropped";
+  return s;
+}
+
+}  // namespace kt
