@@ -1,6 +1,7 @@
 #include "kt/codec/csv.hpp"
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt {
@@ -63,6 +64,13 @@ bool IsJsonNumber(std::string_view s) {
   return i == s.size();
 }
 
+// Whether a strict JSON reader takes the number text back: RapidJSON refuses an exponent past
+// 308 even on a zero ("0E400"), which from_chars reads as 0.
+bool ReadsBack(std::string_view s) {
+  rapidjson::Document d;
+  return ParseJsonText(s, &d).ok() && d.IsNumber();
+}
+
 }  // namespace
 
 Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<std::string>& row,
@@ -87,7 +95,7 @@ Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<st
     double d;
     if (f.empty()) w.Null();
     else if (ParseInt64(f, &n)) w.Int64(n);
-    else if (ParseDouble(f, &d) && IsJsonNumber(f)) w.RawValue(f.data(), f.size(), rapidjson::kNumberType);
+    else if (ParseDouble(f, &d) && IsJsonNumber(f) && ReadsBack(f)) w.RawValue(f.data(), f.size(), rapidjson::kNumberType);
     else if (ParseDouble(f, &d)) w.Double(d);
     else w.String(f.data(), static_cast<rapidjson::SizeType>(f.size()));
   }

@@ -23,6 +23,10 @@ TEST_CASE("CSV numbers keep their text; a field that is not UTF-8 makes a bad re
   std::string json;
   REQUIRE(kt::CsvRowToJson(header, {"1.50", "1e3", "2.5"}, &json).ok());
   CHECK(json == R"({"a":1.50,"b":1e3,"c":2.5})");
+  // A zero with an exponent no JSON reader takes back (found by the CSV fuzz target) is written
+  // as the number it is.
+  REQUIRE(kt::CsvRowToJson(header, {"0E22211", "-0.0e400", "1e-5"}, &json).ok());
+  CHECK(json == R"({"a":0.0,"b":-0.0,"c":1e-5})");
   kt::Status s = kt::CsvRowToJson(header, {"1", "caf\xe9", "x"}, &json);  // Latin-1, not UTF-8
   CHECK(s.IsDataError());
   CHECK(s.message() == "CSV field 2 (b) is not valid UTF-8");
