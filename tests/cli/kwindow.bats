@@ -132,6 +132,13 @@ EXPECTED
 EXPECTED
 }
 
+# The last update of every window in topic $1, sorted.
+last_window_updates() {
+  kconsume "$1" -e -J -q | jq -c '{k: .key, v: .value}' | jq -s -c 'reduce .[] as $r ({}; .[$r.k] = $r.v) | .[]' | sort
+}
+# The same windows from Python's own grouping of the click file, sorted.
+clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort; }
+
 @test "kwindow: clicks per URI per 10 s tumbling window by event time equal a recomputation" {
   in=$(new_topic clicks); out=$(new_topic out)
   kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
@@ -143,10 +150,7 @@ EXPECTED
     --agg count --agg 'sum(number)' --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
   [[ "$output" != *"late"* ]]
-  # The last update of every window, against Python's own grouping of the file.
-  diff <(kconsume "$out" -e -J -q | jq -c '{k: .key, v: .value}' |
-           jq -s -c 'reduce .[] as $r ({}; .[$r.k] = $r.v) | .[]' | sort) \
-       <(python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort)
+  diff <(last_window_updates "$out") <(clicks_per_uri_per_10s)
 }
 
 @test "kwindow --by on 4 partitions with --grace 0: read in timestamp order, no record late, every window exact" {
@@ -162,9 +166,7 @@ EXPECTED
     --agg count --agg 'sum(number)' --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
   [[ "$output" != *"late"* ]]
-  diff <(kconsume "$out" -e -J -q | jq -c '{k: .key, v: .value}' |
-           jq -s -c 'reduce .[] as $r ({}; .[$r.k] = $r.v) | .[]' | sort) \
-       <(python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort)
+  diff <(last_window_updates "$out") <(clicks_per_uri_per_10s)
 }
 
 @test "kwindow on stdin: taxi rides per vendor per minute from a custom time format, final at end of input" {

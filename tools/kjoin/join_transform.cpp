@@ -65,29 +65,14 @@ Result<bool> JoinTransform::Update(const Record& rec, char side, const std::stri
   return true;
 }
 
-void JoinTransform::Emit(Emitter& out, const Record& rec, const std::string& key, int64_t time, bool tombstone) {
-  OutRecord o;
-  o.key = key;
-  if (tombstone) {
-    o.value_kind = OutRecord::ValueKind::kNull;
-  } else {
-    o.value_kind = OutRecord::ValueKind::kText;
-    o.value_text = out_;
-  }
-  o.timestamp = time;
-  o.source_topic = rec.topic;
-  o.source_partition = rec.partition;
-  o.source_offset = rec.offset;
-  out.Emit(o);
-}
-
 Status JoinTransform::Process(Input& in, Emitter& out) {
   const Record& rec = in.record;
   if (!rec.key) {  // no key, nothing to join on (Kafka Streams drops these too)
     ++null_keys_;
     return Status::Ok();
   }
-  std::string key(*rec.key);
+  key_.assign(*rec.key);
+  const std::string& key = key_;
   bool is_left = rec.input == 0;
   std::optional<std::string> value = ValueTextOf(in, opt_.json_values);
 
@@ -108,7 +93,7 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
       return Status::Ok();
     }
     if (Status s = value_.Render(value, *right, &out_); !s.ok()) return s;
-    Emit(out, rec, key, rec.timestamp, false);
+    out.Emit(JoinOutput(rec, key_, &out_, rec.timestamp));
     return Status::Ok();
   }
 
@@ -130,9 +115,9 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
   if (has) {
     Status s = is_left ? value_.Render(value, *other, &out_) : value_.Render(*other, value, &out_);
     if (!s.ok()) return s;
-    Emit(out, rec, key, time, false);
+    out.Emit(JoinOutput(rec, key_, &out_, time));
   } else if (had) {
-    Emit(out, rec, key, rec.timestamp, true);
+    out.Emit(JoinOutput(rec, key_, nullptr, rec.timestamp));
   } else {
     ++unmatched_;
   }

@@ -48,12 +48,11 @@ class JoinTransform : public StatefulTransform {
   // Sets `rec`'s side of its key to `value` (nullopt: a tombstone removes it); false for a
   // replayed update, which changes nothing.
   Result<bool> Update(const Record& rec, char side, const std::string& key, const std::optional<std::string>& value);
-  void Emit(Emitter& out, const Record& rec, const std::string& key, int64_t time, bool tombstone);
   // Whether the join type gives a result for these sides.
   bool Joins(bool has_left, bool has_right) const;
 
   JoinOptions opt_;
-  std::string skey_, buf_, out_;
+  std::string key_, skey_, buf_, out_;
   JoinedValue value_{opt_.merge};
   int64_t null_keys_ = 0, null_values_ = 0, unmatched_ = 0;
 };

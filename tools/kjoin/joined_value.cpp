@@ -30,6 +30,20 @@ std::optional<std::string> ValueTextOf(const Input& in, bool json_values) {
   return text;
 }
 
+OutRecord JoinOutput(const Record& rec, std::optional<std::string_view> key, const std::string* value, int64_t time) {
+  OutRecord o;
+  o.key = key;
+  if (value) {
+    o.value_kind = OutRecord::ValueKind::kText;
+    o.value_text = *value;
+  }
+  o.timestamp = time;
+  o.source_topic = rec.topic;
+  o.source_partition = rec.partition;
+  o.source_offset = rec.offset;
+  return o;
+}
+
 Status JoinedValue::Render(const std::optional<std::string>& left, const std::optional<std::string>& right,
                            std::string* out) {
   out->clear();

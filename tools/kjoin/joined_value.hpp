@@ -17,6 +17,10 @@ namespace kt {
 // are JSON (`json_values`: --value-format json, exact), else the decoded value written as JSON.
 std::optional<std::string> ValueTextOf(const Input& in, bool json_values);
 
+// The output record of a join result for input `rec`: `key` (nullopt: a null key), the joined
+// `value` (null: a tombstone), time `time`. Views into `key` and `value` must outlive its Emit.
+OutRecord JoinOutput(const Record& rec, std::optional<std::string_view> key, const std::string* value, int64_t time);
+
 class JoinedValue {
  public:
   explicit JoinedValue(bool merge) : merge_(merge) {}

@@ -65,15 +65,7 @@ Status WindowJoinTransform::EmitPair(const Record& rec, std::string_view key, co
                                      const std::optional<std::string>& right, int64_t time, bool null_key,
                                      Emitter& out) {
   if (Status s = value_.Render(left, right, &out_); !s.ok()) return s;
-  OutRecord o;
-  if (!null_key) o.key = key;
-  o.value_kind = OutRecord::ValueKind::kText;
-  o.value_text = out_;
-  o.timestamp = time;
-  o.source_topic = rec.topic;
-  o.source_partition = rec.partition;
-  o.source_offset = rec.offset;
-  out.Emit(o);
+  out.Emit(JoinOutput(rec, null_key ? std::nullopt : std::optional<std::string_view>(key), &out_, time));
   return Status::Ok();
 }
 
