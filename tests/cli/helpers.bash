@@ -22,11 +22,14 @@ need_kafka() {
 # A topic name no other test uses.
 new_topic() { echo "t${BATS_TEST_NUMBER}-$(basename "$BATS_TEST_FILENAME" .bats)-$1-$RANDOM$RANDOM"; }
 
+# Number of partitions of a topic (empty when it does not exist).
+partition_count() { kcat -b "$B" -L -t "$1" 2>/dev/null | sed -n 's/.* with \([0-9]*\) partitions.*/\1/p'; }
+
 # Number of records in a topic: the sum of its partitions' end offsets (test topics start at
 # offset 0). Unlike reading the topic with -e, this returns at once while it is being written.
 topic_count() {
   local n p total=0
-  n=$(kcat -b "$B" -L -t "$1" 2>/dev/null | sed -n 's/.* with \([0-9]*\) partitions.*/\1/p')
+  n=$(partition_count "$1")
   [ -n "$n" ] || { echo 0; return; }
   for ((p = 0; p < n; p++)); do
     total=$((total + $(kcat -b "$B" -Q -t "$1:$p:-1" 2>/dev/null | sed -n 's/.* offset \([0-9-]*\).*/\1/p')))

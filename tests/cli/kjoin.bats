@@ -127,9 +127,22 @@ EXPECTED
   [[ "$output" == *"--join outer needs two streams or two tables"* ]]
   run kjoin -i a
   [ "$status" -eq 2 ]
-  run kjoin --table b
+  run kjoin --stream b --within 1m
   [ "$status" -eq 2 ]
-  [[ "$output" == *"from Kafka"* ]]
+  [[ "$output" == *"a stdin stream (-i -) joins a --table or --global table"* ]]
+  run kjoin -i a --table b --on email
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--on is for --global"* ]]
+  run kjoin -i a --global b --by email
+  [ "$status" -eq 2 ]
+  run kjoin -i a --global b --join outer
+  [ "$status" -eq 2 ]
+  run kjoin -i a --global b --on 'email +'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--on: invalid expression"* ]]
+  run kjoin -i a --table b --right-by '('
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--right-by"* ]]
 }
 
 @test "kjoin --merge: a value that is not an object follows --on-error, naming where it was" {
@@ -210,4 +223,82 @@ stream_join_equals_recomputation() {
   run kjoin -i a --stream b --within 1x
   [ "$status" -eq 2 ]
   [[ "$output" == *"--within"* ]]
+}
+
+# Users keyed by id on 3 partitions; clicks keyed by click id on 2 partitions, carrying the
+# user's e-mail (or none). Not co-partitioned, and keyed differently.
+users_and_clicks() {
+  U=$(new_topic users); C=$(new_topic clicks)
+  { envelope u1 '{"email":"a@x","tier":"gold"}' 1; envelope u2 '{"email":"b@x","tier":"basic"}' 1
+    envelope u3 '{"email":"c@x","tier":"new"}' 2; } | kproduce "$U" -J --partitions 3 -q
+  { envelope 1 '{"email":"a@x","n":1}' 5; envelope 2 '{"email":"b@x","n":2}' 6; envelope 3 '{"n":3}' 7
+    envelope 4 '{"email":"d@x","n":4}' 8; } | kproduce "$C" -J --partitions 2 -q
+}
+
+@test "kjoin --global --on: each record looks its key up in a full replica of the table; left keeps the rest" {
+  users_and_clicks
+  # The replica is keyed by e-mail: re-key the users first (kgroupby), on any partition count.
+  T=$(new_topic by_email)
+  kgroupby -i "$U" --by email -o "$T" --partitions 5 -e -q
+  run kjoin -i "$C" --global "$T" --on email -o - -J -q -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .value, .timestamp]' | sort) - <<'EXPECTED'
+["1",{"left":{"email":"a@x","n":1},"right":{"email":"a@x","tier":"gold"}},5]
+["2",{"left":{"email":"b@x","n":2},"right":{"email":"b@x","tier":"basic"}},6]
+EXPECTED
+  run kjoin -i "$C" --global "$T" --on email --join left --merge -G "$(new_topic g)" -o - -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"table of 3 keys, 1 null lookup keys"* ]]
+  diff <(echo "$output" | grep '^{' | jq -c '[.n, .tier]' | sort) - <<'EXPECTED'
+[1,"gold"]
+[2,"basic"]
+[3,null]
+[4,null]
+EXPECTED
+  # A stdin stream joins a --table the same way: the table is read whole.
+  run bash -c "kconsume '$C' -e -q | kjoin -i - --table '$T' --on email -o - -q"
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.left.n, .right.tier]' | sort) - <<'EXPECTED'
+[1,"gold"]
+[2,"basic"]
+EXPECTED
+}
+
+@test "kjoin --global: a table value that is not JSON names where it is (--on-error fail), or is skipped" {
+  users_and_clicks
+  T=$(new_topic by_email)
+  { envelope a@x '{"tier":"gold"}' 1; printf '{"key":"b@x","value":"x","timestamp":1}\n'; } | kproduce "$T" -J -q
+  printf 'not json' | kcat -b "$B" -t "$T" -k b@x -P
+  run kjoin -i "$C" --global "$T" --on email -o - -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"table $T [0] at offset 2: value is not JSON"* ]]
+  run kjoin -i "$C" --global "$T" --on email --on-error skip -o - -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"(skipped)"* ]]
+  [[ "$output" == *'{"left":{"email":"b@x","n":2},"right":"x"}'* ]]
+  run kjoin -i "$C" --global "$(new_topic missing)" -o - -e
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
+}
+
+@test "kjoin --by / --right-by: sides re-keyed through repartition topics join whatever their partition counts" {
+  users_and_clicks
+  run kjoin -i "$C" --table "$U" --by email --right-by email -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .value.left.n, .value.right.tier, .timestamp]' | sort) - <<'EXPECTED'
+["a@x",1,"gold",5]
+["b@x",2,"basic",6]
+EXPECTED
+  # Only the right side re-keyed: its repartition topic takes the left side's partition count.
+  L=$(new_topic left)
+  kconsume "$C" -e -J -q | jq -c 'select(.value.email) | .key = .value.email' | kproduce "$L" -J --partitions 2 -q
+  g=$(new_topic g)
+  run kjoin -i "$L" --table "$U" --right-by email --join left -G "$g" -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.key, .value.left.n, .value.right.tier]' | sort) - <<'EXPECTED'
+["a@x",1,"gold"]
+["b@x",2,"basic"]
+["d@x",4,null]
+EXPECTED
+  [ "$(partition_count "$g-join-right-repartition")" = 2 ]
 }

@@ -1,11 +1,8 @@
-// kjoin: joins the records of two co-partitioned topics by key, read in timestamp order.
-#include "join_transform.hpp"
-#include "window_join_transform.hpp"
-#include "kt/core/time.hpp"
+// kjoin: joins the records of the input with those of another topic by key (kjoin(1)).
+#include "join_run.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
-#include "kt/kafka/admin.hpp"
-#include "kt/run/options.hpp"
+#include "kt/core/time.hpp"
 #include "kt/run/tool.hpp"
 
 namespace {
@@ -15,16 +12,41 @@ int Fail(const kt::Status& s) {
   return kt::ExitCodeFor(s);
 }
 
+// Parses the --flag expression `text` into `out` (left empty when `text` is).
+kt::Status ParseExpr(const char* flag, const std::string& text, std::optional<kt::expr::Expr>* out) {
+  if (text.empty()) return kt::Status::Ok();
+  auto e = kt::expr::Expr::Parse(text);
+  if (!e.ok()) return kt::Status::InvalidArgument(std::string(flag) + ": " + e.status().message());
+  *out = std::move(*e);
+  return kt::Status::Ok();
+}
+
+kt::Status ParseWindow(const std::string& within, const std::string& before, const std::string& after,
+                       const std::string& grace, kt::WindowJoinOptions* wo) {
+  if (within.empty() == (before.empty() && after.empty()))
+    return kt::Status::InvalidArgument("--stream needs the join window: --within D, or --before D and/or --after D");
+  for (auto [flag, text, ms] : {std::tuple{"--within", &within, &wo->before_ms}, std::tuple{"--before", &before, &wo->before_ms},
+                                std::tuple{"--after", &after, &wo->after_ms}, std::tuple{"--grace", &grace, &wo->grace_ms}}) {
+    if (text->empty()) continue;
+    auto d = kt::ParseDuration(*text);
+    if (!d.ok()) return kt::Status::InvalidArgument(std::string(flag) + ": " + d.status().message());
+    *ms = *d;
+  }
+  if (!within.empty()) wo->after_ms = wo->before_ms;
+  return kt::Status::Ok();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Join the records of the input (-i, the left side) with those of another topic by key: two "
-               "streams within a time window (--stream), a stream with a table (--table), or two tables "
-               "(--left-table --table). Both topics are read in timestamp order; windows and tables live in "
-               "a state store backed by a changelog topic.", "kjoin"};
+               "streams within a time window (--stream), a stream with a table (--table), two tables "
+               "(--left-table --table), or a stream with a full replica of a table (--global). Co-partitioned "
+               "sides are read in timestamp order; windows and tables live in a state store backed by a "
+               "changelog topic.", "kjoin"};
   kt::CommonOptions common;
   kt::StateCliOptions state_opts;
-  std::string table, stream, type = "inner", within, before, after, grace = "0";
+  std::string table, stream, global, on, by, right_by, type = "inner", within, before, after, grace = "0";
   bool left_table = false, merge = false;
   app.add_option("--stream", stream, "The right side: a stream topic, joined within a time window (--within)");
   app.add_option("--within", within, "--stream: records at most this far apart join, e.g. 10m");
@@ -33,6 +55,10 @@ int main(int argc, char** argv) {
   app.add_option("--grace", grace, "--stream: how long records out of order still join")->capture_default_str();
   app.add_option("--table", table, "The right side: a table topic (latest value per key; null deletes)");
   app.add_flag("--left-table", left_table, "The input is a table too: a table-table join that emits result changes");
+  app.add_option("--global", global, "The right side: a table topic replicated whole, looked up by --on (no co-partitioning)");
+  app.add_option("--on", on, "--global (or --table with -i -): the table key to look up, an expression (default: the record key)");
+  app.add_option("--by", by, "Re-key the left side by this expression first (through a repartition topic)");
+  app.add_option("--right-by", right_by, "Re-key the right side by this expression first (through a repartition topic)");
   app.add_option("--join", type, "inner, left (every left record or key), outer (two streams or two tables: either side)")
       ->check(CLI::IsMember({"inner", "left", "outer"}))->capture_default_str();
   app.add_flag("--merge", merge, "Output one object with the fields of both sides (left wins a name on both)");
@@ -40,67 +66,57 @@ int main(int argc, char** argv) {
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
-  kt::JoinOptions jo;
-  jo.kind = left_table ? kt::JoinOptions::Kind::kTableTable : kt::JoinOptions::Kind::kStreamTable;
-  jo.type = type == "inner" ? kt::JoinOptions::Type::kInner
-            : type == "left" ? kt::JoinOptions::Type::kLeft : kt::JoinOptions::Type::kOuter;
-  jo.merge = merge;
-  jo.json_values = common.value_format == "json";
-  if (table.empty() == stream.empty())
-    return Fail(kt::Status::InvalidArgument("give the right side: --stream TOPIC (with --within) or --table TOPIC"));
-  if (!stream.empty() && left_table)
-    return Fail(kt::Status::InvalidArgument("--left-table joins two tables: use it with --table"));
-  if (jo.type == kt::JoinOptions::Type::kOuter && !left_table && stream.empty())
-    return Fail(kt::Status::InvalidArgument("--join outer needs two streams or two tables; a stream-table join is inner or left"));
-  kt::WindowJoinOptions wo;
-  if (!stream.empty()) {
-    if (within.empty() == (before.empty() && after.empty()))
-      return Fail(kt::Status::InvalidArgument("--stream needs the join window: --within D, or --before D and/or --after D"));
-    auto duration = [](const std::string& flag, const std::string& text, int64_t* ms) {
-      if (text.empty()) return kt::Status::Ok();
-      auto d = kt::ParseDuration(text);
-      if (!d.ok()) return kt::Status::InvalidArgument(flag + ": " + d.status().message());
-      *ms = *d;
-      return kt::Status::Ok();
-    };
-    for (auto [flag, text, ms] : {std::tuple{"--within", &within, &wo.before_ms}, std::tuple{"--before", &before, &wo.before_ms},
-                                  std::tuple{"--after", &after, &wo.after_ms}, std::tuple{"--grace", &grace, &wo.grace_ms}})
-      if (kt::Status s = duration(flag, *text, ms); !s.ok()) return Fail(s);
-    if (!within.empty()) wo.after_ms = wo.before_ms;
-    wo.type = jo.type;
-    wo.merge = merge;
-    wo.json_values = jo.json_values;
-    table = stream;
-  } else if (!within.empty() || !before.empty() || !after.empty() || grace != "0") {
-    return Fail(kt::Status::InvalidArgument("--within, --before, --after and --grace are for --stream"));
+  using Status = kt::Status;
+  if (int(!table.empty()) + int(!stream.empty()) + int(!global.empty()) != 1)
+    return Fail(Status::InvalidArgument("give one right side: --stream TOPIC (with --within), --table TOPIC or --global TOPIC"));
+  if (left_table && table.empty())
+    return Fail(Status::InvalidArgument("--left-table joins two tables: use it with --table"));
+  bool windowed = !stream.empty();
+  if (!windowed && (!within.empty() || !before.empty() || !after.empty() || grace != "0"))
+    return Fail(Status::InvalidArgument("--within, --before, --after and --grace are for --stream"));
+  if (type == "outer" && !windowed && !left_table)
+    return Fail(Status::InvalidArgument("--join outer needs two streams or two tables; a stream-table join is inner or left"));
+  bool stdin_input = common.input == "-";
+  // A stdin stream cannot be co-partitioned with a topic: its --table is read whole, as --global.
+  bool replica = !global.empty() || (stdin_input && !table.empty() && !left_table);
+  if (!on.empty() && !replica)
+    return Fail(Status::InvalidArgument("--on is for --global (and --table with a stdin stream, -i -)"));
+  if (replica && (!by.empty() || !right_by.empty()))
+    return Fail(Status::InvalidArgument("--by and --right-by re-key co-partitioned sides; a global table is looked up by --on"));
+  if (stdin_input && !replica)
+    return Fail(Status::InvalidArgument("a stdin stream (-i -) joins a --table or --global table; "
+                                        "give the left topic with -i for --stream and --left-table"));
+  std::string right = !stream.empty() ? stream : !table.empty() ? table : global;
+  if (right == common.input) return Fail(Status::InvalidArgument("the right side must be another topic than -i"));
+
+  bool json_values = common.value_format == "json";
+  if (replica) {
+    kt::GlobalJoinOptions go;
+    go.left = type == "left";
+    go.merge = merge;
+    go.json_values = json_values;
+    if (Status s = ParseExpr("--on", on, &go.on); !s.ok()) return Fail(s);
+    return kt::RunGlobalJoin(common, state_opts, right, std::move(go));
   }
-  if (common.input == "-")
-    return Fail(kt::Status::InvalidArgument("kjoin reads both sides from Kafka: give the left topic with -i"));
-  if (table == common.input) return Fail(kt::Status::InvalidArgument("the right side must be another topic than -i"));
 
-  // Co-partitioned: key k is in the same partition number of both topics, one task per number.
-  auto cfg = kt::ResolveKafkaConfig(common);
-  if (!cfg.ok()) return Fail(cfg.status());
-  if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
-  auto left_n = kt::PartitionCount(*cfg, common.input, "kjoin");
-  if (!left_n.ok()) return Fail(left_n.status());
-  if (*left_n == 0) return Fail(kt::Status::KafkaError("topic '" + common.input + "' does not exist on " + cfg->brokers));
-  auto right_n = kt::PartitionCount(*cfg, table, "kjoin");
-  if (!right_n.ok()) return Fail(right_n.status());
-  if (*right_n == 0) return Fail(kt::Status::KafkaError("topic '" + table + "' does not exist on " + cfg->brokers));
-  if (*left_n != *right_n)
-    return Fail(kt::Status::InvalidArgument("the topics are not co-partitioned: '" + common.input + "' has " +
-                                            std::to_string(*left_n) + " partitions, '" + table + "' has " +
-                                            std::to_string(*right_n) + "; a key must be in the same partition of both"));
-
-  auto state = kt::OpenToolState(common, "kjoin", "join", state_opts, *left_n);
-  if (!state.ok()) return Fail(state.status());
-  std::unique_ptr<kt::Transform> join;
-  if (!stream.empty()) join = std::make_unique<kt::WindowJoinTransform>(std::move(*state), wo);
-  else join = std::make_unique<kt::JoinTransform>(std::move(*state), jo);
-  kt::SourceSpec source;
-  source.more_inputs = {table};
-  kt::SinkSpec sink;
-  sink.internal = true;  // the changelog
-  return kt::RunTool("kjoin", common, *join, std::move(source), std::move(sink));
+  kt::CoPartitionedJoin join;
+  join.right = right;
+  if (Status s = ParseExpr("--by", by, &join.by); !s.ok()) return Fail(s);
+  if (Status s = ParseExpr("--right-by", right_by, &join.right_by); !s.ok()) return Fail(s);
+  auto join_type = type == "inner" ? kt::JoinOptions::Type::kInner
+                   : type == "left" ? kt::JoinOptions::Type::kLeft : kt::JoinOptions::Type::kOuter;
+  if (windowed) {
+    kt::WindowJoinOptions wo;
+    if (Status s = ParseWindow(within, before, after, grace, &wo); !s.ok()) return Fail(s);
+    wo.type = join_type;
+    wo.merge = merge;
+    wo.json_values = json_values;
+    join.window = wo;
+  } else {
+    join.table.kind = left_table ? kt::JoinOptions::Kind::kTableTable : kt::JoinOptions::Kind::kStreamTable;
+    join.table.type = join_type;
+    join.table.merge = merge;
+    join.table.json_values = json_values;
+  }
+  return kt::RunCoPartitionedJoin(common, state_opts, std::move(join));
 }

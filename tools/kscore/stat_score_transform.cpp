@@ -48,7 +48,10 @@ Status StatScoreTransform::Process(Input& in, Emitter& out) {
   if (has_key && x.IsNumber()) {
     auto edit = EditState(in.record, key_);
     if (!edit.ok()) return edit.status();
-    if (edit->replay) return Status::Ok();  // scored before, and that output was acknowledged
+    if (edit->replay) {  // scored before, and that output was acknowledged
+      CountReplay();
+      return Status::Ok();
+    }
     score = Score(x.AsDouble(), edit->state, &buf_);
     ReplaceState(edit->slot, in.record, buf_);
   }

@@ -16,7 +16,10 @@ Status TableTransform::Process(Input& in, Emitter& out) {
   }
   auto edit = EditState(in.record, key_);
   if (!edit.ok()) return Status::IoError("state of key '" + key_ + "': " + edit.status().message());
-  if (edit->replay) return Status::Ok();  // already counted, and its output was acknowledged then
+  if (edit->replay) {  // already counted, and its output was acknowledged then
+    CountReplay();
+    return Status::Ok();
+  }
   Status s = state_parser_.ParseJson(edit->state ? std::string_view(*edit->state) : "{}");
   if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
   rapidjson::Document* state = state_parser_.doc();

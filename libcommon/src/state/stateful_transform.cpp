@@ -110,10 +110,7 @@ Result<StatefulTransform::Edit> StatefulTransform::EditState(const Record& rec, 
     }
   }
   Edit e{&slot, slot.deleted ? nullptr : &slot.value, false};
-  if (auto pos = PositionOf(rec); pos && slot.pos.Covers(*pos)) {
-    e.replay = true;
-    ++replays_;
-  }
+  if (auto pos = PositionOf(rec); pos && slot.pos.Covers(*pos)) e.replay = true;
   return e;
 }
 

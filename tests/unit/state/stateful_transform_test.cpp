@@ -18,6 +18,7 @@ struct Probe : kt::StatefulTransform {
     return std::make_unique<kt::PartitionedState>(so, nullptr);
   }
   kt::Status Process(kt::Input&, kt::Emitter&) override { return kt::Status::Ok(); }
+  using StatefulTransform::CountReplay;
   using StatefulTransform::DeleteState;
   using StatefulTransform::EditState;
   using StatefulTransform::PutState;
@@ -119,7 +120,10 @@ TEST_CASE("a key's state carries the input positions it reflects; a replayed rec
     kt::Record rec = KafkaRecord(0, offset);
     auto edit = t.EditState(rec, "k");
     REQUIRE(edit.ok());
-    if (edit->replay) return false;
+    if (edit->replay) {
+      t.CountReplay();
+      return false;
+    }
     std::string v = value;
     t.ReplaceState(edit->slot, rec, v);
     return true;

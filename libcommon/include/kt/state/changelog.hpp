@@ -27,6 +27,7 @@ class Changelog {
   Changelog& operator=(const Changelog&) = delete;
 
   const std::string& topic() const { return topic_; }
+  const KafkaConfig& config() const { return client_.config(); }
   // Creates the topic (compacted; `replication_factor` -1: the broker's default) with
   // `partitions` partitions, or checks that an existing one has that many (co-partitioning
   // with the input, Faust's PartitionsMismatch) and is compacted.

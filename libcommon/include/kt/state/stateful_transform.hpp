@@ -86,7 +86,7 @@ class StatefulTransform : public Transform {
   struct Edit {
     Pending* slot;
     const std::string* state;  // the key's state, null when it has none
-    bool replay;               // the state already reflects this record: skip it
+    bool replay;               // the state already reflects this record: skip it (and CountReplay)
   };
   // Read-modify-write of one key with one lookup (ktable folding a record into its key's
   // aggregate), in the record's partition (stdin: the single in-memory store). Reads the store
