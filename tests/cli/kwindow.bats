@@ -88,7 +88,7 @@ EXPECTED
 EXPECTED
 }
 
-@test "kwindow --session: sessions merge, merged-away sessions get tombstones" {
+@test "kwindow --session: sessions merge, merged-away sessions get tombstones at their own end time" {
   in=$(new_topic in); out=$(new_topic out)
   records u 1000:1 10000:2 5500:3 30000:4 | kproduce "$in" -J -q
   run kwindow -i "$in" -o "$out" --session 5s --grace 10s --agg count --agg 'sum(n)' --state-dir "$STATE" -e
@@ -96,8 +96,8 @@ EXPECTED
   diff <(outputs "$out") - <<'EXPECTED'
 ["u@1000/1000",{"key":"u","window":{"start":1000,"end":1000},"count":1,"sum_n":1},1000]
 ["u@10000/10000",{"key":"u","window":{"start":10000,"end":10000},"count":1,"sum_n":2},10000]
-["u@1000/1000",null,5500]
-["u@10000/10000",null,5500]
+["u@1000/1000",null,1000]
+["u@10000/10000",null,10000]
 ["u@1000/10000",{"key":"u","window":{"start":1000,"end":10000},"count":3,"sum_n":6},10000]
 ["u@30000/30000",{"key":"u","window":{"start":30000,"end":30000},"count":1,"sum_n":4},30000]
 EXPECTED

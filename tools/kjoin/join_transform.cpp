@@ -67,8 +67,16 @@ Result<bool> JoinTransform::Update(const Record& rec, char side, const std::stri
 
 Status JoinTransform::Process(Input& in, Emitter& out) {
   const Record& rec = in.record;
-  if (!rec.key) {  // no key, nothing to join on (Kafka Streams drops these too)
-    ++null_keys_;
+  if (!rec.key) {  // no key, nothing to join on: dropped, but a left join keeps a stream's record
+    bool keep = opt_.kind == JoinOptions::Kind::kStreamTable && rec.input == 0 && opt_.type == JoinOptions::Type::kLeft;
+    std::optional<std::string> value = keep ? ValueTextOf(in, opt_.json_values) : std::nullopt;
+    if (!value) {
+      ++null_keys_;
+      return Status::Ok();
+    }
+    ++unmatched_;
+    if (Status s = value_.Render(value, std::nullopt, &out_); !s.ok()) return s;
+    out.Emit(JoinOutput(rec, std::nullopt, &out_, rec.timestamp));
     return Status::Ok();
   }
   key_.assign(*rec.key);
@@ -116,8 +124,10 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
     Status s = is_left ? value_.Render(value, *other, &out_) : value_.Render(*other, value, &out_);
     if (!s.ok()) return s;
     out.Emit(JoinOutput(rec, key_, &out_, time));
-  } else if (had) {
-    out.Emit(JoinOutput(rec, key_, nullptr, rec.timestamp));
+  } else if (had || (!value && has_other)) {
+    // A tombstone for a key that had a result, and (as Kafka Streams forwards every delete that
+    // meets a value on the other side) for a delete that finds the other side set.
+    out.Emit(JoinOutput(rec, key_, nullptr, time));
   } else {
     ++unmatched_;
   }

@@ -3,11 +3,13 @@
 // "Input order" and "Joins").
 //
 //   stream-table  a left record joins the right table's current value for its key (inner: only
-//                 when there is one; left: also alone). Right records only update the table.
+//                 when there is one; left: also alone, and so is a left record without a key, as
+//                 in Kafka Streams 3.7+). Right records only update the table.
 //   table-table   both inputs are tables; every update recomputes the key's result and emits it
-//                 when there is one, or a tombstone when the key had a result and has none now
-//                 (inner: both sides; left: the left side; outer: either side). Output time:
-//                 the later of the two sides' record times.
+//                 when there is one (inner: both sides; left: the left side; outer: either side),
+//                 or a tombstone when the key had a result and has none now, or when a delete
+//                 finds the other side set (Kafka Streams forwards those too). Output time: the
+//                 later of the two sides' record times.
 //
 // Tables live in the tool's state store, keyed "<side>\x1f<key>", each value {"t":time,"v":value}
 // with its input positions (a replayed table update is never applied twice), backed by the

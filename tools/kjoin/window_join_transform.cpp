@@ -45,18 +45,19 @@ void WindowJoinTransform::Remove(int32_t p, Part& part, const std::string& id) {
       break;
     }
   if (times.empty()) part.by_key[e.side].erase(e.key);
-  for (auto [a, b] = part.by_time.equal_range(e.t); a != b; ++a)
+  for (auto [a, b] = part.by_time[e.side].equal_range(e.t); a != b; ++a)
     if (a->second == id) {
-      part.by_time.erase(a);
+      part.by_time[e.side].erase(a);
       break;
     }
-  part.pending.erase({e.t, e.side, id});
+  part.pending.erase(PendingOf(e.t, e.side, id));
   DeleteState(p, id, e.t);
   part.entries.erase(it);
 }
 
 void WindowJoinTransform::SaveTime(int32_t p, Part& part, int side) {
-  text_.assign("{\"t\":").append(std::to_string(part.stream_time)).push_back('}');
+  text_.assign("{\"t\":").append(std::to_string(part.stream_time));
+  text_.append(",\"o\":").append(std::to_string(part.observed[side])).push_back('}');
   part.pos[side].AppendTo(&text_);
   PutState(p, kTimeKeys[side], text_, part.stream_time, false, /*last=*/true);
 }
@@ -69,38 +70,50 @@ Status WindowJoinTransform::EmitPair(const Record& rec, std::string_view key, co
   return Status::Ok();
 }
 
-Status WindowJoinTransform::EmitClosed(int32_t p, Part& part, const Record& rec, Emitter& out) {
-  int64_t min_ahead = std::min(opt_.before_ms, opt_.after_ms);
-  while (!part.pending.empty()) {
-    auto it = part.pending.begin();
-    auto [t, side, id] = *it;
-    if (t + min_ahead + opt_.grace_ms >= part.stream_time) break;  // nothing later has closed
-    bool closed = t + LookAhead(side) + opt_.grace_ms < part.stream_time;
-    if (!closed) {  // this side's window is still open; the other side's records may be closed
-      auto next = std::find_if(std::next(it), part.pending.end(), [&](const PendingKey& k) {
-        return std::get<1>(k) != side && std::get<0>(k) + LookAhead(std::get<1>(k)) + opt_.grace_ms < part.stream_time;
-      });
-      if (next == part.pending.end()) break;
-      it = next;
-      std::tie(t, side, id) = *it;
+Status WindowJoinTransform::EmitClosed(int32_t p, Part& part, int side, const Record& rec, Emitter& out) {
+  // Nothing can have closed yet: the earliest pending record's window (seen from the side that
+  // moved stream time, as Kafka Streams looks) is still open.
+  if (part.min_time != INT64_MAX && part.min_time + LookAhead(side) + opt_.grace_ms >= part.stream_time)
+    return Status::Ok();
+  part.min_time = INT64_MAX;
+  bool open[2] = {false, false};
+  for (auto it = part.pending.begin(); it != part.pending.end();) {
+    const auto& [t, rank, id] = *it;
+    part.min_time = t;
+    if (open[0] && open[1]) break;  // both sides' windows open from here on
+    int s = rank == 1 ? 0 : 1;
+    if (t + LookAhead(s) + opt_.grace_ms >= part.stream_time) {
+      open[s] = true;
+      ++it;
+      continue;
     }
     Entry& e = part.entries.at(id);
     ++unmatched_;
-    Status s = side == 0 ? EmitPair(rec, e.key, e.value, std::nullopt, e.t, false, out)
-                         : EmitPair(rec, e.key, std::nullopt, e.value, e.t, false, out);
+    Status st = s == 0 ? EmitPair(rec, e.key, e.value, std::nullopt, e.t, false, out)
+                       : EmitPair(rec, e.key, std::nullopt, e.value, e.t, false, out);
     e.pending = false;
-    part.pending.erase(it);
     Store(p, id, e, false);
-    if (!s.ok()) return s;
+    it = part.pending.erase(it);
+    if (!st.ok()) return st;
   }
   return Status::Ok();
 }
 
-void WindowJoinTransform::Expire(int32_t p, Part& part) {
-  if (part.stream_time == INT64_MIN) return;
-  int64_t horizon = part.stream_time - Retention();
-  while (!part.by_time.empty() && part.by_time.begin()->first < horizon) {
-    std::string id = part.by_time.begin()->second;
+int64_t WindowJoinTransform::Horizon(const Part& part, int side) const {
+  int64_t o = part.observed[side];
+  return o < INT64_MIN + Retention() + 1 ? INT64_MIN : o - Retention() + 1;
+}
+
+void WindowJoinTransform::Expire(int32_t p, Part& part, int side) {
+  int64_t horizon = Horizon(part, side);
+  auto& times = part.by_time[side];
+  for (auto it = times.begin(); it != times.end() && it->first < horizon;) {
+    // A record still awaiting its (l, null) stays until stream time emits it (EmitClosed).
+    if (part.entries.at(it->second).pending) {
+      ++it;
+      continue;
+    }
+    std::string id = (it++)->second;
     Remove(p, part, id);
   }
 }
@@ -131,6 +144,9 @@ Status WindowJoinTransform::Process(Input& in, Emitter& out) {
   } saver{this, p, part, side, pos};
 
   std::optional<std::string> value = ValueTextOf(in, opt_.json_values);
+  // A record with a key moves its side's observed time, one with a null value too (Kafka Streams
+  // puts it in the side's window store, where it only advances time).
+  if (rec.key && t > part.observed[side]) part.observed[side] = t;
   if (!rec.key || !value) {
     if (!rec.key && value && OuterSide(side)) {  // nothing to join on, but an outer side keeps it
       ++unmatched_;
@@ -141,17 +157,13 @@ Status WindowJoinTransform::Process(Input& in, Emitter& out) {
     return Status::Ok();
   }
   if (t == part.stream_time)
-    if (Status s = EmitClosed(p, part, rec, out); !s.ok()) return s;
-  Expire(p, part);
-  if (t < part.stream_time - Retention()) {
-    ++late_;
-    return Status::Ok();
-  }
+    if (Status s = EmitClosed(p, part, side, rec, out); !s.ok()) return s;
+  Expire(p, part, side);
   std::string key(*rec.key);
   int other = 1 - side;
   // The other side's records in this one's window: a left record looks before/after around
   // itself, a right record the mirror image.
-  int64_t lo = side == 0 ? t - opt_.before_ms : t - opt_.after_ms;
+  int64_t lo = std::max(side == 0 ? t - opt_.before_ms : t - opt_.after_ms, Horizon(part, other));
   int64_t hi = side == 0 ? t + opt_.after_ms : t + opt_.before_ms;
   bool matched = false;
   auto k = part.by_key[other].find(key);
@@ -165,26 +177,32 @@ Status WindowJoinTransform::Process(Input& in, Emitter& out) {
       if (!s.ok()) return s;
       if (e.pending) {
         e.pending = false;
-        part.pending.erase({e.t, e.side, it->second});
+        part.pending.erase(PendingOf(e.t, e.side, it->second));
         Store(p, it->second, e, false);
       }
     }
   }
+  bool late = t < Horizon(part, side);  // not kept: no later record of the other side sees it
+  if (late) ++late_;
   Entry e{side, key, t, std::move(*value), OuterSide(side) && !matched};
-  if (e.pending && t + LookAhead(side) + opt_.grace_ms < part.stream_time) {
-    // Out of order, and its window and grace have already passed: no match can come any more.
+  if (e.pending && (late || t + LookAhead(side) + opt_.grace_ms < part.stream_time)) {
+    // Its window and grace have already passed (or it is not kept): no match can come any more.
     e.pending = false;
     ++unmatched_;
     Status s = side == 0 ? EmitPair(rec, key, e.value, std::nullopt, t, false, out)
                          : EmitPair(rec, key, std::nullopt, e.value, t, false, out);
     if (!s.ok()) return s;
   }
+  if (late) return Status::Ok();
   std::string id = pos ? IdOf(side, key, pos->offset) : IdOf(side, key, rec.offset);
   if (part.entries.count(id)) Remove(p, part, id);
   Store(p, id, e, true);
   part.by_key[side][key].emplace(t, id);
-  part.by_time.emplace(t, id);
-  if (e.pending) part.pending.insert({t, side, id});
+  part.by_time[side].emplace(t, id);
+  if (e.pending) {
+    part.pending.insert(PendingOf(t, side, id));
+    part.min_time = std::min(part.min_time, t);
+  }
   part.entries.emplace(id, std::move(e));
   return Status::Ok();
 }
@@ -206,6 +224,8 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
           return;
         }
         part.stream_time = std::max(part.stream_time, doc["t"].GetInt64());
+        // State written before observed times were kept: the stream time is the closest bound.
+        part.observed[side] = doc.HasMember("o") && doc["o"].IsInt64() ? doc["o"].GetInt64() : doc["t"].GetInt64();
         return;
       }
     size_t sep = id.rfind('\x1f');
@@ -226,8 +246,8 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
             text.substr(v + kValueMember.size(), text.size() - v - kValueMember.size() - 1), doc["p"].GetInt() == 1};
     std::string key_id(id);
     part.by_key[side][e.key].emplace(e.t, key_id);
-    part.by_time.emplace(e.t, key_id);
-    if (e.pending) part.pending.insert({e.t, side, key_id});
+    part.by_time[side].emplace(e.t, key_id);
+    if (e.pending) part.pending.insert(PendingOf(e.t, side, key_id));
     part.entries.emplace(std::move(key_id), std::move(e));
   });
   if (!s.ok()) return s;
@@ -239,7 +259,7 @@ std::string WindowJoinTransform::SummaryExtra() const {
   std::string s = StateSummary();
   s += ", " + std::to_string(joined_) + " pairs";
   if (unmatched_) s += ", " + std::to_string(unmatched_) + " without a match";
-  if (late_) s += ", " + std::to_string(late_) + " late records dropped";
+  if (late_) s += ", " + std::to_string(late_) + " late records not kept";
   if (null_keys_) s += ", " + std::to_string(null_keys_) + " null keys dropped";
   if (null_values_) s += ", " + std::to_string(null_values_) + " null values dropped";
   return s;

@@ -4,17 +4,24 @@
 // the second arrives, at max(tl, tr).
 //
 // Stream time is per task (partition number) and shared by both sides: the largest record time
-// seen, null keys included. Each side keeps its records for retention = before + after + grace
-// of stream time; a record older than that is late (dropped, counted). Left and outer joins emit
-// a record that never matched, with null for the other side, once stream time passes its window
-// and grace: tl + after + grace for a left record, tr + before + grace for a right one (outer),
-// never earlier, so a match within grace is never preceded by a (l, null). Outer sides emit a
-// record without a key at once, with null for the other side, as Kafka Streams does.
+// seen, null keys included; it decides when unmatched records are emitted. Left and outer joins
+// emit a record that never matched, with null for the other side, once stream time passes its
+// window and grace: tl + after + grace for a left record, tr + before + grace for a right one
+// (outer), never earlier, so a match within grace is never preceded by a (l, null). Outer sides
+// emit a record without a key at once, with null for the other side, as Kafka Streams does.
+//
+// Retention, as Kafka Streams' join window stores keep it: each side has its own observed time
+// (the largest time of its records with a key, null values included) and keeps its records for
+// retention = before + after + grace behind it. A record joins the other side's records in its
+// window that are still retained (time > observed - retention); it is then kept itself unless it
+// is that far behind its own side (late: counted, its pairs emitted all the same, and (l, null)
+// at once for an outer side it did not match).
 //
 // The windows live in memory, rebuilt from the state store when a partition is restored; every
 // change is written to the store and the changelog at the commit barrier: records under
 // "<side><key>\x1f<offset>" = {"t":time,"p":0|1 (awaiting a non-joined emission),"v":value},
-// stream time and each side's input positions under "\x01L" and "\x01R".
+// stream time, each side's observed time and input positions under "\x01L" and "\x01R"
+// ({"t":stream time,"o":observed time}).
 #pragma once
 
 #include <cstdint>
@@ -61,14 +68,22 @@ class WindowJoinTransform : public StatefulTransform {
     std::string value;
     bool pending;  // an outer side's record that has not matched (yet)
   };
-  using PendingKey = std::tuple<int64_t, int, std::string>;  // (time, side, id): emission order
+  // Emission order, Kafka Streams' outer-join store order: time, then right before left, then
+  // key (the id, "<side><key>\x1f<offset>", orders equal keys by arrival).
+  using PendingKey = std::tuple<int64_t, int, std::string>;  // (time, 0 right | 1 left, id)
+  static PendingKey PendingOf(int64_t t, int side, const std::string& id) { return {t, side == 0 ? 1 : 0, id}; }
   struct Part {
     int64_t stream_time = INT64_MIN;
+    int64_t observed[2] = {INT64_MIN, INT64_MIN};  // per side, for retention
     AppliedPositions pos[2];
     std::map<std::string, Entry> entries;                                    // id -> record
     std::map<std::string, std::multimap<int64_t, std::string>> by_key[2];   // key -> time -> id
-    std::multimap<int64_t, std::string> by_time;                             // expiry
+    std::multimap<int64_t, std::string> by_time[2];                          // expiry, per side
     std::set<PendingKey> pending;
+    // Kafka Streams' lower bound on the pending times (its shared time tracker's minTime): an
+    // emission pass runs only when it may find a closed window, and leaves it at the time of the
+    // last record it looked at. Not persisted (neither is Kafka Streams').
+    int64_t min_time = INT64_MAX;
   };
 
   bool OuterSide(int side) const;
@@ -77,10 +92,13 @@ class WindowJoinTransform : public StatefulTransform {
   int64_t LookAhead(int side) const { return side == 0 ? opt_.after_ms : opt_.before_ms; }
   void Store(int32_t p, const std::string& id, const Entry& e, bool new_key);
   void Remove(int32_t p, Part& part, const std::string& id);
-  // Emits the pending records whose window and grace stream time has passed.
-  Status EmitClosed(int32_t p, Part& part, const Record& rec, Emitter& out);
-  // Drops the records older than the retention.
-  void Expire(int32_t p, Part& part);
+  // Emits the pending records whose window and grace stream time has passed, as Kafka Streams'
+  // emission pass does when a record of `side` moves stream time.
+  Status EmitClosed(int32_t p, Part& part, int side, const Record& rec, Emitter& out);
+  // Drops the records of `side` no longer retained (pending ones once emitted).
+  void Expire(int32_t p, Part& part, int side);
+  // The oldest time of `side` still retained.
+  int64_t Horizon(const Part& part, int side) const;
   Status EmitPair(const Record& rec, std::string_view key, const std::optional<std::string>& left,
                   const std::optional<std::string>& right, int64_t time, bool null_key, Emitter& out);
   void SaveTime(int32_t p, Part& part, int side);

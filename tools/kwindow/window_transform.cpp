@@ -188,8 +188,8 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
     sessions.emplace(it->first.start, it->second.end);
   SessionPlan plan = PlanSession(sessions, t, spec_.size);
   if (!spec_.IsOpen(plan.merged.end, part.stream_time)) return false;
+  // Only the merged session must be open (Kafka Streams): it may take in a session that closed.
   for (Window w : plan.joined) {
-    if (!spec_.IsOpen(w.end, part.stream_time)) return false;  // a closed session stays as it was
     const AppliedPositions& pos = part.windows.find(KeyRef{key_, w.start})->second.pos;
     if (position_ && pos.Covers(*position_)) return true;  // the record is in that session already
   }
@@ -206,7 +206,9 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
     max_time = std::max(max_time, it->second.max_time);
     merged_pos.Merge(it->second.pos);
     bool replaced = w != plan.merged;  // its key (which names the window) goes away
-    if (replaced && !emit_final_) EmitTombstone(key_, w, t, out);
+    // As Kafka Streams does, every session the record merges into another window is deleted
+    // downstream, at its own end time, even the one whose window the merged session keeps.
+    if (plan.merged != Window{t, t} && !emit_final_) EmitTombstone(key_, w, w.end, out);
     Remove(part, p, it, replaced);
   }
   agg_.Update(state, ctx_);
