@@ -5,7 +5,7 @@
                          every 50 ms a side, up to 400 ms out of order, a few late ones (2-6 s
                          behind), some null keys and, on both sides, some null values (tombstones
                          for a table, dropped records for a stream); values {"id":..,"email":..}
-                         with a unique id, and an e-mail for --global lookups
+                         with a unique id, and an e-mail for --global lookups (missing in a few)
   gen.py window SEED N   in.ndjson: N records, 6 keys, values {"n":..}, up to 3 s out of order, a few
                          late ones (15-40 s behind)
 """
@@ -27,6 +27,8 @@ def join(rnd, n):
                     t -= rnd.randrange(2000, 6000)
                 key = None if rnd.random() < 0.03 else "k%d" % rnd.randrange(12)
                 value = None if rnd.random() < 0.05 else {"id": "%s%d" % (tag, i), "email": "u%d@x" % rnd.randrange(8)}
+                if value and rnd.random() < 0.05:
+                    del value["email"]  # a null --on lookup key
                 f.write(envelope(key, value, t) + "\n")
 
 

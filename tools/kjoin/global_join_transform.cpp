@@ -18,8 +18,9 @@ Status GlobalJoinTransform::Process(Input& in, Emitter& out) {
     auto got = table_->Get(key_);
     if (!got.ok()) return got.status();
     right = std::move(*got);
-  } else {
+  } else if (!opt_.left || rec.key) {  // Kafka Streams' rule: only a keyless record joins nothing
     ++null_lookups_;
+    return Status::Ok();
   }
   if (!right && !opt_.left) {
     ++unmatched_;

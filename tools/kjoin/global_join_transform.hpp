@@ -4,8 +4,9 @@
 // No co-partitioning, no state of its own: the table topic is the replica's changelog.
 //
 //   inner  a record with a table value for its lookup key joins it; others are dropped
-//   left   every record is emitted, with "right":null when the table has no value (or the
-//          lookup key is null)
+//   left   every record is emitted, with "right":null when the table has no value
+// A record whose lookup key is null is dropped (counted), except, in a left join, one without a
+// record key, which is emitted with "right":null: Kafka Streams' rule (3.7+).
 // The output keeps the stream record's key and time. Records with a null value are dropped
 // (counted), as in Kafka Streams.
 #pragma once
