@@ -20,7 +20,9 @@ crash() {
 @test "kill -9, at-least-once: kmap loses no record" { crash kmap; }
 @test "kill -9, at-least-once: ktable --by (two stages) is exact, no record counted twice" { crash ktable; }
 @test "kill -9, at-least-once: kwindow --emit final is exact; a window written twice has one value" { crash kwindow; }
+@test "kill -9, at-least-once: kjoin --stream loses no join result, writes no wrong pair" { crash kjoin; }
 @test "kill -9, --exactly-once: kmap writes every record exactly once" { crash kmap-eos; }
+@test "kill -9, --exactly-once: kjoin --stream writes every join result exactly once" { crash kjoin-eos; }
 @test "kill -9, --exactly-once: ktable --by writes one update per record, the table exact" { crash ktable-eos; }
 @test "kill -9, --exactly-once: kwindow --emit final writes every window once, exact" { crash kwindow-eos; }
 @test "kill -9, --exactly-once: a two-tool chain (kmap, then ktable) is exactly-once end to end" { crash chain-eos; }

@@ -12,11 +12,11 @@ were produced:
                   a record twice); a closed window may be written more than once, never with
                   another value
   exactly-once    the output is exactly the recomputation: every record once, every table
-                  update once, every window once
+                  update once, every window once, every join pair once
 
 Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N]
-Scenarios: kmap, kmap-eos, ktable, ktable-eos, kwindow, kwindow-eos, chain-eos, two-copies,
-broker-restart. Brokers from $KT_BROKERS, tools from $KT_BIN (else PATH), the broker script
+Scenarios: kmap, kmap-eos, ktable, ktable-eos, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
+two-copies, broker-restart. Brokers from $KT_BROKERS, tools from $KT_BIN (else PATH), the broker script
 for broker-restart from $KT_KAFKA_SCRIPT. Exits 0 when the output checks out, 1 with the
 differences otherwise.
 """
@@ -39,6 +39,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 PARTITIONS = 4
 KEYS = 24
 WINDOW_MS = 2000
+JOIN_MS = 50
 # Event times start an hour ago: recent enough for any broker's retention.
 BASE_TS = (int(time.time() * 1000) - 3_600_000) // WINDOW_MS * WINDOW_MS
 
@@ -164,18 +165,22 @@ class Scenario:
         if not ok:
             self.problems.append(what)
 
-    def drive(self, tools, key_field="id", rate=4000, during=None, copies=False):
+    def drive(self, tools, key_field="id", rate=4000, during=None, copies=False, also=None):
         """Produces the records while `tools` run, killing one of them (round robin) with SIGKILL
         --kills times at seeded moments and restarting it; then finishes each with -e: in order
         for the stages of a chain, together for copies of one tool (then the first once more: a
         copy's -e ends when its own repartition stage is done, so what another copy's stage
-        wrote after that is read by the next run)."""
+        wrote after that is read by the next run). `also` = (topic, records): a second input,
+        produced alongside at the same rate."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
         for t in tools:
             t.start()
-        producer = Producer(self.brokers, source, self.records, key_field, rate)
-        producer.start()
+        producers = [Producer(self.brokers, source, self.records, key_field, rate)]
+        if also:
+            producers.append(Producer(self.brokers, also[0], also[1], key_field, rate))
+        for producer in producers:
+            producer.start()
         span = len(self.records) / rate
         moments = sorted(self.rng.uniform(0.15, 0.95) * span for _ in range(self.args.kills))
         start = time.time()
@@ -187,9 +192,10 @@ class Scenario:
             if during and n == len(moments) // 2:
                 during()
             victim.start()
-        producer.join()
-        if producer.error:
-            raise RuntimeError("producer: %r" % producer.error)
+        for producer in producers:
+            producer.join()
+            if producer.error:
+                raise RuntimeError("producer: %r" % producer.error)
         for t in tools:
             t.kill()
         if copies:
@@ -264,6 +270,30 @@ class Scenario:
         log("%d windows, %d written (%d more than once)" % (
             len(want), sum(len(v) for v in seen.values()), sum(1 for v in seen.values() if len(v) > 1)))
 
+    def expect_join(self, out_topic, exactly_once, right_records):
+        """A stream-stream inner join within JOIN_MS: every pair of a left and a right record of the
+        same key at most JOIN_MS apart, at the later of their times."""
+        by_key = collections.defaultdict(list)
+        for r in right_records:
+            by_key[r["k"]].append(r)
+        want = {}
+        for l in self.records:
+            for r in by_key[l["k"]]:
+                if abs(l["ts"] - r["ts"]) <= JOIN_MS:
+                    want[(l["id"], r["id"])] = {"left": l, "right": r}
+        got = collections.Counter()
+        for k, v, _, _ in read_all(self.brokers, out_topic):
+            pair = (v["left"]["id"], v["right"]["id"])
+            got[pair] += 1
+            self.check(want.get(pair) == v, "pair %s written as %s, recomputed %s" % (pair, v, want.get(pair)))
+        missing = set(want) - set(got)
+        self.check(not missing, "%d join results missing, e.g. %s" % (len(missing), sorted(missing)[:5]))
+        dups = {p: n for p, n in got.items() if n > 1}
+        if exactly_once:
+            self.check(not dups, "%d pairs written more than once under --exactly-once, e.g. %s" % (
+                len(dups), sorted(dups.items())[:5]))
+        log("%d pairs expected, %d written (%d more than once)" % (len(want), sum(got.values()), len(dups)))
+
     # ---- scenarios ----
 
     def run(self):
@@ -291,6 +321,18 @@ class Scenario:
             self.bind([t])
             self.drive([t], key_field="k")  # keyed by the group key: one stage, stream time per partition
             self.expect_windows(out, bool(eos))
+        elif s in ("kjoin", "kjoin-eos"):
+            # Right record i: the key and time of left record i, 10 ms later (and so within the
+            # window of no other left record of its key, those being KEYS x 5 ms apart). The grace
+            # covers how far one input may run ahead of the other while both are being written.
+            right = self.name("right")
+            create_topic(self.brokers, right, PARTITIONS)
+            right_records = [dict(r, ts=r["ts"] + 10, side="R") for r in self.records]
+            t = self.tool("kjoin", "kjoin", "-i", "IN", "--stream", right, "--within", "%dms" % JOIN_MS, "--grace", "2s", "-o", out,
+                          "-G", self.name("g"), "--state-dir", self.state, *eos, *interval)
+            self.bind([t])
+            self.drive([t], key_field="k", also=(right, right_records))
+            self.expect_join(out, bool(eos), right_records)
         elif s == "chain-eos":
             mid = self.name("mid")
             create_topic(self.brokers, mid, PARTITIONS)
