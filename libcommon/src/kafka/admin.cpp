@@ -103,7 +103,38 @@ Status CheckConfigs(rd_kafka_t* rk, const TopicSpec& spec) {
   return Status::Ok();
 }
 
+// The value of broker config `name` on broker `id` ("" when it cannot be read).
+std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
+  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, std::to_string(id).c_str());
+  Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+    rd_kafka_DescribeConfigs(rk, &res, 1, o, q);
+  });
+  rd_kafka_ConfigResource_destroy(res);
+  if (!ev || rd_kafka_event_error(ev.get())) return "";
+  size_t n = 0, cnt = 0;
+  const rd_kafka_ConfigResource_t** rs =
+      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  if (n == 0 || rd_kafka_ConfigResource_error(rs[0])) return "";
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[0], &cnt);
+  for (size_t i = 0; i < cnt; ++i)
+    if (name == rd_kafka_ConfigEntry_name(entries[i]) && rd_kafka_ConfigEntry_value(entries[i]))
+      return rd_kafka_ConfigEntry_value(entries[i]);
+  return "";
+}
+
 }  // namespace
+
+Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool, bool* created) {
+  *created = false;
+  KafkaClient rk(cfg, tool, false);
+  if (Status s = rk.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
+  int existing = 0;
+  if (Status s = FetchMetadata(rk.get(), cfg, topic, &existing); !s.ok()) return s;
+  if (existing > 0 || !HasController(rk.get())) return Status::Ok();
+  if (BrokerConfig(rk.get(), rd_kafka_controllerid(rk.get(), kMetadataTimeoutMs), "auto.create.topics.enable") != "true")
+    return Status::Ok();  // the producer reports the missing topic, as it would have
+  return Create(rk.get(), TopicSpec{.name = topic}, created);
+}
 
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
   KafkaClient admin(cfg, tool, false);

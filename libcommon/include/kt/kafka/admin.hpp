@@ -28,6 +28,13 @@ struct TopicSpec {
 // call created it.
 Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool, bool* created);
 
+// Where the broker creates topics on first use (auto.create.topics.enable=true) and `topic` does
+// not exist, creates it now, as that first use would (the broker's default partitions,
+// replication and configs), but at once: a producer waiting for auto-creation loses about a
+// second to metadata retries. Does nothing where the broker would not auto-create it (the
+// producer then reports the missing topic) or cannot be asked (kbroker).
+Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool, bool* created);
+
 // The number of partitions of `topic`; 0 when it does not exist.
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool);
 
