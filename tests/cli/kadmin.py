@@ -5,6 +5,9 @@
   kadmin.py delete TOPIC                              delete a topic and wait until it is gone
   kadmin.py config TOPIC NAME                         print a topic config's value
   kadmin.py replicas TOPIC                            print the replication factor
+  kadmin.py offsets GROUP                             print the group's committed offsets, one
+                                                      "topic partition offset" per line, sorted
+  kadmin.py groups                                    print every group id, one per line
 Brokers come from $KT_BROKERS.
 """
 import os
@@ -17,7 +20,7 @@ from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 
 def main(argv):
     admin = KafkaAdminClient(bootstrap_servers=os.environ["KT_BROKERS"], client_id="kadmin")
-    cmd, topic = argv[1], argv[2]
+    cmd, topic = argv[1], (argv[2] if len(argv) > 2 else None)
     if cmd == "create":
         configs = dict(kv.split("=", 1) for kv in argv[4:])
         admin.create_topics([NewTopic(topic, int(argv[3]), 1, topic_configs=configs)])
@@ -37,6 +40,13 @@ def main(argv):
     elif cmd == "replicas":
         md = admin.describe_topics([topic])
         print(len(md[0]["partitions"][0]["replicas"]))
+    elif cmd == "offsets":
+        offsets = admin.list_consumer_group_offsets(topic)
+        for tp in sorted(offsets, key=lambda tp: (tp.topic, tp.partition)):
+            print(tp.topic, tp.partition, offsets[tp].offset)
+    elif cmd == "groups":
+        for group, _ in admin.list_consumer_groups():
+            print(group)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -1,0 +1,52 @@
+// Consumer groups as an operator sees them (kgroup): list, describe with lag, move committed
+// offsets, delete. Admin requests through librdkafka; every call makes its own short-lived
+// client, so none of them joins a group.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kt/core/status.hpp"
+#include "kt/io/source.hpp"
+#include "kt/kafka/config.hpp"
+
+namespace kt {
+
+struct GroupListing {
+  std::string group;
+  std::string state;  // Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, Unknown
+  bool simple = false;  // committed offsets only, never a member (kconsume-like readers)
+};
+Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::string& tool);
+
+struct GroupDescription {
+  std::string group;
+  std::string state;
+  int members = 0;
+};
+// A group the broker does not know is described with state "Dead" (Kafka's answer).
+Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group);
+
+// Every committed offset of `group` (the next offset to read).
+Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,
+                                                          const std::string& group);
+
+// Commits `offsets` for `group`; the broker refuses while the group has members.
+Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::string& group,
+                    const std::vector<TopicPartitionOffset>& offsets);
+
+Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group);
+
+// Partition p of `topic`: its low and high watermarks, and the offset of the first record at or
+// after `time_ms` (the high watermark when there is none).
+struct PartitionOffsets {
+  int64_t low = 0, high = 0;
+};
+Result<PartitionOffsets> Watermarks(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
+                                    int32_t partition);
+Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,
+                                            const std::string& topic, const std::vector<int32_t>& partitions,
+                                            int64_t time_ms);
+
+}  // namespace kt

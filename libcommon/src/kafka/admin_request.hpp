@@ -1,0 +1,34 @@
+// One admin request on a temporary queue, waited for (admin.cpp and groups.cpp). Internal to
+// libcommon/src/kafka.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+
+#include "kt/kafka/client.hpp"
+
+namespace kt {
+
+struct EventDeleter {
+  void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
+};
+using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
+
+// Runs one admin request on a temporary queue and waits for its result event.
+template <typename Request>
+inline Event AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, Request request) {
+  char err[256];
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, op);
+  rd_kafka_AdminOptions_set_request_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
+  if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS)
+    rd_kafka_AdminOptions_set_operation_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
+  request(opts, q);
+  Event ev(rd_kafka_queue_poll(q, kMetadataTimeoutMs + 5000));
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(q);
+  return ev;
+}
+
+}  // namespace kt

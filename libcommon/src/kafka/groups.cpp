@@ -1,0 +1,162 @@
+#include "kt/kafka/groups.hpp"
+
+#include "admin_request.hpp"
+#include "kt/kafka/client.hpp"
+
+namespace kt {
+
+namespace {
+
+Status Connect(KafkaClient& client) { return client.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); }
+
+Status EventStatus(const Event& ev, const std::string& what) {
+  if (!ev) return Status::KafkaError(what + ": timed out");
+  if (rd_kafka_event_error(ev.get())) return Status::KafkaError(what + ": " + rd_kafka_event_error_string(ev.get()));
+  return Status::Ok();
+}
+
+// A group result's own error, then its partitions' first error.
+Status GroupResultStatus(const rd_kafka_group_result_t* g, const std::string& what) {
+  if (const rd_kafka_error_t* e = rd_kafka_group_result_error(g)) return Status::KafkaError(what + ": " + rd_kafka_error_string(e));
+  const rd_kafka_topic_partition_list_t* parts = rd_kafka_group_result_partitions(g);
+  for (int i = 0; parts && i < parts->cnt; ++i)
+    if (parts->elems[i].err)
+      return Status::KafkaError(what + ": " + parts->elems[i].topic + " [" + std::to_string(parts->elems[i].partition) +
+                                "]: " + rd_kafka_err2str(parts->elems[i].err));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::string& tool) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
+                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_ListConsumerGroups(client.get(), o, q); });
+  if (Status s = EventStatus(ev, "listing groups"); !s.ok()) return s;
+  const rd_kafka_ListConsumerGroups_result_t* r = rd_kafka_event_ListConsumerGroups_result(ev.get());
+  size_t n = 0;
+  const rd_kafka_ConsumerGroupListing_t** list = rd_kafka_ListConsumerGroups_result_valid(r, &n);
+  std::vector<GroupListing> out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back({rd_kafka_ConsumerGroupListing_group_id(list[i]),
+                   rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupListing_state(list[i])),
+                   rd_kafka_ConsumerGroupListing_is_simple_consumer_group(list[i]) == 1});
+  return out;
+}
+
+Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  const char* groups[] = {group.c_str()};
+  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
+                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+                            rd_kafka_DescribeConsumerGroups(client.get(), groups, 1, o, q);
+                          });
+  if (Status s = EventStatus(ev, "describing group " + group); !s.ok()) return s;
+  size_t n = 0;
+  const rd_kafka_ConsumerGroupDescription_t** d =
+      rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(ev.get()), &n);
+  if (n == 0) return Status::KafkaError("describing group " + group + ": no answer");
+  if (const rd_kafka_error_t* e = rd_kafka_ConsumerGroupDescription_error(d[0]))
+    return Status::KafkaError("describing group " + group + ": " + rd_kafka_error_string(e));
+  return GroupDescription{group, rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d[0])),
+                          static_cast<int>(rd_kafka_ConsumerGroupDescription_member_count(d[0]))};
+}
+
+Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,
+                                                          const std::string& group) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
+                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+                            rd_kafka_ListConsumerGroupOffsets(client.get(), &req, 1, o, q);
+                          });
+  rd_kafka_ListConsumerGroupOffsets_destroy(req);
+  std::string what = "reading the offsets of group " + group;
+  if (Status s = EventStatus(ev, what); !s.ok()) return s;
+  size_t n = 0;
+  const rd_kafka_group_result_t** gr =
+      rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(ev.get()), &n);
+  std::vector<TopicPartitionOffset> out;
+  if (n == 0) return out;
+  if (Status s = GroupResultStatus(gr[0], what); !s.ok()) return s;
+  const rd_kafka_topic_partition_list_t* parts = rd_kafka_group_result_partitions(gr[0]);
+  for (int i = 0; parts && i < parts->cnt; ++i)
+    if (parts->elems[i].offset >= 0)
+      out.push_back({parts->elems[i].topic, parts->elems[i].partition, parts->elems[i].offset});
+  return out;
+}
+
+Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::string& group,
+                    const std::vector<TopicPartitionOffset>& offsets) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+  rd_kafka_AlterConsumerGroupOffsets_t* req = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), l);
+  rd_kafka_topic_partition_list_destroy(l);
+  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
+                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+                            rd_kafka_AlterConsumerGroupOffsets(client.get(), &req, 1, o, q);
+                          });
+  rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+  std::string what = "moving the offsets of group " + group;
+  if (Status s = EventStatus(ev, what); !s.ok()) return s;
+  size_t n = 0;
+  const rd_kafka_group_result_t** gr =
+      rd_kafka_AlterConsumerGroupOffsets_result_groups(rd_kafka_event_AlterConsumerGroupOffsets_result(ev.get()), &n);
+  return n ? GroupResultStatus(gr[0], what) : Status::KafkaError(what + ": no answer");
+}
+
+Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  rd_kafka_DeleteGroup_t* req = rd_kafka_DeleteGroup_new(group.c_str());
+  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DELETEGROUPS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+    rd_kafka_DeleteGroups(client.get(), &req, 1, o, q);
+  });
+  rd_kafka_DeleteGroup_destroy(req);
+  std::string what = "deleting group " + group;
+  if (Status s = EventStatus(ev, what); !s.ok()) return s;
+  size_t n = 0;
+  const rd_kafka_group_result_t** gr = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev.get()), &n);
+  return n ? GroupResultStatus(gr[0], what) : Status::KafkaError(what + ": no answer");
+}
+
+Result<PartitionOffsets> Watermarks(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
+                                    int32_t partition) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  PartitionOffsets o;
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(client.get(), topic.c_str(), partition, &o.low, &o.high,
+                                                           kMetadataTimeoutMs);
+  if (e) return Status::KafkaError(topic + " [" + std::to_string(partition) + "]: " + rd_kafka_err2str(e));
+  return o;
+}
+
+Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,
+                                            const std::string& topic, const std::vector<int32_t>& partitions,
+                                            int64_t time_ms) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = Connect(client); !s.ok()) return s;
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+  for (int32_t p : partitions) rd_kafka_topic_partition_list_add(l, topic.c_str(), p)->offset = time_ms;
+  rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(client.get(), l, kMetadataTimeoutMs);
+  std::vector<int64_t> out;
+  Status s;
+  if (e) s = Status::KafkaError(topic + ": offsets for time: " + rd_kafka_err2str(e));
+  for (int i = 0; s.ok() && i < l->cnt; ++i) {
+    if (l->elems[i].err) {
+      s = Status::KafkaError(topic + " [" + std::to_string(l->elems[i].partition) + "]: " + rd_kafka_err2str(l->elems[i].err));
+      break;
+    }
+    out.push_back(l->elems[i].offset);  // -1: no record at or after the time
+  }
+  rd_kafka_topic_partition_list_destroy(l);
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace kt

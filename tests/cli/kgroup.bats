@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# kgroup against the real broker, checked against kafka-python's view of the same groups
+# (kadmin.py, an independent client).
+load helpers
+
+setup() {
+  need_kafka
+  KADMIN="$BATS_TEST_DIRNAME/kadmin.py"
+}
+
+teardown() {
+  [ -z "${member:-}" ] || kill -TERM "$member" 2>/dev/null || true
+}
+
+# A topic of 3 partitions with 10 records each, and group $G that has read 4 of each.
+group_at_4() {
+  T=$(new_topic t); G=$(new_topic g)
+  for p in 0 1 2; do seq 0 9 | jq -c '{i: .}' | kproduce "$T" -p $p --partitions 3 -q; done
+  for p in 0 1 2; do kconsume "$T" -G "$G" --partition $p -n 4 -q > /dev/null; done
+}
+
+@test "kgroup describe: committed, end and lag per partition equal kafka-python's offsets and the topic's ends" {
+  group_at_4
+  run kgroup describe "$G"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"group $G is Empty with 0 members; lag 18 over 3 partitions"* ]]
+  diff <(echo "$output" | grep '^{' | jq -r '"\(.topic) \(.partition) \(.committed)"') <("$KADMIN" offsets "$G")
+  diff <(echo "$output" | grep '^{' | jq -c '[.partition, .end, .lag]') - <<'EXPECTED'
+[0,10,6]
+[1,10,6]
+[2,10,6]
+EXPECTED
+  run kgroup list
+  [ "$status" -eq 0 ]
+  [[ "$(echo "$output" | jq -r .group | sort)" == "$("$KADMIN" groups | sort)" ]]
+  [[ "$output" == *"{\"group\":\"$G\",\"state\":\"Empty\""* ]]
+}
+
+@test "kgroup reset: a dry run changes nothing; --execute moves exactly the planned offsets" {
+  group_at_4
+  before=$("$KADMIN" offsets "$G")
+  run kgroup reset "$G" --to-earliest
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"dry run"* ]]
+  [ "$("$KADMIN" offsets "$G")" = "$before" ]
+  run kgroup reset "$G" --shift-by -3 --partition 1 --execute -q
+  [ "$status" -eq 0 ]
+  [ "$output" = "{\"group\":\"$G\",\"topic\":\"$T\",\"partition\":1,\"from\":4,\"to\":1}" ]
+  [ "$("$KADMIN" offsets "$G")" = "$T 0 4
+$T 1 1
+$T 2 4" ]
+  # Shifts stay within the partition; --to-latest skips everything; a time before every record
+  # is the start.
+  run kgroup reset "$G" --shift-by 100 --topic "$T" --execute -q
+  [ "$("$KADMIN" offsets "$G" | awk '{print $3}' | sort -u)" = 10 ]
+  run kgroup reset "$G" --to-time 1970-01-02T00:00:00Z --execute -q
+  [ "$status" -eq 0 ]
+  [ "$("$KADMIN" offsets "$G" | awk '{print $3}' | sort -u)" = 0 ]
+  # The group reads from there: all 30 records again.
+  [ "$(kconsume "$T" -G "$G" -e -q | wc -l)" -eq 30 ]
+}
+
+@test "kgroup reset --execute is refused while the group has members; nothing changes" {
+  group_at_4
+  kconsume "$T" -G "$G" -q > /dev/null 2>&1 &
+  member=$!
+  wait_until 30 bash -c "kgroup describe '$G' 2>&1 | grep -q 'with 1 members'"
+  before=$("$KADMIN" offsets "$G")
+  run kgroup reset "$G" --to-earliest --execute
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"active members: stop them before moving its offsets (nothing changed)"* ]]
+  [ "$("$KADMIN" offsets "$G")" = "$before" ]
+}
+
+@test "kgroup: unknown groups exit 1, bad times exit 2, delete needs -y off a terminal" {
+  run kgroup describe "$(new_topic nosuch)"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
+  group_at_4
+  run kgroup reset "$G" --to-time 2999-01-01T00:00:00Z
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"in the future"* ]]
+  run kgroup reset "$G" --to-time yesterday
+  [ "$status" -eq 2 ]
+  run kgroup reset "$G" --to-earliest --to-latest
+  [ "$status" -eq 2 ]
+  run kgroup reset "$G"
+  [ "$status" -eq 2 ]
+  run kgroup
+  [ "$status" -eq 2 ]
+  run kgroup delete "$G" < /dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"needs --yes"* ]]
+  [ -n "$("$KADMIN" offsets "$G")" ]
+  run kgroup delete "$G" -y
+  [ "$status" -eq 0 ]
+  [ -z "$("$KADMIN" offsets "$G")" ]
+}
