@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "kt/core/json.hpp"
+#include "kt/core/log.hpp"
+#include "kt/kafka/admin.hpp"
 
 namespace kt {
 
@@ -36,7 +38,12 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   rk_ = client_.get();
   std::string max = client_.config().Get("message.max.bytes", "1000000");
   max_bytes_ = std::atoll(max.c_str());
-  return FetchMetadata(rk_, client_.config(), "", nullptr);
+  if (Status m = FetchMetadata(rk_, client_.config(), "", nullptr); !m.ok()) return m;
+  if (!opt_.create_missing || opt_.topic.empty()) return Status::Ok();
+  bool created = false;
+  if (Status c = CreateAsAutoCreated(client_.config(), opt_.topic, opt_.tool, &created); !c.ok()) return c;
+  if (created && opt_.verbose) LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
+  return Status::Ok();
 }
 
 rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {

@@ -168,12 +168,9 @@ Status OpenSinks(const std::string& tool, const CommonOptions& opts, const Kafka
   } else {  // a topic; "" when every record names its own (kbranch)
     if (spec.create_partitions != 0 && !opts.output.empty()) {
       if (Status s = EnsureOutputTopic(tool, opts, cfg, spec); !s.ok()) return s;
-    } else if (!opts.output.empty()) {
-      bool created = false;
-      if (Status s = CreateAsAutoCreated(cfg, opts.output, tool, &created); !s.ok()) return s;
-      if (created && opts.verbose) LogInfo(tool, "created topic " + opts.output + " with the broker's defaults");
     }
     KafkaSinkOptions ko{tool, opts.output, key_codec, value_codec, opts.verbose};
+    ko.create_missing = spec.create_partitions == 0;
     if (opts.exactly_once) {
       std::string base = w->kafka_source ? (opts.group.empty() ? DefaultGroup(tool, opts.input) : opts.group)
                                          : "ktools-" + tool + "-" + opts.output;

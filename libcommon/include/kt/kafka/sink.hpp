@@ -23,6 +23,9 @@ struct KafkaSinkOptions {
   // Exactly-once: a transactional producer with this transactional.id (see KafkaTransactions).
   std::string transactional_id;
   int transaction_timeout_ms = 10000;
+  // Open creates `topic` at once when it is missing and the broker would auto-create it
+  // (CreateAsAutoCreated): no second lost to the producer's auto-creation retries.
+  bool create_missing = false;
 };
 
 class KafkaSink : public Sink {
