@@ -56,13 +56,21 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, bool quiet) {
   std::sort(committed.begin(), committed.end(),
             [](const auto& a, const auto& b) { return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition); });
   int64_t total = 0;
-  for (auto& o : committed) {
-    auto marks = kt::Watermarks(cfg, "kgroup", o.topic, o.partition);
+  for (size_t first = 0; first < committed.size();) {  // one topic at a time (sorted)
+    size_t last = first;
+    std::vector<int32_t> parts;
+    for (; last < committed.size() && committed[last].topic == committed[first].topic; ++last)
+      parts.push_back(committed[last].partition);
+    auto marks = kt::Watermarks(cfg, "kgroup", committed[first].topic, parts);
     if (!marks.ok()) return Fail(marks.status());
-    int64_t lag = std::max<int64_t>(0, marks->high - o.offset);
-    total += lag;
-    std::cout << "{\"group\":" << Quoted(group) << ",\"topic\":" << Quoted(o.topic) << ",\"partition\":" << o.partition
-              << ",\"committed\":" << o.offset << ",\"end\":" << marks->high << ",\"lag\":" << lag << "}\n";
+    for (size_t i = first; i < last; ++i) {
+      const auto& o = committed[i];
+      int64_t end = (*marks)[i - first].high, lag = std::max<int64_t>(0, end - o.offset);
+      total += lag;
+      std::cout << "{\"group\":" << Quoted(group) << ",\"topic\":" << Quoted(o.topic) << ",\"partition\":"
+                << o.partition << ",\"committed\":" << o.offset << ",\"end\":" << end << ",\"lag\":" << lag << "}\n";
+    }
+    first = last;
   }
   if (!quiet)
     kt::LogInfo("kgroup", "group " + group + " is " + d->state + " with " + std::to_string(d->members) +
@@ -72,7 +80,6 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, bool quiet) {
 }
 
 int Reset(const kt::KafkaConfig& cfg, kt::ResetSpec spec, bool execute, bool quiet) {
-  std::vector<kt::TopicPartitionOffset> committed;
   auto d = kt::DescribeGroup(cfg, "kgroup", spec.group);
   if (!d.ok()) return Fail(d.status());
   auto plan = kt::PlanReset(cfg, spec);

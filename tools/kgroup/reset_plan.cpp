@@ -43,9 +43,10 @@ Result<std::vector<ResetStep>> PlanReset(const KafkaConfig& cfg, const ResetSpec
       if (!t.ok()) return t.status();
       by_time = std::move(*t);
     }
+    auto marks_all = Watermarks(cfg, "kgroup", topic, ps);
+    if (!marks_all.ok()) return marks_all.status();
     for (size_t i = 0; i < ps.size(); ++i) {
-      auto marks = Watermarks(cfg, "kgroup", topic, ps[i]);
-      if (!marks.ok()) return marks.status();
+      const PartitionOffsets* marks = &(*marks_all)[i];
       ResetStep step{topic, ps[i], std::nullopt, 0};
       if (auto it = current.find({topic, ps[i]}); it != current.end()) step.from = it->second;
       switch (spec.target.kind) {

@@ -12,6 +12,10 @@ namespace kt {
 Changelog::Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose)
     : topic_(std::move(topic)), tool_(tool), client_(std::move(cfg), std::move(tool), verbose) {}
 
+Changelog::~Changelog() {
+  if (queue_) rd_kafka_queue_destroy(queue_);  // before client_ destroys the handle
+}
+
 Status Changelog::Connect() {
   if (rk_) return Status::Ok();
   // auto.offset.reset=error: a position that is not in the log is reported (out_of_range),
@@ -25,6 +29,8 @@ Status Changelog::Connect() {
                              {"isolation.level", "read_committed"}});
   if (!s.ok()) return s;
   rk_ = client_.get();
+  queue_ = rd_kafka_queue_get_consumer(rk_);
+  batch_.resize(1024);
   return Status::Ok();
 }
 
@@ -79,16 +85,14 @@ void Changelog::Stop(int32_t p) {
 
 Status Changelog::Poll(int budget_ms, const Events& events) {
   if (Status s = Connect(); !s.ok()) return s;
-  rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk_);
-  std::vector<rd_kafka_message_t*> batch(1024);
   int64_t deadline = NowMs() + budget_ms;
   Status result;
   while (result.ok()) {
     int64_t left = deadline - NowMs();
-    ssize_t n = rd_kafka_consume_batch_queue(q, static_cast<int>(left > 0 ? left : 0), batch.data(), batch.size());
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, static_cast<int>(left > 0 ? left : 0), batch_.data(), batch_.size());
     if (n <= 0) break;
     for (ssize_t i = 0; i < n; ++i) {
-      rd_kafka_message_t* m = batch[i];
+      rd_kafka_message_t* m = batch_[i];
       if (result.ok()) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
           events.end(m->partition, m->offset);
@@ -107,7 +111,6 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
     }
     if (NowMs() >= deadline) break;
   }
-  rd_kafka_queue_destroy(q);
   if (Status f = client_.fatal(); !f.ok()) return f;
   return result;
 }

@@ -37,9 +37,8 @@ Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key, 
   if (wire_value) {
     Status s = opt_.value_codec.Decode(*wire_value, &value_scratch_, &value);
     if (s.ok() && opt_.json_values) {
-      rapidjson::Document d;
-      d.Parse(value.data(), value.size());
-      if (d.HasParseError()) s = Status::DataError("value is not JSON");
+      check_.Parse(value.data(), value.size());
+      if (check_.HasParseError()) s = Status::DataError("value is not JSON");
     }
     if (!s.ok()) {
       s = s.WithContext(where());
@@ -60,12 +59,15 @@ Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key, 
   return Status::Ok();
 }
 
-Status GlobalTable::Read(int budget_ms) {
+Status GlobalTable::Read(int budget_ms, std::vector<int64_t>* next) {
   Changelog::Events ev;
-  ev.record = [this](int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
+    if (next) (*next)[static_cast<size_t>(p)] = offset + 1;
     return Apply(p, offset, key, value);
   };
-  ev.end = [](int32_t, int64_t) {};
+  ev.end = [&](int32_t p, int64_t at) {
+    if (next) (*next)[static_cast<size_t>(p)] = std::max((*next)[static_cast<size_t>(p)], at);
+  };
   Status bad;
   ev.out_of_range = [&](int32_t p) {
     bad = Status::KafkaError("table " + opt_.topic + " [" + std::to_string(p) + "] was truncated while it was read");
@@ -101,25 +103,14 @@ Status GlobalTable::Bootstrap() {
       if (next[i] < end[i]) return true;
     return false;
   };
-  Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
-    next[static_cast<size_t>(p)] = offset + 1;
-    return Apply(p, offset, key, value);
-  };
-  ev.end = [&](int32_t p, int64_t at) { next[static_cast<size_t>(p)] = std::max(next[static_cast<size_t>(p)], at); };
-  Status bad;
-  ev.out_of_range = [&](int32_t p) {
-    bad = Status::KafkaError("table " + opt_.topic + " [" + std::to_string(p) + "] was truncated while it was read");
-  };
-  while (behind() && bad.ok() && !StopRequested()) {
-    if (Status s = reader_.Poll(200, ev); !s.ok()) return s;
+  while (behind() && !StopRequested()) {
+    if (Status s = Read(200, &next); !s.ok()) return s;
   }
-  if (!bad.ok()) return bad;
   staged_ = 0;
   return store_->Commit(-1);
 }
 
-Status GlobalTable::CatchUp() { return Read(0); }
+Status GlobalTable::CatchUp() { return Read(0, nullptr); }
 
 Result<std::optional<std::string>> GlobalTable::Get(std::string_view key) {
   Status s = store_->Get(key, &got_);

@@ -45,7 +45,7 @@ int RunRepartitioned(const std::string& tool, const CommonOptions& common, const
       return n.ok() && *n > 0;
     };
     if (stage2_after_stage1) {
-      while (!stage1_done && !StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      stage1_done.wait(false);  // every stage 1 ends, on a stop too; then it is notified
       if (StopRequested()) return;
     }
     for (const RekeyStage& st : stages) {
@@ -71,6 +71,7 @@ int RunRepartitioned(const std::string& tool, const CommonOptions& common, const
   }
   for (std::thread& t : firsts) t.join();
   stage1_done = true;
+  stage1_done.notify_all();
   second.join();
   for (int rc : rc1)
     if (rc != kExitOk) return rc;

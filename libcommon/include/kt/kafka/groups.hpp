@@ -38,13 +38,13 @@ Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::
 
 Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group);
 
-// Partition p of `topic`: its low and high watermarks, and the offset of the first record at or
-// after `time_ms` (the high watermark when there is none).
+// The low and high watermarks of `partitions` of `topic` (one client for all), and the offset of
+// each one's first record at or after `time_ms` (-1 when there is none).
 struct PartitionOffsets {
   int64_t low = 0, high = 0;
 };
-Result<PartitionOffsets> Watermarks(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
-                                    int32_t partition);
+Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
+                                                 const std::string& topic, const std::vector<int32_t>& partitions);
 Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,
                                             const std::string& topic, const std::vector<int32_t>& partitions,
                                             int64_t time_ms);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kt/core/status.hpp"
 #include "kt/kafka/client.hpp"
@@ -23,6 +24,7 @@ namespace kt {
 class Changelog {
  public:
   Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose = false);
+  ~Changelog();
   Changelog(const Changelog&) = delete;
   Changelog& operator=(const Changelog&) = delete;
 
@@ -63,6 +65,10 @@ class Changelog {
   std::string topic_, tool_;
   KafkaClient client_;        // an assign-only consumer, never in a group
   rd_kafka_t* rk_ = nullptr;  // client_'s handle, once connected
+  // The consumer queue and the batch Poll reads into, made once: Poll runs before every lookup
+  // of a global table (GlobalTable::CatchUp), so it must cost next to nothing when idle.
+  rd_kafka_queue_t* queue_ = nullptr;
+  std::vector<rd_kafka_message_t*> batch_;
 };
 
 }  // namespace kt

@@ -18,6 +18,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
 
 #include "kt/codec/codec.hpp"
 #include "kt/state/changelog.hpp"
@@ -54,7 +57,9 @@ class GlobalTable {
 
  private:
   Status Apply(int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value);
-  Status Read(int budget_ms);
+  // Applies what has arrived, for about `budget_ms`; with `next`, records each partition's next
+  // offset to read (Bootstrap's progress).
+  Status Read(int budget_ms, std::vector<int64_t>* next);
 
   GlobalTableOptions opt_;
   Changelog reader_;
@@ -62,6 +67,7 @@ class GlobalTable {
   std::unique_ptr<StateStore> store_;
   std::string private_dir_;
   std::string key_scratch_, value_scratch_, got_;
+  rapidjson::Document check_;  // parses each value once, to check it is JSON
   int64_t keys_ = 0, skipped_ = 0, staged_ = 0;
 };
 
