@@ -8,13 +8,19 @@
   kadmin.py offsets GROUP                             print the group's committed offsets, one
                                                       "topic partition offset" per line, sorted
   kadmin.py groups                                    print every group id, one per line
+  kadmin.py topics                                    print every topic, one per line
+  kadmin.py marks TOPIC                               print "partition low high" per partition
+  kadmin.py scan TOPIC                                read it whole; print per partition
+                                                      "partition first_ts last_ts" (- when empty),
+                                                      then "records tombstones distinct_keys
+                                                      min_ts max_ts"
 Brokers come from $KT_BROKERS.
 """
 import os
 import sys
 import time
 
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 
 
@@ -47,6 +53,31 @@ def main(argv):
     elif cmd == "groups":
         for group, _ in admin.list_consumer_groups():
             print(group)
+    elif cmd == "topics":
+        for t in sorted(admin.list_topics()):
+            print(t)
+    elif cmd in ("marks", "scan"):
+        consumer = KafkaConsumer(bootstrap_servers=os.environ["KT_BROKERS"], client_id="kadmin",
+                                 enable_auto_commit=False)
+        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        low, high = consumer.beginning_offsets(parts), consumer.end_offsets(parts)
+        if cmd == "marks":
+            for tp in parts:
+                print(tp.partition, low[tp], high[tp])
+            return 0
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        seen = {tp: [] for tp in parts}
+        while any(consumer.position(tp) < high[tp] for tp in parts):
+            for tp, msgs in consumer.poll(timeout_ms=1000).items():
+                seen[tp].extend(msgs)
+        everything = [m for tp in parts for m in seen[tp]]
+        for tp in parts:
+            ts = [m.timestamp for m in seen[tp]]
+            print(tp.partition, ts[0] if ts else "-", ts[-1] if ts else "-")
+        print(len(everything), sum(m.value is None for m in everything),
+              len({m.key for m in everything if m.key is not None}),
+              min(m.timestamp for m in everything), max(m.timestamp for m in everything))
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -79,4 +79,10 @@ bool KeyTextFromValue(const rapidjson::Value& v, std::string* out) {
   return true;
 }
 
+std::string QuoteJson(std::string_view s) {
+  std::string out;
+  AppendJson(rapidjson::Value(rapidjson::StringRef(s.data(), s.size())), &out);
+  return out;
+}
+
 }  // namespace kt

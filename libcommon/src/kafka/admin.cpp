@@ -107,7 +107,7 @@ std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
 Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool, bool* created) {
   *created = false;
   KafkaClient rk(cfg, tool, false);
-  if (Status s = rk.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
+  if (Status s = ConnectAdmin(rk); !s.ok()) return s;
   int existing = 0;
   if (Status s = FetchMetadata(rk.get(), cfg, topic, &existing); !s.ok()) return s;
   if (existing > 0 || !HasController(rk.get())) return Status::Ok();
@@ -116,9 +116,18 @@ Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, con
   return Create(rk.get(), TopicSpec{.name = topic}, created);
 }
 
+Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool) {
+  KafkaClient rk(cfg, tool, false);
+  if (Status s = ConnectAdmin(rk); !s.ok()) return s;
+  bool created = false;
+  if (Status s = Create(rk.get(), spec, &created); !s.ok()) return s;
+  if (!created) return Status::KafkaError("topic '" + spec.name + "' exists already");
+  return Status::Ok();
+}
+
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
   KafkaClient admin(cfg, tool, false);
-  if (Status s = admin.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
+  if (Status s = ConnectAdmin(admin); !s.ok()) return s;
   int n = 0;
   Status s = FetchMetadata(admin.get(), cfg, topic, &n);
   if (!s.ok()) return s;
@@ -128,7 +137,7 @@ Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, con
 Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool, bool* created) {
   *created = false;
   KafkaClient rk(cfg, tool, false);
-  if (Status s = rk.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
+  if (Status s = ConnectAdmin(rk); !s.ok()) return s;
   int existing = 0;
   if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
   bool admin = HasController(rk.get());

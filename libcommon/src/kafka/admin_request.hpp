@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <memory>
+#include <string>
 
 #include "kt/kafka/client.hpp"
 
@@ -29,6 +30,16 @@ inline Event AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, Request reques
   rd_kafka_AdminOptions_destroy(opts);
   rd_kafka_queue_destroy(q);
   return ev;
+}
+
+// An admin client: a producer handle that never produces.
+inline Status ConnectAdmin(KafkaClient& client) { return client.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); }
+
+// The request-level outcome of an admin event: timed out, or the event's own error.
+inline Status EventStatus(const Event& ev, const std::string& what) {
+  if (!ev) return Status::KafkaError(what + ": timed out");
+  if (rd_kafka_event_error(ev.get())) return Status::KafkaError(what + ": " + rd_kafka_event_error_string(ev.get()));
+  return Status::Ok();
 }
 
 }  // namespace kt

@@ -7,14 +7,6 @@ namespace kt {
 
 namespace {
 
-Status Connect(KafkaClient& client) { return client.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); }
-
-Status EventStatus(const Event& ev, const std::string& what) {
-  if (!ev) return Status::KafkaError(what + ": timed out");
-  if (rd_kafka_event_error(ev.get())) return Status::KafkaError(what + ": " + rd_kafka_event_error_string(ev.get()));
-  return Status::Ok();
-}
-
 // A group result's own error, then its partitions' first error.
 Status GroupResultStatus(const rd_kafka_group_result_t* g, const std::string& what) {
   if (const rd_kafka_error_t* e = rd_kafka_group_result_error(g)) return Status::KafkaError(what + ": " + rd_kafka_error_string(e));
@@ -30,7 +22,7 @@ Status GroupResultStatus(const rd_kafka_group_result_t* g, const std::string& wh
 
 Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::string& tool) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_ListConsumerGroups(client.get(), o, q); });
   if (Status s = EventStatus(ev, "listing groups"); !s.ok()) return s;
@@ -47,7 +39,7 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
 
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   const char* groups[] = {group.c_str()};
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
@@ -67,7 +59,7 @@ Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string
 Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,
                                                           const std::string& group) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
@@ -92,7 +84,7 @@ Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cf
 Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::string& group,
                     const std::vector<TopicPartitionOffset>& offsets) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
   for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
   rd_kafka_AlterConsumerGroupOffsets_t* req = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), l);
@@ -112,7 +104,7 @@ Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::
 
 Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_DeleteGroup_t* req = rd_kafka_DeleteGroup_new(group.c_str());
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DELETEGROUPS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
     rd_kafka_DeleteGroups(client.get(), &req, 1, o, q);
@@ -128,7 +120,7 @@ Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::s
 Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
                                                  const std::string& topic, const std::vector<int32_t>& partitions) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   std::vector<PartitionOffsets> out(partitions.size());
   for (size_t i = 0; i < partitions.size(); ++i) {
     rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(client.get(), topic.c_str(), partitions[i], &out[i].low,
@@ -142,7 +134,7 @@ Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::s
                                             const std::string& topic, const std::vector<int32_t>& partitions,
                                             int64_t time_ms) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = Connect(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
   for (int32_t p : partitions) rd_kafka_topic_partition_list_add(l, topic.c_str(), p)->offset = time_ms;
   rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(client.get(), l, kMetadataTimeoutMs);

@@ -104,7 +104,7 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
           std::string_view key(static_cast<const char*>(m->key), m->key_len);
           std::optional<std::string_view> value;
           if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
-          result = events.record(m->partition, m->offset, key, value);
+          result = events.record(m->partition, m->offset, rd_kafka_message_timestamp(m, nullptr), key, value);
         }
       }
       rd_kafka_message_destroy(m);
@@ -124,7 +124,7 @@ Result<int64_t> Changelog::ReadAll(int32_t p, StateStore* store) {
   int64_t applied = 0;
   bool done = false;
   Events ev;
-  ev.record = [&](int32_t, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t, int64_t offset, int64_t, std::string_view key, std::optional<std::string_view> value) {
     ++applied;
     if (offset + 1 >= hi) done = true;
     return value ? store->Put(key, *value) : store->Delete(key);

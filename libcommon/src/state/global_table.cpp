@@ -61,7 +61,7 @@ Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key, 
 
 Status GlobalTable::Read(int budget_ms, std::vector<int64_t>* next) {
   Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key, std::optional<std::string_view> value) {
     if (next) (*next)[static_cast<size_t>(p)] = offset + 1;
     return Apply(p, offset, key, value);
   };

@@ -71,7 +71,7 @@ Status PartitionedState::Restore(int budget_ms, std::vector<int32_t>* ready) {
   if (restoring_.empty()) return Status::Ok();
   std::vector<int32_t> done, lost;
   Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key, std::optional<std::string_view> value) {
     auto it = restoring_.find(p);
     if (it == restoring_.end() || offset <= it->second.applied) return Status::Ok();
     it->second.applied = offset;

@@ -58,6 +58,9 @@ std::string ToJson(const rapidjson::Value& v);
 // anything else as compact JSON. Null yields false (no key).
 bool KeyTextFromValue(const rapidjson::Value& v, std::string* out);
 
+// `s` as a JSON string literal, quotes included.
+std::string QuoteJson(std::string_view s);
+
 inline std::string_view View(const rapidjson::Value& v) {
   return std::string_view(v.GetString(), v.GetStringLength());
 }

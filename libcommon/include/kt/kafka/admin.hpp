@@ -35,6 +35,9 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
 // producer then reports the missing topic) or cannot be asked (kbroker).
 Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool, bool* created);
 
+// Creates `spec` (ktopic create); a KafkaError naming the topic when it exists already.
+Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool);
+
 // The number of partitions of `topic`; 0 when it does not exist.
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool);
 

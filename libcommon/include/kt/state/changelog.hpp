@@ -44,8 +44,9 @@ class Changelog {
   // Stops reading partition p.
   void Stop(int32_t p);
   struct Events {
-    // A record (value nullopt: a tombstone).
-    std::function<Status(int32_t p, int64_t offset, std::string_view key, std::optional<std::string_view> value)>
+    // A record (value nullopt: a tombstone) and its timestamp.
+    std::function<Status(int32_t p, int64_t offset, int64_t timestamp, std::string_view key,
+                         std::optional<std::string_view> value)>
         record;
     // p has no records before `next`: it is at its end for now.
     std::function<void(int32_t p, int64_t next)> end;

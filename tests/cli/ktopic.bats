@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# ktopic against the real broker, checked against kafka-python's view of the same topics
+# (kadmin.py, an independent client).
+load helpers
+
+setup() {
+  need_kafka
+  KADMIN="$BATS_TEST_DIRNAME/kadmin.py"
+}
+
+# $T: 3 partitions; partition 0 holds 5 records with keys k0..k4 at timestamps 1000..5000,
+# partition 2 holds two records of key "a" (the second a tombstone); partition 1 is empty.
+three_partitions() {
+  T=$(new_topic t)
+  ktopic create "$T" -p 3 -q
+  for i in 0 1 2 3 4; do echo "{\"key\":\"k$i\",\"value\":{\"n\":$i,\"s\":\"x\"},\"timestamp\":$(( (i + 1) * 1000 ))}"; done |
+    kproduce "$T" -J -p 0 -q
+  printf '%s\n' '{"key":"a","value":[1,2],"timestamp":7000}' '{"key":"a","value":null,"timestamp":8000}' |
+    kproduce "$T" -J -p 2 -q
+}
+
+@test "ktopic list: partitions, replication and record counts as kafka-python sees them; internal topics with -a" {
+  three_partitions
+  run ktopic list
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -c "select(.topic == \"$T\")")" = "{\"topic\":\"$T\",\"partitions\":3,\"replication\":$("$KADMIN" replicas "$T"),\"records\":7}" ]
+  [ "$(echo "$output" | jq -r .topic)" = "$("$KADMIN" topics | grep -v '^_')" ]
+  run ktopic list -a
+  [ "$(echo "$output" | jq -r .topic)" = "$("$KADMIN" topics)" ]
+}
+
+@test "ktopic describe: watermarks and first/last timestamps per partition equal kafka-python's; set configs only" {
+  three_partitions
+  ktopic alter "$T" --set retention.ms=86400000 --set cleanup.policy=compact,delete -q
+  run ktopic describe "$T"
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -r 'select(.partition != null) | "\(.partition) \(.low) \(.high)"') <("$KADMIN" marks "$T")
+  diff <(echo "$output" | jq -r 'select(.partition != null) | "\(.partition) \(.first_timestamp // "-") \(.last_timestamp // "-")"') \
+       <("$KADMIN" scan "$T" | head -3)
+  [ "$(echo "$output" | jq -r 'select(.partition != null) | .leader' | sort -u)" -ge 0 ]
+  diff <(echo "$output" | jq -r 'select(.config != null) | "\(.config)=\(.value) \(.source)"') - <<'EXPECTED'
+cleanup.policy=compact,delete dynamic_topic
+retention.ms=86400000 dynamic_topic
+EXPECTED
+  [ "$("$KADMIN" config "$T" retention.ms)" = 86400000 ]
+}
+
+@test "ktopic alter: --unset keeps the other settings; -p grows, never shrinks" {
+  three_partitions
+  ktopic alter "$T" --set retention.ms=86400000 --set max.message.bytes=200000 -q
+  ktopic alter "$T" --unset retention.ms -q
+  [ "$("$KADMIN" config "$T" max.message.bytes)" = 200000 ]
+  [ "$("$KADMIN" config "$T" retention.ms)" != 86400000 ]
+  ktopic alter "$T" -p 5 -q
+  [ "$("$KADMIN" marks "$T" | wc -l)" -eq 5 ]
+  run ktopic alter "$T" -p 2
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"has 5 partitions: Kafka cannot shrink a topic to 2"* ]]
+  run ktopic alter "$T"
+  [ "$status" -eq 2 ]
+}
+
+@test "ktopic stats: counts, keys, time range and value shape equal kafka-python's reading; a sample" {
+  three_partitions
+  run ktopic stats "$T" --sample 2
+  [ "$status" -eq 0 ]
+  read -r records tombstones distinct min max < <("$KADMIN" scan "$T" | tail -1)
+  [ "$(echo "$output" | jq -c '[.records, .tombstones, .keys.distinct, .timestamps.first, .timestamps.last]')" = "[$records,$tombstones,$distinct,$min,$max]" ]
+  [ "$(echo "$output" | jq -c '.values')" = '{"json_objects":5,"json_other":1,"not_json":0,"fields":{"n":{"count":5,"types":["number"]},"s":{"count":5,"types":["string"]}}}' ]
+  [ "$(echo "$output" | jq -c '.sample | map([.partition, .offset, .key, .value.n])')" = '[[0,0,"k0",0],[0,1,"k1",1]]' ]
+  [ "$(echo "$output" | jq -c '.bytes.keys')" -eq 12 ]
+}
+
+@test "ktopic create and delete: exists is an error unless --if-not-exists; delete needs -y off a terminal" {
+  T=$(new_topic t)
+  ktopic create "$T" -p 2 -c cleanup.policy=compact -q
+  [ "$("$KADMIN" config "$T" cleanup.policy)" = compact ]
+  [ "$("$KADMIN" marks "$T" | wc -l)" -eq 2 ]
+  run ktopic create "$T" -p 2
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"topic '$T' exists already"* ]]
+  run ktopic create "$T" -p 2 --if-not-exists
+  [ "$status" -eq 0 ]
+  run ktopic delete "$T" < /dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"needs --yes"* ]]
+  "$KADMIN" topics | grep -qx "$T"
+  run ktopic delete "$T" "$T-missing" -y
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"topic '$T-missing' does not exist (nothing deleted)"* ]]
+  "$KADMIN" topics | grep -qx "$T"
+  run ktopic delete "$T" "$T-missing" -y --if-exists
+  [ "$status" -eq 0 ]
+  ! "$KADMIN" topics | grep -qx "$T"
+}
+
+@test "ktopic: an unknown topic is exit 1; bad config pairs are exit 2; a table on a terminal" {
+  run ktopic describe "no-such-topic-$RANDOM"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"does not exist"* ]]
+  run ktopic stats "no-such-topic-$RANDOM"
+  [ "$status" -eq 1 ]
+  run ktopic create x -c nonsense
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--config nonsense: expected NAME=VALUE"* ]]
+  three_partitions
+  run script -qec "$KT_BIN/ktopic describe $T -b $KT_TEST_BROKERS" /dev/null
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == TOPIC*PARTITION*LEADER*REPLICAS*ISR*LOW*HIGH*FIRST_TIMESTAMP*LAST_TIMESTAMP* ]]
+  [[ "${lines[1]}" == "$T"*0*5*1000*5000* ]]
+}
