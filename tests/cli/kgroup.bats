@@ -96,3 +96,18 @@ $T 2 4" ]
   [ "$status" -eq 0 ]
   [ -z "$("$KADMIN" offsets "$G")" ]
 }
+
+@test "kgroup describe: a ktable group's changelog and repartition topics and its local state" {
+  T=$(new_topic t); G=$(new_topic g); STATE="$BATS_TEST_TMPDIR/state"
+  printf '%s\n' '{"uri":"/a"}' '{"uri":"/b"}' '{"uri":"/a"}' | kproduce "$T" --partitions 2 -q
+  ktable -i "$T" -o - -G "$G" --by uri --agg count --state-dir "$STATE" -e -q > /dev/null
+  run kgroup describe "$G" --state-dir "$STATE"
+  [ "$status" -eq 0 ]
+  rows=$(echo "$output" | grep '^{')
+  records() { "$KADMIN" marks "$1" | awk '{ n += $3 - $2 } END { print n }'; }
+  diff <(echo "$rows" | jq -c 'select(.internal_topic) | [.internal_topic, .kind, .partitions, .records]') - <<EXPECTED
+["$G-table-changelog","changelog",2,$(records "$G-table-changelog")]
+["$G-table-repartition","repartition",2,3]
+EXPECTED
+  [ "$(echo "$rows" | jq -c 'select(.local_state) | [.store, .local_state, .partitions]')" = "[\"table\",\"$STATE/$G/table\",2]" ]
+}

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <tuple>
 
@@ -10,7 +11,10 @@
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
+#include "kt/io/rows.hpp"
 #include "kt/kafka/groups.hpp"
+#include "kt/kafka/topics.hpp"
+#include "kt/state/store.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/tool.hpp"
@@ -22,18 +26,13 @@ int Fail(const kt::Status& s) {
   return kt::ExitCodeFor(s);
 }
 
-std::string Quoted(const std::string& s) {
-  std::string out;
-  kt::AppendJson(rapidjson::Value(rapidjson::StringRef(s.data(), s.size())), &out);
-  return out;
-}
+using kt::QuoteJson;
 
-int List(const kt::KafkaConfig& cfg) {
+int List(const kt::KafkaConfig& cfg, bool json) {
   auto groups = kt::ListGroups(cfg, "kgroup");
   if (!groups.ok()) return Fail(groups.status());
-  for (auto& g : *groups)
-    std::cout << "{\"group\":" << Quoted(g.group) << ",\"state\":" << Quoted(g.state)
-              << ",\"simple\":" << (g.simple ? "true" : "false") << "}\n";
+  kt::RowPrinter out({"group", "state", "simple"}, json);
+  for (auto& g : *groups) out.Add({QuoteJson(g.group), QuoteJson(g.state), g.simple ? "true" : "false"});
   return kt::kExitOk;
 }
 
@@ -49,13 +48,54 @@ kt::Result<kt::GroupDescription> Existing(const kt::KafkaConfig& cfg, const std:
   return d;
 }
 
-int Describe(const kt::KafkaConfig& cfg, const std::string& group, bool quiet) {
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A ktools stateful group's own topics (<group>-...-changelog, <group>-...-repartition) and its
+// local state (<state dir>/<group>/<store>/partition-N), one row each.
+kt::Status DescribeInternals(const kt::KafkaConfig& cfg, const std::string& group, const std::string& state_dir,
+                             bool json) {
+  auto topics = kt::DescribeTopics(cfg, "kgroup");
+  if (!topics.ok()) return topics.status();
+  kt::RowPrinter out({"group", "internal_topic", "kind", "partitions", "records"}, json);
+  for (auto& t : *topics) {
+    if (t.name.rfind(group + "-", 0) != 0) continue;
+    std::string kind = EndsWith(t.name, "-changelog") ? "changelog" : EndsWith(t.name, "-repartition") ? "repartition" : "";
+    if (kind.empty()) continue;
+    std::vector<int32_t> ids;
+    for (auto& p : t.partitions) ids.push_back(p.id);
+    auto marks = kt::Watermarks(cfg, "kgroup", t.name, ids);
+    if (!marks.ok()) return marks.status();
+    int64_t records = 0;
+    for (auto& m : *marks) records += m.high - m.low;
+    out.Add({QuoteJson(group), QuoteJson(t.name), QuoteJson(kind), std::to_string(ids.size()), std::to_string(records)});
+  }
+  out.Flush();
+  std::string dir = kt::StateDir(state_dir, group, "");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return kt::Status::Ok();
+  kt::RowPrinter local({"group", "store", "local_state", "partitions"}, json);
+  for (auto& store : std::filesystem::directory_iterator(dir, ec)) {
+    if (!store.is_directory()) continue;
+    int partitions = 0;
+    for (auto& p : std::filesystem::directory_iterator(store.path(), ec))
+      partitions += p.path().filename().string().rfind("partition-", 0) == 0;
+    local.Add({QuoteJson(group), QuoteJson(store.path().filename().string()), QuoteJson(store.path().string()),
+               std::to_string(partitions)});
+  }
+  return kt::Status::Ok();
+}
+
+int Describe(const kt::KafkaConfig& cfg, const std::string& group, const std::string& state_dir, bool json,
+             bool quiet) {
   std::vector<kt::TopicPartitionOffset> committed;
   auto d = Existing(cfg, group, &committed);
   if (!d.ok()) return Fail(d.status());
   std::sort(committed.begin(), committed.end(),
             [](const auto& a, const auto& b) { return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition); });
   int64_t total = 0;
+  kt::RowPrinter out({"group", "topic", "partition", "committed", "end", "lag"}, json);
   for (size_t first = 0; first < committed.size();) {  // one topic at a time (sorted)
     size_t last = first;
     std::vector<int32_t> parts;
@@ -67,11 +107,13 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, bool quiet) {
       const auto& o = committed[i];
       int64_t end = (*marks)[i - first].high, lag = std::max<int64_t>(0, end - o.offset);
       total += lag;
-      std::cout << "{\"group\":" << Quoted(group) << ",\"topic\":" << Quoted(o.topic) << ",\"partition\":"
-                << o.partition << ",\"committed\":" << o.offset << ",\"end\":" << end << ",\"lag\":" << lag << "}\n";
+      out.Add({QuoteJson(group), QuoteJson(o.topic), std::to_string(o.partition), std::to_string(o.offset),
+               std::to_string(end), std::to_string(lag)});
     }
     first = last;
   }
+  out.Flush();
+  if (kt::Status s = DescribeInternals(cfg, group, state_dir, json); !s.ok()) return Fail(s);
   if (!quiet)
     kt::LogInfo("kgroup", "group " + group + " is " + d->state + " with " + std::to_string(d->members) +
                               " members; lag " + std::to_string(total) + " over " + std::to_string(committed.size()) +
@@ -79,15 +121,17 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, bool quiet) {
   return kt::kExitOk;
 }
 
-int Reset(const kt::KafkaConfig& cfg, kt::ResetSpec spec, bool execute, bool quiet) {
+int Reset(const kt::KafkaConfig& cfg, kt::ResetSpec spec, bool execute, bool json, bool quiet) {
   auto d = kt::DescribeGroup(cfg, "kgroup", spec.group);
   if (!d.ok()) return Fail(d.status());
   auto plan = kt::PlanReset(cfg, spec);
   if (!plan.ok()) return Fail(plan.status());
-  for (auto& s : *plan)
-    std::cout << "{\"group\":" << Quoted(spec.group) << ",\"topic\":" << Quoted(s.topic) << ",\"partition\":"
-              << s.partition << ",\"from\":" << (s.from ? std::to_string(*s.from) : "null") << ",\"to\":" << s.to
-              << "}\n";
+  {
+    kt::RowPrinter out({"group", "topic", "partition", "from", "to"}, json);
+    for (auto& s : *plan)
+      out.Add({QuoteJson(spec.group), QuoteJson(s.topic), std::to_string(s.partition),
+               s.from ? std::to_string(*s.from) : "null", std::to_string(s.to)});
+  }
   if (!execute) {
     if (!quiet) kt::LogInfo("kgroup", "dry run: nothing changed (add --execute to move the offsets)");
     return kt::kExitOk;
@@ -126,15 +170,16 @@ int Delete(const kt::KafkaConfig& cfg, const std::string& group, bool yes, bool 
 
 int main(int argc, char** argv) {
   CLI::App app{"Consumer groups: list them, describe one (committed offsets, end offsets, lag), move its "
-               "offsets (a dry run unless --execute), delete it. Output: NDJSON on stdout.", "kgroup"};
+               "offsets (a dry run unless --execute), delete it. A table on a terminal, NDJSON when piped or with --json.", "kgroup"};
   kt::CommonOptions common;
-  std::string group, to_time;
-  bool earliest = false, latest = false, execute = false, yes = false;
+  std::string group, to_time, state_dir;
+  bool earliest = false, latest = false, execute = false, yes = false, json = false;
   std::optional<int64_t> shift, to_offset;
   std::optional<int32_t> partition;
   kt::ResetSpec reset;
   CLI::App* list = app.add_subcommand("list", "Every consumer group the cluster knows, with its state");
   CLI::App* describe = app.add_subcommand("describe", "A group's committed offset, end offset and lag per partition");
+  describe->add_option("--state-dir", state_dir, "Where ktools tools keep local state (default ~/.local/state/ktools)");
   CLI::App* reset_cmd = app.add_subcommand("reset", "Move a group's committed offsets (prints the plan; --execute applies it)");
   CLI::App* del = app.add_subcommand("delete", "Delete a group and its committed offsets (it must have no members)");
   for (CLI::App* sub : {describe, reset_cmd, del}) sub->add_option("group", group, "The consumer group")->required();
@@ -151,6 +196,7 @@ int main(int argc, char** argv) {
   del->add_flag("-y,--yes", yes, "Do not ask for confirmation");
   // The connection options belong to kgroup and are taken after the subcommand too.
   kt::AddCommonOptions(app, common, kt::kOptKafka | kt::kOptVerbosity);
+  app.add_flag("--json", json, "NDJSON rows even on a terminal");
   for (CLI::App* sub : {list, describe, reset_cmd, del}) sub->fallthrough();
   app.require_subcommand(0, 1);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
@@ -160,8 +206,8 @@ int main(int argc, char** argv) {
   auto cfg = kt::ResolveKafkaConfig(common);
   if (!cfg.ok()) return Fail(cfg.status());
   if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
-  if (list->parsed()) return List(*cfg);
-  if (describe->parsed()) return Describe(*cfg, group, common.quiet);
+  if (list->parsed()) return List(*cfg, json);
+  if (describe->parsed()) return Describe(*cfg, group, state_dir, json, common.quiet);
   if (del->parsed()) return Delete(*cfg, group, yes, common.quiet);
 
   reset.group = group;
@@ -178,5 +224,5 @@ int main(int argc, char** argv) {
     if (*t > now) return Fail(kt::Status::InvalidArgument("--to-time " + to_time + " is in the future"));
     reset.target = {Kind::kTime, *t};
   }
-  return Reset(*cfg, reset, execute, common.quiet);
+  return Reset(*cfg, reset, execute, json, common.quiet);
 }
