@@ -224,3 +224,37 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
 ["a@20000/30000",1,3,30000]
 EXPECTED
 }
+
+@test "kwindow get/dump: the live windows from the changelog and --local equal the last update of each window" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  # b at 8000 comes after stream time 12000 closed its window (grace 0): late, not kept.
+  { records 'a@x' 1000:1 4000:2 12000:4; records b 8000:3 26000:6; } | kproduce "$in" -J -q
+  run kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --retention 1h --agg count --agg 'avg(n)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  last_updates=$(kconsume "$out" -e -q | jq -sc 'group_by([.key, .window.start]) | map(last) | .[]')
+  run kwindow dump -G "$g"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -c .)" = "$last_updates" ]  # jq on both sides: it prints 4.0 as 4
+  diff <(echo "$output") - <<'EXPECTED'
+{"key":"a@x","window":{"start":0,"end":10000},"count":2,"avg_n":1.5}
+{"key":"a@x","window":{"start":10000,"end":20000},"count":1,"avg_n":4.0}
+{"key":"b","window":{"start":20000,"end":30000},"count":1,"avg_n":6.0}
+EXPECTED
+  run kwindow dump -G "$g" --local --state-dir "$STATE"
+  [ "$(echo "$output" | jq -c .)" = "$last_updates" ]
+  run kwindow get -G "$g" 'a@x' --at 12500
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"key":"a@x","window":{"start":10000,"end":20000},"count":1,"avg_n":4.0}' ]
+  run kwindow get -G "$g" 'a@x'
+  [ "${#lines[@]}" -eq 2 ]
+  run kwindow get -G "$g" b --at 1970-01-01T00:00:15Z
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"key 'b' has no live window at 15000"* ]]
+  run kwindow get -G "$g" b --now
+  [ "$status" -eq 1 ]
+  run kwindow get -G "$g" b --at soon
+  [ "$status" -eq 2 ]
+  run kwindow dump -G "$g-none"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"changelog topic '$g-none-window-changelog' does not exist"* ]]
+}

@@ -172,3 +172,33 @@ load helpers
   [[ "${lines[0]}" == "kmap: error: --set x: invalid expression at column 5: expected an operand"* ]]
   [ "${lines[2]}" = "      ^" ]
 }
+
+@test "kbatch on stdin: --within writes a partial batch on time" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  kbatch --max 10 --within 200ms --by k -q < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  exec 4> "$BATS_TEST_TMPDIR/in"
+  printf '%s\n' '{"k":1,"i":1}' '{"k":2,"i":2}' '{"k":1,"i":3}' >&4
+  two() { [ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -eq 2 ]; }
+  wait_until 10 two
+  exec 4>&-
+  wait $pid
+  diff <(jq -c 'map(.i)' "$BATS_TEST_TMPDIR/out" | sort) - <<'EXPECTED'
+[1,3]
+[2]
+EXPECTED
+}
+
+@test "kbatch on stdin: SIGTERM writes the open batches before it exits" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  kbatch --max 2 --by k -q < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  exec 4> "$BATS_TEST_TMPDIR/in"
+  # Key 2's full batch, written at once, shows that record 1 (before it) was read.
+  printf '%s\n' '{"k":1,"i":1}' '{"k":2,"i":2}' '{"k":2,"i":3}' >&4
+  wait_until 10 grep -q 3 "$BATS_TEST_TMPDIR/out"
+  kill -TERM $pid
+  wait $pid
+  exec 4>&-
+  [ "$(jq -c 'map(.i)' "$BATS_TEST_TMPDIR/out" | tr '\n' ' ')" = "[2,3] [1] " ]
+}

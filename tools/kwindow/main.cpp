@@ -4,11 +4,15 @@
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/core/time.hpp"
+#include "window_query.hpp"
 #include "window_transform.hpp"
+#include "kt/kafka/start_spec.hpp"
+#include "kt/run/tool.hpp"
 
 namespace {
 
 int Fail(const kt::Status& s) {
+  if (s.ok()) return kt::kExitOk;
   kt::LogError("kwindow", s.message());
   return kt::ExitCodeFor(s);
 }
@@ -36,7 +40,7 @@ int main(int argc, char** argv) {
   kind->add_option("--hopping", hopping, "Hopping windows of this size (with --step)");
   kind->add_option("--sliding", sliding, "Sliding windows: records at most this far apart (inclusive)");
   kind->add_option("--session", session, "Session windows closed by this inactivity gap");
-  kind->require_option(1);
+  kind->require_option(0, 1);  // exactly one unless get/dump: checked below
   app.add_option("--step", step, "Advance of --hopping windows (0 < step <= size)");
   app.add_option("--grace", grace, "How long after its end a window still takes late records (default 0)");
   app.add_option("--retention", retention, "How long past its end a window is kept (default size + grace)");
@@ -48,7 +52,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--by", by, "Group by this expression instead of the record key");
   app.add_option("--agg", aggs, "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
-                                "optionally NAME=...")->required()->allow_extra_args(false);
+                                "optionally NAME=... (required unless get/dump)")->allow_extra_args(false);
   app.add_option("--emit", emit, "update: every change of a window; final: each window once, when it closes")
       ->check(CLI::IsMember({"update", "final"}))->capture_default_str();
   app.add_option("--window", name, "Store name: the changelog is <group>-<window>-changelog")->capture_default_str();
@@ -57,7 +61,44 @@ int main(int argc, char** argv) {
                "At the end of input (stdin, -e, -n) close every window: --emit final writes them all");
   kt::AddStateOptions(app, state_opts);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
+  // kwindow get KEY / kwindow dump: live windows from the changelog (or --local stores).
+  kt::WindowQuery query;
+  query.where.store = "window";
+  std::string get_key, at;
+  bool now = false;
+  CLI::App* get = app.add_subcommand("get", "Print one key's live windows (or the one containing a time)");
+  CLI::App* dump = app.add_subcommand("dump", "Print every live window of every key");
+  for (CLI::App* sub : {get, dump}) {
+    sub->add_option("-G,--group", query.where.group, "The windows' consumer group (as given to kwindow -G)")->required();
+    sub->add_option("--window", query.where.store, "The store name (as given to kwindow --window)")->capture_default_str();
+    sub->add_flag("--local", query.where.local, "Read the local state stores instead of the changelog");
+    sub->add_option("--state-dir", query.where.state_dir, "State directory for --local");
+    sub->add_option("--at", at, "Only windows containing this time: RFC 3339, -DURATION, epoch ms");
+    sub->add_flag("--now", now, "Only windows containing the current time (Faust's .now())");
+    kt::AddCommonOptions(*sub, common, kt::kOptKafka | kt::kOptVerbosity);
+  }
+  get->add_option("key", get_key, "The group key")->required();
+  app.require_subcommand(0, 1);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  if (get->parsed() || dump->parsed()) {
+    if (get->parsed()) query.key = get_key;
+    if (now && !at.empty()) return Fail(kt::Status::InvalidArgument("--at and --now exclude each other"));
+    if (now) query.at = kt::NowMs();
+    if (!at.empty()) {
+      auto t = kt::ParseTimeSpec(at, kt::NowMs());
+      if (!t.ok()) return Fail(kt::Status::InvalidArgument("--at: " + t.status().message()));
+      query.at = *t;
+    }
+    auto cfg = kt::ResolveKafkaConfig(common);
+    if (!cfg.ok()) return Fail(cfg.status());
+    if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
+    query.where.verbose = common.verbose;
+    return Fail(kt::RunWindowQuery(query, *cfg));
+  }
+  if (tumbling.empty() && hopping.empty() && sliding.empty() && session.empty())
+    return Fail(kt::Status::InvalidArgument("give a window type: --tumbling, --hopping, --sliding or --session"));
+  if (aggs.empty()) return Fail(kt::Status::InvalidArgument("--agg is required"));
 
   auto grace_ms = Duration("--grace", grace);
   auto retention_ms = Duration("--retention", retention);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <cstdio>
 
 #include "kt/core/exit_code.hpp"
@@ -74,6 +75,9 @@ int Runner::Run() {
     if (natural_end && data_error_.ok() && fatal_.ok()) {
       current_ = nullptr;
       transform_->Finish(*this);
+    } else if (StopRequested() && data_error_.ok() && fatal_.ok() && !sink_->Closed()) {
+      current_ = nullptr;
+      transform_->OnStop(*this);
     }
     // The final commit: under exactly-once only when nothing went wrong (a bad record under
     // --on-error fail included: its transaction is rolled back, none of it becomes visible).
@@ -289,7 +293,46 @@ void Runner::Emit(const OutRecord& out) {
   if (!out.internal) ++stats_.out;
 }
 
+void* Runner::Hold() {
+  if (!current_) return nullptr;
+  tracker_.AddPending(current_);
+  return current_;
+}
+
+void Runner::EmitHeld(const OutRecord& out, const std::vector<void*>& holds) {
+  work_since_commit_ = true;
+  auto* group = new std::vector<OffsetTracker::Entry*>();
+  for (void* h : holds)
+    if (h) group->push_back(static_cast<OffsetTracker::Entry*>(h));
+  held_outputs_.insert(group);
+  Status s = sink_->Send(out, group);
+  if (!s.ok()) {
+    held_outputs_.erase(group);
+    for (OffsetTracker::Entry* e : *group) tracker_.Ack(e, false);
+    delete group;
+    SetFatal(s.WithContext("output"));
+    return;
+  }
+  ++stats_.out;
+}
+
+void Runner::Drop(const std::vector<void*>& holds) {
+  for (void* h : holds)
+    if (h) tracker_.Ack(static_cast<OffsetTracker::Entry*>(h), false);
+}
+
 void Runner::OnDelivered(void* token, const Status& status, const Delivered& where) {
+  if (!held_outputs_.empty()) {
+    auto it = held_outputs_.find(static_cast<std::vector<OffsetTracker::Entry*>*>(token));
+    if (it != held_outputs_.end()) {
+      std::unique_ptr<std::vector<OffsetTracker::Entry*>> group(*it);
+      held_outputs_.erase(it);
+      bool ok = status.ok() && !aborting_;
+      if (!status.ok() && !aborting_) SetFatal(Status::KafkaError("delivery failed: " + status.message()));
+      for (OffsetTracker::Entry* e : *group) tracker_.Ack(e, ok);
+      return;
+    }
+  }
   if (aborting_) {  // purged with its transaction: nothing of it counts
     if (token && token != kInternal) tracker_.Ack(static_cast<OffsetTracker::Entry*>(token), false);
     return;
@@ -427,6 +470,8 @@ void Runner::RestoreSome(int budget_ms) {
 }
 
 void Runner::Tick(int64_t now) {
+  current_ = nullptr;
+  transform_->Punctuate(now, *this);
   sink_->Poll();
   if (dlq_ && dlq_ != sink_) dlq_->Poll();
   // Exactly-once from a file or stdin: one transaction for the whole input (all or nothing).

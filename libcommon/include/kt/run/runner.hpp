@@ -109,6 +109,9 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   void OnDelivered(void* token, const Status& status, const Delivered& where) override;
   // Emitter
   void Emit(const OutRecord& out) override;
+  void* Hold() override;
+  void EmitHeld(const OutRecord& out, const std::vector<void*>& holds) override;
+  void Drop(const std::vector<void*>& holds) override;
 
   RunnerOptions opt_;
   Source* source_;
@@ -128,6 +131,8 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   std::set<int32_t> restoring_;  // tasks (partition numbers) whose state restores
   // Last acknowledged offset of each internal (changelog) topic partition since the last commit.
   std::map<std::pair<std::string, int32_t>, int64_t> internal_acked_;
+  // Outputs sent on behalf of held records (EmitHeld), each the delivery token of one output.
+  std::set<std::vector<OffsetTracker::Entry*>*> held_outputs_;
   bool aborting_ = false;                    // delivery reports of an aborted transaction
   bool rewound_ = false;                     // a transaction aborted: its input is read again
   bool work_since_commit_ = false;           // records processed or outputs sent since the last commit

@@ -21,6 +21,18 @@ class Emitter {
  public:
   virtual ~Emitter() = default;
   virtual void Emit(const OutRecord& out) = 0;
+
+  // Held records, for a Transform that writes a record's contribution later (kbatch). Hold,
+  // during Process, keeps the current record's offset from being committed and returns a hold
+  // for it. EmitHeld sends one output on behalf of held records: once it is acknowledged each
+  // hold is released; if it fails, they are never committed (and the run fails). Drop gives up
+  // holds without output (their partitions were revoked or lost: the records are read again
+  // where the partitions went). Every hold must be emitted or dropped before its partition is
+  // revoked or lost (Transform::OnRevoked/OnLost), or the input ends (Transform::Finish).
+  // The Runner, the only Emitter that holds, outlives every Transform call.
+  virtual void* Hold() { return nullptr; }
+  virtual void EmitHeld(const OutRecord& out, const std::vector<void*>& /*holds*/) { Emit(out); }
+  virtual void Drop(const std::vector<void*>& /*holds*/) {}
 };
 
 // The input handed to Process.
@@ -65,6 +77,14 @@ class Transform {
 
   // Input ended (-e, -n, end of file): emit whatever is still owed.
   virtual void Finish(Emitter& /*out*/) {}
+
+  // SIGINT/SIGTERM: the run drains and commits before it exits. Emit what should not wait for
+  // the next run (kbatch's open batches); state that persists need not.
+  virtual void OnStop(Emitter& /*out*/) {}
+
+  // Wall-clock time passes (Kafka Streams' wall-clock punctuation): called about every 100 ms
+  // while the input is idle and every few dozen records otherwise, outside any record.
+  virtual void Punctuate(int64_t /*now_ms*/, Emitter& /*out*/) {}
 
   // The commit barrier (run/runner.hpp). A Transform with state writes what changed since the
   // last commit in WriteState (store writes staged, changelog records emitted); once those

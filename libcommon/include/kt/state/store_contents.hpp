@@ -1,0 +1,27 @@
+// A state store's contents as of now, for the read-back subcommands (ktable get/dump, kwindow
+// get/dump): replayed from its changelog topic <group>-<store>-changelog (no running tool
+// needed), or read from the local stores under <state dir>/<group>/<store> (--local).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "kt/core/status.hpp"
+#include "kt/kafka/config.hpp"
+
+namespace kt {
+
+struct StoreLocation {
+  std::string group;
+  std::string store;
+  bool local = false;
+  std::string state_dir;  // --local: the root, as in StateDir ("" the default)
+  bool verbose = false;   // librdkafka's log on stderr (-v)
+};
+
+// Every key and value of the store (all partitions), internal keys included. NotFound when the
+// changelog topic or the local directory does not exist.
+Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
+                         std::map<std::string, std::string>* out);
+
+}  // namespace kt

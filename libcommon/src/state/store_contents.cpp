@@ -1,0 +1,44 @@
+#include "kt/state/store_contents.hpp"
+
+#include <filesystem>
+
+#include "kt/kafka/admin.hpp"
+#include "kt/state/changelog.hpp"
+#include "kt/state/store.hpp"
+#include "kt/state/store_memory.hpp"
+
+namespace kt {
+
+Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
+                         std::map<std::string, std::string>* out) {
+  auto add = [&](std::string_view k, std::string_view v) { (*out)[std::string(k)] = std::string(v); };
+  if (where.local) {
+    std::string dir = StateDir(where.state_dir, where.group, where.store);
+    if (!std::filesystem::is_directory(dir)) return Status::NotFound("no local state in " + dir);
+    StoreOptions so;
+    so.dir = dir;
+    StoreFactory factory(so);
+    for (auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind("partition-", 0) != 0) continue;
+      auto store = factory.Open(std::stoi(name.substr(10)));
+      if (!store.ok()) return store.status();
+      if (Status s = (*store)->ForEach(add); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+  std::string topic = where.group + "-" + where.store + "-changelog";
+  auto n = PartitionCount(cfg, topic, tool);
+  if (!n.ok()) return n.status();
+  if (*n == 0) return Status::NotFound("changelog topic '" + topic + "' does not exist (check the group and store name)");
+  Changelog changelog(cfg, topic, tool, where.verbose);
+  for (int32_t p = 0; p < *n; ++p) {
+    MemoryStore store;
+    auto r = changelog.ReadAll(p, &store);
+    if (!r.ok()) return r.status();
+    if (Status s = store.ForEach(add); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace kt

@@ -1,0 +1,77 @@
+#include "window_query.hpp"
+
+#include <iostream>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "kt/core/json.hpp"
+
+namespace kt {
+
+namespace {
+
+struct Row {
+  std::string key;
+  int64_t start, end;
+  std::string state;  // {"t": <max time>, "agg": {...}}
+};
+
+// "<key>@<start>/<end>" (the key may hold '@' itself: the last one separates).
+bool ParseWindowKey(const std::string& text, Row* row) {
+  auto at = text.rfind('@');
+  if (at == std::string::npos) return false;
+  auto slash = text.find('/', at);
+  if (slash == std::string::npos) return false;
+  try {
+    size_t used = 0;
+    row->start = std::stoll(text.substr(at + 1, slash - at - 1), &used);
+    if (used != slash - at - 1) return false;
+    row->end = std::stoll(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) return false;
+  } catch (...) {
+    return false;
+  }
+  row->key = text.substr(0, at);
+  return true;
+}
+
+std::string Render(const Row& r) {
+  std::string out = "{\"key\":" + QuoteJson(r.key) + ",\"window\":{\"start\":" + std::to_string(r.start) +
+                    ",\"end\":" + std::to_string(r.end) + "}";
+  rapidjson::Document d;
+  if (ParseJson(r.state, &d).ok() && d.IsObject() && d.HasMember("agg") && d["agg"].IsObject()) {
+    for (auto& m : d["agg"].GetObject()) {
+      if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums
+      out += "," + QuoteJson(View(m.name)) + ":";
+      AppendJson(m.value, &out);
+    }
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
+  std::map<std::string, std::string> contents;
+  if (Status s = ReadStoreContents(q.where, cfg, "kwindow", &contents); !s.ok()) return s;
+  std::vector<Row> rows;
+  for (auto& [k, v] : contents) {
+    Row r;
+    if (k.rfind("__kt", 0) == 0 || !ParseWindowKey(k, &r)) continue;  // stream time, positions
+    if (q.key && r.key != *q.key) continue;
+    if (q.at && !((r.start <= *q.at && *q.at < r.end) || (r.start == r.end && *q.at == r.start))) continue;
+    r.state = v;
+    rows.push_back(std::move(r));
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.key, a.start, a.end) < std::tie(b.key, b.start, b.end);
+  });
+  if (q.key && rows.empty())
+    return Status::NotFound("key '" + *q.key + "' has no live window" + (q.at ? " at " + std::to_string(*q.at) : "") +
+                            " in " + q.where.store);
+  for (auto& r : rows) std::cout << Render(r) << "\n";
+  return Status::Ok();
+}
+
+}  // namespace kt

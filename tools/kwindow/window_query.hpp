@@ -1,0 +1,27 @@
+// `kwindow get` and `kwindow dump`: a window store's live windows (not yet purged by
+// retention), read from its changelog topic (no running kwindow needed) or, with --local, from
+// the local stores. Faust's windowed-table reads: the windows of a key that contain a time
+// (.current() with --now, .value() at a time with --at), all of a key's windows, or all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kt/core/status.hpp"
+#include "kt/kafka/config.hpp"
+#include "kt/state/store_contents.hpp"
+
+namespace kt {
+
+struct WindowQuery {
+  StoreLocation where;             // store: the --window name
+  std::optional<std::string> key;  // get: only this key
+  std::optional<int64_t> at;       // only windows with start <= at < end (a one-record session: at == start)
+};
+
+// Writes {"key", "window": {"start", "end"}, <aggregates>} per window, sorted by key then start,
+// as kwindow's output shows them. NotFound for a key without windows (at `at`).
+Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg);
+
+}  // namespace kt
