@@ -5,9 +5,12 @@
 #   <name>.help      --help exits 0 and prints usage
 #   <name>.version   --version exits 0 and names the tool
 #   <name>.badflag   an unknown flag exits 2 with a suggestion
-#   <name>.mansync   every option --help shows appears in the man page
+#   <name>.mansync   the man page and the tool agree both ways: every option --help (of the tool
+#                    and of each subcommand) shows is in the page, every option entry of the
+#                    page is an option the tool takes
 # The man page is man/<name>.1.scd followed by man/fragments/common.scd (common options, exit
-# status, environment) unless NO_COMMON (a tool without the common options, like kbroker).
+# status, environment) unless NO_COMMON (a tool without the common options, like kbroker); the
+# fragment keeps only the entries of options the tool takes (render_man.sh --tool).
 function(kt_add_tool name)
   cmake_parse_arguments(T "NO_COMMON" "" "SOURCES" ${ARGN})
   add_executable(${name} ${T_SOURCES})
@@ -24,22 +27,32 @@ function(kt_add_tool name)
   if(T_NO_COMMON)
     set(common "")
   endif()
-  kt_add_man_page(${name}.1 1 ${scd} ${common})
+  kt_add_man_page(${name}.1 1 TOOL ${name} ${scd} ${common})
 
   set(smoke ${PROJECT_SOURCE_DIR}/tests/smoke)
   add_test(NAME ${name}.help COMMAND ${smoke}/help.sh $<TARGET_FILE:${name}>)
   add_test(NAME ${name}.version COMMAND ${smoke}/version.sh $<TARGET_FILE:${name}>)
   add_test(NAME ${name}.badflag COMMAND ${smoke}/badflag.sh $<TARGET_FILE:${name}>)
-  add_test(NAME ${name}.mansync COMMAND ${smoke}/mansync.sh $<TARGET_FILE:${name}> ${scd} ${common})
+  add_test(NAME ${name}.mansync COMMAND ${smoke}/mansync.sh $<TARGET_FILE:${name}> ${CMAKE_BINARY_DIR}/man/${name}.1.scd)
 endfunction()
 
-# kt_add_man_page(<output name> <section> <scd sources...>): concatenates the sources (a page
-# and shared fragments), renders them with scdoc, installs the result.
+# kt_add_man_page(<output name> <section> [TOOL <target>] <scd sources...>): concatenates the
+# sources (a page and shared fragments; with TOOL, only the fragment entries of options the
+# tool takes), renders them with scdoc, installs the result.
 function(kt_add_man_page out section)
+  cmake_parse_arguments(M "" "TOOL" "" ${ARGN})
   set(page ${CMAKE_BINARY_DIR}/man/${out})
+  set(tool_args "")
+  set(tool_dep "")
+  if(M_TOOL)
+    set(tool_args --tool $<TARGET_FILE:${M_TOOL}>)
+    set(tool_dep ${M_TOOL})
+  endif()
+  set(scripts ${PROJECT_SOURCE_DIR}/cmake/render_man.sh ${PROJECT_SOURCE_DIR}/cmake/tool_options.sh
+              ${PROJECT_SOURCE_DIR}/cmake/man_options.awk)
   add_custom_command(OUTPUT ${page}
-    COMMAND ${PROJECT_SOURCE_DIR}/cmake/render_man.sh ${SCDOC} ${page} ${ARGN}
-    DEPENDS ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/render_man.sh
+    COMMAND ${PROJECT_SOURCE_DIR}/cmake/render_man.sh ${SCDOC} ${page} ${tool_args} ${M_UNPARSED_ARGUMENTS}
+    DEPENDS ${M_UNPARSED_ARGUMENTS} ${scripts} ${tool_dep}
     VERBATIM
     COMMENT "scdoc ${out}")
   string(REPLACE "." "_" tgt "man_${out}")

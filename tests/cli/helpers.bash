@@ -5,6 +5,7 @@
 : "${KT_BIN:=$BATS_TEST_DIRNAME/../../build/bin}"
 export PATH="$KT_BIN:$PATH"
 DATA="$BATS_TEST_DIRNAME/../data"
+bats_require_minimum_version 1.5.0
 unset KT_BROKERS KT_CONFIG
 
 need_kafka() {

@@ -96,3 +96,13 @@ setup() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"does not exist"* ]]
 }
+
+@test "kconsume --stats json: the lag left at exit" {
+  t=$(new_topic t)
+  seq 1 10 | jq -c '{i: .}' | kproduce "$t" -q
+  run --separate-stderr kconsume "$t" -n 4 --stats json
+  [ "$status" -eq 0 ]
+  [ "$(echo "$stderr" | jq -c '[.in, .out, .lag, .exit]')" = '[4,4,6,0]' ]
+  run --separate-stderr kconsume "$t" -e --stats json -q
+  [ "$(echo "$stderr" | jq -c '[.in, .lag]')" = '[10,0]' ]
+}

@@ -202,3 +202,25 @@ EXPECTED
   exec 4>&-
   [ "$(jq -c 'map(.i)' "$BATS_TEST_TMPDIR/out" | tr '\n' ' ')" = "[2,3] [1] " ]
 }
+
+@test "--stats json: one JSON line on stderr with the counts, the tool's counters and the exit status, even with -q" {
+  run --separate-stderr kfilter 'a > 1' --on-error skip --stats json -q < <(printf '%s\n' '{"a":1}' '{"a":2}' '{broken')
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"a":2}' ]
+  [ "$(echo "$stderr" | jq -c 'del(.duration_ms, .records_per_s)')" = '{"tool":"kfilter","in":3,"out":1,"skipped":1,"dead_lettered":0,"bytes_in":21,"filtered":1,"lag":null,"exit":0}' ]
+  run --separate-stderr kmap --drop x --stats json < <(printf '%s\n' '{"a":1}' '{broken')
+  [ "$status" -eq 3 ]
+  [ "$(echo "$stderr" | grep '^{' | jq -c '[.in, .out, .exit]')" = '[2,1,3]' ]
+  run kmap --stats yaml
+  [ "$status" -eq 2 ]
+}
+
+@test "the progress line: on a terminal, stderr shows the running counts" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  # A run that lasts over the 500 ms between progress lines, on a pseudo-terminal.
+  { echo '{"a":1}'; sleep 1.2; echo '{"a":2}'; } > "$BATS_TEST_TMPDIR/in" &
+  run script -qec "$KT_BIN/kmap --drop x < $BATS_TEST_TMPDIR/in > /dev/null" /dev/null
+  [ "$status" -eq 0 ]
+  [[ "$output" == *$'\r\e[Kkmap: 1 in, 1 out, 0 skipped, 0 dead-lettered, '* ]]
+  [[ "$output" == *"kmap: 2 in, 2 out, 0 skipped, 0 dead-lettered"* ]]
+}

@@ -47,6 +47,10 @@ class BatchTransform : public Transform {
   }
   void OnLost(const std::vector<int32_t>& partitions) override { GiveUp(partitions); }
   std::string SummaryExtra() const override;
+  void Counters(std::vector<std::pair<std::string, int64_t>>* out) const override {
+    out->emplace_back("batches", batches_);
+    out->emplace_back("null_keys", null_keys_);
+  }
 
  private:
   struct Batch {

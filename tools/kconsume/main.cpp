@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   kt::AddCommonOptions(app, common,
                        kt::kOptGroup | kt::kOptFrom | kt::kOptExit | kt::kOptCount | kt::kOptEnvelope |
                            kt::kOptFormats | kt::kOptSchema | kt::kOptErrors | kt::kOptKafka |
-                           kt::kOptVerbosity);
+                           kt::kOptVerbosity | kt::kOptStats);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   if (!until.empty()) {

@@ -25,6 +25,9 @@ class FilterTransform : public Transform {
     return Status::Ok();
   }
   std::string SummaryExtra() const override { return std::to_string(filtered_) + " filtered out"; }
+  void Counters(std::vector<std::pair<std::string, int64_t>>* out) const override {
+    out->emplace_back("filtered", filtered_);
+  }
 
  private:
   expr::Expr expr_;

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
                  "Event time of the first record: RFC 3339 or now (default 2026-11-20T09:00:00Z for "
                  "clickevents, 2020-01-01T00:00:00Z for taxi, like the seed data)");
   kt::AddCommonOptions(app, common, kt::kOptOutput | kt::kOptCount | kt::kOptEnvelope | kt::kOptKafka |
-                                        kt::kOptVerbosity);
+                                        kt::kOptVerbosity | kt::kOptStats);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   if (start.empty()) start = kind == "taxi" ? "2020-01-01T00:00:00Z" : "2026-11-20T09:00:00Z";

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   kt::AddCommonOptions(app, common,
                        kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema |
                            kt::kOptErrors | kt::kOptKafka | kt::kOptVerbosity | kt::kOptCreate |
-                           kt::kOptEos);
+                           kt::kOptEos | kt::kOptStats);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   if (app.count("--key")) po.key = key;

@@ -1,5 +1,6 @@
 #include "kt/kafka/source.hpp"
 
+#include <algorithm>
 #include <unistd.h>
 
 #include <charconv>
@@ -411,6 +412,35 @@ Status KafkaSource::Rewind() {
 void KafkaSource::Close() {
   Release();
   client_.CloseConsumer();  // revokes through the rebalance callback
+}
+
+std::optional<int64_t> KafkaSource::Lag(const std::vector<TopicPartitionOffset>& next) const {
+  if (!rk_) return std::nullopt;
+  rd_kafka_topic_partition_list_t* parts = nullptr;
+  if (rd_kafka_assignment(rk_, &parts) || !parts) return std::nullopt;
+  int64_t lag = 0;
+  bool known = true;
+  if (rd_kafka_position(rk_, parts) != RD_KAFKA_RESP_ERR_NO_ERROR) known = false;
+  for (int i = 0; known && i < parts->cnt; ++i) {
+    int64_t lo = 0, hi = 0;
+    // The watermarks the last fetch reported (no request); -1001 (none yet): unknown.
+    if (rd_kafka_get_watermark_offsets(rk_, parts->elems[i].topic, parts->elems[i].partition, &lo, &hi) ||
+        hi < 0) {
+      known = false;
+      break;
+    }
+    int64_t pos = parts->elems[i].offset;
+    for (auto& n : next)
+      if (n.partition == parts->elems[i].partition && n.topic == parts->elems[i].topic) pos = n.offset;
+    if (pos < 0) {
+      known = false;
+      break;
+    }
+    lag += std::max<int64_t>(0, hi - pos);
+  }
+  rd_kafka_topic_partition_list_destroy(parts);
+  if (!known) return std::nullopt;
+  return lag;
 }
 
 }  // namespace kt

@@ -63,6 +63,15 @@ void OffsetTracker::Remove(const std::string& topic, int32_t partition) {
   partitions_.erase(it);
 }
 
+std::vector<TopicPartitionOffset> OffsetTracker::NextOffsets() const {
+  std::vector<TopicPartitionOffset> out;
+  for (auto& [k, p] : partitions_) {
+    int64_t next = p.entries.empty() ? p.done_next : p.entries.back().offset + 1;
+    if (next >= 0) out.push_back({p.topic, p.partition, next});
+  }
+  return out;
+}
+
 size_t OffsetTracker::InFlight() const {
   size_t n = 0;
   for (auto& [k, p] : partitions_) n += p.entries.size();

@@ -59,6 +59,9 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
     app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on stderr")->group(g);
     app.add_flag("-v,--verbose", o.verbose, "More diagnostics on stderr")->group(g);
   }
+  if (sets & kOptStats)
+    app.add_option("--stats", o.stats, "End-of-run summary on stderr: text, or json (one line for cron and monitoring)")
+        ->group(g)->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   if (sets & kOptCreate)
     app.add_option("--replication-factor", o.replication_factor,
                    "Replication factor of topics the tool creates (default: the broker's)")

@@ -66,6 +66,7 @@ int Runner::Run() {
   if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
   if (!st.ok()) {
     LogError(opt_.tool, st.message());
+    if (opt_.stats_json) std::fputs((stats_.Json(opt_.tool, NowMs(), {}, std::nullopt, ExitCodeFor(st)) + "\n").c_str(), stderr);
     return ExitCodeFor(st);
   }
 
@@ -94,6 +95,7 @@ int Runner::Run() {
     if (!rewound_ || !fatal_.ok() || StopRequested()) break;
     rewound_ = false;
   }
+  std::optional<int64_t> lag = source_->Lag(tracker_.NextOffsets());
   source_->Close();
   if (opt_.progress) Progress(true);
 
@@ -105,14 +107,18 @@ int Runner::Run() {
   if (fatal_.ok() && !commit_error_.ok())
     LogError(opt_.tool, "the last offsets were not committed (" + commit_error_.message() +
                             "): a restart reads them again");
-  if (!opt_.quiet) {
+  int rc = !data_error_.ok() ? kExitData : (!fatal_.ok() || !commit_error_.ok()) ? kExitRuntime : kExitOk;
+  if (opt_.stats_json) {
+    std::vector<std::pair<std::string, int64_t>> counters;
+    transform_->Counters(&counters);
+    std::string line = stats_.Json(opt_.tool, NowMs(), counters, lag, rc) + "\n";
+    std::fputs(line.c_str(), stderr);
+  } else if (!opt_.quiet) {
     std::string extra = transform_->SummaryExtra();
     LogInfo(opt_.tool, stats_.Summary(opt_.tool, NowMs()).substr(opt_.tool.size() + 2) +
                            (extra.empty() ? "" : "; " + extra));
   }
-  if (!data_error_.ok()) return kExitData;
-  if (!fatal_.ok() || !commit_error_.ok()) return kExitRuntime;
-  return kExitOk;
+  return rc;
 }
 
 // Reads and processes records until the end of input (true), or a stop (false).

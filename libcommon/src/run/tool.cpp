@@ -76,6 +76,7 @@ Status RunnerOptionsFrom(const std::string& tool, const CommonOptions& opts, con
   ro.quiet = opts.quiet;
   ro.verbose = opts.verbose;
   ro.progress = !opts.quiet && isatty(2);
+  ro.stats_json = opts.stats == "json";
   std::string policy = opts.on_error.empty() ? (opts.dlq.empty() ? "fail" : "dlq") : opts.on_error;
   auto pol = ParseErrorPolicy(policy);
   if (!pol.ok()) return pol.status();

@@ -186,6 +186,12 @@ std::string StatefulTransform::StateSummary() const {
   return s;
 }
 
+void StatefulTransform::Counters(std::vector<std::pair<std::string, int64_t>>* out) const {
+  out->emplace_back("restored", state_->restored());
+  out->emplace_back("state_changes", written_);
+  out->emplace_back("replayed", replays_);
+}
+
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {
   app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
       ->capture_default_str();

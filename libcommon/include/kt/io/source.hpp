@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ class Source {
   virtual Status Rewind() { return Status::IoError("the input cannot be read again"); }
   // Leaves the group (revoking partitions through the listener) and closes.
   virtual void Close() {}
+  // Records of the assigned partitions not yet processed: each one's end offset (as last
+  // fetched) minus `next` (the offset after its last processed record; where a partition has
+  // none, its position). nullopt where that is not known (stdin, nothing fetched yet).
+  virtual std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& /*next*/) const { return std::nullopt; }
 };
 
 }  // namespace kt

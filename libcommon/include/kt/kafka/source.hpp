@@ -63,6 +63,7 @@ class KafkaSource : public Source {
   void Resume(const std::vector<TopicPartition>& partitions) override;
   Status Rewind() override;
   void Close() override;
+  std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& next) const override;
   // The consumer (exactly-once sends its group metadata with the offsets).
   rd_kafka_t* handle() const { return rk_; }
 

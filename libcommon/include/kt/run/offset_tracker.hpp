@@ -58,6 +58,8 @@ class OffsetTracker {
 
   // Records begun but not done, over all partitions.
   size_t InFlight() const;
+  // Each tracked partition's offset after the last record begun (how far processing got).
+  std::vector<TopicPartitionOffset> NextOffsets() const;
 
  private:
   void Advance(Partition* p);

@@ -33,6 +33,7 @@ struct CommonOptions {
   std::string dlq;
   bool quiet = false;
   bool verbose = false;
+  std::string stats = "text";  // --stats: the end-of-run summary as a text line or one JSON line
   // Topics the tool creates (outputs, changelogs, repartition topics)
   int replication_factor = -1;  // -1: the broker's default.replication.factor
   // Delivery
@@ -55,7 +56,8 @@ enum OptionSet : unsigned {
   kOptVerbosity = 1u << 11,
   kOptCreate = 1u << 12,  // --replication-factor (tools that create topics)
   kOptEos = 1u << 13,     // --exactly-once (tools that read Kafka and write Kafka)
-  kOptAll = 0x3fffu & ~kOptCreate,  // a stream tool: everything but --replication-factor
+  kOptStats = 1u << 14,   // --stats (tools run by the Runner)
+  kOptAll = 0x7fffu & ~kOptCreate,  // a stream tool: everything but --replication-factor
 };
 
 void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets);

@@ -58,6 +58,7 @@ struct RunnerOptions {
   bool quiet = false;
   bool verbose = false;
   bool progress = false;            // a progress line on stderr (when it is a TTY)
+  bool stats_json = false;          // --stats json: the summary as one JSON line (even with -q)
   int64_t commit_interval_ms = 5000;  // --commit-interval; a Transform may ask sooner (WantsCommit)
   int flush_timeout_ms = 60000;
 };

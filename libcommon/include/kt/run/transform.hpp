@@ -101,6 +101,8 @@ class Transform {
 
   // Appended to the tool's summary line, e.g. "42 filtered out" or per-route counts.
   virtual std::string SummaryExtra() const { return {}; }
+  // The same as named counters for --stats json, e.g. {"filtered", 42}.
+  virtual void Counters(std::vector<std::pair<std::string, int64_t>>* /*out*/) const {}
 };
 
 }  // namespace kt

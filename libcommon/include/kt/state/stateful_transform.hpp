@@ -104,6 +104,8 @@ class StatefulTransform : public Transform {
   // "restored N changelog records, wrote M state changes" (M: keys written to the store and
   // changelog at commits, after coalescing), plus replays skipped, for the summary line.
   std::string StateSummary() const;
+  // restored, state_changes, replayed (--stats json).
+  void Counters(std::vector<std::pair<std::string, int64_t>>* out) const override;
   // Counts a record skipped as a replay (for Transforms that check positions themselves).
   void CountReplay() { ++replays_; }
 

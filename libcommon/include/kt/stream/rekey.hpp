@@ -40,6 +40,9 @@ class RekeyTransform : public Transform {
     out.Emit(o);
     return Status::Ok();
   }
+  void Counters(std::vector<std::pair<std::string, int64_t>>* out) const override {
+    out->emplace_back("null_keys", null_keys_);
+  }
   std::string SummaryExtra() const override {
     return null_keys_ ? std::to_string(null_keys_) + " records with a null group key dropped" : "";
   }
