@@ -18,6 +18,7 @@ function(kt_add_tool name)
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  set_property(GLOBAL APPEND PROPERTY KT_TOOLS ${name})
 
   set(scd ${PROJECT_SOURCE_DIR}/man/${name}.1.scd)
   if(NOT EXISTS ${scd})

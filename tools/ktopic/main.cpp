@@ -37,16 +37,25 @@ std::string OptionalMs(const std::optional<int64_t>& ms) { return ms ? std::to_s
 
 bool Internal(const std::string& topic) { return !topic.empty() && topic[0] == '_'; }
 
-int List(const kt::KafkaConfig& cfg, bool all, bool json) {
-  auto topics = kt::DescribeTopics(cfg, "ktopic");
-  if (!topics.ok()) return Fail(topics.status());
+int List(const kt::KafkaConfig& cfg, bool all, bool json, bool names) {
+  auto listed = kt::DescribeTopics(cfg, "ktopic");
+  if (!listed.ok()) return Fail(listed.status());
+  std::vector<kt::TopicMetadata> topics;
+  for (auto& t : *listed)
+    if (all || !Internal(t.name)) topics.push_back(std::move(t));
+  if (names) {  // metadata only: cheap enough for shell completion
+    for (auto& t : topics) std::cout << t.name << "\n";
+    return kt::kExitOk;
+  }
+  kt::TopicPartitions wanted;
+  for (auto& t : topics) wanted.emplace_back(t.name, Ids(t));
+  auto all_marks = kt::Watermarks(cfg, "ktopic", wanted);
+  if (!all_marks.ok()) return Fail(all_marks.status());
   kt::RowPrinter out({"topic", "partitions", "replication", "records"}, json);
-  for (auto& t : *topics) {
-    if (!all && Internal(t.name)) continue;
-    auto marks = kt::Watermarks(cfg, "ktopic", t.name, Ids(t));
-    if (!marks.ok()) return Fail(marks.status());
+  for (size_t i = 0; i < topics.size(); ++i) {
+    const kt::TopicMetadata& t = topics[i];
     int64_t records = 0;
-    for (auto& m : *marks) records += m.high - m.low;
+    for (auto& m : (*all_marks)[i]) records += m.high - m.low;
     size_t replication = t.partitions.empty() ? 0 : t.partitions[0].replicas.size();
     out.Add({kt::QuoteJson(t.name), std::to_string(t.partitions.size()), std::to_string(replication),
              std::to_string(records)});
@@ -126,17 +135,18 @@ int main(int argc, char** argv) {
   kt::CommonOptions common;
   std::string topic;
   std::vector<std::string> topics, configs, set, unset;
-  bool json = false, all = false, yes = false, if_not_exists = false, if_exists = false;
+  bool json = false, all = false, yes = false, if_not_exists = false, if_exists = false, names = false;
   int partitions = -1;
   size_t sample = 3;
   CLI::App* list = app.add_subcommand("list", "Every topic: partitions, replication factor, records (from offsets)");
   list->add_flag("-a,--all", all, "Also internal topics (names starting with _)");
+  list->add_flag("--names", names, "Only the names, one per line (metadata only: fast)");
   CLI::App* describe = app.add_subcommand("describe", "One topic per partition, then its configs");
   describe->add_flag("-a,--all", all, "Every config, defaults too (default: only those set)");
   CLI::App* create = app.add_subcommand("create", "Create a topic");
   create->add_option("-p,--partitions", partitions, "Partitions (default: the broker's num.partitions)")
       ->check(CLI::PositiveNumber);
-  create->add_option("-c,--config", configs, "A topic config NAME=VALUE (repeatable)");
+  create->add_option("-c,--set", configs, "A topic config NAME=VALUE (repeatable), as alter --set");
   create->add_flag("--if-not-exists", if_not_exists, "An existing topic is no error (its settings are not checked)");
   CLI::App* del = app.add_subcommand("delete", "Delete topics and all their records");
   del->add_option("topics", topics, "The topics")->required();
@@ -166,11 +176,11 @@ int main(int argc, char** argv) {
   auto cfg = kt::ResolveKafkaConfig(common);
   if (!cfg.ok()) return Fail(cfg.status());
   if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
-  if (list->parsed()) return List(*cfg, all, json);
+  if (list->parsed()) return List(*cfg, all, json, names);
   if (describe->parsed()) return Describe(*cfg, topic, all, json, common.verbose);
 
   if (create->parsed()) {
-    auto props = Pairs(configs, "--config");
+    auto props = Pairs(configs, "--set");
     if (!props.ok()) return Fail(props.status());
     kt::Status error;
     if (if_not_exists && Exists(*cfg, topic, &error)) return kt::kExitOk;

@@ -130,6 +130,37 @@ Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const s
   return out;
 }
 
+Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
+                                                              const TopicPartitions& topics) {
+  KafkaClient client(cfg, tool, false);
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  std::vector<std::vector<PartitionOffsets>> out;
+  for (auto& [t, parts] : topics) out.emplace_back(parts.size());
+  // ListOffsets by "time": -2 asks for each partition's first offset, -1 for its end.
+  for (int64_t which : {int64_t{-2}, int64_t{-1}}) {
+    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(16);
+    for (auto& [t, parts] : topics)
+      for (int32_t p : parts) rd_kafka_topic_partition_list_add(l, t.c_str(), p)->offset = which;
+    rd_kafka_resp_err_t e = l->cnt ? rd_kafka_offsets_for_times(client.get(), l, kMetadataTimeoutMs)
+                                   : RD_KAFKA_RESP_ERR_NO_ERROR;
+    Status s;
+    if (e) s = Status::KafkaError(std::string("reading watermarks: ") + rd_kafka_err2str(e));
+    int k = 0;
+    for (size_t i = 0; s.ok() && i < topics.size(); ++i)
+      for (size_t j = 0; s.ok() && j < topics[i].second.size(); ++j, ++k) {
+        const rd_kafka_topic_partition_t& tp = l->elems[k];
+        if (tp.err) {
+          s = Status::KafkaError(std::string(tp.topic) + " [" + std::to_string(tp.partition) + "]: " + rd_kafka_err2str(tp.err));
+          break;
+        }
+        (which == -2 ? out[i][j].low : out[i][j].high) = tp.offset;
+      }
+    rd_kafka_topic_partition_list_destroy(l);
+    if (!s.ok()) return s;
+  }
+  return out;
+}
+
 Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,
                                             const std::string& topic, const std::vector<int32_t>& partitions,
                                             int64_t time_ms) {

@@ -45,6 +45,11 @@ struct PartitionOffsets {
 };
 Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
                                                  const std::string& topic, const std::vector<int32_t>& partitions);
+// The same for many topics at once: two ListOffsets requests (earliest, latest) for all of their
+// partitions, whatever their number (ktopic list). out[i] holds topics[i]'s, in its order.
+using TopicPartitions = std::vector<std::pair<std::string, std::vector<int32_t>>>;
+Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
+                                                              const TopicPartitions& topics);
 Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,
                                             const std::string& topic, const std::vector<int32_t>& partitions,
                                             int64_t time_ms);
