@@ -128,7 +128,7 @@ complete_words() {
 --at" ] || [ "$(complete_words kwindow get --a | tr '\n' ' ')" = "--agg --at " ]
   T=$(new_topic t)
   ktopic create "$T" -p 1 -q
-  [ "$(complete_words kmap -i "${T%-*}")" = "$T" ]
+  [ "$(complete_words kmap -i "${T%???}")" = "$T" ]
   [ "$(complete_words kconsume "$T")" = "$T" ]
   zsh -n "$KT_BIN/../completions/_ktools"
   grep -q "^#compdef .*kbatch" "$KT_BIN/../completions/_ktools"

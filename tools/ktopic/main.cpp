@@ -87,7 +87,7 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& topic, bool all_conf
   if (!json && isatty(STDOUT_FILENO)) std::cout << "\n";
   kt::RowPrinter out({"topic", "config", "value", "source"}, json);
   for (auto& c : *configs)
-    if (all_configs || !c.is_default)
+    if (all_configs || c.source == "dynamic_topic")  // set on the topic itself
       out.Add({kt::QuoteJson(topic), kt::QuoteJson(c.name), c.sensitive ? "null" : kt::QuoteJson(c.value),
                kt::QuoteJson(c.source)});
   return kt::kExitOk;
