@@ -90,3 +90,22 @@ setup() { need_kafka; }
   kill "$holder"
   [ "$rc" -eq 130 ]
 }
+
+@test "a -e run reads a group without members by direct assignment; with a member it joins and shares" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  seq 1 6 | jq -c '{i: .}' | kproduce "$in" --partitions 2 -q
+  run kmap -i "$in" -o "$out" -G "$g" -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"group $g has no members: reading its partitions by direct assignment"* ]]
+  [ "$("$BATS_TEST_DIRNAME/kadmin.py" offsets "$g" | awk '{ n += $3 } END { print n }')" -eq 6 ]
+  # A live member: the batch run joins the group and takes only its share.
+  kmap -i "$in" -o "$out" -G "$g" -q &
+  member=$!
+  member_in() { kgroup describe "$g" 2>&1 | grep -q "is Stable with 1 members"; }
+  wait_until 30 member_in
+  seq 7 12 | jq -c '{i: .}' | kproduce "$in" -q
+  run kmap -i "$in" -o "$out" -G "$g" -e -v
+  kill -TERM "$member"; wait "$member"
+  [[ "$output" == *"joining group $g"* ]]
+  [ "$(kconsume "$out" -e -q | jq .i | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 10 11 12 " ]
+}

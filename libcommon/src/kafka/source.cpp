@@ -7,6 +7,7 @@
 
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
+#include "kt/kafka/groups.hpp"
 
 namespace kt {
 
@@ -90,7 +91,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
                                      " (it has " + std::to_string(counts[0]) + ")");
 
-  if (!opt_.group.empty() && opt_.partitions.empty()) {
+  if (!opt_.group.empty() && opt_.partitions.empty() && !DirectBatch()) {
     rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(opt_.topics.size()));
     for (const std::string& topic : opt_.topics)
       rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -112,6 +113,16 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   Status s = Assign(parts);
   rd_kafka_topic_partition_list_destroy(parts);
   return s;
+}
+
+bool KafkaSource::DirectBatch() const {
+  if (!opt_.batch) return false;
+  auto d = DescribeGroup(client_.config(), opt_.tool, opt_.group);
+  bool direct = d.ok() && d->members == 0;  // cannot tell (kbroker): join, as always
+  if (opt_.verbose)
+    LogInfo(opt_.tool, direct ? "group " + opt_.group + " has no members: reading its partitions by direct assignment"
+                              : "joining group " + opt_.group);
+  return direct;
 }
 
 Status KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {

@@ -124,6 +124,10 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   if (!idle.ok()) return Status::InvalidArgument("--max-idle: " + idle.status().message());
   ko.max_idle_ms = *idle;
   ko.exit_at_end = opts.exit_at_end;
+  // A batch run (-e, -n) needs no live rebalancing: it may read by direct assignment (no group
+  // join, so no group.initial.rebalance.delay.ms) and commit as a simple consumer. Not under
+  // exactly-once, whose offsets go with the member's group metadata.
+  ko.batch = (opts.exit_at_end || opts.count >= 0) && !opts.exactly_once;
   ko.key_codec = key_codec;
   ko.value_codec = value_codec;
   ko.verbose = opts.verbose;

@@ -34,6 +34,12 @@ struct KafkaSourceOptions {
   std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)
   StartSpec from;
   bool exit_at_end = false;         // kEnd once caught up on every assigned partition
+  // A batch run (-e, -n) with a group: when the group has no members, assign every partition
+  // directly from the group's committed offsets instead of joining it (a join waits the
+  // broker's group.initial.rebalance.delay.ms, 3 s by default), and commit as a simple
+  // consumer. A group with members is joined as usual (its partitions are shared); a member
+  // that joins while the batch runs makes the batch's commits fail (exit 1, nothing lost).
+  bool batch = false;
   int64_t until_ms = -1;            // stop each partition at the first record at/after this time
   int64_t max_idle_ms = 0;          // --max-idle: how long an empty partition holds the others up
   Codec key_codec;
@@ -79,6 +85,8 @@ class KafkaSource : public Source {
   bool GatedCaughtUp();
   void Release();
   int InputOf(const char* topic) const;
+  // A batch run of a group without members (KafkaSourceOptions::batch).
+  bool DirectBatch() const;
   rd_kafka_topic_partition_list_t* ListOf(const std::vector<TopicPartition>& partitions) const;
   std::vector<TopicPartition> TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const;
   // Fills `rec` from the current message.
