@@ -11,6 +11,7 @@
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
+#include "kt/io/confirm.hpp"
 #include "kt/io/rows.hpp"
 #include "kt/kafka/groups.hpp"
 #include "kt/kafka/topics.hpp"
@@ -58,18 +59,25 @@ kt::Status DescribeInternals(const kt::KafkaConfig& cfg, const std::string& grou
                              bool json) {
   auto topics = kt::DescribeTopics(cfg, "kgroup");
   if (!topics.ok()) return topics.status();
-  kt::RowPrinter out({"group", "internal_topic", "kind", "partitions", "records"}, json);
+  std::vector<std::string> kinds;
+  kt::TopicPartitions internal;
   for (auto& t : *topics) {
     if (t.name.rfind(group + "-", 0) != 0) continue;
     std::string kind = EndsWith(t.name, "-changelog") ? "changelog" : EndsWith(t.name, "-repartition") ? "repartition" : "";
     if (kind.empty()) continue;
     std::vector<int32_t> ids;
     for (auto& p : t.partitions) ids.push_back(p.id);
-    auto marks = kt::Watermarks(cfg, "kgroup", t.name, ids);
-    if (!marks.ok()) return marks.status();
+    kinds.push_back(kind);
+    internal.emplace_back(t.name, std::move(ids));
+  }
+  auto marks = kt::Watermarks(cfg, "kgroup", internal);
+  if (!marks.ok()) return marks.status();
+  kt::RowPrinter out({"group", "internal_topic", "kind", "partitions", "records"}, json);
+  for (size_t i = 0; i < internal.size(); ++i) {
     int64_t records = 0;
-    for (auto& m : *marks) records += m.high - m.low;
-    out.Add({QuoteJson(group), QuoteJson(t.name), QuoteJson(kind), std::to_string(ids.size()), std::to_string(records)});
+    for (auto& m : (*marks)[i]) records += m.high - m.low;
+    out.Add({QuoteJson(group), QuoteJson(internal[i].first), QuoteJson(kinds[i]),
+             std::to_string(internal[i].second.size()), std::to_string(records)});
   }
   out.Flush();
   std::string dir = kt::StateDir(state_dir, group, "");
@@ -148,16 +156,8 @@ int Reset(const kt::KafkaConfig& cfg, kt::ResetSpec spec, bool execute, bool jso
 }
 
 int Delete(const kt::KafkaConfig& cfg, const std::string& group, bool yes, bool quiet) {
-  if (!yes) {
-    if (!isatty(STDIN_FILENO))
-      return Fail(kt::Status::InvalidArgument("deleting group '" + group + "' needs --yes when not asked on a terminal"));
-    std::cerr << "delete consumer group '" << group << "' and its committed offsets? [y/N] " << std::flush;
-    std::string answer;
-    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "yes")) {
-      kt::LogInfo("kgroup", "not deleted");
-      return kt::kExitUsage;
-    }
-  }
+  if (kt::Status s = kt::Confirm("delete consumer group '" + group + "' and its committed offsets", yes); !s.ok())
+    return Fail(s);
   std::vector<kt::TopicPartitionOffset> committed;
   auto d = Existing(cfg, group, &committed);
   if (!d.ok()) return Fail(d.status());

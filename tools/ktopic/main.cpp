@@ -8,6 +8,7 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
+#include "kt/io/confirm.hpp"
 #include "kt/io/rows.hpp"
 #include "kt/kafka/groups.hpp"
 #include "kt/kafka/topics.hpp"
@@ -111,20 +112,6 @@ bool Exists(const kt::KafkaConfig& cfg, const std::string& topic, kt::Status* er
   return t.ok();
 }
 
-// A destructive step needs --yes, or a "y" typed on a terminal.
-bool Confirmed(const std::string& question, bool yes, kt::Status* refused) {
-  if (yes) return true;
-  if (!isatty(STDIN_FILENO)) {
-    *refused = kt::Status::InvalidArgument(question + ": needs --yes when not asked on a terminal");
-    return false;
-  }
-  std::cerr << question << "? [y/N] " << std::flush;
-  std::string answer;
-  if (std::getline(std::cin, answer) && (answer == "y" || answer == "yes")) return true;
-  *refused = kt::Status::InvalidArgument("not confirmed: nothing changed");
-  return false;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -203,8 +190,7 @@ int main(int argc, char** argv) {
     if (doomed.empty()) return kt::kExitOk;
     std::string names;
     for (auto& t : doomed) names += (names.empty() ? "'" : ", '") + t + "'";
-    kt::Status refused;
-    if (!Confirmed("delete " + names + " and all their records", yes, &refused)) return Fail(refused);
+    if (kt::Status s = kt::Confirm("delete " + names + " and all their records", yes); !s.ok()) return Fail(s);
     for (auto& t : doomed) {
       if (kt::Status s = kt::DeleteTopic(*cfg, "ktopic", t); !s.ok()) return Fail(s);
       if (!common.quiet) kt::LogInfo("ktopic", "deleted topic " + t);

@@ -9,19 +9,6 @@ namespace kt {
 
 namespace {
 
-const char* TypeName(const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "boolean";
-    case rapidjson::kObjectType: return "object";
-    case rapidjson::kArrayType: return "array";
-    case rapidjson::kStringType: return "string";
-    case rapidjson::kNumberType: return "number";
-  }
-  return "null";
-}
-
 std::string OptionalText(const std::optional<std::string_view>& s) {
   return s ? QuoteJson(*s) : "null";
 }
@@ -50,7 +37,7 @@ void TopicStats::Add(const TopicRecord& r) {
       for (auto& m : d.GetObject()) {
         Field& f = fields_[std::string(View(m.name))];
         ++f.count;
-        f.types.insert(TypeName(m.value));
+        f.types.insert(JsonTypeName(m.value));
       }
     } else {
       ++other_json_;

@@ -79,6 +79,19 @@ bool KeyTextFromValue(const rapidjson::Value& v, std::string* out) {
   return true;
 }
 
+const char* JsonTypeName(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "boolean";
+    case rapidjson::kObjectType: return "object";
+    case rapidjson::kArrayType: return "array";
+    case rapidjson::kStringType: return "string";
+    case rapidjson::kNumberType: return "number";
+  }
+  return "null";
+}
+
 std::string QuoteJson(std::string_view s) {
   std::string out;
   AppendJson(rapidjson::Value(rapidjson::StringRef(s.data(), s.size())), &out);

@@ -117,19 +117,6 @@ Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::s
   return n ? GroupResultStatus(gr[0], what) : Status::KafkaError(what + ": no answer");
 }
 
-Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
-                                                 const std::string& topic, const std::vector<int32_t>& partitions) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
-  std::vector<PartitionOffsets> out(partitions.size());
-  for (size_t i = 0; i < partitions.size(); ++i) {
-    rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(client.get(), topic.c_str(), partitions[i], &out[i].low,
-                                                             &out[i].high, kMetadataTimeoutMs);
-    if (e) return Status::KafkaError(topic + " [" + std::to_string(partitions[i]) + "]: " + rd_kafka_err2str(e));
-  }
-  return out;
-}
-
 Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
                                                               const TopicPartitions& topics) {
   KafkaClient client(cfg, tool, false);
@@ -159,6 +146,13 @@ Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig&
     if (!s.ok()) return s;
   }
   return out;
+}
+
+Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
+                                                 const std::string& topic, const std::vector<int32_t>& partitions) {
+  auto all = Watermarks(cfg, tool, TopicPartitions{{topic, partitions}});
+  if (!all.ok()) return all.status();
+  return std::move(all->front());
 }
 
 Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,

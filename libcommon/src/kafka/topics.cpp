@@ -20,6 +20,15 @@ Status TopicResultStatus(const rd_kafka_topic_result_t** tr, size_t n, const std
   return Status::Ok();
 }
 
+// The one resource a DescribeConfigs/AlterConfigs result holds, or its error.
+Result<const rd_kafka_ConfigResource_t*> OneResource(const rd_kafka_ConfigResource_t** rs, size_t n,
+                                                    const std::string& what) {
+  if (n == 0) return Status::KafkaError(what + ": no answer");
+  if (rd_kafka_ConfigResource_error(rs[0]))
+    return Status::KafkaError(what + ": " + rd_kafka_ConfigResource_error_string(rs[0]));
+  return rs[0];
+}
+
 std::string SourceName(rd_kafka_ConfigSource_t s) {
   std::string name = rd_kafka_ConfigSource_name(s);  // e.g. DYNAMIC_TOPIC_CONFIG
   if (name.size() > 7 && name.compare(name.size() - 7, 7, "_CONFIG") == 0) name.resize(name.size() - 7);
@@ -73,10 +82,9 @@ Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std:
   size_t n = 0, cnt = 0;
   const rd_kafka_ConfigResource_t** rs =
       rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
-  if (n == 0) return Status::KafkaError(what + ": no answer");
-  if (rd_kafka_ConfigResource_error(rs[0]))
-    return Status::KafkaError(what + ": " + rd_kafka_ConfigResource_error_string(rs[0]));
-  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[0], &cnt);
+  auto res_ok = OneResource(rs, n, what);
+  if (!res_ok.ok()) return res_ok.status();
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(*res_ok, &cnt);
   std::vector<ConfigValue> out;
   for (size_t i = 0; i < cnt; ++i) {
     const char* v = rd_kafka_ConfigEntry_value(entries[i]);
@@ -133,10 +141,7 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
   size_t n = 0;
   const rd_kafka_ConfigResource_t** rs =
       rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev.get()), &n);
-  if (n == 0) return Status::KafkaError(what + ": no answer");
-  if (rd_kafka_ConfigResource_error(rs[0]))
-    return Status::KafkaError(what + ": " + rd_kafka_ConfigResource_error_string(rs[0]));
-  return Status::Ok();
+  return OneResource(rs, n, what).status();
 }
 
 Status AddPartitions(const KafkaConfig& cfg, const std::string& tool, const std::string& topic, int partitions) {

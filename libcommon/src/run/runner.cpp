@@ -22,17 +22,11 @@ constexpr int kRestoreIdleMs = 100;     // restoring while the input is idle
 char internal_token;                    // the delivery token of internal (changelog) records
 void* const kInternal = &internal_token;
 
-const char* JsonKind(const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "a boolean";
-    case rapidjson::kObjectType: return "an object";
-    case rapidjson::kArrayType: return "an array";
-    case rapidjson::kStringType: return "a string";
-    case rapidjson::kNumberType: return "a number";
-  }
-  return "not an object";
+// "null", "an array", "a string", ... for messages.
+std::string JsonKind(const rapidjson::Value& v) {
+  std::string name = JsonTypeName(v);
+  if (v.IsNull()) return name;
+  return (v.IsArray() || v.IsObject() ? "an " : "a ") + name;
 }
 }  // namespace
 
@@ -167,7 +161,7 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
   if (!s.ok()) return s;
   *value = parser_.doc();
   if (transform_->ReadsFields() && !(*value)->IsObject())
-    return Status::DataError(std::string("value is not a JSON object (it is ") + JsonKind(**value) +
+    return Status::DataError("value is not a JSON object (it is " + JsonKind(**value) +
                              "), and the tool reads its fields");
   if (opt_.schema) return opt_.schema->Validate(**value);
   return Status::Ok();

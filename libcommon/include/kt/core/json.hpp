@@ -58,6 +58,9 @@ std::string ToJson(const rapidjson::Value& v);
 // anything else as compact JSON. Null yields false (no key).
 bool KeyTextFromValue(const rapidjson::Value& v, std::string* out);
 
+// The JSON type of `v`: null, boolean, object, array, string, number.
+const char* JsonTypeName(const rapidjson::Value& v);
+
 // `s` as a JSON string literal, quotes included.
 std::string QuoteJson(std::string_view s);
 
