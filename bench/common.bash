@@ -45,6 +45,28 @@ measure() {
   report "$name" "$n" "$best" "$rss"
 }
 
+# measure_pair NAME_A CMD_A NAME_B CMD_B RECORDS : like measure, for two shell command strings
+# run alternately (A, B, A, B, ...), so that the broker's and the machine's drift within a run
+# weighs on both alike; for side-by-side ratios (ktools against kcat).
+measure_pair() {
+  local na=$1 ca=$2 nb=$3 cb=$4 n=$5 rep t r
+  local -A best=() rss=()
+  for ((rep = 1; rep <= ${REPEAT:-3}; rep++)); do
+    for side in a b; do
+      local name=$na cmd=$ca
+      [ "$side" = b ] && name=$nb cmd=$cb
+      /usr/bin/time -f '%e %M' -o "$out/run" bash -c "${cmd//@R/$rep}"
+      read -r t r < "$out/run"
+      if [ -z "${best[$side]:-}" ] || awk -v a="$t" -v b="${best[$side]}" 'BEGIN {exit !(a < b)}'; then best[$side]=$t; fi
+      [ "$r" -gt "${rss[$side]:-0}" ] && rss[$side]=$r
+    done
+  done
+  echo "${best[a]} ${rss[a]}" > "$out/$na"
+  echo "${best[b]} ${rss[b]}" > "$out/$nb"
+  report "$na" "$n" "${best[a]}" "${rss[a]}"
+  report "$nb" "$n" "${best[b]}" "${rss[b]}"
+}
+
 report() {  # name, records, elapsed_s, peak_rss_kb
   awk -v name="$1" -v n="$2" -v t="$3" -v r="$4" -v b="${bytes:-}" -v total="$N" 'BEGIN {
     line = sprintf("%-46s %10.0f rec/s", name, n / t)

@@ -106,3 +106,22 @@ setup() {
   run --separate-stderr kconsume "$t" -e --stats json -q
   [ "$(echo "$stderr" | jq -c '[.in, .lag]')" = '[10,0]' ]
 }
+
+@test "a JSON value written over several lines comes out as one line (values, envelopes, kfilter)" {
+  t=$(new_topic ml)
+  # The topic holds the value's bytes with their line breaks (written as raw text).
+  printf '%s\n' '{"key":null,"value":"{\n  \"a\": 1.50,\r\n  \"b\": [1, 2]\n}"}' '{"key":null,"value":"{\"a\":2}"}' |
+    kproduce "$t" -J --value-format raw -q
+  run kconsume "$t" -e -q --value-format raw
+  [ "${lines[0]}" = '{' ]  # raw: the bytes as they are
+  run --separate-stderr kconsume "$t" -e -q
+  [ "$status" -eq 0 ]
+  [ "$output" = $'{"a":1.50,"b":[1,2]}\n{"a":2}' ]  # numbers as written
+  run --separate-stderr kconsume "$t" -e -q -J
+  [ "$(echo "$output" | wc -l)" -eq 2 ]
+  [[ "${lines[0]}" == '{"key":null,"value":{"a":1.50,"b":[1,2]},'* ]]
+  echo "$output" | jq -e . > /dev/null
+  run --separate-stderr kfilter -i "$t" -o - -G "$t-f" 'a >= 1' -e -q
+  [ "$status" -eq 0 ]
+  [ "$output" = $'{"a":1.50,"b":[1,2]}\n{"a":2}' ]
+}

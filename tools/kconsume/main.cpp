@@ -31,7 +31,6 @@ int main(int argc, char** argv) {
     source.until_ms = *t;
   }
   common.output = "-";
-  kt::Codec vc = kt::Codec::Parse(common.value_format).ok() ? *kt::Codec::Parse(common.value_format) : kt::Codec();
-  kt::PassThrough transform(vc.IsJson());
+  kt::PassThrough transform;
   return kt::RunTool("kconsume", common, transform, std::move(source), sink);
 }

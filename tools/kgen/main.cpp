@@ -32,6 +32,6 @@ int main(int argc, char** argv) {
   }
   kt::SourceSpec source;
   source.source = std::make_unique<kt::GenSource>(kt::MakeGenerator(kind, seed, *start_ms), rate);
-  kt::PassThrough transform(false);
+  kt::PassThrough transform;
   return kt::RunTool("kgen", common, transform, std::move(source));
 }

@@ -1,5 +1,6 @@
 #include "kt/codec/envelope.hpp"
 
+#include "kt/core/json_reader.hpp"
 #include "kt/core/time.hpp"
 
 namespace kt {
@@ -10,8 +11,11 @@ using Writer = rapidjson::Writer<StringOutStream>;
 
 // Writes a text form: raw JSON when the codec's text is JSON, else a JSON string.
 void WriteText(Writer& w, std::string_view text, const Codec& codec) {
-  if (codec.IsJson()) w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
-  else w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  if (codec.IsJson()) {
+    std::string scratch;
+    std::string_view line = SingleLineJson(text, &scratch);  // the envelope is one line
+    w.RawValue(line.data(), line.size(), rapidjson::kObjectType);
+  } else w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 // Reads a text form from an envelope field: any JSON for json codecs (re-serialized compactly),

@@ -14,7 +14,7 @@ void ValueParser::Reset() {
 Status ValueParser::ParseJson(std::string_view text) {
   Reset();
   buffer_.assign(text.data(), text.size());  // NUL-terminated by std::string
-  return ParseJsonInsitu(buffer_.data(), buffer_.size(), &doc_, &raw_);
+  return ParseJsonInsitu(&buffer_, &doc_, &raw_);
 }
 
 Status ValueParser::ValidateJson(std::string_view text) { return ValidateJsonText(text); }

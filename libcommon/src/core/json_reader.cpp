@@ -108,14 +108,20 @@ Status CheckBytes(std::string_view text) {
   return Status::Ok();
 }
 
+// One reader per thread: its token stack is kept from one value to the next (a Reader made
+// per call allocates it again for every record). Parse starts from an empty stack.
+rapidjson::Reader& ThreadReader() {
+  thread_local rapidjson::Reader reader;
+  return reader;
+}
+
 template <unsigned kFlags, typename Stream>
 Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw) {
   rapidjson::ParseResult result;
   bool bad_number = false;
   auto generator = [&](rapidjson::Document& d) {
-    rapidjson::Reader reader;
     NumberFixer<rapidjson::Document> fixer{d, raw};
-    result = reader.Parse<kFlags | kReadFlags>(stream, fixer);
+    result = ThreadReader().Parse<kFlags | kReadFlags>(stream, fixer);
     bad_number = fixer.bad_number;
     return !result.IsError();
   };
@@ -137,21 +143,41 @@ Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers
   return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc, raw);
 }
 
-Status ParseJsonInsitu(char* buffer, size_t size, rapidjson::Document* doc, RawNumbers* raw) {
-  if (Status s = CheckBytes(std::string_view(buffer, size)); !s.ok()) return s;
-  rapidjson::InsituStringStream is(buffer);
+Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw) {
+  if (Status s = CheckBytes(*buffer); !s.ok()) return s;
+  buffer->reserve(buffer->size() + kJsonScanPad);
+  rapidjson::InsituStringStream is(buffer->data());
   return ParseInto<rapidjson::kParseInsituFlag>(is, doc, raw);
 }
 
 Status ValidateJsonText(std::string_view text) {
   if (Status s = CheckBytes(text); !s.ok()) return s;
-  rapidjson::MemoryStream ms(text.data(), text.size());
+  // In situ on a copy: the SIMD string scan (no per-character copy to the reader's stack) and
+  // the padding it needs; the copy is one memcpy into a buffer kept per thread.
+  thread_local std::string copy;
+  copy.reserve(text.size() + kJsonScanPad);
+  copy.assign(text.data(), text.size());
+  rapidjson::InsituStringStream is(copy.data());
   rapidjson::BaseReaderHandler<> ignore;
   NumberFixer<rapidjson::BaseReaderHandler<>> fixer{ignore};
-  rapidjson::Reader reader;
-  rapidjson::ParseResult r = reader.Parse<kReadFlags>(ms, fixer);
+  rapidjson::ParseResult r = ThreadReader().Parse<rapidjson::kParseInsituFlag | kReadFlags>(is, fixer);
   if (r.IsError()) return ErrorStatus(r, fixer.bad_number);
   return Status::Ok();
+}
+
+std::string_view SingleLineJson(std::string_view text, std::string* scratch) {
+  if (!std::memchr(text.data(), '\n', text.size()) && !std::memchr(text.data(), '\r', text.size())) return text;
+  scratch->clear();
+  rapidjson::Document doc;
+  RawNumbers raw;
+  if (ParseJsonText(text, &doc, &raw).ok()) {
+    AppendJson(doc, scratch, &raw);
+  } else {
+    scratch->assign(text);
+    for (char& c : *scratch)
+      if (c == '\n' || c == '\r') c = ' ';
+  }
+  return *scratch;
 }
 
 }  // namespace kt

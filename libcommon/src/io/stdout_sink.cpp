@@ -26,11 +26,15 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
       buf_ += "null";
       return;
     case OutRecord::ValueKind::kText:
-      if (opt_.pretty && opt_.value_codec.IsJson()) {
+      if (opt_.value_codec.IsJson() && opt_.pretty) {
         rapidjson::Document d;
         RawNumbers raw;
         if (!ParseJsonText(rec.value_text, &d, &raw).ok()) break;
         AppendPrettyJson(d, &buf_, &raw);
+        return;
+      }
+      if (opt_.value_codec.IsJson()) {  // a value written over several lines stays one NDJSON line
+        buf_.append(SingleLineJson(rec.value_text, &scratch_));
         return;
       }
       break;

@@ -268,7 +268,7 @@ bool KafkaSource::GatedCaughtUp() {
 
 Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_status) {
   Release();
-  int64_t deadline = NowMs() + timeout_ms;
+  int64_t deadline = -1;  // read from the clock only when there is nothing to hand out at once
   while (true) {
     if (++since_events_ >= 32 || synced_->parts().empty())
       if (!ServeEvents()) return Poll::kIdle;
@@ -301,6 +301,7 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
     if (!ServeEvents()) return Poll::kIdle;
     if (AllCaughtUp()) return Poll::kEnd;
     int64_t now = NowMs();
+    if (deadline < 0) deadline = now + timeout_ms;
     if (now >= deadline) return Poll::kIdle;
     synced_->Wait(static_cast<int>(deadline - now));
   }

@@ -108,7 +108,7 @@ void SyncedInput::Clear() {
   }
 }
 
-rd_kafka_message_t* SyncedInput::Fill(Part& p, int64_t now) {
+rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
   if (!p.buf.empty() || !p.queue) return nullptr;
   ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size());
   if (n > 0) {
@@ -134,21 +134,21 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, int64_t now) {
       p.buf.push_back(m);
       p.eof = false;
       p.empty_since = -1;
-      p.last_record_ms = now;
+      p.last_record_ms = now();
     }
   }
-  if (p.buf.empty() && p.eof && p.empty_since < 0) p.empty_since = now;
+  if (p.buf.empty() && p.eof && p.empty_since < 0) p.empty_since = now();
   return error;
 }
 
-void SyncedInput::WakeFetcher(Part& p, int64_t now) {
-  if (now - p.last_record_ms > 1000 || now - p.last_wake_ms < kWakeEveryMs) return;
-  p.last_wake_ms = now;
+void SyncedInput::WakeFetcher(Part& p, LazyNow& now) {
+  if (now() - p.last_record_ms > 1000 || now() - p.last_wake_ms < kWakeEveryMs) return;
+  p.last_wake_ms = now();
   waker_->Wake(p.topic, p.partition);
 }
 
 rd_kafka_message_t* SyncedInput::TryNext() {
-  int64_t now = NowMs();
+  LazyNow now;
   waiting_ = false;
   Part* best = nullptr;
   for (auto& [key, p] : parts_) {
@@ -160,7 +160,7 @@ rd_kafka_message_t* SyncedInput::TryNext() {
       if (!p.eof) {
         waiting_ = true;
         WakeFetcher(p, now);
-      } else if (max_idle_ms_ > 0 && now < p.empty_since + max_idle_ms_) {
+      } else if (max_idle_ms_ > 0 && now() < p.empty_since + max_idle_ms_) {
         waiting_ = true;
       }
       continue;
@@ -177,7 +177,7 @@ rd_kafka_message_t* SyncedInput::TryNext() {
   rd_kafka_message_t* m = best->buf.front();
   best->buf.pop_front();
   best->next = m->offset + 1;
-  if (best->buf.empty() && best->eof) best->empty_since = now;
+  if (best->buf.empty() && best->eof) best->empty_since = now();
   return m;
 }
 

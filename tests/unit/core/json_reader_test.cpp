@@ -54,7 +54,7 @@ TEST_CASE("numbers out of range and bad JSON are data errors with a column") {
 TEST_CASE("in-situ parsing points strings into the buffer") {
   std::string buf = R"({"k":"value","n":2})";
   rapidjson::Document d;
-  REQUIRE(kt::ParseJsonInsitu(buf.data(), buf.size(), &d).ok());
+  REQUIRE(kt::ParseJsonInsitu(&buf, &d).ok());
   CHECK(d["k"].GetString() >= buf.data());
   CHECK(d["k"].GetString() < buf.data() + buf.size());
   CHECK(d["n"].GetInt64() == 2);
@@ -96,7 +96,7 @@ TEST_CASE("JSON text must be valid UTF-8 and end where the document ends (no NUL
   CHECK(s.message() == "invalid JSON at column 8: a NUL byte");
   CHECK(kt::ValidateJsonText(nul).IsDataError());
   std::string buf = nul;
-  CHECK(kt::ParseJsonInsitu(buf.data(), buf.size(), &d).IsDataError());
+  CHECK(kt::ParseJsonInsitu(&buf, &d).IsDataError());
 }
 
 TEST_CASE("UTF-8 validation follows RFC 3629") {
@@ -108,4 +108,25 @@ TEST_CASE("UTF-8 validation follows RFC 3629") {
   CHECK_FALSE(kt::IsValidUtf8("\xed\xa0\x80"));  // a surrogate
   CHECK_FALSE(kt::IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   CHECK_FALSE(kt::IsValidUtf8("\x9d\xde"));
+}
+
+TEST_CASE("SingleLineJson keeps one-line text as it is and joins a value written over lines") {
+  std::string scratch;
+  std::string_view one = R"({"a": 1.50, "b":[1, 2]})";
+  std::string_view out = kt::SingleLineJson(one, &scratch);
+  CHECK(out.data() == one.data());  // no copy
+  CHECK(kt::SingleLineJson("{\n  \"a\": 1.50,\r\n  \"s\": \"x\\ny\"\n}", &scratch) == R"({"a":1.50,"s":"x\ny"})");
+  CHECK(kt::SingleLineJson("{\n  \"a\": \n", &scratch) == "{   \"a\":  ");  // not JSON: breaks become spaces
+}
+
+TEST_CASE("in-situ parsing leaves room after the text for the SIMD scanners") {
+  for (size_t n = 0; n < 40; ++n) {  // every length against the 16-byte blocks
+    std::string buf = "\"" + std::string(n, 'x') + "\"";
+    buf.shrink_to_fit();
+    rapidjson::Document d;
+    REQUIRE(kt::ParseJsonInsitu(&buf, &d).ok());
+    CHECK(buf.capacity() >= buf.size() + kt::kJsonScanPad);
+    CHECK(d.GetStringLength() == n);
+    CHECK(kt::ValidateJsonText(std::string(n, ' ') + "[\"" + std::string(n, 'y') + "\"]").ok());
+  }
 }

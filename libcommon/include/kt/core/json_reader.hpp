@@ -14,6 +14,7 @@
 // byte, even after a complete document, is an error: it would hide trailing bytes).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "kt/core/json.hpp"
@@ -23,10 +24,19 @@ namespace kt {
 
 // Parses `text` into `doc`, replacing its contents; strings are copied into doc's allocator.
 Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw = nullptr);
-// Parses the mutable `buffer` of `size` bytes (followed by a NUL) in place: strings in `doc`
-// point into `buffer`, which must outlive `doc`'s current contents.
-Status ParseJsonInsitu(char* buffer, size_t size, rapidjson::Document* doc, RawNumbers* raw = nullptr);
+// Parses the text held in `*buffer` in place: strings in `doc` point into it, so it must outlive
+// `doc`'s current contents unchanged. The buffer's spare capacity is grown to kJsonScanPad
+// bytes: RapidJSON's SIMD scanners (RAPIDJSON_SSE2) read whole aligned 16-byte blocks, up to
+// 15 bytes past the terminating NUL.
+Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw = nullptr);
+inline constexpr size_t kJsonScanPad = 16;
 // Checks that `text` is exactly one JSON value, without building a document.
 Status ValidateJsonText(std::string_view text);
+// JSON `text` on one line, for line-oriented output (NDJSON, envelopes): `text` itself when it
+// holds no line break (the common case: no copy, numbers and spacing as written), else the
+// value written again compactly into `*scratch` (numbers still as written). Line breaks in
+// valid JSON are whitespace between tokens; text that does not parse has them replaced by
+// spaces.
+std::string_view SingleLineJson(std::string_view text, std::string* scratch);
 
 }  // namespace kt

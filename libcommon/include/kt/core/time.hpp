@@ -34,5 +34,17 @@ std::string FormatRfc3339(int64_t epoch_ms);
 
 // Wall clock, epoch milliseconds.
 int64_t NowMs();
+// The wall clock read at most once, on first use: for per-record paths that need the time only
+// now and then (a clock read costs as much as handing out a record).
+class LazyNow {
+ public:
+  int64_t operator()() {
+    if (ms_ < 0) ms_ = NowMs();
+    return ms_;
+  }
+
+ private:
+  int64_t ms_ = -1;
+};
 
 }  // namespace kt

@@ -37,6 +37,7 @@ class StdoutSink : public Sink {
   StdoutSinkOptions opt_;
   DeliveryListener* listener_ = nullptr;
   std::string buf_;
+  std::string scratch_;         // a multi-line JSON value made single-line
   std::vector<void*> tokens_;  // records in buf_, acknowledged after the write
   bool closed_ = false;
   Status error_;  // a write error other than EPIPE: nothing more is written

@@ -15,6 +15,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "kt/core/time.hpp"
 #include "kt/kafka/fetch_waker.hpp"
 
 #include <cstdint>
@@ -82,10 +83,10 @@ class SyncedInput {
 
  private:
   // Moves what the partition's queue holds into its buffer; an error message is returned.
-  rd_kafka_message_t* Fill(Part& p, int64_t now);
+  rd_kafka_message_t* Fill(Part& p, LazyNow& now);
   // See FetchWaker: as soon as a queue that reached queued.min.messages has been drained below
   // it, and when a partition whose records were flowing runs dry.
-  void WakeFetcher(Part& p, int64_t now);
+  void WakeFetcher(Part& p, LazyNow& now);
 
   rd_kafka_t* rk_;
   int64_t max_idle_ms_;

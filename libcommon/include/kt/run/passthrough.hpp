@@ -1,6 +1,7 @@
-// A Transform that passes every record on unchanged (kconsume, kgen). With `parse_values` the
-// Runner parses each value (so a bad one follows --on-error) and the parsed document is what
-// is emitted (the stdout sink can then pretty-print it without parsing again).
+// A Transform that passes every record on unchanged (kconsume, kgen). Values are not parsed:
+// the Runner still validates JSON values (a bad one follows --on-error), and the sink writes
+// the text as it came (the stdout sink parses only to indent for --pretty, or to join a value
+// written over several lines into one NDJSON line).
 #pragma once
 
 #include "kt/run/transform.hpp"
@@ -9,20 +10,11 @@ namespace kt {
 
 class PassThrough : public Transform {
  public:
-  explicit PassThrough(bool parse_values) : parse_values_(parse_values) {}
-  bool WantsValue() const override { return parse_values_; }
+  bool WantsValue() const override { return false; }
   Status Process(Input& in, Emitter& out) override {
-    OutRecord o = OutRecord::From(in.record);
-    if (in.value && parse_values_) {
-      o.value_kind = OutRecord::ValueKind::kJson;
-      o.value_json = in.value;
-    }
-    out.Emit(o);
+    out.Emit(OutRecord::From(in.record));
     return Status::Ok();
   }
-
- private:
-  bool parse_values_;
 };
 
 }  // namespace kt
