@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "kt/core/log.hpp"
+#include "kt/core/time.hpp"
 
 namespace kt {
 
@@ -127,6 +128,24 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
   }
   rd_kafka_metadata_destroy(md);
   return Status::Ok();
+}
+
+bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  if (!rkt) return false;
+  auto led = [&] {
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+    bool ok = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR && md->topics[0].partition_cnt > 0;
+    for (int i = 0; ok && i < md->topics[0].partition_cnt; ++i) ok = md->topics[0].partitions[i].leader >= 0;
+    rd_kafka_metadata_destroy(md);
+    return ok;
+  };
+  bool ok = false;
+  for (int64_t deadline = NowMs() + kMetadataTimeoutMs; !(ok = led()) && NowMs() < deadline;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  rd_kafka_topic_destroy(rkt);
+  return ok;
 }
 
 }  // namespace kt

@@ -38,14 +38,17 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   rk_ = client_.get();
   std::string max = client_.config().Get("message.max.bytes", "1000000");
   max_bytes_ = std::atoll(max.c_str());
-  bool create = opt_.create_missing && !opt_.topic.empty();
+  bool named = !opt_.topic.empty();
   int partitions = 0;  // of the output topic, looked up in the same metadata request
-  if (Status m = FetchMetadata(rk_, client_.config(), create ? opt_.topic : "", create ? &partitions : nullptr); !m.ok())
+  if (Status m = FetchMetadata(rk_, client_.config(), named ? opt_.topic : "", named ? &partitions : nullptr); !m.ok())
     return m;
-  if (!create || partitions > 0) return Status::Ok();
   bool created = false;
-  if (Status c = CreateAsAutoCreated(client_.config(), opt_.topic, opt_.tool, &created); !c.ok()) return c;
-  if (created && opt_.verbose) LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
+  if (named && partitions == 0 && opt_.create_missing) {
+    if (Status c = CreateAsAutoCreated(client_.config(), opt_.topic, opt_.tool, &created); !c.ok()) return c;
+    if (created && opt_.verbose) LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
+  }
+  // A topic just created (here or by the tool, e.g. kgroupby's) may have no leaders yet.
+  if (named && (partitions > 0 || created)) (void)AwaitTopicLeaders(rk_, opt_.topic);
   return Status::Ok();
 }
 

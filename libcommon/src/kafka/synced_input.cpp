@@ -38,29 +38,42 @@ SyncedInput::~SyncedInput() {
     if (fd >= 0) ::close(fd);
 }
 
+namespace {
+// librdkafka calls this, from whichever thread enqueues, when a partition queue receives
+// something (at least on each change from empty); it must be quick and call no librdkafka API.
+void OnQueueEvent(rd_kafka_t*, void* opaque) {
+  auto* p = static_cast<SyncedInput::Part*>(opaque);
+  p->queue_ready.store(true, std::memory_order_release);
+  if (p->wake_fd >= 0) {
+    ssize_t ignored = ::write(p->wake_fd, "1", 1);  // a full pipe already wakes Wait
+    (void)ignored;
+  }
+}
+}  // namespace
+
 void SyncedInput::Add(int input, const std::string& topic, int32_t partition) {
-  auto key = std::make_pair(input, partition);
-  if (parts_.count(key)) return;
-  Part p;
+  auto [it, added] = parts_.try_emplace(std::make_pair(input, partition));
+  if (!added) return;
+  Part& p = it->second;  // a map node: its address, the callback's opaque, stays put
   p.input = input;
   p.topic = topic;
   p.partition = partition;
+  p.wake_fd = wake_fd_[1];
   p.queue = rd_kafka_queue_get_partition(rk_, topic.c_str(), partition);
   if (p.queue) {
     rd_kafka_queue_forward(p.queue, nullptr);  // its records stay here, not in the consumer queue
-    if (wake_fd_[1] >= 0) rd_kafka_queue_io_event_enable(p.queue, wake_fd_[1], "1", 1);
+    rd_kafka_queue_cb_event_enable(p.queue, OnQueueEvent, &p);
   }
   p.last_record_ms = NowMs();
-  parts_.emplace(key, std::move(p));
 }
 
 void SyncedInput::Remove(int input, int32_t partition) {
   auto it = parts_.find({input, partition});
   if (it == parts_.end()) return;
   Part& p = it->second;
-  for (rd_kafka_message_t* m : p.buf) rd_kafka_message_destroy(m);
+  for (Buffered& b : p.buf) rd_kafka_message_destroy(b.message);
   if (p.queue) {
-    rd_kafka_queue_io_event_enable(p.queue, -1, nullptr, 0);
+    rd_kafka_queue_cb_event_enable(p.queue, nullptr, nullptr);  // under the queue's lock: no call after this
     // What the queue holds is dropped here rather than moved on: the next owner reads it again.
     ssize_t n;
     while ((n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size())) > 0)
@@ -92,15 +105,16 @@ void SyncedInput::Adopt(int input, rd_kafka_message_t* m) {
     rd_kafka_message_destroy(m);
     return;
   }
-  p->buf.push_back(m);
+  p->buf.push_back({rd_kafka_message_timestamp(m, nullptr), m});
   p->eof = false;
   p->empty_since = -1;
 }
 
 void SyncedInput::Clear() {
   for (auto& [key, p] : parts_) {
-    for (rd_kafka_message_t* m : p.buf) rd_kafka_message_destroy(m);
+    for (Buffered& b : p.buf) rd_kafka_message_destroy(b.message);
     p.buf.clear();
+    p.queue_ready = true;  // refilled from the new position
     p.eof = false;
     p.eof_at = -1;
     p.next = -1;
@@ -110,8 +124,12 @@ void SyncedInput::Clear() {
 
 rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
   if (!p.buf.empty() || !p.queue) return nullptr;
+  // Found empty before and nothing arrived since: no need to ask. Cleared before asking, so
+  // that whatever arrives after the answer sets it again.
+  if (!p.queue_ready.exchange(false, std::memory_order_acq_rel)) return nullptr;
   ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size());
   if (n > 0) {
+    p.queue_ready.store(true, std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties
     size_t left = rd_kafka_queue_length(p.queue);
     if (left + static_cast<size_t>(n) >= queued_min_) {
       p.maybe_stopped = true;
@@ -131,7 +149,7 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
       if (error) rd_kafka_message_destroy(error);  // the last one says it
       error = m;
     } else {
-      p.buf.push_back(m);
+      p.buf.push_back({rd_kafka_message_timestamp(m, nullptr), m});
       p.eof = false;
       p.empty_since = -1;
       p.last_record_ms = now();
@@ -169,12 +187,10 @@ rd_kafka_message_t* SyncedInput::TryNext() {
       best = &p;
       continue;
     }
-    int64_t t = rd_kafka_message_timestamp(p.buf.front(), nullptr);
-    int64_t b = rd_kafka_message_timestamp(best->buf.front(), nullptr);
-    if (t < b) best = &p;  // ties keep the earlier (input, partition): the map's order
+    if (p.buf.front().timestamp < best->buf.front().timestamp) best = &p;  // ties keep the earlier (input, partition): the map's order
   }
   if (waiting_ || !best) return nullptr;
-  rd_kafka_message_t* m = best->buf.front();
+  rd_kafka_message_t* m = best->buf.front().message;
   best->buf.pop_front();
   best->next = m->offset + 1;
   if (best->buf.empty() && best->eof) best->empty_since = now();

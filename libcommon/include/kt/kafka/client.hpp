@@ -72,5 +72,10 @@ class KafkaClient {
 // topic would, on brokers with auto.create.topics.enable).
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic,
                      int* partition_count);
+// Waits, up to kMetadataTimeoutMs, until `rk` sees `topic` with a leader for every partition,
+// and returns whether it does. A producer's first record to a topic created a moment ago
+// otherwise waits for librdkafka's next metadata refresh (0.1-0.5 s of a one-liner). For a
+// topic known to exist only: a producer's request for one missing topic may auto-create it.
+bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 
 }  // namespace kt

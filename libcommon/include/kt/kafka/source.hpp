@@ -100,7 +100,7 @@ class KafkaSource : public Source {
   std::unique_ptr<SyncedInput> synced_;
   RebalanceListener* listener_ = nullptr;
   rd_kafka_message_t* current_ = nullptr;  // owned; destroyed on the next Next()
-  std::map<std::pair<int, int32_t>, bool> done_;  // reached --until
+  std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
   std::map<std::pair<int, int32_t>, int64_t> gate_end_;  // end_gate: each partition's end
   Headers headers_;
   Origin origin_;

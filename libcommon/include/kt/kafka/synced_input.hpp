@@ -18,6 +18,7 @@
 #include "kt/core/time.hpp"
 #include "kt/kafka/fetch_waker.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -49,12 +50,22 @@ class SyncedInput {
   // or destroyed when the partition is not (any more) ours.
   void Adopt(int input, rd_kafka_message_t* m);
 
+  struct Buffered {
+    int64_t timestamp;  // read once, when the record is buffered: compared for every record out
+    rd_kafka_message_t* message;
+  };
   struct Part {
-    int input;
+    int input = 0;
     std::string topic;
-    int32_t partition;
+    int32_t partition = -1;
     rd_kafka_queue_t* queue = nullptr;
-    std::deque<rd_kafka_message_t*> buf;
+    // Set by librdkafka (queue event callback, any thread) when the queue receives something
+    // after it was found empty; an empty queue is not asked again until then (asking takes
+    // the queue's lock and reads the clock: per record and partition, that was the cost of
+    // reading many partitions).
+    std::atomic<bool> queue_ready{true};
+    int wake_fd = -1;  // written by the callback too, for Wait
+    std::deque<Buffered> buf;
     bool paused = false;
     bool eof = false;         // at its end, as of its last end-of-partition event
     int64_t eof_at = -1;      // offset of the last end-of-partition event
