@@ -102,3 +102,13 @@ for k in ["a", "b", "c", "user-42"]:
   [ "$status" -ne 0 ]
   [[ "$output" == *"exists with 2 partitions, not 3"* ]]
 }
+
+@test "kproduce: timestamp 0 cannot be written (librdkafka reads it as now): said once, nothing lost" {
+  t=$(new_topic ts0)
+  before=$(date +%s%3N)
+  run --separate-stderr kproduce "$t" -J -q < <(printf '%s\n' '{"value":1,"timestamp":0}' '{"value":2,"timestamp":0}')
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'timestamp 0 (1970-01-01T00:00:00Z) is written with the current time' <<< "$stderr")" -eq 1 ]
+  [ "$(kconsume "$t" -e -q | tr '\n' ' ')" = "1 2 " ]
+  [ "$(kconsume "$t" -e -q -J | jq -s --argjson b "$before" 'map(.timestamp >= $b) | all')" = true ]
+}

@@ -93,6 +93,11 @@ Status KafkaSink::Send(const OutRecord& rec, void* token) {
                           h.value ? h.value->data() : nullptr,
                           h.value ? static_cast<ssize_t>(h.value->size()) : 0);
   }
+  if (rec.timestamp == 0 && !warned_epoch_zero_) {
+    warned_epoch_zero_ = true;
+    LogWarning(opt_.tool, "a record with timestamp 0 (1970-01-01T00:00:00Z) is written with the current time: "
+                          "librdkafka reads 0 as 'now' (this warning is given once)");
+  }
   rd_kafka_topic_t* rkt = TopicFor(rec.topic);
   while (true) {
     rd_kafka_resp_err_t err = rd_kafka_producev(

@@ -55,6 +55,7 @@ class KafkaSink : public Sink {
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
   std::string json_, key_scratch_, value_scratch_;
   int64_t max_bytes_ = 1000000;  // message.max.bytes
+  bool warned_epoch_zero_ = false;  // RD_KAFKA_V_TIMESTAMP(0) means now: said once per run
 };
 
 }  // namespace kt
