@@ -41,10 +41,11 @@ SyncedInput::~SyncedInput() {
 namespace {
 // librdkafka calls this, from whichever thread enqueues, when a partition queue receives
 // something (at least on each change from empty); it must be quick and call no librdkafka API.
+// Wait is woken only when the mark goes up: a partition waited for was found empty (its mark
+// down) by the TryNext before the Wait, so anything arriving for it raises the mark.
 void OnQueueEvent(rd_kafka_t*, void* opaque) {
   auto* p = static_cast<SyncedInput::Part*>(opaque);
-  p->queue_ready.store(true, std::memory_order_release);
-  if (p->wake_fd >= 0) {
+  if (!p->queue_ready.exchange(true, std::memory_order_acq_rel) && p->wake_fd >= 0) {
     ssize_t ignored = ::write(p->wake_fd, "1", 1);  // a full pipe already wakes Wait
     (void)ignored;
   }
