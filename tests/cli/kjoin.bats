@@ -107,6 +107,15 @@ EXPECTED
   [[ "$(joined "$out" | tail -1)" == '["b",{"left":{"n":4},"right":{"name":"Y"}},7000]' ]]
 }
 
+@test "kjoin --name names the state store: its changelog and state directory" {
+  small_world; out=$(new_topic out); g=$(new_topic group)
+  run kjoin -i "$L" --table "$R" --join left -o "$out" -G "$g" --name enrich --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  ktopic list --names | grep -qx "$g-enrich-changelog"
+  ! ktopic list --names | grep -qx "$g-join-changelog"
+  [ -d "$STATE/$g/enrich" ]
+}
+
 @test "kjoin: topics of different partition counts exit 2 naming both; a missing table exits 1" {
   L=$(new_topic left); R=$(new_topic right)
   envelope a 1 1 | kproduce "$L" -J --partitions 2 -q

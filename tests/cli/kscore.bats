@@ -85,6 +85,17 @@ for line in sys.stdin:
   [ "$got" = "$want" ]
 }
 
+@test "kscore --ewma --name names its store (default: ewma)" {
+  need_kafka
+  in=$(new_topic in); g=$(new_topic g)
+  printf '{"k":"a","x":%s}\n' 1 3 | kproduce "$in" --key-field k -q
+  kscore -i "$in" -o "$(new_topic out)" -G "$g" --ewma x --state-dir "$BATS_TEST_TMPDIR/s" -e -q
+  kscore -i "$in" -o "$(new_topic out)" -G "$g-2" --ewma x --name smooth --state-dir "$BATS_TEST_TMPDIR/s" -e -q
+  [ "$(topic_count "$g-ewma-changelog")" -ge 1 ]
+  [ "$(topic_count "$g-2-smooth-changelog")" -ge 1 ]
+  [ -d "$BATS_TEST_TMPDIR/s/$g-2/smooth" ]
+}
+
 @test "kscore --zscore --by on a multi-partition topic: statistics per group across partitions, original keys kept" {
   need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)

@@ -116,6 +116,29 @@ latest_per_key() {
   [[ "$output" == *"does not exist"* ]]
 }
 
+@test "ktable --name names the store (changelog, state dir, get/dump); the former --table still works, with a warning" {
+  in=$(new_topic in); g=$(new_topic g)
+  kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri -q
+  ktable -i "$in" -G "$g" --name per_uri --agg count --agg 'sum(number)' --emit none --state-dir "$STATE" -e -q
+  ktopic list --names | grep -qx "$g-per_uri-changelog"
+  ! ktopic list --names | grep -qx "$g-table-changelog"
+  [ -d "$STATE/$g/per_uri" ]
+  diff <(uri_summary "$DATA/clickevents.ndjson") <(ktable dump -G "$g" --name per_uri)
+  run ktable dump -G "$g"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"$g-table-changelog"* ]]
+  run ktable dump -G "$g" --table per_uri
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"--table is now --name"* ]]
+  # a second run under the former name continues the same store
+  head -3 "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri -q
+  run ktable -i "$in" -G "$g" --table per_uri --agg count --agg 'sum(number)' --emit none --state-dir "$STATE" -e -q
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ktable: warning: --table is now --name"* ]]
+  total=$(ktable dump -G "$g" --name per_uri | jq -s 'map(.count) | add')
+  [ "$total" -eq $(( $(wc -l < "$DATA/clickevents.ndjson") + 3 )) ]
+}
+
 @test "scale out: two instances share the partitions; one stops mid-stream; state moves; totals exact" {
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   echo '{"uri":"/","number":0}' | kproduce "$in" --key-field uri --partitions 4 -q

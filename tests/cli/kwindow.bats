@@ -225,6 +225,21 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
 EXPECTED
 }
 
+@test "kwindow --name names the store (changelog, get/dump); the former --window still works, with a warning" {
+  in=$(new_topic in); g=$(new_topic g)
+  records a 1000:1 4000:2 | kproduce "$in" -J -q
+  kwindow -i "$in" -o "$(new_topic out)" -G "$g" --name per_10s --tumbling 10s --agg count --state-dir "$STATE" -e -q
+  ktopic list --names | grep -qx "$g-per_10s-changelog"
+  ! ktopic list --names | grep -qx "$g-window-changelog"
+  run kwindow dump -G "$g" --name per_10s
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"key":"a","window":{"start":0,"end":10000},"count":2}' ]
+  run kwindow dump -G "$g" --window per_10s
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "kwindow: warning: --window is now --name (the old name still works, for now)" ]
+  [ "${lines[1]}" = '{"key":"a","window":{"start":0,"end":10000},"count":2}' ]
+}
+
 @test "kwindow get/dump: the live windows from the changelog and --local equal the last update of each window" {
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   # b at 8000 comes after stream time 12000 closed its window (grace 0): late, not kept.

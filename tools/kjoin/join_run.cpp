@@ -46,7 +46,7 @@ int RunCoPartitionedJoin(CommonOptions& common, const StateCliOptions& state_opt
                                         "--by / --right-by)"));
 
   if (common.group.empty()) common.group = DefaultGroup("kjoin", common.input);
-  auto state = OpenToolState(common, "kjoin", "join", state_opts, partitions);  // <G>-join-changelog
+  auto state = OpenToolState(common, "kjoin", state_opts, partitions);  // <G>-<name>-changelog
   if (!state.ok()) return Fail(state.status());
   std::unique_ptr<Transform> transform;
   if (join.window) transform = std::make_unique<WindowJoinTransform>(std::move(*state), *join.window);

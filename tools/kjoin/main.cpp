@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                "sides are read in timestamp order; windows and tables live in a state store backed by a "
                "changelog topic.", "kjoin"};
   kt::CommonOptions common;
-  kt::StateCliOptions state_opts;
+  kt::StateCliOptions state_opts{.name = "join"};
   std::string table, stream, global, on, by, right_by, type = "inner", within, before, after, grace = "0";
   bool left_table = false, merge = false;
   app.add_option("--stream", stream, "The right side: a stream topic, joined within a time window (--within)");

@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
       if (!e.ok()) return kt::LogError("kscore", "--by: " + e.status().message()), kt::kExitUsage;
       by_expr = std::move(*e);
     }
-    std::string name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
-    return kt::RunKeyed("kscore", common, name, state_opts, std::move(by_expr),
+    if (state_opts.name.empty()) state_opts.name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
+    return kt::RunKeyed("kscore", common, state_opts, std::move(by_expr),
                         [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
                           return std::make_unique<kt::StatScoreTransform>(std::move(state), sso, std::move(*input),
                                                                           std::move(by_key));

@@ -20,16 +20,16 @@ int main(int argc, char** argv) {
   CLI::App app{"Keyed aggregates (count, sum, min, max, avg, first, last) kept in a state store "
                "backed by a changelog topic; emits every update.", "ktable"};
   kt::CommonOptions common;
-  kt::StateCliOptions state_opts;
-  std::string by, table = "table", emit = "update";
+  kt::StateCliOptions state_opts{.name = "table"};
+  std::string by, emit = "update";
   std::vector<std::string> aggs;
   app.add_option("--agg", aggs, "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
                                 "optionally NAME=... (required unless get/dump)")->allow_extra_args(false);
   app.add_option("--by", by, "Group by this expression instead of the record key");
   app.add_option("--emit", emit, "update: write every new aggregate to the output; none: only keep state")
       ->check(CLI::IsMember({"update", "none"}))->capture_default_str();
-  app.add_option("--table", table, "Table name: the changelog is <group>-<table>-changelog")->capture_default_str();
   kt::AddStateOptions(app, state_opts);
+  kt::AddRenamedOption(app, "--table", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   // ktable get KEY / ktable dump: the table's contents from its changelog (or --local stores).
   kt::TableQuery query;
@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   CLI::App* dump = app.add_subcommand("dump", "Print every key's aggregates, read from the changelog topic");
   for (CLI::App* sub : {get, dump}) {
     sub->add_option("-G,--group", query.group, "The table's consumer group (as given to ktable -G)")->required();
-    sub->add_option("--table", query.table, "The table's name")->capture_default_str();
+    sub->add_option("--name", query.table, "The table's store name (as given to ktable --name)")->capture_default_str();
+    kt::AddRenamedOption(*sub, "--table", "--name", query.table);
     sub->add_flag("--local", query.local, "Read the local state stores instead of the changelog");
     sub->add_option("--state-dir", query.state_dir, "State directory for --local");
     kt::AddCommonOptions(*sub, common, kt::kOptKafka | kt::kOptVerbosity);
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
   if (!grouping.ok()) return Fail(grouping.status());
   kt::Aggregator agg(std::move(grouping->aggs));
   bool updates = emit == "update";
-  return kt::RunKeyed("ktable", common, table, state_opts, std::move(grouping->by),
+  return kt::RunKeyed("ktable", common, state_opts, std::move(grouping->by),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
                         return std::make_unique<kt::TableTransform>(std::move(state), agg, std::move(by), updates);
                       });

@@ -31,9 +31,9 @@ int main(int argc, char** argv) {
   CLI::App app{"Windowed aggregates by event time: tumbling, hopping, sliding and session windows with "
                "grace, retention and final results (Kafka Streams' rules).", "kwindow"};
   kt::CommonOptions common;
-  kt::StateCliOptions state_opts;
+  kt::StateCliOptions state_opts{.name = "window"};
   std::string tumbling, hopping, step, sliding, session, grace, retention;
-  std::string time = "@timestamp", time_format, time_unit = "ms", by, emit = "update", name = "window";
+  std::string time = "@timestamp", time_format, time_unit = "ms", by, emit = "update";
   std::vector<std::string> aggs;
   auto* kind = app.add_option_group("window", "Window type (exactly one)");
   kind->add_option("--tumbling", tumbling, "Tumbling windows of this size, e.g. 10s");
@@ -55,11 +55,11 @@ int main(int argc, char** argv) {
                                 "optionally NAME=... (required unless get/dump)")->allow_extra_args(false);
   app.add_option("--emit", emit, "update: every change of a window; final: each window once, when it closes")
       ->check(CLI::IsMember({"update", "final"}))->capture_default_str();
-  app.add_option("--window", name, "Store name: the changelog is <group>-<window>-changelog")->capture_default_str();
   bool close_at_end = false;
   app.add_flag("--close-at-end", close_at_end,
                "At the end of input (stdin, -e, -n) close every window: --emit final writes them all");
   kt::AddStateOptions(app, state_opts);
+  kt::AddRenamedOption(app, "--window", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   // kwindow get KEY / kwindow dump: live windows from the changelog (or --local stores).
   kt::WindowQuery query;
@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   CLI::App* dump = app.add_subcommand("dump", "Print every live window of every key");
   for (CLI::App* sub : {get, dump}) {
     sub->add_option("-G,--group", query.where.group, "The windows' consumer group (as given to kwindow -G)")->required();
-    sub->add_option("--window", query.where.store, "The store name (as given to kwindow --window)")->capture_default_str();
+    sub->add_option("--name", query.where.store, "The store name (as given to kwindow --name)")->capture_default_str();
+    kt::AddRenamedOption(*sub, "--window", "--name", query.where.store);
     sub->add_flag("--local", query.where.local, "Read the local state stores instead of the changelog");
     sub->add_option("--state-dir", query.where.state_dir, "State directory for --local");
     sub->add_option("--at", at, "Only windows containing this time: RFC 3339, -DURATION, epoch ms");
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
   if (!grouping.ok()) return Fail(grouping.status());
   kt::Aggregator agg(std::move(grouping->aggs));
   bool final = emit == "final";
-  return kt::RunKeyed("kwindow", common, name, state_opts, std::move(grouping->by),
+  return kt::RunKeyed("kwindow", common, state_opts, std::move(grouping->by),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
                         return std::make_unique<kt::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
                                                                      std::move(*event_time), final, close_at_end);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
 #include "kt/core/strings.hpp"
 
 #ifndef KT_VERSION
@@ -113,6 +114,13 @@ void SuggestFlags(const CLI::App& app, int argc, char** argv) {
 }
 
 }  // namespace
+
+void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name, std::string& target) {
+  std::string tool = app.get_parent() ? app.get_parent()->get_name() : app.get_name();
+  app.add_option(old_name, target)->group("")->each([tool, old_name, new_name](const std::string&) {
+    LogWarning(tool, old_name + " is now " + new_name + " (the old name still works, for now)");
+  });
+}
 
 int ParseCommandLine(CLI::App& app, int argc, char** argv) {
   try {

@@ -193,14 +193,16 @@ void StatefulTransform::Counters(std::vector<std::pair<std::string, int64_t>>* o
 }
 
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {
+  app.add_option("--name", o.name, "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
+      ->capture_default_str();
   app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
       ->capture_default_str();
   app.add_option("--state-dir", o.state_dir, "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
 }
 
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
-                                                        const std::string& name, const StateCliOptions& o,
-                                                        int partitions) {
+                                                        const StateCliOptions& o, int partitions) {
+  const std::string& name = o.name;
   StoreOptions so;
   auto kind = ParseStoreKind(o.store);
   if (!kind.ok()) return kind.status();

@@ -42,20 +42,20 @@ bool GroupKeyOf(const std::optional<expr::Expr>& by, expr::EvalContext& ctx, con
   return true;
 }
 
-int RunKeyed(const std::string& tool, CommonOptions& common, const std::string& name,
-             const StateCliOptions& state_opts, std::optional<expr::Expr> by, const KeyedTransformFactory& make) {
+int RunKeyed(const std::string& tool, CommonOptions& common, const StateCliOptions& state_opts, std::optional<expr::Expr> by, const KeyedTransformFactory& make) {
   if (by && common.input != "-") {
     auto cfg = ResolveKafkaConfig(common);
     if (!cfg.ok()) return Fail(tool, cfg.status());
     auto n = PartitionCount(*cfg, common.input, tool);
     if (!n.ok()) return Fail(tool, n.status());
     if (*n > 1) {
+      const std::string& name = state_opts.name;
       if (common.group.empty()) common.group = DefaultGroup(tool, common.input);
       // Stage 1 reads the input in G, stage 2 aggregates <G>-<name>-repartition in G-<name>.
       std::string repartition = common.group + "-" + name + "-repartition";
       std::vector<RekeyStage> stages;
       stages.push_back({common.input, repartition, common.group, std::move(*by)});
-      auto state = OpenToolState(common, tool, name, state_opts, *n);  // <G>-<name>-changelog
+      auto state = OpenToolState(common, tool, state_opts, *n);  // <G>-<name>-changelog
       if (!state.ok()) return Fail(tool, state.status());
       std::unique_ptr<Transform> aggregate = make(std::move(*state), std::nullopt);
       return RunRepartitioned(tool, common, *cfg, *n, std::move(stages), [&](const std::atomic<bool>* stage1_done) {
@@ -67,7 +67,7 @@ int RunKeyed(const std::string& tool, CommonOptions& common, const std::string& 
       });
     }
   }
-  auto state = OpenToolState(common, tool, name, state_opts);
+  auto state = OpenToolState(common, tool, state_opts);
   if (!state.ok()) return Fail(tool, state.status());
   bool internal = (*state)->changelog() != nullptr;
   std::unique_ptr<Transform> transform = make(std::move(*state), std::move(by));

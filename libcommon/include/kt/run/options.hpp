@@ -62,6 +62,10 @@ enum OptionSet : unsigned {
 
 void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets);
 
+// An option's former name, still accepted: hidden from --help (and so from the man-page check
+// and completion), it sets `target` like `new_name` does, with a warning naming the new one.
+void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name, std::string& target);
+
 // "kmap (ktools) 0.1.0" plus library versions and compiled-in features.
 std::string VersionText(const std::string& tool);
 

@@ -129,13 +129,16 @@ class StatefulTransform : public Transform {
 };
 
 // The state options every stateful tool takes.
+// The state options every stateful tool takes: --name (the store's name; its default is the
+// tool's, set before AddStateOptions), --store, --state-dir.
 struct StateCliOptions {
+  std::string name;
   std::string store = "rocksdb";
   std::string state_dir;
 };
 void AddStateOptions(CLI::App& app, StateCliOptions& o);
 
-// Sets up a stateful tool's state: for a Kafka input, the consumer group (default
+// Sets up a stateful tool's state, the store named o.name: for a Kafka input, the consumer group (default
 // DefaultGroup), the changelog <group>-<name>-changelog created (replication factor
 // --replication-factor) or checked for co-partitioning with the input and compaction, and the
 // state directory (StateDir); for stdin, memory. `partitions` > 0 gives the input's partition
@@ -143,7 +146,6 @@ void AddStateOptions(CLI::App& app, StateCliOptions& o);
 // The tool then writes internal records (SinkSpec::internal) exactly when the state has a
 // changelog.
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
-                                                        const std::string& name, const StateCliOptions& o,
-                                                        int partitions = 0);
+                                                        const StateCliOptions& o, int partitions = 0);
 
 }  // namespace kt

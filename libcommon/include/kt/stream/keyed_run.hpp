@@ -39,9 +39,8 @@ bool GroupKeyOf(const std::optional<expr::Expr>& by, expr::EvalContext& ctx, con
 using KeyedTransformFactory =
     std::function<std::unique_ptr<Transform>(std::unique_ptr<PartitionedState>, std::optional<expr::Expr>)>;
 
-// Runs `tool` with its state store `name` (changelog <group>-<name>-changelog). Returns the
-// process exit code; errors are logged.
-int RunKeyed(const std::string& tool, CommonOptions& common, const std::string& name,
-             const StateCliOptions& state_opts, std::optional<expr::Expr> by, const KeyedTransformFactory& make);
+// Runs `tool` with its state store state_opts.name (changelog <group>-<name>-changelog).
+// Returns the process exit code; errors are logged.
+int RunKeyed(const std::string& tool, CommonOptions& common, const StateCliOptions& state_opts, std::optional<expr::Expr> by, const KeyedTransformFactory& make);
 
 }  // namespace kt
