@@ -98,6 +98,15 @@ latest_per_key() {
   run ktable --agg count --by 'uri ~'
   [ "$status" -eq 2 ]
   [[ "$output" == *"--by: invalid expression at column 6"* ]]
+  # a store name becomes a topic and a directory name: nothing outside the state dir
+  for bad in ../up 'a b' '' ..; do
+    run ktable -i - --agg count --name "$bad" <<< '{"a":1}'
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"'$bad' is not a store name"* ]]
+    run ktable -i - --agg count --table "$bad" <<< '{"a":1}'
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"'$bad' is not a store name"* ]]
+  done
 }
 
 @test "ktable get and dump answer from the changelog and from local state" {

@@ -192,9 +192,17 @@ void StatefulTransform::Counters(std::vector<std::pair<std::string, int64_t>>* o
   out->emplace_back("replayed", replays_);
 }
 
+Status CheckStoreName(const std::string& name) {
+  static constexpr std::string_view kTopicChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+  if (!name.empty() && name != "." && name != ".." && name.find_first_not_of(kTopicChars) == std::string::npos)
+    return Status::Ok();
+  return Status::InvalidArgument("'" + name + "' is not a store name: use letters, digits, '.', '_' and '-'");
+}
+
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {
+  CLI::Validator store_name([](std::string& v) { return CheckStoreName(v).message(); }, "NAME");
   app.add_option("--name", o.name, "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
-      ->capture_default_str();
+      ->check(store_name)->capture_default_str();
   app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
       ->capture_default_str();
   app.add_option("--state-dir", o.state_dir, "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
@@ -203,6 +211,7 @@ void AddStateOptions(CLI::App& app, StateCliOptions& o) {
 Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
                                                         const StateCliOptions& o, int partitions) {
   const std::string& name = o.name;
+  if (Status s = CheckStoreName(name); !s.ok()) return s;
   StoreOptions so;
   auto kind = ParseStoreKind(o.store);
   if (!kind.ok()) return kind.status();

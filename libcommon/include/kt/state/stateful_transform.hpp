@@ -137,6 +137,9 @@ struct StateCliOptions {
   std::string state_dir;
 };
 void AddStateOptions(CLI::App& app, StateCliOptions& o);
+// A store name is part of a topic name and of a directory name: Kafka's topic characters only
+// (letters, digits, '.', '_', '-'), and neither "." nor "..".
+Status CheckStoreName(const std::string& name);
 
 // Sets up a stateful tool's state, the store named o.name: for a Kafka input, the consumer group (default
 // DefaultGroup), the changelog <group>-<name>-changelog created (replication factor
