@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   app.add_option("--by", by, "Key for --zscore/--ewma state (default: the record key)");
   kt::StateCliOptions state_opts;
   kt::AddStateOptions(app, state_opts);
+  app.get_option("--name")->default_str("zscore|ewma");  // set after parsing, by the scorer
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 

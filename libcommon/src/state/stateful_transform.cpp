@@ -200,7 +200,7 @@ Status CheckStoreName(const std::string& name) {
 }
 
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {
-  CLI::Validator store_name([](std::string& v) { return CheckStoreName(v).message(); }, "NAME");
+  CLI::Validator store_name([](std::string& v) { return CheckStoreName(v).message(); }, "");
   app.add_option("--name", o.name, "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
       ->check(store_name)->capture_default_str();
   app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
