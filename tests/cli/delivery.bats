@@ -31,7 +31,7 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
 
 @test "a value that is not a JSON object, where a tool reads fields, is a bad record in every tool" {
   printf '%s\n' '{"x":2,"k":"a"}' '[1,2]' '"s"' '5' 'null' > "$BATS_TEST_TMPDIR/in"
-  for tool in "kfilter x>1" "kmap --set y=1" "kscore x" "ktable --by k --agg count" "kgroupby --by k"; do
+  for tool in "kfilter 'x > 1'" "kmap --set y=1" "kscore x" "ktable --by k --agg count" "kgroupby --by k"; do
     run bash -c "$tool < '$BATS_TEST_TMPDIR/in'"
     [ "$status" -eq 3 ] || { echo "$tool: exit $status"; false; }
     [[ "$output" == *"line 2: value is not a JSON object (it is an array)"* ]] || { echo "$tool: $output"; false; }
