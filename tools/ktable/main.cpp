@@ -37,11 +37,7 @@ int main(int argc, char** argv) {
   CLI::App* get = app.add_subcommand("get", "Print one key's aggregates, read from the changelog topic");
   CLI::App* dump = app.add_subcommand("dump", "Print every key's aggregates, read from the changelog topic");
   for (CLI::App* sub : {get, dump}) {
-    sub->add_option("-G,--group", query.group, "The table's consumer group (as given to ktable -G)")->required();
-    sub->add_option("--name", query.table, "The table's store name (as given to ktable --name)")->capture_default_str();
-    kt::AddRenamedOption(*sub, "--table", "--name", query.table);
-    sub->add_flag("--local", query.local, "Read the local state stores instead of the changelog");
-    sub->add_option("--state-dir", query.state_dir, "State directory for --local");
+    kt::AddStoreLocationOptions(*sub, query.where, "ktable", "--table");
     kt::AddCommonOptions(*sub, common, kt::kOptKafka | kt::kOptVerbosity);
   }
   get->add_option("key", get_key, "The key")->required();
@@ -53,7 +49,7 @@ int main(int argc, char** argv) {
     auto cfg = kt::ResolveKafkaConfig(common);
     if (!cfg.ok()) return Fail(cfg.status());
     if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
-    query.verbose = common.verbose;
+    query.where.verbose = common.verbose;
     kt::Status s = kt::RunTableQuery(query, *cfg);
     return s.ok() ? kt::kExitOk : (kt::LogError("ktable", s.message()), kt::kExitRuntime);
   }

@@ -33,11 +33,10 @@ std::string Render(const std::string& key, const std::string& state) {
 
 Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg) {
   std::map<std::string, std::string> rows;
-  StoreLocation where{q.group, q.table, q.local, q.state_dir, q.verbose};
-  if (Status s = ReadStoreContents(where, cfg, "ktable", &rows); !s.ok()) return s;
+  if (Status s = ReadStoreContents(q.where, cfg, "ktable", &rows); !s.ok()) return s;
   if (q.key) {
     auto it = rows.find(*q.key);
-    if (it == rows.end()) return Status::NotFound("key '" + *q.key + "' is not in table " + q.table);
+    if (it == rows.end()) return Status::NotFound("key '" + *q.key + "' is not in table " + q.where.store);
     std::cout << Render(it->first, it->second) << "\n";
     return Status::Ok();
   }

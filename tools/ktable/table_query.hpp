@@ -7,16 +7,13 @@
 
 #include "kt/kafka/config.hpp"
 #include "kt/core/status.hpp"
+#include "kt/state/store_contents.hpp"
 
 namespace kt {
 
 struct TableQuery {
-  std::string group;
-  std::string table = "table";
-  bool local = false;
-  std::string state_dir;        // --local: the root, as in StateDir
+  StoreLocation where{.store = "table"};
   std::optional<std::string> key;  // get: only this key
-  bool verbose = false;            // librdkafka's log on stderr (-v)
 };
 
 // Writes one {"key": k, <aggregates>} line per key (sorted by key) to stdout. With a key that is

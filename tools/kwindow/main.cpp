@@ -69,11 +69,7 @@ int main(int argc, char** argv) {
   CLI::App* get = app.add_subcommand("get", "Print one key's live windows (or the one containing a time)");
   CLI::App* dump = app.add_subcommand("dump", "Print every live window of every key");
   for (CLI::App* sub : {get, dump}) {
-    sub->add_option("-G,--group", query.where.group, "The windows' consumer group (as given to kwindow -G)")->required();
-    sub->add_option("--name", query.where.store, "The store name (as given to kwindow --name)")->capture_default_str();
-    kt::AddRenamedOption(*sub, "--window", "--name", query.where.store);
-    sub->add_flag("--local", query.where.local, "Read the local state stores instead of the changelog");
-    sub->add_option("--state-dir", query.where.state_dir, "State directory for --local");
+    kt::AddStoreLocationOptions(*sub, query.where, "kwindow", "--window");
     sub->add_option("--at", at, "Only windows containing this time: RFC 3339, -DURATION, epoch ms");
     sub->add_flag("--now", now, "Only windows containing the current time (Faust's .now())");
     kt::AddCommonOptions(*sub, common, kt::kOptKafka | kt::kOptVerbosity);

@@ -42,7 +42,8 @@ bool GroupKeyOf(const std::optional<expr::Expr>& by, expr::EvalContext& ctx, con
   return true;
 }
 
-int RunKeyed(const std::string& tool, CommonOptions& common, const StateCliOptions& state_opts, std::optional<expr::Expr> by, const KeyedTransformFactory& make) {
+int RunKeyed(const std::string& tool, CommonOptions& common, const StateCliOptions& state_opts,
+             std::optional<expr::Expr> by, const KeyedTransformFactory& make) {
   if (by && common.input != "-") {
     auto cfg = ResolveKafkaConfig(common);
     if (!cfg.ok()) return Fail(tool, cfg.status());

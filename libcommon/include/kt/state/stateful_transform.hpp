@@ -128,7 +128,6 @@ class StatefulTransform : public Transform {
   std::map<int32_t, PendingMap> cache_;  // partition -> key -> state
 };
 
-// The state options every stateful tool takes.
 // The state options every stateful tool takes: --name (the store's name; its default is the
 // tool's, set before AddStateOptions), --store, --state-dir.
 struct StateCliOptions {

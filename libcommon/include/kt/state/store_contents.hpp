@@ -3,6 +3,8 @@
 // needed), or read from the local stores under <state dir>/<group>/<store> (--local).
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <map>
 #include <string>
 
@@ -18,6 +20,11 @@ struct StoreLocation {
   std::string state_dir;  // --local: the root, as in StateDir ("" the default)
   bool verbose = false;   // librdkafka's log on stderr (-v)
 };
+
+// The options of a read-back subcommand (ktable get/dump, kwindow get/dump) that say where the
+// store is: -G (required), --name (`where.store` holds the tool's default), `former_name` (the
+// store name's former option, still accepted), --local, --state-dir.
+void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool, const std::string& former_name);
 
 // Every key and value of the store (all partitions), internal keys included. NotFound when the
 // changelog topic or the local directory does not exist.

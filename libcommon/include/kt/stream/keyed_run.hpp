@@ -41,6 +41,7 @@ using KeyedTransformFactory =
 
 // Runs `tool` with its state store state_opts.name (changelog <group>-<name>-changelog).
 // Returns the process exit code; errors are logged.
-int RunKeyed(const std::string& tool, CommonOptions& common, const StateCliOptions& state_opts, std::optional<expr::Expr> by, const KeyedTransformFactory& make);
+int RunKeyed(const std::string& tool, CommonOptions& common, const StateCliOptions& state_opts,
+             std::optional<expr::Expr> by, const KeyedTransformFactory& make);
 
 }  // namespace kt
