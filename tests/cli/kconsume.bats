@@ -35,6 +35,23 @@ setup() {
   [ "$output" = $'1\n2' ]
 }
 
+@test "kconsume resolves --from to absolute offsets before it assigns (no lookup left to librdkafka)" {
+  # librdkafka 2.0 looks a logical start (BEGINNING, END) up after assign and, when that runs
+  # before the partition has joined its leader's thread, retries it on a 500 ms timer: a third
+  # of the one-liner runs took 0.51 s instead of 0.01 s. Its debug log names the start offset.
+  t=$(new_topic abs)
+  printf '{"k":"a"}\n{"k":"b"}\n{"k":"c"}\n' | kproduce "$t" --key-field k --partitions 3 -q
+  for from in beginning end 2020-01-01T00:00:00Z; do
+    kconsume "$t" --from "$from" -e -q -X debug=topic 2>"$BATS_TEST_TMPDIR/log" >/dev/null
+    grep "Start consuming $t \[" "$BATS_TEST_TMPDIR/log" > "$BATS_TEST_TMPDIR/starts"
+    [ "$(wc -l < "$BATS_TEST_TMPDIR/starts")" -eq 3 ]
+    [ -z "$(grep -v "at offset [0-9]" "$BATS_TEST_TMPDIR/starts")" ]
+  done
+  # and they are the right ones: everything from the beginning, nothing from the end
+  [ "$(kconsume "$t" -e -q | sort | tr -d '\n')" = '{"k":"a"}{"k":"b"}{"k":"c"}' ]
+  [ -z "$(kconsume "$t" --from end -e -q)" ]
+}
+
 @test "kconsume -G commits: a second run of the group sees only new records" {
   g=$(new_topic grp)
   run kconsume "$T" -G "$g" -e -q

@@ -112,7 +112,7 @@ EXPECTED
   run kjoin -i "$L" --table "$R" --join left -o "$out" -G "$g" --name enrich --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
   ktopic list --names | grep -qx "$g-enrich-changelog"
-  ! ktopic list --names | grep -qx "$g-join-changelog"
+  [ -z "$(ktopic list --names | grep -x "$g-join-changelog")" ]
   [ -d "$STATE/$g/enrich" ]
 }
 

@@ -130,7 +130,7 @@ latest_per_key() {
   kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri -q
   ktable -i "$in" -G "$g" --name per_uri --agg count --agg 'sum(number)' --emit none --state-dir "$STATE" -e -q
   ktopic list --names | grep -qx "$g-per_uri-changelog"
-  ! ktopic list --names | grep -qx "$g-table-changelog"
+  [ -z "$(ktopic list --names | grep -x "$g-table-changelog")" ]
   [ -d "$STATE/$g/per_uri" ]
   diff <(uri_summary "$DATA/clickevents.ndjson") <(ktable dump -G "$g" --name per_uri)
   run ktable dump -G "$g"

@@ -230,7 +230,7 @@ EXPECTED
   records a 1000:1 4000:2 | kproduce "$in" -J -q
   kwindow -i "$in" -o "$(new_topic out)" -G "$g" --name per_10s --tumbling 10s --agg count --state-dir "$STATE" -e -q
   ktopic list --names | grep -qx "$g-per_10s-changelog"
-  ! ktopic list --names | grep -qx "$g-window-changelog"
+  [ -z "$(ktopic list --names | grep -x "$g-window-changelog")" ]
   run kwindow dump -G "$g" --name per_10s
   [ "$status" -eq 0 ]
   [ "$output" = '{"key":"a","window":{"start":0,"end":10000},"count":2}' ]

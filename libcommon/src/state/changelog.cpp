@@ -65,6 +65,13 @@ Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
 
 Status Changelog::Start(int32_t p, int64_t from) {
   if (Status s = Connect(); !s.ok()) return s;
+  // An absolute offset: librdkafka 2.0 looks a logical one up after assign, and may retry that
+  // on a 500 ms timer when it runs before the partition joined its leader (KafkaSource too).
+  if (from == RD_KAFKA_OFFSET_BEGINNING || from == RD_KAFKA_OFFSET_END) {
+    auto marks = Watermarks(p);
+    if (!marks.ok()) return marks.status();
+    from = from == RD_KAFKA_OFFSET_BEGINNING ? marks->first : marks->second;
+  }
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(l, topic_.c_str(), p)->offset = from;
   rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, l);
