@@ -66,6 +66,7 @@ void SyncedInput::Add(int input, const std::string& topic, int32_t partition) {
     rd_kafka_queue_cb_event_enable(p.queue, OnQueueEvent, &p);
   }
   p.last_record_ms = NowMs();
+  Reorder();
 }
 
 void SyncedInput::Remove(int input, int32_t partition) {
@@ -83,6 +84,22 @@ void SyncedInput::Remove(int input, int32_t partition) {
     rd_kafka_queue_destroy(p.queue);
   }
   parts_.erase(it);
+  Reorder();
+}
+
+void SyncedInput::Reorder() {
+  order_.clear();
+  heads_.clear();
+  for (auto& [key, p] : parts_) {
+    p.slot = order_.size();
+    order_.push_back(&p);
+    heads_.push_back(kEmpty);
+    Sync(p);
+  }
+}
+
+void SyncedInput::Sync(const Part& p) {
+  heads_[p.slot] = p.paused ? kSkip : p.buf.empty() ? kEmpty : p.buf.front().timestamp;
 }
 
 SyncedInput::Part* SyncedInput::Find(int input, int32_t partition) {
@@ -91,7 +108,10 @@ SyncedInput::Part* SyncedInput::Find(int input, int32_t partition) {
 }
 
 void SyncedInput::SetPaused(int input, int32_t partition, bool paused) {
-  if (Part* p = Find(input, partition)) p->paused = paused;
+  if (Part* p = Find(input, partition)) {
+    p->paused = paused;
+    Sync(*p);
+  }
 }
 
 void SyncedInput::Adopt(int input, rd_kafka_message_t* m) {
@@ -109,12 +129,14 @@ void SyncedInput::Adopt(int input, rd_kafka_message_t* m) {
   p->buf.push_back({rd_kafka_message_timestamp(m, nullptr), m});
   p->eof = false;
   p->empty_since = -1;
+  Sync(*p);
 }
 
 void SyncedInput::Clear() {
   for (auto& [key, p] : parts_) {
     for (Buffered& b : p.buf) rd_kafka_message_destroy(b.message);
     p.buf.clear();
+    Sync(p);
     p.queue_ready = true;  // refilled from the new position
     p.eof = false;
     p.eof_at = -1;
@@ -157,6 +179,7 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
     }
   }
   if (p.buf.empty() && p.eof && p.empty_since < 0) p.empty_since = now();
+  Sync(p);
   return error;
 }
 
@@ -170,31 +193,38 @@ rd_kafka_message_t* SyncedInput::TryNext() {
   LazyNow now;
   waiting_ = false;
   Part* best = nullptr;
-  for (auto& [key, p] : parts_) {
-    if (p.paused) continue;
-    if (rd_kafka_message_t* error = Fill(p, now)) return error;
-    if (p.buf.empty()) {
-      // Older records may still come: wait, unless the partition said it is at its end (and,
-      // with --max-idle, has stayed empty that long).
-      if (!p.eof) {
-        waiting_ = true;
-        WakeFetcher(p, now);
-      } else if (max_idle_ms_ > 0 && now() < p.empty_since + max_idle_ms_) {
-        waiting_ = true;
+  int64_t best_ts = 0;
+  for (size_t i = 0; i < heads_.size(); ++i) {
+    int64_t head = heads_[i];
+    if (head == kSkip) continue;  // paused
+    if (head == kEmpty) {
+      Part& p = *order_[i];
+      if (rd_kafka_message_t* error = Fill(p, now)) return error;
+      if (p.buf.empty()) {
+        // Older records may still come: wait, unless the partition said it is at its end (and,
+        // with --max-idle, has stayed empty that long).
+        if (!p.eof) {
+          waiting_ = true;
+          WakeFetcher(p, now);
+        } else if (max_idle_ms_ > 0 && now() < p.empty_since + max_idle_ms_) {
+          waiting_ = true;
+        }
+        continue;
       }
-      continue;
+      head = heads_[i];
     }
-    if (!best) {
-      best = &p;
-      continue;
+    // Ties keep the earlier (input, partition): the map's order.
+    if (!best || head < best_ts) {
+      best = order_[i];
+      best_ts = head;
     }
-    if (p.buf.front().timestamp < best->buf.front().timestamp) best = &p;  // ties keep the earlier (input, partition): the map's order
   }
   if (waiting_ || !best) return nullptr;
   rd_kafka_message_t* m = best->buf.front().message;
   best->buf.pop_front();
   best->next = m->offset + 1;
   if (best->buf.empty() && best->eof) best->empty_since = now();
+  Sync(*best);
   return m;
 }
 

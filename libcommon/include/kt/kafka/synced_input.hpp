@@ -73,6 +73,7 @@ class SyncedInput {
     int64_t empty_since = -1; // wall clock: when the buffer ran empty at the end (max_idle_ms)
     int64_t last_record_ms = 0;
     int64_t last_wake_ms = 0;
+    size_t slot = 0;  // in order_ and heads_
     bool maybe_stopped = false;  // its queue reached queued.min.messages: librdkafka may have stopped fetching
   };
 
@@ -98,10 +99,18 @@ class SyncedInput {
   // See FetchWaker: as soon as a queue that reached queued.min.messages has been drained below
   // it, and when a partition whose records were flowing runs dry.
   void WakeFetcher(Part& p, LazyNow& now);
+  // Rebuilds order_ and heads_ (a partition joined or left); updates p's head.
+  void Reorder();
+  void Sync(const Part& p);
 
   rd_kafka_t* rk_;
   int64_t max_idle_ms_;
   std::map<std::pair<int, int32_t>, Part> parts_;  // (input, partition)
+  // parts_ in its order, and the timestamp of each one's first buffered record (kEmpty: none,
+  // kSkip: paused), kept by Sync: the scan for every record reads one small array.
+  std::vector<Part*> order_;
+  std::vector<int64_t> heads_;
+  static constexpr int64_t kEmpty = INT64_MIN, kSkip = INT64_MAX;
   int wake_fd_[2] = {-1, -1};  // librdkafka writes here when a queue turns non-empty
   std::vector<rd_kafka_message_t*> batch_;
   rd_kafka_queue_t* consumer_queue_ = nullptr;
