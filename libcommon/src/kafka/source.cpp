@@ -57,15 +57,16 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // at a time, and while it is a long poll for partitions with nothing new (one at its end, say)
   // a partition that is needed next waits with it: 500 ms held a 4-partition merge up for 4.5 s
   // of a 5.8 s run, and made every -e run wait that long for the last end-of-partition event.
-  // 50 ms costs an idle tool 20 empty fetches a second (bench/run-partitions). A run to the end
-  // (-e) never idles, and partitions of unequal size are fetched to their ends while their last
-  // records wait in the merge: from then on every Fetch that holds only such partitions is a
-  // long poll, and the partition drained next waits for it (16 partitions of 1M click events:
-  // 70 waits, 0.52 s of a 1.3 s run at 10 ms; 0.06 s at 2 ms), so it uses 2 ms. -n alone may
-  // wait for new records like a continuous run: 10 ms.
+  // The same holds up a continuous run catching up on a backlog: partitions it has read to
+  // their end are long-polled while the others still have records (16 partitions of 1M click
+  // events: 3.6 s at 50 ms, 1.35 s at 10 ms, 0.9 s on one partition), so it uses 10 ms, at the
+  // cost of 100 empty fetches a second while idle (bench/run-partitions). A run to the end (-e)
+  // never idles, and partitions of unequal size are fetched to their ends while their last
+  // records wait in the merge (70 waits, 0.52 s of a 1.3 s run at 10 ms; 0.06 s at 2 ms), so
+  // it uses 2 ms.
   Properties defaults = {{"auto.offset.reset", opt_.from.kind == StartSpec::Kind::kEnd ? "latest" : "earliest"},
                          {"queued.min.messages", "5000"},
-                         {"fetch.wait.max.ms", opt_.exit_at_end ? "2" : opt_.batch ? "10" : "50"},
+                         {"fetch.wait.max.ms", opt_.exit_at_end ? "2" : "10"},
                          {"isolation.level", "read_committed"}};
   Properties forced = {{"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
