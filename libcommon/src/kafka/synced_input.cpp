@@ -99,7 +99,8 @@ void SyncedInput::Reorder() {
 }
 
 void SyncedInput::Sync(const Part& p) {
-  heads_[p.slot] = p.paused ? kSkip : p.buf.empty() ? kEmpty : p.buf.front().timestamp;
+  // A record's timestamp is whatever its producer wrote: one of INT64_MAX must not read as paused.
+  heads_[p.slot] = p.paused ? kSkip : p.buf.empty() ? kEmpty : std::min(p.buf.front().timestamp, kSkip - 1);
 }
 
 SyncedInput::Part* SyncedInput::Find(int input, int32_t partition) {

@@ -52,25 +52,17 @@ void Produce(const std::string& brokers, const std::string& topic, const std::ve
 
 }  // namespace
 
-TEST_CASE("KafkaSource merges partitions and topics in timestamp order") {
-  MockCluster mock;
-  REQUIRE(mock.cluster);
-  rd_kafka_mock_topic_create(mock.cluster, "left", 3, 1);
-  rd_kafka_mock_topic_create(mock.cluster, "right", 3, 1);
-  // Written partition by partition, so fetch order is nothing like time order; partition 2 of
-  // "left" holds one record out of order (35 after 40), which keeps its offset order.
-  Produce(mock.brokers(), "left", {{2, 10}, {2, 40}, {2, 35}, {2, 90}, {0, 20}, {0, 50}, {0, 80}, {1, 30}, {1, 60}});
-  Produce(mock.brokers(), "right", {{1, 20}, {1, 55}, {0, 5}, {0, 70}, {2, 100}});
-
+// Reads `topics` of the mock cluster to their end: (timestamp, input, partition) of each record.
+std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock, const std::vector<std::string>& topics) {
   kt::KafkaConfig cfg;
   cfg.brokers = mock.brokers();
   kt::KafkaSourceOptions opt;
   opt.tool = "test";
-  opt.topics = {"left", "right"};
+  opt.topics = topics;
   opt.exit_at_end = true;
   kt::KafkaSource source(cfg, opt);
   REQUIRE(source.Open(nullptr).ok());
-  std::vector<std::tuple<int64_t, int, int32_t>> got;  // (timestamp, input, partition)
+  std::vector<std::tuple<int64_t, int, int32_t>> got;
   int64_t deadline = kt::NowMs() + 30000;
   while (kt::NowMs() < deadline) {
     kt::Record rec;
@@ -80,8 +72,33 @@ TEST_CASE("KafkaSource merges partitions and topics in timestamp order") {
     if (poll == kt::Source::Poll::kRecord) got.emplace_back(rec.timestamp, rec.input, rec.partition);
   }
   REQUIRE(source.Fatal().ok());
+  return got;
+}
+
+TEST_CASE("KafkaSource merges partitions and topics in timestamp order") {
+  MockCluster mock;
+  REQUIRE(mock.cluster);
+  rd_kafka_mock_topic_create(mock.cluster, "left", 3, 1);
+  rd_kafka_mock_topic_create(mock.cluster, "right", 3, 1);
+  // Written partition by partition, so fetch order is nothing like time order; partition 2 of
+  // "left" holds one record out of order (35 after 40), which keeps its offset order.
+  Produce(mock.brokers(), "left", {{2, 10}, {2, 40}, {2, 35}, {2, 90}, {0, 20}, {0, 50}, {0, 80}, {1, 30}, {1, 60}});
+  Produce(mock.brokers(), "right", {{1, 20}, {1, 55}, {0, 5}, {0, 70}, {2, 100}});
+  auto got = ReadAll(mock, {"left", "right"});
   std::vector<std::tuple<int64_t, int, int32_t>> want = {
       {5, 1, 0},  {10, 0, 2}, {20, 0, 0}, {20, 1, 1}, {30, 0, 1}, {40, 0, 2}, {35, 0, 2},
       {50, 0, 0}, {55, 1, 1}, {60, 0, 1}, {70, 1, 0}, {80, 0, 0}, {90, 0, 2}, {100, 1, 2}};
   CHECK(got == want);
+}
+
+TEST_CASE("KafkaSource hands out records at the extremes of the timestamp range") {
+  // The merge marks an empty partition and a paused one with the smallest and largest int64;
+  // a producer may write either as a timestamp.
+  MockCluster mock;
+  REQUIRE(mock.cluster);
+  rd_kafka_mock_topic_create(mock.cluster, "edge", 2, 1);
+  constexpr int64_t kMax = INT64_MAX;
+  Produce(mock.brokers(), "edge", {{0, 7}, {0, kMax}, {1, 3}, {1, kMax}});
+  std::vector<std::tuple<int64_t, int, int32_t>> want = {{3, 0, 1}, {7, 0, 0}, {kMax, 0, 0}, {kMax, 0, 1}};
+  CHECK(ReadAll(mock, {"edge"}) == want);
 }
