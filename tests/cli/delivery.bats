@@ -157,7 +157,10 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
 @test "--exactly-once: kmap copies a topic exactly; kproduce loads a file all or nothing" {
   need_kafka
   in=$(new_topic in); out=$(new_topic out)
-  head -3000 "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri --partitions 3 --exactly-once -q
+  # An exactly-once producer queues at most 10,000 records (a commit waits for all of them
+  # anyway); -X overrides it. This load, six times a 500-record queue, is one transaction.
+  head -3000 "$DATA/clickevents.ndjson" |
+    kproduce "$in" --key-field uri --partitions 3 --exactly-once -q -X queue.buffering.max.messages=500
   # The transaction's commit markers take offsets too. Awaited: the watermark query right after
   # the commit has come back short (seen once in 15 full runs).
   in_has_3000() { [ "$(topic_count "$in")" -ge 3000 ]; }
@@ -170,6 +173,9 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
   t=$(new_topic load)
   printf '{"a":1}\n{"a":2}\nnot json\n' | kproduce "$t" --partitions 1 --exactly-once -q || true
   [ "$(kconsume "$t" -e -q | wc -l)" -eq 0 ]
+  run bash -c "echo '{}' | kproduce '$t' --exactly-once -X debug=conf 2>&1"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"queue.buffering.max.messages = 10000"* ]]
   # An output that is not Kafka cannot be transactional.
   run bash -c "echo '{}' | kmap --exactly-once"
   [ "$status" -eq 2 ]

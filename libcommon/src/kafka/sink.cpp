@@ -31,6 +31,11 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   if (!opt_.transactional_id.empty()) {
     forced.emplace_back("transactional.id", opt_.transactional_id);
     defaults.emplace_back("transaction.timeout.ms", std::to_string(opt_.transaction_timeout_ms));
+    // A commit flushes every record of its transaction before the offsets go in, so records
+    // queued beyond what is in flight only wait there: 10,000 (librdkafka's default 100,000)
+    // bounds that memory and the flush at each commit. Measured on 1M click events
+    // (bench/run-eos): peak RSS 25.3 -> 19.5 MB (at-least-once 23.0 MB), speed 0.86x at-least-once.
+    defaults.emplace_back("queue.buffering.max.messages", "10000");
   }
   Status s = client_.Create(RD_KAFKA_PRODUCER, "producer", defaults, forced, this,
                             [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb); });
