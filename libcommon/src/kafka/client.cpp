@@ -1,9 +1,11 @@
 #include "kt/kafka/client.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
@@ -146,6 +148,42 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   rd_kafka_topic_destroy(rkt);
   return ok;
+}
+
+namespace {
+// What a partition's leader answers while it does not know it leads yet (a topic created a
+// moment ago, a leader just moved): gone within milliseconds.
+bool LeaderNotReady(rd_kafka_resp_err_t e) {
+  switch (e) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  std::vector<int64_t> asked(parts->cnt);
+  for (int i = 0; i < parts->cnt; ++i) asked[i] = parts->elems[i].offset;
+  int64_t deadline = NowMs() + kMetadataTimeoutMs;
+  for (int backoff_ms = 5;; backoff_ms = std::min(backoff_ms * 2, 200)) {
+    int left = static_cast<int>(std::max<int64_t>(1, deadline - NowMs()));
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, parts, left);
+    bool again = LeaderNotReady(e);
+    for (int i = 0; !again && i < parts->cnt; ++i) again = LeaderNotReady(parts->elems[i].err);
+    if (!again || NowMs() + backoff_ms >= deadline) return e;
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    for (int i = 0; i < parts->cnt; ++i) {  // the answer replaced the question
+      parts->elems[i].offset = asked[i];
+      parts->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    }
+  }
 }
 
 }  // namespace kt

@@ -128,7 +128,7 @@ Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig&
     rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(16);
     for (auto& [t, parts] : topics)
       for (int32_t p : parts) rd_kafka_topic_partition_list_add(l, t.c_str(), p)->offset = which;
-    rd_kafka_resp_err_t e = l->cnt ? rd_kafka_offsets_for_times(client.get(), l, kMetadataTimeoutMs)
+    rd_kafka_resp_err_t e = l->cnt ? OffsetsForTimes(client.get(), l)
                                    : RD_KAFKA_RESP_ERR_NO_ERROR;
     Status s;
     if (e) s = Status::KafkaError(std::string("reading watermarks: ") + rd_kafka_err2str(e));
@@ -162,7 +162,7 @@ Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::s
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
   for (int32_t p : partitions) rd_kafka_topic_partition_list_add(l, topic.c_str(), p)->offset = time_ms;
-  rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(client.get(), l, kMetadataTimeoutMs);
+  rd_kafka_resp_err_t e = OffsetsForTimes(client.get(), l);
   std::vector<int64_t> out;
   Status s;
   if (e) s = Status::KafkaError(topic + ": offsets for time: " + rd_kafka_err2str(e));

@@ -116,7 +116,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
     }
   }
   ApplyStartOffsets(parts, !opt_.group.empty());
-  Status s = Assign(parts);
+  Status s = fatal_.ok() ? Assign(parts) : fatal_;
   rd_kafka_topic_partition_list_destroy(parts);
   return s;
 }
@@ -141,11 +141,23 @@ Status KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
 }
 
 // Sets each partition's start: its committed offset when `use_committed` and one exists,
-// else --from (beginning, end, or the first offset at/after a time).
+// else --from (beginning, end, or the first offset at/after a time). Never a start after a
+// record that is due: what cannot be looked up is left to librdkafka, or starts earlier and
+// records a fatal error.
 void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed) {
   if (use_committed) {
-    rd_kafka_resp_err_t e = rd_kafka_committed(rk_, parts, kMetadataTimeoutMs);
-    if (e && opt_.verbose) LogWarning(opt_.tool, std::string("cannot read committed offsets: ") + rd_kafka_err2str(e));
+    if (rd_kafka_resp_err_t e = rd_kafka_committed(rk_, parts, kMetadataTimeoutMs)) {
+      // librdkafka reads the committed offsets again itself after assign, and starts where
+      // there are none at auto.offset.reset (--from's beginning or end; the beginning for a
+      // time). --from applied over a commit it could not read would skip records (--from end).
+      for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+      bool time = opt_.from.kind == StartSpec::Kind::kTime;
+      if (opt_.verbose || time)
+        LogWarning(opt_.tool, std::string("cannot read committed offsets: ") + rd_kafka_err2str(e) +
+                                  "; the consumer looks them up itself" +
+                                  (time ? ", and partitions without one start at their beginning, not at --from" : ""));
+      return;
+    }
   } else {
     for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
   }
@@ -165,39 +177,49 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
     }
     need.push_back(i);
   }
-  // Where a lookup fails, a logical start stays for librdkafka to look up, and a time becomes the
-  // end (where librdkafka would start too); a time after a partition's last record starts at its
-  // end, looked up as well.
-  std::vector<int64_t> found = LookUpOffsets(parts, need);
+  // Where a lookup fails, a logical start stays for librdkafka to look up; a time cannot, so its
+  // partition starts at the beginning and the run stops with an error before reading it. A
+  // time after a partition's last record starts at its end, looked up as well.
+  std::string why;
+  std::vector<int64_t> found = LookUpOffsets(parts, need, &why);
   std::vector<int> after_last;
   for (size_t k = 0; k < need.size(); ++k) {
-    int64_t& start = parts->elems[need[k]].offset;
+    rd_kafka_topic_partition_t& tp = parts->elems[need[k]];
     if (found[k] >= 0) {
-      start = found[k];
-    } else if (start >= 0) {  // a time
-      start = RD_KAFKA_OFFSET_END;
-      if (found[k] == -1) after_last.push_back(need[k]);
+      tp.offset = found[k];
+    } else if (tp.offset >= 0 && found[k] == -1) {  // a time after the last record
+      tp.offset = RD_KAFKA_OFFSET_END;
+      after_last.push_back(need[k]);
+    } else if (tp.offset >= 0) {
+      if (fatal_.ok())
+        fatal_ = Status::KafkaError("cannot find where --from " + FormatRfc3339(opt_.from.time_ms) + " starts in " +
+                                    tp.topic + " [" + std::to_string(tp.partition) + "]: " + why);
+      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
   }
-  found = LookUpOffsets(parts, after_last);
+  found = LookUpOffsets(parts, after_last, &why);
   for (size_t k = 0; k < after_last.size(); ++k)
     if (found[k] >= 0) parts->elems[after_last[k]].offset = found[k];
 }
 
 // The absolute offsets the leaders answer for the logical offsets or times of parts->elems[i],
-// i in `which`: -1 for a time after the last record, kNoAnswer where the lookup failed (with a
-// warning).
-std::vector<int64_t> KafkaSource::LookUpOffsets(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which) {
+// i in `which`: -1 for a time after the last record, kNoAnswer where the lookup failed (the
+// error in *why).
+std::vector<int64_t> KafkaSource::LookUpOffsets(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which,
+                                                std::string* why) {
   std::vector<int64_t> out(which.size(), kNoAnswer);
   if (which.empty()) return out;
   rd_kafka_topic_partition_list_t* q = rd_kafka_topic_partition_list_new(static_cast<int>(which.size()));
   for (int i : which)
     rd_kafka_topic_partition_list_add(q, parts->elems[i].topic, parts->elems[i].partition)->offset = parts->elems[i].offset;
-  rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk_, q, kMetadataTimeoutMs);
-  for (int k = 0; k < q->cnt && !e; ++k)
-    if (!q->elems[k].err) out[k] = q->elems[k].offset;
+  rd_kafka_resp_err_t e = OffsetsForTimes(rk_, q);
+  for (int k = 0; k < q->cnt; ++k) {
+    rd_kafka_resp_err_t pe = e ? e : q->elems[k].err;
+    if (!pe) out[k] = q->elems[k].offset;
+    else if (why->empty()) *why = rd_kafka_err2str(pe);
+  }
   rd_kafka_topic_partition_list_destroy(q);
-  if (e) LogWarning(opt_.tool, std::string("looking up start offsets: ") + rd_kafka_err2str(e));
+  if (!why->empty() && opt_.verbose) LogWarning(opt_.tool, "looking up start offsets: " + *why);
   return out;
 }
 
@@ -445,6 +467,12 @@ Status KafkaSource::Rewind() {
   if (tps.empty()) return Status::Ok();
   rd_kafka_topic_partition_list_t* l = ListOf(tps);
   ApplyStartOffsets(l, !opt_.group.empty());
+  bool unknown = false;  // the committed offsets could not be read: no place to seek to
+  for (int i = 0; i < l->cnt; ++i) unknown = unknown || l->elems[i].offset == RD_KAFKA_OFFSET_INVALID;
+  if (unknown || !fatal_.ok()) {
+    rd_kafka_topic_partition_list_destroy(l);
+    return unknown ? Status::KafkaError("cannot read the committed offsets to read again from") : fatal_;
+  }
   rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, l, kMetadataTimeoutMs);
   std::string failed;
   for (int i = 0; !e && i < l->cnt; ++i)

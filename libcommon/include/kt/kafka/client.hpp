@@ -78,4 +78,11 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
 // topic known to exist only: a producer's request for one missing topic may auto-create it.
 bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 
+// rd_kafka_offsets_for_times: each partition's offset for the timestamp in its `offset` (-2: the
+// log's start, -1: its end), retried for up to kMetadataTimeoutMs while a leader does not know
+// it leads yet. librdkafka 2.0 does not retry ListOffsets, and a topic created a moment ago
+// answers NOT_LEADER_FOR_PARTITION for its first milliseconds (14 of 15 `ktopic create` +
+// `kconsume -e` runs did). Returns the last general error; per-partition ones stay in `err`.
+rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
+
 }  // namespace kt

@@ -80,7 +80,8 @@ class KafkaSource : public Source {
   Status Assign(rd_kafka_topic_partition_list_t* parts);
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
   static constexpr int64_t kNoAnswer = -1000;  // LookUpOffsets: the lookup failed
-  std::vector<int64_t> LookUpOffsets(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which);
+  std::vector<int64_t> LookUpOffsets(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which,
+                                     std::string* why);
   // Serves consumer events (rebalances, errors); false when a fatal error was recorded.
   bool ServeEvents();
   bool AllCaughtUp();
