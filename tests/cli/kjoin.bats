@@ -45,8 +45,8 @@ EXPECTED
   [ "$status" -eq 0 ]
   diff <(echo "$output" | sort) - <<'EXPECTED'
 {"n":1}
+{"n":2,"name":"X"}
 {"n":3}
-{"name":"X","n":2}
 EXPECTED
 }
 
@@ -154,6 +154,15 @@ EXPECTED
   [[ "$output" == *"--right-by"* ]]
 }
 
+@test "kjoin --merge: the left value's fields in order, then the right's it lacks; a name on both keeps the left value" {
+  L=$(new_topic left); R=$(new_topic right)
+  envelope k '{"v":"right","extra":true,"id":9}' 1000 | kproduce "$R" -J --partitions 1 -q
+  envelope k '{"id":1,"v":"left"}' 2000 | kproduce "$L" -J --partitions 1 -q
+  run kjoin -i "$L" --table "$R" --merge -G "$(new_topic g)" -o - -q --store memory -e
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"id":1,"v":"left","extra":true}' ]
+}
+
 @test "kjoin --merge: a value that is not an object follows --on-error, naming where it was" {
   L=$(new_topic left); R=$(new_topic right)
   { envelope a '[1,2]' 3000; envelope b '{"n":2}' 4000; } | kproduce "$L" -J -q
@@ -163,7 +172,7 @@ EXPECTED
   [[ "$output" == *"topic $L partition 0 offset 0"* ]]
   run kjoin -i "$L" --table "$R" --merge --on-error skip -G "$(new_topic g)" -o - --store memory -e
   [ "$status" -eq 0 ]
-  [[ "$output" == *'{"x":2,"n":2}'* ]]
+  [[ "$output" == *'{"n":2,"x":2}'* ]]
   [[ "$output" == *"1 skipped"* ]]
 }
 

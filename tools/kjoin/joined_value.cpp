@@ -62,8 +62,10 @@ Status JoinedValue::Render(const std::optional<std::string>& left, const std::op
   }
   out->push_back('{');
   bool sep = false;
-  if (right) AppendMembers(right_doc_, right_raw_.empty() ? nullptr : &right_raw_, left ? &left_doc_ : nullptr, &sep, out);
+  // The left record as it came, enriched: its fields in their order, then the right value's
+  // fields it lacks (a name on both sides keeps the left value).
   if (left) AppendMembers(left_doc_, left_raw_.empty() ? nullptr : &left_raw_, nullptr, &sep, out);
+  if (right) AppendMembers(right_doc_, right_raw_.empty() ? nullptr : &right_raw_, left ? &left_doc_ : nullptr, &sep, out);
   out->push_back('}');
   return Status::Ok();
 }
