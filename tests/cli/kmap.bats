@@ -91,6 +91,35 @@ setup() { need_kafka; }
   [ "$rc" -eq 130 ]
 }
 
+@test "a member joining while a -e run reads its group by direct assignment fails the run's commit: exit 1, nothing lost" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  seq 1 20000 | jq -c '{i: .}' | kproduce "$in" --partitions 1 -q
+  fifo="$BATS_TEST_TMPDIR/fifo"; mkfifo "$fifo"
+  exec {hold}<>"$fifo"  # a reader that reads nothing: the batch run blocks on its full stdout
+  kmap -i "$in" -o - -G "$g" -e -v > "$fifo" 2> "$BATS_TEST_TMPDIR/batch.err" {hold}<&- &
+  batch=$!
+  direct() { grep -q "reading its partitions by direct assignment" "$BATS_TEST_TMPDIR/batch.err"; }
+  wait_until 30 direct
+  kmap -i "$in" -o "$out" -G "$g" -q {hold}<&- &
+  member=$!
+  member_in() { kgroup describe "$g" 2>&1 | grep -q "is Stable with 1 members"; }
+  wait_until 30 member_in
+  exec {rd}<"$fifo"  # opened here, so that the pipe has a reader at every moment
+  cat <&"$rd" {hold}<&- > "$BATS_TEST_TMPDIR/batch.out" &
+  reader=$!
+  exec {hold}<&- {rd}<&-
+  rc=0; wait "$batch" || rc=$?
+  wait "$reader"
+  # The member, which found nothing committed, reads everything itself.
+  all_out() { [ "$(topic_count "$out")" -eq 20000 ]; }
+  wait_until 30 all_out || true
+  kill -TERM "$member"; wait "$member"
+  [ "$rc" -eq 1 ]
+  grep -q "group $g gained a member while this run read it without joining" "$BATS_TEST_TMPDIR/batch.err"
+  [ "$(wc -l < "$BATS_TEST_TMPDIR/batch.out")" -eq 20000 ]
+  [ "$(topic_count "$out")" -eq 20000 ]
+}
+
 @test "a -e run reads a group without members by direct assignment; with a member it joins and shares" {
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   seq 1 6 | jq -c '{i: .}' | kproduce "$in" --partitions 2 -q

@@ -97,7 +97,8 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
                                      " (it has " + std::to_string(counts[0]) + ")");
 
-  if (!opt_.group.empty() && opt_.partitions.empty() && !DirectBatch()) {
+  direct_batch_ = !opt_.group.empty() && opt_.partitions.empty() && DirectBatch();
+  if (!opt_.group.empty() && opt_.partitions.empty() && !direct_batch_) {
     rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(opt_.topics.size()));
     for (const std::string& topic : opt_.topics)
       rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -433,7 +434,12 @@ Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   for (int i = 0; !e && i < l->cnt; ++i)
     if (l->elems[i].err) failed = "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
   rd_kafka_topic_partition_list_destroy(l);
-  if (e) return Status::KafkaError(std::string("commit: ") + rd_kafka_err2str(e));
+  // A batch run that read by direct assignment commits as the group's only user; the broker
+  // refuses that once a member has joined.
+  std::string why = direct_batch_ && (e == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || e == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)
+                        ? " (group " + opt_.group + " gained a member while this run read it without joining)"
+                        : "";
+  if (e) return Status::KafkaError(std::string("commit: ") + rd_kafka_err2str(e) + why);
   if (!failed.empty()) return Status::KafkaError("commit: " + failed);
   return Status::Ok();
 }

@@ -109,6 +109,7 @@ class KafkaSource : public Source {
   Origin origin_;
   std::string key_scratch_, value_scratch_;
   Status fatal_;
+  bool direct_batch_ = false;  // a batch run of a group without members (DirectBatch)
   int64_t last_gate_check_ms_ = 0;
   int since_events_ = 0;
 };
