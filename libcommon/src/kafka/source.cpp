@@ -171,6 +171,10 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
   for (int i = 0; i < parts->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = parts->elems[i];
     if (tp.offset >= 0) continue;  // committed
+    if (use_committed && tp.err) {  // unknown: librdkafka reads it again (as above)
+      tp.err = RD_KAFKA_RESP_ERR_NO_ERROR;
+      continue;
+    }
     switch (opt_.from.kind) {
       case StartSpec::Kind::kBeginning: tp.offset = RD_KAFKA_OFFSET_BEGINNING; break;
       case StartSpec::Kind::kEnd: tp.offset = RD_KAFKA_OFFSET_END; break;
