@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -184,6 +185,13 @@ rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_lis
       parts->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
     }
   }
+}
+
+bool IsMockCluster(rd_kafka_t* rk) {
+  char* id = rd_kafka_clusterid(rk, kMetadataTimeoutMs);
+  bool mock = id && std::string_view(id).starts_with("mockCluster");
+  if (id) rd_kafka_mem_free(rk, id);
+  return mock;
 }
 
 }  // namespace kt

@@ -29,6 +29,9 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
   const rd_kafka_ListConsumerGroups_result_t* r = rd_kafka_event_ListConsumerGroups_result(ev.get());
   size_t n = 0;
   const rd_kafka_ConsumerGroupListing_t** list = rd_kafka_ListConsumerGroups_result_valid(r, &n);
+  size_t failed = 0;  // brokers that did not answer (kbroker has no ListGroups)
+  const rd_kafka_error_t** errors = rd_kafka_ListConsumerGroups_result_errors(r, &failed);
+  if (failed > 0 && n == 0) return Status::KafkaError(std::string("listing groups: ") + rd_kafka_error_string(errors[0]));
   std::vector<GroupListing> out;
   for (size_t i = 0; i < n; ++i)
     out.push_back({rd_kafka_ConsumerGroupListing_group_id(list[i]),
@@ -40,6 +43,8 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  if (IsMockCluster(client.get()))
+    return Status::KafkaError("describing group " + group + ": kbroker, librdkafka's mock cluster, cannot describe groups");
   const char* groups[] = {group.c_str()};
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {

@@ -85,4 +85,9 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 // `kconsume -e` runs did). Returns the last general error; per-partition ones stay in `err`.
 rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
 
+// Whether `rk` talks to librdkafka's mock cluster (kbroker; its cluster id starts with
+// "mockCluster"). It has no DescribeGroups or ListGroups, and a DescribeGroups that fails costs
+// 5 s in librdkafka 2.0 (the admin handle's destroy waits for it).
+bool IsMockCluster(rd_kafka_t* rk);
+
 }  // namespace kt
