@@ -97,8 +97,9 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
                                      " (it has " + std::to_string(counts[0]) + ")");
 
-  direct_batch_ = !opt_.group.empty() && opt_.partitions.empty() && DirectBatch();
-  if (!opt_.group.empty() && opt_.partitions.empty() && !direct_batch_) {
+  bool whole_group = !opt_.group.empty() && opt_.partitions.empty();  // else: direct assignment
+  direct_batch_ = whole_group && DirectBatch();
+  if (whole_group && !direct_batch_) {
     rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(opt_.topics.size()));
     for (const std::string& topic : opt_.topics)
       rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
