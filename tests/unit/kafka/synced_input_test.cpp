@@ -3,54 +3,16 @@
 // lower partition), each partition's in offset order, whatever order they were written in.
 #include <catch2/catch.hpp>
 
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
-
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "kt/core/time.hpp"
 #include "kt/kafka/source.hpp"
+#include "mock_cluster.hpp"
 
-namespace {
-
-struct MockCluster {
-  rd_kafka_t* rk = nullptr;
-  rd_kafka_mock_cluster_t* cluster = nullptr;
-  MockCluster() {
-    char err[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
-    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    cluster = rd_kafka_mock_cluster_new(rk, 1);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster);
-    rd_kafka_destroy(rk);
-  }
-  std::string brokers() const { return rd_kafka_mock_cluster_bootstraps(cluster); }
-};
-
-// Writes (partition, timestamp) records, in the order given, to `topic`.
-void Produce(const std::string& brokers, const std::string& topic, const std::vector<std::pair<int32_t, int64_t>>& recs) {
-  char err[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err, sizeof err);
-  rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
-  rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  REQUIRE(p);
-  for (auto [partition, ts] : recs) {
-    std::string value = "{\"t\":" + std::to_string(ts) + "}";
-    REQUIRE(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                              RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_TIMESTAMP(ts),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
-  REQUIRE(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_destroy(p);
-}
-
-}  // namespace
+using kt::test::MockCluster;
+using kt::test::Produce;
 
 // Reads `topics` of the mock cluster to their end: (timestamp, input, partition) of each record.
 std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock, const std::vector<std::string>& topics) {

@@ -1,0 +1,63 @@
+// librdkafka's mock cluster for unit tests that need a broker's answers, including wrong ones
+// (rd_kafka_mock_push_request_errors): one broker, owned by a producer handle that lives as long
+// as the cluster.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kt::test {
+
+struct MockCluster {
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_mock_cluster_t* cluster = nullptr;
+  MockCluster() {
+    char err[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    cluster = rd_kafka_mock_cluster_new(rk, 1);
+  }
+  ~MockCluster() {
+    rd_kafka_mock_cluster_destroy(cluster);
+    rd_kafka_destroy(rk);
+  }
+  MockCluster(const MockCluster&) = delete;
+  MockCluster& operator=(const MockCluster&) = delete;
+  std::string brokers() const { return rd_kafka_mock_cluster_bootstraps(cluster); }
+};
+
+// A client of `brokers` (the caller destroys it); log_level 0 keeps injected errors quiet.
+inline rd_kafka_t* NewClient(const std::string& brokers, rd_kafka_type_t type = RD_KAFKA_PRODUCER) {
+  char err[256];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err, sizeof err);
+  rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
+  REQUIRE(rk);
+  return rk;
+}
+
+// Writes (partition, timestamp) records, in the order given, to `topic`; each value is
+// {"t":<timestamp>}.
+inline void Produce(const std::string& brokers, const std::string& topic,
+                    const std::vector<std::pair<int32_t, int64_t>>& recs) {
+  rd_kafka_t* p = NewClient(brokers);
+  for (auto [partition, ts] : recs) {
+    std::string value = "{\"t\":" + std::to_string(ts) + "}";
+    REQUIRE(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_TIMESTAMP(ts),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  REQUIRE(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_destroy(p);
+}
+
+}  // namespace kt::test
