@@ -21,6 +21,14 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
   run bash -c "printf '{\"uri\":\"/a\xff\xfe\"}\n' | kmap --drop x"
   [ "$status" -eq 3 ]
   [[ "$output" == *"line 1: invalid JSON at column 11: invalid UTF-8"* ]]
+  # An escape that stands for no character: a lone low surrogate (a pair is one character).
+  printf '%s\n' '{"uri":"/a\uDC00"}' '{"uri":"/\ud83d\ude00"}' > "$BATS_TEST_TMPDIR/esc"
+  run bash -c "kmap --drop x < '$BATS_TEST_TMPDIR/esc'"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 1: invalid JSON at column 18: The surrogate pair in string is invalid"* ]]
+  run bash -c "kmap --drop x --on-error skip -q < '$BATS_TEST_TMPDIR/esc'"
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"uri":"/😀"}' ]
   run bash -c "printf '{\"a\":1}\0garbage\n' | kfilter 'true'"
   [ "$status" -eq 3 ]
   [[ "$output" == *"line 1: invalid JSON at column 8: a NUL byte"* ]]

@@ -52,13 +52,25 @@ bool PrintsAs(double d, std::string_view text) {
   return std::string_view(buf, static_cast<size_t>(end - buf)) == text;
 }
 
+// Whether a decoded string holds a UTF-16 surrogate (U+D800-U+DFFF, UTF-8 ED A0-BF xx). The
+// input bytes are valid UTF-8 (CheckBytes), so one can only come from an escape: RapidJSON 1.1
+// refuses a lone high surrogate (\uD800-\uDBFF) but decodes a lone low one (\uDC00-\uDFFF)
+// to those bytes, which no UTF-8 reader accepts, ours included (later RapidJSON refuses it too).
+bool HasSurrogate(const char* s, size_t n) {
+  for (const char* p = s; (p = static_cast<const char*>(std::memchr(p, '\xED', n - static_cast<size_t>(p - s))));) {
+    if (static_cast<size_t>(p - s) + 1 < n && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+    ++p;
+  }
+  return false;
+}
+
 // Forwards SAX events to `Out`, converting numbers. Returns false (stopping the parse) on a
-// number out of range; `bad_number` tells the caller why.
+// number out of range or a string with a lone surrogate escape; `why` tells the caller which.
 template <typename Out>
 struct NumberFixer {
   Out& out;
   RawNumbers* raw = nullptr;
-  bool bad_number = false;
+  const char* why = nullptr;
   bool Null() { return out.Null(); }
   bool Bool(bool b) { return out.Bool(b); }
   bool Int(int v) { return out.Int(v); }
@@ -78,19 +90,25 @@ struct NumberFixer {
         return out.Double(d);
       case NumKind::kBad: break;
     }
-    bad_number = true;
+    why = "Number too big to be stored in double.";
     return false;
   }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return out.String(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return Text(s, n) && out.String(s, n, copy); }
   bool StartObject() { return out.StartObject(); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out.Key(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return Text(s, n) && out.Key(s, n, copy); }
   bool EndObject(rapidjson::SizeType n) { return out.EndObject(n); }
   bool StartArray() { return out.StartArray(); }
   bool EndArray(rapidjson::SizeType n) { return out.EndArray(n); }
+  bool Text(const char* s, rapidjson::SizeType n) {
+    if (!HasSurrogate(s, n)) return true;
+    why = "The surrogate pair in string is invalid (a low surrogate \\uDC00-\\uDFFF without a high one).";
+    return false;
+  }
 };
 
-Status ErrorStatus(const rapidjson::ParseResult& r, bool bad_number) {
-  const char* why = bad_number ? "Number too big to be stored in double." : rapidjson::GetParseError_En(r.Code());
+// `why`: the handler's reason for stopping the parse, if it did.
+Status ErrorStatus(const rapidjson::ParseResult& r, const char* why) {
+  if (!why) why = rapidjson::GetParseError_En(r.Code());
   return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " + why);
 }
 
@@ -118,11 +136,11 @@ rapidjson::Reader& ThreadReader() {
 template <unsigned kFlags, typename Stream>
 Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw) {
   rapidjson::ParseResult result;
-  bool bad_number = false;
+  const char* why = nullptr;
   auto generator = [&](rapidjson::Document& d) {
     NumberFixer<rapidjson::Document> fixer{d, raw};
     result = ThreadReader().Parse<kFlags | kReadFlags>(stream, fixer);
-    bad_number = fixer.bad_number;
+    why = fixer.why;
     return !result.IsError();
   };
   doc->SetNull();
@@ -130,7 +148,7 @@ Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw) {
   doc->Populate(generator);
   if (result.IsError()) {
     doc->SetNull();
-    return ErrorStatus(result, bad_number);
+    return ErrorStatus(result, why);
   }
   return Status::Ok();
 }
@@ -161,7 +179,7 @@ Status ValidateJsonText(std::string_view text) {
   rapidjson::BaseReaderHandler<> ignore;
   NumberFixer<rapidjson::BaseReaderHandler<>> fixer{ignore};
   rapidjson::ParseResult r = ThreadReader().Parse<rapidjson::kParseInsituFlag | kReadFlags>(is, fixer);
-  if (r.IsError()) return ErrorStatus(r, fixer.bad_number);
+  if (r.IsError()) return ErrorStatus(r, fixer.why);
   return Status::Ok();
 }
 

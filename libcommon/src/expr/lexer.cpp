@@ -175,6 +175,8 @@ Token Lexer::String(Token t, char quote) {
           } else {
             return Error(t, "invalid surrogate pair");
           }
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {  // a low surrogate alone: no character, no UTF-8
+          return Error(t, "invalid surrogate pair");
         }
         AppendUtf8(cp, &out);
         break;

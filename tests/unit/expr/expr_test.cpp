@@ -153,7 +153,8 @@ TEST_CASE("expr in") {
 }
 
 TEST_CASE("expr string functions with UTF-8") {
-  Run({{"len(\"héllo\")", "5"}, {"len(tags)", "3"}, {"len(nested)", "2"}, {"len(number)", "null"},
+  Run({{R"(len("\uD83D\uDE00"))", "1"}, {R"("\u00e9\t")", "\"é\\t\""},  // escapes: a surrogate pair is one character
+       {"len(\"héllo\")", "5"}, {"len(tags)", "3"}, {"len(nested)", "2"}, {"len(number)", "null"},
        {"len(unicode)", "3"}, {"len(\"\")", "0"}, {"lower(\"ABC\")", "\"abc\""},
        {"upper(uri)", "\"/PRODUCTS/42\""}, {"upper(\"héllo\")", "\"HéLLO\""}, {"lower(1)", "null"},
        {"trim(name)", "\"Héllo Wörld\""}, {"trim(5)", "null"}, {"contains(uri, \"42\")", "true"},
@@ -240,6 +241,8 @@ TEST_CASE("expr parse errors name the column and what was expected") {
       {"", 1, "found the end of the expression"},
       {"x[1", 4, "expected ']'"},
       {"\"\\q\"", 1, "invalid escape"},
+      {"\"\\uD800\"", 1, "invalid surrogate pair"},
+      {"\"a\\uDC00\"", 1, "invalid surrogate pair"},  // a low one alone would be invalid UTF-8
       {"1.2.3", 4, "expected an operator"},
       {"12abc", 1, "invalid number"},
       {"@", 2, "expected a metadata name"},
