@@ -52,20 +52,8 @@ bool PrintsAs(double d, std::string_view text) {
   return std::string_view(buf, static_cast<size_t>(end - buf)) == text;
 }
 
-// Whether a decoded string holds a UTF-16 surrogate (U+D800-U+DFFF, UTF-8 ED A0-BF xx). The
-// input bytes are valid UTF-8 (CheckBytes), so one can only come from an escape: RapidJSON 1.1
-// refuses a lone high surrogate (\uD800-\uDBFF) but decodes a lone low one (\uDC00-\uDFFF)
-// to those bytes, which no UTF-8 reader accepts, ours included (later RapidJSON refuses it too).
-bool HasSurrogate(const char* s, size_t n) {
-  for (const char* p = s; (p = static_cast<const char*>(std::memchr(p, '\xED', n - static_cast<size_t>(p - s))));) {
-    if (static_cast<size_t>(p - s) + 1 < n && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
-    ++p;
-  }
-  return false;
-}
-
 // Forwards SAX events to `Out`, converting numbers. Returns false (stopping the parse) on a
-// number out of range or a string with a lone surrogate escape; `why` tells the caller which.
+// number out of range; `why` tells the caller so.
 template <typename Out>
 struct NumberFixer {
   Out& out;
@@ -93,23 +81,47 @@ struct NumberFixer {
     why = "Number too big to be stored in double.";
     return false;
   }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return Text(s, n) && out.String(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return out.String(s, n, copy); }
   bool StartObject() { return out.StartObject(); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return Text(s, n) && out.Key(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out.Key(s, n, copy); }
   bool EndObject(rapidjson::SizeType n) { return out.EndObject(n); }
   bool StartArray() { return out.StartArray(); }
   bool EndArray(rapidjson::SizeType n) { return out.EndArray(n); }
-  bool Text(const char* s, rapidjson::SizeType n) {
-    if (!HasSurrogate(s, n)) return true;
-    why = "The surrogate pair in string is invalid (a low surrogate \\uDC00-\\uDFFF without a high one).";
-    return false;
-  }
 };
 
 // `why`: the handler's reason for stopping the parse, if it did.
 Status ErrorStatus(const rapidjson::ParseResult& r, const char* why) {
   if (!why) why = rapidjson::GetParseError_En(r.Code());
   return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " + why);
+}
+
+bool Hex4(std::string_view t, size_t at, uint32_t* cp) {
+  if (at + 4 > t.size()) return false;
+  auto [p, ec] = std::from_chars(t.data() + at, t.data() + at + 4, *cp, 16);
+  return ec == std::errc() && p == t.data() + at + 4;
+}
+
+// Where a \u escape of a lone low surrogate (\uDC00-\uDFFF not after a high one) starts, or
+// npos. RapidJSON 1.1 refuses a lone high surrogate itself but decodes a lone low one to the
+// bytes ED B0-BF xx, which are no UTF-8 (no reader takes them back, ours included; later
+// RapidJSON refuses them too). Text without a backslash (most records) costs one memchr.
+size_t LoneLowSurrogateEscape(std::string_view t) {
+  for (size_t i = t.find('\\'); i != std::string_view::npos && i + 1 < t.size(); i = t.find('\\', i)) {
+    uint32_t cp;
+    if (t[i + 1] != 'u' || !Hex4(t, i + 2, &cp)) {  // another escape, or a bad one RapidJSON reports
+      i += 2;
+      continue;
+    }
+    uint32_t lo;
+    if (cp >= 0xD800 && cp <= 0xDBFF && t.substr(i + 6, 2) == "\\u" && Hex4(t, i + 8, &lo) && lo >= 0xDC00 &&
+        lo <= 0xDFFF) {
+      i += 12;  // a pair
+      continue;
+    }
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return i;
+    i += 6;
+  }
+  return std::string_view::npos;
 }
 
 // The bytes themselves: UTF-8 (JSON text is; checked here, see FirstInvalidUtf8) and no NUL
@@ -123,6 +135,9 @@ Status CheckBytes(std::string_view text) {
   }
   if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos)
     return Status::DataError("invalid JSON at column " + std::to_string(bad + 1) + ": invalid UTF-8");
+  if (size_t esc = LoneLowSurrogateEscape(text); esc != std::string_view::npos)
+    return Status::DataError("invalid JSON at column " + std::to_string(esc + 1) +
+                             ": a \\u escape of a lone low surrogate (\\uDC00-\\uDFFF without a high one before it)");
   return Status::Ok();
 }
 
