@@ -95,6 +95,7 @@ Status ErrorStatus(const rapidjson::ParseResult& r, const char* why) {
   return Status::DataError("invalid JSON at column " + std::to_string(r.Offset() + 1) + ": " + why);
 }
 
+// The code unit of a \u escape: four hex digits at t[at].
 bool Hex4(std::string_view t, size_t at, uint32_t* cp) {
   if (at + 4 > t.size()) return false;
   auto [p, ec] = std::from_chars(t.data() + at, t.data() + at + 4, *cp, 16);
