@@ -101,4 +101,9 @@ EXPECTED
   run kbatch --max 2 --on-error skip < <(printf '%s\n' '{"i":1}' '{broken' '{"i":3}')
   [ "$status" -eq 0 ]
   [[ "$output" == *'[{"i":1},{"i":3}]'* ]]
+  # A raw value becomes a JSON string: one that is not UTF-8 is a bad record, not a lossy string.
+  run kbatch --max 3 --value-format raw --on-error skip < <(printf 'a\n\xff\xfe\nc\n')
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'line 2: the value is not UTF-8 text, so it cannot be a string in a JSON batch (read binary values with --value-format binary, as base64)'* ]]
+  [[ "$output" == *'["a","c"]'* ]]
 }

@@ -2,7 +2,8 @@
 // bytes, read as a record value and as an envelope line. Checked: no crash or sanitizer report;
 // the validating and the building parser agree; a parsed document (with its recorded number
 // texts) is written as valid JSON that reads back and writes the same; an envelope either
-// parses or says why.
+// parses or says why. The same bytes as a key, a raw value and a header: an envelope carries
+// them exactly or refuses the record (never invalid JSON), and text shown from them is UTF-8.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,7 @@
 #include "kt/codec/envelope.hpp"
 #include "kt/codec/value_parser.hpp"
 #include "kt/core/json_reader.hpp"
+#include "kt/core/strings.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
@@ -42,5 +44,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kt::Status s = kt::ParseEnvelope(in, kt::Codec(), *c, &scratch, &env);
     if (!s.ok() && s.message().empty()) __builtin_trap();
   }
+  std::string shown_scratch;
+  std::string_view shown = kt::Utf8Text(in, &shown_scratch);
+  if (!kt::IsValidUtf8(shown) || kt::IsValidUtf8(in) != (shown == in)) __builtin_trap();
+  auto raw_codec = *kt::Codec::Parse("raw");
+  kt::Headers headers{{"h", in}};
+  kt::OutRecord r;
+  r.key = in;
+  r.value_kind = kt::OutRecord::ValueKind::kText;
+  r.value_text = in;
+  r.headers = &headers;
+  std::string line;
+  if (kt::AppendEnvelope(r, raw_codec, raw_codec, &line).ok() != kt::IsValidUtf8(in)) __builtin_trap();
+  r.key.reset();
+  r.value_kind = kt::OutRecord::ValueKind::kNull;
+  line.clear();
+  if (!kt::AppendEnvelope(r, raw_codec, raw_codec, &line).ok()) __builtin_trap();  // a header always travels
+  if (!kt::ParseEnvelope(line, raw_codec, raw_codec, &scratch, &env).ok() || env.headers.size() != 1 ||
+      env.headers[0].second != in)
+    __builtin_trap();
   return 0;
 }

@@ -3,12 +3,17 @@
 #include <algorithm>
 
 #include "kt/core/json.hpp"
+#include "kt/core/strings.hpp"
 #include "kt/core/time.hpp"
 
 namespace kt {
 
 Status BatchTransform::Process(Input& in, Emitter& out) {
   emitter_ = &out;
+  // A raw value becomes a JSON string of the batch: it must be text, or bytes would be lost.
+  if (!opt_.json_values && in.record.value && !IsValidUtf8(*in.record.value))
+    return Status::DataError("the value is not UTF-8 text, so it cannot be a string in a JSON batch"
+                             " (read binary values with --value-format binary, as base64)");
   std::optional<std::string> key;
   if (opt_.by) {
     ctx_.Reset(&in.record, in.value);

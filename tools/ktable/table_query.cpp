@@ -4,6 +4,7 @@
 #include <map>
 
 #include "kt/core/json.hpp"
+#include "kt/core/strings.hpp"
 #include "kt/state/store_contents.hpp"
 
 namespace kt {
@@ -17,7 +18,9 @@ std::string Render(const std::string& key, const std::string& state) {
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
   w.Key("key");
-  w.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  std::string scratch;
+  std::string_view text = Utf8Text(key, &scratch);  // shown as the table's output shows it
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   if (ParseJson(state, &d).ok() && d.IsObject()) {
     for (auto& m : d.GetObject()) {
       if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums, positions

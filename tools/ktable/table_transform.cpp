@@ -29,8 +29,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
   ReplaceState(edit->slot, in.record, buf_);
   if (emit_) {
     out_.clear();
-    rapidjson::Value key_json(rapidjson::StringRef(key_.data(), key_.size()));
-    agg_.Render(*state, key_json, &out_);
+    agg_.Render(*state, key_, &out_);
     OutRecord o;
     o.key = key_;
     o.value_kind = OutRecord::ValueKind::kText;

@@ -314,9 +314,8 @@ void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_tim
   const std::string& okey = WindowKey(key, w);
   window_json_["start"].SetInt64(w.start);
   window_json_["end"].SetInt64(w.end);
-  rapidjson::Value key_json(rapidjson::StringRef(key.data(), key.size()));
   out_.clear();
-  agg_.Render(state, key_json, &out_, &window_json_);
+  agg_.Render(state, key, &out_, &window_json_);
   OutRecord o;
   o.key = okey;
   o.value_kind = OutRecord::ValueKind::kText;

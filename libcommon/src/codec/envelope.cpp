@@ -1,6 +1,8 @@
 #include "kt/codec/envelope.hpp"
 
+#include "kt/codec/base64.hpp"
 #include "kt/core/json_reader.hpp"
+#include "kt/core/strings.hpp"
 #include "kt/core/time.hpp"
 
 namespace kt {
@@ -9,13 +11,50 @@ namespace {
 
 using Writer = rapidjson::Writer<StringOutStream>;
 
-// Writes a text form: raw JSON when the codec's text is JSON, else a JSON string.
-void WriteText(Writer& w, std::string_view text, const Codec& codec) {
+// Writes a text form: raw JSON when the codec's text is JSON, else a JSON string, which must be
+// UTF-8 text: the envelope carries bytes exactly or not at all.
+Status WriteText(Writer& w, std::string_view text, const Codec& codec, const char* field) {
   if (codec.IsJson()) {
     std::string scratch;
     std::string_view line = SingleLineJson(text, &scratch);  // the envelope is one line
     w.RawValue(line.data(), line.size(), rapidjson::kObjectType);
-  } else w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return Status::Ok();
+  }
+  if (!IsValidUtf8(text))
+    return Status::DataError(std::string("the ") + field + " is not UTF-8 text, so it cannot be a JSON string (read binary " +
+                             field + "s with --" + field + "-format binary, as base64)");
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return Status::Ok();
+}
+
+// A header value that is not UTF-8 text (headers are bytes, and Java clients put binary ones)
+// is written as {"base64": "..."}, which ParseEnvelope reads back to the same bytes.
+void WriteHeaderValue(Writer& w, std::string_view value) {
+  if (IsValidUtf8(value)) {
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    return;
+  }
+  std::string b64;
+  Base64Encode(value, &b64);
+  w.StartObject();
+  w.Key("base64");
+  w.String(b64.data(), static_cast<rapidjson::SizeType>(b64.size()));
+  w.EndObject();
+}
+
+// A header value from an envelope: a string, null, or {"base64": "..."} for bytes.
+Status ReadHeaderValue(const rapidjson::Value& v, std::optional<std::string>* out) {
+  out->reset();
+  if (v.IsString()) {
+    *out = std::string(View(v));
+  } else if (v.IsObject() && v.MemberCount() == 1 && v.HasMember("base64") && v["base64"].IsString()) {
+    std::string bytes;
+    if (Status s = Base64Decode(View(v["base64"]), &bytes); !s.ok()) return Status::DataError("envelope header value: " + s.message());
+    *out = std::move(bytes);
+  } else if (!v.IsNull()) {
+    return Status::DataError("envelope header values must be strings, {\"base64\": \"...\"} or null");
+  }
+  return Status::Ok();
 }
 
 // Reads a text form from an envelope field: any JSON for json codecs (re-serialized compactly),
@@ -38,18 +77,28 @@ Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field
 
 }  // namespace
 
-void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& value_codec,
-                    std::string* line) {
+Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& value_codec,
+                      std::string* line) {
+  size_t start = line->size();
+  auto fail = [&](Status s) {
+    line->resize(start);
+    return s;
+  };
   StringOutStream os{line};
   Writer w(os);
   w.StartObject();
   w.Key("key");
-  if (r.key) WriteText(w, *r.key, key_codec);
-  else w.Null();
+  if (r.key) {
+    if (Status s = WriteText(w, *r.key, key_codec, "key"); !s.ok()) return fail(s);
+  } else {
+    w.Null();
+  }
   w.Key("value");
   switch (r.value_kind) {
     case OutRecord::ValueKind::kNull: w.Null(); break;
-    case OutRecord::ValueKind::kText: WriteText(w, r.value_text, value_codec); break;
+    case OutRecord::ValueKind::kText:
+      if (Status s = WriteText(w, r.value_text, value_codec, "value"); !s.ok()) return fail(s);
+      break;
     case OutRecord::ValueKind::kJson:
       if (r.raw_numbers && value_codec.IsJson()) {
         std::string text;
@@ -71,9 +120,10 @@ void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& val
     w.Key("headers");
     w.StartArray();
     for (const Header& h : *r.headers) {
+      if (!IsValidUtf8(h.name)) return fail(Status::DataError("a header name is not UTF-8 text"));
       w.StartArray();
       w.String(h.name.data(), static_cast<rapidjson::SizeType>(h.name.size()));
-      if (h.value) w.String(h.value->data(), static_cast<rapidjson::SizeType>(h.value->size()));
+      if (h.value) WriteHeaderValue(w, *h.value);
       else w.Null();
       w.EndArray();
     }
@@ -94,6 +144,7 @@ void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& val
     w.Int64(r.source_offset);
   }
   w.EndObject();
+  return Status::Ok();
 }
 
 Status ParseEnvelope(std::string_view line, const Codec& key_codec, const Codec& value_codec,
@@ -119,18 +170,16 @@ Status ParseEnvelope(std::string_view line, const Codec& key_codec, const Codec&
     } else if (name == "headers") {
       if (v.IsArray()) {
         for (auto& h : v.GetArray()) {
-          if (!h.IsArray() || h.Size() != 2 || !h[0].IsString() || !(h[1].IsString() || h[1].IsNull()))
+          if (!h.IsArray() || h.Size() != 2 || !h[0].IsString())
             return Status::DataError("envelope headers must be [[name, value], ...] or {name: value}");
           std::optional<std::string> hv;
-          if (h[1].IsString()) hv = std::string(View(h[1]));
+          if (s = ReadHeaderValue(h[1], &hv); !s.ok()) return s;
           out->headers.emplace_back(std::string(View(h[0])), std::move(hv));
         }
       } else if (v.IsObject()) {
         for (auto& h : v.GetObject()) {
-          if (!(h.value.IsString() || h.value.IsNull()))
-            return Status::DataError("envelope header values must be strings or null");
           std::optional<std::string> hv;
-          if (h.value.IsString()) hv = std::string(View(h.value));
+          if (s = ReadHeaderValue(h.value, &hv); !s.ok()) return s;
           out->headers.emplace_back(std::string(View(h.name)), std::move(hv));
         }
       } else if (!v.IsNull()) {

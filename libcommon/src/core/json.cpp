@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kt/core/json_reader.hpp"
+#include "kt/core/strings.hpp"
 
 namespace kt {
 
@@ -93,7 +94,8 @@ const char* JsonTypeName(const rapidjson::Value& v) {
 }
 
 std::string QuoteJson(std::string_view s) {
-  std::string out;
+  std::string out, scratch;
+  s = Utf8Text(s, &scratch);
   AppendJson(rapidjson::Value(rapidjson::StringRef(s.data(), s.size())), &out);
   return out;
 }

@@ -74,30 +74,64 @@ bool ParseDouble(std::string_view s, double* out) {
   return ec == std::errc() && p == s.data() + s.size() && std::isfinite(*out);
 }
 
+namespace {
+
+// At p[i] (i < n): the length of the well-formed UTF-8 sequence that starts there (RFC 3629),
+// or 0 with *bad = the length of its maximal ill-formed subpart (at least 1): a lead byte and
+// the continuation bytes that could still have completed it, as Unicode's "substitution of
+// maximal subparts" counts them.
+size_t SequenceAt(const unsigned char* p, size_t n, size_t i, size_t* bad) {
+  unsigned char c = p[i];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
+  if (c >= 0xc2 && c <= 0xdf) len = 2;
+  else if (c == 0xe0) len = 3, lo = 0xa0;
+  else if (c >= 0xe1 && c <= 0xef) len = 3, hi = c == 0xed ? 0x9f : 0xbf;
+  else if (c == 0xf0) len = 4, lo = 0x90;
+  else if (c >= 0xf1 && c <= 0xf3) len = 4;
+  else if (c == 0xf4) len = 4, hi = 0x8f;
+  else return *bad = 1, 0;
+  if (i + 1 >= n || p[i + 1] < lo || p[i + 1] > hi) return *bad = 1, 0;
+  for (size_t k = 2; k < len; ++k)
+    if (i + k >= n || p[i + k] < 0x80 || p[i + k] > 0xbf) return *bad = k, 0;
+  return len;
+}
+
+}  // namespace
+
 size_t FirstInvalidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
+  size_t n = s.size(), i = 0, bad;
   while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
+    if (p[i] < 0x80) {
       ++i;
       continue;
     }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) len = 2;
-    else if (c == 0xe0) len = 3, lo = 0xa0;
-    else if (c >= 0xe1 && c <= 0xef) len = 3, hi = c == 0xed ? 0x9f : 0xbf;
-    else if (c == 0xf0) len = 4, lo = 0x90;
-    else if (c >= 0xf1 && c <= 0xf3) len = 4;
-    else if (c == 0xf4) len = 4, hi = 0x8f;
-    else return i;
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xbf) return i;
+    size_t len = SequenceAt(p, n, i, &bad);
+    if (len == 0) return i;
     i += len;
   }
   return std::string_view::npos;
+}
+
+std::string_view Utf8Text(std::string_view s, std::string* scratch) {
+  size_t i = FirstInvalidUtf8(s);
+  if (i == std::string_view::npos) return s;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), bad;
+  scratch->assign(s.substr(0, i));
+  while (i < n) {
+    size_t len = SequenceAt(p, n, i, &bad);
+    if (len > 0) {
+      scratch->append(s.substr(i, len));
+      i += len;
+    } else {
+      scratch->append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+      i += bad;
+    }
+  }
+  return *scratch;
 }
 
 }  // namespace kt

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "kt/core/strings.hpp"
+
 namespace kt::expr {
 
 Value Value::FromJson(const rapidjson::Value& j) {
@@ -55,9 +57,12 @@ void Write(const Value& v, W& w) {
       if (std::isfinite(v.AsDouble())) w.Double(v.AsDouble());
       else w.Null();
       break;
-    case Value::Kind::kString:
-      w.String(v.AsString().data(), static_cast<rapidjson::SizeType>(v.AsString().size()));
+    case Value::Kind::kString: {
+      std::string scratch;
+      std::string_view s = Utf8Text(v.AsString(), &scratch);
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
       break;
+    }
     case Value::Kind::kJson: v.AsJson().Accept(w); break;
     case Value::Kind::kList:
       w.StartArray();
@@ -89,8 +94,11 @@ rapidjson::Value Value::ToJson(rapidjson::Document::AllocatorType& alloc) const 
     case Kind::kBool: return rapidjson::Value(b_);
     case Kind::kInt: return rapidjson::Value(static_cast<int64_t>(i_));
     case Kind::kDouble: return std::isfinite(d_) ? rapidjson::Value(d_) : rapidjson::Value();
-    case Kind::kString:
-      return rapidjson::Value(s_.data(), static_cast<rapidjson::SizeType>(s_.size()), alloc);
+    case Kind::kString: {
+      std::string scratch;
+      std::string_view s = Utf8Text(s_, &scratch);
+      return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc);
+    }
     case Kind::kJson: return rapidjson::Value(*j_, alloc);
     case Kind::kList: {
       rapidjson::Value a(rapidjson::kArrayType);

@@ -54,7 +54,7 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
 Status StdoutSink::Send(const OutRecord& rec, void* token) {
   if (closed_) return Status::IoError("stdout is closed");
   if (opt_.envelope) {
-    AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_);
+    if (Status s = AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_); !s.ok()) return s;
   } else {
     AppendValue(rec);
   }

@@ -215,13 +215,15 @@ void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later
   }
 }
 
-void Aggregator::Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out,
+void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std::string* out,
                         const rapidjson::Value* window) const {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
   w.Key("key");
-  key_json.Accept(w);
+  std::string scratch;
+  key = Utf8Text(key, &scratch);
+  w.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
   if (window) {
     w.Key("window");
     window->Accept(w);

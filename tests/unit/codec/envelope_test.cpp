@@ -16,7 +16,7 @@ TEST_CASE("envelope round trip keeps key, value, timestamp, headers and position
   r.source_partition = 3;
   r.source_offset = 42;
   std::string line;
-  kt::AppendEnvelope(r, raw, json, &line);
+  REQUIRE(kt::AppendEnvelope(r, raw, json, &line).ok());
   CHECK(line ==
         R"({"key":"user-1","value":{"a":1,"b":[true,null]},"timestamp":1700000000123,)"
         R"("headers":[["trace","abc"],["trace","def"],["empty",null]],"topic":"clicks","partition":3,"offset":42})");
@@ -41,7 +41,7 @@ TEST_CASE("envelope null key and tombstone") {
   auto raw = *kt::Codec::Parse("raw");
   kt::OutRecord r;
   std::string line;
-  kt::AppendEnvelope(r, raw, json, &line);
+  REQUIRE(kt::AppendEnvelope(r, raw, json, &line).ok());
   CHECK(line == R"({"key":null,"value":null,"timestamp":null})");
   rapidjson::Document doc;
   kt::Envelope e;
@@ -70,7 +70,7 @@ TEST_CASE("envelope values of raw and binary codecs are strings") {
   r.value_kind = kt::OutRecord::ValueKind::kText;
   r.value_text = "AP8=";
   std::string line;
-  kt::AppendEnvelope(r, raw, bin, &line);
+  REQUIRE(kt::AppendEnvelope(r, raw, bin, &line).ok());
   CHECK(line == R"({"key":null,"value":"AP8=","timestamp":null})");
   rapidjson::Document doc;
   kt::Envelope e;
@@ -86,4 +86,52 @@ TEST_CASE("envelope rejects unknown fields instead of losing them") {
   kt::Status s = kt::ParseEnvelope(R"({"email":"a@b","uri":"/"})", raw, json, &doc, &e);
   CHECK(s.IsDataError());
   CHECK(s.message().find("unknown field 'email'") != std::string::npos);
+}
+
+TEST_CASE("envelope refuses a raw key or value that is not UTF-8 and leaves the line as it was") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  const std::string key("k\xff\x00", 3);  // a binary key, as a Java LongSerializer or Avro writes
+  kt::OutRecord r;
+  r.key = key;
+  std::string line = "before";
+  kt::Status s = kt::AppendEnvelope(r, raw, json, &line);
+  CHECK(s.IsDataError());
+  CHECK(s.message() == "the key is not UTF-8 text, so it cannot be a JSON string (read binary keys with"
+                       " --key-format binary, as base64)");
+  CHECK(line == "before");
+  r.key.reset();
+  r.value_kind = kt::OutRecord::ValueKind::kText;
+  r.value_text = "\xc3\x28";
+  s = kt::AppendEnvelope(r, raw, raw, &line);
+  CHECK(s.message().find("--value-format binary") != std::string::npos);
+  CHECK(line == "before");
+  kt::Headers bad_name{{"h\xfe", "v"}};
+  r.value_text = "text";
+  r.headers = &bad_name;
+  CHECK(kt::AppendEnvelope(r, raw, raw, &line).IsDataError());
+  CHECK(line == "before");
+}
+
+TEST_CASE("envelope header values that are not UTF-8 travel as base64 objects, exactly") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  const std::string id("\x00\x00\x01\xff", 4);
+  kt::Headers headers{{"id", id}, {"text", "é"}};
+  kt::OutRecord r;
+  r.headers = &headers;
+  std::string line;
+  REQUIRE(kt::AppendEnvelope(r, raw, json, &line).ok());
+  CHECK(line == R"({"key":null,"value":null,"timestamp":null,"headers":[["id",{"base64":"AAAB/w=="}],["text","é"]]})");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  REQUIRE(kt::ParseEnvelope(line, raw, json, &doc, &e).ok());
+  REQUIRE(e.headers.size() == 2);
+  CHECK(e.headers[0].second == id);
+  CHECK(e.headers[1].second == "é");
+  REQUIRE(kt::ParseEnvelope(R"({"headers":{"id":{"base64":"AAE="}}})", raw, json, &doc, &e).ok());
+  CHECK(e.headers[0].second == std::string("\x00\x01", 2));
+  CHECK(kt::ParseEnvelope(R"({"headers":{"id":{"base64":"A"}}})", raw, json, &doc, &e).IsDataError());
+  CHECK(kt::ParseEnvelope(R"({"headers":{"id":{"hex":"00"}}})", raw, json, &doc, &e).IsDataError());
+  CHECK(kt::ParseEnvelope(R"({"headers":[["id",7]]})", raw, json, &doc, &e).IsDataError());
 }

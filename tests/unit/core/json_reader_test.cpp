@@ -128,17 +128,6 @@ TEST_CASE("a \\u escape of a lone surrogate is a data error, as the UTF-8 it wou
   }
 }
 
-TEST_CASE("UTF-8 validation follows RFC 3629") {
-  CHECK(kt::IsValidUtf8("plain ascii"));
-  CHECK(kt::IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-  CHECK_FALSE(kt::IsValidUtf8("\xff"));
-  CHECK_FALSE(kt::IsValidUtf8("\xc3"));          // cut short
-  CHECK_FALSE(kt::IsValidUtf8("\xc0\xaf"));      // overlong
-  CHECK_FALSE(kt::IsValidUtf8("\xed\xa0\x80"));  // a surrogate
-  CHECK_FALSE(kt::IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  CHECK_FALSE(kt::IsValidUtf8("\x9d\xde"));
-}
-
 TEST_CASE("SingleLineJson keeps one-line text as it is and joins a value written over lines") {
   std::string scratch;
   std::string_view one = R"({"a": 1.50, "b":[1, 2]})";

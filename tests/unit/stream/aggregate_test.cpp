@@ -25,8 +25,7 @@ std::string Fold(kt::Aggregator& agg, const std::vector<const char*>& inputs, ra
     agg.Update(state, ctx);
   }
   std::string out;
-  rapidjson::Value key("k");
-  agg.Render(*state, key, &out);
+  agg.Render(*state, "k", &out);
   return out;
 }
 
@@ -78,9 +77,8 @@ TEST_CASE("render fills missing aggregates: count 0, others null") {
   kt::Aggregator agg(Specs({"count", "max(n)"}));
   rapidjson::Document empty;
   std::string out;
-  rapidjson::Value key(7);
-  agg.Render(empty, key, &out);
-  CHECK(out == R"({"key":7,"count":0,"max_n":null})");
+  agg.Render(empty, "k", &out);
+  CHECK(out == R"({"key":"k","count":0,"max_n":null})");
 }
 
 TEST_CASE("merging aggregate states (session windows)") {
@@ -92,7 +90,7 @@ TEST_CASE("merging aggregate states (session windows)") {
   agg.Merge(&merged, earlier);
   agg.Merge(&merged, later);
   std::string out;
-  rapidjson::Value key("k");
+  std::string_view key = "k";
   agg.Render(merged, key, &out);
   CHECK(out == R"({"key":"k","count":5,"sum_n":18,"min_n":1,"max_n":7,"avg_n":3.6,"first_n":5,"last_n":2})");
   // The merged state keeps aggregating as if every record had been folded into it.

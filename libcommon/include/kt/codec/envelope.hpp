@@ -5,8 +5,9 @@
 //
 // key/value appear as their codec's text form: embedded JSON for `json`, a string for `raw` and
 // `binary` (base64); null for a null key or a tombstone. headers is an array of [name, value]
-// pairs (order and duplicates kept); on input an object {"name":"value"} is accepted too, and
-// timestamp may be an RFC 3339 string. topic/partition/offset appear when known.
+// pairs (order and duplicates kept); a value that is not UTF-8 text is {"base64": "..."}. On
+// input an object {"name":"value"} is accepted too, and timestamp may be an RFC 3339 string.
+// topic/partition/offset appear when known.
 #pragma once
 
 #include <optional>
@@ -22,9 +23,11 @@
 
 namespace kt {
 
-// Appends the envelope for `r` (no newline) to *line.
-void AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& value_codec,
-                    std::string* line);
+// Appends the envelope for `r` (no newline) to *line. A key or value written as a JSON string
+// (raw codec) that is not UTF-8 text is a DataError naming the way out (--key-format binary),
+// and *line is left as it was: JSON cannot carry those bytes, and an envelope never changes them.
+Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& value_codec,
+                      std::string* line);
 
 // An envelope line parsed into owned strings.
 struct Envelope {

@@ -23,5 +23,10 @@ bool ParseDouble(std::string_view s, double* out);
 // writer) reads past the end of text that stops inside a sequence, so ktools checks here.
 size_t FirstInvalidUtf8(std::string_view s);
 inline bool IsValidUtf8(std::string_view s) { return FirstInvalidUtf8(s) == std::string_view::npos; }
+// `s` as UTF-8 text: `s` itself when it is well-formed, else a copy in *scratch with each
+// ill-formed sequence (its maximal subpart) replaced by U+FFFD, as Java's String decoding does
+// with the bytes of a Kafka key. For text ktools shows or derives in JSON (a table's "key"
+// field, an expression string); never for bytes that must survive a round trip.
+std::string_view Utf8Text(std::string_view s, std::string* scratch);
 
 }  // namespace kt

@@ -57,7 +57,9 @@ class Value {
   // false, null, 0, "", [] and {} are false; everything else is true.
   bool Truthy() const;
 
-  // Compact JSON text (strings quoted); "null" for null/missing.
+  // Compact JSON text (strings quoted); "null" for null/missing. JSON holds UTF-8 text only: a
+  // string from bytes that are not (a binary @key or header) is written with U+FFFD in their
+  // place (Utf8Text), here and in ToJson.
   void AppendJson(std::string* out) const;
   // The key rule: a string as is, a number in its JSON form, anything else compact JSON.
   // Returns false for null/missing.

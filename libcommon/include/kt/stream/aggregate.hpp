@@ -39,8 +39,9 @@ class Aggregator {
   // Session windows merge this way.
   void Merge(rapidjson::Document* state, const rapidjson::Value& later) const;
   // Appends the output value: {"key": <key>, "window": <window>, <aggregates in spec order>}
-  // ("window" only when given).
-  void Render(const rapidjson::Value& state, const rapidjson::Value& key_json, std::string* out,
+  // ("window" only when given). The key is shown as text: bytes of a binary record key that are
+  // not UTF-8 appear as U+FFFD (Utf8Text); the output record's Kafka key keeps the bytes.
+  void Render(const rapidjson::Value& state, std::string_view key, std::string* out,
               const rapidjson::Value* window = nullptr) const;
 
   const std::vector<AggSpec>& specs() const { return specs_; }
