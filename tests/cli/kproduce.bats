@@ -47,6 +47,18 @@ for k in ["a", "b", "c", "user-42"]:
   [ "$(jq -r '.store_and_fwd_flag|type' "$BATS_TEST_TMPDIR/got" | sort -u)" = "string" ]
 }
 
+@test "a UTF-8 byte order mark opening the input (Excel's CSV UTF-8) is not part of the first field" {
+  t=$(new_topic bom)
+  printf '\xef\xbb\xbfname,n\nann,1\n' | kproduce "$t" --format csv --key-field name -q
+  run kcat -b "$B" -C -t "$t" -e -q -f '%k|%s'
+  [ "$output" = 'ann|{"name":"ann","n":1}' ]
+  # Only at the start of the input: anywhere else it is the line's own bytes.
+  run bash -c "printf '\xef\xbb\xbf{\"a\":1}\n\xef\xbb\xbf{\"a\":2}\n' | kmap -q"
+  [ "$status" -eq 3 ]
+  [ "${lines[0]}" = '{"a":1}' ]
+  [[ "$output" == *"line 2: invalid JSON at column 1"* ]]
+}
+
 @test "kproduce -k, -H and --format lines" {
   t=$(new_topic kh)
   printf 'hello world\nsecond line\n' | kproduce "$t" --format lines -k fixed -H src=test -H env=ci -q

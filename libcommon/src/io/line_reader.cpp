@@ -10,6 +10,7 @@ namespace kt {
 
 namespace {
 constexpr size_t kChunk = 1 << 16;
+constexpr std::string_view kBom = "\xEF\xBB\xBF";  // U+FEFF in UTF-8
 }
 
 bool LineReader::Fill() {
@@ -42,6 +43,15 @@ bool LineReader::WaitReadable(int timeout_ms) {
   return ::poll(&p, 1, timeout_ms) > 0;
 }
 
+// A byte order mark opening the input marks its encoding (Excel's "CSV UTF-8", PowerShell's
+// Out-File): it is not part of the first line, which would otherwise start with an invisible
+// U+FEFF (a CSV header field that matches no name, a JSON text that does not parse). RFC 8259
+// lets a reader ignore it.
+LineReader::Result LineReader::Deliver(std::string_view* line) {
+  if (line_no_++ == 0 && line->substr(0, kBom.size()) == kBom) line->remove_prefix(kBom.size());
+  return Result::kLine;
+}
+
 LineReader::Result LineReader::Next(std::string_view* line) {
   size_t scan = start_;
   while (true) {
@@ -52,15 +62,13 @@ LineReader::Result LineReader::Next(std::string_view* line) {
       if (len > 0 && buf_[pos - 1] == '\r') --len;
       *line = std::string_view(buf_.data() + start_, len);
       start_ = pos + 1;
-      ++line_no_;
-      return Result::kLine;
+      return Deliver(line);
     }
     if (eof_) {
       if (start_ == end_) return Result::kEnd;
       *line = std::string_view(buf_.data() + start_, end_ - start_);
       start_ = end_;
-      ++line_no_;
-      return Result::kLine;
+      return Deliver(line);
     }
     size_t consumed = start_;
     scan = end_;

@@ -12,7 +12,8 @@ class LineReader {
  public:
   explicit LineReader(int fd) : fd_(fd) {}
   enum class Result { kLine, kEnd, kInterrupted };
-  // The next line without its '\n' (and '\r'), valid until the next call. kEnd at end of input
+  // The next line without its '\n' (and '\r'), valid until the next call; a UTF-8 byte order
+  // mark opening the input is left out of line 1. kEnd at end of input
   // (a last line without '\n' is still returned first) or on error (see status());
   // kInterrupted when a signal interrupted a blocking read.
   Result Next(std::string_view* line);
@@ -23,6 +24,7 @@ class LineReader {
 
  private:
   bool Fill();
+  Result Deliver(std::string_view* line);
   int fd_;
   std::string buf_;
   size_t start_ = 0, end_ = 0;
