@@ -292,7 +292,13 @@ EXPECTED
   printf 'not json' | kcat -b "$B" -t "$T" -k b@x -P
   run kjoin -i "$C" --global "$T" --on email -o - -e
   [ "$status" -eq 3 ]
-  [[ "$output" == *"table $T [0] at offset 2: value is not JSON"* ]]
+  [[ "$output" == *"table $T [0] at offset 2: invalid JSON at column 2: Invalid value."* ]]
+  # The same strict reader as every input: a value nested past 1000 levels is refused, not a crash.
+  T2=$(new_topic deep)
+  python3 -c "print('[' * 100000 + ']' * 100000)" | kcat -b "$B" -t "$T2" -k a@x -P
+  run kjoin -i "$C" --global "$T2" --on email -o - -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"table $T2 [0] at offset 0: invalid JSON at column 1002: arrays and objects nested deeper than 1000 levels"* ]]
   run kjoin -i "$C" --global "$T" --on email --on-error skip -o - -e
   [ "$status" -eq 0 ]
   [[ "$output" == *"(skipped)"* ]]

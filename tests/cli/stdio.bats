@@ -33,6 +33,16 @@ load helpers
   [[ "$output" == *"line 1: value is not a JSON object"* ]]
 }
 
+@test "a value nested 200,000 deep is a bad record, not a crash; --on-error skip goes on" {
+  python3 -c "print('{\"a\":1}'); print('[' * 200000 + ']' * 200000); print('{\"a\":3}')" > "$BATS_TEST_TMPDIR/deep"
+  run kfilter 'true' < "$BATS_TEST_TMPDIR/deep"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 2: invalid JSON at column 1002: arrays and objects nested deeper than 1000 levels"* ]]
+  run kmap --on-error skip -q < "$BATS_TEST_TMPDIR/deep"
+  [ "$status" -eq 0 ]
+  [ "$output" = $'{"a":1}\n{"a":3}' ]
+}
+
 @test "bad JSON on stdin: fail names the line and exits 3" {
   run bash -c "printf '{\"a\":1}\n{oops\n{\"a\":3}\n' | kmap --drop a"
   [ "$status" -eq 3 ]

@@ -53,12 +53,19 @@ bool PrintsAs(double d, std::string_view text) {
 }
 
 // Forwards SAX events to `Out`, converting numbers. Returns false (stopping the parse) on a
-// number out of range; `why` tells the caller so.
+// number out of range or nesting deeper than kMaxJsonDepth; `why` tells the caller so.
 template <typename Out>
 struct NumberFixer {
   Out& out;
   RawNumbers* raw = nullptr;
   const char* why = nullptr;
+  int depth = 0;
+  bool Enter() {
+    if (++depth <= kMaxJsonDepth) return true;
+    static_assert(kMaxJsonDepth == 1000, "the message below says 1000");
+    why = "arrays and objects nested deeper than 1000 levels";
+    return false;
+  }
   bool Null() { return out.Null(); }
   bool Bool(bool b) { return out.Bool(b); }
   bool Int(int v) { return out.Int(v); }
@@ -82,11 +89,11 @@ struct NumberFixer {
     return false;
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return out.String(s, n, copy); }
-  bool StartObject() { return out.StartObject(); }
+  bool StartObject() { return Enter() && out.StartObject(); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out.Key(s, n, copy); }
-  bool EndObject(rapidjson::SizeType n) { return out.EndObject(n); }
-  bool StartArray() { return out.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { return out.EndArray(n); }
+  bool EndObject(rapidjson::SizeType n) { return --depth, out.EndObject(n); }
+  bool StartArray() { return Enter() && out.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return --depth, out.EndArray(n); }
 };
 
 // `why`: the handler's reason for stopping the parse, if it did.

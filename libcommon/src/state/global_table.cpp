@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "kt/core/json_reader.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/signals.hpp"
 #include "kt/kafka/admin.hpp"
@@ -37,8 +38,7 @@ Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key, 
   if (wire_value) {
     Status s = opt_.value_codec.Decode(*wire_value, &value_scratch_, &value);
     if (s.ok() && opt_.json_values) {
-      check_.Parse(value.data(), value.size());
-      if (check_.HasParseError()) s = Status::DataError("value is not JSON");
+      s = ValidateJsonText(value);  // the reader every tool uses: UTF-8, depth, one document
     }
     if (!s.ok()) {
       s = s.WithContext(where());

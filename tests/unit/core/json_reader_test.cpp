@@ -148,3 +148,28 @@ TEST_CASE("in-situ parsing leaves room after the text for the SIMD scanners") {
     CHECK(kt::ValidateJsonText(std::string(n, ' ') + "[\"" + std::string(n, 'y') + "\"]").ok());
   }
 }
+
+TEST_CASE("nesting is bounded: 1000 levels parse, deeper is an error and never a stack overflow") {
+  auto nested = [](int depth, const char* open, const char* close) {
+    std::string t;
+    for (int i = 0; i < depth; ++i) t += open;
+    t += "1";
+    for (int i = 0; i < depth; ++i) t += close;
+    return t;
+  };
+  for (auto [open, close] : {std::pair{"[", "]"}, std::pair{"{\"a\":", "}"}}) {
+    INFO(open);
+    rapidjson::Document d;
+    CHECK(kt::ParseJsonText(nested(kt::kMaxJsonDepth, open, close), &d).ok());
+    CHECK(kt::ValidateJsonText(nested(kt::kMaxJsonDepth, open, close)).ok());
+    for (int depth : {kt::kMaxJsonDepth + 1, 200000}) {
+      std::string deep = nested(depth, open, close);
+      kt::Status s = kt::ParseJsonText(deep, &d);
+      CHECK(s.IsDataError());
+      CHECK(s.message().find("nested deeper than 1000 levels") != std::string::npos);
+      CHECK(d.IsNull());
+      CHECK(kt::ValidateJsonText(deep).IsDataError());
+      CHECK(kt::ParseJsonInsitu(&deep, &d).IsDataError());
+    }
+  }
+}

@@ -11,7 +11,10 @@
 // (RawNumbers), so writers can give it back unchanged.
 //
 // Strict input: strings must be valid UTF-8, and the document must be the whole text (a NUL
-// byte, even after a complete document, is an error: it would hide trailing bytes).
+// byte, even after a complete document, is an error: it would hide trailing bytes). Arrays and
+// objects nest at most kMaxJsonDepth deep: RapidJSON's parser, its writers and document copies
+// recurse once per level, and one value of 200,000 '[' overflowed the stack of every tool that
+// read it, again on every restart.
 #pragma once
 
 #include <string>
@@ -21,6 +24,10 @@
 #include "kt/core/status.hpp"
 
 namespace kt {
+
+// Jackson's default (StreamReadConstraints.maxNestingDepth), so that what a Java consumer takes,
+// ktools takes.
+inline constexpr int kMaxJsonDepth = 1000;
 
 // Parses `text` into `doc`, replacing its contents; strings are copied into doc's allocator.
 Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw = nullptr);

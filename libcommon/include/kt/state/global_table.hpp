@@ -67,7 +67,6 @@ class GlobalTable {
   std::unique_ptr<StateStore> store_;
   std::string private_dir_;
   std::string key_scratch_, value_scratch_, got_;
-  rapidjson::Document check_;  // parses each value once, to check it is JSON
   int64_t keys_ = 0, skipped_ = 0, staged_ = 0;
 };
 
