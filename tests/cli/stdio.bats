@@ -43,6 +43,13 @@ load helpers
   [ "$output" = $'{"a":1}\n{"a":3}' ]
 }
 
+@test "an envelope timestamp before 1970 is a bad record (not silently the time of sending)" {
+  run bash -c "printf '%s\n' '{\"value\":1,\"timestamp\":-5}' '{\"value\":2,\"timestamp\":0}' | kmap -J --on-error skip"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"skipped line 1: envelope: envelope timestamp -5 is before 1970: Kafka record times are ms since the epoch (null for none)"* ]]
+  [[ "$output" == *'{"key":null,"value":2,"timestamp":0}'* ]]
+}
+
 @test "bad JSON on stdin: fail names the line and exits 3" {
   run bash -c "printf '{\"a\":1}\n{oops\n{\"a\":3}\n' | kmap --drop a"
   [ "$status" -eq 3 ]

@@ -167,6 +167,11 @@ Status ParseEnvelope(std::string_view line, const Codec& key_codec, const Codec&
         if (!t.ok()) return Status::DataError("envelope timestamp: " + t.status().message());
         out->timestamp = *t;
       } else if (!v.IsNull()) return Status::DataError("envelope timestamp must be ms or an RFC 3339 string");
+      // Kafka has no record times before 1970: Java's ProducerRecord refuses them, and
+      // librdkafka would send the time of sending instead, silently.
+      if (!v.IsNull() && out->timestamp < 0)
+        return Status::DataError("envelope timestamp " + std::to_string(out->timestamp) +
+                                 " is before 1970: Kafka record times are ms since the epoch (null for none)");
     } else if (name == "headers") {
       if (v.IsArray()) {
         for (auto& h : v.GetArray()) {

@@ -135,3 +135,19 @@ TEST_CASE("envelope header values that are not UTF-8 travel as base64 objects, e
   CHECK(kt::ParseEnvelope(R"({"headers":{"id":{"hex":"00"}}})", raw, json, &doc, &e).IsDataError());
   CHECK(kt::ParseEnvelope(R"({"headers":[["id",7]]})", raw, json, &doc, &e).IsDataError());
 }
+
+TEST_CASE("envelope timestamps before 1970 are refused, not replaced by the time of sending") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  kt::Status s = kt::ParseEnvelope(R"({"value":1,"timestamp":-5})", raw, json, &doc, &e);
+  CHECK(s.IsDataError());
+  CHECK(s.message() == "envelope timestamp -5 is before 1970: Kafka record times are ms since the epoch (null for none)");
+  CHECK(kt::ParseEnvelope(R"({"value":1,"timestamp":-1})", raw, json, &doc, &e).IsDataError());
+  CHECK(kt::ParseEnvelope(R"({"value":1,"timestamp":"1969-12-31T23:59:59Z"})", raw, json, &doc, &e).IsDataError());
+  REQUIRE(kt::ParseEnvelope(R"({"value":1,"timestamp":0})", raw, json, &doc, &e).ok());
+  CHECK(e.timestamp == 0);
+  REQUIRE(kt::ParseEnvelope(R"({"value":1,"timestamp":null})", raw, json, &doc, &e).ok());
+  CHECK(e.timestamp == -1);
+}
