@@ -106,4 +106,13 @@ EXPECTED
   [ "$status" -eq 0 ]
   [[ "$output" == *'line 2: the value is not UTF-8 text, so it cannot be a string in a JSON batch (read binary values with --value-format binary, as base64)'* ]]
   [[ "$output" == *'["a","c"]'* ]]
+  # A value nested as deep as a reader takes (1000) cannot go inside the batch's array; with
+  # --as lines it keeps its depth. One level less fits.
+  python3 -c "print('[' * 1000 + ']' * 1000); print('[' * 999 + ']' * 999); print(1)" > "$BATS_TEST_TMPDIR/deep"
+  run kbatch --max 3 --on-error skip < "$BATS_TEST_TMPDIR/deep"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"line 1: the value nests arrays and objects 1000 levels deep: a batch's array around it would be deeper than JSON readers take (--as lines keeps its depth)"* ]]
+  [ "$(kbatch --max 3 -q < "$BATS_TEST_TMPDIR/deep" --on-error skip 2>/dev/null | kfilter true -q | wc -l)" -eq 1 ]
+  # (on stdout the value's line breaks are spaces: one record, one line)
+  [ "$(kbatch --max 3 --as lines -q < "$BATS_TEST_TMPDIR/deep")" = "$(paste -sd' ' "$BATS_TEST_TMPDIR/deep")" ]
 }

@@ -176,6 +176,22 @@ EXPECTED
   [[ "$output" == *"1 skipped"* ]]
 }
 
+@test "kjoin: a side nested as deep as a reader takes is a bad record, not an output no reader takes; --merge keeps its depth" {
+  L=$(new_topic left); R=$(new_topic right)
+  deep=$(python3 -c "print('{\"d\":' + '[' * 999 + ']' * 999 + '}')")
+  { envelope a "$deep" 3000; envelope b '{"n":2}' 4000; } | kproduce "$L" -J -q
+  { envelope a '{"x":1}' 1000; envelope b '{"x":2}' 2000; } | kproduce "$R" -J -q
+  run kjoin -i "$L" --table "$R" -o - --store memory -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"topic $L partition 0 offset 0: the left value nests arrays and objects 1000 levels deep: {\"left\":...,\"right\":...} around it would be deeper than JSON readers take (--merge keeps the sides' depth)"* ]]
+  run kjoin -i "$L" --table "$R" --on-error skip -G "$(new_topic g)" -o - -q --store memory -e
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"left":{"n":2},"right":{"x":2}}' ]
+  # Every output a JSON reader takes: the merged deep value is 1000 levels, as its input was.
+  run bash -c "kjoin -i '$L' --table '$R' --merge -G '$(new_topic g)' -o - -q --store memory -e | kfilter -q true | wc -l"
+  [ "$output" -eq 2 ]
+}
+
 # Two streams of 600 records each on 4 partitions (40 keys, up to 400 ms out of order), joined
 # by kjoin --stream with TYPE and the window and grace given, against joins.py's recomputation.
 stream_join_equals_recomputation() {

@@ -43,6 +43,19 @@ load helpers
   [ "$output" = $'{"a":1}\n{"a":3}' ]
 }
 
+@test "-J envelopes round-trip every value a record may hold: numbers as written, 1000 levels deep" {
+  python3 -c "print('{\"key\":\"a\",\"value\":{\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846,\"x\":1.50},\"timestamp\":5}'); print('{\"key\":\"b\",\"value\":' + '[' * 1000 + ']' * 1000 + ',\"timestamp\":6}')" > "$BATS_TEST_TMPDIR/env"
+  # Before, the envelope reader wrote the value back from its parse (1.2345678901234568e29,
+  # 3.141592653589793, 1.5) and counted the envelope as a level, refusing the second value.
+  run bash -c "kmap -J -q < '$BATS_TEST_TMPDIR/env' | kfilter -J -q true"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$BATS_TEST_TMPDIR/env")" ]
+  # The deep value is read as a value (an array, so --set cannot take it), not refused for depth.
+  run bash -c "kmap -J -q < '$BATS_TEST_TMPDIR/env' | kmap -J --set y=1 --on-error skip"
+  [[ "$output" == *'"value":{"big":123456789012345678901234567890,"pi":3.14159265358979323846,"x":1.50,"y":1}'* ]]
+  [[ "$output" == *"skipped line 2: value is not a JSON object (it is an array)"* ]]
+}
+
 @test "an envelope timestamp before 1970 is a bad record (not silently the time of sending)" {
   run bash -c "printf '%s\n' '{\"value\":1,\"timestamp\":-5}' '{\"value\":2,\"timestamp\":0}' | kmap -J --on-error skip"
   [ "$status" -eq 0 ]

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 #include "kt/core/time.hpp"
 
@@ -14,6 +15,11 @@ Status BatchTransform::Process(Input& in, Emitter& out) {
   if (!opt_.json_values && in.record.value && !IsValidUtf8(*in.record.value))
     return Status::DataError("the value is not UTF-8 text, so it cannot be a string in a JSON batch"
                              " (read binary values with --value-format binary, as base64)");
+  // The batch's array is one level deeper than its values: a value at the limit cannot go in it.
+  if (!opt_.lines && opt_.json_values && in.record.value && FillsJsonDepth(*in.record.value))
+    return Status::DataError("the value nests arrays and objects " + std::to_string(kMaxJsonDepth) +
+                             " levels deep: a batch's array around it would be deeper than JSON readers take"
+                             " (--as lines keeps its depth)");
   std::optional<std::string> key;
   if (opt_.by) {
     ctx_.Reset(&in.record, in.value);

@@ -48,6 +48,12 @@ Status JoinedValue::Render(const std::optional<std::string>& left, const std::op
                            std::string* out) {
   out->clear();
   if (!merge_) {
+    // {"left": L, ...} is one level deeper than L: a side at the limit cannot go inside it.
+    for (auto [side, name] : {std::pair{&left, "left"}, std::pair{&right, "right"}})
+      if (*side && FillsJsonDepth(**side))
+        return Status::DataError(std::string("the ") + name + " value nests arrays and objects " +
+                                 std::to_string(kMaxJsonDepth) + " levels deep: {\"left\":...,\"right\":...} around it "
+                                 "would be deeper than JSON readers take (--merge keeps the sides' depth)");
     out->append("{\"left\":").append(left ? *left : "null");
     out->append(",\"right\":").append(right ? *right : "null").push_back('}');
     return Status::Ok();

@@ -59,14 +59,16 @@ Status ReadHeaderValue(const rapidjson::Value& v, std::optional<std::string>* ou
 
 // Reads a text form from an envelope field: any JSON for json codecs (re-serialized compactly),
 // a string otherwise. JSON null -> nullopt.
-Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field,
+// `raw`: the texts of the envelope's numbers that would print differently (kept as written).
+Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field, const RawNumbers& raw,
                 std::optional<std::string>* out) {
   if (v.IsNull()) {
     out->reset();
     return Status::Ok();
   }
   if (codec.IsJson()) {
-    *out = ToJson(v);
+    out->emplace();
+    AppendJson(v, &**out, &raw);
     return Status::Ok();
   }
   if (!v.IsString())
@@ -150,16 +152,18 @@ Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& v
 Status ParseEnvelope(std::string_view line, const Codec& key_codec, const Codec& value_codec,
                      rapidjson::Document* doc, Envelope* out) {
   *out = Envelope();
-  Status s = ParseJson(line, doc);
+  // The key and value may nest kMaxJsonDepth deep inside the envelope, as they may in a record.
+  RawNumbers raw;
+  Status s = ParseJsonText(line, doc, &raw, /*wrapper_levels=*/1);
   if (!s.ok()) return s;
   if (!doc->IsObject()) return Status::DataError("envelope must be a JSON object");
   for (auto& m : doc->GetObject()) {
     std::string_view name = View(m.name);
     const rapidjson::Value& v = m.value;
     if (name == "key") {
-      s = ReadText(v, key_codec, "key", &out->key);
+      s = ReadText(v, key_codec, "key", raw, &out->key);
     } else if (name == "value") {
-      s = ReadText(v, value_codec, "value", &out->value);
+      s = ReadText(v, value_codec, "value", raw, &out->value);
     } else if (name == "timestamp") {
       if (v.IsInt64()) out->timestamp = v.GetInt64();
       else if (v.IsString()) {

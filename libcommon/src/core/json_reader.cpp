@@ -59,9 +59,10 @@ struct NumberFixer {
   Out& out;
   RawNumbers* raw = nullptr;
   const char* why = nullptr;
+  int max_depth = kMaxJsonDepth;
   int depth = 0;
   bool Enter() {
-    if (++depth <= kMaxJsonDepth) return true;
+    if (++depth <= max_depth) return true;
     static_assert(kMaxJsonDepth == 1000, "the message below says 1000");
     why = "arrays and objects nested deeper than 1000 levels";
     return false;
@@ -157,11 +158,12 @@ rapidjson::Reader& ThreadReader() {
 }
 
 template <unsigned kFlags, typename Stream>
-Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw) {
+Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw, int wrapper_levels = 0) {
   rapidjson::ParseResult result;
   const char* why = nullptr;
   auto generator = [&](rapidjson::Document& d) {
     NumberFixer<rapidjson::Document> fixer{d, raw};
+    fixer.max_depth += wrapper_levels;
     result = ThreadReader().Parse<kFlags | kReadFlags>(stream, fixer);
     why = fixer.why;
     return !result.IsError();
@@ -178,10 +180,10 @@ Status ParseInto(Stream& stream, rapidjson::Document* doc, RawNumbers* raw) {
 
 }  // namespace
 
-Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw) {
+Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw, int wrapper_levels) {
   if (Status s = CheckBytes(text); !s.ok()) return s;
   rapidjson::MemoryStream ms(text.data(), text.size());
-  return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc, raw);
+  return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc, raw, wrapper_levels);
 }
 
 Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw) {
@@ -204,6 +206,26 @@ Status ValidateJsonText(std::string_view text) {
   rapidjson::ParseResult r = ThreadReader().Parse<rapidjson::kParseInsituFlag | kReadFlags>(is, fixer);
   if (r.IsError()) return ErrorStatus(r, fixer.why);
   return Status::Ok();
+}
+
+bool FillsJsonDepth(std::string_view text) {
+  if (text.size() < 2 * static_cast<size_t>(kMaxJsonDepth)) return false;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped character, '"' included
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth >= kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
 }
 
 std::string_view SingleLineJson(std::string_view text, std::string* scratch) {

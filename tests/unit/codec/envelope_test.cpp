@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "kt/codec/envelope.hpp"
+#include "kt/core/json_reader.hpp"
 
 TEST_CASE("envelope round trip keeps key, value, timestamp, headers and position") {
   auto json = *kt::Codec::Parse("json");
@@ -150,4 +151,30 @@ TEST_CASE("envelope timestamps before 1970 are refused, not replaced by the time
   CHECK(e.timestamp == 0);
   REQUIRE(kt::ParseEnvelope(R"({"value":1,"timestamp":null})", raw, json, &doc, &e).ok());
   CHECK(e.timestamp == -1);
+}
+
+TEST_CASE("envelope keys and values keep their numbers as written") {
+  auto json = *kt::Codec::Parse("json");
+  rapidjson::Document doc;
+  kt::Envelope e;
+  // Before, the envelope's DOM was written back without the texts: 1.2345678901234568e29,
+  // 3.141592653589793, 1.5; a record read from stdin with -J changed numbers nobody touched.
+  const char* value = R"({"big":123456789012345678901234567890,"pi":3.14159265358979323846,"x":1.50,"n":7})";
+  REQUIRE(kt::ParseEnvelope(std::string(R"({"key":{"k":1e3},"value":)") + value + "}", json, json, &doc, &e).ok());
+  CHECK(e.value == value);
+  CHECK(e.key == R"({"k":1e3})");
+}
+
+TEST_CASE("envelope values may nest as deep as any record value, the envelope not counted") {
+  auto json = *kt::Codec::Parse("json");
+  auto raw = *kt::Codec::Parse("raw");
+  auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  rapidjson::Document doc;
+  kt::Envelope e;
+  // kconsume -J writes a value of kMaxJsonDepth levels one level down; kproduce -J takes it back.
+  REQUIRE(kt::ParseEnvelope(R"({"value":)" + nested(kt::kMaxJsonDepth) + "}", raw, json, &doc, &e).ok());
+  CHECK(e.value == nested(kt::kMaxJsonDepth));
+  kt::Status s = kt::ParseEnvelope(R"({"value":)" + nested(kt::kMaxJsonDepth + 1) + "}", raw, json, &doc, &e);
+  CHECK(s.IsDataError());
+  CHECK(s.message().find("nested deeper than 1000 levels") != std::string::npos);
 }

@@ -149,6 +149,22 @@ TEST_CASE("in-situ parsing leaves room after the text for the SIMD scanners") {
   }
 }
 
+TEST_CASE("FillsJsonDepth: whether a value is at the nesting limit, brackets in strings not counted") {
+  auto nested = [](int depth, std::string inner) {
+    return std::string(depth, '[') + inner + std::string(depth, ']');
+  };
+  CHECK(kt::FillsJsonDepth(nested(kt::kMaxJsonDepth, "1")));
+  CHECK(kt::FillsJsonDepth("{\"a\":" + nested(kt::kMaxJsonDepth - 1, "") + "}"));
+  CHECK_FALSE(kt::FillsJsonDepth(nested(kt::kMaxJsonDepth - 1, "1")));
+  // Long values that are not deep: brackets inside strings, escaped quotes included.
+  CHECK_FALSE(kt::FillsJsonDepth("[\"" + std::string(5000, '[') + "\"]"));
+  CHECK_FALSE(kt::FillsJsonDepth("[\"\\\"" + std::string(5000, '{') + "\"]"));
+  // Siblings do not add up: a thousand arrays side by side are two levels deep.
+  std::string wide = "[";
+  for (int i = 0; i < 1000; ++i) wide += i ? ",[]" : "[]";
+  CHECK_FALSE(kt::FillsJsonDepth(wide + "]"));
+}
+
 TEST_CASE("nesting is bounded: 1000 levels parse, deeper is an error and never a stack overflow") {
   auto nested = [](int depth, const char* open, const char* close) {
     std::string t;

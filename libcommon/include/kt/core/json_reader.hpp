@@ -30,7 +30,10 @@ namespace kt {
 inline constexpr int kMaxJsonDepth = 1000;
 
 // Parses `text` into `doc`, replacing its contents; strings are copied into doc's allocator.
-Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw = nullptr);
+// `wrapper_levels`: levels of a wrapper around the values the depth limit is for (an envelope
+// {"value": V, ...} is 1), so V may nest kMaxJsonDepth deep inside it.
+Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers* raw = nullptr,
+                     int wrapper_levels = 0);
 // Parses the text held in `*buffer` in place: strings in `doc` point into it, so it must outlive
 // `doc`'s current contents unchanged. The buffer's spare capacity is grown to kJsonScanPad
 // bytes: RapidJSON's SIMD scanners (RAPIDJSON_SSE2) read whole aligned 16-byte blocks, up to
@@ -39,6 +42,11 @@ Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers
 inline constexpr size_t kJsonScanPad = 16;
 // Checks that `text` is exactly one JSON value, without building a document.
 Status ValidateJsonText(std::string_view text);
+// Whether valid JSON `text` nests arrays and objects kMaxJsonDepth deep, so that no array or
+// object can be put around it (a join's {"left": ...}, a batch's [...]) without the result being
+// refused by every reader, ours and Jackson. Text under 2 * kMaxJsonDepth bytes cannot, and is
+// not scanned.
+bool FillsJsonDepth(std::string_view text);
 // JSON `text` on one line, for line-oriented output (NDJSON, envelopes): `text` itself when it
 // holds no line break (the common case: no copy, numbers and spacing as written), else the
 // value written again compactly into `*scratch` (numbers still as written). Line breaks in
