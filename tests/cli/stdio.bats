@@ -56,6 +56,21 @@ load helpers
   [[ "$output" == *"skipped line 2: value is not a JSON object (it is an array)"* ]]
 }
 
+@test "blank lines are skipped: empty ones always, whitespace-only ones where lines are JSON" {
+  # A file edited by hand or joined with echo: before, "  " and a tab were bad records while an
+  # empty line (and "\r\n") was skipped. Line numbers still count them.
+  run bash -c "printf '{\"a\":1}\r\n\r\n  \n\t\n{\"a\":2}\n\n[\n' | kmap -q"
+  [ "$status" -eq 3 ]
+  [ "${lines[0]}" = '{"a":1}' ]
+  [ "${lines[1]}" = '{"a":2}' ]
+  [[ "$output" == *"line 7: invalid JSON"* ]]
+  run bash -c "printf '{\"value\":1}\n \n{\"value\":2}\n' | kmap -J -q"
+  [ "$output" = $'{"key":null,"value":1,"timestamp":null}\n{"key":null,"value":2,"timestamp":null}' ]
+  # Raw values are text: spaces are a value; only an empty line is none.
+  run bash -c "printf 'a\n  \n\nb\n' | kmap --value-format raw -q | od -An -c | tr -s ' '"
+  [ "$output" = " a \n \n b \n" ]
+}
+
 @test "an envelope timestamp before 1970 is a bad record (not silently the time of sending)" {
   run bash -c "printf '%s\n' '{\"value\":1,\"timestamp\":-5}' '{\"value\":2,\"timestamp\":0}' | kmap -J --on-error skip"
   [ "$status" -eq 0 ]

@@ -57,6 +57,7 @@ Source::Poll StdinSource::Next(int timeout_ms, Record* rec, Status* record_statu
       return Poll::kEnd;
     }
     if (line_.empty() && csv_pending_.empty()) continue;
+    if (json_lines_ && line_.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     if (opt_.format == LineFormat::kCsv) {
       if (csv_pending_.empty()) record_line_ = reader_->line_number();
       csv_pending_.append(line_.data(), line_.size());

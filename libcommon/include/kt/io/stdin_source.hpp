@@ -3,7 +3,8 @@
 //   envelope  each line is a -J envelope (key, value, timestamp, headers, ...)
 //   lines     each line is a raw value
 //   csv       a header row, then one JSON object per row (numbers typed)
-// Empty lines are skipped. Records carry their line number for error messages; their wire
+// Empty lines are skipped, and where lines are JSON (envelopes, ndjson with the json codec)
+// so are lines of JSON whitespace only: in JSON they are empty too. Records carry their line number for error messages; their wire
 // bytes (for dead letters) are the line itself.
 #pragma once
 
@@ -42,6 +43,9 @@ class StdinSource : public Source {
   void FillCsv(Record* rec, Status* record_status);
 
   StdinSourceOptions opt_;
+  // Lines are JSON texts: a line of whitespace only is an empty one.
+  bool json_lines_ = opt_.format == LineFormat::kEnvelope ||
+                     (opt_.format == LineFormat::kNdjson && opt_.value_codec.IsJson());
   int fd_ = -1;
   std::unique_ptr<LineReader> reader_;
   std::string_view line_;
