@@ -240,6 +240,26 @@ EXPECTED
   [ "${lines[1]}" = '{"key":"a","window":{"start":0,"end":10000},"count":2}' ]
 }
 
+@test "kwindow and ktable keep a record's number as written through their changelogs: restored windows, get, dump" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g); gt=$(new_topic gt)
+  records a 1000:1.50 | kproduce "$in" -J -q
+  kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --agg 'first(n)' --agg 'max(n)' --state-dir "$BATS_TEST_TMPDIR/s1" -e -q
+  ktable -i "$in" -G "$gt" --agg 'first(n)' --emit none --state-dir "$BATS_TEST_TMPDIR/s1" -e -q
+  # The next run has no local state: the windows come back from the changelog.
+  records a 2000:123456789012345678901234567890 | kproduce "$in" -J -q
+  kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --agg 'first(n)' --agg 'max(n)' --state-dir "$BATS_TEST_TMPDIR/s2" -e -q
+  ktable -i "$in" -G "$gt" --agg 'first(n)' --agg 'last(n)' --emit none --state-dir "$BATS_TEST_TMPDIR/s2" -e -q
+  run kconsume "$out" -e -q
+  [ "$output" = '{"key":"a","window":{"start":0,"end":10000},"first_n":1.50,"max_n":1.50}
+{"key":"a","window":{"start":0,"end":10000},"first_n":1.50,"max_n":123456789012345678901234567890}' ]
+  run kwindow get -G "$g" a --at 5000
+  [ "$output" = '{"key":"a","window":{"start":0,"end":10000},"first_n":1.50,"max_n":123456789012345678901234567890}' ]
+  run kwindow dump -G "$g" --local --state-dir "$BATS_TEST_TMPDIR/s2"
+  [ "$output" = '{"key":"a","window":{"start":0,"end":10000},"first_n":1.50,"max_n":123456789012345678901234567890}' ]
+  run ktable get -G "$gt" a
+  [ "$output" = '{"key":"a","first_n":1.50,"last_n":123456789012345678901234567890}' ]
+}
+
 @test "kwindow get/dump: the live windows from the changelog and --local equal the last update of each window" {
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   # b at 8000 comes after stream time 12000 closed its window (grace 0): late, not kept.

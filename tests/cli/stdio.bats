@@ -56,6 +56,23 @@ load helpers
   [[ "$output" == *"skipped line 2: value is not a JSON object (it is an array)"* ]]
 }
 
+@test "ktable and kwindow: first, last, min and max keep a record's number as written" {
+  # Before, the aggregate state dropped the texts: 1.2345678901234568e29, 1.5, 3.141592653589793.
+  printf '%s\n' '{"k":"a","t":0,"n":123456789012345678901234567890,"p":1.50,"o":{"x":3.14159265358979323846}}' \
+    '{"k":"a","t":120000,"n":7,"p":2.50}' '{"k":"a","t":60000,"n":1e3,"p":0.50}' > "$BATS_TEST_TMPDIR/in"
+  run ktable --by k --agg 'first(n)' --agg 'first(o)' --agg 'max(p)' --agg 'last(n)' --store memory -q < "$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = '{"key":"a","first_n":123456789012345678901234567890,"first_o":{"x":3.14159265358979323846},"max_p":1.50,"last_n":123456789012345678901234567890}' ]
+  [ "${lines[2]}" = '{"key":"a","first_n":123456789012345678901234567890,"first_o":{"x":3.14159265358979323846},"max_p":2.50,"last_n":1e3}' ]
+  # Windows, one record each (tumbling) and merged (sessions: the third record joins the two).
+  run kwindow --time t --by k --tumbling 1m --agg 'first(p)' --agg 'last(n)' --store memory -q < "$BATS_TEST_TMPDIR/in"
+  [ "${lines[0]}" = '{"key":"a","window":{"start":0,"end":60000},"first_p":1.50,"last_n":123456789012345678901234567890}' ]
+  run kwindow --time t --by k --session 1m --grace 2m --agg 'first(p)' --agg 'min(p)' --agg 'first(o)' --store memory -q < "$BATS_TEST_TMPDIR/in"
+  [ "${lines[-1]}" = '{"key":"a","window":{"start":0,"end":120000},"first_p":1.50,"min_p":0.50,"first_o":{"x":3.14159265358979323846}}' ]
+  run kwindow --time t --by k --session 1m --grace 2m --agg 'first(p)' --agg 'first(n)' --store memory --emit final --close-at-end -q < "$BATS_TEST_TMPDIR/in"
+  [ "$output" = '{"key":"a","window":{"start":0,"end":120000},"first_p":1.50,"first_n":123456789012345678901234567890}' ]
+}
+
 @test "blank lines are skipped: empty ones always, whitespace-only ones where lines are JSON" {
   # A file edited by hand or joined with echo: before, "  " and a tab were bad records while an
   # empty line (and "\r\n") was skipped. Line numbers still count them.

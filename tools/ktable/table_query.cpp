@@ -4,6 +4,7 @@
 #include <map>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 #include "kt/state/store_contents.hpp"
 
@@ -14,14 +15,16 @@ namespace {
 // The state JSON as the table's output shows it: "key" first, internal "__kt" left out.
 std::string Render(const std::string& key, const std::string& state) {
   rapidjson::Document d;
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  RawNumbers raw;  // numbers as the state holds them (first/last keep a record's text)
+  std::string out;
+  StringOutStream os{&out};
+  ExactWriter<rapidjson::Writer<StringOutStream>> w(os, &raw);
   w.StartObject();
   w.Key("key");
   std::string scratch;
   std::string_view text = Utf8Text(key, &scratch);  // shown as the table's output shows it
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-  if (ParseJson(state, &d).ok() && d.IsObject()) {
+  if (ParseJsonText(state, &d, &raw).ok() && d.IsObject()) {
     for (auto& m : d.GetObject()) {
       if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums, positions
       w.Key(m.name.GetString(), m.name.GetStringLength());
@@ -29,7 +32,7 @@ std::string Render(const std::string& key, const std::string& state) {
     }
   }
   w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
+  return out;
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ class TableTransform : public StatefulTransform {
   bool emit_;
   expr::EvalContext ctx_;
   ValueParser state_parser_;
+  RawNumbers raw_;  // the state's number texts and the record's: first/last keep them exact
   std::string key_, buf_, out_;
   int64_t no_event_ = 0;
 };

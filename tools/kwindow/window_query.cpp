@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 
 namespace kt {
 
@@ -40,11 +41,12 @@ std::string Render(const Row& r) {
   std::string out = "{\"key\":" + QuoteJson(r.key) + ",\"window\":{\"start\":" + std::to_string(r.start) +
                     ",\"end\":" + std::to_string(r.end) + "}";
   rapidjson::Document d;
-  if (ParseJson(r.state, &d).ok() && d.IsObject() && d.HasMember("agg") && d["agg"].IsObject()) {
+  RawNumbers raw;  // numbers as the state holds them (first/last keep a record's text)
+  if (ParseJsonText(r.state, &d, &raw).ok() && d.IsObject() && d.HasMember("agg") && d["agg"].IsObject()) {
     for (auto& m : d["agg"].GetObject()) {
       if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums
       out += "," + QuoteJson(View(m.name)) + ":";
-      AppendJson(m.value, &out);
+      AppendJson(m.value, &out, &raw);
     }
   }
   return out + "}";

@@ -4,8 +4,9 @@
 #include <charconv>
 #include <climits>
 
-#include "kt/stream/keyed_run.hpp"
+#include "kt/core/json_reader.hpp"
 #include "kt/core/time.hpp"
+#include "kt/stream/keyed_run.hpp"
 
 namespace kt {
 
@@ -55,6 +56,7 @@ void WindowTransform::OnForgotten(int32_t p) { parts_.erase(p); }
 Status WindowTransform::Load(int32_t p, Partition* part) {
   Status bad;
   rapidjson::Document doc;
+  RawNumbers raw;
   std::string text;
   Status s = ForEachState(p, [&](std::string_view key, std::string_view value) {
     text.assign(value);
@@ -76,13 +78,13 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
       bad = Status::IoError("not a window key in state: '" + std::string(key) + "'");
       return;
     }
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64() || !doc.HasMember("agg")) {
+    if (!ParseJsonText(text, &doc, &raw).ok() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64() ||
+        !doc.HasMember("agg")) {
       bad = Status::IoError("bad window state for '" + std::string(key) + "'");
       return;
     }
     std::string agg;
-    AppendJson(doc["agg"], &agg);
+    AppendJson(doc["agg"], &agg, &raw);
     auto it = part->windows.emplace(WinKey{std::string(key.substr(0, at)), w.start},
                                     WinState{w.end, doc["t"].GetInt64(), std::move(agg), std::move(pos)}).first;
     part->by_end.insert(it);
@@ -112,6 +114,7 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
     return Status::Ok();
   }
   record_ = &in.record;
+  record_raw_ = in.raw_numbers;
   int64_t before = part.stream_time;
   if (*t > before) part.stream_time = *t;
   bool applied = false;
@@ -125,6 +128,7 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
   part.dirty_time = std::max(part.dirty_time, *t);
   if (part.stream_time != before) Advance(part, p, before, out);
   record_ = nullptr;
+  record_raw_ = nullptr;
   if (!applied) {
     ++late_;
     return Status::Dropped("late record: time " + FormatRfc3339(*t) + " is past the grace period of its " +
@@ -199,9 +203,11 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   rapidjson::Document joined;
   int64_t max_time = t;
   AppliedPositions merged_pos;
+  RawNumbers session_raw;  // of every session merged
   for (Window w : plan.joined) {
     auto it = part.windows.find(KeyRef{key_, w.start});
-    joined.Parse(it->second.agg.data(), it->second.agg.size());
+    if (!ParseJsonText(it->second.agg, &joined, &joined_raw_).ok()) joined.SetObject();  // written by us: valid
+    session_raw.AddAll(&joined_raw_);
     agg_.Merge(state, joined);
     max_time = std::max(max_time, it->second.max_time);
     merged_pos.Merge(it->second.pos);
@@ -212,15 +218,16 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
     Remove(part, p, it, replaced);
   }
   agg_.Update(state, ctx_);
+  const RawNumbers* raw = StateRaw(&session_raw);
   buf_.clear();
-  AppendJson(*state, &buf_);
+  AppendJson(*state, &buf_, raw);
   if (position_) merged_pos.Advance(*position_);
   auto it = part.windows.emplace(WinKey{key_, plan.merged.start},
                                  WinState{plan.merged.end, max_time, buf_, std::move(merged_pos)}).first;
   part.by_end.insert(it);
   bool new_key = std::find(plan.joined.begin(), plan.joined.end(), plan.merged) == plan.joined.end();
   Persist(p, it, new_key);
-  if (!emit_final_) EmitWindow(key_, plan.merged, max_time, *state, out);
+  if (!emit_final_) EmitWindow(key_, plan.merged, max_time, *state, raw, out);
   return true;
 }
 
@@ -240,8 +247,9 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
     agg_.Update(state, ctx_);
     max_time = std::max(max_time, t);
   }
+  const RawNumbers* raw = StateRaw(parser_.raw_numbers());
   buf_.clear();
-  AppendJson(*state, &buf_);
+  AppendJson(*state, &buf_, raw);
   if (exists) {
     it->second.agg = buf_;
     it->second.max_time = max_time;
@@ -251,7 +259,7 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
     part.by_end.insert(it);
   }
   Persist(p, it, !exists);
-  if (!emit_final_) EmitWindow(key_, w, max_time, *state, out);
+  if (!emit_final_) EmitWindow(key_, w, max_time, *state, raw, out);
 }
 
 void WindowTransform::Persist(int32_t p, WinMap::iterator it, bool new_key) {
@@ -276,7 +284,8 @@ void WindowTransform::Advance(Partition& part, int32_t p, int64_t before, Emitte
       WinMap::iterator it = *e;
       if (it->second.end >= open_now) break;
       (void)parser_.ParseJson(it->second.agg);  // written by us: valid
-      EmitWindow(it->first.key, {it->first.start, it->second.end}, it->second.max_time, *parser_.doc(), out);
+      EmitWindow(it->first.key, {it->first.start, it->second.end}, it->second.max_time, *parser_.doc(),
+                 parser_.raw_numbers(), out);
     }
   }
   while (!part.by_end.empty() && spec_.IsExpired((*part.by_end.begin())->second.end, part.stream_time))
@@ -309,13 +318,21 @@ void WindowTransform::Finish(Emitter& out) {
   }
 }
 
+const RawNumbers* WindowTransform::StateRaw(const RawNumbers* parsed) {
+  if (!record_raw_) return parsed;
+  raw_.clear();
+  raw_.AddAll(parsed);
+  raw_.AddAll(record_raw_);
+  return &raw_;
+}
+
 void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,
-                                 Emitter& out) {
+                                 const RawNumbers* raw, Emitter& out) {
   const std::string& okey = WindowKey(key, w);
   window_json_["start"].SetInt64(w.start);
   window_json_["end"].SetInt64(w.end);
   out_.clear();
-  agg_.Render(state, key, &out_, &window_json_);
+  agg_.Render(state, key, &out_, &window_json_, raw);
   OutRecord o;
   o.key = okey;
   o.value_kind = OutRecord::ValueKind::kText;

@@ -2,6 +2,7 @@
 
 #include <rapidjson/prettywriter.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kt/core/json_reader.hpp"
@@ -17,22 +18,17 @@ uint64_t Bits(double d) {
   return b;
 }
 
-// A RapidJSON writer that writes recorded number texts (Value::Accept calls the handler's
-// Double by name, so hiding the base's is enough).
-template <typename Base>
-struct ExactWriter : Base {
-  ExactWriter(StringOutStream& os, const RawNumbers* raw) : Base(os), raw(raw) {}
-  bool Double(double d) {
-    if (const std::string* t = raw->Find(d)) return Base::RawValue(t->data(), t->size(), rapidjson::kNumberType);
-    return Base::Double(d);
-  }
-  const RawNumbers* raw;
-};
-
 }  // namespace
 
 void RawNumbers::Add(double value, std::string_view text) {
   if (!Find(value)) texts_.emplace_back(Bits(value), std::string(text));
+}
+
+void RawNumbers::AddAll(const RawNumbers* other) {
+  if (!other) return;
+  for (auto& [bits, text] : other->texts_)
+    if (std::none_of(texts_.begin(), texts_.end(), [&](auto& t) { return t.first == bits; }))
+      texts_.emplace_back(bits, text);
 }
 
 const std::string* RawNumbers::Find(double value) const {

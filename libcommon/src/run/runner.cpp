@@ -179,7 +179,7 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   Status s = record_status;
   if (s.ok()) s = Decode(rec, &value);
   if (s.ok()) {
-    Input in{rec, value};
+    Input in{rec, value, value && opt_.value_codec.IsJson() ? parser_.raw_numbers() : nullptr};
     s = transform_->Process(in, *this);
     if (s.ok()) s = emit_error_;
   }

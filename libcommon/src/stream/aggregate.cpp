@@ -216,9 +216,10 @@ void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later
 }
 
 void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std::string* out,
-                        const rapidjson::Value* window) const {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+                        const rapidjson::Value* window, const RawNumbers* raw) const {
+  StringOutStream os{out};
+  RawNumbers none;
+  ExactWriter<rapidjson::Writer<StringOutStream>> w(os, raw ? raw : &none);
   w.StartObject();
   w.Key("key");
   std::string scratch;
@@ -240,7 +241,6 @@ void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std
     else w.Null();
   }
   w.EndObject();
-  out->append(sb.GetString(), sb.GetSize());
 }
 
 std::string Aggregator::SkippedSummary() const {

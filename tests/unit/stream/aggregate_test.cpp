@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "kt/core/json_reader.hpp"
 #include "kt/stream/aggregate.hpp"
 
 namespace {
@@ -106,4 +107,31 @@ TEST_CASE("merging aggregate states (session windows)") {
   out.clear();
   agg.Render(merged, key, &out, &w);
   CHECK(out.rfind(R"({"key":"k","window":{"start":0,"end":10},"count":6,)", 0) == 0);
+}
+
+TEST_CASE("Render writes the numbers of the state with recorded texts as those texts") {
+  kt::Aggregator agg(Specs({"first(p)", "last(n)", "count"}));
+  rapidjson::Document state;
+  kt::RawNumbers raw;
+  REQUIRE(kt::ParseJsonText(R"({"first_p":1.50,"last_n":123456789012345678901234567890,"count":2})", &state, &raw).ok());
+  std::string out;
+  agg.Render(state, "k", &out, nullptr, &raw);
+  CHECK(out == R"({"key":"k","first_p":1.50,"last_n":123456789012345678901234567890,"count":2})");
+  out.clear();
+  agg.Render(state, "k", &out);  // without the table: the doubles' shortest form
+  CHECK(out == R"({"key":"k","first_p":1.5,"last_n":1.2345678901234568e29,"count":2})");
+}
+
+TEST_CASE("RawNumbers::AddAll merges tables, the first text of a value winning") {
+  kt::RawNumbers a, b;
+  a.Add(1.5, "1.50");
+  b.Add(1.5, "1.500");
+  b.Add(0.1, "0.10");
+  a.AddAll(&b);
+  a.AddAll(nullptr);
+  REQUIRE(a.Find(1.5));
+  CHECK(*a.Find(1.5) == "1.50");
+  REQUIRE(a.Find(0.1));
+  CHECK(*a.Find(0.1) == "0.10");
+  CHECK_FALSE(a.Find(2.0));
 }

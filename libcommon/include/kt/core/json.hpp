@@ -31,6 +31,8 @@ class RawNumbers {
   const std::string* Find(double value) const;
   bool empty() const { return texts_.empty(); }
   void clear() { texts_.clear(); }
+  // Adds the texts of `other` (null: none) this table lacks.
+  void AddAll(const RawNumbers* other);
 
  private:
   std::vector<std::pair<uint64_t, std::string>> texts_;  // few: most numbers print back as read
@@ -42,6 +44,18 @@ struct StringOutStream {
   std::string* s;
   void Put(char c) { s->push_back(c); }
   void Flush() {}
+};
+
+// A RapidJSON writer that writes recorded number texts (Value::Accept calls the handler's
+// Double by name, so hiding the base's is enough). `raw` must outlive the writer.
+template <typename Base>
+struct ExactWriter : Base {
+  ExactWriter(StringOutStream& os, const RawNumbers* raw) : Base(os), raw(raw) {}
+  bool Double(double d) {
+    if (const std::string* t = raw->Find(d)) return Base::RawValue(t->data(), t->size(), rapidjson::kNumberType);
+    return Base::Double(d);
+  }
+  const RawNumbers* raw;
 };
 
 // Parses `text` into `doc` (replacing its contents). On failure the message names the

@@ -42,6 +42,10 @@ struct Input {
   // nullptr for a tombstone (or when the Transform does not want values). Owned by the Runner,
   // valid until Process returns; the Transform may modify it in place.
   rapidjson::Document* value;
+  // The exact texts of the value's numbers that would print differently (see RawNumbers), or
+  // null (the usual case). For a transform that writes JSON of its own (aggregates) and wants
+  // numbers it took from the record unchanged to keep their text.
+  const RawNumbers* raw_numbers = nullptr;
 };
 
 class Transform {

@@ -41,8 +41,10 @@ class Aggregator {
   // Appends the output value: {"key": <key>, "window": <window>, <aggregates in spec order>}
   // ("window" only when given). The key is shown as text: bytes of a binary record key that are
   // not UTF-8 appear as U+FFFD (Utf8Text); the output record's Kafka key keeps the bytes.
+  // `raw`: the texts of numbers in `state` to write as they were read (first/last/min/max keep
+  // a record's number exactly; see RawNumbers).
   void Render(const rapidjson::Value& state, std::string_view key, std::string* out,
-              const rapidjson::Value* window = nullptr) const;
+              const rapidjson::Value* window = nullptr, const RawNumbers* raw = nullptr) const;
 
   const std::vector<AggSpec>& specs() const { return specs_; }
   // Whether an aggregate's argument reads the record value (a field).
