@@ -144,6 +144,11 @@ EXPECTED
   [[ "$output" == *"--on is for --global"* ]]
   run kjoin -i a --global b --by email
   [ "$status" -eq 2 ]
+  [[ "$output" == *"a global table is looked up by --on"* ]]
+  # On stdin the table is a replica too: the message says so, and what to use.
+  run kjoin -i - --table b --by email
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"with a stdin stream (-i -) the --table is read whole, as --global: look records up by a key of theirs with --on EXPR"* ]]
   run kjoin -i a --global b --join outer
   [ "$status" -eq 2 ]
   run kjoin -i a --global b --on 'email +'

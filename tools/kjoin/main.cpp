@@ -82,7 +82,10 @@ int main(int argc, char** argv) {
   if (!on.empty() && !replica)
     return Fail(Status::InvalidArgument("--on is for --global (and --table with a stdin stream, -i -)"));
   if (replica && (!by.empty() || !right_by.empty()))
-    return Fail(Status::InvalidArgument("--by and --right-by re-key co-partitioned sides; a global table is looked up by --on"));
+    return Fail(Status::InvalidArgument(
+        global.empty() ? "with a stdin stream (-i -) the --table is read whole, as --global: look records up by "
+                         "a key of theirs with --on EXPR (not --by, --right-by)"
+                       : "--by and --right-by re-key co-partitioned sides; a global table is looked up by --on"));
   if (stdin_input && !replica)
     return Fail(Status::InvalidArgument("a stdin stream (-i -) joins a --table or --global table; "
                                         "give the left topic with -i for --stream and --left-table"));
