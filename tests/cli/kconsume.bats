@@ -88,6 +88,33 @@ setup() {
   [[ "$output" == *"has no partition 5 (it has 2)"* ]]
 }
 
+@test "kconsume --from offset:N reads from an offset (the record an error named), offset:-N the last N of each partition" {
+  t=$(new_topic offs)
+  kproduce "$t" --partitions 2 -q </dev/null
+  seq 1 6 | awk '{printf "{\"i\":%d}\n", $1}' | kproduce "$t" -p 0 -q
+  seq 7 9 | awk '{printf "{\"i\":%d}\n", $1}' | kproduce "$t" -p 1 -q
+  run kconsume "$t" -p 0 --from offset:4 -n 1 -J -q
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -c '[.partition, .offset, .value.i]')" = '[0,4,5]' ]
+  run bash -c "kconsume '$t' --from offset:-2 -e -J -q | jq -c '[.partition, .offset, .value.i]' | sort"
+  [ "$output" = $'[0,4,5]\n[0,5,6]\n[1,1,8]\n[1,2,9]' ]
+  # More than a partition holds: all of it; past its end: nothing, and it says so.
+  run bash -c "kconsume '$t' -p 1 --from offset:-10 -e -q | jq -c .i | paste -sd' '"
+  [ "$output" = "7 8 9" ]
+  run kconsume "$t" -p 1 --from offset:50 -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$t [1] ends at offset 3: reading from its end, not from 50"* ]]
+  [[ "$output" == *"0 in, 0 out"* ]]
+  # A group's committed offset comes first: --from applies where it has none.
+  g=$(new_topic g)
+  kconsume "$t" -p 0 -G "$g" -n 2 -q > /dev/null
+  run kconsume "$t" -p 0 -G "$g" --from offset:5 -n 1 -q
+  [ "$output" = '{"i":3}' ]
+  run kconsume "$t" --from offset:x
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"expected offset:N for offset N of each partition, or offset:-N for its last N records"* ]]
+}
+
 @test "kconsume --pretty indents JSON" {
   run kconsume "$T" -n 1 --pretty -q
   [ "$output" = $'{\n  "i": 1\n}' ]
@@ -146,6 +173,9 @@ setup() {
   [[ "$output" == *"topic $t partition 0 offset 1: invalid JSON"* ]]
   run kconsume "$t" -e -q --value-format raw
   [ "$output" = $'{"a":1}\nplain text' ]
+  # The record the error named, and only it.
+  run kconsume "$t" -p 0 --from offset:1 -n 1 -q --value-format raw
+  [ "$output" = 'plain text' ]
 }
 
 @test "kconsume on a missing topic fails clearly" {

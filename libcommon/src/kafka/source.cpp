@@ -185,8 +185,13 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
       case StartSpec::Kind::kBeginning: tp.offset = RD_KAFKA_OFFSET_BEGINNING; break;
       case StartSpec::Kind::kEnd: tp.offset = RD_KAFKA_OFFSET_END; break;
       case StartSpec::Kind::kTime: tp.offset = opt_.from.time_ms; break;
+      case StartSpec::Kind::kOffset: tp.offset = RD_KAFKA_OFFSET_END; break;  // then its start: StartAtOffset
     }
     need.push_back(i);
+  }
+  if (opt_.from.kind == StartSpec::Kind::kOffset) {
+    StartAtOffset(parts, need);
+    return;
   }
   // Where a lookup fails, a logical start stays for librdkafka to look up; a time cannot, so its
   // partition starts at the beginning and the run stops with an error before reading it. A
@@ -211,6 +216,40 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
   found = LookUpOffsets(parts, after_last, &why);
   for (size_t k = 0; k < after_last.size(); ++k)
     if (found[k] >= 0) parts->elems[after_last[k]].offset = found[k];
+}
+
+// --from offset:N / offset:-N for parts->elems[i], i in `which`: the offset, kept within the
+// partition's records (log start offset to end; a clamp is said, as the records asked for are
+// not there). Where the partition's ends cannot be looked up it starts at the beginning and the
+// run stops with an error before reading it.
+void KafkaSource::StartAtOffset(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which) {
+  std::string why;
+  std::vector<int64_t> high = LookUpOffsets(parts, which, &why);
+  for (int i : which) parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+  std::vector<int64_t> low = LookUpOffsets(parts, which, &why);
+  const int64_t want = opt_.from.offset;
+  for (size_t k = 0; k < which.size(); ++k) {
+    rd_kafka_topic_partition_t& tp = parts->elems[which[k]];
+    std::string where = tp.topic + std::string(" [") + std::to_string(tp.partition) + "]";
+    if (low[k] < 0 || high[k] < 0) {
+      if (fatal_.ok())
+        fatal_ = Status::KafkaError("cannot find the offsets of " + where + " for --from offset:" +
+                                    std::to_string(want) + ": " + why);
+      continue;  // at the beginning, as set above
+    }
+    int64_t start = want >= 0 ? want : high[k] + want;
+    if (start < low[k]) {
+      if (want >= 0)
+        LogWarning(opt_.tool, where + " starts at offset " + std::to_string(low[k]) + " (the records before it are " +
+                                  "deleted): reading from there, not from " + std::to_string(want));
+      start = low[k];
+    } else if (start > high[k]) {
+      LogWarning(opt_.tool, where + " ends at offset " + std::to_string(high[k]) + ": reading from its end, not from " +
+                                std::to_string(want));
+      start = high[k];
+    }
+    tp.offset = start;
+  }
 }
 
 // The absolute offsets the leaders answer for the logical offsets or times of parts->elems[i],

@@ -27,7 +27,7 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
         ->group(g)->each([&o](const std::string&) { o.commit_interval_given = true; });
   }
   if (sets & kOptFrom) {
-    app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION")
+    app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION, offset:N, offset:-N (last N)")
         ->group(g)->capture_default_str();
     app.add_option("--max-idle", o.max_idle,
                    "How long a caught-up input partition holds the others back for timestamp order, e.g. 200ms")

@@ -17,6 +17,20 @@ TEST_CASE("--from specs") {
   CHECK(kt::ParseStartSpec("-5x", now).status().IsInvalidArgument());
 }
 
+TEST_CASE("--from offset:N and offset:-N") {
+  const int64_t now = 1'700'000'000'000;
+  auto at = kt::ParseStartSpec("offset:12345", now);
+  REQUIRE(at.ok());
+  CHECK(at->kind == kt::StartSpec::Kind::kOffset);
+  CHECK(at->offset == 12345);
+  auto last = kt::ParseStartSpec("offset:-10", now);
+  REQUIRE(last.ok());
+  CHECK(last->offset == -10);
+  CHECK(kt::ParseStartSpec("offset:0", now)->offset == 0);
+  for (const char* bad : {"offset:", "offset:x", "offset:1.5", "offset: 3", "offset:-9223372036854775808", "offset"})
+    CHECK(kt::ParseStartSpec(bad, now).status().IsInvalidArgument());
+}
+
 TEST_CASE("--until time specs") {
   const int64_t now = 1'700'000'000'000;
   CHECK(*kt::ParseTimeSpec("now", now) == now);

@@ -79,6 +79,7 @@ class KafkaSource : public Source {
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
   Status Assign(rd_kafka_topic_partition_list_t* parts);
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
+  void StartAtOffset(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which);
   static constexpr int64_t kNoAnswer = -1000;  // LookUpOffsets: the lookup failed
   std::vector<int64_t> LookUpOffsets(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which,
                                      std::string* why);
