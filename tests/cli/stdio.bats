@@ -73,6 +73,20 @@ load helpers
   [ "$output" = '{"key":"a","window":{"start":0,"end":120000},"first_p":1.50,"first_n":123456789012345678901234567890}' ]
 }
 
+@test "@value: the whole value in expressions, whatever it is: filters on bare values, a table of each key's latest value" {
+  run bash -c "printf '5\n150\n\"x\"\n[200]\n' | kfilter '@value > 100' -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = "150" ]
+  # ktable --agg 'last(@value)': each key's latest value (a KTable of the topic), with its count.
+  run bash -c "printf '%s\n' '{\"k\":\"a\",\"v\":1}' '{\"k\":\"b\",\"v\":2}' '{\"k\":\"a\",\"v\":1.50}' | ktable --by k --agg 'latest=last(@value)' --agg count --store memory -q"
+  [ "${lines[2]}" = '{"key":"a","latest":{"k":"a","v":1.50},"count":2}' ]
+  run bash -c "echo '{\"k\":\"a\"}' | kmap --set 'copy=@value' --set 'n=@value.k' -q"
+  [ "$output" = '{"k":"a","copy":{"k":"a"},"n":"a"}' ]
+  # Fields still need an object; @value alone does not.
+  run bash -c "printf '[1]\n' | kfilter '@value[0] == 1 or number > 1' -q"
+  [ "$status" -eq 3 ]
+}
+
 @test "blank lines are skipped: empty ones always, whitespace-only ones where lines are JSON" {
   # A file edited by hand or joined with echo: before, "  " and a tab were bad records while an
   # empty line (and "\r\n") was skipped. Line numbers still count them.

@@ -36,7 +36,7 @@ class BatchTransform : public Transform {
  public:
   explicit BatchTransform(BatchOptions opt) : opt_(std::move(opt)), ctx_(opt_.seed) {}
   bool WantsValue() const override { return opt_.by && opt_.by->ReadsValue(); }
-  bool ReadsFields() const override { return WantsValue(); }
+  bool ReadsFields() const override { return opt_.by && opt_.by->ReadsFields(); }
   Status Process(Input& in, Emitter& out) override;
   void Punctuate(int64_t now_ms, Emitter& out) override;
   void Finish(Emitter& out) override;

@@ -17,6 +17,7 @@ Result<std::unique_ptr<BranchTransform>> BranchTransform::Create(const std::vect
     route.topic = r.substr(0, eq);
     route.expr = std::make_unique<expr::Expr>(std::move(*e));
     t->wants_value_ = t->wants_value_ || route.expr->ReadsValue();
+    t->reads_fields_ = t->reads_fields_ || route.expr->ReadsFields();
     t->routes_.push_back(std::move(route));
   }
   t->default_topic_ = default_topic;

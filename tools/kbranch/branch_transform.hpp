@@ -20,7 +20,7 @@ class BranchTransform : public Transform {
                                                          const std::string& default_topic, bool all,
                                                          uint64_t seed);
   bool WantsValue() const override { return wants_value_; }
-  bool ReadsFields() const override { return wants_value_; }  // a route's expression reads fields
+  bool ReadsFields() const override { return reads_fields_; }  // a route's expression names fields
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 
@@ -34,7 +34,7 @@ class BranchTransform : public Transform {
   std::vector<Route> routes_;
   std::string default_topic_;
   int64_t default_count_ = 0, dropped_ = 0;
-  bool all_ = false, wants_value_ = false;
+  bool all_ = false, wants_value_ = false, reads_fields_ = false;
   expr::EvalContext ctx_;
 };
 

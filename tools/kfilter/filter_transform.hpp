@@ -14,7 +14,7 @@ class FilterTransform : public Transform {
       : expr_(std::move(e)), negate_(negate), ctx_(seed) {}
 
   bool WantsValue() const override { return expr_.ReadsValue(); }
-  bool ReadsFields() const override { return expr_.ReadsValue(); }
+  bool ReadsFields() const override { return expr_.ReadsFields(); }
   Status Process(Input& in, Emitter& out) override {
     ctx_.Reset(&in.record, in.value);
     if (expr_.Eval(ctx_).Truthy() != negate_) {

@@ -33,7 +33,7 @@ class GlobalJoinTransform : public Transform {
   GlobalJoinTransform(std::unique_ptr<GlobalTable> table, GlobalJoinOptions options)
       : table_(std::move(table)), opt_(std::move(options)) {}
 
-  bool ReadsFields() const override { return opt_.merge || (opt_.on && opt_.on->ReadsValue()); }
+  bool ReadsFields() const override { return opt_.merge || (opt_.on && opt_.on->ReadsFields()); }
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

@@ -15,7 +15,7 @@ Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<Map
       case MapStep::Kind::kDrop:
         for (auto& f : Split(ms.arg, ','))
           if (!Trim(f).empty()) s.fields.insert(std::string(Trim(f)));
-        t->wants_value_ = true;
+        t->wants_value_ = t->reads_fields_ = true;
         break;
       case MapStep::Kind::kRename: {
         size_t eq = ms.arg.find('=');
@@ -23,7 +23,7 @@ Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<Map
           return Status::InvalidArgument("--rename expects OLD=NEW, got '" + ms.arg + "'");
         s.from = ms.arg.substr(0, eq);
         s.to = ms.arg.substr(eq + 1);
-        t->wants_value_ = true;
+        t->wants_value_ = t->reads_fields_ = true;
         break;
       }
       case MapStep::Kind::kSet: {
@@ -36,7 +36,7 @@ Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<Map
         auto e = expr::Expr::Parse(ms.arg.substr(eq + 1));
         if (!e.ok()) return Status::InvalidArgument("--set " + ms.arg.substr(0, eq) + ": " + e.status().message());
         s.expr = std::make_unique<expr::Expr>(std::move(*e));
-        t->wants_value_ = true;
+        t->wants_value_ = t->reads_fields_ = true;
         break;
       }
       case MapStep::Kind::kKey: {
@@ -44,6 +44,7 @@ Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<Map
         if (!e.ok()) return Status::InvalidArgument("--key: " + e.status().message());
         s.expr = std::make_unique<expr::Expr>(std::move(*e));
         t->wants_value_ = t->wants_value_ || s.expr->ReadsValue();
+        t->reads_fields_ = t->reads_fields_ || s.expr->ReadsFields();
         break;
       }
     }

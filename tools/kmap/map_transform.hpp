@@ -27,7 +27,7 @@ class MapTransform : public Transform {
   static Result<std::unique_ptr<MapTransform>> Create(const std::vector<MapStep>& steps, uint64_t seed);
 
   bool WantsValue() const override { return wants_value_; }
-  bool ReadsFields() const override { return wants_value_; }  // every step that wants values reads fields
+  bool ReadsFields() const override { return reads_fields_; }  // --keep/--drop/--rename/--set, or a --key naming fields
   Status Process(Input& in, Emitter& out) override;
 
  private:
@@ -41,7 +41,7 @@ class MapTransform : public Transform {
   Status Apply(const Step& s, Input& in);
 
   std::vector<Step> steps_;
-  bool wants_value_ = false;
+  bool wants_value_ = false, reads_fields_ = false;
   expr::EvalContext ctx_;
   std::string key_;
   bool key_set_ = false, key_null_ = false;

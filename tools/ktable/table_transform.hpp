@@ -22,7 +22,7 @@ class TableTransform : public StatefulTransform {
                  std::optional<expr::Expr> by, bool emit_updates)
       : StatefulTransform(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
 
-  bool ReadsFields() const override { return (by_ && by_->ReadsValue()) || agg_.ReadsValue(); }
+  bool ReadsFields() const override { return (by_ && by_->ReadsFields()) || agg_.ReadsFields(); }
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

@@ -41,7 +41,7 @@ class WindowTransform : public StatefulTransform {
                   std::optional<expr::Expr> by, EventTime time, bool emit_final, bool close_at_end = false);
 
   bool ReadsFields() const override {
-    return (by_ && by_->ReadsValue()) || agg_.ReadsValue() || time_.ReadsValue();
+    return (by_ && by_->ReadsFields()) || agg_.ReadsFields() || time_.ReadsFields();
   }
   Status Process(Input& in, Emitter& out) override;
   void Finish(Emitter& out) override;

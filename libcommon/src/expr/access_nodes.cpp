@@ -1,5 +1,5 @@
 // Nodes that produce values: literals, lists, fields of the record value, members, indexes and
-// record metadata (@key, @timestamp, ...).
+// record metadata (@key, @value, @timestamp, ...).
 #include <cstring>
 
 #include "node.hpp"
@@ -122,10 +122,12 @@ class MetaNode : public Node {
  public:
   MetaNode(Meta m, std::string header) : m_(m), header_(std::move(header)) {}
   Value Eval(EvalContext& ctx) const override {
+    if (m_ == Meta::kValue) return ctx.value() ? Value::FromJson(*ctx.value()) : Value::Null();  // null: a tombstone
     const Record* r = ctx.record();
     if (!r) return Value::Null();
     switch (m_) {
       case Meta::kKey: return r->key ? Value::String(*r->key) : Value::Null();
+      case Meta::kValue: break;  // above
       case Meta::kTimestamp: return r->timestamp >= 0 ? Value::Int(r->timestamp) : Value::Null();
       case Meta::kPartition: return r->partition >= 0 ? Value::Int(r->partition) : Value::Null();
       case Meta::kOffset: return r->offset >= 0 ? Value::Int(r->offset) : Value::Null();

@@ -24,7 +24,7 @@ using NodePtr = std::unique_ptr<Node>;
 
 enum class BinOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kMatch, kNotMatch, kIn,
                    kAnd, kOr };
-enum class Meta { kKey, kTimestamp, kPartition, kOffset, kTopic, kHeaders, kHeader };
+enum class Meta { kKey, kValue, kTimestamp, kPartition, kOffset, kTopic, kHeaders, kHeader };
 
 NodePtr MakeLiteral(Value v);  // REQUIRES: not a string (use MakeStringLiteral)
 NodePtr MakeStringLiteral(std::string s);

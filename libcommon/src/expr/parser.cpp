@@ -32,6 +32,7 @@ class Parser {
   }
   const SyntaxError* error() const { return error_ ? &*error_ : nullptr; }
   bool reads_value() const { return reads_value_; }
+  bool reads_fields() const { return reads_fields_; }
 
  private:
   void Advance() {
@@ -198,7 +199,7 @@ class Parser {
         return MakeStringLiteral(std::move(t.text));
       case Tok::kBacktick:
         Advance();
-        reads_value_ = true;
+        reads_value_ = reads_fields_ = true;
         return MakeField(std::move(t.text));
       case Tok::kLParen: {
         Advance();
@@ -234,7 +235,7 @@ class Parser {
         }
         Advance();
         if (tok_.type != Tok::kLParen) {
-          reads_value_ = true;
+          reads_value_ = reads_fields_ = true;
           return MakeField(std::move(t.text));
         }
         Advance();
@@ -263,12 +264,16 @@ class Parser {
     size_t at = tok_.pos;
     Advance();
     if (tok_.type != Tok::kName) {
-      Fail(tok_.pos, "expected a metadata name after '@' (@key, @timestamp, @partition, @offset, @topic, @headers)");
+      Fail(tok_.pos, "expected a metadata name after '@' (@key, @value, @timestamp, @partition, @offset, @topic, @headers)");
       return nullptr;
     }
     std::string name = tok_.text;
     Advance();
     if (name == "key") return MakeMeta(Meta::kKey);
+    if (name == "value") {  // the whole value, whatever it is: no field is read
+      reads_value_ = true;
+      return MakeMeta(Meta::kValue);
+    }
     if (name == "timestamp") return MakeMeta(Meta::kTimestamp);
     if (name == "partition") return MakeMeta(Meta::kPartition);
     if (name == "offset") return MakeMeta(Meta::kOffset);
@@ -295,7 +300,7 @@ class Parser {
       Fail(tok_.pos, "expected a header name after '@headers.'");
       return nullptr;
     }
-    Fail(at, "unknown metadata '@" + name + "' (use @key, @timestamp, @partition, @offset, @topic, @headers.NAME)");
+    Fail(at, "unknown metadata '@" + name + "' (use @key, @value, @timestamp, @partition, @offset, @topic, @headers.NAME)");
     return nullptr;
   }
 
@@ -308,7 +313,7 @@ class Parser {
   Lexer lex_;
   Token tok_;
   std::optional<SyntaxError> error_;
-  bool reads_value_ = false;
+  bool reads_value_ = false, reads_fields_ = false;
 };
 
 }  // namespace
@@ -329,6 +334,7 @@ Result<Expr> Expr::Parse(std::string_view source) {
   x.source_ = std::string(source);
   x.root_ = std::move(root);
   x.reads_value_ = p.reads_value();
+  x.reads_fields_ = p.reads_fields();
   return x;
 }
 

@@ -267,6 +267,38 @@ TEST_CASE("expressions that read only metadata do not need the value") {
   CHECK_FALSE(kt::expr::Expr::Parse("@key == 'a' and @partition > 1")->ReadsValue());
   CHECK(kt::expr::Expr::Parse("number > 1")->ReadsValue());
   CHECK(kt::expr::Expr::Parse("`a b` > 1")->ReadsValue());
+  // Fields make an object necessary; @value takes the value whatever it is.
+  CHECK(kt::expr::Expr::Parse("number > 1")->ReadsFields());
+  CHECK(kt::expr::Expr::Parse("@value.number > 1")->ReadsValue());
+  CHECK_FALSE(kt::expr::Expr::Parse("@value.number > 1")->ReadsFields());
+  CHECK_FALSE(kt::expr::Expr::Parse("@value > 100")->ReadsFields());
+  CHECK(kt::expr::Expr::Parse("@value > number")->ReadsFields());
+  CHECK_FALSE(kt::expr::Expr::Parse("@key")->ReadsFields());
+}
+
+TEST_CASE("@value is the whole value: an object, an array, a scalar, null for a tombstone") {
+  Run({{"@value.number", "150"}, {"@value.nested.x.y", "7"}, {"@value[\"odd field\"]", "\"yes\""},
+       {"@value == @value", "true"}, {"len(@value.tags)", "3"}});
+  kt::expr::EvalContext ctx;
+  kt::Record rec;
+  auto eval = [&](const char* src) {
+    std::string out;
+    kt::expr::Expr::Parse(src)->Eval(ctx).AppendJson(&out);
+    return out;
+  };
+  rapidjson::Document d;
+  REQUIRE(kt::ParseJson("[1,2,3]", &d).ok());
+  ctx.Reset(&rec, &d);
+  CHECK(eval("@value") == "[1,2,3]");
+  CHECK(eval("@value[-1] * 2") == "6");
+  REQUIRE(kt::ParseJson("150", &d).ok());
+  ctx.Reset(&rec, &d);
+  CHECK(eval("@value > 100") == "true");
+  ctx.Reset(&rec, nullptr);
+  CHECK(eval("@value") == "null");
+  ctx.Reset(nullptr, &d);  // no record: the value is still there
+  CHECK(eval("@value") == "150");
+  CHECK(kt::expr::Expr::Parse("@values").status().message().find("use @key, @value,") != std::string::npos);
 }
 
 TEST_CASE("evaluation on a tombstone or a non-object value yields nulls, never a crash") {

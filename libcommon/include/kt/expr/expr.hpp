@@ -78,15 +78,19 @@ class Expr {
 
   Value Eval(EvalContext& ctx) const;
   const std::string& source() const { return source_; }
-  // True if the expression reads the record value (fields); metadata-only expressions
-  // (@key, @timestamp, ...) let tools skip parsing values.
+  // True if the expression reads the record value (fields, or @value); metadata-only
+  // expressions (@key, @timestamp, ...) let tools skip parsing values.
   bool ReadsValue() const { return reads_value_; }
+  // True if it names fields of the value: tools then take a value that is not a JSON object as
+  // a bad record (ktools(7), BAD RECORDS). @value alone reads the value whatever it is.
+  bool ReadsFields() const { return reads_fields_; }
 
  private:
   Expr() = default;
   std::string source_;
   std::unique_ptr<Node> root_;
   bool reads_value_ = false;
+  bool reads_fields_ = false;
 };
 
 }  // namespace kt::expr

@@ -53,6 +53,12 @@ class Aggregator {
       if (s.arg && s.arg->ReadsValue()) return true;
     return false;
   }
+  // Whether one names fields of the value (@value alone does not).
+  bool ReadsFields() const {
+    for (auto& s : specs_)
+      if (s.arg && s.arg->ReadsFields()) return true;
+    return false;
+  }
   // Inputs skipped per aggregate (not numeric / missing), for the summary line.
   std::string SkippedSummary() const;
 

@@ -24,6 +24,7 @@ class EventTime {
 
   // Whether the time is read from the record value (--time FIELD).
   bool ReadsValue() const { return source_ == Source::kValue && expr_->ReadsValue(); }
+  bool ReadsFields() const { return source_ == Source::kValue && expr_->ReadsFields(); }
   // How it was specified, for messages: "@timestamp", "now", "field 'timestamp'".
   const std::string& spec() const { return spec_; }
 

@@ -19,7 +19,7 @@ class RekeyTransform : public Transform {
   RekeyTransform(expr::Expr by, uint64_t seed = 0, bool keep_origin = false)
       : by_(std::move(by)), ctx_(seed), keep_origin_(keep_origin) {}
   bool WantsValue() const override { return by_.ReadsValue(); }
-  bool ReadsFields() const override { return by_.ReadsValue(); }
+  bool ReadsFields() const override { return by_.ReadsFields(); }
   Status Process(Input& in, Emitter& out) override {
     ctx_.Reset(&in.record, in.value);
     if (!by_.Eval(ctx_).KeyText(&key_)) {
