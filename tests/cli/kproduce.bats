@@ -69,6 +69,26 @@ for k in ["a", "b", "c", "user-42"]:
   [ "$(echo "${lines[1]}" | jq -c '[.key,.value,.offset]')" = '["fixed","second line",1]' ]
 }
 
+@test "-K: KEY<delimiter>VALUE lines in and out, as kcat -K (keys checked by kcat)" {
+  t=$(new_topic kd)
+  # Split at the first delimiter: the value may hold it. A line without one has no key.
+  printf 'u1\t{"tier":"gold"}\nno key here\nu2\ta\tb\n' | kproduce "$t" --format lines -K $'\t' -q
+  run kcat -b "$B" -C -t "$t" -e -q -f '%k|%s\n'
+  [ "$output" = $'u1|{"tier":"gold"}\n|no key here\nu2|a\tb' ]
+  run kcat -b "$B" -C -t "$t" -e -q -o 1 -c 1 -f '%K\n'
+  [ "$output" = "-1" ]  # kcat's key length: -1 is a null key, not an empty one
+  run kconsume "$t" -e -q --value-format raw -K :
+  [ "$output" = $'u1:{"tier":"gold"}\n:no key here\nu2:a\tb' ]
+  # JSON values are parsed after the split; -K goes with neither -J nor CSV.
+  run bash -c "printf 'k1:{\"a\":1}\n' | kproduce '$t' -K : -q && kconsume '$t' -e -q -K = --from offset:3"
+  [ "$output" = 'k1={"a":1}' ]
+  run kproduce "$t" -K : -J
+  [ "$status" -eq 2 ]
+  run bash -c "printf 'a,b\n1,2\n' | kproduce '$t' --format csv -K :"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"-K splits lines into key and value; CSV rows take their key with --key-field"* ]]
+}
+
 @test "kproduce -J writes explicit timestamps and headers" {
   t=$(new_topic env)
   echo '{"key":"k","value":{"n":1},"timestamp":"2024-01-01T00:00:00Z","headers":{"h":"v"}}' | kproduce "$t" -J -q

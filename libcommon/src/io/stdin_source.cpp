@@ -84,10 +84,19 @@ Source::Poll StdinSource::Next(int timeout_ms, Record* rec, Status* record_statu
   *record_status = Status::Ok();
   switch (opt_.format) {
     case LineFormat::kNdjson:
-    case LineFormat::kLines:
-      rec->value = line_;
+    case LineFormat::kLines: {
+      std::string_view value = line_;
+      if (!opt_.key_delimiter.empty()) {
+        size_t at = line_.find(opt_.key_delimiter);
+        if (at != std::string_view::npos) {
+          rec->key = rec->wire_key = line_.substr(0, at);
+          value = line_.substr(at + opt_.key_delimiter.size());
+        }
+      }
+      rec->value = value;
       rec->wire_value = line_;
       break;
+    }
     case LineFormat::kEnvelope:
       FillEnvelope(rec, record_status);
       break;

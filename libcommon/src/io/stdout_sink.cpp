@@ -56,6 +56,10 @@ Status StdoutSink::Send(const OutRecord& rec, void* token) {
   if (opt_.envelope) {
     if (Status s = AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_); !s.ok()) return s;
   } else {
+    if (!opt_.key_delimiter.empty()) {
+      if (rec.key) buf_.append(rec.key->data(), rec.key->size());
+      buf_.append(opt_.key_delimiter);
+    }
     AppendValue(rec);
   }
   buf_.push_back('\n');

@@ -37,8 +37,16 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
     app.add_flag("-e,--exit-at-end", o.exit_at_end, "Exit when caught up with every assigned partition")->group(g);
   if (sets & kOptCount)
     app.add_option("-n,--count", o.count, "Stop after N input records")->group(g)->check(CLI::NonNegativeNumber);
-  if (sets & kOptEnvelope)
-    app.add_flag("-J,--envelope", o.envelope, "Stdio lines are {key,value,timestamp,headers,topic,partition,offset} envelopes")->group(g);
+  if (sets & kOptEnvelope) {
+    CLI::Option* j =
+        app.add_flag("-J,--envelope", o.envelope, "Stdio lines are {key,value,timestamp,headers,topic,partition,offset} envelopes")
+            ->group(g);
+    app.add_option("-K,--key-delimiter", o.key_delimiter,
+                   "Stdio lines are KEY<TEXT>VALUE, as kcat -K (a line without TEXT has no key)")
+        ->group(g)
+        ->excludes(j)
+        ->check([](const std::string& d) { return d.empty() ? std::string("the key delimiter cannot be empty") : std::string(); });
+  }
   if (sets & kOptFormats) {
     app.add_option("--key-format", o.key_format, "Key codec: raw, json, binary, chains like json|binary")->group(g)->capture_default_str();
     app.add_option("--value-format", o.value_format, "Value codec: json, raw, binary, chains like json|binary")->group(g)->capture_default_str();

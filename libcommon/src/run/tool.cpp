@@ -104,6 +104,9 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
     StdinSourceOptions so;
     so.path = file;
     so.format = opts.envelope ? LineFormat::kEnvelope : spec.line_format;
+    if (!opts.key_delimiter.empty() && so.format == LineFormat::kCsv)
+      return Status::InvalidArgument("-K splits lines into key and value; CSV rows take their key with --key-field");
+    so.key_delimiter = opts.key_delimiter;
     so.key_codec = key_codec;
     so.value_codec = value_codec;
     w->source = std::make_unique<StdinSource>(so);
@@ -166,6 +169,7 @@ Status OpenSinks(const std::string& tool, const CommonOptions& opts, const Kafka
   if (opts.output == "-") {
     StdoutSinkOptions so;
     so.envelope = opts.envelope;
+    so.key_delimiter = opts.key_delimiter;
     so.pretty = spec.pretty;
     so.key_codec = key_codec;
     so.value_codec = value_codec;

@@ -25,6 +25,9 @@ Result<LineFormat> ParseLineFormat(const std::string& text);
 struct StdinSourceOptions {
   std::string path = "-";  // "-" = stdin
   LineFormat format = LineFormat::kNdjson;
+  // ndjson and lines: each line is KEY<key_delimiter>VALUE (kcat -K), split at the first
+  // delimiter; a line without one is a value with no key. Empty: no keys.
+  std::string key_delimiter;
   Codec key_codec;
   Codec value_codec;
 };

@@ -15,6 +15,7 @@ namespace kt {
 struct StdoutSinkOptions {
   bool envelope = false;
   bool pretty = false;  // indent JSON values (bare mode)
+  std::string key_delimiter;  // bare mode: KEY<delimiter>VALUE lines (kcat -K); a null key is empty
   Codec key_codec;
   Codec value_codec;
   int fd = 1;

@@ -26,6 +26,7 @@ struct CommonOptions {
   bool exit_at_end = false;
   int64_t count = -1;
   bool envelope = false;
+  std::string key_delimiter;  // -K: stdio lines are KEY<delimiter>VALUE (kcat -K)
   std::string key_format = "raw";
   std::string value_format = "json";
   std::string schema_file;
@@ -48,7 +49,7 @@ enum OptionSet : unsigned {
   kOptFrom = 1u << 3,     // --from
   kOptExit = 1u << 4,     // -e
   kOptCount = 1u << 5,    // -n
-  kOptEnvelope = 1u << 6, // -J
+  kOptEnvelope = 1u << 6, // -J -K
   kOptFormats = 1u << 7,  // --key-format --value-format
   kOptSchema = 1u << 8,   // --schema
   kOptErrors = 1u << 9,   // --on-error --dlq
