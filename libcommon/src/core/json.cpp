@@ -26,9 +26,11 @@ void RawNumbers::Add(double value, std::string_view text) {
 
 void RawNumbers::AddAll(const RawNumbers* other) {
   if (!other) return;
-  for (auto& [bits, text] : other->texts_)
-    if (std::none_of(texts_.begin(), texts_.end(), [&](auto& t) { return t.first == bits; }))
-      texts_.emplace_back(bits, text);
+  for (const auto& entry : other->texts_) {
+    uint64_t bits = entry.first;
+    if (std::none_of(texts_.begin(), texts_.end(), [bits](const auto& t) { return t.first == bits; }))
+      texts_.push_back(entry);
+  }
 }
 
 const std::string* RawNumbers::Find(double value) const {
