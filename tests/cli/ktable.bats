@@ -91,6 +91,20 @@ latest_per_key() {
   diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
 }
 
+@test "ktable reads headers only where they matter: @headers in --by, and a dead letter keeps its record's headers" {
+  in=$(new_topic in); dlq=$(new_topic dlq)
+  printf '{"n":1}\n{"n":2}\n' | kproduce "$in" -H region=eu -q
+  printf '{"n":3}\nnot json\n' | kproduce "$in" --format lines -H region=us -H trace=t1 -q
+  run ktable -i "$in" --by '@headers.region' --agg count --agg 'sum(n)' --store memory -o - -e -q --on-error skip
+  [ "$output" = $'{"key":"eu","count":1,"sum_n":1}\n{"key":"eu","count":2,"sum_n":3}\n{"key":"us","count":1,"sum_n":3}' ]
+  # No expression reads headers here (they are not even read from Kafka), but the dead letter
+  # of the bad record still has them.
+  run ktable -i "$in" --agg count --store memory -G "$(new_topic g)" -o - -e -q --dlq "$dlq"
+  [ "$status" -eq 0 ]
+  run kcat -b "$B" -C -t "$dlq" -e -q -f '%s %h\n'
+  [[ "$output" == "not json region=us,trace=t1,kt.error="* ]]
+}
+
 @test "ktable bad --agg and --by are usage errors" {
   run ktable --agg 'median(x)'
   [ "$status" -eq 2 ]

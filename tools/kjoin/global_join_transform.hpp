@@ -33,7 +33,11 @@ class GlobalJoinTransform : public Transform {
   GlobalJoinTransform(std::unique_ptr<GlobalTable> table, GlobalJoinOptions options)
       : table_(std::move(table)), opt_(std::move(options)) {}
 
+  bool WantsValue() const override {
+    return JoinWantsValue(opt_.merge, opt_.json_values) || (opt_.on && opt_.on->ReadsValue());
+  }
   bool ReadsFields() const override { return opt_.merge || (opt_.on && opt_.on->ReadsFields()); }
+  bool WantsHeaders() const override { return opt_.on && opt_.on->ReadsHeaders(); }  // results carry none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

@@ -40,7 +40,9 @@ class JoinTransform : public StatefulTransform {
   JoinTransform(std::unique_ptr<PartitionedState> state, JoinOptions options)
       : StatefulTransform(std::move(state)), opt_(options) {}
 
+  bool WantsValue() const override { return JoinWantsValue(opt_.merge, opt_.json_values); }
   bool ReadsFields() const override { return opt_.merge; }
+  bool WantsHeaders() const override { return false; }  // join results carry none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

@@ -23,8 +23,9 @@ void AppendMembers(const rapidjson::Value& doc, const RawNumbers* raw, const rap
 }  // namespace
 
 std::optional<std::string> ValueTextOf(const Input& in, bool json_values) {
-  if (!in.record.value || !in.value) return std::nullopt;
-  if (json_values) return std::string(*in.record.value);
+  if (!in.record.value) return std::nullopt;  // a tombstone
+  if (json_values) return std::string(*in.record.value);  // validated by the Runner, parsed or not
+  if (!in.value) return std::nullopt;  // not reached: other codecs want their values decoded
   std::string text;
   AppendJson(*in.value, &text);
   return text;

@@ -14,7 +14,11 @@
 namespace kt {
 
 // The JSON text of an input's value (nullopt for a tombstone): the record's own text when values
-// are JSON (`json_values`: --value-format json, exact), else the decoded value written as JSON.
+// are JSON (`json_values`: --value-format json, exact; the Runner has validated it, so the
+// transforms need no parsed value then: JoinWantsValue), else the decoded value written as JSON.
+//
+// Whether a join transform needs the parsed value: for --merge (fields) and non-JSON codecs.
+inline bool JoinWantsValue(bool merge, bool json_values) { return merge || !json_values; }
 std::optional<std::string> ValueTextOf(const Input& in, bool json_values);
 
 // The output record of a join result for input `rec`: `key` (nullopt: a null key), the joined

@@ -52,7 +52,9 @@ class WindowJoinTransform : public StatefulTransform {
   WindowJoinTransform(std::unique_ptr<PartitionedState> state, WindowJoinOptions options)
       : StatefulTransform(std::move(state), /*read_cache=*/false), opt_(options), value_(options.merge) {}
 
+  bool WantsValue() const override { return JoinWantsValue(opt_.merge, opt_.json_values); }
   bool ReadsFields() const override { return opt_.merge; }
+  bool WantsHeaders() const override { return false; }  // join results carry none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

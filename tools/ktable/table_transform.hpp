@@ -23,6 +23,7 @@ class TableTransform : public StatefulTransform {
       : StatefulTransform(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
 
   bool ReadsFields() const override { return (by_ && by_->ReadsFields()) || agg_.ReadsFields(); }
+  bool WantsHeaders() const override { return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders(); }  // outputs have none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

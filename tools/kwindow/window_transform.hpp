@@ -43,6 +43,9 @@ class WindowTransform : public StatefulTransform {
   bool ReadsFields() const override {
     return (by_ && by_->ReadsFields()) || agg_.ReadsFields() || time_.ReadsFields();
   }
+  bool WantsHeaders() const override {  // outputs have none
+    return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders() || time_.ReadsHeaders();
+  }
   Status Process(Input& in, Emitter& out) override;
   void Finish(Emitter& out) override;
   std::string SummaryExtra() const override;

@@ -33,6 +33,7 @@ class Parser {
   const SyntaxError* error() const { return error_ ? &*error_ : nullptr; }
   bool reads_value() const { return reads_value_; }
   bool reads_fields() const { return reads_fields_; }
+  bool reads_headers() const { return reads_headers_; }
 
  private:
   void Advance() {
@@ -279,6 +280,7 @@ class Parser {
     if (name == "offset") return MakeMeta(Meta::kOffset);
     if (name == "topic") return MakeMeta(Meta::kTopic);
     if (name == "headers") {
+      reads_headers_ = true;
       if (tok_.type != Tok::kDot) return MakeMeta(Meta::kHeaders);
       // @headers.NAME: header names may contain '-' (trace-id).
       Advance();
@@ -313,7 +315,7 @@ class Parser {
   Lexer lex_;
   Token tok_;
   std::optional<SyntaxError> error_;
-  bool reads_value_ = false, reads_fields_ = false;
+  bool reads_value_ = false, reads_fields_ = false, reads_headers_ = false;
 };
 
 }  // namespace
@@ -335,6 +337,7 @@ Result<Expr> Expr::Parse(std::string_view source) {
   x.root_ = std::move(root);
   x.reads_value_ = p.reads_value();
   x.reads_fields_ = p.reads_fields();
+  x.reads_headers_ = p.reads_headers();
   return x;
 }
 

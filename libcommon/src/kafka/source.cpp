@@ -427,7 +427,7 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   origin_ = Origin();
   bool has_origin = false;
   rd_kafka_headers_t* hdrs = nullptr;
-  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if ((opt_.headers || opt_.origin_headers) && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* name;
     const void* val;
     size_t size;

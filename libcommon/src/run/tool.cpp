@@ -136,6 +136,7 @@ Status OpenSource(const std::string& tool, const CommonOptions& opts, const Kafk
   ko.verbose = opts.verbose;
   ko.end_gate = spec.end_gate;
   ko.origin_headers = spec.origin_headers;
+  ko.headers = spec.headers;
   auto source = std::make_unique<KafkaSource>(cfg, ko);
   w->kafka_source = source.get();
   w->source = std::move(source);
@@ -231,6 +232,8 @@ int RunTool(const std::string& tool, const CommonOptions& opts, Transform& trans
 
   Wiring w;
   Status s = RunnerOptionsFrom(tool, opts, *value_codec, &w);
+  // A dead letter keeps its record's headers, so they are read whenever one may be written.
+  source.headers = source.headers && (transform.WantsHeaders() || w.runner.on_error == ErrorPolicy::kDlq);
   if (s.ok()) s = OpenSource(tool, opts, *cfg, *key_codec, *value_codec, source, &w);
   if (s.ok()) s = OpenSinks(tool, opts, *cfg, *key_codec, *value_codec, sink, &w);
   if (!s.ok()) return Fail(tool, s);

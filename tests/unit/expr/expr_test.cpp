@@ -274,6 +274,10 @@ TEST_CASE("expressions that read only metadata do not need the value") {
   CHECK_FALSE(kt::expr::Expr::Parse("@value > 100")->ReadsFields());
   CHECK(kt::expr::Expr::Parse("@value > number")->ReadsFields());
   CHECK_FALSE(kt::expr::Expr::Parse("@key")->ReadsFields());
+  // Headers are read only by expressions that name them.
+  CHECK(kt::expr::Expr::Parse("@headers.trace-id == 'x'")->ReadsHeaders());
+  CHECK(kt::expr::Expr::Parse("len(@headers) > 0")->ReadsHeaders());
+  CHECK_FALSE(kt::expr::Expr::Parse("@key == 'a' and number > 1 and @value != null")->ReadsHeaders());
 }
 
 TEST_CASE("@value is the whole value: an object, an array, a scalar, null for a tombstone") {

@@ -84,6 +84,8 @@ class Expr {
   // True if it names fields of the value: tools then take a value that is not a JSON object as
   // a bad record (ktools(7), BAD RECORDS). @value alone reads the value whatever it is.
   bool ReadsFields() const { return reads_fields_; }
+  // True if it reads headers (@headers, @headers.NAME).
+  bool ReadsHeaders() const { return reads_headers_; }
 
  private:
   Expr() = default;
@@ -91,6 +93,7 @@ class Expr {
   std::unique_ptr<Node> root_;
   bool reads_value_ = false;
   bool reads_fields_ = false;
+  bool reads_headers_ = false;
 };
 
 }  // namespace kt::expr

@@ -51,6 +51,9 @@ struct KafkaSourceOptions {
   const std::atomic<bool>* end_gate = nullptr;
   // The topics are ktools repartition topics: lift the kt.origin.* headers into Record::origin.
   bool origin_headers = false;
+  // Whether records need their headers (Transform::WantsHeaders, dead letters); origin headers
+  // are read either way.
+  bool headers = true;
 };
 
 class KafkaSource : public Source {

@@ -33,6 +33,7 @@ struct SourceSpec {
   // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).
   const std::atomic<bool>* end_gate = nullptr;
   bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)
+  bool headers = true;          // records need their headers (RunTool: Transform::WantsHeaders or a DLQ)
   // Further input topics after -i (kjoin's right side): co-partitioned with it, read in
   // timestamp order with it, their records tagged Record::input 1, 2, ...
   std::vector<std::string> more_inputs;

@@ -59,6 +59,10 @@ class Transform {
   // to be a JSON object: anything else (an array, a string, a number, true/false, null) is a
   // data error handled by --on-error (SEMANTICS.md, Records). Tombstones are not values.
   virtual bool ReadsFields() const { return false; }
+  // Whether Process reads the input's headers: an expression with @headers, or outputs that carry
+  // them on (OutRecord::From). When not (and no dead letter needs them), the Kafka source skips
+  // them: librdkafka 2.0 allocates for every record it is asked about, headers or none.
+  virtual bool WantsHeaders() const { return true; }
 
   // Processes one record. A non-ok Status (DataError) marks the record bad: the --on-error
   // policy decides whether the tool fails, skips it or dead-letters it.

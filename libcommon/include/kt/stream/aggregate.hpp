@@ -59,6 +59,11 @@ class Aggregator {
       if (s.arg && s.arg->ReadsFields()) return true;
     return false;
   }
+  bool ReadsHeaders() const {
+    for (auto& s : specs_)
+      if (s.arg && s.arg->ReadsHeaders()) return true;
+    return false;
+  }
   // Inputs skipped per aggregate (not numeric / missing), for the summary line.
   std::string SkippedSummary() const;
 

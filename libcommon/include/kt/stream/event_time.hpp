@@ -25,6 +25,7 @@ class EventTime {
   // Whether the time is read from the record value (--time FIELD).
   bool ReadsValue() const { return source_ == Source::kValue && expr_->ReadsValue(); }
   bool ReadsFields() const { return source_ == Source::kValue && expr_->ReadsFields(); }
+  bool ReadsHeaders() const { return source_ == Source::kValue && expr_->ReadsHeaders(); }
   // How it was specified, for messages: "@timestamp", "now", "field 'timestamp'".
   const std::string& spec() const { return spec_; }
 
