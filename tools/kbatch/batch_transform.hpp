@@ -37,6 +37,7 @@ class BatchTransform : public Transform {
   explicit BatchTransform(BatchOptions opt) : opt_(std::move(opt)), ctx_(opt_.seed) {}
   bool WantsValue() const override { return opt_.by && opt_.by->ReadsValue(); }
   bool ReadsFields() const override { return opt_.by && opt_.by->ReadsFields(); }
+  bool WantsHeaders() const override { return opt_.by && opt_.by->ReadsHeaders(); }  // a batch has none
   Status Process(Input& in, Emitter& out) override;
   void Punctuate(int64_t now_ms, Emitter& out) override;
   void Finish(Emitter& out) override;
