@@ -24,13 +24,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
   if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
   rapidjson::Document* state = state_parser_.doc();
   agg_.Update(state, ctx_);
-  const RawNumbers* raw = state_parser_.raw_numbers();
-  if (in.raw_numbers) {
-    raw_.clear();
-    raw_.AddAll(raw);
-    raw_.AddAll(in.raw_numbers);
-    raw = &raw_;
-  }
+  const RawNumbers* raw = CombineRawNumbers(state_parser_.raw_numbers(), in.raw_numbers, &raw_);
   buf_.clear();
   AppendJson(*state, &buf_, raw);
   ReplaceState(edit->slot, in.record, buf_);

@@ -218,7 +218,7 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
     Remove(part, p, it, replaced);
   }
   agg_.Update(state, ctx_);
-  const RawNumbers* raw = StateRaw(&session_raw);
+  const RawNumbers* raw = CombineRawNumbers(&session_raw, record_raw_, &raw_);
   buf_.clear();
   AppendJson(*state, &buf_, raw);
   if (position_) merged_pos.Advance(*position_);
@@ -247,7 +247,7 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
     agg_.Update(state, ctx_);
     max_time = std::max(max_time, t);
   }
-  const RawNumbers* raw = StateRaw(parser_.raw_numbers());
+  const RawNumbers* raw = CombineRawNumbers(parser_.raw_numbers(), record_raw_, &raw_);
   buf_.clear();
   AppendJson(*state, &buf_, raw);
   if (exists) {
@@ -316,14 +316,6 @@ void WindowTransform::Finish(Emitter& out) {
     closed_at_end_ += open;
     Advance(part, p, before, out);
   }
-}
-
-const RawNumbers* WindowTransform::StateRaw(const RawNumbers* parsed) {
-  if (!record_raw_) return parsed;
-  raw_.clear();
-  raw_.AddAll(parsed);
-  raw_.AddAll(record_raw_);
-  return &raw_;
 }
 
 void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,

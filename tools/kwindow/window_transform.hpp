@@ -110,12 +110,10 @@ class WindowTransform : public StatefulTransform {
   // Stream time moved from `before` to part.stream_time: emit what closed (final mode), purge
   // what expired.
   void Advance(Partition& part, int32_t p, int64_t before, Emitter& out);
-  // `raw`: the texts of the state's numbers (see StateRaw).
+  // `raw`: the texts of the state's numbers: its own and the record's (first/last/min/max keep
+  // a number exactly as it was read).
   void EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,
                   const RawNumbers* raw, Emitter& out);
-  // The number texts to write a state with: `parsed` (the state's own, from its text) and the
-  // record's being processed, so first/last/min/max keep a number exactly as it was read.
-  const RawNumbers* StateRaw(const RawNumbers* parsed);
   void EmitTombstone(std::string_view key, Window w, int64_t t, Emitter& out);
   // "<key>@<start>/<end>": the output key, and the window's key in the store and changelog.
   // Valid until the next call.
@@ -131,7 +129,7 @@ class WindowTransform : public StatefulTransform {
   expr::EvalContext ctx_;
   const Record* record_ = nullptr;  // the record being processed (for provenance)
   const RawNumbers* record_raw_ = nullptr;  // its number texts, while it is processed
-  RawNumbers raw_, joined_raw_;
+  RawNumbers raw_, joined_raw_;  // CombineRawNumbers' scratch; a merged session's texts
   ValueParser parser_;
   rapidjson::Document window_json_;
   std::map<int32_t, Partition> parts_;

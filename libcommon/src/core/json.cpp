@@ -33,6 +33,15 @@ void RawNumbers::AddAll(const RawNumbers* other) {
   }
 }
 
+const RawNumbers* CombineRawNumbers(const RawNumbers* a, const RawNumbers* b, RawNumbers* scratch) {
+  if (!b || b->empty()) return a;
+  if (!a || a->empty()) return b;
+  scratch->clear();
+  scratch->AddAll(a);
+  scratch->AddAll(b);
+  return scratch;
+}
+
 const std::string* RawNumbers::Find(double value) const {
   uint64_t b = Bits(value);
   for (auto& [bits, text] : texts_)

@@ -134,4 +134,13 @@ TEST_CASE("RawNumbers::AddAll merges tables, the first text of a value winning")
   REQUIRE(a.Find(0.1));
   CHECK(*a.Find(0.1) == "0.10");
   CHECK_FALSE(a.Find(2.0));
+  // CombineRawNumbers copies only when both sides have texts.
+  kt::RawNumbers empty, scratch;
+  CHECK(kt::CombineRawNumbers(&a, nullptr, &scratch) == &a);
+  CHECK(kt::CombineRawNumbers(&empty, &b, &scratch) == &b);
+  CHECK(kt::CombineRawNumbers(nullptr, nullptr, &scratch) == nullptr);
+  const kt::RawNumbers* both = kt::CombineRawNumbers(&b, &a, &scratch);
+  REQUIRE(both == &scratch);
+  CHECK(*both->Find(1.5) == "1.500");
+  CHECK(*both->Find(0.1) == "0.10");
 }

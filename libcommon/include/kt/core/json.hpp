@@ -38,6 +38,11 @@ class RawNumbers {
   std::vector<std::pair<uint64_t, std::string>> texts_;  // few: most numbers print back as read
 };
 
+// The texts to write a value whose numbers come from two sources (an aggregate's state and the
+// record folded into it): `a` or `b` itself when the other has none (the usual case: no copy),
+// else both merged into `*scratch`, `a`'s text winning.
+const RawNumbers* CombineRawNumbers(const RawNumbers* a, const RawNumbers* b, RawNumbers* scratch);
+
 // A RapidJSON output stream appending to a std::string (no intermediate buffer).
 struct StringOutStream {
   using Ch = char;

@@ -4,8 +4,8 @@
 //   lines     each line is a raw value
 //   csv       a header row, then one JSON object per row (numbers typed)
 // Empty lines are skipped, and where lines are JSON (envelopes, ndjson with the json codec)
-// so are lines of JSON whitespace only: in JSON they are empty too. Records carry their line number for error messages; their wire
-// bytes (for dead letters) are the line itself.
+// so are lines of JSON whitespace only: in JSON they are empty too. Records carry their line
+// number for error messages; their wire bytes (for dead letters) are the line itself.
 #pragma once
 
 #include <memory>
