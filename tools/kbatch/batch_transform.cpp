@@ -47,7 +47,7 @@ Status BatchTransform::Process(Input& in, Emitter& out) {
   Batch& b = it->second;
   b.values.push_back(!r.value ? "null" : opt_.json_values ? std::string(*r.value) : QuoteJson(*r.value));
   b.partitions.push_back(r.partition);
-  b.holds.push_back(out.Hold());
+  b.holds.push_back(out.HoldRecord());
   b.bytes += size;
   b.max_ts = std::max(b.max_ts, r.timestamp);
   if (static_cast<int64_t>(b.values.size()) >= opt_.max || (opt_.max_bytes && b.bytes >= *opt_.max_bytes)) {
@@ -93,7 +93,7 @@ void BatchTransform::Finish(Emitter& out) {
 
 void BatchTransform::GiveUp(const std::vector<int32_t>& partitions) {
   auto leaving = [&](int32_t p) { return std::find(partitions.begin(), partitions.end(), p) != partitions.end(); };
-  std::vector<void*> dropped;
+  std::vector<Hold> dropped;
   for (auto& [k, b] : open_) {
     Batch kept{b.key, {}, {}, {}, 0, b.first_ms, b.max_ts};
     for (size_t i = 0; i < b.values.size(); ++i) {

@@ -2,7 +2,7 @@
 // per key with --by) and each batch is written as one record: a JSON array of the values, or
 // their NDJSON lines in one value.
 //
-// Delivery contract: each record is held (Emitter::Hold) until the batch that holds it is
+// Delivery contract: each record is held (Emitter::HoldRecord) until the batch that holds it is
 // acknowledged, so its offset is committed only then; a crash re-reads exactly the records of
 // unacknowledged batches. A batch is written when it has --max records or --max-bytes of
 // values, --within after its first record (wall time, checked by Punctuate), at the end of the
@@ -58,7 +58,7 @@ class BatchTransform : public Transform {
     std::optional<std::string> key;
     std::vector<std::string> values;  // JSON texts
     std::vector<int32_t> partitions;  // of each value's record (GiveUp)
-    std::vector<void*> holds;         // of each value's record
+    std::vector<kt::Hold> holds;        // of each value's record
     int64_t bytes = 0, first_ms = 0, max_ts = -1;
   };
   void Write(Batch& b, Emitter& out);

@@ -1,5 +1,7 @@
 #include "kt/core/record.hpp"
 
+#include "kt/core/origin.hpp"
+
 namespace kt {
 
 std::string Record::Where() const {

@@ -51,7 +51,7 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
   buf_.append(rec.value_text.data(), rec.value_text.size());
 }
 
-Status StdoutSink::Send(const OutRecord& rec, void* token) {
+Status StdoutSink::Send(const OutRecord& rec, DeliveryToken* token) {
   if (closed_) return Status::IoError("stdout is closed");
   if (opt_.envelope) {
     if (Status s = AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_); !s.ok()) return s;
@@ -87,9 +87,9 @@ Status StdoutSink::WriteOut() {
     return error_;
   }
   buf_.clear();
-  std::vector<void*> acked;
+  std::vector<DeliveryToken*> acked;
   acked.swap(tokens_);
-  for (void* t : acked) listener_->OnDelivered(t, Status::Ok(), Delivered{});
+  for (DeliveryToken* t : acked) listener_->OnDelivered(t, Status::Ok(), Delivered{});
   return Status::Ok();
 }
 

@@ -66,7 +66,7 @@ rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
   return rkt;
 }
 
-Status KafkaSink::Send(const OutRecord& rec, void* token) {
+Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
   if (const Status& f = client_.fatal(); !f.ok()) return f;
   std::string_view key, value;
   bool has_key = rec.key.has_value(), has_value = rec.value_kind != OutRecord::ValueKind::kNull;
@@ -111,7 +111,7 @@ Status KafkaSink::Send(const OutRecord& rec, void* token) {
         RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
         RD_KAFKA_V_VALUE(has_value ? const_cast<char*>(value.data()) : nullptr, has_value ? value.size() : 0),
         RD_KAFKA_V_TIMESTAMP(rec.timestamp >= 0 ? rec.timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
-        RD_KAFKA_V_OPAQUE(token), RD_KAFKA_V_END);
+        RD_KAFKA_V_OPAQUE(static_cast<void*>(token)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 10);  // serve delivery reports to make room
@@ -141,7 +141,7 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
   if (m->err) s = Status::KafkaError(std::string(topic) + ": " + rd_kafka_err2str(m->err));
-  if (self->listener_) self->listener_->OnDelivered(m->_private, s, Delivered{topic, m->partition, m->offset});
+  if (self->listener_) self->listener_->OnDelivered(static_cast<DeliveryToken*>(m->_private), s, Delivered{topic, m->partition, m->offset});
 }
 
 }  // namespace kt

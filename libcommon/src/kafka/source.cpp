@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "kt/core/log.hpp"
+#include "kt/core/origin.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/groups.hpp"
 
@@ -424,8 +425,7 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   rd_kafka_timestamp_type_t tstype;
   rec->timestamp = rd_kafka_message_timestamp(m, &tstype);
   headers_.clear();
-  origin_ = Origin();
-  bool has_origin = false;
+  origin_.Reset();
   rd_kafka_headers_t* hdrs = nullptr;
   if ((opt_.headers || opt_.origin_headers) && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* name;
@@ -434,15 +434,12 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
     for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
       Header h{name, std::nullopt};
       if (val) h.value = std::string_view(static_cast<const char*>(val), size);
-      if (opt_.origin_headers && LiftOrigin(h)) {
-        has_origin = true;
-        continue;
-      }
+      if (opt_.origin_headers && origin_.Take(h)) continue;
       headers_.push_back(h);
     }
   }
   rec->headers = &headers_;
-  if (has_origin) rec->origin = &origin_;
+  rec->origin = origin_.origin();
   *record_status = Status::Ok();
   if (m->key) {
     rec->wire_key = std::string_view(static_cast<const char*>(m->key), m->key_len);
@@ -458,20 +455,6 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
     if (s.ok()) rec->value = text;
     else if (record_status->ok()) *record_status = s.WithContext("value");
   }
-}
-
-bool KafkaSource::LiftOrigin(const Header& h) {
-  if (h.name == kOriginKeyHeader) {
-    origin_.key = h.value;
-    return true;
-  }
-  if (h.name != kOriginPosHeader || !h.value) return false;
-  std::string_view pos = *h.value;
-  size_t colon = pos.find(':');
-  if (colon == std::string_view::npos) return false;
-  auto [p1, e1] = std::from_chars(pos.data(), pos.data() + colon, origin_.partition);
-  auto [p2, e2] = std::from_chars(pos.data() + colon + 1, pos.data() + pos.size(), origin_.offset);
-  return e1 == std::errc() && e2 == std::errc();
 }
 
 Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {

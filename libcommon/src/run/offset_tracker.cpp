@@ -13,7 +13,7 @@ OffsetTracker::Entry* OffsetTracker::Begin(std::string_view topic, int32_t parti
     }
     last_ = p;
   }
-  p->entries.push_back(Entry{offset, 0, false, false, p});
+  p->entries.emplace_back(offset, p);
   return &p->entries.back();
 }
 

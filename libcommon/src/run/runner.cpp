@@ -19,8 +19,6 @@ constexpr int kPollEvery = 64;          // serve sink callbacks every N records
 constexpr int64_t kMaxBadReported = 10; // bad-record warnings shown under skip/dlq
 constexpr int kRestoreSliceMs = 50;     // restoring between records: at most this long at a time
 constexpr int kRestoreIdleMs = 100;     // restoring while the input is idle
-char internal_token;                    // the delivery token of internal (changelog) records
-void* const kInternal = &internal_token;
 
 // "null", "an array", "a string", ... for messages.
 std::string JsonKind(const rapidjson::Value& v) {
@@ -37,9 +35,29 @@ Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
   return Status::InvalidArgument("--on-error must be fail, skip or dlq, not '" + text + "'");
 }
 
-Runner::Runner(RunnerOptions options, Source* source, Sink* sink, Sink* kafka, Transform* transform,
-               Transactions* txn)
-    : opt_(std::move(options)), source_(source), sink_(sink), dlq_(kafka), transform_(transform), txn_(txn) {}
+Result<std::unique_ptr<Runner>> Runner::Create(RunnerOptions options, Source* source, RunnerSinks sinks,
+                                               Transform* transform, Transactions* txn) {
+  if (!sinks.output) return Status::InvalidArgument("the run has no output");
+  if (transform->WritesInternal() && !sinks.internal)
+    return Status::InvalidArgument("the tool keeps state in a changelog topic but the run has no Kafka producer for it");
+  if (options.on_error == ErrorPolicy::kDlq && !sinks.dead_letters)
+    return Status::InvalidArgument("--on-error dlq but the run has no Kafka producer for dead letters");
+  return std::unique_ptr<Runner>(new Runner(std::move(options), source, sinks, transform, txn));
+}
+
+Runner::Runner(RunnerOptions options, Source* source, RunnerSinks sinks, Transform* transform, Transactions* txn)
+    : opt_(std::move(options)), source_(source), sinks_(sinks), transform_(transform), txn_(txn) {
+  for (Sink* s : {sinks_.output, sinks_.internal, sinks_.dead_letters})
+    if (s && std::find(distinct_sinks_.begin(), distinct_sinks_.end(), s) == distinct_sinks_.end())
+      distinct_sinks_.push_back(s);
+  if (sinks_.dead_letters) dead_letters_ = std::make_unique<DeadLetterWriter>(opt_.tool, opt_.dlq_topic, sinks_.dead_letters);
+  CommitBarrier::Parts parts{.tool = opt_.tool, .quiet = opt_.quiet, .flush_timeout_ms = opt_.flush_timeout_ms,
+                             .source = source_, .sinks = distinct_sinks_, .transform = transform_, .txn = txn_,
+                             .tracker = &tracker_};
+  barrier_ = std::make_unique<CommitBarrier>(std::move(parts), fatal_);
+}
+
+Runner::~Runner() = default;
 
 void Runner::SetFatal(const Status& s) {
   if (fatal_.ok() && !s.ok()) fatal_ = s;
@@ -53,8 +71,9 @@ Status Runner::Fail(const Status& s) {
 int Runner::Run() {
   stats_.start_ms = NowMs();
   last_commit_ms_ = last_progress_ms_ = stats_.start_ms;
-  Status st = sink_->Open(this);
-  if (st.ok() && dlq_ && dlq_ != sink_) st = dlq_->Open(this);
+  Status st;
+  for (Sink* s : distinct_sinks_)
+    if (st.ok()) st = s->Open(this);
   if (st.ok() && txn_) st = txn_->Begin();
   if (st.ok()) st = source_->Open(this);
   if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
@@ -70,17 +89,17 @@ int Runner::Run() {
     if (natural_end && data_error_.ok() && fatal_.ok()) {
       current_ = nullptr;
       transform_->Finish(*this);
-    } else if (StopRequested() && data_error_.ok() && fatal_.ok() && !sink_->Closed()) {
+    } else if (StopRequested() && data_error_.ok() && fatal_.ok() && !sinks_.output->Closed()) {
       current_ = nullptr;
       transform_->OnStop(*this);
     }
     // The final commit: under exactly-once only when nothing went wrong (a bad record under
     // --on-error fail included: its transaction is rolled back, none of it becomes visible).
-    if (txn_ && (!data_error_.ok() || !fatal_.ok() || sink_->Closed())) {
+    if (txn_ && (!data_error_.ok() || !fatal_.ok() || sinks_.output->Closed())) {
       if (fatal_.ok()) SetFatal(Status::Aborted("the run stopped on a bad record: its transaction is rolled back"));
       aborting_ = true;
       if (Status a = txn_->Abort(); !a.ok()) LogWarning(opt_.tool, "abort: " + a.message());
-      (void)FlushSinks();
+      (void)barrier_->FlushSinks();
       aborting_ = false;
       break;
     }
@@ -98,10 +117,11 @@ int Runner::Run() {
                             " (use --on-error skip or --on-error dlq to continue past bad records)");
   }
   if (!fatal_.ok() && !(fatal_.IsAborted() && !data_error_.ok())) LogError(opt_.tool, fatal_.message());
-  if (fatal_.ok() && !commit_error_.ok())
-    LogError(opt_.tool, "the last offsets were not committed (" + commit_error_.message() +
+  const Status& commit_error = barrier_->commit_error();
+  if (fatal_.ok() && !commit_error.ok())
+    LogError(opt_.tool, "the last offsets were not committed (" + commit_error.message() +
                             "): a restart reads them again");
-  int rc = !data_error_.ok() ? kExitData : (!fatal_.ok() || !commit_error_.ok()) ? kExitRuntime : kExitOk;
+  int rc = !data_error_.ok() ? kExitData : (!fatal_.ok() || !commit_error.ok()) ? kExitRuntime : kExitOk;
   if (opt_.stats_json) {
     std::vector<std::pair<std::string, int64_t>> counters;
     transform_->Counters(&counters);
@@ -121,7 +141,7 @@ bool Runner::Loop() {
   int since_poll = 0;
   Record rec;
   while (true) {
-    if (StopRequested() || sink_->Closed() || !fatal_.ok()) return false;
+    if (StopRequested() || sinks_.output->Closed() || !fatal_.ok()) return false;
     if (Status f = source_->Fatal(); !f.ok()) {
       SetFatal(f);
       return false;
@@ -218,50 +238,9 @@ Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry
   return Outcome::kContinue;
 }
 
-// A dead letter keeps the record's bytes and says why and where in kt.* headers. One that is
-// too large for the dead-letter topic is cut to fit (kt.truncated: the original value's size),
-// so that one oversized record cannot wedge a pipeline.
 void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, const Status& error) {
-  std::string partition = std::to_string(rec.partition);
-  std::string offset = std::to_string(rec.offset);
-  std::string line = std::to_string(rec.line);
-  Headers headers;
-  if (rec.headers) headers = *rec.headers;
-  headers.push_back({"kt.error", error.message()});
-  headers.push_back({"kt.tool", opt_.tool});
-  if (rec.line > 0) {
-    headers.push_back({"kt.source.line", line});
-  } else {
-    headers.push_back({"kt.source.topic", rec.topic});
-    headers.push_back({"kt.source.partition", partition});
-    headers.push_back({"kt.source.offset", offset});
-  }
-  OutRecord d;
-  d.wire = true;
-  d.topic = opt_.dlq_topic;
-  d.key = rec.wire_key;
-  if (rec.wire_value) {
-    d.value_kind = OutRecord::ValueKind::kText;
-    d.value_text = *rec.wire_value;
-  }
-  d.timestamp = rec.timestamp;
-  d.headers = &headers;
   tracker_.AddPending(entry);
-  Status s = dlq_->Send(d, entry);
-  std::string original_size;
-  if (s.IsDataError() && dlq_->MaxRecordBytes() > 0) {  // too large: cut the value to fit
-    size_t overhead = 1024;
-    for (const Header& h : headers) overhead += h.name.size() + (h.value ? h.value->size() : 0) + 16;
-    size_t max = static_cast<size_t>(dlq_->MaxRecordBytes());
-    size_t room = max > overhead ? max - overhead : 0;
-    if (d.key && d.key->size() > room / 2) d.key = d.key->substr(0, room / 2);
-    room -= d.key ? d.key->size() : 0;
-    original_size = std::to_string(d.value_text.size());
-    if (d.value_text.size() > room) d.value_text = d.value_text.substr(0, room);
-    headers.push_back({"kt.truncated", original_size});
-    s = dlq_->Send(d, entry);
-  }
-  if (!s.ok()) {
+  if (Status s = dead_letters_->Send(rec, error, entry); !s.ok()) {
     --entry->pending;
     SetFatal(s.WithContext("dead letter for " + rec.Where()));
     entry->failed = true;
@@ -279,12 +258,16 @@ void Runner::Emit(const OutRecord& out) {
     return;
   }
   work_since_commit_ = true;
-  Sink* sink = out.internal && dlq_ ? dlq_ : sink_;
-  void* token = out.internal ? kInternal : current_;
-  if (token == current_ && current_) tracker_.AddPending(current_);
+  if (out.internal && !sinks_.internal) {  // Create checks WritesInternal; this one did not say
+    SetFatal(Status::InvalidArgument("an internal record, but the run has no Kafka producer for it"));
+    return;
+  }
+  Sink* sink = out.internal ? sinks_.internal : sinks_.output;
+  DeliveryToken* token = out.internal ? &internal_token_ : current_;
+  if (current_ && !out.internal) tracker_.AddPending(current_);
   Status s = sink->Send(out, token);
   if (!s.ok()) {
-    if (token == current_ && current_) --current_->pending;
+    if (current_ && !out.internal) --current_->pending;
     // A state write, or an output owed outside a record (Finish), has no record to blame.
     if (out.internal || !current_) SetFatal(s.WithContext(out.internal ? "state write" : "output"));
     else if (emit_error_.ok()) emit_error_ = s;
@@ -293,122 +276,68 @@ void Runner::Emit(const OutRecord& out) {
   if (!out.internal) ++stats_.out;
 }
 
-void* Runner::Hold() {
-  if (!current_) return nullptr;
+Hold Runner::HoldRecord() {
+  if (!current_) return Hold();
   tracker_.AddPending(current_);
-  return current_;
+  return Hold(current_);
 }
 
-void Runner::EmitHeld(const OutRecord& out, const std::vector<void*>& holds) {
+void Runner::EmitHeld(const OutRecord& out, const std::vector<Hold>& holds) {
   work_since_commit_ = true;
-  auto* group = new std::vector<OffsetTracker::Entry*>();
-  for (void* h : holds)
-    if (h) group->push_back(static_cast<OffsetTracker::Entry*>(h));
-  held_outputs_.insert(group);
-  Status s = sink_->Send(out, group);
-  if (!s.ok()) {
-    held_outputs_.erase(group);
-    for (OffsetTracker::Entry* e : *group) tracker_.Ack(e, false);
-    delete group;
+  auto held = std::make_unique<HeldOutput>();
+  for (const Hold& h : holds)
+    if (h.record_) held->records.push_back(static_cast<OffsetTracker::Entry*>(h.record_));
+  HeldOutput* token = held.get();
+  held_outputs_.emplace(token, std::move(held));
+  if (Status s = sinks_.output->Send(out, token); !s.ok()) {
+    for (OffsetTracker::Entry* e : token->records) tracker_.Ack(e, false);
+    held_outputs_.erase(token);
     SetFatal(s.WithContext("output"));
     return;
   }
   ++stats_.out;
 }
 
-void Runner::Drop(const std::vector<void*>& holds) {
-  for (void* h : holds)
-    if (h) tracker_.Ack(static_cast<OffsetTracker::Entry*>(h), false);
+void Runner::Drop(const std::vector<Hold>& holds) {
+  for (const Hold& h : holds)
+    if (h.record_) tracker_.Ack(static_cast<OffsetTracker::Entry*>(h.record_), false);
 }
 
-void Runner::OnDelivered(void* token, const Status& status, const Delivered& where) {
-  if (!held_outputs_.empty()) {
-    auto it = held_outputs_.find(static_cast<std::vector<OffsetTracker::Entry*>*>(token));
-    if (it != held_outputs_.end()) {
-      std::unique_ptr<std::vector<OffsetTracker::Entry*>> group(*it);
+void Runner::OnDelivered(DeliveryToken* token, const Status& status, const Delivered& where) {
+  // Reports of an aborted transaction's records (purged with it) settle nothing.
+  bool ok = status.ok() && !aborting_;
+  if (!status.ok() && !aborting_) SetFatal(Status::KafkaError("delivery failed: " + status.message()));
+  if (!token) return;
+  switch (token->kind) {
+    case DeliveryToken::Kind::kRecord:
+      tracker_.Ack(static_cast<OffsetTracker::Entry*>(token), ok);
+      break;
+    case DeliveryToken::Kind::kInternal:
+      if (ok) barrier_->InternalAcked(where);
+      break;
+    case DeliveryToken::Kind::kHeld: {
+      auto it = held_outputs_.find(static_cast<HeldOutput*>(token));
+      if (it == held_outputs_.end()) break;
+      for (OffsetTracker::Entry* e : it->second->records) tracker_.Ack(e, ok);
       held_outputs_.erase(it);
-      bool ok = status.ok() && !aborting_;
-      if (!status.ok() && !aborting_) SetFatal(Status::KafkaError("delivery failed: " + status.message()));
-      for (OffsetTracker::Entry* e : *group) tracker_.Ack(e, ok);
-      return;
+      break;
     }
   }
-  if (aborting_) {  // purged with its transaction: nothing of it counts
-    if (token && token != kInternal) tracker_.Ack(static_cast<OffsetTracker::Entry*>(token), false);
-    return;
-  }
-  if (!status.ok()) SetFatal(Status::KafkaError("delivery failed: " + status.message()));
-  if (token == kInternal) {
-    if (status.ok() && where.offset >= 0) {
-      int64_t& last = internal_acked_[{std::string(where.topic), where.partition}];
-      if (where.offset > last) last = where.offset;
-    }
-    return;
-  }
-  if (token) tracker_.Ack(static_cast<OffsetTracker::Entry*>(token), status.ok());
-}
-
-std::vector<TopicPartitionOffset> Runner::ChangelogAcked() const {
-  std::vector<TopicPartitionOffset> out;
-  for (auto& [tp, offset] : internal_acked_) out.push_back({tp.first, tp.second, offset});
-  return out;
-}
-
-Status Runner::FlushSinks() {
-  Status s = sink_->Flush(opt_.flush_timeout_ms);
-  if (dlq_ && dlq_ != sink_) {
-    Status d = dlq_->Flush(opt_.flush_timeout_ms);
-    if (s.ok()) s = d;
-  }
-  return s;
 }
 
 Status Runner::Commit() {
   last_commit_ms_ = NowMs();
   current_ = nullptr;
   if (!fatal_.ok()) return fatal_;
-  if (!work_since_commit_ && commit_error_.ok()) return Status::Ok();  // nothing new since the last commit
-  // 1. Every output and dead letter sent so far is acknowledged (failures arrive as fatal_).
-  if (Status f = FlushSinks(); !f.ok()) return Fail(f);
-  if (!fatal_.ok()) return fatal_;
-  // 2. The state those records produced is written and acknowledged.
-  if (transform_->HasState()) {
-    if (Status s = transform_->WriteState(*this); !s.ok()) return Fail(s);
-    if (!fatal_.ok()) return fatal_;
-    if (Status f = FlushSinks(); !f.ok()) return Fail(f);
-    if (!fatal_.ok()) return fatal_;
+  if (!work_since_commit_ && barrier_->commit_error().ok()) return Status::Ok();  // nothing new since the last commit
+  Status s = barrier_->Run(*this);
+  if (s.IsAborted() && txn_) {
+    Rewind(s);
+    return fatal_;
   }
-  std::vector<TopicPartitionOffset> offsets = tracker_.Committable();
-  if (txn_) {
-    Status s = txn_->Commit(offsets);
-    if (s.IsAborted()) {
-      Rewind(s);
-      return fatal_;
-    }
-    if (!s.ok()) return Fail(s);
-    tracker_.MarkCommitted(offsets);
-  }
-  // 3. Local state follows what is durable in the changelog.
-  if (transform_->HasState()) {
-    if (Status s = transform_->PersistState(ChangelogAcked()); !s.ok()) return Fail(s);
-  }
-  internal_acked_.clear();
+  if (!s.ok()) return Fail(s);
   work_since_commit_ = false;
   if (txn_) return Fail(txn_->Begin());
-  // 4. Input offsets.
-  return CommitOffsets(offsets);
-}
-
-Status Runner::CommitOffsets(const std::vector<TopicPartitionOffset>& offsets) {
-  if (offsets.empty() || !source_->Commits()) return Status::Ok();
-  Status s = source_->Commit(offsets);
-  if (s.ok()) {
-    tracker_.MarkCommitted(offsets);
-    commit_error_ = Status::Ok();
-  } else {
-    if (!opt_.quiet) LogWarning(opt_.tool, "commit failed (retried at the next commit): " + s.message());
-    commit_error_ = s;
-  }
   return Status::Ok();
 }
 
@@ -418,9 +347,9 @@ void Runner::Rewind(const Status& why) {
   if (!opt_.quiet) LogWarning(opt_.tool, why.message() + ": reading again from the last committed offsets");
   aborting_ = true;
   if (Status a = txn_->Abort(); !a.ok()) SetFatal(a);
-  (void)FlushSinks();
+  (void)barrier_->FlushSinks();
   aborting_ = false;
-  internal_acked_.clear();
+  barrier_->Reset();
   transform_->OnLost(Tasks());
   tracker_.Clear();
   restoring_.clear();
@@ -472,8 +401,7 @@ void Runner::RestoreSome(int budget_ms) {
 void Runner::Tick(int64_t now) {
   current_ = nullptr;
   transform_->Punctuate(now, *this);
-  sink_->Poll();
-  if (dlq_ && dlq_ != sink_) dlq_->Poll();
+  for (Sink* s : distinct_sinks_) s->Poll();
   // Exactly-once from a file or stdin: one transaction for the whole input (all or nothing).
   bool periodic = !txn_ || source_->Commits();
   if (periodic && (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit())) (void)Commit();
@@ -509,7 +437,7 @@ void Runner::OnRevoking(const std::vector<TopicPartition>& partitions) {
   if (s.ok()) {
     SetFatal(transform_->OnRevoked(leaving));
   } else {
-    (void)FlushSinks();  // no token of these partitions may stay outstanding
+    (void)barrier_->FlushSinks();  // no token of these partitions may stay outstanding
     transform_->OnLost(leaving);
   }
   for (const TopicPartition& tp : partitions) tracker_.Remove(tp.topic, tp.partition);
@@ -527,7 +455,7 @@ void Runner::OnLost(const std::vector<TopicPartition>& partitions) {
     Rewind(Status::Aborted("partitions lost to the group"));
     return;
   }
-  (void)FlushSinks();  // no token of these partitions may stay outstanding
+  (void)barrier_->FlushSinks();  // no token of these partitions may stay outstanding
   transform_->OnLost(leaving);
   for (int32_t p : leaving) restoring_.erase(p);
   for (const TopicPartition& tp : partitions) tracker_.Remove(tp.topic, tp.partition);

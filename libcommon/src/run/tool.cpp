@@ -238,9 +238,11 @@ int RunTool(const std::string& tool, const CommonOptions& opts, Transform& trans
   if (s.ok()) s = OpenSinks(tool, opts, *cfg, *key_codec, *value_codec, sink, &w);
   if (!s.ok()) return Fail(tool, s);
 
+  RunnerSinks sinks{.output = w.sink.get(), .internal = w.dlq, .dead_letters = w.dlq};
+  auto runner = Runner::Create(w.runner, w.source.get(), sinks, &transform, w.txn.get());
+  if (!runner.ok()) return Fail(tool, runner.status());
   InstallSignalHandlers();
-  Runner runner(w.runner, w.source.get(), w.sink.get(), w.dlq, &transform, w.txn.get());
-  return runner.Run();
+  return (*runner)->Run();
 }
 
 }  // namespace kt

@@ -9,12 +9,6 @@ namespace {
 constexpr std::string_view kMember = "\"__kt.pos\":{";
 }  // namespace
 
-std::optional<InputPosition> PositionOf(const Record& rec) {
-  if (rec.origin && rec.origin->partition >= 0) return InputPosition{rec.origin->partition, rec.origin->offset};
-  if (rec.line > 0 || rec.partition < 0 || rec.offset < 0) return std::nullopt;
-  return InputPosition{rec.partition, rec.offset};
-}
-
 bool AppliedPositions::Covers(const InputPosition& p) const {
   for (auto& [part, off] : v_)
     if (part == p.partition) return p.offset <= off;

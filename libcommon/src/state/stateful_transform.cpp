@@ -5,6 +5,8 @@
 
 namespace kt {
 
+bool StatefulTransform::WritesInternal() const { return state_->changelog() != nullptr; }
+
 Result<std::vector<int32_t>> StatefulTransform::OnAssigned(const std::vector<int32_t>& partitions) {
   std::vector<int32_t> restoring;
   for (int32_t p : partitions) {

@@ -107,8 +107,8 @@ TEST_CASE("commits take offsets only after outputs and state writes are acknowle
   FakeSink sink;
   src.sink = &sink;
   StateProbe t;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 0);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 0);
   CHECK(src.violations == 0);
   CHECK(src.committed[0] == 500);
   CHECK(src.committed[1] == 500);
@@ -123,8 +123,8 @@ TEST_CASE("a failed output: exit 1, and no offset is committed past it or past u
   src.sink = &sink;
   sink.fail_delivery = std::make_pair(0, 50);
   StateProbe t;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 1);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 1);
   CHECK((src.committed.count(0) == 0 || src.committed.at(0) <= 50));
   CHECK(src.violations == 0);
   CheckStateCoversCommits(src, t);
@@ -138,8 +138,8 @@ TEST_CASE("a state write the sink refuses (outside Process) is fatal, not lost")
   src.sink = &sink;
   sink.fail_send_topic = "cl";
   StateProbe t;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 1);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 1);
   CHECK(src.committed.empty());
   CHECK(t.persisted.empty());
 }
@@ -150,8 +150,8 @@ TEST_CASE("a state write that is not acknowledged: nothing is persisted or commi
   src.sink = &sink;
   sink.fail_internal_delivery = true;
   StateProbe t;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 1);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 1);
   CHECK(src.committed.empty());
   CHECK(t.persisted.empty());
 }
@@ -162,8 +162,8 @@ TEST_CASE("state that cannot be persisted (a full disk): exit 1, no offsets comm
   src.sink = &sink;
   StateProbe t;
   t.fail_persist = true;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 1);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 1);
   CHECK(src.committed.empty());
 }
 
@@ -174,8 +174,8 @@ TEST_CASE("a failed offset commit is retried at the next commit; a failed final 
     FakeSource src(Records(1000));
     src.sink = &sink;
     src.fail_commits = 1;
-    kt::Runner r(Opts(), &src, &sink, &sink, &t);
-    CHECK(r.Run() == 0);
+    auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+    CHECK(r->Run() == 0);
     CHECK(src.committed[0] == 500);
     CHECK(src.committed[1] == 500);
   }
@@ -183,8 +183,8 @@ TEST_CASE("a failed offset commit is retried at the next commit; a failed final 
     FakeSource src(Records(100));
     src.sink = &sink;
     src.fail_commits = 1'000'000;
-    kt::Runner r(Opts(), &src, &sink, &sink, &t);
-    CHECK(r.Run() == 1);
+    auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+    CHECK(r->Run() == 1);
     CHECK(src.committed.empty());
   }
 }
@@ -195,8 +195,8 @@ TEST_CASE("a lost partition is dropped without a commit; the others go on") {
   src.sink = &sink;
   src.lose_partition_1_after = 40;
   StateProbe t;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 0);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 0);
   CHECK(t.lost == std::set<int32_t>{1});
   CHECK(src.committed[0] == 100);
   CHECK((src.committed.count(1) == 0 || src.committed.at(1) <= 20));  // nothing of partition 1 after the loss
@@ -209,8 +209,8 @@ TEST_CASE("a restoring partition stays paused until its state is ready; the othe
   src.sink = &sink;
   StateProbe t;
   t.restore_partition = 1;
-  kt::Runner r(Opts(), &src, &sink, &sink, &t);
-  CHECK(r.Run() == 0);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 0);
   CHECK(t.restore_calls == 3);
   CHECK(src.records_of_paused == 0);
   CHECK(src.paused.empty());
@@ -227,9 +227,9 @@ TEST_CASE("exactly-once: an aborted transaction is rolled back and its records r
   StateProbe t;
   auto o = Opts();
   o.commit_interval_ms = 1'000'000;  // commits: only WantsCommit / the end, so aborts hit big batches
-  kt::Runner r(o, &src, &sink, &sink, &t, &txn);
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t, &txn);
   // The first two commits (the end of input) abort; the rewind reads everything again.
-  CHECK(r.Run() == 0);
+  CHECK(r->Run() == 0);
   CHECK(txn.aborts == 2);
   CHECK(src.rewinds == 2);
   CHECK(t.lost == std::set<int32_t>{0, 1});
@@ -253,8 +253,8 @@ TEST_CASE("exactly-once: a bad record under --on-error fail rolls the open trans
   StateProbe t;
   auto o = Opts();
   o.commit_interval_ms = 1'000'000;
-  kt::Runner r(o, &src, &sink, &sink, &t, &txn);
-  CHECK(r.Run() == 3);
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t, &txn);
+  CHECK(r->Run() == 3);
   CHECK(txn.aborts == 1);
   CHECK(txn.commits == 0);
   CHECK(src.committed.empty());

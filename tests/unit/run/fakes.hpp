@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
 #include "kt/io/transactions.hpp"
+#include "kt/run/runner.hpp"
 
 namespace fakes {
 
@@ -80,7 +83,7 @@ class FakeSink : public kt::Sink {
   struct Sent {
     int32_t partition;  // the source record's (provenance), or the target partition of internal records
     int64_t offset;
-    void* token;
+    kt::DeliveryToken* token;
     bool acked = false;
     std::string topic, key, value;
     std::vector<std::string> header_store;
@@ -91,7 +94,7 @@ class FakeSink : public kt::Sink {
     listener_ = l;
     return kt::Status::Ok();
   }
-  kt::Status Send(const kt::OutRecord& r, void* token) override {
+  kt::Status Send(const kt::OutRecord& r, kt::DeliveryToken* token) override {
     if (!fail_send_topic.empty() && r.topic == fail_send_topic) return kt::Status::KafkaError("send refused");
     Sent s{r.internal ? r.partition : r.source_partition, r.source_offset, token};
     s.topic = std::string(r.topic);
@@ -232,5 +235,13 @@ class FakeTransactions : public kt::Transactions {
   FakeSink* sink_;
   size_t open_from_ = 0;
 };
+
+// A Runner over fakes; the test fails when Create refuses the sinks.
+inline std::unique_ptr<kt::Runner> MakeRunner(kt::RunnerOptions o, kt::Source* src, kt::RunnerSinks sinks,
+                                              kt::Transform* t, kt::Transactions* txn = nullptr) {
+  auto r = kt::Runner::Create(std::move(o), src, sinks, t, txn);
+  if (!r.ok()) throw std::runtime_error(r.status().message());
+  return std::move(*r);
+}
 
 }  // namespace fakes

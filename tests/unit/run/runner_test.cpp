@@ -47,14 +47,14 @@ TEST_CASE("runner commits only acknowledged work, with out-of-order acks") {
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(3);
-  kt::Runner r(Opts(), &src, &sink, nullptr, &t);
-  CHECK(r.Run() == 0);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, nullptr, nullptr}, &t);
+  CHECK(r->Run() == 0);
   CHECK(src.violations == 0);
   CHECK(sink.Outputs() == 3000);
   CHECK(src.committed[0] == 500);
   CHECK(src.committed[1] == 500);
-  CHECK(r.stats().in == 1000);
-  CHECK(r.stats().out == 3000);
+  CHECK(r->stats().in == 1000);
+  CHECK(r->stats().out == 3000);
 }
 
 TEST_CASE("runner under --on-error fail stops at the bad record and does not commit it") {
@@ -64,8 +64,8 @@ TEST_CASE("runner under --on-error fail stops at the bad record and does not com
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(1);
-  kt::Runner r(Opts(), &src, &sink, nullptr, &t);
-  CHECK(r.Run() == 3);
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, nullptr, nullptr}, &t);
+  CHECK(r->Run() == 3);
   CHECK(src.committed[0] == 3);  // offsets 0..2 done, 3 is the bad one
   CHECK(src.committed[1] == 3);  // partition 1 got offsets 0..2 before the stop
   CHECK(src.violations == 0);
@@ -80,9 +80,9 @@ TEST_CASE("runner under --on-error skip counts bad records and commits past them
   CopyTransform t(1);
   auto o = Opts();
   o.on_error = kt::ErrorPolicy::kSkip;
-  kt::Runner r(o, &src, &sink, nullptr, &t);
-  CHECK(r.Run() == 0);
-  CHECK(r.stats().skipped == 1);
+  auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
+  CHECK(r->Run() == 0);
+  CHECK(r->stats().skipped == 1);
   CHECK(sink.Outputs() == 9);
   CHECK(src.committed[0] == 5);
 }
@@ -97,9 +97,9 @@ TEST_CASE("runner dead-letters bad records with their bytes and error headers") 
   auto o = Opts();
   o.on_error = kt::ErrorPolicy::kDlq;
   o.dlq_topic = "dlq";
-  kt::Runner r(o, &src, &sink, &sink, &t);
-  CHECK(r.Run() == 0);
-  CHECK(r.stats().dead_lettered == 1);
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 0);
+  CHECK(r->stats().dead_lettered == 1);
   auto it = std::find_if(sink.sent.begin(), sink.sent.end(), [](auto& s) { return s.topic == "dlq"; });
   REQUIRE(it != sink.sent.end());
   CHECK(it->value == "bad");
@@ -121,9 +121,9 @@ TEST_CASE("runner stops after -n records") {
   CopyTransform t(1);
   auto o = Opts();
   o.max_records = 10;
-  kt::Runner r(o, &src, &sink, nullptr, &t);
-  CHECK(r.Run() == 0);
-  CHECK(r.stats().in == 10);
+  auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
+  CHECK(r->Run() == 0);
+  CHECK(r->stats().in == 10);
   CHECK(src.committed[0] == 5);
   CHECK(src.committed[1] == 5);
 }
@@ -163,15 +163,15 @@ TEST_CASE("runner commits when the Transform's cache is full, before the interva
   src.sink = &sink;
   SECTION("no bound: one commit, at the end") {
     CachingTransform t(0);
-    kt::Runner r(o, &src, &sink, nullptr, &t);
-    CHECK(r.Run() == 0);
+    auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
+    CHECK(r->Run() == 0);
     CHECK(t.commits == 1);
     CHECK(t.max_held == 1000);
   }
   SECTION("a bound of 100 records: a commit within the next poll of every 100") {
     CachingTransform t(100);
-    kt::Runner r(o, &src, &sink, nullptr, &t);
-    CHECK(r.Run() == 0);
+    auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
+    CHECK(r->Run() == 0);
     CHECK(t.commits >= 8);
     CHECK(t.max_held < 200);
     CHECK(src.committed[0] == 500);

@@ -17,17 +17,7 @@ struct Header {
 };
 using Headers = std::vector<Header>;
 
-// Where a record read from one of ktools' own repartition topics came from: its key and its
-// position in the tool's input before re-keying. The re-keying stage writes them as headers
-// (kOriginKeyHeader, absent for a null key; kOriginPosHeader "<partition>:<offset>"); the
-// source reading the repartition topic takes them off the record and fills Record::origin.
-struct Origin {
-  std::optional<std::string_view> key;
-  int32_t partition = -1;
-  int64_t offset = -1;
-};
-inline constexpr std::string_view kOriginKeyHeader = "kt.origin.key";
-inline constexpr std::string_view kOriginPosHeader = "kt.origin.pos";
+struct Origin;  // core/origin.hpp
 
 // One input record. All views point into memory owned by the Source and are valid only until
 // the Source's next Next() call; a Transform that keeps anything copies it.
@@ -46,7 +36,7 @@ struct Record {
   int32_t partition = -1;
   int64_t offset = -1;
   int64_t line = 0;  // input line number when read from a file or stdin, else 0
-  const Origin* origin = nullptr;  // set for records of a repartition topic (see Origin)
+  const Origin* origin = nullptr;  // set for records of a repartition topic (core/origin.hpp)
 
   // Where the record came from, for error messages: "line 17" or
   // "topic clicks partition 0 offset 1234".

@@ -1,12 +1,26 @@
 // Sinks: a Kafka producer or NDJSON on stdout.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
+
+// The Runner's handle on one record it sent: given to Sink::Send with the record, handed back
+// with the record's delivery report. Sinks carry it and never look inside; its kind tells the
+// Runner what the acknowledgement settles. Owned by the Runner, alive until its report.
+struct DeliveryToken {
+  enum class Kind : uint8_t {
+    kRecord,    // an output or dead letter of one input record (its OffsetTracker entry)
+    kInternal,  // an internal record (changelog): its offset becomes its store's checkpoint
+    kHeld,      // one output on behalf of records held back (Emitter::EmitHeld)
+  };
+  explicit DeliveryToken(Kind k) : kind(k) {}
+  Kind kind;
+};
 
 // Where a record was written: its topic, partition and offset (-1 when the sink has none).
 struct Delivered {
@@ -19,7 +33,7 @@ struct Delivered {
 class DeliveryListener {
  public:
   virtual ~DeliveryListener() = default;
-  virtual void OnDelivered(void* token, const Status& status, const Delivered& where) = 0;
+  virtual void OnDelivered(DeliveryToken* token, const Status& status, const Delivered& where) = 0;
 };
 
 class Sink {
@@ -29,7 +43,7 @@ class Sink {
   // Queues `rec`; `token` comes back through DeliveryListener::OnDelivered exactly once when
   // Send returns ok. A non-ok return (e.g. a value the codec cannot encode) means no callback.
   // When `rec.wire` is set key/value are sent as bytes, bypassing codecs (dead letters).
-  virtual Status Send(const OutRecord& rec, void* token) = 0;
+  virtual Status Send(const OutRecord& rec, DeliveryToken* token) = 0;
   // Serves delivery reports; stdout writes its buffer.
   virtual void Poll() = 0;
   // Waits until every queued record is acknowledged or failed.

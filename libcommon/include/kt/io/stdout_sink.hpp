@@ -26,7 +26,7 @@ class StdoutSink : public Sink {
   explicit StdoutSink(StdoutSinkOptions options) : opt_(std::move(options)) {}
 
   Status Open(DeliveryListener* listener) override;
-  Status Send(const OutRecord& rec, void* token) override;
+  Status Send(const OutRecord& rec, DeliveryToken* token) override;
   void Poll() override { (void)WriteOut(); }  // an error stays in error_ for Flush
   Status Flush(int timeout_ms) override;
   bool Closed() const override { return closed_; }
@@ -39,7 +39,7 @@ class StdoutSink : public Sink {
   DeliveryListener* listener_ = nullptr;
   std::string buf_;
   std::string scratch_;         // a multi-line JSON value made single-line
-  std::vector<void*> tokens_;  // records in buf_, acknowledged after the write
+  std::vector<DeliveryToken*> tokens_;  // records in buf_, acknowledged after the write
   bool closed_ = false;
   Status error_;  // a write error other than EPIPE: nothing more is written
 };

@@ -36,7 +36,7 @@ class KafkaSink : public Sink {
   KafkaSink& operator=(const KafkaSink&) = delete;
 
   Status Open(DeliveryListener* listener) override;
-  Status Send(const OutRecord& rec, void* token) override;
+  Status Send(const OutRecord& rec, DeliveryToken* token) override;
   void Poll() override;
   Status Flush(int timeout_ms) override;
   int64_t MaxRecordBytes() const override { return max_bytes_; }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kt/codec/codec.hpp"
+#include "kt/core/origin.hpp"
 #include "kt/io/source.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/start_spec.hpp"
@@ -49,7 +50,8 @@ struct KafkaSourceOptions {
   // assigned partition reached its end as of that time (a topic another stage of the same tool
   // writes, like ktable's repartition topic).
   const std::atomic<bool>* end_gate = nullptr;
-  // The topics are ktools repartition topics: lift the kt.origin.* headers into Record::origin.
+  // The topics are ktools repartition topics: their origin headers become Record::origin
+  // (core/origin.hpp).
   bool origin_headers = false;
   // Whether records need their headers (Transform::WantsHeaders, dead letters); origin headers
   // are read either way.
@@ -98,8 +100,6 @@ class KafkaSource : public Source {
   std::vector<TopicPartition> TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const;
   // Fills `rec` from the current message.
   void FillRecord(Record* rec, Status* record_status);
-  // A kt.origin.* header: recorded in origin_ (true), else false (an ordinary header).
-  bool LiftOrigin(const Header& h);
 
   KafkaSourceOptions opt_;
   KafkaClient client_;
@@ -110,7 +110,7 @@ class KafkaSource : public Source {
   std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
   std::map<std::pair<int, int32_t>, int64_t> gate_end_;  // end_gate: each partition's end
   Headers headers_;
-  Origin origin_;
+  OriginReader origin_;
   std::string key_scratch_, value_scratch_;
   Status fatal_;
   bool direct_batch_ = false;  // a batch run of a group without members (DirectBatch)

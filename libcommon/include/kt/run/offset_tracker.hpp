@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
 
 namespace kt {
@@ -19,7 +20,9 @@ namespace kt {
 class OffsetTracker {
  public:
   struct Partition;
-  struct Entry {
+  // One input record; also the delivery token of its outputs (DeliveryToken::Kind::kRecord).
+  struct Entry : DeliveryToken {
+    Entry(int64_t o, Partition* p) : DeliveryToken(Kind::kRecord), offset(o), owner(p) {}
     int64_t offset;
     uint32_t pending = 0;  // outputs sent, not yet acknowledged
     bool sealed = false;
@@ -38,7 +41,7 @@ class OffsetTracker {
   OffsetTracker(const OffsetTracker&) = delete;
   OffsetTracker& operator=(const OffsetTracker&) = delete;
 
-  // Starts tracking a record. The returned pointer is the delivery token for its outputs; it
+  // Starts tracking a record. The returned entry is the delivery token of its outputs; it
   // stays valid until the entry is done (popped) or its partition is removed.
   Entry* Begin(std::string_view topic, int32_t partition, int64_t offset);
   void AddPending(Entry* e) { ++e->pending; }

@@ -8,9 +8,23 @@
 #include "kt/core/json.hpp"
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
+#include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
 
 namespace kt {
+
+// A record held back by the Transform (Emitter::HoldRecord): its offset is not committed until an
+// output on its behalf is acknowledged (EmitHeld) or it is given up (Drop). Opaque to tools; an
+// empty Hold (from an Emitter that does not hold) is valid and holds nothing.
+class Hold {
+ public:
+  Hold() = default;
+
+ private:
+  friend class Runner;
+  explicit Hold(DeliveryToken* record) : record_(record) {}
+  DeliveryToken* record_ = nullptr;
+};
 
 // Sends outputs on behalf of the record being processed. Every output emitted during
 // Transform::Process is tied to that input record: its offset is committed only once every
@@ -22,17 +36,18 @@ class Emitter {
   virtual ~Emitter() = default;
   virtual void Emit(const OutRecord& out) = 0;
 
-  // Held records, for a Transform that writes a record's contribution later (kbatch). Hold,
-  // during Process, keeps the current record's offset from being committed and returns a hold
-  // for it. EmitHeld sends one output on behalf of held records: once it is acknowledged each
-  // hold is released; if it fails, they are never committed (and the run fails). Drop gives up
+  // Held records, for a Transform that writes a record's contribution later (kbatch).
+  // HoldRecord, during Process, keeps the current record's offset from being committed and
+  // returns a hold for it. EmitHeld sends one output on behalf of held records: once it is
+  // acknowledged each hold is released; if it fails, they are never committed (and the run
+  // fails). Drop gives up
   // holds without output (their partitions were revoked or lost: the records are read again
   // where the partitions went). Every hold must be emitted or dropped before its partition is
   // revoked or lost (Transform::OnRevoked/OnLost), or the input ends (Transform::Finish).
   // The Runner, the only Emitter that holds, outlives every Transform call.
-  virtual void* Hold() { return nullptr; }
-  virtual void EmitHeld(const OutRecord& out, const std::vector<void*>& /*holds*/) { Emit(out); }
-  virtual void Drop(const std::vector<void*>& /*holds*/) {}
+  virtual Hold HoldRecord() { return Hold(); }
+  virtual void EmitHeld(const OutRecord& out, const std::vector<Hold>& /*holds*/) { Emit(out); }
+  virtual void Drop(const std::vector<Hold>& /*holds*/) {}
 };
 
 // The input handed to Process.
@@ -101,6 +116,9 @@ class Transform {
   // commits input offsets. WriteState is called only when every output emitted before it was
   // acknowledged, so persisted state never accounts for an output that could still be lost.
   virtual bool HasState() const { return false; }
+  // Whether the Transform emits internal records (OutRecord::internal: changelogs). The run
+  // then needs a Kafka sink for them (RunnerSinks::internal), checked when it is built.
+  virtual bool WritesInternal() const { return false; }
   virtual Status WriteState(Emitter& /*out*/) { return Status::Ok(); }
   virtual Status PersistState(const std::vector<TopicPartitionOffset>& /*changelog_acked*/) { return Status::Ok(); }
   // Whether what the Transform holds for WriteState has reached its bound: the Runner then

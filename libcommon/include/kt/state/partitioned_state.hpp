@@ -47,6 +47,7 @@ class PartitionedState {
   StateStore* store(int32_t p) { return stores_.at(p).get(); }
   bool has(int32_t p) const { return stores_.count(p) > 0; }
   Changelog* changelog() { return changelog_.get(); }
+  const Changelog* changelog() const { return changelog_.get(); }
   // Changelog records replayed so far, over all assignments.
   int64_t restored() const { return restored_; }
 

@@ -19,17 +19,9 @@
 #include <utility>
 #include <vector>
 
-#include "kt/core/record.hpp"
+#include "kt/core/origin.hpp"
 
 namespace kt {
-
-struct InputPosition {
-  int32_t partition;
-  int64_t offset;
-};
-
-// The position of `rec` in the tool's input; nullopt for stdin and files (no replays there).
-std::optional<InputPosition> PositionOf(const Record& rec);
 
 class AppliedPositions {
  public:

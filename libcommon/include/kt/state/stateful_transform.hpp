@@ -37,6 +37,8 @@ class StatefulTransform : public Transform {
       : state_(std::move(state)), read_cache_(read_cache) {}
 
   bool HasState() const override { return true; }
+  // Its changelog records (none for stdin input, whose state lives in memory).
+  bool WritesInternal() const override;
   // The cache (dirty and clean keys) is over kMaxCachedKeys: commit now, which writes the dirty
   // keys and starts the cache afresh, instead of letting it grow until --commit-interval.
   bool WantsCommit() const override { return cached_ > kMaxCachedKeys; }

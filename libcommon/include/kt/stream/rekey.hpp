@@ -3,12 +3,13 @@
 // producer's murmur2 partitioner puts equal keys in one partition, as the Java client would.
 // A null group key is "no event" for grouping: the record is counted and dropped.
 // With `keep_origin` (a tool's own repartition stage) every output carries the record's key and
-// position as kt.origin.* headers (Origin), so the next stage can give the original key back
+// position as origin headers (core/origin.hpp), so the next stage can give the original key back
 // and tell a re-sent record from a new one.
 #pragma once
 
 #include <string>
 
+#include "kt/core/origin.hpp"
 #include "kt/expr/expr.hpp"
 #include "kt/run/transform.hpp"
 
@@ -29,12 +30,9 @@ class RekeyTransform : public Transform {
     OutRecord o = OutRecord::From(in.record);
     o.key = key_;
     if (keep_origin_) {
-      const Record& r = in.record;
       headers_.clear();
-      if (r.headers) headers_ = *r.headers;
-      if (r.key) headers_.push_back({kOriginKeyHeader, *r.key});
-      pos_ = std::to_string(r.partition) + ":" + std::to_string(r.offset);
-      headers_.push_back({kOriginPosHeader, pos_});
+      if (in.record.headers) headers_ = *in.record.headers;
+      origin_.Append(in.record, &headers_);
       o.headers = &headers_;
     }
     out.Emit(o);
@@ -51,7 +49,8 @@ class RekeyTransform : public Transform {
   expr::Expr by_;
   expr::EvalContext ctx_;
   bool keep_origin_;
-  std::string key_, pos_;
+  std::string key_;
+  OriginWriter origin_;
   Headers headers_;
   int64_t null_keys_ = 0;
 };
