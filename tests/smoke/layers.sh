@@ -2,7 +2,7 @@
 # libcommon's layers point one way (docs/ARCHITECTURE.md): a file in layer N may include
 # kt/<layer>/ headers only of layers 0..N. Fails naming every include that points up.
 root=${1:-$(dirname "$0")/../..}
-layers="core codec expr io kafka run state stream"
+layers="core codec expr io kafka run state stream app"
 rank() { i=0; for l in $layers; do [ "$l" = "$1" ] && { echo $i; return; }; i=$((i + 1)); done; echo 99; }
 bad=0
 for dir in "$root"/libcommon/include/kt "$root"/libcommon/src; do

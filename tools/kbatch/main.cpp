@@ -5,7 +5,8 @@
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 
 namespace {
 
@@ -53,5 +54,7 @@ int main(int argc, char** argv) {
   opt.lines = as == "lines";
   opt.json_values = common.value_format.rfind("json", 0) == 0;
   kt::BatchTransform transform(std::move(opt));
-  return kt::RunTool("kbatch", common, transform);
+  auto plan = kt::PlanRun("kbatch", common);
+  if (!plan.ok()) return kt::FailWith("kbatch", plan.status());
+  return kt::RunTool(*plan, transform);
 }

@@ -3,7 +3,8 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Route records to topics by expressions: the first matching --route wins (--all: "
@@ -27,5 +28,7 @@ int main(int argc, char** argv) {
   }
   // Routes name Kafka topics; only an explicit -o - sends (routed) envelopes to stdout.
   if (!app.count("--output")) common.output = "";
-  return kt::RunTool("kbranch", common, **transform);
+  auto plan = kt::PlanRun("kbranch", common);
+  if (!plan.ok()) return kt::FailWith("kbranch", plan.status());
+  return kt::RunTool(*plan, **transform);
 }

@@ -5,14 +5,14 @@
 #include "kt/kafka/start_spec.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Print a topic's records on stdout (bare values, or -J envelopes).", "kconsume"};
   kt::CommonOptions common;
   kt::SourceSpec source;
   kt::SinkSpec sink;
-  source.group_optional = true;  // without -G: read everything, commit nothing (like kcat -C)
   std::string until;
   app.add_option("topic", common.input, "Topic to read")->required();
   app.add_option("-p,--partition", source.partitions, "Read only this partition (repeatable)")
@@ -32,5 +32,8 @@ int main(int argc, char** argv) {
   }
   common.output = "-";
   kt::PassThrough transform;
-  return kt::RunTool("kconsume", common, transform, std::move(source), sink);
+  // Without -G: read everything, commit nothing (like kcat -C).
+  auto plan = kt::PlanRun("kconsume", common, {.group_optional = true});
+  if (!plan.ok()) return kt::FailWith("kconsume", plan.status());
+  return kt::RunTool(*plan, transform, std::move(source), sink);
 }

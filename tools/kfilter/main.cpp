@@ -3,7 +3,8 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Keep the records for which EXPR is true (see EXPRESSIONS in ktools(7)).", "kfilter"};
@@ -23,5 +24,7 @@ int main(int argc, char** argv) {
     return kt::kExitUsage;
   }
   kt::FilterTransform transform(std::move(*e), negate, seed);
-  return kt::RunTool("kfilter", common, transform);
+  auto plan = kt::PlanRun("kfilter", common);
+  if (!plan.ok()) return kt::FailWith("kfilter", plan.status());
+  return kt::RunTool(*plan, transform);
 }

@@ -5,7 +5,9 @@
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
 #include "kt/core/time.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Generate synthetic click events or NYC taxi rides (deterministic per seed).", "kgen"};
@@ -33,5 +35,7 @@ int main(int argc, char** argv) {
   kt::SourceSpec source;
   source.source = std::make_unique<kt::GenSource>(kt::MakeGenerator(kind, seed, *start_ms), rate);
   kt::PassThrough transform;
-  return kt::RunTool("kgen", common, transform, std::move(source));
+  auto plan = kt::PlanRun("kgen", common);
+  if (!plan.ok()) return kt::FailWith("kgen", plan.status());
+  return kt::RunTool(*plan, transform, std::move(source));
 }

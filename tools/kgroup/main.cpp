@@ -18,7 +18,9 @@
 #include "kt/state/store.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 
 namespace {
 
@@ -203,9 +205,9 @@ int main(int argc, char** argv) {
   if (app.get_subcommands().empty())
     return Fail(kt::Status::InvalidArgument("give a subcommand: list, describe, reset or delete"));
 
-  auto cfg = kt::ResolveKafkaConfig(common);
+  auto cfg = kt::KafkaConfigOf(common);
   if (!cfg.ok()) return Fail(cfg.status());
-  if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
+  if (kt::DumpConfigIfAsked(common, *cfg)) return kt::kExitOk;
   if (list->parsed()) return List(*cfg, json);
   if (describe->parsed()) return Describe(*cfg, group, state_dir, json, common.quiet);
   if (del->parsed()) return Delete(*cfg, group, yes, common.quiet);

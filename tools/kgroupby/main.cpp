@@ -3,7 +3,8 @@
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/stream/rekey.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Re-key records by EXPR and write them partitioned by the new key (murmur2, like the "
@@ -29,5 +30,7 @@ int main(int argc, char** argv) {
   kt::SinkSpec sink{.create_partitions = partitions > 0 ? partitions : -1,
                     .partitions_given = app.count("--partitions") > 0};
   kt::RekeyTransform transform(std::move(*e), seed);
-  return kt::RunTool("kgroupby", common, transform, {}, sink);
+  auto plan = kt::PlanRun("kgroupby", common);
+  if (!plan.ok()) return kt::FailWith("kgroupby", plan.status());
+  return kt::RunTool(*plan, transform, {}, sink);
 }

@@ -1,6 +1,6 @@
 #include "global_join_transform.hpp"
 
-#include "kt/stream/keyed_run.hpp"
+#include "kt/stream/grouping.hpp"
 
 namespace kt {
 

@@ -3,7 +3,9 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 
 namespace {
 
@@ -93,19 +95,24 @@ int main(int argc, char** argv) {
   if (right == common.input) return Fail(Status::InvalidArgument("the right side must be another topic than -i"));
 
   bool json_values = common.value_format == "json";
+  auto plan = kt::PlanRun("kjoin", common);
+  if (!plan.ok()) return Fail(plan.status());
   if (replica) {
     kt::GlobalJoinOptions go;
     go.left = type == "left";
     go.merge = merge;
     go.json_values = json_values;
     if (Status s = ParseExpr("--on", on, &go.on); !s.ok()) return Fail(s);
-    return kt::RunGlobalJoin(common, state_opts, right, std::move(go));
+    return kt::RunGlobalJoin(*plan, state_opts, right, std::move(go));
   }
 
   kt::CoPartitionedJoin join;
   join.right = right;
-  if (Status s = ParseExpr("--by", by, &join.by); !s.ok()) return Fail(s);
-  if (Status s = ParseExpr("--right-by", right_by, &join.right_by); !s.ok()) return Fail(s);
+  join.by = by;
+  join.right_by = right_by;
+  std::optional<kt::expr::Expr> unused;  // the expressions are checked here, used by the stages
+  if (Status s = ParseExpr("--by", by, &unused); !s.ok()) return Fail(s);
+  if (Status s = ParseExpr("--right-by", right_by, &unused); !s.ok()) return Fail(s);
   auto join_type = type == "inner" ? kt::JoinOptions::Type::kInner
                    : type == "left" ? kt::JoinOptions::Type::kLeft : kt::JoinOptions::Type::kOuter;
   if (windowed) {
@@ -121,5 +128,5 @@ int main(int argc, char** argv) {
     join.table.merge = merge;
     join.table.json_values = json_values;
   }
-  return kt::RunCoPartitionedJoin(common, state_opts, std::move(join));
+  return kt::RunCoPartitionedJoin(*plan, state_opts, join);
 }

@@ -4,7 +4,8 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "map_transform.hpp"
 
 int main(int argc, char** argv) {
@@ -38,5 +39,7 @@ int main(int argc, char** argv) {
     kt::LogError("kmap", transform.status().message());
     return kt::kExitUsage;
   }
-  return kt::RunTool("kmap", common, **transform);
+  auto plan = kt::PlanRun("kmap", common);
+  if (!plan.ok()) return kt::FailWith("kmap", plan.status());
+  return kt::RunTool(*plan, **transform);
 }

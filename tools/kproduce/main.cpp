@@ -2,7 +2,8 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "produce_transform.hpp"
 
 int main(int argc, char** argv) {
@@ -42,5 +43,7 @@ int main(int argc, char** argv) {
   source.line_format = format == "csv" ? kt::LineFormat::kCsv
                        : format == "lines" ? kt::LineFormat::kLines
                                            : kt::LineFormat::kNdjson;
-  return kt::RunTool("kproduce", common, *transform, std::move(source), sink);
+  auto plan = kt::PlanRun("kproduce", common);
+  if (!plan.ok()) return kt::FailWith("kproduce", plan.status());
+  return kt::RunTool(*plan, *transform, std::move(source), sink);
 }

@@ -3,8 +3,10 @@
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/core/strings.hpp"
-#include "kt/run/tool.hpp"
-#include "kt/stream/keyed_run.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
+#include "kt/app/run_stateful.hpp"
 #include "kt/codec/json_path.hpp"
 #include "score_transform.hpp"
 #include "stat_score_transform.hpp"
@@ -45,14 +47,14 @@ int main(int argc, char** argv) {
     if (!path.ok() || !input.ok())
       return kt::LogError("kscore", !path.ok() ? path.status().message() : input.status().message()), kt::kExitUsage;
     sso.field = *path;
-    std::optional<kt::expr::Expr> by_expr;
     if (!by.empty()) {
       auto e = kt::expr::Expr::Parse(by);
       if (!e.ok()) return kt::LogError("kscore", "--by: " + e.status().message()), kt::kExitUsage;
-      by_expr = std::move(*e);
     }
     if (state_opts.name.empty()) state_opts.name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
-    return kt::RunKeyed("kscore", common, state_opts, std::move(by_expr),
+    auto plan = kt::PlanRun("kscore", common);
+    if (!plan.ok()) return kt::FailWith("kscore", plan.status());
+    return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
                         [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
                           return std::make_unique<kt::StatScoreTransform>(std::move(state), sso, std::move(*input),
                                                                           std::move(by_key));
@@ -73,5 +75,7 @@ int main(int argc, char** argv) {
     kt::LogError("kscore", transform.status().message());
     return kt::kExitUsage;
   }
-  return kt::RunTool("kscore", common, **transform);
+  auto plan = kt::PlanRun("kscore", common);
+  if (!plan.ok()) return kt::FailWith("kscore", plan.status());
+  return kt::RunTool(*plan, **transform);
 }

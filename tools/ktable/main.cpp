@@ -1,9 +1,12 @@
 // ktable: keyed aggregates with changelog-backed state; `ktable get|dump` read a table.
 #include "kt/core/exit_code.hpp"
-#include "kt/stream/keyed_run.hpp"
+#include "kt/app/run_stateful.hpp"
+#include "kt/stream/grouping.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 #include "table_query.hpp"
 #include "table_transform.hpp"
 
@@ -46,9 +49,9 @@ int main(int argc, char** argv) {
 
   if (get->parsed() || dump->parsed()) {
     if (get->parsed()) query.key = get_key;
-    auto cfg = kt::ResolveKafkaConfig(common);
+    auto cfg = kt::KafkaConfigOf(common);
     if (!cfg.ok()) return Fail(cfg.status());
-    if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
+    if (kt::DumpConfigIfAsked(common, *cfg)) return kt::kExitOk;
     query.where.verbose = common.verbose;
     kt::Status s = kt::RunTableQuery(query, *cfg);
     return s.ok() ? kt::kExitOk : (kt::LogError("ktable", s.message()), kt::kExitRuntime);
@@ -57,7 +60,9 @@ int main(int argc, char** argv) {
   if (!grouping.ok()) return Fail(grouping.status());
   kt::Aggregator agg(std::move(grouping->aggs));
   bool updates = emit == "update";
-  return kt::RunKeyed("ktable", common, state_opts, std::move(grouping->by),
+  auto plan = kt::PlanRun("ktable", common);
+  if (!plan.ok()) return Fail(plan.status());
+  return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
                         return std::make_unique<kt::TableTransform>(std::move(state), agg, std::move(by), updates);
                       });

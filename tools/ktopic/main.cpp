@@ -13,7 +13,9 @@
 #include "kt/kafka/groups.hpp"
 #include "kt/kafka/topics.hpp"
 #include "kt/run/options.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 
 namespace {
 
@@ -160,9 +162,9 @@ int main(int argc, char** argv) {
   if (alter->parsed() && set.empty() && unset.empty() && partitions < 0)
     return Fail(kt::Status::InvalidArgument("alter: give --set, --unset or --partitions"));
 
-  auto cfg = kt::ResolveKafkaConfig(common);
+  auto cfg = kt::KafkaConfigOf(common);
   if (!cfg.ok()) return Fail(cfg.status());
-  if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
+  if (kt::DumpConfigIfAsked(common, *cfg)) return kt::kExitOk;
   if (list->parsed()) return List(*cfg, all, json, names);
   if (describe->parsed()) return Describe(*cfg, topic, all, json, common.verbose);
 

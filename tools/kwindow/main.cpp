@@ -1,13 +1,16 @@
 // kwindow: windowed aggregates (tumbling, hopping, sliding, session) by event time.
 #include "kt/core/exit_code.hpp"
-#include "kt/stream/keyed_run.hpp"
+#include "kt/app/run_stateful.hpp"
+#include "kt/stream/grouping.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/core/time.hpp"
 #include "window_query.hpp"
 #include "window_transform.hpp"
 #include "kt/kafka/start_spec.hpp"
-#include "kt/run/tool.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 
 namespace {
 
@@ -87,9 +90,9 @@ int main(int argc, char** argv) {
       if (!t.ok()) return Fail(kt::Status::InvalidArgument("--at: " + t.status().message()));
       query.at = *t;
     }
-    auto cfg = kt::ResolveKafkaConfig(common);
+    auto cfg = kt::KafkaConfigOf(common);
     if (!cfg.ok()) return Fail(cfg.status());
-    if (kt::DumpKafkaConfigIfAsked(common, *cfg)) return kt::kExitOk;
+    if (kt::DumpConfigIfAsked(common, *cfg)) return kt::kExitOk;
     query.where.verbose = common.verbose;
     return Fail(kt::RunWindowQuery(query, *cfg));
   }
@@ -131,7 +134,9 @@ int main(int argc, char** argv) {
   if (!grouping.ok()) return Fail(grouping.status());
   kt::Aggregator agg(std::move(grouping->aggs));
   bool final = emit == "final";
-  return kt::RunKeyed("kwindow", common, state_opts, std::move(grouping->by),
+  auto plan = kt::PlanRun("kwindow", common);
+  if (!plan.ok()) return Fail(plan.status());
+  return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
                         return std::make_unique<kt::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
                                                                      std::move(*event_time), final, close_at_end);

@@ -6,7 +6,7 @@
 
 #include "kt/core/json_reader.hpp"
 #include "kt/core/time.hpp"
-#include "kt/stream/keyed_run.hpp"
+#include "kt/stream/grouping.hpp"
 
 namespace kt {
 

@@ -81,6 +81,22 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
   app.set_version_flag("--version", VersionText(app.get_name()));
 }
 
+Status CheckStoreName(const std::string& name) {
+  static constexpr std::string_view kTopicChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+  if (!name.empty() && name != "." && name != ".." && name.find_first_not_of(kTopicChars) == std::string::npos)
+    return Status::Ok();
+  return Status::InvalidArgument("'" + name + "' is not a store name: use letters, digits, '.', '_' and '-'");
+}
+
+void AddStateOptions(CLI::App& app, StateCliOptions& o) {
+  CLI::Validator store_name([](std::string& v) { return CheckStoreName(v).message(); }, "");
+  app.add_option("--name", o.name, "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
+      ->check(store_name)->capture_default_str();
+  app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
+      ->capture_default_str();
+  app.add_option("--state-dir", o.state_dir, "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
+}
+
 std::string VersionText(const std::string& tool) {
   std::string v = tool + " (ktools) " KT_VERSION "\n";
   v += std::string("librdkafka ") + rd_kafka_version_str() + "\n";

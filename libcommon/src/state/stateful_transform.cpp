@@ -1,7 +1,5 @@
 #include "kt/state/stateful_transform.hpp"
 
-#include "kt/kafka/admin.hpp"
-#include "kt/run/tool.hpp"
 
 namespace kt {
 
@@ -192,44 +190,6 @@ void StatefulTransform::Counters(std::vector<std::pair<std::string, int64_t>>* o
   out->emplace_back("restored", state_->restored());
   out->emplace_back("state_changes", written_);
   out->emplace_back("replayed", replays_);
-}
-
-Status CheckStoreName(const std::string& name) {
-  static constexpr std::string_view kTopicChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-  if (!name.empty() && name != "." && name != ".." && name.find_first_not_of(kTopicChars) == std::string::npos)
-    return Status::Ok();
-  return Status::InvalidArgument("'" + name + "' is not a store name: use letters, digits, '.', '_' and '-'");
-}
-
-void AddStateOptions(CLI::App& app, StateCliOptions& o) {
-  CLI::Validator store_name([](std::string& v) { return CheckStoreName(v).message(); }, "");
-  app.add_option("--name", o.name, "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
-      ->check(store_name)->capture_default_str();
-  app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
-      ->capture_default_str();
-  app.add_option("--state-dir", o.state_dir, "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
-}
-
-Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
-                                                        const StateCliOptions& o, int partitions) {
-  const std::string& name = o.name;
-  if (Status s = CheckStoreName(name); !s.ok()) return s;
-  StoreOptions so;
-  auto kind = ParseStoreKind(o.store);
-  if (!kind.ok()) return kind.status();
-  so.kind = *kind;
-  if (common.input == "-") return std::make_unique<PartitionedState>(so, nullptr, tool);
-  auto cfg = ResolveKafkaConfig(common);
-  if (!cfg.ok()) return cfg.status();
-  if (common.group.empty()) common.group = DefaultGroup(tool, common.input);
-  Result<int> n = partitions;
-  if (partitions <= 0) n = PartitionCount(*cfg, common.input, tool);
-  if (!n.ok()) return n.status();
-  if (*n == 0) return Status::KafkaError("topic '" + common.input + "' does not exist on " + cfg->brokers);
-  auto changelog = std::make_unique<Changelog>(*cfg, common.group + "-" + name + "-changelog", tool, common.verbose);
-  if (Status s = changelog->Ensure(*n, common.replication_factor); !s.ok()) return s;
-  so.dir = StateDir(o.state_dir, common.group, name);
-  return std::make_unique<PartitionedState>(so, std::move(changelog), tool);
 }
 
 }  // namespace kt

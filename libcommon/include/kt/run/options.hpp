@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kt/core/status.hpp"
+
 namespace kt {
 
 struct CommonOptions {
@@ -62,6 +64,18 @@ enum OptionSet : unsigned {
 };
 
 void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets);
+
+// The state options every stateful tool takes: --name (the store's name; its default is the
+// tool's, set before AddStateOptions), --store, --state-dir.
+struct StateCliOptions {
+  std::string name;
+  std::string store = "rocksdb";
+  std::string state_dir;
+};
+void AddStateOptions(CLI::App& app, StateCliOptions& o);
+// A store name is part of a topic name and of a directory name: Kafka's topic characters only
+// (letters, digits, '.', '_', '-'), and neither "." nor "..".
+Status CheckStoreName(const std::string& name);
 
 // An option's former name, still accepted: hidden from --help (and so from the man-page check
 // and completion), it sets `target` like `new_name` does, with a warning naming the new one.

@@ -22,7 +22,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "kt/run/options.hpp"
 #include "kt/run/transform.hpp"
 #include "kt/state/partitioned_state.hpp"
 #include "kt/state/positions.hpp"
@@ -129,27 +128,5 @@ class StatefulTransform : public Transform {
   void Forget(int32_t partition);
   std::map<int32_t, PendingMap> cache_;  // partition -> key -> state
 };
-
-// The state options every stateful tool takes: --name (the store's name; its default is the
-// tool's, set before AddStateOptions), --store, --state-dir.
-struct StateCliOptions {
-  std::string name;
-  std::string store = "rocksdb";
-  std::string state_dir;
-};
-void AddStateOptions(CLI::App& app, StateCliOptions& o);
-// A store name is part of a topic name and of a directory name: Kafka's topic characters only
-// (letters, digits, '.', '_', '-'), and neither "." nor "..".
-Status CheckStoreName(const std::string& name);
-
-// Sets up a stateful tool's state, the store named o.name: for a Kafka input, the consumer group (default
-// DefaultGroup), the changelog <group>-<name>-changelog created (replication factor
-// --replication-factor) or checked for co-partitioning with the input and compaction, and the
-// state directory (StateDir); for stdin, memory. `partitions` > 0 gives the input's partition
-// count (for an input this process creates, like ktable's repartition topic); 0 looks it up.
-// The tool then writes internal records (SinkSpec::internal) exactly when the state has a
-// changelog.
-Result<std::unique_ptr<PartitionedState>> OpenToolState(CommonOptions& common, const std::string& tool,
-                                                        const StateCliOptions& o, int partitions = 0);
 
 }  // namespace kt

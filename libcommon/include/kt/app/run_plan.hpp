@@ -1,0 +1,82 @@
+// The run plan: a tool's command line and environment resolved once, before anything is opened,
+// into the facts every part of the run reads and none changes: the Kafka config, the consumer
+// group, where to start and when to stop, the codecs, the error policy, delivery and reporting.
+// Planning makes no call to Kafka (so -X dump and usage errors answer at once); a stateful run
+// adds its stores and internal topics in a StatefulPlan (app/stateful_plan.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kt/codec/codec.hpp"
+#include "kt/core/status.hpp"
+#include "kt/kafka/config.hpp"
+#include "kt/kafka/start_spec.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/runner.hpp"
+
+namespace kt {
+
+// What a tool says about its run beyond the common options.
+struct RunIntent {
+  // A Kafka input read without -G joins no group and commits nothing (kconsume), instead of
+  // taking the default group.
+  bool group_optional = false;
+};
+
+struct RunPlan {
+  std::string tool;        // names every message; a stage has its own ("ktable-repartition")
+  KafkaConfig kafka;       // -b, -X, -F, $KT_BROKERS, $KT_CONFIG, the user's config file
+  bool dump_config = false;  // -X dump: print `kafka` (secrets masked) and do nothing else
+
+  // Input
+  std::string input = "-";           // a topic, or "-" (stdin or the tool's own source)
+  std::vector<std::string> more_inputs;  // further co-partitioned input topics (kjoin's right side)
+  std::string group;                 // the consumer group; "" = none (nothing is committed)
+  StartSpec from;
+  int64_t max_idle_ms = 0;
+  bool exit_at_end = false;
+  int64_t count = -1;                // -n; -1: no limit
+  // Records
+  bool envelope = false;
+  std::string key_delimiter;
+  Codec key_codec, value_codec;
+  std::string schema_file;
+  // Output
+  std::string output = "-";          // a topic; "-" stdout; "" each record names its topic (kbranch)
+  int replication_factor = -1;       // of topics the run creates; -1: the broker's default
+  // Delivery
+  ErrorPolicy on_error = ErrorPolicy::kFail;
+  std::string dlq;
+  bool exactly_once = false;
+  int64_t commit_interval_ms = 5000;
+  // Reporting
+  bool quiet = false, verbose = false, progress = false, stats_json = false;
+
+  bool kafka_input() const { return input != "-"; }
+  bool kafka_output() const { return output != "-"; }
+  // A bounded run (-e, -n) stops by itself; an unbounded one runs until stopped.
+  bool bounded() const { return exit_at_end || count >= 0; }
+};
+
+// Resolves `cli` for `tool`. Errors are usage errors (InvalidArgument) naming the option.
+Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const RunIntent& intent = {});
+
+// The consumer group of a run reading `input` without -G: ktools-<tool>-<input>. State and
+// internal topics are named after the group, so this is also where a stateful tool's state
+// lives by default. The one place that decides it.
+std::string DefaultGroup(const std::string& tool, const std::string& input);
+
+// The Kafka config alone, for tools and subcommands that talk to Kafka outside a run (ktopic,
+// kgroup, ktable get).
+Result<KafkaConfig> KafkaConfigOf(const CommonOptions& cli);
+
+// -X dump: prints `cfg` (secrets masked) to stdout.
+void DumpConfig(const KafkaConfig& cfg);
+// True when `cli` asks for -X dump.
+bool WantsConfigDump(const CommonOptions& cli);
+// -X dump for a tool outside a run: prints `cfg` and returns true when `cli` asks for it.
+bool DumpConfigIfAsked(const CommonOptions& cli, const KafkaConfig& cfg);
+
+}  // namespace kt

@@ -1,0 +1,45 @@
+// RunTool: the wiring every run ends with. From its plan it opens the source (-i TOPIC, or
+// stdin, a file or the tool's own source), the sinks (-o TOPIC or stdout; a Kafka producer
+// for internal records and dead letters when the output is not Kafka), the schema and, with
+// exactly-once, the transactions, and runs the Transform on a Runner. Returns the exit code.
+//
+// What a tool needs beyond its plan it says in a SourceSpec and a SinkSpec: fields any tool may
+// fill (a tool's own flags set them; the library knows no tool by name).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kt/app/run_plan.hpp"
+#include "kt/io/source.hpp"
+#include "kt/io/stdin_source.hpp"
+#include "kt/run/transform.hpp"
+
+namespace kt {
+
+struct SourceSpec {
+  // Instead of -i: a source the tool made (kgen's generator), or a file ("-" = stdin).
+  std::unique_ptr<Source> source;
+  std::string file;
+  LineFormat line_format = LineFormat::kNdjson;  // of stdin/file lines (-J forces envelopes)
+  std::vector<int32_t> partitions;  // read only these partitions (by assignment)
+  int64_t until_ms = -1;            // stop each partition at its first record at/after this time
+  // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).
+  const std::atomic<bool>* end_gate = nullptr;
+  bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)
+};
+
+struct SinkSpec {
+  bool pretty = false;  // stdout: indent JSON values
+  // Creates the output topic when it is missing, with this many partitions (-1: as many as the
+  // input topic). An existing topic of another size is a warning, or a usage error when
+  // `partitions_given` (the user asked for that size).
+  int create_partitions = 0;
+  bool partitions_given = false;
+};
+
+int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source = {}, SinkSpec sink = {});
+
+}  // namespace kt

@@ -1,0 +1,75 @@
+// The plan of a stateful run (ktable, kwindow, kscore --zscore/--ewma, kjoin): the run plan of
+// its stateful stage, the stages that re-key its input sides, its state store and the internal
+// topics that serve them. One planner serves every stateful tool, single-stage or repartitioned.
+//
+// An input side is read as it is, or re-keyed by an expression first (Kafka Streams' groupBy):
+// equal keys must meet in one partition, so a re-keying stage writes the side to a repartition
+// topic, where the producer's murmur2 partitioner puts equal keys together, and the stateful
+// stage reads that topic. A single-input tool whose input has one partition (or is stdin)
+// groups by the expression itself: no repartition topic, one stage.
+//
+// Names (G: the run's group, -G or DefaultGroup; S: the stage name; N: the store name):
+//   repartition topic of side s    <G>-<S>[-<label of s>]-repartition
+//   group of its re-keying stage   G for side 0, <G>-<S>-<label of s> for the others
+//   group of the stateful stage    <G>-<S> behind a re-keyed side 0, else G
+//   changelog of the store         <G>-<N>-changelog, as many partitions as the stage's input
+//   local state                    <state dir>/<G>/<N>
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kt/app/run_plan.hpp"
+#include "kt/state/store.hpp"
+
+namespace kt {
+
+struct StatefulIntent {
+  struct Side {
+    std::string topic;  // sides[0]: -i (also "-", stdin)
+    std::string by;     // the re-keying expression; "" reads the side keyed as it is
+    std::string label;  // names the side's repartition topic and group when there are several sides
+  };
+  std::vector<Side> sides;
+  std::string stage_name;      // S above: the store name (ktable, kwindow, kscore), "join" (kjoin)
+  bool groups_itself = false;  // one side: the Transform can group by sides[0].by itself
+  StateCliOptions store;
+};
+
+struct StorePlan {
+  std::string name;
+  StoreOptions::Kind kind = StoreOptions::Kind::kRocksDb;
+  std::string dir;        // local state; "" in memory
+  std::string changelog;  // "" without one (stdin input: state lives in memory for the run)
+  int partitions = 0;     // of the changelog
+};
+
+// A stage that re-keys one side into its repartition topic.
+struct RekeyPlan {
+  RunPlan run;     // reads the side in its group, writes run.output (the repartition topic)
+  std::string by;  // the new key
+};
+
+struct StatefulPlan {
+  RunPlan stage;                  // the stateful stage
+  std::string by;                 // what the Transform groups by itself; "" : the record key
+  std::vector<RekeyPlan> rekeys;  // empty: a single stage
+  int partitions = 0;             // of the stage's input topics (repartition topics included)
+  bool after_rekeys = false;      // the stage starts once every re-keying stage has finished
+  StorePlan store;
+};
+
+// One input (-i), grouped by `by` ("" : the record key): ktable, kwindow, kscore. Its stage
+// name is the store's.
+StatefulIntent KeyedIntent(const std::string& input, const std::string& by, const StateCliOptions& store);
+
+// A topic's partition count (0: it does not exist).
+using PartitionLookup = std::function<Result<int>(const std::string& topic)>;
+
+// Plans `intent` on `run` (the tool's run plan). Kafka topics' sizes come from `partitions`.
+// Errors: a missing input topic, sides that are not co-partitioned and not re-keyed, a bad
+// store name.
+Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& intent, const PartitionLookup& partitions);
+
+}  // namespace kt

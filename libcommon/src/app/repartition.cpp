@@ -1,0 +1,71 @@
+#include "kt/app/repartition.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "kt/app/run_tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/core/signals.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/stream/rekey.hpp"
+
+namespace kt {
+
+int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage) {
+  const RunPlan& run = plan.stage;
+  for (const RekeyPlan& r : plan.rekeys) {
+    bool created = false;
+    TopicSpec topic{.name = r.run.output, .partitions = plan.partitions, .replication_factor = run.replication_factor};
+    if (Status s = EnsureTopic(run.kafka, topic, run.tool, &created); !s.ok()) {
+      LogError(run.tool, "repartition " + s.message());
+      return ExitCodeFor(Status::KafkaError(s.message()));
+    }
+  }
+  std::atomic<bool> rekeys_done{false};
+  int rc2 = kExitOk;
+  std::thread second([&] {
+    // Where CreateTopics is unavailable (kbroker) a repartition topic appears with its stage's
+    // first record; with nothing re-keyed there is nothing for the stage to do.
+    auto exists = [&](const std::string& name) {
+      auto n = PartitionCount(run.kafka, name, run.tool);
+      return n.ok() && *n > 0;
+    };
+    if (plan.after_rekeys) {
+      rekeys_done.wait(false);  // every re-keying stage ends, on a stop too; then it is notified
+      if (StopRequested()) return;
+    }
+    for (const RekeyPlan& r : plan.rekeys) {
+      while (!exists(r.run.output)) {
+        if (rekeys_done || StopRequested()) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+    rc2 = stage(&rekeys_done);
+  });
+  std::vector<int> rc1(plan.rekeys.size(), kExitOk);
+  std::vector<std::thread> firsts;
+  for (size_t i = 0; i < plan.rekeys.size(); ++i) {
+    firsts.emplace_back([&, i] {
+      const RekeyPlan& r = plan.rekeys[i];
+      auto by = expr::Expr::Parse(r.by);  // each thread owns its stage's expression
+      if (!by.ok()) {
+        LogError(r.run.tool, "--by: " + by.status().message());
+        rc1[i] = kExitUsage;
+      } else {
+        RekeyTransform rekey(std::move(*by), /*seed=*/0, /*keep_origin=*/true);
+        rc1[i] = RunTool(r.run, rekey);
+      }
+      if (rc1[i] != kExitOk) RequestStop();  // the other stages drain what they have and stop
+    });
+  }
+  for (std::thread& t : firsts) t.join();
+  rekeys_done = true;
+  rekeys_done.notify_all();
+  second.join();
+  for (int rc : rc1)
+    if (rc != kExitOk) return rc;
+  return rc2;
+}
+
+}  // namespace kt

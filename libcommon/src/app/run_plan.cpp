@@ -1,0 +1,100 @@
+#include "kt/app/run_plan.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "kt/core/time.hpp"
+
+namespace kt {
+
+namespace {
+
+Result<int64_t> DurationOption(const std::string& flag, const std::string& text) {
+  auto d = ParseDuration(text);
+  if (!d.ok()) return Status::InvalidArgument(flag + ": " + d.status().message());
+  return *d;
+}
+
+}  // namespace
+
+std::string DefaultGroup(const std::string& tool, const std::string& input) { return "ktools-" + tool + "-" + input; }
+
+bool WantsConfigDump(const CommonOptions& cli) {
+  for (const std::string& p : cli.properties)
+    if (p == "dump") return true;
+  return false;
+}
+
+void DumpConfig(const KafkaConfig& cfg) { std::cout << DumpKafkaConfig(cfg); }
+
+bool DumpConfigIfAsked(const CommonOptions& cli, const KafkaConfig& cfg) {
+  if (!WantsConfigDump(cli)) return false;
+  DumpConfig(cfg);
+  return true;
+}
+
+Result<KafkaConfig> KafkaConfigOf(const CommonOptions& cli) {
+  KafkaConfigInputs in;
+  in.brokers_flag = cli.brokers;
+  in.config_flag = cli.config_file;
+  for (const std::string& p : cli.properties)
+    if (p != "dump") in.properties.push_back(p);
+  return ResolveKafkaConfig(in, [](const char* n) { return std::getenv(n); });
+}
+
+Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const RunIntent& intent) {
+  RunPlan p;
+  p.tool = tool;
+  auto cfg = KafkaConfigOf(cli);
+  if (!cfg.ok()) return cfg.status();
+  p.kafka = std::move(*cfg);
+  p.dump_config = WantsConfigDump(cli);
+
+  p.input = cli.input;
+  if (p.kafka_input() && cli.group.empty() && !intent.group_optional) p.group = DefaultGroup(tool, cli.input);
+  else p.group = cli.group;
+  auto from = ParseStartSpec(cli.from, NowMs());
+  if (!from.ok()) return from.status();
+  p.from = *from;
+  auto idle = DurationOption("--max-idle", cli.max_idle);
+  if (!idle.ok()) return idle.status();
+  p.max_idle_ms = *idle;
+  p.exit_at_end = cli.exit_at_end;
+  p.count = cli.count;
+
+  p.envelope = cli.envelope;
+  p.key_delimiter = cli.key_delimiter;
+  auto key_codec = Codec::Parse(cli.key_format);
+  if (!key_codec.ok()) return key_codec.status();
+  p.key_codec = *key_codec;
+  auto value_codec = Codec::Parse(cli.value_format);
+  if (!value_codec.ok()) return value_codec.status();
+  p.value_codec = *value_codec;
+  p.schema_file = cli.schema_file;
+
+  p.output = cli.output;
+  p.replication_factor = cli.replication_factor;
+
+  auto policy = ParseErrorPolicy(cli.on_error.empty() ? (cli.dlq.empty() ? "fail" : "dlq") : cli.on_error);
+  if (!policy.ok()) return policy.status();
+  p.on_error = *policy;
+  if (p.on_error == ErrorPolicy::kDlq && cli.dlq.empty()) return Status::InvalidArgument("--on-error dlq needs --dlq TOPIC");
+  p.dlq = cli.dlq;
+  p.exactly_once = cli.exactly_once;
+  // Exactly-once commits a transaction every 100 ms by default, as Kafka Streams does.
+  auto interval = DurationOption("--commit-interval", cli.commit_interval_given ? cli.commit_interval
+                                                      : cli.exactly_once       ? "100ms"
+                                                                               : "5s");
+  if (!interval.ok()) return interval.status();
+  p.commit_interval_ms = *interval;
+
+  p.quiet = cli.quiet;
+  p.verbose = cli.verbose;
+  p.progress = !cli.quiet && isatty(2);
+  p.stats_json = cli.stats == "json";
+  return p;
+}
+
+}  // namespace kt

@@ -1,0 +1,50 @@
+#include "kt/app/run_stateful.hpp"
+
+#include <atomic>
+
+#include "kt/app/fail.hpp"
+#include "kt/app/repartition.hpp"
+#include "kt/app/run_tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/state/changelog.hpp"
+
+namespace kt {
+
+Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
+  const RunPlan& run = plan.stage;
+  StoreOptions so;
+  so.kind = plan.store.kind;
+  if (plan.store.changelog.empty()) return std::make_unique<PartitionedState>(so, nullptr, run.tool);
+  auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
+  if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor); !s.ok()) return s;
+  so.dir = plan.store.dir;
+  return std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
+}
+
+int RunStateful(const RunPlan& run, const StatefulIntent& intent, const StatefulFactory& make) {
+  if (run.dump_config) {
+    DumpConfig(run.kafka);
+    return kExitOk;
+  }
+  auto plan = PlanStateful(run, intent, [&](const std::string& topic) { return PartitionCount(run.kafka, topic, run.tool); });
+  if (!plan.ok()) return FailWith(run.tool, plan.status());
+  std::optional<expr::Expr> by;
+  if (!plan->by.empty()) {
+    auto e = expr::Expr::Parse(plan->by);
+    if (!e.ok()) return FailWith(run.tool, Status::InvalidArgument("--by: " + e.status().message()));
+    by = std::move(*e);
+  }
+  auto state = OpenState(*plan);
+  if (!state.ok()) return FailWith(run.tool, state.status());
+  std::unique_ptr<Transform> transform = make(std::move(*state), std::move(by));
+  if (plan->rekeys.empty()) return RunTool(plan->stage, *transform);
+  return RunRepartitioned(*plan, [&](const std::atomic<bool>* rekeys_done) {
+    SourceSpec source;
+    source.end_gate = rekeys_done;
+    source.origin_headers = true;
+    return RunTool(plan->stage, *transform, std::move(source));
+  });
+}
+
+}  // namespace kt

@@ -1,0 +1,192 @@
+#include "kt/app/run_tool.hpp"
+
+#include "kt/app/fail.hpp"
+#include "kt/codec/schema.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/core/paths.hpp"
+#include "kt/core/signals.hpp"
+#include "kt/io/stdout_sink.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/kafka/sink.hpp"
+#include "kt/kafka/source.hpp"
+#include "kt/kafka/transactions.hpp"
+#include "kt/run/runner.hpp"
+
+namespace kt {
+
+namespace {
+
+// Everything RunTool opens, owned until the Runner is done.
+struct Wiring {
+  RunnerOptions runner;
+  std::unique_ptr<SchemaValidator> schema;
+  std::unique_ptr<Source> source;
+  KafkaSource* kafka_source = nullptr;  // source, when it is a Kafka topic
+  std::unique_ptr<Sink> output, side;   // side: internal records and dead letters, when -o is stdout
+  KafkaSink* kafka_output = nullptr;    // output, when it is a Kafka topic
+  Sink* kafka = nullptr;                // the producer internal records and dead letters go through
+  std::unique_ptr<KafkaTransactions> txn;
+};
+
+// Exactly-once: the transaction of a Kafka input commits every --commit-interval (default
+// 100 ms, as in Kafka Streams); a file or stdin is loaded in one transaction, all or nothing,
+// for which transaction.timeout.ms is the broker's usual maximum (15 min).
+constexpr int kTxnTimeoutMs = 10000;
+constexpr int kFileTxnTimeoutMs = 900000;
+
+Status RunnerOptionsFrom(const RunPlan& plan, Wiring* w) {
+  RunnerOptions& ro = w->runner;
+  ro.tool = plan.tool;
+  ro.commit_interval_ms = plan.commit_interval_ms;
+  ro.max_records = plan.count;
+  ro.value_codec = plan.value_codec;
+  ro.quiet = plan.quiet;
+  ro.verbose = plan.verbose;
+  ro.progress = plan.progress;
+  ro.stats_json = plan.stats_json;
+  ro.on_error = plan.on_error;
+  ro.dlq_topic = plan.dlq;
+  if (!plan.schema_file.empty()) {
+    auto v = SchemaValidator::Load(plan.schema_file);
+    if (!v.ok()) return v.status();
+    w->schema = std::move(*v);
+    ro.schema = w->schema.get();
+  }
+  return Status::Ok();
+}
+
+Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, Wiring* w) {
+  if (spec.source) {
+    w->source = std::move(spec.source);
+    return Status::Ok();
+  }
+  std::string file = !spec.file.empty() ? spec.file : (plan.kafka_input() ? "" : "-");
+  if (!file.empty()) {
+    StdinSourceOptions so;
+    so.path = file;
+    so.format = plan.envelope ? LineFormat::kEnvelope : spec.line_format;
+    if (!plan.key_delimiter.empty() && so.format == LineFormat::kCsv)
+      return Status::InvalidArgument("-K splits lines into key and value; CSV rows take their key with --key-field");
+    so.key_delimiter = plan.key_delimiter;
+    so.key_codec = plan.key_codec;
+    so.value_codec = plan.value_codec;
+    w->source = std::make_unique<StdinSource>(so);
+    return Status::Ok();
+  }
+  KafkaSourceOptions ko;
+  ko.tool = plan.tool;
+  ko.topics = {plan.input};
+  ko.topics.insert(ko.topics.end(), plan.more_inputs.begin(), plan.more_inputs.end());
+  ko.group = plan.group;
+  ko.partitions = spec.partitions;
+  ko.from = plan.from;
+  ko.until_ms = spec.until_ms;
+  ko.max_idle_ms = plan.max_idle_ms;
+  ko.exit_at_end = plan.exit_at_end;
+  // A batch run (-e, -n) needs no live rebalancing: it may read by direct assignment (no group
+  // join, so no group.initial.rebalance.delay.ms) and commit as a simple consumer. Not under
+  // exactly-once, whose offsets go with the member's group metadata.
+  ko.batch = plan.bounded() && !plan.exactly_once;
+  ko.key_codec = plan.key_codec;
+  ko.value_codec = plan.value_codec;
+  ko.verbose = plan.verbose;
+  ko.end_gate = spec.end_gate;
+  ko.origin_headers = spec.origin_headers;
+  ko.headers = headers;
+  auto source = std::make_unique<KafkaSource>(plan.kafka, ko);
+  w->kafka_source = source.get();
+  w->source = std::move(source);
+  return Status::Ok();
+}
+
+// Creates -o when the tool asks for it (kgroupby: co-partitioned with the input).
+Status EnsureOutputTopic(const RunPlan& plan, const SinkSpec& spec) {
+  int partitions = spec.create_partitions;
+  if (partitions < 0) {
+    if (!plan.kafka_input()) return Status::Ok();  // nothing to follow: the topic is made on first use
+    auto n = PartitionCount(plan.kafka, plan.input, plan.tool);
+    if (!n.ok()) return n.status();
+    if (*n == 0) return Status::KafkaError("topic '" + plan.input + "' does not exist on " + plan.kafka.brokers);
+    partitions = *n;
+  }
+  bool created = false;
+  TopicSpec topic{.name = plan.output, .partitions = partitions, .replication_factor = plan.replication_factor};
+  Status s = EnsureTopic(plan.kafka, topic, plan.tool, &created);
+  if (s.IsInvalidArgument() && !spec.partitions_given) {
+    LogWarning(plan.tool, s.message() + "; writing to it anyway");
+    return Status::Ok();
+  }
+  if (created && plan.verbose) LogInfo(plan.tool, "created topic " + plan.output);
+  return s;
+}
+
+Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, Wiring* w) {
+  if (!plan.kafka_output()) {
+    StdoutSinkOptions so;
+    so.envelope = plan.envelope;
+    so.key_delimiter = plan.key_delimiter;
+    so.pretty = spec.pretty;
+    so.key_codec = plan.key_codec;
+    so.value_codec = plan.value_codec;
+    w->output = std::make_unique<StdoutSink>(so);
+  } else {  // a topic; "" when every record names its own (kbranch)
+    if (spec.create_partitions != 0 && !plan.output.empty()) {
+      if (Status s = EnsureOutputTopic(plan, spec); !s.ok()) return s;
+    }
+    KafkaSinkOptions ko{plan.tool, plan.output, plan.key_codec, plan.value_codec, plan.verbose};
+    ko.create_missing = spec.create_partitions == 0;
+    if (plan.exactly_once) {
+      std::string base = w->kafka_source ? plan.group : "ktools-" + plan.tool + "-" + plan.output;
+      auto id = ClaimTransactionalId(base, DefaultStateRoot() + "/" + base);
+      if (!id.ok()) return id.status();
+      ko.transactional_id = *id;
+      ko.transaction_timeout_ms = w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs;
+    }
+    auto sink = std::make_unique<KafkaSink>(plan.kafka, ko);
+    w->kafka_output = sink.get();
+    w->output = std::move(sink);
+  }
+  if (plan.exactly_once) {
+    if (!w->kafka_output)
+      return Status::InvalidArgument("--exactly-once needs a Kafka output (-o TOPIC): stdout is not transactional");
+    w->txn = std::make_unique<KafkaTransactions>(w->kafka_output, w->kafka_source,
+                                                 w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs);
+  }
+  // Dead letters and internal records go to Kafka: through the output producer when the output
+  // is Kafka, else through a producer of their own.
+  if (side) {
+    if (w->kafka_output) {
+      w->kafka = w->kafka_output;
+    } else {
+      KafkaSinkOptions ko{plan.tool, plan.dlq, Codec(), Codec(), plan.verbose};
+      w->side = std::make_unique<KafkaSink>(plan.kafka, ko);
+      w->kafka = w->side.get();
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source, SinkSpec sink) {
+  if (plan.dump_config) {
+    DumpConfig(plan.kafka);
+    return kExitOk;
+  }
+  Wiring w;
+  Status s = RunnerOptionsFrom(plan, &w);
+  bool dead_letters = plan.on_error == ErrorPolicy::kDlq;
+  // A dead letter keeps its record's headers, so they are read whenever one may be written.
+  bool headers = transform.WantsHeaders() || dead_letters;
+  if (s.ok()) s = OpenSource(plan, source, headers, &w);
+  if (s.ok()) s = OpenSinks(plan, sink, dead_letters || transform.WritesInternal(), &w);
+  if (!s.ok()) return FailWith(plan.tool, s);
+  RunnerSinks sinks{.output = w.output.get(), .internal = w.kafka, .dead_letters = dead_letters ? w.kafka : nullptr};
+  auto runner = Runner::Create(w.runner, w.source.get(), sinks, &transform, w.txn.get());
+  if (!runner.ok()) return FailWith(plan.tool, runner.status());
+  InstallSignalHandlers();
+  return (*runner)->Run();
+}
+
+}  // namespace kt

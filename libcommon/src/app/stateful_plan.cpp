@@ -1,0 +1,113 @@
+#include "kt/app/stateful_plan.hpp"
+
+#include <algorithm>
+
+namespace kt {
+
+namespace {
+
+// "<G>-<S>[-<label>]": the stem of a side's repartition topic and group.
+std::string SideStem(const std::string& group, const StatefulIntent& in, size_t side) {
+  std::string stem = group + "-" + in.stage_name;
+  if (in.sides.size() > 1) stem += "-" + in.sides[side].label;
+  return stem;
+}
+
+}  // namespace
+
+StatefulIntent KeyedIntent(const std::string& input, const std::string& by, const StateCliOptions& store) {
+  StatefulIntent in;
+  in.sides.push_back({input, by, ""});
+  in.stage_name = store.name;
+  in.groups_itself = true;
+  in.store = store;
+  return in;
+}
+
+Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in, const PartitionLookup& lookup) {
+  if (in.sides.empty()) return Status::InvalidArgument("a stateful run needs an input");
+  if (Status s = CheckStoreName(in.store.name); !s.ok()) return s;
+  auto kind = ParseStoreKind(in.store.store);
+  if (!kind.ok()) return kind.status();
+  StatefulPlan p;
+  p.stage = run;
+  p.store.name = in.store.name;
+  p.store.kind = *kind;
+  if (!run.kafka_input()) {  // stdin: one stage; the state lives in memory for the run
+    if (in.sides.size() > 1 || !in.groups_itself)
+      return Status::InvalidArgument("a stdin input (-i -) cannot be co-partitioned with a topic");
+    p.by = in.sides[0].by;
+    p.store.kind = StoreOptions::Kind::kMemory;
+    return p;
+  }
+
+  std::vector<int> counts;
+  for (const StatefulIntent::Side& side : in.sides) {
+    auto n = lookup(side.topic);
+    if (!n.ok()) return n.status();
+    if (*n == 0) return Status::KafkaError("topic '" + side.topic + "' does not exist on " + run.kafka.brokers);
+    counts.push_back(*n);
+  }
+  // A side given an expression is re-keyed, unless the Transform can group by it itself
+  // because every record is in one partition anyway.
+  std::vector<bool> rekeyed;
+  for (const StatefulIntent::Side& side : in.sides)
+    rekeyed.push_back(!side.by.empty() && !(in.sides.size() == 1 && in.groups_itself && counts[0] <= 1));
+  // Co-partitioned: key k is in the same partition number of every input, one task per number.
+  // A re-keyed side follows the sides that are not (the larger count when all are).
+  int partitions = counts[0];
+  if (in.sides.size() > 1) {
+    bool all = std::all_of(rekeyed.begin(), rekeyed.end(), [](bool r) { return r; });
+    int fixed = -1;
+    for (size_t i = 0; i < counts.size(); ++i) {
+      if (rekeyed[i]) continue;
+      if (fixed >= 0 && counts[i] != fixed)
+        return Status::InvalidArgument("the topics are not co-partitioned: '" + in.sides[0].topic + "' has " +
+                                       std::to_string(counts[0]) + " partitions, '" + in.sides[i].topic + "' has " +
+                                       std::to_string(counts[i]) +
+                                       "; a key must be in the same partition of both (or re-key a side with "
+                                       "--by / --right-by)");
+      fixed = counts[i];
+    }
+    partitions = all ? *std::max_element(counts.begin(), counts.end()) : fixed;
+  }
+  p.partitions = partitions;
+  if (in.sides.size() == 1 && !rekeyed[0]) p.by = in.sides[0].by;
+
+  const std::string& group = run.group;
+  p.stage.more_inputs.clear();
+  for (size_t i = 0; i < in.sides.size(); ++i) {
+    std::string topic = in.sides[i].topic;
+    if (rekeyed[i]) {
+      RekeyPlan r;
+      r.run = run;
+      r.run.tool = run.tool + "-repartition";
+      r.run.input = topic;
+      r.run.more_inputs.clear();
+      topic = SideStem(group, in, i) + "-repartition";
+      r.run.output = topic;
+      r.run.group = i == 0 ? group : SideStem(group, in, i);
+      r.by = in.sides[i].by;
+      p.rekeys.push_back(std::move(r));
+    }
+    if (i == 0) p.stage.input = topic;
+    else p.stage.more_inputs.push_back(topic);
+  }
+  if (!p.rekeys.empty()) {
+    if (rekeyed[0]) {  // the stage reads what its re-keying stage writes, all of it
+      p.stage.group = group + "-" + in.stage_name;
+      p.stage.from = StartSpec();
+      p.stage.count = -1;
+      p.stage.schema_file.clear();  // the schema applies to the input, in the re-keying stage
+    }
+    p.stage.exit_at_end = run.bounded();
+    // A bounded join joins once the re-keying is done: deterministic, whatever the stages' speeds.
+    p.after_rekeys = in.sides.size() > 1 && p.stage.exit_at_end;
+  }
+  p.store.changelog = group + "-" + in.store.name + "-changelog";
+  p.store.partitions = partitions;
+  p.store.dir = StateDir(in.store.state_dir, group, in.store.name);
+  return p;
+}
+
+}  // namespace kt

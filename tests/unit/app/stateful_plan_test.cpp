@@ -1,0 +1,153 @@
+// One planner for every stateful run: single stage or re-keyed, one side or two.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "kt/app/stateful_plan.hpp"
+
+namespace {
+
+kt::RunPlan Run(const std::string& input, const std::string& group = "G") {
+  kt::CommonOptions c;
+  c.input = input;
+  c.output = "out";
+  c.group = group;
+  return *kt::PlanRun("ktable", c);
+}
+
+kt::PartitionLookup Sizes(std::map<std::string, int> sizes) {
+  return [sizes](const std::string& t) -> kt::Result<int> {
+    auto it = sizes.find(t);
+    return it == sizes.end() ? 0 : it->second;
+  };
+}
+
+kt::StateCliOptions Store(const std::string& name) {
+  kt::StateCliOptions s;
+  s.name = name;
+  s.state_dir = "/state";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("stdin: one stage, state in memory, grouped by the Transform") {
+  auto p = kt::PlanStateful(Run("-", ""), kt::KeyedIntent("-", "uri", Store("table")), Sizes({}));
+  REQUIRE(p.ok());
+  CHECK(p->rekeys.empty());
+  CHECK(p->by == "uri");
+  CHECK(p->store.kind == kt::StoreOptions::Kind::kMemory);
+  CHECK(p->store.changelog.empty());
+}
+
+TEST_CASE("one partition: --by is applied by the Transform, no repartition topic") {
+  auto p = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "uri", Store("table")), Sizes({{"clicks", 1}}));
+  REQUIRE(p.ok());
+  CHECK(p->rekeys.empty());
+  CHECK(p->by == "uri");
+  CHECK(p->stage.input == "clicks");
+  CHECK(p->stage.group == "G");
+  CHECK(p->store.changelog == "G-table-changelog");
+  CHECK(p->store.partitions == 1);
+  CHECK(p->store.dir == "/state/G/table");
+}
+
+TEST_CASE("several partitions: --by re-keys through <G>-<name>-repartition, the stage reads it in <G>-<name>") {
+  kt::RunPlan run = Run("clicks");
+  run.count = 100;
+  run.schema_file = "s.json";
+  auto p = kt::PlanStateful(run, kt::KeyedIntent("clicks", "uri", Store("table")), Sizes({{"clicks", 4}}));
+  REQUIRE(p.ok());
+  REQUIRE(p->rekeys.size() == 1);
+  const kt::RekeyPlan& r = p->rekeys[0];
+  CHECK(r.run.tool == "ktable-repartition");
+  CHECK(r.run.input == "clicks");
+  CHECK(r.run.output == "G-table-repartition");
+  CHECK(r.run.group == "G");
+  CHECK(r.run.count == 100);               // -n applies to the input
+  CHECK(r.run.schema_file == "s.json");    // and so does the schema
+  CHECK(r.by == "uri");
+  CHECK(p->by.empty());                    // the stage groups by the record key the re-keying set
+  CHECK(p->stage.input == "G-table-repartition");
+  CHECK(p->stage.group == "G-table");
+  CHECK(p->stage.count == -1);
+  CHECK(p->stage.exit_at_end);             // bounded: ends once it read what the re-keying wrote
+  CHECK(p->stage.schema_file.empty());
+  CHECK_FALSE(p->after_rekeys);
+  CHECK(p->partitions == 4);
+  CHECK(p->store.changelog == "G-table-changelog");
+  CHECK(p->store.partitions == 4);
+}
+
+TEST_CASE("a missing input topic and a bad store name are errors") {
+  auto missing = kt::PlanStateful(Run("nope"), kt::KeyedIntent("nope", "", Store("table")), Sizes({}));
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("topic 'nope' does not exist") != std::string::npos);
+  auto bad = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "", Store("a/b")), Sizes({{"clicks", 1}}));
+  CHECK(bad.status().IsInvalidArgument());
+}
+
+namespace {
+
+kt::StatefulIntent Join(const std::string& by, const std::string& right_by) {
+  kt::StatefulIntent in;
+  in.sides = {{"left", by, "left"}, {"right", right_by, "right"}};
+  in.stage_name = "join";
+  in.store = Store("join");
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("two sides must be co-partitioned unless one is re-keyed") {
+  auto p = kt::PlanStateful(Run("left"), Join("", ""), Sizes({{"left", 2}, {"right", 3}}));
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.status().IsInvalidArgument());
+  CHECK(p.status().message().find("not co-partitioned") != std::string::npos);
+
+  auto same = kt::PlanStateful(Run("left"), Join("", ""), Sizes({{"left", 3}, {"right", 3}}));
+  REQUIRE(same.ok());
+  CHECK(same->rekeys.empty());
+  CHECK(same->stage.input == "left");
+  CHECK(same->stage.more_inputs == std::vector<std::string>{"right"});
+  CHECK(same->stage.group == "G");
+}
+
+TEST_CASE("a re-keyed side follows the other side's partition count") {
+  auto left = kt::PlanStateful(Run("left"), Join("user", ""), Sizes({{"left", 2}, {"right", 3}}));
+  REQUIRE(left.ok());
+  CHECK(left->partitions == 3);
+  REQUIRE(left->rekeys.size() == 1);
+  CHECK(left->rekeys[0].run.output == "G-join-left-repartition");
+  CHECK(left->rekeys[0].run.group == "G");
+  CHECK(left->stage.input == "G-join-left-repartition");
+  CHECK(left->stage.more_inputs == std::vector<std::string>{"right"});
+  CHECK(left->stage.group == "G-join");
+
+  auto right = kt::PlanStateful(Run("left"), Join("", "id"), Sizes({{"left", 2}, {"right", 5}}));
+  REQUIRE(right.ok());
+  CHECK(right->partitions == 2);
+  REQUIRE(right->rekeys.size() == 1);
+  CHECK(right->rekeys[0].run.input == "right");
+  CHECK(right->rekeys[0].run.output == "G-join-right-repartition");
+  CHECK(right->rekeys[0].run.group == "G-join-right");
+  CHECK(right->stage.input == "left");
+  CHECK(right->stage.group == "G");
+
+  auto both = kt::PlanStateful(Run("left"), Join("user", "id"), Sizes({{"left", 2}, {"right", 5}}));
+  REQUIRE(both.ok());
+  CHECK(both->partitions == 5);
+  CHECK(both->rekeys.size() == 2);
+  CHECK(both->store.changelog == "G-join-changelog");
+  CHECK(both->store.partitions == 5);
+}
+
+TEST_CASE("a bounded join runs its stateful stage after the re-keying") {
+  kt::RunPlan run = Run("left");
+  run.exit_at_end = true;
+  auto p = kt::PlanStateful(run, Join("user", ""), Sizes({{"left", 2}, {"right", 2}}));
+  REQUIRE(p.ok());
+  CHECK(p->after_rekeys);
+  auto live = kt::PlanStateful(Run("left"), Join("user", ""), Sizes({{"left", 2}, {"right", 2}}));
+  CHECK_FALSE(live->after_rekeys);
+}
