@@ -31,7 +31,7 @@ bool WindowJoinTransform::OuterSide(int side) const {
 void WindowJoinTransform::Store(int32_t p, const std::string& id, const Entry& e, bool new_key) {
   text_.assign("{\"t\":").append(std::to_string(e.t)).append(",\"p\":").append(e.pending ? "1" : "0");
   text_.append(kValueMember).append(e.value).push_back('}');
-  PutState(p, id, text_, e.t, new_key);
+  PutState(p, id, text_, AppliedPositions(), e.t, new_key);
 }
 
 void WindowJoinTransform::Remove(int32_t p, Part& part, const std::string& id) {
@@ -58,8 +58,7 @@ void WindowJoinTransform::Remove(int32_t p, Part& part, const std::string& id) {
 void WindowJoinTransform::SaveTime(int32_t p, Part& part, int side) {
   text_.assign("{\"t\":").append(std::to_string(part.stream_time));
   text_.append(",\"o\":").append(std::to_string(part.observed[side])).push_back('}');
-  part.pos[side].AppendTo(&text_);
-  PutState(p, kTimeKeys[side], text_, part.stream_time, false, /*last=*/true);
+  PutState(p, kTimeKeys[side], text_, part.pos[side], part.stream_time, false, /*last=*/true);
 }
 
 Status WindowJoinTransform::EmitPair(const Record& rec, std::string_view key, const std::optional<std::string>& left,
@@ -213,11 +212,11 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
   Status bad;
   rapidjson::Document doc;
   std::string text;
-  Status s = ForEachState(p, [&](std::string_view id, std::string_view value) {
-    text.assign(value);
+  Status s = ForEachState(p, [&](std::string_view id, const StateView& state) {
+    text.assign(state.value);
     for (int side = 0; side < 2; ++side)
       if (id == kTimeKeys[side]) {
-        part.pos[side] = AppliedPositions::ExtractFrom(&text);
+        part.pos[side] = state.pos;
         doc.Parse(text.data(), text.size());
         if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64()) {
           bad = Status::IoError("bad stream time in state: " + text);

@@ -12,7 +12,7 @@ namespace kt {
 
 namespace {
 
-// The state JSON as the table's output shows it: "key" first, internal "__kt" left out.
+// The state JSON as the table's output shows it: "key" first.
 std::string Render(const std::string& key, const std::string& state) {
   rapidjson::Document d;
   RawNumbers raw;  // numbers as the state holds them (first/last keep a record's text)
@@ -26,7 +26,6 @@ std::string Render(const std::string& key, const std::string& state) {
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   if (ParseJsonText(state, &d, &raw).ok() && d.IsObject()) {
     for (auto& m : d.GetObject()) {
-      if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums, positions
       w.Key(m.name.GetString(), m.name.GetStringLength());
       m.value.Accept(w);
     }

@@ -23,11 +23,23 @@ Status TableTransform::Process(Input& in, Emitter& out) {
   Status s = state_parser_.ParseJson(edit->state ? std::string_view(*edit->state) : "{}");
   if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
   rapidjson::Document* state = state_parser_.doc();
-  agg_.Update(state, ctx_);
+  rapidjson::Document* sums = nullptr;  // avg's running sums, the state's aux
+  if (agg_.KeepsSums()) {
+    sums_.SetNull();
+    sums_.GetAllocator().Clear();
+    if (edit->state && !edit->aux->empty()) {
+      sums_.Parse(edit->aux->data(), edit->aux->size());
+      if (sums_.HasParseError()) return Status::IoError("state of key '" + key_ + "': its sums are not JSON");
+    }
+    sums = &sums_;
+  }
+  agg_.Update(state, sums, ctx_);
+  aux_.clear();
+  if (sums && sums->IsObject() && !sums->ObjectEmpty()) AppendJson(*sums, &aux_);
   const RawNumbers* raw = CombineRawNumbers(state_parser_.raw_numbers(), in.raw_numbers, &raw_);
   buf_.clear();
   AppendJson(*state, &buf_, raw);
-  ReplaceState(edit->slot, in.record, buf_);
+  ReplaceState(edit->slot, in.record, buf_, aux_);
   if (emit_) {
     out_.clear();
     agg_.Render(*state, key_, &out_, nullptr, raw);

@@ -33,8 +33,9 @@ class TableTransform : public StatefulTransform {
   bool emit_;
   expr::EvalContext ctx_;
   ValueParser state_parser_;
+  rapidjson::Document sums_;  // avg's running sums of the key being updated
   RawNumbers raw_;  // the state's number texts and the record's: first/last keep them exact
-  std::string key_, buf_, out_;
+  std::string key_, buf_, out_, aux_;
   int64_t no_event_ = 0;
 };
 

@@ -44,7 +44,6 @@ std::string Render(const Row& r) {
   RawNumbers raw;  // numbers as the state holds them (first/last keep a record's text)
   if (ParseJsonText(r.state, &d, &raw).ok() && d.IsObject() && d.HasMember("agg") && d["agg"].IsObject()) {
     for (auto& m : d["agg"].GetObject()) {
-      if (View(m.name).substr(0, 4) == "__kt") continue;  // internal: avg's sums
       out += "," + QuoteJson(View(m.name)) + ":";
       AppendJson(m.value, &out, &raw);
     }
@@ -60,7 +59,7 @@ Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
   std::vector<Row> rows;
   for (auto& [k, v] : contents) {
     Row r;
-    if (k.rfind("__kt", 0) == 0 || !ParseWindowKey(k, &r)) continue;  // stream time, positions
+    if (!ParseWindowKey(k, &r)) continue;  // the partition's stream time
     if (q.key && r.key != *q.key) continue;
     if (q.at && !((r.start <= *q.at && *q.at < r.end) || (r.start == r.end && *q.at == r.start))) continue;
     r.state = v;

@@ -57,17 +57,11 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
   Status bad;
   rapidjson::Document doc;
   RawNumbers raw;
-  std::string text;
-  Status s = ForEachState(p, [&](std::string_view key, std::string_view value) {
-    text.assign(value);
-    AppliedPositions pos = AppliedPositions::ExtractFrom(&text);
-    if (key == kStreamTimeKey) {  // {"t":<stream time>} (a bare number before positions existed)
-      doc.Parse(text.data(), text.size());
-      if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("t") && doc["t"].IsInt64())
-        part->stream_time = doc["t"].GetInt64();
-      else if (!ParseInt(text, &part->stream_time))
-        bad = Status::IoError("bad stream time in state: " + std::string(value));
-      part->pos = std::move(pos);
+  Status s = ForEachState(p, [&](std::string_view key, const StateView& state) {
+    std::string_view text = state.value;
+    if (key == kStreamTimeKey) {  // the stream time, a number
+      if (!ParseInt(text, &part->stream_time)) bad = Status::IoError("bad stream time in state: " + std::string(text));
+      part->pos = state.pos;
       return;
     }
     size_t at = key.rfind('@');
@@ -86,12 +80,27 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
     std::string agg;
     AppendJson(doc["agg"], &agg, &raw);
     auto it = part->windows.emplace(WinKey{std::string(key.substr(0, at)), w.start},
-                                    WinState{w.end, doc["t"].GetInt64(), std::move(agg), std::move(pos)}).first;
+                                    WinState{w.end, doc["t"].GetInt64(), std::move(agg), std::string(state.aux), state.pos})
+                  .first;
     part->by_end.insert(it);
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) return s.WithContext("partition " + std::to_string(p));
   if (!bad.ok()) return bad.WithContext("partition " + std::to_string(p));
   return Status::Ok();
+}
+
+rapidjson::Document* WindowTransform::LoadSums(const std::string& text) {
+  if (!agg_.KeepsSums()) return nullptr;
+  sums_.SetNull();
+  sums_.GetAllocator().Clear();
+  if (!text.empty()) sums_.Parse(text.data(), text.size());  // written by us: valid
+  if (sums_.HasParseError()) sums_.SetNull();
+  return &sums_;
+}
+
+void WindowTransform::SaveSums() {
+  sums_text_.clear();
+  if (agg_.KeepsSums() && sums_.IsObject() && !sums_.ObjectEmpty()) AppendJson(sums_, &sums_text_);
 }
 
 Status WindowTransform::Process(Input& in, Emitter& out) {
@@ -146,11 +155,7 @@ void WindowTransform::PrepareWrite() {
     part.dirty = false;
     char num[24];
     value_.assign(num, std::to_chars(num, num + sizeof num, part.stream_time).ptr);
-    if (!part.pos.empty()) {  // {"t":<stream time>,"__kt.pos":{...}}; a bare number without positions
-      value_.insert(0, "{\"t\":").push_back('}');
-      part.pos.AppendTo(&value_);
-    }
-    PutState(p, kStreamTimeKey, value_, part.dirty_time, false, /*last=*/true);
+    PutState(p, kStreamTimeKey, value_, part.pos, part.dirty_time, false, /*last=*/true);
   }
 }
 
@@ -204,11 +209,19 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   int64_t max_time = t;
   AppliedPositions merged_pos;
   RawNumbers session_raw;  // of every session merged
+  rapidjson::Document* sums = LoadSums("");
+  rapidjson::Document joined_sums;
   for (Window w : plan.joined) {
     auto it = part.windows.find(KeyRef{key_, w.start});
     if (!ParseJsonText(it->second.agg, &joined, &joined_raw_).ok()) joined.SetObject();  // written by us: valid
     session_raw.AddAll(&joined_raw_);
-    agg_.Merge(state, joined);
+    if (sums) {
+      joined_sums.SetNull();
+      if (!it->second.sums.empty()) joined_sums.Parse(it->second.sums.data(), it->second.sums.size());
+      agg_.Merge(state, sums, joined, joined_sums);
+    } else {
+      agg_.Merge(state, nullptr, joined, rapidjson::Value());
+    }
     max_time = std::max(max_time, it->second.max_time);
     merged_pos.Merge(it->second.pos);
     bool replaced = w != plan.merged;  // its key (which names the window) goes away
@@ -217,13 +230,14 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
     if (plan.merged != Window{t, t} && !emit_final_) EmitTombstone(key_, w, w.end, out);
     Remove(part, p, it, replaced);
   }
-  agg_.Update(state, ctx_);
+  agg_.Update(state, sums, ctx_);
+  SaveSums();
   const RawNumbers* raw = CombineRawNumbers(&session_raw, record_raw_, &raw_);
   buf_.clear();
   AppendJson(*state, &buf_, raw);
   if (position_) merged_pos.Advance(*position_);
   auto it = part.windows.emplace(WinKey{key_, plan.merged.start},
-                                 WinState{plan.merged.end, max_time, buf_, std::move(merged_pos)}).first;
+                                 WinState{plan.merged.end, max_time, buf_, sums_text_, std::move(merged_pos)}).first;
   part.by_end.insert(it);
   bool new_key = std::find(plan.joined.begin(), plan.joined.end(), plan.merged) == plan.joined.end();
   Persist(p, it, new_key);
@@ -242,20 +256,23 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
   if (!parser_.ParseJson(from ? std::string_view(from->agg) : std::string_view("{}")).ok())
     (void)parser_.ParseJson("{}");  // unreachable: states are written by us
   rapidjson::Document* state = parser_.doc();
+  rapidjson::Document* sums = LoadSums(from ? from->sums : std::string());
   int64_t max_time = from ? from->max_time : t;
   if (add) {
-    agg_.Update(state, ctx_);
+    agg_.Update(state, sums, ctx_);
     max_time = std::max(max_time, t);
   }
+  SaveSums();
   const RawNumbers* raw = CombineRawNumbers(parser_.raw_numbers(), record_raw_, &raw_);
   buf_.clear();
   AppendJson(*state, &buf_, raw);
   if (exists) {
     it->second.agg = buf_;
+    it->second.sums = sums_text_;
     it->second.max_time = max_time;
     it->second.pos = std::move(pos);
   } else {
-    it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_, std::move(pos)}).first;
+    it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_, sums_text_, std::move(pos)}).first;
     part.by_end.insert(it);
   }
   Persist(p, it, !exists);
@@ -267,8 +284,8 @@ void WindowTransform::Persist(int32_t p, WinMap::iterator it, bool new_key) {
   value_.assign("{\"t\":");
   value_.append(num, std::to_chars(num, num + sizeof num, it->second.max_time).ptr);
   value_.append(",\"agg\":").append(it->second.agg).push_back('}');
-  it->second.pos.AppendTo(&value_);
-  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value_, it->second.max_time, new_key);
+  PutState(p, WindowKey(it->first.key, {it->first.start, it->second.end}), value_, it->second.pos,
+           it->second.max_time, new_key, false, it->second.sums);
 }
 
 void WindowTransform::Remove(Partition& part, int32_t p, WinMap::iterator it, bool forget) {

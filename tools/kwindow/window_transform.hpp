@@ -67,6 +67,7 @@ class WindowTransform : public StatefulTransform {
     int64_t end;
     int64_t max_time;       // largest record time in the window: the output timestamp
     std::string agg;        // Aggregator state (JSON)
+    std::string sums;       // Aggregator sums (JSON, "" none): the state's aux
     AppliedPositions pos;   // the input positions the window reflects
   };
   using WinMap = std::map<WinKey, WinState, WinKeyLess>;
@@ -118,6 +119,9 @@ class WindowTransform : public StatefulTransform {
   // "<key>@<start>/<end>": the output key, and the window's key in the store and changelog.
   // Valid until the next call.
   const std::string& WindowKey(std::string_view key, Window w);
+  // sums_ from a window's sums text (null document for none); the text of sums_ into sums_text_.
+  rapidjson::Document* LoadSums(const std::string& text);
+  void SaveSums();
 
   WindowSpec spec_;
   Aggregator agg_;
@@ -131,9 +135,10 @@ class WindowTransform : public StatefulTransform {
   const RawNumbers* record_raw_ = nullptr;  // its number texts, while it is processed
   RawNumbers raw_, joined_raw_;  // CombineRawNumbers' scratch; a merged session's texts
   ValueParser parser_;
+  rapidjson::Document sums_;  // the sums of the window being folded
   rapidjson::Document window_json_;
   std::map<int32_t, Partition> parts_;
-  std::string key_, wkey_, value_, buf_, out_;
+  std::string key_, wkey_, value_, buf_, out_, sums_text_;
   std::vector<Window> hopping_;  // the current record's hopping windows (capacity reused)
   int64_t late_ = 0;
   int64_t no_event_ = 0;

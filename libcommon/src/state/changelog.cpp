@@ -6,6 +6,7 @@
 
 #include "kt/core/time.hpp"
 #include "kt/kafka/admin.hpp"
+#include "kt/state/state_value.hpp"
 
 namespace kt {
 
@@ -110,7 +111,19 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
         } else {
           std::string_view key(static_cast<const char*>(m->key), m->key_len);
           std::optional<std::string_view> value;
-          if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
+          if (m->payload) {  // the state's store encoding: the value with its bookkeeping headers
+            headers_.clear();
+            rd_kafka_headers_t* hdrs = nullptr;
+            if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+              const char* name;
+              const void* val;
+              size_t size;
+              for (size_t h = 0; rd_kafka_header_get_all(hdrs, h, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++h)
+                if (val) headers_.push_back({name, std::string_view(static_cast<const char*>(val), size)});
+            }
+            StoredFromChangelog(std::string_view(static_cast<const char*>(m->payload), m->len), headers_, &stored_);
+            value = stored_;
+          }
           result = events.record(m->partition, m->offset, rd_kafka_message_timestamp(m, nullptr), key, value);
         }
       }

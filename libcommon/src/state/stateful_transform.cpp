@@ -63,16 +63,18 @@ StatefulTransform::Pending& StatefulTransform::Slot(int32_t partition, std::stri
   return it->second;
 }
 
-void StatefulTransform::PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp,
-                                 bool new_key, bool last) {
+void StatefulTransform::PutState(int32_t partition, std::string_view key, std::string_view value,
+                                 const AppliedPositions& pos, int64_t timestamp, bool new_key, bool last,
+                                 std::string_view aux) {
   bool created = false;
   Pending& p = Slot(partition, key, &created);
   if (created) p.fresh = new_key;  // an existing slot may stand for a stored value: keep its flag
   p.value.assign(value);
+  p.aux.assign(aux);
+  p.pos = pos;
   p.timestamp = timestamp;
   p.dirty = true;
   p.deleted = false;
-  p.raw = true;
   p.last = last;
 }
 
@@ -85,6 +87,7 @@ void StatefulTransform::DeleteState(int32_t partition, std::string_view key, int
   }
   Pending& p = Slot(partition, key);
   p.value.clear();
+  p.aux.clear();
   p.pos.clear();
   p.timestamp = timestamp;
   p.dirty = true;
@@ -99,34 +102,52 @@ Result<StatefulTransform::Edit> StatefulTransform::EditState(const Record& rec, 
     slot.dirty = false;
     Status s = state_->has(p) ? state_->store(p)->Get(key, &slot.value)
                               : Status::IoError("no state for partition " + std::to_string(p));
+    if (s.ok()) {
+      auto stored = DecodeState(slot.value);
+      if (stored.ok()) {
+        slot.aux.assign(stored->aux);
+        slot.pos = std::move(stored->pos);
+        slot.value.resize(stored->value.size());  // the value is the encoding's first part
+      } else {
+        s = stored.status();
+      }
+    }
     if (s.IsNotFound()) {
       slot.deleted = true;
     } else if (!s.ok()) {
       cache_[p].erase(cache_[p].find(key));
       --cached_;
       return s;
-    } else {
-      slot.pos = AppliedPositions::ExtractFrom(&slot.value);
     }
   }
-  Edit e{&slot, slot.deleted ? nullptr : &slot.value, false};
+  Edit e{&slot, slot.deleted ? nullptr : &slot.value, &slot.aux, false};
   if (auto pos = PositionOf(rec); pos && slot.pos.Covers(*pos)) e.replay = true;
   return e;
 }
 
-void StatefulTransform::ReplaceState(Pending* slot, const Record& rec, std::string& value) {
+void StatefulTransform::ReplaceState(Pending* slot, const Record& rec, std::string& value, std::string_view aux) {
   slot->value.swap(value);
+  slot->aux.assign(aux);
   if (auto pos = PositionOf(rec)) slot->pos.Advance(*pos);
   slot->timestamp = rec.timestamp;
   slot->dirty = true;
   slot->deleted = false;
-  slot->raw = false;
 }
 
 Status StatefulTransform::ForEachState(int32_t partition,
-                                       const std::function<void(std::string_view, std::string_view)>& fn) {
+                                       const std::function<void(std::string_view, const StateView&)>& fn) {
   if (!state_->has(partition)) return Status::IoError("no state for partition " + std::to_string(partition));
-  return state_->store(partition)->ForEach(fn);
+  Status bad;
+  Status s = state_->store(partition)->ForEach([&](std::string_view key, std::string_view stored) {
+    if (!bad.ok()) return;
+    auto state = DecodeState(stored);
+    if (!state.ok()) {
+      bad = state.status().WithContext("key '" + std::string(key) + "'");
+      return;
+    }
+    fn(key, *state);
+  });
+  return s.ok() ? bad : s;
 }
 
 Status StatefulTransform::WriteState(Emitter& out) {
@@ -145,13 +166,14 @@ Status StatefulTransform::WriteState(Emitter& out) {
 Status StatefulTransform::Write(int32_t partition, const std::string& key, Pending& pending, Emitter& out) {
   if (!state_->has(partition)) return Status::IoError("no state for partition " + std::to_string(partition));
   StateStore* store = state_->store(partition);
-  const std::string* value = &pending.value;
-  if (!pending.deleted && !pending.raw && !pending.pos.empty()) {
-    buf_ = pending.value;
-    pending.pos.AppendTo(&buf_);
-    value = &buf_;
+  Status s;
+  if (pending.deleted) {
+    s = store->Delete(key);
+  } else {
+    buf_.clear();
+    EncodeState(pending.value, pending.aux, pending.pos, &buf_);
+    s = store->Put(key, buf_);
   }
-  Status s = pending.deleted ? store->Delete(key) : store->Put(key, *value);
   if (!s.ok()) return s;
   pending.dirty = false;
   pending.fresh = false;
@@ -163,8 +185,15 @@ Status StatefulTransform::Write(int32_t partition, const std::string& key, Pendi
     c.partition = partition;
     c.key = key;
     c.value_kind = pending.deleted ? OutRecord::ValueKind::kNull : OutRecord::ValueKind::kText;
-    c.value_text = *value;
+    c.value_text = pending.value;
     c.timestamp = pending.timestamp;
+    headers_.clear();
+    pos_text_.clear();
+    if (!pending.deleted) {
+      pending.pos.AppendText(&pos_text_);
+      AppendStateHeaders(pending.aux, pos_text_, &headers_);
+      if (!headers_.empty()) c.headers = &headers_;
+    }
     out.Emit(c);
   }
   return Status::Ok();

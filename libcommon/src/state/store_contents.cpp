@@ -6,6 +6,7 @@
 #include "kt/run/options.hpp"
 #include "kt/state/changelog.hpp"
 #include "kt/state/store.hpp"
+#include "kt/state/state_value.hpp"
 #include "kt/state/store_memory.hpp"
 
 namespace kt {
@@ -20,7 +21,12 @@ void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::str
 
 Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
                          std::map<std::string, std::string>* out) {
-  auto add = [&](std::string_view k, std::string_view v) { (*out)[std::string(k)] = std::string(v); };
+  Status bad;
+  auto add = [&](std::string_view k, std::string_view stored) {
+    auto state = DecodeState(stored);
+    if (!state.ok()) bad = state.status().WithContext("key '" + std::string(k) + "'");
+    else (*out)[std::string(k)] = std::string(state->value);
+  };
   if (where.local) {
     std::string dir = StateDir(where.state_dir, where.group, where.store);
     if (!std::filesystem::is_directory(dir)) return Status::NotFound("no local state in " + dir);
@@ -34,7 +40,7 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
       if (!store.ok()) return store.status();
       if (Status s = (*store)->ForEach(add); !s.ok()) return s;
     }
-    return Status::Ok();
+    return bad;
   }
   std::string topic = where.group + "-" + where.store + "-changelog";
   auto n = PartitionCount(cfg, topic, tool);
@@ -47,7 +53,7 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
     if (!r.ok()) return r.status();
     if (Status s = store.ForEach(add); !s.ok()) return s;
   }
-  return Status::Ok();
+  return bad;
 }
 
 }  // namespace kt

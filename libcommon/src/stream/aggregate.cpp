@@ -54,12 +54,12 @@ Result<AggSpec> ParseAggSpec(const std::string& text) {
   if (!e.ok()) return Status::InvalidArgument("--agg '" + text + "': " + e.status().message());
   a.arg = std::make_shared<expr::Expr>(std::move(*e));
   if (a.name.empty()) a.name = DefaultName(fn, arg);
-  if (a.name == "key" || a.name == "__kt" || a.name == "window")
+  if (a.name == "key" || a.name == "window")
     return Status::InvalidArgument("--agg '" + text + "': the name '" + a.name + "' is reserved");
   return a;
 }
 
-void Aggregator::Update(rapidjson::Document* state, expr::EvalContext& ctx) {
+void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx) {
   auto& alloc = state->GetAllocator();
   if (!state->IsObject()) state->SetObject();
   auto member = [&](const std::string& name) -> rapidjson::Value* {
@@ -113,24 +113,23 @@ void Aggregator::Update(rapidjson::Document* state, expr::EvalContext& ctx) {
         break;
       }
       case AggSpec::Kind::kAvg: {
-        // __kt.<name> = [sum, count]; the visible field is sum / count.
-        rapidjson::Value* kt = member("__kt");
-        if (!kt) {
-          set("__kt", rapidjson::Value(rapidjson::kObjectType));
-          kt = member("__kt");
-        }
-        auto it = kt->FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+        // sums.<name> = [sum, count]; the visible field is sum / count.
+        if (!sums) break;  // the caller keeps no sums (REQUIRES: KeepsSums() means it does)
+        if (!sums->IsObject()) sums->SetObject();
+        auto& salloc = sums->GetAllocator();
+        auto it = sums->FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
         double sum = v.AsDouble();
         int64_t n = 1;
-        if (it != kt->MemberEnd() && it->value.IsArray() && it->value.Size() == 2) {
+        if (it != sums->MemberEnd() && it->value.IsArray() && it->value.Size() == 2) {
           sum += it->value[0].GetDouble();
           n += it->value[1].GetInt64();
           it->value[0].SetDouble(sum);
           it->value[1].SetInt64(n);
         } else {
           rapidjson::Value pair(rapidjson::kArrayType);
-          pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
-          kt->AddMember(rapidjson::Value(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), alloc), pair, alloc);
+          pair.PushBack(rapidjson::Value(sum), salloc).PushBack(rapidjson::Value(n), salloc);
+          sums->AddMember(rapidjson::Value(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), salloc), pair,
+                          salloc);
         }
         set(s.name, rapidjson::Value(sum / static_cast<double>(n)));
         break;
@@ -140,16 +139,13 @@ void Aggregator::Update(rapidjson::Document* state, expr::EvalContext& ctx) {
   }
 }
 
-void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later) const {
+void Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
+                       const rapidjson::Value& later_sums) const {
   auto& alloc = state->GetAllocator();
   if (!state->IsObject()) state->SetObject();
   if (!later.IsObject()) return;
   auto find = [](const rapidjson::Value& obj, const std::string& name) -> const rapidjson::Value* {
     if (!obj.IsObject()) return nullptr;
-    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
-    return it == obj.MemberEnd() ? nullptr : &it->value;
-  };
-  auto find_mutable = [](rapidjson::Value& obj, const std::string& name) -> rapidjson::Value* {
     auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
     return it == obj.MemberEnd() ? nullptr : &it->value;
   };
@@ -190,24 +186,23 @@ void Aggregator::Merge(rapidjson::Document* state, const rapidjson::Value& later
       case AggSpec::Kind::kFirst: break;  // state's came first
       case AggSpec::Kind::kLast: set(*state, s.name, *b); break;
       case AggSpec::Kind::kAvg: {
-        const rapidjson::Value* kb = find(later, "__kt");
-        const rapidjson::Value* pb = kb ? find(*kb, s.name) : nullptr;
-        if (!pb || !pb->IsArray() || pb->Size() != 2) break;
+        const rapidjson::Value* pb = find(later_sums, s.name);
+        if (!sums || !pb || !pb->IsArray() || pb->Size() != 2) break;
         double sum = (*pb)[0].GetDouble();
         int64_t n = (*pb)[1].GetInt64();
-        rapidjson::Value* ka = find_mutable(*state, "__kt");
-        const rapidjson::Value* pa = ka && ka->IsObject() ? find(*ka, s.name) : nullptr;
+        if (!sums->IsObject()) sums->SetObject();
+        const rapidjson::Value* pa = find(*sums, s.name);
         if (pa && pa->IsArray() && pa->Size() == 2) {
           sum += (*pa)[0].GetDouble();
           n += (*pa)[1].GetInt64();
         }
-        if (!ka || !ka->IsObject()) {
-          set(*state, "__kt", rapidjson::Value(rapidjson::kObjectType));
-          ka = find_mutable(*state, "__kt");
-        }
+        auto& salloc = sums->GetAllocator();
         rapidjson::Value pair(rapidjson::kArrayType);
-        pair.PushBack(rapidjson::Value(sum), alloc).PushBack(rapidjson::Value(n), alloc);
-        set(*ka, s.name, pair);
+        pair.PushBack(rapidjson::Value(sum), salloc).PushBack(rapidjson::Value(n), salloc);
+        rapidjson::Value key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), salloc);
+        auto it = sums->FindMember(key);
+        if (it != sums->MemberEnd()) it->value = pair;
+        else sums->AddMember(key, pair, salloc);
         set(*state, s.name, rapidjson::Value(sum / static_cast<double>(n)));
         break;
       }

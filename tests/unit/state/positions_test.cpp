@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "kt/core/origin.hpp"
 #include "kt/state/positions.hpp"
 
 TEST_CASE("applied positions: per input partition, the last offset applied") {
@@ -15,27 +16,20 @@ TEST_CASE("applied positions: per input partition, the last offset applied") {
   CHECK(!p.Covers({1, 0}));
 }
 
-TEST_CASE("positions travel as the last member of a state's JSON object, and come off again") {
+TEST_CASE("positions as text: <partition>:<offset>, comma-separated, and back") {
   kt::AppliedPositions p;
   p.Advance({0, 5});
   p.Advance({12, 7000000000});
-  std::string v = "{\"count\":3}";
-  p.AppendTo(&v);
-  CHECK(v == "{\"count\":3,\"__kt.pos\":{\"0\":5,\"12\":7000000000}}");
-  kt::AppliedPositions back = kt::AppliedPositions::ExtractFrom(&v);
-  CHECK(v == "{\"count\":3}");
-  CHECK(back.Covers({12, 7000000000}));
-  CHECK(!back.Covers({12, 7000000001}));
-
-  std::string empty = "{}";
-  p.AppendTo(&empty);
-  CHECK(empty == "{\"__kt.pos\":{\"0\":5,\"12\":7000000000}}");
-  CHECK(kt::AppliedPositions::ExtractFrom(&empty).Covers({0, 5}));
-  CHECK(empty == "{}");
-
-  std::string old = "{\"count\":3}";  // written before positions existed
-  CHECK(kt::AppliedPositions::ExtractFrom(&old).empty());
-  CHECK(old == "{\"count\":3}");
+  std::string text;
+  p.AppendText(&text);
+  CHECK(text == "0:5,12:7000000000");
+  auto back = kt::AppliedPositions::Parse(text);
+  REQUIRE(back.ok());
+  CHECK(back->Covers({12, 7000000000}));
+  CHECK(!back->Covers({12, 7000000001}));
+  CHECK(kt::AppliedPositions::Parse("")->empty());
+  for (const char* bad : {"0", "0:", ":5", "0:5,", "0:5;1:2", "a:b", "0:5x"})
+    CHECK_FALSE(kt::AppliedPositions::Parse(bad).ok());
 }
 
 TEST_CASE("a record's position: its own, or its origin's through a repartition topic; none on stdin") {

@@ -95,9 +95,9 @@ TEST_CASE("a key created with new_key and deleted before the commit writes nothi
   Probe t;
   Collect out;
   kt::Record rec = StdinRecord();
-  t.PutState(-1, "kept", "k", 1, true);
+  t.PutState(-1, "kept", "k", kt::AppliedPositions(), 1, true);
   CHECK(t.Get(rec, "kept") == "k");
-  t.PutState(-1, "gone", "g", 1, true);
+  t.PutState(-1, "gone", "g", kt::AppliedPositions(), 1, true);
   t.DeleteState(-1, "gone", 2);
   CHECK(t.Get(rec, "gone") == "<none>");
   t.Commit(out);
@@ -132,8 +132,12 @@ TEST_CASE("a key's state carries the input positions it reflects; a replayed rec
   CHECK(apply(11, "{\"n\":2}"));
   t.Commit(out);
   std::map<std::string, std::string> stored;
-  REQUIRE(t.ForEachState(0, [&](std::string_view k, std::string_view v) { stored[std::string(k)] = v; }).ok());
-  CHECK(stored == std::map<std::string, std::string>{{"k", "{\"n\":2,\"__kt.pos\":{\"0\":11}}"}});
+  REQUIRE(t.ForEachState(0, [&](std::string_view k, const kt::StateView& v) {
+    std::string& s = stored[std::string(k)];
+    s.assign(v.value).append(" at ");
+    v.pos.AppendText(&s);
+  }).ok());
+  CHECK(stored == std::map<std::string, std::string>{{"k", "{\"n\":2} at 0:11"}});
   // After a crash the input is read again from an older committed offset: 10 and 11 are in the
   // state already, 12 is new.
   CHECK(!apply(10, "{\"n\":99}"));

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/config.hpp"
@@ -44,7 +45,8 @@ class Changelog {
   // Stops reading partition p.
   void Stop(int32_t p);
   struct Events {
-    // A record (value nullopt: a tombstone) and its timestamp.
+    // A record (value nullopt: a tombstone; else the state's store encoding, its bookkeeping
+    // headers included: state/state_value.hpp) and its timestamp.
     std::function<Status(int32_t p, int64_t offset, int64_t timestamp, std::string_view key,
                          std::optional<std::string_view> value)>
         record;
@@ -70,6 +72,8 @@ class Changelog {
   // of a global table (GlobalTable::CatchUp), so it must cost next to nothing when idle.
   rd_kafka_queue_t* queue_ = nullptr;
   std::vector<rd_kafka_message_t*> batch_;
+  Headers headers_;
+  std::string stored_;
 };
 
 }  // namespace kt

@@ -8,18 +8,19 @@
 // offset of the last record applied: one at or before it is a replay.
 //
 // The positions travel with the state they describe, in the same store write and the same
-// changelog record: stateful values are JSON objects, and the positions are their last member,
-// "__kt.pos":{"<partition>":<offset>,...}. Readers of a changelog (ktable dump) skip members
-// whose name starts with "__kt".
+// changelog record, beside the state's value, never in it (state/state_value.hpp); their text
+// is "<partition>:<offset>,...".
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "kt/core/origin.hpp"
+#include "kt/core/status.hpp"
 
 namespace kt {
 
@@ -36,11 +37,10 @@ class AppliedPositions {
   bool empty() const { return v_.empty(); }
   void clear() { v_.clear(); }
 
-  // Appends the "__kt.pos" member to the JSON object text `object` (which must end in '}').
-  void AppendTo(std::string* object) const;
-  // Removes a trailing "__kt.pos" member from `object` and returns the positions it held (none
-  // when there is no such member: state written before positions existed).
-  static AppliedPositions ExtractFrom(std::string* object);
+  // Appends the positions' text ("0:5,12:7000000000"; "" when empty).
+  void AppendText(std::string* out) const;
+  // The positions a text of AppendText holds; InvalidArgument when it is not one.
+  static Result<AppliedPositions> Parse(std::string_view text);
 
  private:
   std::vector<std::pair<int32_t, int64_t>> v_;  // few entries: one per input partition seen

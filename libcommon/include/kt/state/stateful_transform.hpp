@@ -9,7 +9,8 @@
 // the changelog records acknowledged (or their transaction committed). Input offsets are
 // committed after that, so a committed offset's state is always in the changelog.
 //
-// Each key's state carries the input positions it reflects (state/positions.hpp): EditState
+// Each key's state carries the input positions it reflects (state/positions.hpp), beside its
+// value (state/state_value.hpp), and may carry hidden working state (aux): EditState
 // reports a record that the state already reflects (a replay after a crash, a failed commit or
 // an outage: its outputs were acknowledged before the state was written) and the Transform
 // skips it, so values never count a record twice.
@@ -25,6 +26,7 @@
 #include "kt/run/transform.hpp"
 #include "kt/state/partitioned_state.hpp"
 #include "kt/state/positions.hpp"
+#include "kt/state/state_value.hpp"
 
 namespace kt {
 
@@ -57,15 +59,15 @@ class StatefulTransform : public Transform {
   // Called first in WriteState: a Transform that coalesces state of its own puts it now.
   virtual void PrepareWrite() {}
 
-  // Sets the state of `key` in `partition` (a record's: PartitionOf), with its changelog
-  // timestamp; written to the store and the changelog at the next WriteState. The value is
-  // written as given (a Transform keeping its own positions appends them). `new_key`: the
+  // Sets the state of `key` in `partition` (a record's: PartitionOf) to `value` (and `aux`),
+  // reflecting input positions `pos`, with its changelog timestamp; written to the store and
+  // the changelog at the next WriteState. `new_key`: the
   // caller knows that neither the store nor the changelog holds `key` (kwindow creating a
   // window); deleting it again before the next WriteState then writes nothing at all. `last`:
   // written after every other key of the partition (changelog order within a partition is
   // kept: when a `last` record is in the changelog, so is everything written before it).
-  void PutState(int32_t partition, std::string_view key, std::string_view value, int64_t timestamp,
-                bool new_key = false, bool last = false);
+  void PutState(int32_t partition, std::string_view key, std::string_view value, const AppliedPositions& pos,
+                int64_t timestamp, bool new_key = false, bool last = false, std::string_view aux = {});
   // Removes `key`: deleted from the store and tombstoned in the changelog at the next WriteState
   // (nothing to write for a new key that was never written: a window created and purged
   // between two commits costs no store write and no changelog record).
@@ -75,18 +77,19 @@ class StatefulTransform : public Transform {
   // by kMaxCachedKeys; clean entries are dropped when it is exceeded). A clean entry with
   // `deleted` caches the store's answer "no state".
   struct Pending {
-    std::string value;        // the Transform's state, without positions
+    std::string value;        // the Transform's state
+    std::string aux;          // its hidden working state ("" none)
     AppliedPositions pos;     // the input positions `value` reflects
     int64_t timestamp = -1;
     bool dirty = true;
     bool deleted = false;
     bool fresh = false;       // PutState(new_key) created it since the last WriteState: not stored
-    bool raw = false;         // PutState: `value` is written as it is (positions included)
     bool last = false;        // written after the partition's other keys
   };
   struct Edit {
     Pending* slot;
     const std::string* state;  // the key's state, null when it has none
+    const std::string* aux;    // its hidden working state ("" none); valid with `state`
     bool replay;               // the state already reflects this record: skip it (and CountReplay)
   };
   // Read-modify-write of one key with one lookup (ktable folding a record into its key's
@@ -95,11 +98,13 @@ class StatefulTransform : public Transform {
   // are read from RocksDB once. The slot stays valid until the next call that changes state;
   // ReplaceState gives it its new state.
   Result<Edit> EditState(const Record& rec, std::string_view key);
-  // Moves `value` into the slot, leaving `value` with the previous state's buffer for reuse;
-  // the state now reflects `rec` (its position, its timestamp). Written at the next WriteState.
-  void ReplaceState(Pending* slot, const Record& rec, std::string& value);
-  // Visits a partition's stored state (from OnRestored), raw values (positions included).
-  Status ForEachState(int32_t partition, const std::function<void(std::string_view key, std::string_view value)>& fn);
+  // Moves `value` into the slot, leaving `value` with the previous state's buffer for reuse,
+  // and sets its `aux`; the state now reflects `rec` (its position, its timestamp). Written at
+  // the next WriteState.
+  void ReplaceState(Pending* slot, const Record& rec, std::string& value, std::string_view aux = {});
+  // Visits a partition's stored state (from OnRestored). A state whose bookkeeping is damaged
+  // is an error naming its key.
+  Status ForEachState(int32_t partition, const std::function<void(std::string_view key, const StateView& state)>& fn);
   // The partition a record's state lives in (-1 for stdin/file input).
   static int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
   // "restored N changelog records, wrote M state changes" (M: keys written to the store and
@@ -117,7 +122,8 @@ class StatefulTransform : public Transform {
   int64_t replays_ = 0;
   std::unique_ptr<PartitionedState> state_;
   bool read_cache_;
-  std::string buf_;
+  std::string buf_, pos_text_;
+  Headers headers_;
   struct KeyHash {  // lookups by string_view: no string built per record for a known key
     using is_transparent = void;
     size_t operator()(std::string_view k) const { return std::hash<std::string_view>()(k); }

@@ -26,7 +26,8 @@ struct StoreLocation {
 // store name's former option, still accepted), --local, --state-dir.
 void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool, const std::string& former_name);
 
-// Every key and value of the store (all partitions), internal keys included. NotFound when the
+// Every key and value of the store (all partitions), internal keys included; values without
+// their bookkeeping (state/state_value.hpp). NotFound when the
 // changelog topic or the local directory does not exist.
 Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
                          std::map<std::string, std::string>* out);

@@ -3,9 +3,10 @@
 // The argument is an expression (usually a field). Numeric aggregates skip (and count) inputs
 // that are missing or not numbers; first/last take any non-missing value.
 //
-// State is a JSON object holding every aggregate by name, plus "__kt" with what avg needs to
-// keep going ({"avg_x":[sum,count]}): it is what the changelog stores, so replaying it restores
-// aggregation exactly. The output value is the same object without "__kt", with "key" first.
+// State is a JSON object holding every aggregate by name: what the changelog stores and get/dump
+// show. What avg needs to keep going, {"avg_x":[sum,count]}, is kept apart in a second object,
+// the sums (a state's aux: state/state_value.hpp), so replaying both restores aggregation
+// exactly. The output value is the state with "key" (and "window") first.
 #pragma once
 
 #include <memory>
@@ -32,12 +33,20 @@ class Aggregator {
  public:
   explicit Aggregator(std::vector<AggSpec> specs) : specs_(std::move(specs)), skipped_(specs_.size(), 0) {}
 
-  // Folds the record in ctx into `state` (a JSON object, or null for a new key).
-  void Update(rapidjson::Document* state, expr::EvalContext& ctx);
-  // Folds `later` (another state of the same specs, of records that came after) into `state`:
-  // counts, sums and avg add up, min/max compare, first keeps state's, last takes later's.
-  // Session windows merge this way.
-  void Merge(rapidjson::Document* state, const rapidjson::Value& later) const;
+  // Folds the record in ctx into `state` (a JSON object, or null for a new key) and `sums`
+  // (avg's running sums: an object, or null for none yet).
+  void Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx);
+  // Folds `later` and its sums (another state of the same specs, of records that came after)
+  // into `state` and `sums`: counts, sums and avg add up, min/max compare, first keeps state's,
+  // last takes later's. Session windows merge this way.
+  void Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
+             const rapidjson::Value& later_sums) const;
+  // Whether any aggregate keeps sums (avg).
+  bool KeepsSums() const {
+    for (auto& s : specs_)
+      if (s.kind == AggSpec::Kind::kAvg) return true;
+    return false;
+  }
   // Appends the output value: {"key": <key>, "window": <window>, <aggregates in spec order>}
   // ("window" only when given). The key is shown as text: bytes of a binary record key that are
   // not UTF-8 appear as U+FFFD (Utf8Text); the output record's Kafka key keeps the bytes.
