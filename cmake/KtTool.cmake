@@ -1,6 +1,9 @@
 # kt_add_tool(<name> [NO_COMMON] SOURCES <files...>)
 #
-# Adds the executable tools/<name>, links libcommon, renders man/<name>.1.scd with scdoc, and
+# Builds the tool's code but main.cpp (its Transforms, option parsing, subcommands) as the
+# library kt_<name>, which the unit tests link too (the property KT_TOOL_LIBS lists them), and
+# the executable tools/<name> from main.cpp and that library. Links libcommon, renders
+# man/<name>.1.scd with scdoc, and
 # registers the smoke tests no tool may ship without:
 #   <name>.help      --help exits 0 and prints usage
 #   <name>.version   --version exits 0 and names the tool
@@ -13,8 +16,20 @@
 # fragment keeps only the entries of options the tool takes (render_man.sh --tool).
 function(kt_add_tool name)
   cmake_parse_arguments(T "NO_COMMON" "" "SOURCES" ${ARGN})
-  add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE kt_common)
+  set(lib_sources ${T_SOURCES})
+  list(FILTER lib_sources EXCLUDE REGEX "/main\\.cpp$")
+  if(lib_sources)
+    add_library(kt_${name} STATIC ${lib_sources})
+    target_link_libraries(kt_${name} PUBLIC kt_common)
+    target_include_directories(kt_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+    set_property(GLOBAL APPEND PROPERTY KT_TOOL_LIBS kt_${name})
+  endif()
+  add_executable(${name} ${name}/main.cpp)
+  if(lib_sources)
+    target_link_libraries(${name} PRIVATE kt_${name})
+  else()
+    target_link_libraries(${name} PRIVATE kt_common)
+  endif()
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

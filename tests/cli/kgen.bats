@@ -1,9 +1,8 @@
 #!/usr/bin/env bats
 load helpers
 
-setup() { need_kafka; }
-
 @test "kgen to a topic: the same records as on stdout, timestamped with event time" {
+  need_kafka
   t=$(new_topic gen)
   run kgen clickevents -n 500 --seed 9 -o "$t"
   [ "$status" -eq 0 ]

@@ -5,7 +5,6 @@
 load helpers
 
 setup() {
-  need_kafka
   STATE="$BATS_TEST_TMPDIR/state"
 }
 
@@ -22,6 +21,7 @@ small_world() {
 joined() { kconsume "$1" -e -J -q | jq -c '[.key, .value, .timestamp]'; }
 
 @test "kjoin stream-table inner: a left record joins the right value its key has at its time" {
+  need_kafka
   small_world; out=$(new_topic out)
   run kjoin -i "$L" --table "$R" -o "$out" --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
@@ -33,6 +33,7 @@ EXPECTED
 }
 
 @test "kjoin stream-table left: every left record, null for a missing right value; --merge flattens" {
+  need_kafka
   small_world
   run kjoin -i "$L" --table "$R" --join left -o - -J -q --store memory -e
   [ "$status" -eq 0 ]
@@ -51,6 +52,7 @@ EXPECTED
 }
 
 @test "kjoin table-table inner, left, outer: every result change, tombstones when a result goes away" {
+  need_kafka
   small_world
   run kjoin -i "$L" --left-table --table "$R" --join inner -o - -J -q --store memory -e
   [ "$status" -eq 0 ]
@@ -77,6 +79,7 @@ EXPECTED
 }
 
 @test "kjoin: clicks on 4 partitions enriched with a users table equal a recomputation" {
+  need_kafka
   clicks=$(new_topic clicks); users=$(new_topic users); out=$(new_topic out)
   # Users: one profile per e-mail address of the click file, except those at shop.test,
   # stamped before every click; clicks keyed by e-mail, stamped with their click time.
@@ -93,6 +96,7 @@ EXPECTED
 }
 
 @test "kjoin: the table survives a restart (from the changelog when the state directory is gone)" {
+  need_kafka
   small_world; out=$(new_topic out); g=$(new_topic group)
   run kjoin -i "$L" --table "$R" --join left -o "$out" -G "$g" --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
@@ -108,6 +112,7 @@ EXPECTED
 }
 
 @test "kjoin --name names the state store: its changelog and state directory" {
+  need_kafka
   small_world; out=$(new_topic out); g=$(new_topic group)
   run kjoin -i "$L" --table "$R" --join left -o "$out" -G "$g" --name enrich --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
@@ -117,6 +122,7 @@ EXPECTED
 }
 
 @test "kjoin: topics of different partition counts exit 2 naming both; a missing table exits 1" {
+  need_kafka
   L=$(new_topic left); R=$(new_topic right)
   envelope a 1 1 | kproduce "$L" -J --partitions 2 -q
   envelope a 1 1 | kproduce "$R" -J --partitions 3 -q
@@ -160,6 +166,7 @@ EXPECTED
 }
 
 @test "kjoin --merge: the left value's fields in order, then the right's it lacks; a name on both keeps the left value" {
+  need_kafka
   L=$(new_topic left); R=$(new_topic right)
   envelope k '{"v":"right","extra":true,"id":9}' 1000 | kproduce "$R" -J --partitions 1 -q
   envelope k '{"id":1,"v":"left"}' 2000 | kproduce "$L" -J --partitions 1 -q
@@ -169,6 +176,7 @@ EXPECTED
 }
 
 @test "kjoin --merge: a value that is not an object follows --on-error, naming where it was" {
+  need_kafka
   L=$(new_topic left); R=$(new_topic right)
   { envelope a '[1,2]' 3000; envelope b '{"n":2}' 4000; } | kproduce "$L" -J -q
   { envelope a '{"x":1}' 1000; envelope b '{"x":2}' 2000; } | kproduce "$R" -J -q
@@ -182,6 +190,7 @@ EXPECTED
 }
 
 @test "kjoin: a side nested as deep as a reader takes is a bad record, not an output no reader takes; --merge keeps its depth" {
+  need_kafka
   L=$(new_topic left); R=$(new_topic right)
   deep=$(python3 -c "print('{\"d\":' + '[' * 999 + ']' * 999 + '}')")
   { envelope a "$deep" 3000; envelope b '{"n":2}' 4000; } | kproduce "$L" -J -q
@@ -200,6 +209,7 @@ EXPECTED
 # Two streams of 600 records each on 4 partitions (40 keys, up to 400 ms out of order), joined
 # by kjoin --stream with TYPE and the window and grace given, against joins.py's recomputation.
 stream_join_equals_recomputation() {
+  need_kafka
   local type=$1; shift
   cd "$BATS_TEST_TMPDIR"
   python3 "$BATS_TEST_DIRNAME/joins.py" gen 7 600
@@ -233,6 +243,7 @@ stream_join_equals_recomputation() {
 }
 
 @test "kjoin --stream: stopped midway and restarted without its state directory, the windows restore and no result is lost" {
+  need_kafka
   cd "$BATS_TEST_TMPDIR"
   python3 "$BATS_TEST_DIRNAME/joins.py" gen 11 400
   L=$(new_topic left); R=$(new_topic right); out=$(new_topic out); g=$(new_topic group)
@@ -254,6 +265,7 @@ stream_join_equals_recomputation() {
 }
 
 @test "kjoin --stream: flags that do not fit exit 2" {
+  need_kafka
   run kjoin -i a --stream b
   [ "$status" -eq 2 ]
   [[ "$output" == *"--within"* ]]
@@ -279,6 +291,7 @@ users_and_clicks() {
 }
 
 @test "kjoin --global --on: each record looks its key up in a full replica of the table; left keeps the unmatched" {
+  need_kafka
   users_and_clicks
   # The replica is keyed by e-mail: re-key the users first (kgroupby), on any partition count.
   T=$(new_topic by_email)
@@ -307,6 +320,7 @@ EXPECTED
 }
 
 @test "kjoin --global: a table value that is not JSON names where it is (--on-error fail), or is skipped" {
+  need_kafka
   users_and_clicks
   T=$(new_topic by_email)
   { envelope a@x '{"tier":"gold"}' 1; printf '{"key":"b@x","value":"x","timestamp":1}\n'; } | kproduce "$T" -J -q
@@ -330,6 +344,7 @@ EXPECTED
 }
 
 @test "kjoin --by / --right-by: sides re-keyed through repartition topics join whatever their partition counts" {
+  need_kafka
   users_and_clicks
   run kjoin -i "$C" --table "$U" --by email --right-by email -o - -J -q --store memory -e
   [ "$status" -eq 0 ]

@@ -2,9 +2,8 @@
 # kmap topic -> topic against the real broker: error policies, restarts, SIGTERM.
 load helpers
 
-setup() { need_kafka; }
-
 @test "kmap topic -> topic drops email exactly" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out)
   kproduce "$in" "$DATA/clickevents.ndjson" -q
   run kmap -i "$in" -o "$out" --drop email -e
@@ -14,6 +13,7 @@ setup() { need_kafka; }
 }
 
 @test "bad record under fail: exit 3 names it; its offset is not committed, a restart re-reads it" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   printf '{"n":1}\n{"n":2}\nnot json\n{"n":4}\n' | kproduce "$in" --format lines -q
   run kmap -i "$in" -o "$out" -G "$g" --drop x -e
@@ -28,6 +28,7 @@ setup() { need_kafka; }
 }
 
 @test "bad record under skip: continues and the summary counts it" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out)
   printf '{"n":1}\n[1]\n{"n":3}\n' | kproduce "$in" -q
   run kmap -i "$in" -o "$out" --keep n --on-error skip -e
@@ -37,6 +38,7 @@ setup() { need_kafka; }
 }
 
 @test "bad record under dlq: original bytes and error headers go to the DLQ topic" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); dlq=$(new_topic dlq)
   printf '{"n":1}\n{broken\n{"n":3}\n' | kproduce "$in" --format lines -k key1 -H trace=t1 -q
   run kmap -i "$in" -o "$out" --drop x --dlq "$dlq" -e
@@ -49,6 +51,7 @@ setup() { need_kafka; }
 }
 
 @test "SIGTERM mid-stream on 100,000 records, restart with the same group: nothing lost" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   echo '{"i":0}' | kproduce "$in" --partitions 2 -q
   kmap -i "$in" -o "$out" -G "$g" --drop x -q &
@@ -92,6 +95,7 @@ setup() { need_kafka; }
 }
 
 @test "a member joining while a -e run reads its group by direct assignment fails the run's commit: exit 1, nothing lost" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   seq 1 20000 | jq -c '{i: .}' | kproduce "$in" --partitions 1 -q
   fifo="$BATS_TEST_TMPDIR/fifo"; mkfifo "$fifo"
@@ -121,6 +125,7 @@ setup() { need_kafka; }
 }
 
 @test "a -e run reads a group without members by direct assignment; with a member it joins and shares" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   seq 1 6 | jq -c '{i: .}' | kproduce "$in" --partitions 2 -q
   run kmap -i "$in" -o "$out" -G "$g" -e -v

@@ -4,7 +4,6 @@
 load helpers
 
 setup() {
-  need_kafka
   STATE="$BATS_TEST_TMPDIR/state"
 }
 
@@ -19,6 +18,7 @@ latest_per_key() {
 }
 
 @test "ktable: the seeds' URI summary (kgroupby --by uri, then sum) equals jq's recomputation" {
+  need_kafka
   in=$(new_topic clicks); grouped=$(new_topic grouped); out=$(new_topic summary)
   kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
   kgroupby -i "$in" -o "$grouped" --by uri -e -q
@@ -30,6 +30,7 @@ latest_per_key() {
 }
 
 @test "ktable restarts from its checkpoint with local state, and from the changelog without it" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   head -3000 "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri --partitions 2 -q
   run ktable -i "$in" -o "$out" -G "$g" --agg count --agg 'sum(number)' --state-dir "$STATE" -e
@@ -62,6 +63,7 @@ latest_per_key() {
 }
 
 @test "ktable refuses a changelog that is not co-partitioned with the input" {
+  need_kafka
   in=$(new_topic in); g=$(new_topic g)
   echo '{"a":1}' | kproduce "$in" -k x --partitions 2 -q
   echo '{}' | kproduce "$g-table-changelog" --partitions 3 -q
@@ -81,6 +83,7 @@ latest_per_key() {
 }
 
 @test "ktable --by uri directly on a 4-partition topic repartitions in-process and is exact" {
+  need_kafka
   in=$(new_topic clicks); out=$(new_topic summary); g=$(new_topic g)
   kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
   run ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e
@@ -92,6 +95,7 @@ latest_per_key() {
 }
 
 @test "ktable reads headers only where they matter: @headers in --by, and a dead letter keeps its record's headers" {
+  need_kafka
   in=$(new_topic in); dlq=$(new_topic dlq)
   printf '{"n":1}\n{"n":2}\n' | kproduce "$in" -H region=eu -q
   printf '{"n":3}\nnot json\n' | kproduce "$in" --format lines -H region=us -H trace=t1 -q
@@ -124,6 +128,7 @@ latest_per_key() {
 }
 
 @test "ktable get and dump answer from the changelog and from local state" {
+  need_kafka
   in=$(new_topic in); g=$(new_topic g)
   kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri --partitions 2 -q
   ktable -i "$in" -G "$g" --agg count --agg 'sum(number)' --emit none --state-dir "$STATE" -e -q
@@ -140,6 +145,7 @@ latest_per_key() {
 }
 
 @test "ktable --name names the store (changelog, state dir, get/dump); the former --table still works, with a warning" {
+  need_kafka
   in=$(new_topic in); g=$(new_topic g)
   kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri -q
   ktable -i "$in" -G "$g" --name per_uri --agg count --agg 'sum(number)' --emit none --state-dir "$STATE" -e -q
@@ -163,6 +169,7 @@ latest_per_key() {
 }
 
 @test "scale out: two instances share the partitions; one stops mid-stream; state moves; totals exact" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   echo '{"uri":"/","number":0}' | kproduce "$in" --key-field uri --partitions 4 -q
   ktable -i "$in" -o "$out" -G "$g" --agg count --agg 'sum(number)' --state-dir "$STATE/a" -q &

@@ -5,7 +5,6 @@
 load helpers
 
 setup() {
-  need_kafka
   STATE="$BATS_TEST_TMPDIR/state"
 }
 
@@ -25,6 +24,7 @@ tumbling_input() {
 }
 
 @test "kwindow --tumbling --emit update: every change of every window, late records counted" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out)
   tumbling_input "$in"
   run kwindow -i "$in" -o "$out" --tumbling 10s --grace 5s --agg count --agg 'sum(n)' --state-dir "$STATE" -e
@@ -43,6 +43,7 @@ EXPECTED
 }
 
 @test "kwindow --emit final: each window once when stream time closes it, in end order; late records to the DLQ" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); dlq=$(new_topic dlq)
   tumbling_input "$in"
   run kwindow -i "$in" -o "$out" --tumbling 10s --grace 5s --emit final --agg count --agg 'sum(n)' \
@@ -63,6 +64,7 @@ EXPECTED
 }
 
 @test "kwindow --hopping: size not a multiple of the step, updates and finals" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); fin=$(new_topic fin)
   records k 1000:1 7000:2 12000:3 31000:4 | kproduce "$in" -J -q
   run kwindow -i "$in" -o "$out" --hopping 10s --step 4s --agg count --state-dir "$STATE" -e
@@ -89,6 +91,7 @@ EXPECTED
 }
 
 @test "kwindow --session: sessions merge, merged-away sessions get tombstones at their own end time" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out)
   records u 1000:1 10000:2 5500:3 30000:4 | kproduce "$in" -J -q
   run kwindow -i "$in" -o "$out" --session 5s --grace 10s --agg count --agg 'sum(n)' --state-dir "$STATE" -e
@@ -104,6 +107,7 @@ EXPECTED
 }
 
 @test "kwindow --emit final across restarts (SIGTERM, local state, lost state): nothing lost, nothing re-emitted" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   records a 1000:1 2000:1 11000:1 | kproduce "$in" -J -q
   kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --emit final --agg count --state-dir "$STATE" -q &
@@ -140,6 +144,7 @@ last_window_updates() {
 clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort; }
 
 @test "kwindow: clicks per URI per 10 s tumbling window by event time equal a recomputation" {
+  need_kafka
   in=$(new_topic clicks); out=$(new_topic out)
   kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
   # Produced from a file, the records carry their produce time: thousands share a millisecond,
@@ -154,6 +159,7 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
 }
 
 @test "kwindow --by on 4 partitions with --grace 0: read in timestamp order, no record late, every window exact" {
+  need_kafka
   in=$(new_topic clicks); out=$(new_topic out)
   # Clicks in time order, each record stamped with its click time, spread over 4 partitions.
   jq -s -c 'sort_by(.timestamp)[] | {value: ., timestamp: ((.timestamp[0:19] + "Z" | fromdate) * 1000 + (.timestamp[20:23] | tonumber))}' \
@@ -226,6 +232,7 @@ EXPECTED
 }
 
 @test "kwindow --name names the store (changelog, get/dump); the former --window still works, with a warning" {
+  need_kafka
   in=$(new_topic in); g=$(new_topic g)
   records a 1000:1 4000:2 | kproduce "$in" -J -q
   kwindow -i "$in" -o "$(new_topic out)" -G "$g" --name per_10s --tumbling 10s --agg count --state-dir "$STATE" -e -q
@@ -241,6 +248,7 @@ EXPECTED
 }
 
 @test "kwindow and ktable keep a record's number as written through their changelogs: restored windows, get, dump" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g); gt=$(new_topic gt)
   records a 1000:1.50 | kproduce "$in" -J -q
   kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --agg 'first(n)' --agg 'max(n)' --state-dir "$BATS_TEST_TMPDIR/s1" -e -q
@@ -261,6 +269,7 @@ EXPECTED
 }
 
 @test "kwindow get/dump: the live windows from the changelog and --local equal the last update of each window" {
+  need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
   # b at 8000 comes after stream time 12000 closed its window (grace 0): late, not kept.
   { records 'a@x' 1000:1 4000:2 12000:4; records b 8000:3 26000:6; } | kproduce "$in" -J -q

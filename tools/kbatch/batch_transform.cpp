@@ -7,7 +7,7 @@
 #include "kt/core/strings.hpp"
 #include "kt/core/time.hpp"
 
-namespace kt {
+namespace kt::kbatch {
 
 Status BatchTransform::Process(Input& in, Emitter& out) {
   emitter_ = &out;
@@ -118,4 +118,4 @@ std::string BatchTransform::SummaryExtra() const {
   return s;
 }
 
-}  // namespace kt
+}  // namespace kt::kbatch

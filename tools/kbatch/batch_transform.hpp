@@ -20,7 +20,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kbatch {
 
 struct BatchOptions {
   int64_t max = 0;                  // records per batch (> 0)
@@ -72,4 +72,4 @@ class BatchTransform : public Transform {
   std::string text_;
 };
 
-}  // namespace kt
+}  // namespace kt::kbatch

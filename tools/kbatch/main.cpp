@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
                "written when N are in, after --within of wall time, or at --max-bytes; per key with --by. Faust's "
                "take(N, within=T).", "kbatch"};
   kt::CommonOptions common;
-  kt::BatchOptions opt;
+  kt::kbatch::BatchOptions opt;
   std::string within, as = "array", by;
   int64_t max_bytes = 0;
   app.add_option("--max", opt.max, "Records per batch (N > 0)")->required();
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   }
   opt.lines = as == "lines";
   opt.json_values = common.value_format.rfind("json", 0) == 0;
-  kt::BatchTransform transform(std::move(opt));
+  kt::kbatch::BatchTransform transform(std::move(opt));
   auto plan = kt::PlanRun("kbatch", common);
   if (!plan.ok()) return kt::FailWith("kbatch", plan.status());
   return kt::RunTool(*plan, transform);

@@ -1,6 +1,6 @@
 #include "branch_transform.hpp"
 
-namespace kt {
+namespace kt::kbranch {
 
 Result<std::unique_ptr<BranchTransform>> BranchTransform::Create(const std::vector<std::string>& routes,
                                                                  const std::string& default_topic, bool all,
@@ -56,4 +56,4 @@ std::string BranchTransform::SummaryExtra() const {
   return s + "unrouted=" + std::to_string(dropped_);
 }
 
-}  // namespace kt
+}  // namespace kt::kbranch

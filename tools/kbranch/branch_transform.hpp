@@ -11,7 +11,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kbranch {
 
 class BranchTransform : public Transform {
  public:
@@ -38,4 +38,4 @@ class BranchTransform : public Transform {
   expr::EvalContext ctx_;
 };
 
-}  // namespace kt
+}  // namespace kt::kbranch

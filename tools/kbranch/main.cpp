@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
-  auto transform = kt::BranchTransform::Create(routes, default_topic, all, seed);
+  auto transform = kt::kbranch::BranchTransform::Create(routes, default_topic, all, seed);
   if (!transform.ok()) {
     kt::LogError("kbranch", transform.status().message());
     return kt::kExitUsage;

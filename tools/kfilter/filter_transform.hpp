@@ -6,7 +6,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kfilter {
 
 class FilterTransform : public Transform {
  public:
@@ -36,4 +36,4 @@ class FilterTransform : public Transform {
   int64_t filtered_ = 0;
 };
 
-}  // namespace kt
+}  // namespace kt::kfilter

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     kt::LogError("kfilter", e.status().message());
     return kt::kExitUsage;
   }
-  kt::FilterTransform transform(std::move(*e), negate, seed);
+  kt::kfilter::FilterTransform transform(std::move(*e), negate, seed);
   auto plan = kt::PlanRun("kfilter", common);
   if (!plan.ok()) return kt::FailWith("kfilter", plan.status());
   return kt::RunTool(*plan, transform);

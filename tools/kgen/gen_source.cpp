@@ -6,7 +6,7 @@
 
 #include "kt/core/time.hpp"
 
-namespace kt {
+namespace kt::kgen {
 
 Status GenSource::Open(RebalanceListener* listener) {
   start_ms_ = NowMs();
@@ -34,4 +34,4 @@ Source::Poll GenSource::Next(int timeout_ms, Record* rec, Status* record_status)
   return Poll::kRecord;
 }
 
-}  // namespace kt
+}  // namespace kt::kgen

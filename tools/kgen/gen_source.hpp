@@ -8,7 +8,7 @@
 #include "generators.hpp"
 #include "kt/io/source.hpp"
 
-namespace kt {
+namespace kt::kgen {
 
 class GenSource : public Source {
  public:
@@ -25,4 +25,4 @@ class GenSource : public Source {
   Headers headers_;
 };
 
-}  // namespace kt
+}  // namespace kt::kgen

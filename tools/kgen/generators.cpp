@@ -6,7 +6,7 @@
 #include "kt/core/json.hpp"
 #include "kt/core/time.hpp"
 
-namespace kt {
+namespace kt::kgen {
 
 namespace {
 
@@ -114,4 +114,4 @@ std::unique_ptr<Generator> MakeGenerator(const std::string& kind, uint64_t seed,
   return nullptr;
 }
 
-}  // namespace kt
+}  // namespace kt::kgen

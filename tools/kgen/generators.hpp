@@ -9,7 +9,7 @@
 
 #include "kt/core/rng.hpp"
 
-namespace kt {
+namespace kt::kgen {
 
 class Generator {
  public:
@@ -21,4 +21,4 @@ class Generator {
 // kind: "clickevents" or "taxi"; nullptr for an unknown kind.
 std::unique_ptr<Generator> MakeGenerator(const std::string& kind, uint64_t seed, int64_t start_ms);
 
-}  // namespace kt
+}  // namespace kt::kgen

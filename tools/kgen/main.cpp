@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     return kt::kExitUsage;
   }
   kt::SourceSpec source;
-  source.source = std::make_unique<kt::GenSource>(kt::MakeGenerator(kind, seed, *start_ms), rate);
+  source.source = std::make_unique<kt::kgen::GenSource>(kt::kgen::MakeGenerator(kind, seed, *start_ms), rate);
   kt::PassThrough transform;
   auto plan = kt::PlanRun("kgen", common);
   if (!plan.ok()) return kt::FailWith("kgen", plan.status());

@@ -131,10 +131,10 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, const std::st
   return kt::kExitOk;
 }
 
-int Reset(const kt::KafkaConfig& cfg, kt::ResetSpec spec, bool execute, bool json, bool quiet) {
+int Reset(const kt::KafkaConfig& cfg, kt::kgroup::ResetSpec spec, bool execute, bool json, bool quiet) {
   auto d = kt::DescribeGroup(cfg, "kgroup", spec.group);
   if (!d.ok()) return Fail(d.status());
-  auto plan = kt::PlanReset(cfg, spec);
+  auto plan = kt::kgroup::PlanReset(cfg, spec);
   if (!plan.ok()) return Fail(plan.status());
   {
     kt::RowPrinter out({"group", "topic", "partition", "from", "to"}, json);
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
   bool earliest = false, latest = false, execute = false, yes = false, json = false;
   std::optional<int64_t> shift, to_offset;
   std::optional<int32_t> partition;
-  kt::ResetSpec reset;
+  kt::kgroup::ResetSpec reset;
   CLI::App* list = app.add_subcommand("list", "Every consumer group the cluster knows, with its state");
   CLI::App* describe = app.add_subcommand("describe", "A group's committed offset, end offset and lag per partition");
   describe->add_option("--state-dir", state_dir, "Where ktools tools keep local state (default ~/.local/state/ktools)");
@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
 
   reset.group = group;
   reset.partition = partition;
-  using Kind = kt::ResetTarget::Kind;
+  using Kind = kt::kgroup::ResetTarget::Kind;
   if (earliest) reset.target = {Kind::kEarliest, 0};
   if (latest) reset.target = {Kind::kLatest, 0};
   if (shift) reset.target = {Kind::kShift, *shift};

@@ -6,7 +6,7 @@
 #include "kt/kafka/admin.hpp"
 #include "kt/kafka/groups.hpp"
 
-namespace kt {
+namespace kt::kgroup {
 
 Result<std::vector<ResetStep>> PlanReset(const KafkaConfig& cfg, const ResetSpec& spec) {
   auto committed = CommittedOffsets(cfg, "kgroup", spec.group);
@@ -68,4 +68,4 @@ Result<std::vector<ResetStep>> PlanReset(const KafkaConfig& cfg, const ResetSpec
   return plan;
 }
 
-}  // namespace kt
+}  // namespace kt::kgroup

@@ -11,7 +11,7 @@
 #include "kt/core/status.hpp"
 #include "kt/kafka/config.hpp"
 
-namespace kt {
+namespace kt::kgroup {
 
 struct ResetTarget {
   enum class Kind { kEarliest, kLatest, kTime, kShift, kOffset };
@@ -38,4 +38,4 @@ struct ResetStep {
 // watermarks.
 Result<std::vector<ResetStep>> PlanReset(const KafkaConfig& cfg, const ResetSpec& spec);
 
-}  // namespace kt
+}  // namespace kt::kgroup

@@ -2,7 +2,7 @@
 
 #include "kt/stream/grouping.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 Status GlobalJoinTransform::Process(Input& in, Emitter& out) {
   const Record& rec = in.record;
@@ -40,4 +40,4 @@ std::string GlobalJoinTransform::SummaryExtra() const {
   return s;
 }
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -19,7 +19,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/state/global_table.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 struct GlobalJoinOptions {
   bool left = false;        // --join left
@@ -50,4 +50,4 @@ class GlobalJoinTransform : public Transform {
   int64_t null_lookups_ = 0, null_values_ = 0, unmatched_ = 0;
 };
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -5,7 +5,7 @@
 #include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts, const CoPartitionedJoin& join) {
   StatefulIntent intent;
@@ -44,4 +44,4 @@ int RunGlobalJoin(const RunPlan& run, const StateCliOptions& state_opts, const s
   return RunTool(run, transform);
 }
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -9,7 +9,7 @@
 #include "kt/app/run_plan.hpp"
 #include "window_join_transform.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 // What a co-partitioned join (stream-stream, stream-table, table-table) reads and how.
 struct CoPartitionedJoin {
@@ -32,4 +32,4 @@ int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts, 
 int RunGlobalJoin(const RunPlan& run, const StateCliOptions& state_opts, const std::string& table,
                   GlobalJoinOptions options);
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -3,7 +3,7 @@
 #include <charconv>
 
 
-namespace kt {
+namespace kt::kjoin {
 
 namespace {
 
@@ -142,4 +142,4 @@ std::string JoinTransform::SummaryExtra() const {
   return s;
 }
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -24,7 +24,7 @@
 #include "joined_value.hpp"
 #include "kt/state/stateful_transform.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 struct JoinOptions {
   enum class Kind { kStreamTable, kTableTable };
@@ -61,4 +61,4 @@ class JoinTransform : public StatefulTransform {
   int64_t null_keys_ = 0, null_values_ = 0, unmatched_ = 0;
 };
 
-}  // namespace kt
+}  // namespace kt::kjoin

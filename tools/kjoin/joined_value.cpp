@@ -2,7 +2,7 @@
 
 #include "kt/core/json_reader.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 namespace {
 
@@ -77,4 +77,4 @@ Status JoinedValue::Render(const std::optional<std::string>& left, const std::op
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -11,7 +11,7 @@
 #include "kt/core/status.hpp"
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 // The JSON text of an input's value (nullopt for a tombstone): the record's own text when values
 // are JSON (`json_values`: --value-format json, exact; the Runner has validated it, so the
@@ -37,4 +37,4 @@ class JoinedValue {
   RawNumbers left_raw_, right_raw_;
 };
 
-}  // namespace kt
+}  // namespace kt::kjoin

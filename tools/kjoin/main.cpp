@@ -24,7 +24,7 @@ kt::Status ParseExpr(const char* flag, const std::string& text, std::optional<kt
 }
 
 kt::Status ParseWindow(const std::string& within, const std::string& before, const std::string& after,
-                       const std::string& grace, kt::WindowJoinOptions* wo) {
+                       const std::string& grace, kt::kjoin::WindowJoinOptions* wo) {
   if (within.empty() == (before.empty() && after.empty()))
     return kt::Status::InvalidArgument("--stream needs the join window: --within D, or --before D and/or --after D");
   for (auto [flag, text, ms] : {std::tuple{"--within", &within, &wo->before_ms}, std::tuple{"--before", &before, &wo->before_ms},
@@ -98,35 +98,35 @@ int main(int argc, char** argv) {
   auto plan = kt::PlanRun("kjoin", common);
   if (!plan.ok()) return Fail(plan.status());
   if (replica) {
-    kt::GlobalJoinOptions go;
+    kt::kjoin::GlobalJoinOptions go;
     go.left = type == "left";
     go.merge = merge;
     go.json_values = json_values;
     if (Status s = ParseExpr("--on", on, &go.on); !s.ok()) return Fail(s);
-    return kt::RunGlobalJoin(*plan, state_opts, right, std::move(go));
+    return kt::kjoin::RunGlobalJoin(*plan, state_opts, right, std::move(go));
   }
 
-  kt::CoPartitionedJoin join;
+  kt::kjoin::CoPartitionedJoin join;
   join.right = right;
   join.by = by;
   join.right_by = right_by;
   std::optional<kt::expr::Expr> unused;  // the expressions are checked here, used by the stages
   if (Status s = ParseExpr("--by", by, &unused); !s.ok()) return Fail(s);
   if (Status s = ParseExpr("--right-by", right_by, &unused); !s.ok()) return Fail(s);
-  auto join_type = type == "inner" ? kt::JoinOptions::Type::kInner
-                   : type == "left" ? kt::JoinOptions::Type::kLeft : kt::JoinOptions::Type::kOuter;
+  auto join_type = type == "inner" ? kt::kjoin::JoinOptions::Type::kInner
+                   : type == "left" ? kt::kjoin::JoinOptions::Type::kLeft : kt::kjoin::JoinOptions::Type::kOuter;
   if (windowed) {
-    kt::WindowJoinOptions wo;
+    kt::kjoin::WindowJoinOptions wo;
     if (Status s = ParseWindow(within, before, after, grace, &wo); !s.ok()) return Fail(s);
     wo.type = join_type;
     wo.merge = merge;
     wo.json_values = json_values;
     join.window = wo;
   } else {
-    join.table.kind = left_table ? kt::JoinOptions::Kind::kTableTable : kt::JoinOptions::Kind::kStreamTable;
+    join.table.kind = left_table ? kt::kjoin::JoinOptions::Kind::kTableTable : kt::kjoin::JoinOptions::Kind::kStreamTable;
     join.table.type = join_type;
     join.table.merge = merge;
     join.table.json_values = json_values;
   }
-  return kt::RunCoPartitionedJoin(*plan, state_opts, join);
+  return kt::kjoin::RunCoPartitionedJoin(*plan, state_opts, join);
 }

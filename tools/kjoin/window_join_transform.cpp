@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
-namespace kt {
+namespace kt::kjoin {
 
 namespace {
 
@@ -264,4 +264,4 @@ std::string WindowJoinTransform::SummaryExtra() const {
   return s;
 }
 
-}  // namespace kt
+}  // namespace kt::kjoin

@@ -36,7 +36,7 @@
 #include "kt/state/positions.hpp"
 #include "kt/state/stateful_transform.hpp"
 
-namespace kt {
+namespace kt::kjoin {
 
 struct WindowJoinOptions {
   int64_t before_ms = 0;
@@ -112,4 +112,4 @@ class WindowJoinTransform : public StatefulTransform {
   int64_t joined_ = 0, unmatched_ = 0, late_ = 0, null_keys_ = 0, null_values_ = 0;
 };
 
-}  // namespace kt
+}  // namespace kt::kjoin

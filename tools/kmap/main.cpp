@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   kt::CommonOptions common;
   std::vector<std::string> unused;
   uint64_t seed = 0;
-  using K = kt::MapStep::Kind;
+  using K = kt::kmap::MapStep::Kind;
   std::vector<std::pair<CLI::Option*, K>> step_opts = {
       {app.add_option("--set", unused, "Set FIELD (dotted path) to the value of EXPR: FIELD=EXPR"), K::kSet},
       {app.add_option("--keep", unused, "Keep only these top-level fields (comma-separated)"), K::kKeep},
@@ -28,13 +28,13 @@ int main(int argc, char** argv) {
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   // Steps in command-line order: each occurrence of a step option is one step.
-  std::vector<kt::MapStep> steps;
+  std::vector<kt::kmap::MapStep> steps;
   std::map<CLI::Option*, size_t> seen;
   for (CLI::Option* opt : app.parse_order()) {
     for (auto& [o, kind] : step_opts)
       if (o == opt) steps.push_back({kind, opt->results().at(seen[opt]++)});
   }
-  auto transform = kt::MapTransform::Create(steps, seed);
+  auto transform = kt::kmap::MapTransform::Create(steps, seed);
   if (!transform.ok()) {
     kt::LogError("kmap", transform.status().message());
     return kt::kExitUsage;

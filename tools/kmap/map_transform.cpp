@@ -3,7 +3,7 @@
 #include "kt/codec/json_path.hpp"
 #include "kt/core/strings.hpp"
 
-namespace kt {
+namespace kt::kmap {
 
 Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<MapStep>& steps, uint64_t seed) {
   std::unique_ptr<MapTransform> t(new MapTransform(seed));
@@ -112,4 +112,4 @@ Status MapTransform::Process(Input& in, Emitter& out) {
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::kmap

@@ -14,7 +14,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kmap {
 
 struct MapStep {
   enum class Kind { kKeep, kDrop, kRename, kSet, kKey };
@@ -48,4 +48,4 @@ class MapTransform : public Transform {
   explicit MapTransform(uint64_t seed) : ctx_(seed) {}
 };
 
-}  // namespace kt
+}  // namespace kt::kmap

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Write records from a file or stdin to a topic (NDJSON, -J envelopes, lines, CSV).",
                "kproduce"};
   kt::CommonOptions common;
-  kt::ProduceOptions po;
+  kt::kproduce::ProduceOptions po;
   std::string file = "-", format = "ndjson", key;
   int partitions = 0;
   app.add_option("topic", common.output, "Topic to write")->required();
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   if (app.count("--key")) po.key = key;
   if (format == "lines" && !app.count("--value-format")) common.value_format = "raw";
   auto vc = kt::Codec::Parse(common.value_format);
-  auto transform = kt::ProduceTransform::Create(po, vc.ok() && vc->IsJson());
+  auto transform = kt::kproduce::ProduceTransform::Create(po, vc.ok() && vc->IsJson());
   if (!transform.ok()) {
     kt::LogError("kproduce", transform.status().message());
     return kt::kExitUsage;

@@ -1,6 +1,6 @@
 #include "produce_transform.hpp"
 
-namespace kt {
+namespace kt::kproduce {
 
 Result<ProduceTransform> ProduceTransform::Create(const ProduceOptions& options, bool parse_values) {
   ProduceTransform t;
@@ -43,4 +43,4 @@ Status ProduceTransform::Process(Input& in, Emitter& out) {
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::kproduce

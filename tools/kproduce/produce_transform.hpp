@@ -8,7 +8,7 @@
 
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kproduce {
 
 struct ProduceOptions {
   std::optional<std::string> key;          // -k
@@ -33,4 +33,4 @@ class ProduceTransform : public Transform {
   std::string key_buf_;
 };
 
-}  // namespace kt
+}  // namespace kt::kproduce

@@ -14,7 +14,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"Set a score field on each record: the value of EXPR, or a random number.", "kscore"};
   kt::CommonOptions common;
-  kt::ScoreOptions so;
+  kt::kscore::ScoreOptions so;
   std::string random_int;
   app.add_option("expr", so.expr, "The score expression, e.g. 'number * 0.5'");
   app.add_option("--field", so.field, "Field to set (dotted path)")->capture_default_str();
@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
     if (!zscore.empty() + !ewma.empty() + !so.expr.empty() + so.random + app.count("--random-int") != 1)
       return kt::LogError("kscore", "give exactly one of EXPR, --random, --random-int, --zscore, --ewma"), kt::kExitUsage;
     if (alpha <= 0) return kt::LogError("kscore", "--alpha must be in (0,1]"), kt::kExitUsage;
-    kt::StatScoreOptions sso;
-    sso.kind = zscore.empty() ? kt::StatScoreOptions::Kind::kEwma : kt::StatScoreOptions::Kind::kZScore;
+    kt::kscore::StatScoreOptions sso;
+    sso.kind = zscore.empty() ? kt::kscore::StatScoreOptions::Kind::kEwma : kt::kscore::StatScoreOptions::Kind::kZScore;
     sso.input = zscore.empty() ? ewma : zscore;
     sso.alpha = alpha;
     auto path = kt::ParseFieldPath(so.field);
@@ -51,12 +51,12 @@ int main(int argc, char** argv) {
       auto e = kt::expr::Expr::Parse(by);
       if (!e.ok()) return kt::LogError("kscore", "--by: " + e.status().message()), kt::kExitUsage;
     }
-    if (state_opts.name.empty()) state_opts.name = sso.kind == kt::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
+    if (state_opts.name.empty()) state_opts.name = sso.kind == kt::kscore::StatScoreOptions::Kind::kZScore ? "zscore" : "ewma";
     auto plan = kt::PlanRun("kscore", common);
     if (!plan.ok()) return kt::FailWith("kscore", plan.status());
     return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
                         [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
-                          return std::make_unique<kt::StatScoreTransform>(std::move(state), sso, std::move(*input),
+                          return std::make_unique<kt::kscore::StatScoreTransform>(std::move(state), sso, std::move(*input),
                                                                           std::move(by_key));
                         });
   }
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     }
     so.random_int = std::make_pair(a, b);
   }
-  auto transform = kt::ScoreTransform::Create(so);
+  auto transform = kt::kscore::ScoreTransform::Create(so);
   if (!transform.ok()) {
     kt::LogError("kscore", transform.status().message());
     return kt::kExitUsage;

@@ -2,7 +2,7 @@
 
 #include "kt/codec/json_path.hpp"
 
-namespace kt {
+namespace kt::kscore {
 
 Result<std::unique_ptr<ScoreTransform>> ScoreTransform::Create(const ScoreOptions& o) {
   int sources = !o.expr.empty() + o.random + o.random_int.has_value();
@@ -46,4 +46,4 @@ Status ScoreTransform::Process(Input& in, Emitter& out) {
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::kscore

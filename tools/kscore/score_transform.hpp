@@ -10,7 +10,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/run/transform.hpp"
 
-namespace kt {
+namespace kt::kscore {
 
 struct ScoreOptions {
   std::string field = "score";
@@ -34,4 +34,4 @@ class ScoreTransform : public Transform {
   expr::EvalContext ctx_;
 };
 
-}  // namespace kt
+}  // namespace kt::kscore

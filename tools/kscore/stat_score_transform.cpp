@@ -4,7 +4,7 @@
 
 #include "kt/codec/json_path.hpp"
 
-namespace kt {
+namespace kt::kscore {
 
 expr::Value StatScoreTransform::Score(double x, const std::string* old, std::string* state_text) {
   rapidjson::Document* st = state_parser_.doc();
@@ -63,4 +63,4 @@ Status StatScoreTransform::Process(Input& in, Emitter& out) {
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::kscore

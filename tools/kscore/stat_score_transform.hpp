@@ -16,7 +16,7 @@
 #include "kt/state/stateful_transform.hpp"
 #include "kt/codec/value_parser.hpp"
 
-namespace kt {
+namespace kt::kscore {
 
 struct StatScoreOptions {
   enum class Kind { kZScore, kEwma } kind;
@@ -49,4 +49,4 @@ class StatScoreTransform : public StatefulTransform {
   std::string key_, buf_;
 };
 
-}  // namespace kt
+}  // namespace kt::kscore

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   kt::AddRenamedOption(app, "--table", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   // ktable get KEY / ktable dump: the table's contents from its changelog (or --local stores).
-  kt::TableQuery query;
+  kt::ktable::TableQuery query;
   std::string get_key;
   CLI::App* get = app.add_subcommand("get", "Print one key's aggregates, read from the changelog topic");
   CLI::App* dump = app.add_subcommand("dump", "Print every key's aggregates, read from the changelog topic");
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     if (!cfg.ok()) return Fail(cfg.status());
     if (kt::DumpConfigIfAsked(common, *cfg)) return kt::kExitOk;
     query.where.verbose = common.verbose;
-    kt::Status s = kt::RunTableQuery(query, *cfg);
+    kt::Status s = kt::ktable::RunTableQuery(query, *cfg);
     return s.ok() ? kt::kExitOk : (kt::LogError("ktable", s.message()), kt::kExitRuntime);
   }
   auto grouping = kt::ParseGrouping(aggs, by);
@@ -64,6 +64,6 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return Fail(plan.status());
   return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
-                        return std::make_unique<kt::TableTransform>(std::move(state), agg, std::move(by), updates);
+                        return std::make_unique<kt::ktable::TableTransform>(std::move(state), agg, std::move(by), updates);
                       });
 }

@@ -8,7 +8,7 @@
 #include "kt/core/strings.hpp"
 #include "kt/state/store_contents.hpp"
 
-namespace kt {
+namespace kt::ktable {
 
 namespace {
 
@@ -49,4 +49,4 @@ Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg) {
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::ktable

@@ -9,7 +9,7 @@
 #include "kt/core/status.hpp"
 #include "kt/state/store_contents.hpp"
 
-namespace kt {
+namespace kt::ktable {
 
 struct TableQuery {
   StoreLocation where{.store = "table"};
@@ -20,4 +20,4 @@ struct TableQuery {
 // not in the table: NotFound.
 Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg);
 
-}  // namespace kt
+}  // namespace kt::ktable

@@ -2,7 +2,7 @@
 
 #include "kt/stream/grouping.hpp"
 
-namespace kt {
+namespace kt::ktable {
 
 Status TableTransform::Process(Input& in, Emitter& out) {
   if (!in.value) {
@@ -64,4 +64,4 @@ std::string TableTransform::SummaryExtra() const {
   return s;
 }
 
-}  // namespace kt
+}  // namespace kt::ktable

@@ -14,7 +14,7 @@
 #include "kt/state/stateful_transform.hpp"
 #include "kt/codec/value_parser.hpp"
 
-namespace kt {
+namespace kt::ktable {
 
 class TableTransform : public StatefulTransform {
  public:
@@ -39,4 +39,4 @@ class TableTransform : public StatefulTransform {
   int64_t no_event_ = 0;
 };
 
-}  // namespace kt
+}  // namespace kt::ktable

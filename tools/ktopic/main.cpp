@@ -72,7 +72,7 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& topic, bool all_conf
   const kt::TopicMetadata& t = topics->front();
   auto marks = kt::Watermarks(cfg, "ktopic", topic, Ids(t));
   if (!marks.ok()) return Fail(marks.status());
-  auto edges = kt::ReadEdges(cfg, topic, *marks, verbose);
+  auto edges = kt::ktopic::ReadEdges(cfg, topic, *marks, verbose);
   if (!edges.ok()) return Fail(edges.status());
   auto configs = kt::TopicConfigs(cfg, "ktopic", topic);
   if (!configs.ok()) return Fail(configs.status());
@@ -227,8 +227,8 @@ int main(int argc, char** argv) {
   if (!meta.ok()) return Fail(meta.status());
   auto marks = kt::Watermarks(*cfg, "ktopic", topic, Ids(meta->front()));
   if (!marks.ok()) return Fail(marks.status());
-  kt::TopicStats summary(topic, static_cast<int>(marks->size()), sample);
-  if (kt::Status s = kt::ReadRange(*cfg, topic, *marks, common.verbose, [&](const kt::TopicRecord& r) { summary.Add(r); });
+  kt::ktopic::TopicStats summary(topic, static_cast<int>(marks->size()), sample);
+  if (kt::Status s = kt::ktopic::ReadRange(*cfg, topic, *marks, common.verbose, [&](const kt::ktopic::TopicRecord& r) { summary.Add(r); });
       !s.ok())
     return Fail(s);
   std::string text = summary.ToJson();

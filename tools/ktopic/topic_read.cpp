@@ -4,7 +4,7 @@
 
 #include "kt/state/changelog.hpp"
 
-namespace kt {
+namespace kt::ktopic {
 
 namespace {
 
@@ -76,4 +76,4 @@ Status ReadRange(const KafkaConfig& cfg, const std::string& topic, const std::ve
   });
 }
 
-}  // namespace kt
+}  // namespace kt::ktopic

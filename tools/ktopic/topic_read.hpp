@@ -15,7 +15,7 @@
 #include "kt/kafka/config.hpp"
 #include "kt/kafka/groups.hpp"
 
-namespace kt {
+namespace kt::ktopic {
 
 struct PartitionEdges {
   std::optional<int64_t> first_ts, last_ts;  // none: the partition has no readable record
@@ -37,4 +37,4 @@ struct TopicRecord {
 Status ReadRange(const KafkaConfig& cfg, const std::string& topic, const std::vector<PartitionOffsets>& marks,
                  bool verbose, const std::function<void(const TopicRecord&)>& each);
 
-}  // namespace kt
+}  // namespace kt::ktopic

@@ -5,7 +5,7 @@
 #include "kt/core/json.hpp"
 #include "kt/core/time.hpp"
 
-namespace kt {
+namespace kt::ktopic {
 
 namespace {
 
@@ -96,4 +96,4 @@ std::string TopicStats::ToJson() const {
   return o + "]}";
 }
 
-}  // namespace kt
+}  // namespace kt::ktopic

@@ -14,7 +14,7 @@
 
 #include "topic_read.hpp"
 
-namespace kt {
+namespace kt::ktopic {
 
 class TopicStats {
  public:
@@ -39,4 +39,4 @@ class TopicStats {
   std::map<int32_t, std::vector<std::string>> samples_;  // per partition, the first `sample_`, as JSON
 };
 
-}  // namespace kt
+}  // namespace kt::ktopic

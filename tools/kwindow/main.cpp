@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   kt::AddRenamedOption(app, "--window", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
   // kwindow get KEY / kwindow dump: live windows from the changelog (or --local stores).
-  kt::WindowQuery query;
+  kt::kwindow::WindowQuery query;
   query.where.store = "window";
   std::string get_key, at;
   bool now = false;
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     if (!cfg.ok()) return Fail(cfg.status());
     if (kt::DumpConfigIfAsked(common, *cfg)) return kt::kExitOk;
     query.where.verbose = common.verbose;
-    return Fail(kt::RunWindowQuery(query, *cfg));
+    return Fail(kt::kwindow::RunWindowQuery(query, *cfg));
   }
   if (tumbling.empty() && hopping.empty() && sliding.empty() && session.empty())
     return Fail(kt::Status::InvalidArgument("give a window type: --tumbling, --hopping, --sliding or --session"));
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return Fail(plan.status());
   return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
                       [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
-                        return std::make_unique<kt::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
+                        return std::make_unique<kt::kwindow::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
                                                                      std::move(*event_time), final, close_at_end);
                       });
 }

@@ -8,7 +8,7 @@
 #include "kt/core/json.hpp"
 #include "kt/core/json_reader.hpp"
 
-namespace kt {
+namespace kt::kwindow {
 
 namespace {
 
@@ -75,4 +75,4 @@ Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
   return Status::Ok();
 }
 
-}  // namespace kt
+}  // namespace kt::kwindow

@@ -12,7 +12,7 @@
 #include "kt/kafka/config.hpp"
 #include "kt/state/store_contents.hpp"
 
-namespace kt {
+namespace kt::kwindow {
 
 struct WindowQuery {
   StoreLocation where;             // store: the --window name
@@ -24,4 +24,4 @@ struct WindowQuery {
 // as kwindow's output shows them. NotFound for a key without windows (at `at`).
 Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg);
 
-}  // namespace kt
+}  // namespace kt::kwindow

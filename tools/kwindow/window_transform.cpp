@@ -8,7 +8,7 @@
 #include "kt/core/time.hpp"
 #include "kt/stream/grouping.hpp"
 
-namespace kt {
+namespace kt::kwindow {
 
 namespace {
 
@@ -375,4 +375,4 @@ std::string WindowTransform::SummaryExtra() const {
   return s;
 }
 
-}  // namespace kt
+}  // namespace kt::kwindow

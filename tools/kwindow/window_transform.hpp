@@ -33,7 +33,7 @@
 #include "kt/codec/value_parser.hpp"
 #include "kt/stream/window.hpp"
 
-namespace kt {
+namespace kt::kwindow {
 
 class WindowTransform : public StatefulTransform {
  public:
@@ -145,4 +145,4 @@ class WindowTransform : public StatefulTransform {
   std::optional<InputPosition> position_;  // the current record's
 };
 
-}  // namespace kt
+}  // namespace kt::kwindow

@@ -20,7 +20,7 @@ struct Collect : kt::Emitter {
 
 struct Harness {
   kt::PartitionedState* state;
-  std::unique_ptr<kt::WindowTransform> t;
+  std::unique_ptr<kt::kwindow::WindowTransform> t;
   Collect out;
   int64_t line = 0;
 
@@ -34,7 +34,7 @@ struct Harness {
     REQUIRE(count.ok());
     auto time = kt::EventTime::Parse("@timestamp", "", "ms");
     REQUIRE(time.ok());
-    t = std::make_unique<kt::WindowTransform>(std::move(owned), *spec, kt::Aggregator({*count}), std::nullopt,
+    t = std::make_unique<kt::kwindow::WindowTransform>(std::move(owned), *spec, kt::Aggregator({*count}), std::nullopt,
                                               std::move(*time), final, close_at_end);
     REQUIRE(t->OnAssigned({-1}).ok());
   }
