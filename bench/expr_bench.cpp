@@ -17,8 +17,11 @@ int main(int argc, char** argv) {
   }
   // Two records so the branch predictor and the regex see both outcomes.
   rapidjson::Document a, b;
-  (void)kt::ParseJson(R"({"email":"mo84@example.com","timestamp":"2026-11-20T09:00:00.165Z","uri":"/products/42","number":137})", &a);
-  (void)kt::ParseJson(R"({"email":"ben65@mail.test","timestamp":"2026-11-20T09:00:00.213Z","uri":"/","number":22})", &b);
+  (void)kt::ParseJson(
+      R"({"email":"mo84@example.com","timestamp":"2026-11-20T09:00:00.165Z","uri":"/products/42","number":137})",
+      &a);
+  (void)kt::ParseJson(
+      R"({"email":"ben65@mail.test","timestamp":"2026-11-20T09:00:00.213Z","uri":"/","number":22})", &b);
   kt::Record rec;
   kt::expr::EvalContext ctx(1);
   long truthy = 0;
@@ -28,6 +31,7 @@ int main(int argc, char** argv) {
     truthy += e->Eval(ctx).Truthy();
   }
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%-45s %12.0f evals/s  (%.1f ns/eval, %ld truthy of %ld)\n", src.c_str(), n / s, s / n * 1e9, truthy, n);
+  std::printf("%-45s %12.0f evals/s  (%.1f ns/eval, %ld truthy of %ld)\n", src.c_str(), n / s, s / n * 1e9,
+              truthy, n);
   return 0;
 }

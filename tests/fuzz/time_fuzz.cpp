@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
   size_t nl = in.find('\n');
   std::string_view text = in.substr(0, nl);
-  std::string format = nl == std::string_view::npos ? std::string("%Y-%m-%d %H:%M:%S") : std::string(in.substr(nl + 1));
+  std::string format =
+      nl == std::string_view::npos ? std::string("%Y-%m-%d %H:%M:%S") : std::string(in.substr(nl + 1));
   auto d = kt::ParseDuration(text);
   if (d.ok() && (*d < 0 || *d > kt::kMaxDurationMs)) __builtin_trap();
   auto t = kt::ParseRfc3339(text);

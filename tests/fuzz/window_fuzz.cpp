@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int64_t t = b.Take(kt::kMaxTimeMs);
     if (kind == 0) {
       spec->HoppingWindowsFor(t, &windows);
-      if (windows.empty() || static_cast<int64_t>(windows.size()) > kt::kMaxWindowsPerRecord + 1) __builtin_trap();
+      if (windows.empty() || static_cast<int64_t>(windows.size()) > kt::kMaxWindowsPerRecord + 1)
+        __builtin_trap();
       for (size_t k = 0; k < windows.size(); ++k) {
         if (windows[k].start > t || windows[k].end <= t || windows[k].start < 0) __builtin_trap();
         if (k && windows[k].start <= windows[k - 1].start) __builtin_trap();

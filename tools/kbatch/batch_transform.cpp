@@ -13,8 +13,9 @@ Status BatchTransform::Process(Input& in, Emitter& out) {
   emitter_ = &out;
   // A raw value becomes a JSON string of the batch: it must be text, or bytes would be lost.
   if (!opt_.json_values && in.record.value && !IsValidUtf8(*in.record.value))
-    return Status::DataError("the value is not UTF-8 text, so it cannot be a string in a JSON batch"
-                             " (read binary values with --value-format binary, as base64)");
+    return Status::DataError(
+        "the value is not UTF-8 text, so it cannot be a string in a JSON batch"
+        " (read binary values with --value-format binary, as base64)");
   // The batch's array is one level deeper than its values: a value at the limit cannot go in it.
   if (!opt_.lines && opt_.json_values && in.record.value && FillsJsonDepth(*in.record.value))
     return Status::DataError("the value nests arrays and objects " + std::to_string(kMaxJsonDepth) +
@@ -92,7 +93,9 @@ void BatchTransform::Finish(Emitter& out) {
 }
 
 void BatchTransform::GiveUp(const std::vector<int32_t>& partitions) {
-  auto leaving = [&](int32_t p) { return std::find(partitions.begin(), partitions.end(), p) != partitions.end(); };
+  auto leaving = [&](int32_t p) {
+    return std::find(partitions.begin(), partitions.end(), p) != partitions.end();
+  };
   std::vector<Hold> dropped;
   for (auto& [k, b] : open_) {
     Batch kept{b.key, {}, {}, {}, 0, b.first_ms, b.max_ts};

@@ -23,7 +23,7 @@
 namespace kt::kbatch {
 
 struct BatchOptions {
-  int64_t max = 0;                  // records per batch (> 0)
+  int64_t max = 0;                   // records per batch (> 0)
   std::optional<int64_t> within_ms;  // flush a batch this long after its first record
   std::optional<int64_t> max_bytes;  // values' bytes per batch
   bool lines = false;                // NDJSON lines in one value instead of a JSON array
@@ -58,7 +58,7 @@ class BatchTransform : public Transform {
     std::optional<std::string> key;
     std::vector<std::string> values;  // JSON texts
     std::vector<int32_t> partitions;  // of each value's record (GiveUp)
-    std::vector<kt::Hold> holds;        // of each value's record
+    std::vector<kt::Hold> holds;      // of each value's record
     int64_t bytes = 0, first_ms = 0, max_ts = -1;
   };
   void Write(Batch& b, Emitter& out);

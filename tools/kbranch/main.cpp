@@ -1,14 +1,16 @@
 // kbranch: route each record to the topic of the first route whose expression is true.
 #include "branch_transform.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Route records to topics by expressions: the first matching --route wins (--all: "
-               "every match); others go to --default or are dropped.", "kbranch"};
+  CLI::App app{
+      "Route records to topics by expressions: the first matching --route wins (--all: "
+      "every match); others go to --default or are dropped.",
+      "kbranch"};
   kt::CommonOptions common;
   std::vector<std::string> routes;
   std::string default_topic;

@@ -12,9 +12,9 @@
 
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
-#include "kt/run/options.hpp"
 #include "kt/core/signals.hpp"
 #include "kt/core/strings.hpp"
+#include "kt/run/options.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Run an in-memory development Kafka broker (librdkafka's mock cluster) until SIGINT/SIGTERM.",
@@ -23,9 +23,12 @@ int main(int argc, char** argv) {
   std::string addr_file;
   std::vector<std::string> topics;
   bool quiet = false, verbose = false;
-  app.add_option("--brokers", brokers, "Number of brokers in the cluster")->check(CLI::Range(1, 16))->capture_default_str();
+  app.add_option("--brokers", brokers, "Number of brokers in the cluster")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
   app.add_option("--addr-file", addr_file, "Also write the bootstrap address to this file");
-  app.add_option("--topic", topics, "Create topic NAME[:PARTITIONS] up front (repeatable)")->allow_extra_args(false);
+  app.add_option("--topic", topics, "Create topic NAME[:PARTITIONS] up front (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("-q,--quiet", quiet, "No messages on stderr");
   app.add_flag("-v,--verbose", verbose, "More diagnostics on stderr");
   app.set_version_flag("--version", kt::VersionText("kbroker"));
@@ -48,7 +51,8 @@ int main(int argc, char** argv) {
   for (const std::string& t : topics) {
     auto parts = kt::Split(t, ':');
     int64_t n = 1;
-    if (parts.size() > 2 || parts[0].empty() || (parts.size() == 2 && (!kt::ParseInt64(parts[1], &n) || n < 1))) {
+    if (parts.size() > 2 || parts[0].empty() ||
+        (parts.size() == 2 && (!kt::ParseInt64(parts[1], &n) || n < 1))) {
       kt::LogError("kbroker", "--topic expects NAME or NAME:PARTITIONS, got '" + t + "'");
       rd_kafka_mock_cluster_destroy(cluster);
       rd_kafka_destroy(rk);
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
     f.close();
     std::rename((addr_file + ".tmp").c_str(), addr_file.c_str());
   }
-  if (!quiet) kt::LogInfo("kbroker", "in-memory dev broker at " + addr + " (not a real Kafka; Ctrl-C stops it)");
+  if (!quiet)
+    kt::LogInfo("kbroker", "in-memory dev broker at " + addr + " (not a real Kafka; Ctrl-C stops it)");
   kt::InstallSignalHandlers();
   while (!kt::StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   rd_kafka_mock_cluster_destroy(cluster);

@@ -1,12 +1,12 @@
 // kconsume: print a topic's records on stdout, like kcat -C.
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Print a topic's records on stdout (bare values, or -J envelopes).", "kconsume"};
@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   app.add_option("topic", common.input, "Topic to read")->required();
   app.add_option("-p,--partition", source.partitions, "Read only this partition (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("--until", until, "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
+  app.add_option("--until", until,
+                 "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
   app.add_flag("--pretty", sink.pretty, "Indent JSON values");
   kt::AddCommonOptions(app, common,
                        kt::kOptGroup | kt::kOptFrom | kt::kOptExit | kt::kOptCount | kt::kOptEnvelope |

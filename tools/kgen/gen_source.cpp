@@ -19,7 +19,8 @@ Source::Poll GenSource::Next(int timeout_ms, Record* rec, Status* record_status)
     int64_t due = start_ms_ + static_cast<int64_t>(static_cast<double>(produced_) * 1000.0 / rate_);
     int64_t wait = due - NowMs();
     if (wait > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait, std::max(timeout_ms, 1))));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::min<int64_t>(wait, std::max(timeout_ms, 1))));
       if (NowMs() < due) return Poll::kIdle;
     }
   }

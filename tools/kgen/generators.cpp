@@ -17,12 +17,12 @@ class ClickEvents : public Generator {
  public:
   ClickEvents(uint64_t seed, int64_t start) : rng_(seed), t_(start) {}
   void Next(std::string* json, int64_t* time_ms) override {
-    static constexpr std::array<const char*, 12> kNames = {"mo", "ben", "hana", "sara", "eli", "ada",
-                                                           "li", "noor", "tom", "ines", "raj", "zoe"};
+    static constexpr std::array<const char*, 12> kNames = {"mo", "ben",  "hana", "sara", "eli", "ada",
+                                                           "li", "noor", "tom",  "ines", "raj", "zoe"};
     static constexpr std::array<const char*, 3> kDomains = {"example.com", "mail.test", "shop.test"};
     static constexpr std::array<const char*, 12> kUris = {
-        "/", "/home", "/products", "/products/42", "/cart", "/checkout", "/search",
-        "/account", "/help", "/blog/faust", "/blog/streams", "/api/v1/orders"};
+        "/",       "/home",    "/products", "/products/42", "/cart",         "/checkout",
+        "/search", "/account", "/help",     "/blog/faust",  "/blog/streams", "/api/v1/orders"};
     t_ += static_cast<int64_t>(rng_.Below(400));  // mean 200 ms between events
     int64_t t = t_;
     if (rng_.Below(100) < 3) t -= static_cast<int64_t>(1 + rng_.Below(2000));

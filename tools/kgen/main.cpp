@@ -1,13 +1,13 @@
 // kgen: synthetic click events or taxi rides, to a topic or stdout.
 #include "gen_source.hpp"
-#include "kt/core/exit_code.hpp"
-#include "kt/core/log.hpp"
-#include "kt/run/options.hpp"
-#include "kt/run/passthrough.hpp"
-#include "kt/core/time.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_plan.hpp"
 #include "kt/app/run_tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/core/time.hpp"
+#include "kt/run/options.hpp"
+#include "kt/run/passthrough.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Generate synthetic click events or NYC taxi rides (deterministic per seed).", "kgen"};
@@ -15,15 +15,18 @@ int main(int argc, char** argv) {
   std::string kind, start;
   double rate = 0;
   uint64_t seed = 1;
-  app.add_option("kind", kind, "What to generate: clickevents or taxi")->required()
+  app.add_option("kind", kind, "What to generate: clickevents or taxi")
+      ->required()
       ->check(CLI::IsMember({"clickevents", "taxi"}));
-  app.add_option("--rate", rate, "Records per second (default: as fast as possible)")->check(CLI::NonNegativeNumber);
+  app.add_option("--rate", rate, "Records per second (default: as fast as possible)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", seed, "Random seed: the same seed gives the same records")->capture_default_str();
   app.add_option("--start", start,
                  "Event time of the first record: RFC 3339 or now (default 2026-11-20T09:00:00Z for "
                  "clickevents, 2020-01-01T00:00:00Z for taxi, like the seed data)");
-  kt::AddCommonOptions(app, common, kt::kOptOutput | kt::kOptCount | kt::kOptEnvelope | kt::kOptKafka |
-                                        kt::kOptVerbosity | kt::kOptStats);
+  kt::AddCommonOptions(
+      app, common,
+      kt::kOptOutput | kt::kOptCount | kt::kOptEnvelope | kt::kOptKafka | kt::kOptVerbosity | kt::kOptStats);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   if (start.empty()) start = kind == "taxi" ? "2020-01-01T00:00:00Z" : "2026-11-20T09:00:00Z";

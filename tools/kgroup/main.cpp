@@ -6,7 +6,9 @@
 #include <iostream>
 #include <tuple>
 
-#include "reset_plan.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
@@ -14,13 +16,11 @@
 #include "kt/io/confirm.hpp"
 #include "kt/io/rows.hpp"
 #include "kt/kafka/groups.hpp"
-#include "kt/kafka/topics.hpp"
-#include "kt/state/store.hpp"
 #include "kt/kafka/start_spec.hpp"
+#include "kt/kafka/topics.hpp"
 #include "kt/run/options.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_plan.hpp"
-#include "kt/app/run_tool.hpp"
+#include "kt/state/store.hpp"
+#include "reset_plan.hpp"
 
 namespace {
 
@@ -57,15 +57,17 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 
 // A ktools stateful group's own topics (<group>-...-changelog, <group>-...-repartition) and its
 // local state (<state dir>/<group>/<store>/partition-N), one row each.
-kt::Status DescribeInternals(const kt::KafkaConfig& cfg, const std::string& group, const std::string& state_dir,
-                             bool json) {
+kt::Status DescribeInternals(const kt::KafkaConfig& cfg, const std::string& group,
+                             const std::string& state_dir, bool json) {
   auto topics = kt::DescribeTopics(cfg, "kgroup");
   if (!topics.ok()) return topics.status();
   std::vector<std::string> kinds;
   kt::TopicPartitions internal;
   for (auto& t : *topics) {
     if (t.name.rfind(group + "-", 0) != 0) continue;
-    std::string kind = EndsWith(t.name, "-changelog") ? "changelog" : EndsWith(t.name, "-repartition") ? "repartition" : "";
+    std::string kind = EndsWith(t.name, "-changelog")     ? "changelog"
+                       : EndsWith(t.name, "-repartition") ? "repartition"
+                                                          : "";
     if (kind.empty()) continue;
     std::vector<int32_t> ids;
     for (auto& p : t.partitions) ids.push_back(p.id);
@@ -91,8 +93,8 @@ kt::Status DescribeInternals(const kt::KafkaConfig& cfg, const std::string& grou
     int partitions = 0;
     for (auto& p : std::filesystem::directory_iterator(store.path(), ec))
       partitions += p.path().filename().string().rfind("partition-", 0) == 0;
-    local.Add({QuoteJson(group), QuoteJson(store.path().filename().string()), QuoteJson(store.path().string()),
-               std::to_string(partitions)});
+    local.Add({QuoteJson(group), QuoteJson(store.path().filename().string()),
+               QuoteJson(store.path().string()), std::to_string(partitions)});
   }
   return kt::Status::Ok();
 }
@@ -102,8 +104,9 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, const std::st
   std::vector<kt::TopicPartitionOffset> committed;
   auto d = Existing(cfg, group, &committed);
   if (!d.ok()) return Fail(d.status());
-  std::sort(committed.begin(), committed.end(),
-            [](const auto& a, const auto& b) { return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition); });
+  std::sort(committed.begin(), committed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition);
+  });
   int64_t total = 0;
   kt::RowPrinter out({"group", "topic", "partition", "committed", "end", "lag"}, json);
   for (size_t first = 0; first < committed.size();) {  // one topic at a time (sorted)
@@ -126,8 +129,8 @@ int Describe(const kt::KafkaConfig& cfg, const std::string& group, const std::st
   if (kt::Status s = DescribeInternals(cfg, group, state_dir, json); !s.ok()) return Fail(s);
   if (!quiet)
     kt::LogInfo("kgroup", "group " + group + " is " + d->state + " with " + std::to_string(d->members) +
-                              " members; lag " + std::to_string(total) + " over " + std::to_string(committed.size()) +
-                              " partitions");
+                              " members; lag " + std::to_string(total) + " over " +
+                              std::to_string(committed.size()) + " partitions");
   return kt::kExitOk;
 }
 
@@ -147,18 +150,21 @@ int Reset(const kt::KafkaConfig& cfg, kt::kgroup::ResetSpec spec, bool execute, 
     return kt::kExitOk;
   }
   if (d->members > 0 || (d->state != "Empty" && d->state != "Dead"))
-    return Fail(kt::Status::KafkaError("group '" + spec.group + "' is " + d->state + " with " +
-                                       std::to_string(d->members) +
-                                       " active members: stop them before moving its offsets (nothing changed)"));
+    return Fail(kt::Status::KafkaError(
+        "group '" + spec.group + "' is " + d->state + " with " + std::to_string(d->members) +
+        " active members: stop them before moving its offsets (nothing changed)"));
   std::vector<kt::TopicPartitionOffset> offsets;
   for (auto& s : *plan) offsets.push_back({s.topic, s.partition, s.to});
   if (kt::Status s = kt::AlterOffsets(cfg, "kgroup", spec.group, offsets); !s.ok()) return Fail(s);
-  if (!quiet) kt::LogInfo("kgroup", "moved the offsets of " + std::to_string(offsets.size()) + " partitions of group " + spec.group);
+  if (!quiet)
+    kt::LogInfo("kgroup", "moved the offsets of " + std::to_string(offsets.size()) + " partitions of group " +
+                              spec.group);
   return kt::kExitOk;
 }
 
 int Delete(const kt::KafkaConfig& cfg, const std::string& group, bool yes, bool quiet) {
-  if (kt::Status s = kt::Confirm("delete consumer group '" + group + "' and its committed offsets", yes); !s.ok())
+  if (kt::Status s = kt::Confirm("delete consumer group '" + group + "' and its committed offsets", yes);
+      !s.ok())
     return Fail(s);
   std::vector<kt::TopicPartitionOffset> committed;
   auto d = Existing(cfg, group, &committed);
@@ -171,8 +177,11 @@ int Delete(const kt::KafkaConfig& cfg, const std::string& group, bool yes, bool 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Consumer groups: list them, describe one (committed offsets, end offsets, lag), move its "
-               "offsets (a dry run unless --execute), delete it. A table on a terminal, NDJSON when piped or with --json.", "kgroup"};
+  CLI::App app{
+      "Consumer groups: list them, describe one (committed offsets, end offsets, lag), move its "
+      "offsets (a dry run unless --execute), delete it. A table on a terminal, NDJSON when piped or with "
+      "--json.",
+      "kgroup"};
   kt::CommonOptions common;
   std::string group, to_time, state_dir;
   bool earliest = false, latest = false, execute = false, yes = false, json = false;
@@ -180,17 +189,24 @@ int main(int argc, char** argv) {
   std::optional<int32_t> partition;
   kt::kgroup::ResetSpec reset;
   CLI::App* list = app.add_subcommand("list", "Every consumer group the cluster knows, with its state");
-  CLI::App* describe = app.add_subcommand("describe", "A group's committed offset, end offset and lag per partition");
-  describe->add_option("--state-dir", state_dir, "Where ktools tools keep local state (default ~/.local/state/ktools)");
-  CLI::App* reset_cmd = app.add_subcommand("reset", "Move a group's committed offsets (prints the plan; --execute applies it)");
-  CLI::App* del = app.add_subcommand("delete", "Delete a group and its committed offsets (it must have no members)");
-  for (CLI::App* sub : {describe, reset_cmd, del}) sub->add_option("group", group, "The consumer group")->required();
-  reset_cmd->add_option("--topic", reset.topic, "Only this topic (default: every topic the group has offsets for)");
+  CLI::App* describe =
+      app.add_subcommand("describe", "A group's committed offset, end offset and lag per partition");
+  describe->add_option("--state-dir", state_dir,
+                       "Where ktools tools keep local state (default ~/.local/state/ktools)");
+  CLI::App* reset_cmd =
+      app.add_subcommand("reset", "Move a group's committed offsets (prints the plan; --execute applies it)");
+  CLI::App* del =
+      app.add_subcommand("delete", "Delete a group and its committed offsets (it must have no members)");
+  for (CLI::App* sub : {describe, reset_cmd, del})
+    sub->add_option("group", group, "The consumer group")->required();
+  reset_cmd->add_option("--topic", reset.topic,
+                        "Only this topic (default: every topic the group has offsets for)");
   reset_cmd->add_option("--partition", partition, "Only this partition")->check(CLI::NonNegativeNumber);
   auto* targets = reset_cmd->add_option_group("target", "Where to (exactly one)");
   targets->add_flag("--to-earliest", earliest, "The first offset still in each partition");
   targets->add_flag("--to-latest", latest, "The end of each partition (skip everything)");
-  targets->add_option("--to-time", to_time, "The first record at or after a time: RFC 3339, -DURATION, epoch ms");
+  targets->add_option("--to-time", to_time,
+                      "The first record at or after a time: RFC 3339, -DURATION, epoch ms");
   targets->add_option("--shift-by", shift, "N records forward (negative: back) from the committed offset");
   targets->add_option("--to-offset", to_offset, "This offset (kept within each partition's offsets)");
   targets->require_option(1);

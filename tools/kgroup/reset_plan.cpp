@@ -23,13 +23,15 @@ Result<std::vector<ResetStep>> PlanReset(const KafkaConfig& cfg, const ResetSpec
     for (int32_t p = 0; p < *n; ++p) parts[spec.topic].push_back(p);
   } else {
     if (current.empty())
-      return Status::InvalidArgument("group '" + spec.group + "' has no committed offsets: name the topic (--topic)");
+      return Status::InvalidArgument("group '" + spec.group +
+                                     "' has no committed offsets: name the topic (--topic)");
     for (auto& [tp, off] : current) parts[tp.first].push_back(tp.second);
   }
   if (spec.partition) {
     for (auto& [topic, ps] : parts) {
       if (std::find(ps.begin(), ps.end(), *spec.partition) == ps.end())
-        return Status::InvalidArgument("topic '" + topic + "' has no partition " + std::to_string(*spec.partition) +
+        return Status::InvalidArgument("topic '" + topic + "' has no partition " +
+                                       std::to_string(*spec.partition) +
                                        (spec.topic.empty() ? " with a committed offset of the group" : ""));
       ps = {*spec.partition};
     }
@@ -50,14 +52,23 @@ Result<std::vector<ResetStep>> PlanReset(const KafkaConfig& cfg, const ResetSpec
       ResetStep step{topic, ps[i], std::nullopt, 0};
       if (auto it = current.find({topic, ps[i]}); it != current.end()) step.from = it->second;
       switch (spec.target.kind) {
-        case ResetTarget::Kind::kEarliest: step.to = marks->low; break;
-        case ResetTarget::Kind::kLatest: step.to = marks->high; break;
-        case ResetTarget::Kind::kTime: step.to = by_time[i] < 0 ? marks->high : by_time[i]; break;
-        case ResetTarget::Kind::kOffset: step.to = spec.target.value; break;
+        case ResetTarget::Kind::kEarliest:
+          step.to = marks->low;
+          break;
+        case ResetTarget::Kind::kLatest:
+          step.to = marks->high;
+          break;
+        case ResetTarget::Kind::kTime:
+          step.to = by_time[i] < 0 ? marks->high : by_time[i];
+          break;
+        case ResetTarget::Kind::kOffset:
+          step.to = spec.target.value;
+          break;
         case ResetTarget::Kind::kShift:
           if (!step.from)
-            return Status::InvalidArgument(topic + " [" + std::to_string(ps[i]) +
-                                           "] has no committed offset to shift; use --to-earliest, --to-latest or --to-time");
+            return Status::InvalidArgument(
+                topic + " [" + std::to_string(ps[i]) +
+                "] has no committed offset to shift; use --to-earliest, --to-latest or --to-time");
           step.to = *step.from + spec.target.value;
           break;
       }

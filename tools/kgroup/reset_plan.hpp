@@ -21,7 +21,7 @@ struct ResetTarget {
 
 struct ResetSpec {
   std::string group;
-  std::string topic;              // empty: every topic the group has committed offsets for
+  std::string topic;  // empty: every topic the group has committed offsets for
   std::optional<int32_t> partition;
   ResetTarget target;
 };

@@ -1,20 +1,23 @@
 // kgroupby: re-key records by an expression and write them co-partitioned by the new key.
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 #include "kt/stream/rekey.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_tool.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Re-key records by EXPR and write them partitioned by the new key (murmur2, like the "
-               "Java client), creating the output topic with the input's partition count.", "kgroupby"};
+  CLI::App app{
+      "Re-key records by EXPR and write them partitioned by the new key (murmur2, like the "
+      "Java client), creating the output topic with the input's partition count.",
+      "kgroupby"};
   kt::CommonOptions common;
   std::string by;
   int partitions = 0;
   uint64_t seed = 0;
   app.add_option("--by", by, "The new key: an expression, e.g. uri")->required();
-  app.add_option("--partitions", partitions, "Partitions of the output topic when it is created (default: the input's)")
+  app.add_option("--partitions", partitions,
+                 "Partitions of the output topic when it is created (default: the input's)")
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "Seed for random() in the expression")->capture_default_str();
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);

@@ -22,9 +22,9 @@
 namespace kt::kjoin {
 
 struct GlobalJoinOptions {
-  bool left = false;        // --join left
-  bool merge = false;       // --merge
-  bool json_values = true;  // --value-format json
+  bool left = false;             // --join left
+  bool merge = false;            // --merge
+  bool json_values = true;       // --value-format json
   std::optional<expr::Expr> on;  // --on: the table key; nullopt: the record key
 };
 

@@ -7,15 +7,18 @@
 
 namespace kt::kjoin {
 
-int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts, const CoPartitionedJoin& join) {
+int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts,
+                         const CoPartitionedJoin& join) {
   StatefulIntent intent;
   intent.sides = {{run.input, join.by, "left"}, {join.right, join.right_by, "right"}};
   intent.stage_name = "join";
   intent.store = state_opts;
   return RunStateful(run, intent, [&](std::unique_ptr<PartitionedState> state, std::optional<expr::Expr>) {
     std::unique_ptr<Transform> t;
-    if (join.window) t = std::make_unique<WindowJoinTransform>(std::move(state), *join.window);
-    else t = std::make_unique<JoinTransform>(std::move(state), join.table);
+    if (join.window)
+      t = std::make_unique<WindowJoinTransform>(std::move(state), *join.window);
+    else
+      t = std::make_unique<JoinTransform>(std::move(state), join.table);
     return t;
   });
 }

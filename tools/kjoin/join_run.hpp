@@ -26,7 +26,8 @@ struct CoPartitionedJoin {
 // Consumer groups: G reads the left input (in its re-keying stage when --by is given),
 // G-join-right re-keys the right side, and the join itself runs in G, or in G-join behind a
 // re-keyed left side. Returns the process exit code; errors are logged.
-int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts, const CoPartitionedJoin& join);
+int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts,
+                         const CoPartitionedJoin& join);
 
 // Bootstraps a global replica of `table` and joins the input (a topic or stdin) against it.
 int RunGlobalJoin(const RunPlan& run, const StateCliOptions& state_opts, const std::string& table,

@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-
 namespace kt::kjoin {
 
 namespace {
@@ -13,7 +12,8 @@ constexpr std::string_view kValueMember = ",\"v\":";
 
 // A stored table value {"t":<time>,"v":<value>} (written by Update): its value text and time.
 bool SplitStored(const std::string& stored, std::string* value, int64_t* time) {
-  if (stored.size() < kTimePrefix.size() + kValueMember.size() + 2 || stored.rfind(kTimePrefix, 0) != 0) return false;
+  if (stored.size() < kTimePrefix.size() + kValueMember.size() + 2 || stored.rfind(kTimePrefix, 0) != 0)
+    return false;
   size_t comma = stored.find(kValueMember, kTimePrefix.size());
   if (comma == std::string::npos) return false;
   const char* first = stored.data() + kTimePrefix.size();
@@ -27,9 +27,12 @@ bool SplitStored(const std::string& stored, std::string* value, int64_t* time) {
 
 bool JoinTransform::Joins(bool has_left, bool has_right) const {
   switch (opt_.type) {
-    case JoinOptions::Type::kInner: return has_left && has_right;
-    case JoinOptions::Type::kLeft: return has_left;
-    case JoinOptions::Type::kOuter: return has_left || has_right;
+    case JoinOptions::Type::kInner:
+      return has_left && has_right;
+    case JoinOptions::Type::kLeft:
+      return has_left;
+    case JoinOptions::Type::kOuter:
+      return has_left || has_right;
   }
   return false;
 }
@@ -60,7 +63,11 @@ Result<bool> JoinTransform::Update(const Record& rec, char side, const std::stri
     if (edit->state) DeleteState(PartitionOf(rec), skey_, rec.timestamp);
     return true;
   }
-  buf_.assign(kTimePrefix).append(std::to_string(rec.timestamp)).append(kValueMember).append(*value).push_back('}');
+  buf_.assign(kTimePrefix)
+      .append(std::to_string(rec.timestamp))
+      .append(kValueMember)
+      .append(*value)
+      .push_back('}');
   ReplaceState(edit->slot, rec, buf_);
   return true;
 }
@@ -68,7 +75,8 @@ Result<bool> JoinTransform::Update(const Record& rec, char side, const std::stri
 Status JoinTransform::Process(Input& in, Emitter& out) {
   const Record& rec = in.record;
   if (!rec.key) {  // no key, nothing to join on: dropped, but a left join keeps a stream's record
-    bool keep = opt_.kind == JoinOptions::Kind::kStreamTable && rec.input == 0 && opt_.type == JoinOptions::Type::kLeft;
+    bool keep = opt_.kind == JoinOptions::Kind::kStreamTable && rec.input == 0 &&
+                opt_.type == JoinOptions::Type::kLeft;
     std::optional<std::string> value = keep ? ValueTextOf(in, opt_.json_values) : std::nullopt;
     if (!value) {
       ++null_keys_;

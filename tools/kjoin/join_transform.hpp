@@ -31,7 +31,7 @@ struct JoinOptions {
   enum class Type { kInner, kLeft, kOuter };
   Kind kind = Kind::kStreamTable;
   Type type = Type::kInner;
-  bool merge = false;  // --merge: one object, left's fields over right's
+  bool merge = false;       // --merge: one object, left's fields over right's
   bool json_values = true;  // --value-format json: a record's value text is its JSON text
 };
 
@@ -48,10 +48,12 @@ class JoinTransform : public StatefulTransform {
 
  private:
   // The table value of `side` for `key` (nullopt: none) and its record time.
-  Result<std::optional<std::string>> Lookup(const Record& rec, char side, const std::string& key, int64_t* time);
+  Result<std::optional<std::string>> Lookup(const Record& rec, char side, const std::string& key,
+                                            int64_t* time);
   // Sets `rec`'s side of its key to `value` (nullopt: a tombstone removes it); false for a
   // replayed update, which changes nothing.
-  Result<bool> Update(const Record& rec, char side, const std::string& key, const std::optional<std::string>& value);
+  Result<bool> Update(const Record& rec, char side, const std::string& key,
+                      const std::optional<std::string>& value);
   // Whether the join type gives a result for these sides.
   bool Joins(bool has_left, bool has_right) const;
 

@@ -23,13 +23,15 @@ std::optional<std::string> ValueTextOf(const Input& in, bool json_values);
 
 // The output record of a join result for input `rec`: `key` (nullopt: a null key), the joined
 // `value` (null: a tombstone), time `time`. Views into `key` and `value` must outlive its Emit.
-OutRecord JoinOutput(const Record& rec, std::optional<std::string_view> key, const std::string* value, int64_t time);
+OutRecord JoinOutput(const Record& rec, std::optional<std::string_view> key, const std::string* value,
+                     int64_t time);
 
 class JoinedValue {
  public:
   explicit JoinedValue(bool merge) : merge_(merge) {}
   // `left`/`right`: JSON texts. With --merge both must be objects (a DataError otherwise).
-  Status Render(const std::optional<std::string>& left, const std::optional<std::string>& right, std::string* out);
+  Status Render(const std::optional<std::string>& left, const std::optional<std::string>& right,
+                std::string* out);
 
  private:
   bool merge_;

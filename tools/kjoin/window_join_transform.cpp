@@ -61,7 +61,8 @@ void WindowJoinTransform::SaveTime(int32_t p, Part& part, int side) {
   PutState(p, kTimeKeys[side], text_, part.pos[side], part.stream_time, false, /*last=*/true);
 }
 
-Status WindowJoinTransform::EmitPair(const Record& rec, std::string_view key, const std::optional<std::string>& left,
+Status WindowJoinTransform::EmitPair(const Record& rec, std::string_view key,
+                                     const std::optional<std::string>& left,
                                      const std::optional<std::string>& right, int64_t time, bool null_key,
                                      Emitter& out) {
   if (Status s = value_.Render(left, right, &out_); !s.ok()) return s;
@@ -224,13 +225,14 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
         }
         part.stream_time = std::max(part.stream_time, doc["t"].GetInt64());
         // State written before observed times were kept: the stream time is the closest bound.
-        part.observed[side] = doc.HasMember("o") && doc["o"].IsInt64() ? doc["o"].GetInt64() : doc["t"].GetInt64();
+        part.observed[side] =
+            doc.HasMember("o") && doc["o"].IsInt64() ? doc["o"].GetInt64() : doc["t"].GetInt64();
         return;
       }
     size_t sep = id.rfind('\x1f');
     size_t v = text.find(kValueMember);
-    if (id.size() < 2 || (id[0] != 'L' && id[0] != 'R') || sep == std::string_view::npos || v == std::string::npos ||
-        text.back() != '}') {
+    if (id.size() < 2 || (id[0] != 'L' && id[0] != 'R') || sep == std::string_view::npos ||
+        v == std::string::npos || text.back() != '}') {
       bad = Status::IoError("not a kjoin window record in state: '" + std::string(id) + "'");
       return;
     }
@@ -242,7 +244,8 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
     }
     int side = id[0] == 'L' ? 0 : 1;
     Entry e{side, std::string(id.substr(1, sep - 1)), doc["t"].GetInt64(),
-            text.substr(v + kValueMember.size(), text.size() - v - kValueMember.size() - 1), doc["p"].GetInt() == 1};
+            text.substr(v + kValueMember.size(), text.size() - v - kValueMember.size() - 1),
+            doc["p"].GetInt() == 1};
     std::string key_id(id);
     part.by_key[side][e.key].emplace(e.t, key_id);
     part.by_time[side].emplace(e.t, key_id);

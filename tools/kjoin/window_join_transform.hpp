@@ -31,8 +31,8 @@
 #include <string>
 #include <tuple>
 
-#include "joined_value.hpp"
 #include "join_transform.hpp"
+#include "joined_value.hpp"
 #include "kt/state/positions.hpp"
 #include "kt/state/stateful_transform.hpp"
 
@@ -73,14 +73,16 @@ class WindowJoinTransform : public StatefulTransform {
   // Emission order, Kafka Streams' outer-join store order: time, then right before left, then
   // key (the id, "<side><key>\x1f<offset>", orders equal keys by arrival).
   using PendingKey = std::tuple<int64_t, int, std::string>;  // (time, 0 right | 1 left, id)
-  static PendingKey PendingOf(int64_t t, int side, const std::string& id) { return {t, side == 0 ? 1 : 0, id}; }
+  static PendingKey PendingOf(int64_t t, int side, const std::string& id) {
+    return {t, side == 0 ? 1 : 0, id};
+  }
   struct Part {
     int64_t stream_time = INT64_MIN;
     int64_t observed[2] = {INT64_MIN, INT64_MIN};  // per side, for retention
     AppliedPositions pos[2];
-    std::map<std::string, Entry> entries;                                    // id -> record
-    std::map<std::string, std::multimap<int64_t, std::string>> by_key[2];   // key -> time -> id
-    std::multimap<int64_t, std::string> by_time[2];                          // expiry, per side
+    std::map<std::string, Entry> entries;                                  // id -> record
+    std::map<std::string, std::multimap<int64_t, std::string>> by_key[2];  // key -> time -> id
+    std::multimap<int64_t, std::string> by_time[2];                        // expiry, per side
     std::set<PendingKey> pending;
     // Kafka Streams' lower bound on the pending times (its shared time tracker's minTime): an
     // emission pass runs only when it may find a closed window, and leaves it at the time of the

@@ -1,16 +1,18 @@
 // kmap: reshape JSON records — set, keep, drop and rename fields, rewrite keys.
 #include <map>
 
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_tool.hpp"
 #include "map_transform.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Reshape JSON records: set, keep, drop and rename fields, rewrite keys; steps run in "
-               "command-line order.", "kmap"};
+  CLI::App app{
+      "Reshape JSON records: set, keep, drop and rename fields, rewrite keys; steps run in "
+      "command-line order.",
+      "kmap"};
   kt::CommonOptions common;
   std::vector<std::string> unused;
   uint64_t seed = 0;
@@ -20,7 +22,8 @@ int main(int argc, char** argv) {
       {app.add_option("--keep", unused, "Keep only these top-level fields (comma-separated)"), K::kKeep},
       {app.add_option("--drop", unused, "Remove these top-level fields (comma-separated)"), K::kDrop},
       {app.add_option("--rename", unused, "Rename field OLD to NEW: OLD=NEW"), K::kRename},
-      {app.add_option("--key", unused, "Set the record key to the value of EXPR (no repartitioning)"), K::kKey},
+      {app.add_option("--key", unused, "Set the record key to the value of EXPR (no repartitioning)"),
+       K::kKey},
   };
   for (auto& [opt, kind] : step_opts) opt->allow_extra_args(false)->type_name("ARG");
   app.add_option("--seed", seed, "Seed for random() in expressions")->capture_default_str();

@@ -34,7 +34,8 @@ Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<Map
         if (!path.ok()) return Status::InvalidArgument("--set: " + path.status().message());
         s.path = std::move(*path);
         auto e = expr::Expr::Parse(ms.arg.substr(eq + 1));
-        if (!e.ok()) return Status::InvalidArgument("--set " + ms.arg.substr(0, eq) + ": " + e.status().message());
+        if (!e.ok())
+          return Status::InvalidArgument("--set " + ms.arg.substr(0, eq) + ": " + e.status().message());
         s.expr = std::make_unique<expr::Expr>(std::move(*e));
         t->wants_value_ = t->reads_fields_ = true;
         break;
@@ -90,7 +91,8 @@ Status MapTransform::Apply(const Step& s, Input& in) {
       rapidjson::Value nv = s.expr->Eval(ctx_).ToJson(alloc);
       return SetField(&v, s.path, std::move(nv));
     }
-    case MapStep::Kind::kKey: break;
+    case MapStep::Kind::kKey:
+      break;
   }
   return Status::Ok();
 }

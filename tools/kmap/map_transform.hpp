@@ -27,7 +27,9 @@ class MapTransform : public Transform {
   static Result<std::unique_ptr<MapTransform>> Create(const std::vector<MapStep>& steps, uint64_t seed);
 
   bool WantsValue() const override { return wants_value_; }
-  bool ReadsFields() const override { return reads_fields_; }  // --keep/--drop/--rename/--set, or a --key naming fields
+  bool ReadsFields() const override {
+    return reads_fields_;
+  }  // --keep/--drop/--rename/--set, or a --key naming fields
   Status Process(Input& in, Emitter& out) override;
 
  private:

@@ -1,9 +1,9 @@
 // kproduce: write records from a file or stdin to a topic, like kcat -P.
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_tool.hpp"
 #include "produce_transform.hpp"
 
 int main(int argc, char** argv) {
@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   app.add_option("topic", common.output, "Topic to write")->required();
   app.add_option("file", file, "Input file, or - for stdin")->capture_default_str();
   app.add_option("--format", format, "Input format: ndjson, lines, csv (-J: envelopes)")
-      ->check(CLI::IsMember({"ndjson", "lines", "csv"}))->capture_default_str();
+      ->check(CLI::IsMember({"ndjson", "lines", "csv"}))
+      ->capture_default_str();
   app.add_option("-k,--key", key, "Use KEY as every record's key");
   app.add_option("--key-field", po.key_field, "Take the key from this top-level field of the value");
   app.add_option("-H,--header", po.headers, "Add header name=value (repeatable)")->allow_extra_args(false);
@@ -24,9 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--partitions", partitions, "Create the topic with N partitions if it does not exist")
       ->check(CLI::PositiveNumber);
   kt::AddCommonOptions(app, common,
-                       kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema |
-                           kt::kOptErrors | kt::kOptKafka | kt::kOptVerbosity | kt::kOptCreate |
-                           kt::kOptEos | kt::kOptStats);
+                       kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema | kt::kOptErrors |
+                           kt::kOptKafka | kt::kOptVerbosity | kt::kOptCreate | kt::kOptEos | kt::kOptStats);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   if (app.count("--key")) po.key = key;
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   kt::SinkSpec sink{.create_partitions = partitions, .partitions_given = true};
   kt::SourceSpec source;
   source.file = file;
-  source.line_format = format == "csv" ? kt::LineFormat::kCsv
+  source.line_format = format == "csv"     ? kt::LineFormat::kCsv
                        : format == "lines" ? kt::LineFormat::kLines
                                            : kt::LineFormat::kNdjson;
   auto plan = kt::PlanRun("kproduce", common);

@@ -26,8 +26,10 @@ Status ProduceTransform::Process(Input& in, Emitter& out) {
     if (!in.value || !in.value->IsObject())
       return Status::DataError("--key-field " + opt_.key_field + ": value is not a JSON object");
     auto it = in.value->FindMember(rapidjson::StringRef(opt_.key_field.data(), opt_.key_field.size()));
-    if (it == in.value->MemberEnd() || !KeyTextFromValue(it->value, &key_buf_)) o.key.reset();
-    else o.key = key_buf_;
+    if (it == in.value->MemberEnd() || !KeyTextFromValue(it->value, &key_buf_))
+      o.key.reset();
+    else
+      o.key = key_buf_;
   }
   if (!extra_headers_.empty()) {
     headers_.clear();

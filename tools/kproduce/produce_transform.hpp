@@ -11,10 +11,10 @@
 namespace kt::kproduce {
 
 struct ProduceOptions {
-  std::optional<std::string> key;          // -k
-  std::string key_field;                   // --key-field
-  std::vector<std::string> headers;        // -H name=value
-  int32_t partition = -1;                  // -p
+  std::optional<std::string> key;    // -k
+  std::string key_field;             // --key-field
+  std::vector<std::string> headers;  // -H name=value
+  int32_t partition = -1;            // -p
 };
 
 class ProduceTransform : public Transform {
@@ -29,7 +29,7 @@ class ProduceTransform : public Transform {
   ProduceOptions opt_;
   bool parse_values_ = true;
   std::vector<std::pair<std::string, std::string>> extra_headers_;
-  Headers headers_;        // per record: input headers + extra
+  Headers headers_;  // per record: input headers + extra
   std::string key_buf_;
 };
 

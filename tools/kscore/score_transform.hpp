@@ -14,7 +14,7 @@ namespace kt::kscore {
 
 struct ScoreOptions {
   std::string field = "score";
-  std::string expr;                     // empty with --random / --random-int
+  std::string expr;  // empty with --random / --random-int
   bool random = false;
   std::optional<std::pair<int64_t, int64_t>> random_int;
   uint64_t seed = 0;

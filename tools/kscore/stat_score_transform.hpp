@@ -12,25 +12,28 @@
 #include <string>
 #include <vector>
 
+#include "kt/codec/value_parser.hpp"
 #include "kt/expr/expr.hpp"
 #include "kt/state/stateful_transform.hpp"
-#include "kt/codec/value_parser.hpp"
 
 namespace kt::kscore {
 
 struct StatScoreOptions {
   enum class Kind { kZScore, kEwma } kind;
-  std::string input;                 // the expression scored (usually a field)
+  std::string input;  // the expression scored (usually a field)
   double alpha = 0.5;
-  std::string by;                    // empty: the record key
-  std::vector<std::string> field;    // where the score goes
+  std::string by;                  // empty: the record key
+  std::vector<std::string> field;  // where the score goes
 };
 
 class StatScoreTransform : public StatefulTransform {
  public:
   StatScoreTransform(std::unique_ptr<PartitionedState> state, StatScoreOptions o, expr::Expr input,
                      std::optional<expr::Expr> by)
-      : StatefulTransform(std::move(state)), opt_(std::move(o)), input_(std::move(input)), by_(std::move(by)) {}
+      : StatefulTransform(std::move(state)),
+        opt_(std::move(o)),
+        input_(std::move(input)),
+        by_(std::move(by)) {}
 
   bool ReadsFields() const override { return true; }  // sets the score field
   Status Process(Input& in, Emitter& out) override;

@@ -1,12 +1,12 @@
 // ktable: keyed aggregates with changelog-backed state; `ktable get|dump` read a table.
-#include "kt/core/exit_code.hpp"
-#include "kt/app/run_stateful.hpp"
-#include "kt/stream/grouping.hpp"
-#include "kt/core/log.hpp"
-#include "kt/run/options.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_plan.hpp"
+#include "kt/app/run_stateful.hpp"
 #include "kt/app/run_tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/run/options.hpp"
+#include "kt/stream/grouping.hpp"
 #include "table_query.hpp"
 #include "table_transform.hpp"
 
@@ -20,17 +20,22 @@ int Fail(const kt::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Keyed aggregates (count, sum, min, max, avg, first, last) kept in a state store "
-               "backed by a changelog topic; emits every update.", "ktable"};
+  CLI::App app{
+      "Keyed aggregates (count, sum, min, max, avg, first, last) kept in a state store "
+      "backed by a changelog topic; emits every update.",
+      "ktable"};
   kt::CommonOptions common;
   kt::StateCliOptions state_opts{.name = "table"};
   std::string by, emit = "update";
   std::vector<std::string> aggs;
-  app.add_option("--agg", aggs, "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
-                                "optionally NAME=... (required unless get/dump)")->allow_extra_args(false);
+  app.add_option("--agg", aggs,
+                 "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
+                 "optionally NAME=... (required unless get/dump)")
+      ->allow_extra_args(false);
   app.add_option("--by", by, "Group by this expression instead of the record key");
   app.add_option("--emit", emit, "update: write every new aggregate to the output; none: only keep state")
-      ->check(CLI::IsMember({"update", "none"}))->capture_default_str();
+      ->check(CLI::IsMember({"update", "none"}))
+      ->capture_default_str();
   kt::AddStateOptions(app, state_opts);
   kt::AddRenamedOption(app, "--table", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
@@ -63,7 +68,8 @@ int main(int argc, char** argv) {
   auto plan = kt::PlanRun("ktable", common);
   if (!plan.ok()) return Fail(plan.status());
   return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
-                      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
-                        return std::make_unique<kt::ktable::TableTransform>(std::move(state), agg, std::move(by), updates);
-                      });
+                         [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by) {
+                           return std::make_unique<kt::ktable::TableTransform>(std::move(state), agg,
+                                                                               std::move(by), updates);
+                         });
 }

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "kt/kafka/config.hpp"
 #include "kt/core/status.hpp"
+#include "kt/kafka/config.hpp"
 #include "kt/state/store_contents.hpp"
 
 namespace kt::ktable {

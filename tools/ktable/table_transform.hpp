@@ -10,20 +10,22 @@
 #include <optional>
 #include <string>
 
-#include "kt/stream/aggregate.hpp"
-#include "kt/state/stateful_transform.hpp"
 #include "kt/codec/value_parser.hpp"
+#include "kt/state/stateful_transform.hpp"
+#include "kt/stream/aggregate.hpp"
 
 namespace kt::ktable {
 
 class TableTransform : public StatefulTransform {
  public:
-  TableTransform(std::unique_ptr<PartitionedState> state, Aggregator agg,
-                 std::optional<expr::Expr> by, bool emit_updates)
+  TableTransform(std::unique_ptr<PartitionedState> state, Aggregator agg, std::optional<expr::Expr> by,
+                 bool emit_updates)
       : StatefulTransform(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
 
   bool ReadsFields() const override { return (by_ && by_->ReadsFields()) || agg_.ReadsFields(); }
-  bool WantsHeaders() const override { return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders(); }  // outputs have none
+  bool WantsHeaders() const override {
+    return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders();
+  }  // outputs have none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 
@@ -34,7 +36,7 @@ class TableTransform : public StatefulTransform {
   expr::EvalContext ctx_;
   ValueParser state_parser_;
   rapidjson::Document sums_;  // avg's running sums of the key being updated
-  RawNumbers raw_;  // the state's number texts and the record's: first/last keep them exact
+  RawNumbers raw_;            // the state's number texts and the record's: first/last keep them exact
   std::string key_, buf_, out_, aux_;
   int64_t no_event_ = 0;
 };

@@ -3,8 +3,9 @@
 
 #include <iostream>
 
-#include "topic_read.hpp"
-#include "topic_stats.hpp"
+#include "kt/app/fail.hpp"
+#include "kt/app/run_plan.hpp"
+#include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
@@ -13,9 +14,8 @@
 #include "kt/kafka/groups.hpp"
 #include "kt/kafka/topics.hpp"
 #include "kt/run/options.hpp"
-#include "kt/app/fail.hpp"
-#include "kt/app/run_plan.hpp"
-#include "kt/app/run_tool.hpp"
+#include "topic_read.hpp"
+#include "topic_stats.hpp"
 
 namespace {
 
@@ -66,7 +66,8 @@ int List(const kt::KafkaConfig& cfg, bool all, bool json, bool names) {
   return kt::kExitOk;
 }
 
-int Describe(const kt::KafkaConfig& cfg, const std::string& topic, bool all_configs, bool json, bool verbose) {
+int Describe(const kt::KafkaConfig& cfg, const std::string& topic, bool all_configs, bool json,
+             bool verbose) {
   auto topics = kt::DescribeTopics(cfg, "ktopic", topic);
   if (!topics.ok()) return Fail(topics.status());
   const kt::TopicMetadata& t = topics->front();
@@ -117,17 +118,19 @@ bool Exists(const kt::KafkaConfig& cfg, const std::string& topic, kt::Status* er
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Topics: list them, describe one (partitions, replicas, watermarks, first and last timestamps, "
-               "configs), create, delete, change their configs, and read one whole for statistics. A table on a "
-               "terminal, NDJSON when piped or with --json.",
-               "ktopic"};
+  CLI::App app{
+      "Topics: list them, describe one (partitions, replicas, watermarks, first and last timestamps, "
+      "configs), create, delete, change their configs, and read one whole for statistics. A table on a "
+      "terminal, NDJSON when piped or with --json.",
+      "ktopic"};
   kt::CommonOptions common;
   std::string topic;
   std::vector<std::string> topics, configs, set, unset;
   bool json = false, all = false, yes = false, if_not_exists = false, if_exists = false, names = false;
   int partitions = -1;
   size_t sample = 3;
-  CLI::App* list = app.add_subcommand("list", "Every topic: partitions, replication factor, records (from offsets)");
+  CLI::App* list =
+      app.add_subcommand("list", "Every topic: partitions, replication factor, records (from offsets)");
   list->add_flag("-a,--all", all, "Also internal topics (names starting with _)");
   list->add_flag("--names", names, "Only the names, one per line (metadata only: fast)");
   CLI::App* describe = app.add_subcommand("describe", "One topic per partition, then its configs");
@@ -136,7 +139,8 @@ int main(int argc, char** argv) {
   create->add_option("-p,--partitions", partitions, "Partitions (default: the broker's num.partitions)")
       ->check(CLI::PositiveNumber);
   create->add_option("-c,--set", configs, "A topic config NAME=VALUE (repeatable), as alter --set");
-  create->add_flag("--if-not-exists", if_not_exists, "An existing topic is no error (its settings are not checked)");
+  create->add_flag("--if-not-exists", if_not_exists,
+                   "An existing topic is no error (its settings are not checked)");
   CLI::App* del = app.add_subcommand("delete", "Delete topics and all their records");
   del->add_option("topics", topics, "The topics")->required();
   del->add_flag("-y,--yes", yes, "Do not ask for confirmation (needed when not on a terminal)");
@@ -144,21 +148,27 @@ int main(int argc, char** argv) {
   CLI::App* alter = app.add_subcommand("alter", "Change a topic's configs or grow its partitions");
   alter->add_option("--set", set, "Set a config NAME=VALUE (repeatable)");
   alter->add_option("--unset", unset, "Return a config to its default (repeatable)");
-  alter->add_option("-p,--partitions", partitions, "Grow to this many partitions (keys move: keyed state breaks)")
+  alter
+      ->add_option("-p,--partitions", partitions,
+                   "Grow to this many partitions (keys move: keyed state breaks)")
       ->check(CLI::PositiveNumber);
-  CLI::App* stats = app.add_subcommand("stats", "Read a topic whole: records, bytes, keys, time range, value shape, sample");
+  CLI::App* stats = app.add_subcommand(
+      "stats", "Read a topic whole: records, bytes, keys, time range, value shape, sample");
   stats->add_option("--sample", sample, "Records in the sample (default 3)");
-  for (CLI::App* sub : {describe, create, alter, stats}) sub->add_option("topic", topic, "The topic")->required();
+  for (CLI::App* sub : {describe, create, alter, stats})
+    sub->add_option("topic", topic, "The topic")->required();
   kt::AddCommonOptions(app, common, kt::kOptKafka | kt::kOptVerbosity);
-  create->add_option("--replication-factor", common.replication_factor,
-                     "Replicas of each partition (default: the broker's default.replication.factor)")
+  create
+      ->add_option("--replication-factor", common.replication_factor,
+                   "Replicas of each partition (default: the broker's default.replication.factor)")
       ->check(CLI::PositiveNumber);
   app.add_flag("--json", json, "NDJSON rows even on a terminal");
   for (CLI::App* sub : {list, describe, create, del, alter, stats}) sub->fallthrough();
   app.require_subcommand(0, 1);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
   if (app.get_subcommands().empty())
-    return Fail(kt::Status::InvalidArgument("give a subcommand: list, describe, create, delete, alter or stats"));
+    return Fail(
+        kt::Status::InvalidArgument("give a subcommand: list, describe, create, delete, alter or stats"));
   if (alter->parsed() && set.empty() && unset.empty() && partitions < 0)
     return Fail(kt::Status::InvalidArgument("alter: give --set, --unset or --partitions"));
 
@@ -174,7 +184,9 @@ int main(int argc, char** argv) {
     kt::Status error;
     if (if_not_exists && Exists(*cfg, topic, &error)) return kt::kExitOk;
     if (!error.ok()) return Fail(error);
-    kt::TopicSpec spec{.name = topic, .partitions = partitions, .replication_factor = common.replication_factor,
+    kt::TopicSpec spec{.name = topic,
+                       .partitions = partitions,
+                       .replication_factor = common.replication_factor,
                        .configs = *props};
     if (kt::Status s = kt::CreateTopic(*cfg, spec, "ktopic"); !s.ok()) return Fail(s);
     if (!common.quiet) kt::LogInfo("ktopic", "created topic " + topic);
@@ -185,14 +197,18 @@ int main(int argc, char** argv) {
     std::vector<std::string> doomed;
     for (auto& t : topics) {
       kt::Status error;
-      if (Exists(*cfg, t, &error)) doomed.push_back(t);
-      else if (!error.ok()) return Fail(error);
-      else if (!if_exists) return Fail(kt::Status::KafkaError("topic '" + t + "' does not exist (nothing deleted)"));
+      if (Exists(*cfg, t, &error))
+        doomed.push_back(t);
+      else if (!error.ok())
+        return Fail(error);
+      else if (!if_exists)
+        return Fail(kt::Status::KafkaError("topic '" + t + "' does not exist (nothing deleted)"));
     }
     if (doomed.empty()) return kt::kExitOk;
     std::string names;
     for (auto& t : doomed) names += (names.empty() ? "'" : ", '") + t + "'";
-    if (kt::Status s = kt::Confirm("delete " + names + " and all their records", yes); !s.ok()) return Fail(s);
+    if (kt::Status s = kt::Confirm("delete " + names + " and all their records", yes); !s.ok())
+      return Fail(s);
     for (auto& t : doomed) {
       if (kt::Status s = kt::DeleteTopic(*cfg, "ktopic", t); !s.ok()) return Fail(s);
       if (!common.quiet) kt::LogInfo("ktopic", "deleted topic " + t);
@@ -208,7 +224,8 @@ int main(int argc, char** argv) {
     int have = static_cast<int>(meta->front().partitions.size());
     if (partitions > 0 && partitions < have)
       return Fail(kt::Status::InvalidArgument("topic '" + topic + "' has " + std::to_string(have) +
-                                              " partitions: Kafka cannot shrink a topic to " + std::to_string(partitions)));
+                                              " partitions: Kafka cannot shrink a topic to " +
+                                              std::to_string(partitions)));
     if (!props->empty() || !unset.empty()) {
       if (kt::Status s = kt::AlterTopicConfigs(*cfg, "ktopic", topic, *props, unset); !s.ok()) return Fail(s);
       if (!common.quiet) kt::LogInfo("ktopic", "changed the configs of topic " + topic);
@@ -228,7 +245,8 @@ int main(int argc, char** argv) {
   auto marks = kt::Watermarks(*cfg, "ktopic", topic, Ids(meta->front()));
   if (!marks.ok()) return Fail(marks.status());
   kt::ktopic::TopicStats summary(topic, static_cast<int>(marks->size()), sample);
-  if (kt::Status s = kt::ktopic::ReadRange(*cfg, topic, *marks, common.verbose, [&](const kt::ktopic::TopicRecord& r) { summary.Add(r); });
+  if (kt::Status s = kt::ktopic::ReadRange(*cfg, topic, *marks, common.verbose,
+                                           [&](const kt::ktopic::TopicRecord& r) { summary.Add(r); });
       !s.ok())
     return Fail(s);
   std::string text = summary.ToJson();

@@ -11,7 +11,8 @@ namespace {
 // Reads each partition p with from[p] < marks[p].high from from[p] until `each` returns false
 // for one of its records, it reaches marks[p].high or its end.
 Status ReadFrom(const KafkaConfig& cfg, const std::string& topic, const std::vector<PartitionOffsets>& marks,
-                const std::vector<int64_t>& from, bool verbose, const std::function<bool(const TopicRecord&)>& each) {
+                const std::vector<int64_t>& from, bool verbose,
+                const std::function<bool(const TopicRecord&)>& each) {
   Changelog reader(cfg, topic, "ktopic", verbose);
   std::vector<bool> open(marks.size(), false);
   size_t left = 0;
@@ -28,7 +29,8 @@ Status ReadFrom(const KafkaConfig& cfg, const std::string& topic, const std::vec
     reader.Stop(p);
   };
   Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, int64_t ts, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t p, int64_t offset, int64_t ts, std::string_view key,
+                  std::optional<std::string_view> value) {
     if (!open[p]) return Status::Ok();
     TopicRecord r{p, offset, ts, std::nullopt, value};
     if (key.data()) r.key = key;

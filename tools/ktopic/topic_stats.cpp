@@ -9,9 +9,7 @@ namespace kt::ktopic {
 
 namespace {
 
-std::string OptionalText(const std::optional<std::string_view>& s) {
-  return s ? QuoteJson(*s) : "null";
-}
+std::string OptionalText(const std::optional<std::string_view>& s) { return s ? QuoteJson(*s) : "null"; }
 
 }  // namespace
 
@@ -63,17 +61,21 @@ void TopicStats::Add(const TopicRecord& r) {
 }
 
 std::string TopicStats::ToJson() const {
-  std::string o = "{\"topic\":" + QuoteJson(topic_) + ",\"partitions\":" + std::to_string(partitions_) +
-                  ",\"records\":" + std::to_string(records_) + ",\"tombstones\":" + std::to_string(tombstones_) +
-                  ",\"bytes\":{\"keys\":" + std::to_string(key_bytes_) + ",\"values\":" + std::to_string(value_bytes_) +
-                  "},\"keys\":{\"distinct\":" + std::to_string(keys_.size()) + ",\"null\":" + std::to_string(null_keys_) +
-                  "},\"timestamps\":";
-  if (records_ == 0) o += "null";
+  std::string o =
+      "{\"topic\":" + QuoteJson(topic_) + ",\"partitions\":" + std::to_string(partitions_) +
+      ",\"records\":" + std::to_string(records_) + ",\"tombstones\":" + std::to_string(tombstones_) +
+      ",\"bytes\":{\"keys\":" + std::to_string(key_bytes_) + ",\"values\":" + std::to_string(value_bytes_) +
+      "},\"keys\":{\"distinct\":" + std::to_string(keys_.size()) + ",\"null\":" + std::to_string(null_keys_) +
+      "},\"timestamps\":";
+  if (records_ == 0)
+    o += "null";
   else
-    o += "{\"first\":" + std::to_string(min_ts_) + ",\"last\":" + std::to_string(max_ts_) + ",\"first_time\":" +
-         QuoteJson(FormatRfc3339(min_ts_)) + ",\"last_time\":" + QuoteJson(FormatRfc3339(max_ts_)) + "}";
-  o += ",\"values\":{\"json_objects\":" + std::to_string(objects_) + ",\"json_other\":" + std::to_string(other_json_) +
-       ",\"not_json\":" + std::to_string(not_json_) + ",\"fields\":{";
+    o += "{\"first\":" + std::to_string(min_ts_) + ",\"last\":" + std::to_string(max_ts_) +
+         ",\"first_time\":" + QuoteJson(FormatRfc3339(min_ts_)) +
+         ",\"last_time\":" + QuoteJson(FormatRfc3339(max_ts_)) + "}";
+  o += ",\"values\":{\"json_objects\":" + std::to_string(objects_) +
+       ",\"json_other\":" + std::to_string(other_json_) + ",\"not_json\":" + std::to_string(not_json_) +
+       ",\"fields\":{";
   bool first = true;
   for (auto& [name, f] : fields_) {
     if (!first) o += ',';

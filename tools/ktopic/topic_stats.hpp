@@ -18,7 +18,8 @@ namespace kt::ktopic {
 
 class TopicStats {
  public:
-  TopicStats(std::string topic, int partitions, size_t sample) : topic_(std::move(topic)), partitions_(partitions), sample_(sample) {}
+  TopicStats(std::string topic, int partitions, size_t sample)
+      : topic_(std::move(topic)), partitions_(partitions), sample_(sample) {}
   void Add(const TopicRecord& r);
   // One JSON object (compact).
   std::string ToJson() const;

@@ -1,16 +1,16 @@
 // kwindow: windowed aggregates (tumbling, hopping, sliding, session) by event time.
-#include "kt/core/exit_code.hpp"
-#include "kt/app/run_stateful.hpp"
-#include "kt/stream/grouping.hpp"
-#include "kt/core/log.hpp"
-#include "kt/run/options.hpp"
-#include "kt/core/time.hpp"
-#include "window_query.hpp"
-#include "window_transform.hpp"
-#include "kt/kafka/start_spec.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_plan.hpp"
+#include "kt/app/run_stateful.hpp"
 #include "kt/app/run_tool.hpp"
+#include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
+#include "kt/core/time.hpp"
+#include "kt/kafka/start_spec.hpp"
+#include "kt/run/options.hpp"
+#include "kt/stream/grouping.hpp"
+#include "window_query.hpp"
+#include "window_transform.hpp"
 
 namespace {
 
@@ -31,8 +31,10 @@ kt::Result<int64_t> Duration(const std::string& flag, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Windowed aggregates by event time: tumbling, hopping, sliding and session windows with "
-               "grace, retention and final results (Kafka Streams' rules).", "kwindow"};
+  CLI::App app{
+      "Windowed aggregates by event time: tumbling, hopping, sliding and session windows with "
+      "grace, retention and final results (Kafka Streams' rules).",
+      "kwindow"};
   kt::CommonOptions common;
   kt::StateCliOptions state_opts{.name = "window"};
   std::string tumbling, hopping, step, sliding, session, grace, retention;
@@ -49,15 +51,20 @@ int main(int argc, char** argv) {
   app.add_option("--retention", retention, "How long past its end a window is kept (default size + grace)");
   app.add_option("--time", time, "Record time: @timestamp (Kafka timestamp), now, or a FIELD (or expression)")
       ->capture_default_str();
-  app.add_option("--time-format", time_format, "strftime format of a string time (UTC), e.g. '%Y-%m-%d %H:%M:%S' "
-                                               "(default: RFC 3339)");
-  app.add_option("--time-unit", time_unit, "Unit of a numeric time: ms or s")->check(CLI::IsMember({"ms", "s"}))
+  app.add_option("--time-format", time_format,
+                 "strftime format of a string time (UTC), e.g. '%Y-%m-%d %H:%M:%S' "
+                 "(default: RFC 3339)");
+  app.add_option("--time-unit", time_unit, "Unit of a numeric time: ms or s")
+      ->check(CLI::IsMember({"ms", "s"}))
       ->capture_default_str();
   app.add_option("--by", by, "Group by this expression instead of the record key");
-  app.add_option("--agg", aggs, "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
-                                "optionally NAME=... (required unless get/dump)")->allow_extra_args(false);
+  app.add_option("--agg", aggs,
+                 "Aggregate: count, sum(x), min(x), max(x), avg(x), first(x), last(x), "
+                 "optionally NAME=... (required unless get/dump)")
+      ->allow_extra_args(false);
   app.add_option("--emit", emit, "update: every change of a window; final: each window once, when it closes")
-      ->check(CLI::IsMember({"update", "final"}))->capture_default_str();
+      ->check(CLI::IsMember({"update", "final"}))
+      ->capture_default_str();
   bool close_at_end = false;
   app.add_flag("--close-at-end", close_at_end,
                "At the end of input (stdin, -e, -n) close every window: --emit final writes them all");
@@ -97,7 +104,8 @@ int main(int argc, char** argv) {
     return Fail(kt::kwindow::RunWindowQuery(query, *cfg));
   }
   if (tumbling.empty() && hopping.empty() && sliding.empty() && session.empty())
-    return Fail(kt::Status::InvalidArgument("give a window type: --tumbling, --hopping, --sliding or --session"));
+    return Fail(
+        kt::Status::InvalidArgument("give a window type: --tumbling, --hopping, --sliding or --session"));
   if (aggs.empty()) return Fail(kt::Status::InvalidArgument("--agg is required"));
 
   auto grace_ms = Duration("--grace", grace);
@@ -105,7 +113,8 @@ int main(int argc, char** argv) {
   if (!grace_ms.ok()) return Fail(grace_ms.status());
   if (!retention_ms.ok()) return Fail(retention_ms.status());
   int64_t g = std::max<int64_t>(0, *grace_ms);
-  if (!step.empty() && hopping.empty()) return Fail(kt::Status::InvalidArgument("--step goes with --hopping"));
+  if (!step.empty() && hopping.empty())
+    return Fail(kt::Status::InvalidArgument("--step goes with --hopping"));
   if (!hopping.empty() && step.empty()) return Fail(kt::Status::InvalidArgument("--hopping needs --step"));
   kt::Result<kt::WindowSpec> spec = kt::Status::InvalidArgument("no window type");
   auto size_of = [](const std::string& flag, const std::string& text) -> kt::Result<int64_t> {
@@ -136,9 +145,10 @@ int main(int argc, char** argv) {
   bool final = emit == "final";
   auto plan = kt::PlanRun("kwindow", common);
   if (!plan.ok()) return Fail(plan.status());
-  return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
-                      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
-                        return std::make_unique<kt::kwindow::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
-                                                                     std::move(*event_time), final, close_at_end);
-                      });
+  return kt::RunStateful(
+      *plan, kt::KeyedIntent(common.input, by, state_opts),
+      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
+        return std::make_unique<kt::kwindow::WindowTransform>(std::move(state), *spec, agg, std::move(by_key),
+                                                              std::move(*event_time), final, close_at_end);
+      });
 }

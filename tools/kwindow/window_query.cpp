@@ -69,8 +69,8 @@ Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
     return std::tie(a.key, a.start, a.end) < std::tie(b.key, b.start, b.end);
   });
   if (q.key && rows.empty())
-    return Status::NotFound("key '" + *q.key + "' has no live window" + (q.at ? " at " + std::to_string(*q.at) : "") +
-                            " in " + q.where.store);
+    return Status::NotFound("key '" + *q.key + "' has no live window" +
+                            (q.at ? " at " + std::to_string(*q.at) : "") + " in " + q.where.store);
   for (auto& r : rows) std::cout << Render(r) << "\n";
   return Status::Ok();
 }

@@ -22,7 +22,8 @@ bool ParseInt(std::string_view s, int64_t* v) {
 }  // namespace
 
 WindowTransform::WindowTransform(std::unique_ptr<PartitionedState> state, WindowSpec spec, Aggregator agg,
-                                 std::optional<expr::Expr> by, EventTime time, bool emit_final, bool close_at_end)
+                                 std::optional<expr::Expr> by, EventTime time, bool emit_final,
+                                 bool close_at_end)
     : StatefulTransform(std::move(state), /*read_cache=*/false),
       spec_(spec),
       agg_(std::move(agg)),
@@ -60,7 +61,8 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
   Status s = ForEachState(p, [&](std::string_view key, const StateView& state) {
     std::string_view text = state.value;
     if (key == kStreamTimeKey) {  // the stream time, a number
-      if (!ParseInt(text, &part->stream_time)) bad = Status::IoError("bad stream time in state: " + std::string(text));
+      if (!ParseInt(text, &part->stream_time))
+        bad = Status::IoError("bad stream time in state: " + std::string(text));
       part->pos = state.pos;
       return;
     }
@@ -72,16 +74,18 @@ Status WindowTransform::Load(int32_t p, Partition* part) {
       bad = Status::IoError("not a window key in state: '" + std::string(key) + "'");
       return;
     }
-    if (!ParseJsonText(text, &doc, &raw).ok() || !doc.IsObject() || !doc.HasMember("t") || !doc["t"].IsInt64() ||
-        !doc.HasMember("agg")) {
+    if (!ParseJsonText(text, &doc, &raw).ok() || !doc.IsObject() || !doc.HasMember("t") ||
+        !doc["t"].IsInt64() || !doc.HasMember("agg")) {
       bad = Status::IoError("bad window state for '" + std::string(key) + "'");
       return;
     }
     std::string agg;
     AppendJson(doc["agg"], &agg, &raw);
-    auto it = part->windows.emplace(WinKey{std::string(key.substr(0, at)), w.start},
-                                    WinState{w.end, doc["t"].GetInt64(), std::move(agg), std::string(state.aux), state.pos})
-                  .first;
+    auto it =
+        part->windows
+            .emplace(WinKey{std::string(key.substr(0, at)), w.start},
+                     WinState{w.end, doc["t"].GetInt64(), std::move(agg), std::string(state.aux), state.pos})
+            .first;
     part->by_end.insert(it);
   });
   if (!s.ok()) return s.WithContext("partition " + std::to_string(p));
@@ -128,9 +132,15 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
   if (*t > before) part.stream_time = *t;
   bool applied = false;
   switch (spec_.type) {
-    case WindowType::kHopping: applied = ApplyHopping(part, p, *t, out); break;
-    case WindowType::kSliding: applied = ApplySliding(part, p, *t, out); break;
-    case WindowType::kSession: applied = ApplySession(part, p, *t, out); break;
+    case WindowType::kHopping:
+      applied = ApplyHopping(part, p, *t, out);
+      break;
+    case WindowType::kSliding:
+      applied = ApplySliding(part, p, *t, out);
+      break;
+    case WindowType::kSession:
+      applied = ApplySession(part, p, *t, out);
+      break;
   }
   if (position_) part.pos.Advance(*position_);
   part.dirty = true;
@@ -141,7 +151,8 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
   if (!applied) {
     ++late_;
     return Status::Dropped("late record: time " + FormatRfc3339(*t) + " is past the grace period of its " +
-                           spec_.Describe() + " windows (stream time " + FormatRfc3339(part.stream_time) + ")");
+                           spec_.Describe() + " windows (stream time " + FormatRfc3339(part.stream_time) +
+                           ")");
   }
   return Status::Ok();
 }
@@ -193,7 +204,8 @@ bool WindowTransform::ApplySliding(Partition& part, int32_t p, int64_t t, Emitte
 
 bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out) {
   std::map<int64_t, int64_t> sessions;
-  for (auto it = part.windows.lower_bound(KeyRef{key_, INT64_MIN}); it != part.windows.end() && it->first.key == key_; ++it)
+  for (auto it = part.windows.lower_bound(KeyRef{key_, INT64_MIN});
+       it != part.windows.end() && it->first.key == key_; ++it)
     sessions.emplace(it->first.start, it->second.end);
   SessionPlan plan = PlanSession(sessions, t, spec_.size);
   if (!spec_.IsOpen(plan.merged.end, part.stream_time)) return false;
@@ -213,7 +225,8 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   rapidjson::Document joined_sums;
   for (Window w : plan.joined) {
     auto it = part.windows.find(KeyRef{key_, w.start});
-    if (!ParseJsonText(it->second.agg, &joined, &joined_raw_).ok()) joined.SetObject();  // written by us: valid
+    if (!ParseJsonText(it->second.agg, &joined, &joined_raw_).ok())
+      joined.SetObject();  // written by us: valid
     session_raw.AddAll(&joined_raw_);
     if (sums) {
       joined_sums.SetNull();
@@ -236,8 +249,10 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   buf_.clear();
   AppendJson(*state, &buf_, raw);
   if (position_) merged_pos.Advance(*position_);
-  auto it = part.windows.emplace(WinKey{key_, plan.merged.start},
-                                 WinState{plan.merged.end, max_time, buf_, sums_text_, std::move(merged_pos)}).first;
+  auto it = part.windows
+                .emplace(WinKey{key_, plan.merged.start},
+                         WinState{plan.merged.end, max_time, buf_, sums_text_, std::move(merged_pos)})
+                .first;
   part.by_end.insert(it);
   bool new_key = std::find(plan.joined.begin(), plan.joined.end(), plan.merged) == plan.joined.end();
   Persist(p, it, new_key);
@@ -272,7 +287,9 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
     it->second.max_time = max_time;
     it->second.pos = std::move(pos);
   } else {
-    it = part.windows.emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_, sums_text_, std::move(pos)}).first;
+    it = part.windows
+             .emplace(WinKey{key_, w.start}, WinState{w.end, max_time, buf_, sums_text_, std::move(pos)})
+             .first;
     part.by_end.insert(it);
   }
   Persist(p, it, !exists);
@@ -335,8 +352,8 @@ void WindowTransform::Finish(Emitter& out) {
   }
 }
 
-void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time, const rapidjson::Value& state,
-                                 const RawNumbers* raw, Emitter& out) {
+void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_time,
+                                 const rapidjson::Value& state, const RawNumbers* raw, Emitter& out) {
   const std::string& okey = WindowKey(key, w);
   window_json_["start"].SetInt64(w.start);
   window_json_["end"].SetInt64(w.end);
@@ -368,7 +385,8 @@ std::string WindowTransform::SummaryExtra() const {
   if (late_) s += ", " + std::to_string(late_) + " late records dropped";
   if (closed_at_end_) s += ", " + std::to_string(closed_at_end_) + " windows closed at the end of input";
   if (open_at_end_ && emit_final_)
-    s += ", " + std::to_string(open_at_end_) + " windows still open at the end of input (--close-at-end closes them)";
+    s += ", " + std::to_string(open_at_end_) +
+         " windows still open at the end of input (--close-at-end closes them)";
   if (no_event_) s += ", " + std::to_string(no_event_) + " tombstones or null keys ignored";
   std::string skipped = agg_.SkippedSummary();
   if (!skipped.empty()) s += ", " + skipped;

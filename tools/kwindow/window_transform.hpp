@@ -27,10 +27,10 @@
 #include <string>
 #include <string_view>
 
+#include "kt/codec/value_parser.hpp"
+#include "kt/state/stateful_transform.hpp"
 #include "kt/stream/aggregate.hpp"
 #include "kt/stream/event_time.hpp"
-#include "kt/state/stateful_transform.hpp"
-#include "kt/codec/value_parser.hpp"
 #include "kt/stream/window.hpp"
 
 namespace kt::kwindow {
@@ -65,10 +65,10 @@ class WindowTransform : public StatefulTransform {
   };
   struct WinState {
     int64_t end;
-    int64_t max_time;       // largest record time in the window: the output timestamp
-    std::string agg;        // Aggregator state (JSON)
-    std::string sums;       // Aggregator sums (JSON, "" none): the state's aux
-    AppliedPositions pos;   // the input positions the window reflects
+    int64_t max_time;      // largest record time in the window: the output timestamp
+    std::string agg;       // Aggregator state (JSON)
+    std::string sums;      // Aggregator sums (JSON, "" none): the state's aux
+    AppliedPositions pos;  // the input positions the window reflects
   };
   using WinMap = std::map<WinKey, WinState, WinKeyLess>;
   struct EndLess {  // window-end order, ties by key and start: deterministic
@@ -131,9 +131,9 @@ class WindowTransform : public StatefulTransform {
   bool close_at_end_;
   int64_t closed_at_end_ = 0, open_at_end_ = 0;
   expr::EvalContext ctx_;
-  const Record* record_ = nullptr;  // the record being processed (for provenance)
+  const Record* record_ = nullptr;          // the record being processed (for provenance)
   const RawNumbers* record_raw_ = nullptr;  // its number texts, while it is processed
-  RawNumbers raw_, joined_raw_;  // CombineRawNumbers' scratch; a merged session's texts
+  RawNumbers raw_, joined_raw_;             // CombineRawNumbers' scratch; a merged session's texts
   ValueParser parser_;
   rapidjson::Document sums_;  // the sums of the window being folded
   rapidjson::Document window_json_;

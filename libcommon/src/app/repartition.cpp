@@ -16,7 +16,8 @@ int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage) {
   const RunPlan& run = plan.stage;
   for (const RekeyPlan& r : plan.rekeys) {
     bool created = false;
-    TopicSpec topic{.name = r.run.output, .partitions = plan.partitions, .replication_factor = run.replication_factor};
+    TopicSpec topic{
+        .name = r.run.output, .partitions = plan.partitions, .replication_factor = run.replication_factor};
     if (Status s = EnsureTopic(run.kafka, topic, run.tool, &created); !s.ok()) {
       LogError(run.tool, "repartition " + s.message());
       return ExitCodeFor(Status::KafkaError(s.message()));

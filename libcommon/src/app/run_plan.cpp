@@ -19,7 +19,9 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
 
 }  // namespace
 
-std::string DefaultGroup(const std::string& tool, const std::string& input) { return "ktools-" + tool + "-" + input; }
+std::string DefaultGroup(const std::string& tool, const std::string& input) {
+  return "ktools-" + tool + "-" + input;
+}
 
 bool WantsConfigDump(const CommonOptions& cli) {
   for (const std::string& p : cli.properties)
@@ -53,8 +55,10 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
   p.dump_config = WantsConfigDump(cli);
 
   p.input = cli.input;
-  if (p.kafka_input() && cli.group.empty() && !intent.group_optional) p.group = DefaultGroup(tool, cli.input);
-  else p.group = cli.group;
+  if (p.kafka_input() && cli.group.empty() && !intent.group_optional)
+    p.group = DefaultGroup(tool, cli.input);
+  else
+    p.group = cli.group;
   auto from = ParseStartSpec(cli.from, NowMs());
   if (!from.ok()) return from.status();
   p.from = *from;
@@ -80,13 +84,14 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
   auto policy = ParseErrorPolicy(cli.on_error.empty() ? (cli.dlq.empty() ? "fail" : "dlq") : cli.on_error);
   if (!policy.ok()) return policy.status();
   p.on_error = *policy;
-  if (p.on_error == ErrorPolicy::kDlq && cli.dlq.empty()) return Status::InvalidArgument("--on-error dlq needs --dlq TOPIC");
+  if (p.on_error == ErrorPolicy::kDlq && cli.dlq.empty())
+    return Status::InvalidArgument("--on-error dlq needs --dlq TOPIC");
   p.dlq = cli.dlq;
   p.exactly_once = cli.exactly_once;
   // Exactly-once commits a transaction every 100 ms by default, as Kafka Streams does.
   auto interval = DurationOption("--commit-interval", cli.commit_interval_given ? cli.commit_interval
-                                                      : cli.exactly_once       ? "100ms"
-                                                                               : "5s");
+                                                      : cli.exactly_once        ? "100ms"
+                                                                                : "5s");
   if (!interval.ok()) return interval.status();
   p.commit_interval_ms = *interval;
 

@@ -27,7 +27,8 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     DumpConfig(run.kafka);
     return kExitOk;
   }
-  auto plan = PlanStateful(run, intent, [&](const std::string& topic) { return PartitionCount(run.kafka, topic, run.tool); });
+  auto plan = PlanStateful(
+      run, intent, [&](const std::string& topic) { return PartitionCount(run.kafka, topic, run.tool); });
   if (!plan.ok()) return FailWith(run.tool, plan.status());
   std::optional<expr::Expr> by;
   if (!plan->by.empty()) {

@@ -67,7 +67,8 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, Wiring* w
     so.path = file;
     so.format = plan.envelope ? LineFormat::kEnvelope : spec.line_format;
     if (!plan.key_delimiter.empty() && so.format == LineFormat::kCsv)
-      return Status::InvalidArgument("-K splits lines into key and value; CSV rows take their key with --key-field");
+      return Status::InvalidArgument(
+          "-K splits lines into key and value; CSV rows take their key with --key-field");
     so.key_delimiter = plan.key_delimiter;
     so.key_codec = plan.key_codec;
     so.value_codec = plan.value_codec;
@@ -107,11 +108,13 @@ Status EnsureOutputTopic(const RunPlan& plan, const SinkSpec& spec) {
     if (!plan.kafka_input()) return Status::Ok();  // nothing to follow: the topic is made on first use
     auto n = PartitionCount(plan.kafka, plan.input, plan.tool);
     if (!n.ok()) return n.status();
-    if (*n == 0) return Status::KafkaError("topic '" + plan.input + "' does not exist on " + plan.kafka.brokers);
+    if (*n == 0)
+      return Status::KafkaError("topic '" + plan.input + "' does not exist on " + plan.kafka.brokers);
     partitions = *n;
   }
   bool created = false;
-  TopicSpec topic{.name = plan.output, .partitions = partitions, .replication_factor = plan.replication_factor};
+  TopicSpec topic{
+      .name = plan.output, .partitions = partitions, .replication_factor = plan.replication_factor};
   Status s = EnsureTopic(plan.kafka, topic, plan.tool, &created);
   if (s.IsInvalidArgument() && !spec.partitions_given) {
     LogWarning(plan.tool, s.message() + "; writing to it anyway");
@@ -149,7 +152,8 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, Wiring* w
   }
   if (plan.exactly_once) {
     if (!w->kafka_output)
-      return Status::InvalidArgument("--exactly-once needs a Kafka output (-o TOPIC): stdout is not transactional");
+      return Status::InvalidArgument(
+          "--exactly-once needs a Kafka output (-o TOPIC): stdout is not transactional");
     w->txn = std::make_unique<KafkaTransactions>(w->kafka_output, w->kafka_source,
                                                  w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs);
   }
@@ -182,7 +186,8 @@ int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source, SinkSp
   if (s.ok()) s = OpenSource(plan, source, headers, &w);
   if (s.ok()) s = OpenSinks(plan, sink, dead_letters || transform.WritesInternal(), &w);
   if (!s.ok()) return FailWith(plan.tool, s);
-  RunnerSinks sinks{.output = w.output.get(), .internal = w.kafka, .dead_letters = dead_letters ? w.kafka : nullptr};
+  RunnerSinks sinks{
+      .output = w.output.get(), .internal = w.kafka, .dead_letters = dead_letters ? w.kafka : nullptr};
   auto runner = Runner::Create(w.runner, w.source.get(), sinks, &transform, w.txn.get());
   if (!runner.ok()) return FailWith(plan.tool, runner.status());
   InstallSignalHandlers();

@@ -24,7 +24,8 @@ StatefulIntent KeyedIntent(const std::string& input, const std::string& by, cons
   return in;
 }
 
-Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in, const PartitionLookup& lookup) {
+Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
+                                  const PartitionLookup& lookup) {
   if (in.sides.empty()) return Status::InvalidArgument("a stateful run needs an input");
   if (Status s = CheckStoreName(in.store.name); !s.ok()) return s;
   auto kind = ParseStoreKind(in.store.store);
@@ -45,7 +46,8 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in, 
   for (const StatefulIntent::Side& side : in.sides) {
     auto n = lookup(side.topic);
     if (!n.ok()) return n.status();
-    if (*n == 0) return Status::KafkaError("topic '" + side.topic + "' does not exist on " + run.kafka.brokers);
+    if (*n == 0)
+      return Status::KafkaError("topic '" + side.topic + "' does not exist on " + run.kafka.brokers);
     counts.push_back(*n);
   }
   // A side given an expression is re-keyed, unless the Transform can group by it itself
@@ -63,8 +65,8 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in, 
       if (rekeyed[i]) continue;
       if (fixed >= 0 && counts[i] != fixed)
         return Status::InvalidArgument("the topics are not co-partitioned: '" + in.sides[0].topic + "' has " +
-                                       std::to_string(counts[0]) + " partitions, '" + in.sides[i].topic + "' has " +
-                                       std::to_string(counts[i]) +
+                                       std::to_string(counts[0]) + " partitions, '" + in.sides[i].topic +
+                                       "' has " + std::to_string(counts[i]) +
                                        "; a key must be in the same partition of both (or re-key a side with "
                                        "--by / --right-by)");
       fixed = counts[i];
@@ -90,8 +92,10 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in, 
       r.by = in.sides[i].by;
       p.rekeys.push_back(std::move(r));
     }
-    if (i == 0) p.stage.input = topic;
-    else p.stage.more_inputs.push_back(topic);
+    if (i == 0)
+      p.stage.input = topic;
+    else
+      p.stage.more_inputs.push_back(topic);
   }
   if (!p.rekeys.empty()) {
     if (rekeyed[0]) {  // the stage reads what its re-keying stage writes, all of it

@@ -12,12 +12,15 @@ Result<Codec> Codec::Parse(std::string_view spec) {
   for (const std::string& part : Split(spec, '|')) {
     std::string_view p = Trim(part);
     Stage s;
-    if (p == "json") s = Stage::kJson;
-    else if (p == "raw") s = Stage::kRaw;
-    else if (p == "binary") s = Stage::kBinary;
+    if (p == "json")
+      s = Stage::kJson;
+    else if (p == "raw")
+      s = Stage::kRaw;
+    else if (p == "binary")
+      s = Stage::kBinary;
     else
-      return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" +
-                                     std::string(spec) + "' (use json, raw, binary, e.g. json|binary)");
+      return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" + std::string(spec) +
+                                     "' (use json, raw, binary, e.g. json|binary)");
     if (!c.stages_.empty() && s != Stage::kBinary)
       return Status::InvalidArgument("in '" + std::string(spec) +
                                      "' only 'binary' may follow the first format");

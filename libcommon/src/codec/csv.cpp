@@ -50,8 +50,10 @@ bool IsJsonNumber(std::string_view s) {
     return i > start;
   };
   if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') ++i;
-  else if (!digits()) return false;
+  if (i < s.size() && s[i] == '0')
+    ++i;
+  else if (!digits())
+    return false;
   if (i < s.size() && s[i] == '.') {
     ++i;
     if (!digits()) return false;
@@ -83,7 +85,8 @@ Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<st
     if (!IsValidUtf8(header[i]))
       return Status::DataError("CSV header field " + std::to_string(i + 1) + " is not valid UTF-8");
     if (!IsValidUtf8(row[i]))
-      return Status::DataError("CSV field " + std::to_string(i + 1) + " (" + header[i] + ") is not valid UTF-8");
+      return Status::DataError("CSV field " + std::to_string(i + 1) + " (" + header[i] +
+                               ") is not valid UTF-8");
   }
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
@@ -93,11 +96,16 @@ Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<st
     const std::string& f = row[i];
     int64_t n;
     double d;
-    if (f.empty()) w.Null();
-    else if (ParseInt64(f, &n)) w.Int64(n);
-    else if (ParseDouble(f, &d) && IsJsonNumber(f) && ReadsBack(f)) w.RawValue(f.data(), f.size(), rapidjson::kNumberType);
-    else if (ParseDouble(f, &d)) w.Double(d);
-    else w.String(f.data(), static_cast<rapidjson::SizeType>(f.size()));
+    if (f.empty())
+      w.Null();
+    else if (ParseInt64(f, &n))
+      w.Int64(n);
+    else if (ParseDouble(f, &d) && IsJsonNumber(f) && ReadsBack(f))
+      w.RawValue(f.data(), f.size(), rapidjson::kNumberType);
+    else if (ParseDouble(f, &d))
+      w.Double(d);
+    else
+      w.String(f.data(), static_cast<rapidjson::SizeType>(f.size()));
   }
   w.EndObject();
   json->assign(sb.GetString(), sb.GetSize());

@@ -21,8 +21,9 @@ Status WriteText(Writer& w, std::string_view text, const Codec& codec, const cha
     return Status::Ok();
   }
   if (!IsValidUtf8(text))
-    return Status::DataError(std::string("the ") + field + " is not UTF-8 text, so it cannot be a JSON string (read binary " +
-                             field + "s with --" + field + "-format binary, as base64)");
+    return Status::DataError(std::string("the ") + field +
+                             " is not UTF-8 text, so it cannot be a JSON string (read binary " + field +
+                             "s with --" + field + "-format binary, as base64)");
   w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   return Status::Ok();
 }
@@ -49,7 +50,8 @@ Status ReadHeaderValue(const rapidjson::Value& v, std::optional<std::string>* ou
     *out = std::string(View(v));
   } else if (v.IsObject() && v.MemberCount() == 1 && v.HasMember("base64") && v["base64"].IsString()) {
     std::string bytes;
-    if (Status s = Base64Decode(View(v["base64"]), &bytes); !s.ok()) return Status::DataError("envelope header value: " + s.message());
+    if (Status s = Base64Decode(View(v["base64"]), &bytes); !s.ok())
+      return Status::DataError("envelope header value: " + s.message());
     *out = std::move(bytes);
   } else if (!v.IsNull()) {
     return Status::DataError("envelope header values must be strings, {\"base64\": \"...\"} or null");
@@ -72,7 +74,8 @@ Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field
     return Status::Ok();
   }
   if (!v.IsString())
-    return Status::DataError(std::string("envelope field '") + field + "' must be a string or null for format " + codec.spec());
+    return Status::DataError(std::string("envelope field '") + field +
+                             "' must be a string or null for format " + codec.spec());
   *out = std::string(v.GetString(), v.GetStringLength());
   return Status::Ok();
 }
@@ -97,7 +100,9 @@ Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& v
   }
   w.Key("value");
   switch (r.value_kind) {
-    case OutRecord::ValueKind::kNull: w.Null(); break;
+    case OutRecord::ValueKind::kNull:
+      w.Null();
+      break;
     case OutRecord::ValueKind::kText:
       if (Status s = WriteText(w, r.value_text, value_codec, "value"); !s.ok()) return fail(s);
       break;
@@ -116,8 +121,10 @@ Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& v
       break;
   }
   w.Key("timestamp");
-  if (r.timestamp >= 0) w.Int64(r.timestamp);
-  else w.Null();
+  if (r.timestamp >= 0)
+    w.Int64(r.timestamp);
+  else
+    w.Null();
   if (r.headers && !r.headers->empty()) {
     w.Key("headers");
     w.StartArray();
@@ -125,8 +132,10 @@ Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& v
       if (!IsValidUtf8(h.name)) return fail(Status::DataError("a header name is not UTF-8 text"));
       w.StartArray();
       w.String(h.name.data(), static_cast<rapidjson::SizeType>(h.name.size()));
-      if (h.value) WriteHeaderValue(w, *h.value);
-      else w.Null();
+      if (h.value)
+        WriteHeaderValue(w, *h.value);
+      else
+        w.Null();
       w.EndArray();
     }
     w.EndArray();
@@ -165,17 +174,20 @@ Status ParseEnvelope(std::string_view line, const Codec& key_codec, const Codec&
     } else if (name == "value") {
       s = ReadText(v, value_codec, "value", raw, &out->value);
     } else if (name == "timestamp") {
-      if (v.IsInt64()) out->timestamp = v.GetInt64();
+      if (v.IsInt64())
+        out->timestamp = v.GetInt64();
       else if (v.IsString()) {
         auto t = ParseRfc3339(View(v));
         if (!t.ok()) return Status::DataError("envelope timestamp: " + t.status().message());
         out->timestamp = *t;
-      } else if (!v.IsNull()) return Status::DataError("envelope timestamp must be ms or an RFC 3339 string");
+      } else if (!v.IsNull())
+        return Status::DataError("envelope timestamp must be ms or an RFC 3339 string");
       // Kafka has no record times before 1970: Java's ProducerRecord refuses them, and
       // librdkafka would send the time of sending instead, silently.
       if (!v.IsNull() && out->timestamp < 0)
-        return Status::DataError("envelope timestamp " + std::to_string(out->timestamp) +
-                                 " is before 1970: Kafka record times are ms since the epoch (null for none)");
+        return Status::DataError(
+            "envelope timestamp " + std::to_string(out->timestamp) +
+            " is before 1970: Kafka record times are ms since the epoch (null for none)");
     } else if (name == "headers") {
       if (v.IsArray()) {
         for (auto& h : v.GetArray()) {

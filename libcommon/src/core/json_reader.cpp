@@ -28,7 +28,8 @@ NumKind ConvertNumber(const char* s, size_t n, int64_t* i, uint64_t* u, double* 
   if (integral) {
     if (auto [p, ec] = std::from_chars(s, s + n, *i); ec == std::errc() && p == s + n) return NumKind::kInt;
     if (t[0] != '-') {
-      if (auto [p, ec] = std::from_chars(s, s + n, *u); ec == std::errc() && p == s + n) return NumKind::kUint;
+      if (auto [p, ec] = std::from_chars(s, s + n, *u); ec == std::errc() && p == s + n)
+        return NumKind::kUint;
     }
   }
   auto [p, ec] = std::from_chars(s, s + n, *d);
@@ -79,12 +80,15 @@ struct NumberFixer {
     uint64_t u;
     double d;
     switch (ConvertNumber(s, n, &i, &u, &d)) {
-      case NumKind::kInt: return out.Int64(i);
-      case NumKind::kUint: return out.Uint64(u);
+      case NumKind::kInt:
+        return out.Int64(i);
+      case NumKind::kUint:
+        return out.Uint64(u);
       case NumKind::kDouble:
         if (raw && !PrintsAs(d, std::string_view(s, n))) raw->Add(d, std::string_view(s, n));
         return out.Double(d);
-      case NumKind::kBad: break;
+      case NumKind::kBad:
+        break;
     }
     why = "Number too big to be stored in double.";
     return false;
@@ -145,8 +149,9 @@ Status CheckBytes(std::string_view text) {
   if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos)
     return Status::DataError("invalid JSON at column " + std::to_string(bad + 1) + ": invalid UTF-8");
   if (size_t esc = LoneLowSurrogateEscape(text); esc != std::string_view::npos)
-    return Status::DataError("invalid JSON at column " + std::to_string(esc + 1) +
-                             ": a \\u escape of a lone low surrogate (\\uDC00-\\uDFFF without a high one before it)");
+    return Status::DataError(
+        "invalid JSON at column " + std::to_string(esc + 1) +
+        ": a \\u escape of a lone low surrogate (\\uDC00-\\uDFFF without a high one before it)");
   return Status::Ok();
 }
 
@@ -215,8 +220,10 @@ bool FillsJsonDepth(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // the escaped character, '"' included
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // the escaped character, '"' included
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -229,7 +236,8 @@ bool FillsJsonDepth(std::string_view text) {
 }
 
 std::string_view SingleLineJson(std::string_view text, std::string* scratch) {
-  if (!std::memchr(text.data(), '\n', text.size()) && !std::memchr(text.data(), '\r', text.size())) return text;
+  if (!std::memchr(text.data(), '\n', text.size()) && !std::memchr(text.data(), '\r', text.size()))
+    return text;
   scratch->clear();
   rapidjson::Document doc;
   RawNumbers raw;

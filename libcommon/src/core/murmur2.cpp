@@ -19,8 +19,12 @@ int32_t Murmur2(std::string_view key) {
     h ^= k;
   }
   switch (len - i) {
-    case 3: h ^= static_cast<uint32_t>(data[i + 2]) << 16; [[fallthrough]];
-    case 2: h ^= static_cast<uint32_t>(data[i + 1]) << 8; [[fallthrough]];
+    case 3:
+      h ^= static_cast<uint32_t>(data[i + 2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint32_t>(data[i + 1]) << 8;
+      [[fallthrough]];
     case 1:
       h ^= static_cast<uint32_t>(data[i]);
       h *= m;

@@ -32,7 +32,8 @@ bool OriginReader::Take(const Header& h) {
   int64_t offset = -1;
   auto [p1, e1] = std::from_chars(pos.data(), pos.data() + colon, partition);
   auto [p2, e2] = std::from_chars(pos.data() + colon + 1, pos.data() + pos.size(), offset);
-  if (e1 != std::errc() || e2 != std::errc() || p1 != pos.data() + colon || p2 != pos.data() + pos.size()) return false;
+  if (e1 != std::errc() || e2 != std::errc() || p1 != pos.data() + colon || p2 != pos.data() + pos.size())
+    return false;
   origin_.partition = partition;
   origin_.offset = offset;
   found_ = true;
@@ -40,7 +41,8 @@ bool OriginReader::Take(const Header& h) {
 }
 
 std::optional<InputPosition> PositionOf(const Record& rec) {
-  if (rec.origin && rec.origin->partition >= 0) return InputPosition{rec.origin->partition, rec.origin->offset};
+  if (rec.origin && rec.origin->partition >= 0)
+    return InputPosition{rec.origin->partition, rec.origin->offset};
   if (rec.line > 0 || rec.partition < 0 || rec.offset < 0) return std::nullopt;
   return InputPosition{rec.partition, rec.offset};
 }

@@ -85,13 +85,20 @@ size_t SequenceAt(const unsigned char* p, size_t n, size_t i, size_t* bad) {
   if (c < 0x80) return 1;
   size_t len;
   unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
-  if (c >= 0xc2 && c <= 0xdf) len = 2;
-  else if (c == 0xe0) len = 3, lo = 0xa0;
-  else if (c >= 0xe1 && c <= 0xef) len = 3, hi = c == 0xed ? 0x9f : 0xbf;
-  else if (c == 0xf0) len = 4, lo = 0x90;
-  else if (c >= 0xf1 && c <= 0xf3) len = 4;
-  else if (c == 0xf4) len = 4, hi = 0x8f;
-  else return *bad = 1, 0;
+  if (c >= 0xc2 && c <= 0xdf)
+    len = 2;
+  else if (c == 0xe0)
+    len = 3, lo = 0xa0;
+  else if (c >= 0xe1 && c <= 0xef)
+    len = 3, hi = c == 0xed ? 0x9f : 0xbf;
+  else if (c == 0xf0)
+    len = 4, lo = 0x90;
+  else if (c >= 0xf1 && c <= 0xf3)
+    len = 4;
+  else if (c == 0xf4)
+    len = 4, hi = 0x8f;
+  else
+    return *bad = 1, 0;
   if (i + 1 >= n || p[i + 1] < lo || p[i + 1] > hi) return *bad = 1, 0;
   for (size_t k = 2; k < len; ++k)
     if (i + k >= n || p[i + k] < 0x80 || p[i + k] > 0xbf) return *bad = k, 0;

@@ -34,11 +34,16 @@ Result<int64_t> ParseDuration(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(u, i - u);
     int64_t mult;
-    if (unit.empty() || unit == "ms") mult = 1;
-    else if (unit == "s") mult = 1000;
-    else if (unit == "m" || unit == "min") mult = 60'000;
-    else if (unit == "h") mult = 3'600'000;
-    else if (unit == "d") mult = 86'400'000;
+    if (unit.empty() || unit == "ms")
+      mult = 1;
+    else if (unit == "s")
+      mult = 1000;
+    else if (unit == "m" || unit == "min")
+      mult = 60'000;
+    else if (unit == "h")
+      mult = 3'600'000;
+    else if (unit == "d")
+      mult = 86'400'000;
     else
       return Status::InvalidArgument("invalid duration unit '" + std::string(unit) + "' in '" +
                                      std::string(text) + "' (use ms, s, m, h, d)");
@@ -70,7 +75,8 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
 
 // Epoch ms of a UTC civil time; false when the date is not a real one (2026-02-30).
 bool CivilToMs(int y, int mo, int d, int h, int mi, int sec, int64_t ms, int64_t* out) {
-  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
+  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
+                           date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return false;
   int64_t days = date::sys_days(ymd).time_since_epoch().count();
   *out = ((days * 24 + h) * 60 + mi) * 60'000 + static_cast<int64_t>(sec) * 1000 + ms;
@@ -90,7 +96,8 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   int64_t ms = 0, offset_min = 0;
   if (i < s.size()) {
     if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad();
-    if (!Digits(s, i + 1, 2, &h) || s.size() < i + 6 || s[i + 3] != ':' || !Digits(s, i + 4, 2, &mi)) return bad();
+    if (!Digits(s, i + 1, 2, &h) || s.size() < i + 6 || s[i + 3] != ':' || !Digits(s, i + 4, 2, &mi))
+      return bad();
     i += 6;
     if (i < s.size() && s[i] == ':') {
       if (!Digits(s, i + 1, 2, &sec)) return bad();
@@ -108,7 +115,8 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
       } else if (s[i] == '+' || s[i] == '-') {
         int oh, om;
         size_t m = i + 3 < s.size() && s[i + 3] == ':' ? i + 4 : i + 3;
-        if (!Digits(s, i + 1, 2, &oh) || !Digits(s, m, 2, &om) || m + 2 != s.size() || oh > 23 || om > 59) return bad();
+        if (!Digits(s, i + 1, 2, &oh) || !Digits(s, m, 2, &om) || m + 2 != s.size() || oh > 23 || om > 59)
+          return bad();
         offset_min = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
         i = s.size();
       } else {

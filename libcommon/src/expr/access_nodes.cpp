@@ -9,7 +9,8 @@ namespace kt::expr {
 namespace {
 
 bool NameIs(const rapidjson::Value& name, const std::string& want) {
-  return name.GetStringLength() == want.size() && std::memcmp(name.GetString(), want.data(), want.size()) == 0;
+  return name.GetStringLength() == want.size() &&
+         std::memcmp(name.GetString(), want.data(), want.size()) == 0;
 }
 
 // Member lookup that first tries the position the name had in the previous record: records of a
@@ -122,16 +123,23 @@ class MetaNode : public Node {
  public:
   MetaNode(Meta m, std::string header) : m_(m), header_(std::move(header)) {}
   Value Eval(EvalContext& ctx) const override {
-    if (m_ == Meta::kValue) return ctx.value() ? Value::FromJson(*ctx.value()) : Value::Null();  // null: a tombstone
+    if (m_ == Meta::kValue)
+      return ctx.value() ? Value::FromJson(*ctx.value()) : Value::Null();  // null: a tombstone
     const Record* r = ctx.record();
     if (!r) return Value::Null();
     switch (m_) {
-      case Meta::kKey: return r->key ? Value::String(*r->key) : Value::Null();
-      case Meta::kValue: break;  // above
-      case Meta::kTimestamp: return r->timestamp >= 0 ? Value::Int(r->timestamp) : Value::Null();
-      case Meta::kPartition: return r->partition >= 0 ? Value::Int(r->partition) : Value::Null();
-      case Meta::kOffset: return r->offset >= 0 ? Value::Int(r->offset) : Value::Null();
-      case Meta::kTopic: return r->topic.empty() ? Value::Null() : Value::String(r->topic);
+      case Meta::kKey:
+        return r->key ? Value::String(*r->key) : Value::Null();
+      case Meta::kValue:
+        break;  // above
+      case Meta::kTimestamp:
+        return r->timestamp >= 0 ? Value::Int(r->timestamp) : Value::Null();
+      case Meta::kPartition:
+        return r->partition >= 0 ? Value::Int(r->partition) : Value::Null();
+      case Meta::kOffset:
+        return r->offset >= 0 ? Value::Int(r->offset) : Value::Null();
+      case Meta::kTopic:
+        return r->topic.empty() ? Value::Null() : Value::String(r->topic);
       case Meta::kHeaders: {
         std::vector<Value>* l = ctx.NewList();
         if (r->headers)
@@ -160,8 +168,12 @@ NodePtr MakeLiteral(Value v) { return std::make_unique<Literal>(v); }
 NodePtr MakeStringLiteral(std::string s) { return std::make_unique<Literal>(std::move(s)); }
 NodePtr MakeList(std::vector<NodePtr> elems) { return std::make_unique<List>(std::move(elems)); }
 NodePtr MakeField(std::string name) { return std::make_unique<Field>(std::move(name)); }
-NodePtr MakeMember(NodePtr base, std::string name) { return std::make_unique<Member>(std::move(base), std::move(name)); }
-NodePtr MakeIndex(NodePtr base, NodePtr index) { return std::make_unique<Index>(std::move(base), std::move(index)); }
+NodePtr MakeMember(NodePtr base, std::string name) {
+  return std::make_unique<Member>(std::move(base), std::move(name));
+}
+NodePtr MakeIndex(NodePtr base, NodePtr index) {
+  return std::make_unique<Index>(std::move(base), std::move(index));
+}
 NodePtr MakeMeta(Meta m, std::string header) { return std::make_unique<MetaNode>(m, std::move(header)); }
 
 }  // namespace kt::expr

@@ -35,14 +35,21 @@ Value Arith(BinOp op, const Value& a, const Value& b, EvalContext& ctx) {
         if (y == 0) return Value::Null();
         if (y == -1) return Value::Int(0);
         return Value::Int(x % y);
-      default: return Value::Null();
+      default:
+        return Value::Null();
     }
   }
   double x = a.AsDouble(), y = b.AsDouble(), r;
   switch (op) {
-    case BinOp::kAdd: r = x + y; break;
-    case BinOp::kSub: r = x - y; break;
-    case BinOp::kMul: r = x * y; break;
+    case BinOp::kAdd:
+      r = x + y;
+      break;
+    case BinOp::kSub:
+      r = x - y;
+      break;
+    case BinOp::kMul:
+      r = x * y;
+      break;
     case BinOp::kDiv:
       if (y == 0) return Value::Null();
       r = x / y;
@@ -51,7 +58,8 @@ Value Arith(BinOp op, const Value& a, const Value& b, EvalContext& ctx) {
       if (y == 0) return Value::Null();
       r = std::fmod(x, y);
       break;
-    default: return Value::Null();
+    default:
+      return Value::Null();
   }
   return std::isfinite(r) ? Value::Double(r) : Value::Null();
 }

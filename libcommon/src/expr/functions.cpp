@@ -121,7 +121,8 @@ Value Replace(const Value* a, size_t, EvalContext& ctx) {
 
 Value Abs(const Value* a, size_t, EvalContext&) {
   if (a[0].IsInt()) {
-    if (a[0].AsInt() == std::numeric_limits<int64_t>::min()) return Value::Double(-static_cast<double>(a[0].AsInt()));
+    if (a[0].AsInt() == std::numeric_limits<int64_t>::min())
+      return Value::Double(-static_cast<double>(a[0].AsInt()));
     return Value::Int(a[0].AsInt() < 0 ? -a[0].AsInt() : a[0].AsInt());
   }
   if (a[0].IsDouble()) return Value::Double(std::fabs(a[0].AsDouble()));
@@ -229,8 +230,10 @@ Value TimeFn(const Value* a, size_t n, EvalContext&) {
 
 Value Iso(const Value* a, size_t, EvalContext& ctx) {
   int64_t ms;
-  if (a[0].IsInt()) ms = a[0].AsInt();
-  else if (!a[0].IsDouble() || !ToInt(std::floor(a[0].AsDouble()), &ms)) return Value::Null();
+  if (a[0].IsInt())
+    ms = a[0].AsInt();
+  else if (!a[0].IsDouble() || !ToInt(std::floor(a[0].AsDouble()), &ms))
+    return Value::Null();
   if (ms < -62135596800000 || ms > 253402300799999) return Value::Null();  // years 1..9999
   std::string* s = ctx.NewString();
   *s = FormatRfc3339(ms);
@@ -302,8 +305,8 @@ CallResult MakeCall(const std::string& name, std::vector<NodePtr> args) {
   for (const FnSpec& f : kFunctions) {
     if (name != f.name) continue;
     if (args.size() < f.min_args || args.size() > f.max_args)
-      return {nullptr, name + "() takes " + Arity(f) + " argument" + (f.max_args == 1 ? "" : "s") +
-                           ", got " + std::to_string(args.size())};
+      return {nullptr, name + "() takes " + Arity(f) + " argument" + (f.max_args == 1 ? "" : "s") + ", got " +
+                           std::to_string(args.size())};
     return {std::make_unique<Call>(f.fn, std::move(args)), {}};
   }
   std::string best;

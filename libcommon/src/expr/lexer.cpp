@@ -65,21 +65,36 @@ Token Lexer::Next() {
       pos_ = end + 1;
       return t;
     }
-    case '@': return op(Tok::kAt, 1);
-    case '(': return op(Tok::kLParen, 1);
-    case ')': return op(Tok::kRParen, 1);
-    case '[': return op(Tok::kLBracket, 1);
-    case ']': return op(Tok::kRBracket, 1);
-    case ',': return op(Tok::kComma, 1);
-    case '.': return op(Tok::kDot, 1);
-    case '?': return op(Tok::kQuestion, 1);
-    case ':': return op(Tok::kColon, 1);
-    case '+': return op(Tok::kPlus, 1);
-    case '-': return op(Tok::kMinus, 1);
-    case '*': return op(Tok::kStar, 1);
-    case '/': return op(Tok::kSlash, 1);
-    case '%': return op(Tok::kPercent, 1);
-    case '~': return op(Tok::kMatch, 1);
+    case '@':
+      return op(Tok::kAt, 1);
+    case '(':
+      return op(Tok::kLParen, 1);
+    case ')':
+      return op(Tok::kRParen, 1);
+    case '[':
+      return op(Tok::kLBracket, 1);
+    case ']':
+      return op(Tok::kRBracket, 1);
+    case ',':
+      return op(Tok::kComma, 1);
+    case '.':
+      return op(Tok::kDot, 1);
+    case '?':
+      return op(Tok::kQuestion, 1);
+    case ':':
+      return op(Tok::kColon, 1);
+    case '+':
+      return op(Tok::kPlus, 1);
+    case '-':
+      return op(Tok::kMinus, 1);
+    case '*':
+      return op(Tok::kStar, 1);
+    case '/':
+      return op(Tok::kSlash, 1);
+    case '%':
+      return op(Tok::kPercent, 1);
+    case '~':
+      return op(Tok::kMatch, 1);
     case '=':
       if (two('=')) return op(Tok::kEq, 2);
       return Error(t, "'=' is not an operator (use == to compare)");
@@ -87,8 +102,10 @@ Token Lexer::Next() {
       if (two('=')) return op(Tok::kNe, 2);
       if (two('~')) return op(Tok::kNotMatch, 2);
       return op(Tok::kBang, 1);
-    case '<': return two('=') ? op(Tok::kLe, 2) : op(Tok::kLt, 1);
-    case '>': return two('=') ? op(Tok::kGe, 2) : op(Tok::kGt, 1);
+    case '<':
+      return two('=') ? op(Tok::kLe, 2) : op(Tok::kLt, 1);
+    case '>':
+      return two('=') ? op(Tok::kGe, 2) : op(Tok::kGt, 1);
     case '&':
       if (two('&')) return op(Tok::kAndAnd, 2);
       return Error(t, "'&' is not an operator (use 'and' or &&)");
@@ -157,12 +174,27 @@ Token Lexer::String(Token t, char quote) {
     if (pos_ >= src_.size()) return Error(t, "unterminated string");
     char e = src_[pos_++];
     switch (e) {
-      case '"': case '\'': case '\\': case '/': out.push_back(e); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case '"':
+      case '\'':
+      case '\\':
+      case '/':
+        out.push_back(e);
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         uint32_t cp;
         if (!Hex4(&cp)) return Error(t, "invalid \\u escape");
@@ -181,7 +213,8 @@ Token Lexer::String(Token t, char quote) {
         AppendUtf8(cp, &out);
         break;
       }
-      default: return Error(t, std::string("invalid escape '\\") + e + "'");
+      default:
+        return Error(t, std::string("invalid escape '\\") + e + "'");
     }
   }
   t.type = Tok::kString;
@@ -195,14 +228,13 @@ bool Lexer::Hex4(uint32_t* cp) {
   for (int i = 0; i < 4; ++i) {
     char h = src_[pos_++];
     int v = std::isdigit(static_cast<unsigned char>(h)) ? h - '0'
-            : (h >= 'a' && h <= 'f')                   ? h - 'a' + 10
-            : (h >= 'A' && h <= 'F')                   ? h - 'A' + 10
-                                                       : -1;
+            : (h >= 'a' && h <= 'f')                    ? h - 'a' + 10
+            : (h >= 'A' && h <= 'F')                    ? h - 'A' + 10
+                                                        : -1;
     if (v < 0) return false;
     *cp = *cp * 16 + static_cast<uint32_t>(v);
   }
   return true;
 }
-
 
 }  // namespace kt::expr

@@ -9,17 +9,43 @@
 namespace kt::expr {
 
 enum class Tok {
-  kEnd, kNumber, kString, kName, kBacktick, kAt,
-  kLParen, kRParen, kLBracket, kRBracket, kComma, kDot, kQuestion, kColon,
-  kPlus, kMinus, kStar, kSlash, kPercent,
-  kEq, kNe, kLt, kLe, kGt, kGe, kMatch, kNotMatch, kBang, kAndAnd, kOrOr,
+  kEnd,
+  kNumber,
+  kString,
+  kName,
+  kBacktick,
+  kAt,
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kComma,
+  kDot,
+  kQuestion,
+  kColon,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kMatch,
+  kNotMatch,
+  kBang,
+  kAndAnd,
+  kOrOr,
   kError
 };
 
 struct Token {
   Tok type = Tok::kEnd;
-  size_t pos = 0;       // byte offset in the source
-  std::string text;     // names, string contents (unescaped), error message
+  size_t pos = 0;    // byte offset in the source
+  std::string text;  // names, string contents (unescaped), error message
   Value number;
 };
 

@@ -22,20 +22,36 @@ class Node {
 };
 using NodePtr = std::unique_ptr<Node>;
 
-enum class BinOp { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe, kMatch, kNotMatch, kIn,
-                   kAnd, kOr };
+enum class BinOp {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kMatch,
+  kNotMatch,
+  kIn,
+  kAnd,
+  kOr
+};
 enum class Meta { kKey, kValue, kTimestamp, kPartition, kOffset, kTopic, kHeaders, kHeader };
 
 NodePtr MakeLiteral(Value v);  // REQUIRES: not a string (use MakeStringLiteral)
 NodePtr MakeStringLiteral(std::string s);
 NodePtr MakeList(std::vector<NodePtr> elems);
-NodePtr MakeField(std::string name);                     // top-level field of the value
-NodePtr MakeMember(NodePtr base, std::string name);      // base.name
-NodePtr MakeIndex(NodePtr base, NodePtr index);          // base[index]
+NodePtr MakeField(std::string name);                 // top-level field of the value
+NodePtr MakeMember(NodePtr base, std::string name);  // base.name
+NodePtr MakeIndex(NodePtr base, NodePtr index);      // base[index]
 NodePtr MakeMeta(Meta m, std::string header = {});
 NodePtr MakeNeg(NodePtr a);
 NodePtr MakeNot(NodePtr a);
-NodePtr MakeBinary(BinOp op, NodePtr a, NodePtr b);      // not for ~ / !~
+NodePtr MakeBinary(BinOp op, NodePtr a, NodePtr b);  // not for ~ / !~
 // a ~ b (negate: a !~ b). `compiled` is the pattern when b is a literal, else null (b is then
 // compiled at run time through the context's cache).
 NodePtr MakeMatch(bool negate, NodePtr a, NodePtr b, std::unique_ptr<re2::RE2> compiled);

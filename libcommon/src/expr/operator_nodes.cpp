@@ -16,7 +16,8 @@ class Neg : public Node {
   Value Eval(EvalContext& ctx) const override {
     Value v = a_->Eval(ctx);
     if (v.IsInt()) {
-      if (v.AsInt() == std::numeric_limits<int64_t>::min()) return Value::Double(-static_cast<double>(v.AsInt()));
+      if (v.AsInt() == std::numeric_limits<int64_t>::min())
+        return Value::Double(-static_cast<double>(v.AsInt()));
       return Value::Int(-v.AsInt());
     }
     if (v.IsDouble()) return Value::Double(-v.AsDouble());
@@ -53,22 +54,33 @@ class Binary : public Node {
   Binary(BinOp op, NodePtr a, NodePtr b) : op_(op), a_(std::move(a)), b_(std::move(b)) {}
   Value Eval(EvalContext& ctx) const override {
     switch (op_) {
-      case BinOp::kAnd: return Value::Bool(a_->Eval(ctx).Truthy() && b_->Eval(ctx).Truthy());
-      case BinOp::kOr: return Value::Bool(a_->Eval(ctx).Truthy() || b_->Eval(ctx).Truthy());
-      default: break;
+      case BinOp::kAnd:
+        return Value::Bool(a_->Eval(ctx).Truthy() && b_->Eval(ctx).Truthy());
+      case BinOp::kOr:
+        return Value::Bool(a_->Eval(ctx).Truthy() || b_->Eval(ctx).Truthy());
+      default:
+        break;
     }
     Value a = a_->Eval(ctx);
     Value b = b_->Eval(ctx);
     int c;
     switch (op_) {
-      case BinOp::kEq: return Value::Bool(Equal(a, b));
-      case BinOp::kNe: return Value::Bool(!Equal(a, b));
-      case BinOp::kLt: return Value::Bool(Compare(a, b, &c) && c < 0);
-      case BinOp::kLe: return Value::Bool(Compare(a, b, &c) && c <= 0);
-      case BinOp::kGt: return Value::Bool(Compare(a, b, &c) && c > 0);
-      case BinOp::kGe: return Value::Bool(Compare(a, b, &c) && c >= 0);
-      case BinOp::kIn: return Value::Bool(In(a, b));
-      default: return Arith(op_, a, b, ctx);
+      case BinOp::kEq:
+        return Value::Bool(Equal(a, b));
+      case BinOp::kNe:
+        return Value::Bool(!Equal(a, b));
+      case BinOp::kLt:
+        return Value::Bool(Compare(a, b, &c) && c < 0);
+      case BinOp::kLe:
+        return Value::Bool(Compare(a, b, &c) && c <= 0);
+      case BinOp::kGt:
+        return Value::Bool(Compare(a, b, &c) && c > 0);
+      case BinOp::kGe:
+        return Value::Bool(Compare(a, b, &c) && c >= 0);
+      case BinOp::kIn:
+        return Value::Bool(In(a, b));
+      default:
+        return Arith(op_, a, b, ctx);
     }
   }
 
@@ -118,10 +130,14 @@ class Cond : public Node {
 
 NodePtr MakeNeg(NodePtr a) { return std::make_unique<Neg>(std::move(a)); }
 NodePtr MakeNot(NodePtr a) { return std::make_unique<Not>(std::move(a)); }
-NodePtr MakeBinary(BinOp op, NodePtr a, NodePtr b) { return std::make_unique<Binary>(op, std::move(a), std::move(b)); }
+NodePtr MakeBinary(BinOp op, NodePtr a, NodePtr b) {
+  return std::make_unique<Binary>(op, std::move(a), std::move(b));
+}
 NodePtr MakeMatch(bool negate, NodePtr a, NodePtr b, std::unique_ptr<re2::RE2> compiled) {
   return std::make_unique<Match>(negate, std::move(a), std::move(b), std::move(compiled));
 }
-NodePtr MakeCond(NodePtr c, NodePtr a, NodePtr b) { return std::make_unique<Cond>(std::move(c), std::move(a), std::move(b)); }
+NodePtr MakeCond(NodePtr c, NodePtr a, NodePtr b) {
+  return std::make_unique<Cond>(std::move(c), std::move(a), std::move(b));
+}
 
 }  // namespace kt::expr

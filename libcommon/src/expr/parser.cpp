@@ -46,10 +46,19 @@ class Parser {
   bool IsKeyword(const char* kw) const { return tok_.type == Tok::kName && tok_.text == kw; }
   static bool IsCompareOp(const Token& t) {
     switch (t.type) {
-      case Tok::kEq: case Tok::kNe: case Tok::kLt: case Tok::kLe: case Tok::kGt: case Tok::kGe:
-      case Tok::kMatch: case Tok::kNotMatch: return true;
-      case Tok::kName: return t.text == "in";
-      default: return false;
+      case Tok::kEq:
+      case Tok::kNe:
+      case Tok::kLt:
+      case Tok::kLe:
+      case Tok::kGt:
+      case Tok::kGe:
+      case Tok::kMatch:
+      case Tok::kNotMatch:
+        return true;
+      case Tok::kName:
+        return t.text == "in";
+      default:
+        return false;
     }
   }
   bool Expect(Tok type, const char* what) {
@@ -104,15 +113,33 @@ class Parser {
     if (error_ || !IsCompareOp(tok_)) return a;
     BinOp op;
     switch (tok_.type) {
-      case Tok::kEq: op = BinOp::kEq; break;
-      case Tok::kNe: op = BinOp::kNe; break;
-      case Tok::kLt: op = BinOp::kLt; break;
-      case Tok::kLe: op = BinOp::kLe; break;
-      case Tok::kGt: op = BinOp::kGt; break;
-      case Tok::kGe: op = BinOp::kGe; break;
-      case Tok::kMatch: op = BinOp::kMatch; break;
-      case Tok::kNotMatch: op = BinOp::kNotMatch; break;
-      default: op = BinOp::kIn; break;
+      case Tok::kEq:
+        op = BinOp::kEq;
+        break;
+      case Tok::kNe:
+        op = BinOp::kNe;
+        break;
+      case Tok::kLt:
+        op = BinOp::kLt;
+        break;
+      case Tok::kLe:
+        op = BinOp::kLe;
+        break;
+      case Tok::kGt:
+        op = BinOp::kGt;
+        break;
+      case Tok::kGe:
+        op = BinOp::kGe;
+        break;
+      case Tok::kMatch:
+        op = BinOp::kMatch;
+        break;
+      case Tok::kNotMatch:
+        op = BinOp::kNotMatch;
+        break;
+      default:
+        op = BinOp::kIn;
+        break;
     }
     Advance();
     size_t rhs_pos = tok_.pos;
@@ -220,7 +247,8 @@ class Parser {
         if (!Expect(Tok::kRBracket, "',' or ']'")) return nullptr;
         return MakeList(std::move(elems));
       }
-      case Tok::kAt: return ParseMeta();
+      case Tok::kAt:
+        return ParseMeta();
       case Tok::kName: {
         if (t.text == "true" || t.text == "false") {
           Advance();
@@ -265,7 +293,9 @@ class Parser {
     size_t at = tok_.pos;
     Advance();
     if (tok_.type != Tok::kName) {
-      Fail(tok_.pos, "expected a metadata name after '@' (@key, @value, @timestamp, @partition, @offset, @topic, @headers)");
+      Fail(tok_.pos,
+           "expected a metadata name after '@' (@key, @value, @timestamp, @partition, @offset, @topic, "
+           "@headers)");
       return nullptr;
     }
     std::string name = tok_.text;
@@ -302,7 +332,8 @@ class Parser {
       Fail(tok_.pos, "expected a header name after '@headers.'");
       return nullptr;
     }
-    Fail(at, "unknown metadata '@" + name + "' (use @key, @value, @timestamp, @partition, @offset, @topic, @headers.NAME)");
+    Fail(at, "unknown metadata '@" + name +
+                 "' (use @key, @value, @timestamp, @partition, @offset, @topic, @headers.NAME)");
     return nullptr;
   }
 

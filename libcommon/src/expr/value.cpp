@@ -8,14 +8,19 @@ namespace kt::expr {
 
 Value Value::FromJson(const rapidjson::Value& j) {
   switch (j.GetType()) {
-    case rapidjson::kNullType: return Null();
-    case rapidjson::kFalseType: return Bool(false);
-    case rapidjson::kTrueType: return Bool(true);
-    case rapidjson::kStringType: return String(View(j));
+    case rapidjson::kNullType:
+      return Null();
+    case rapidjson::kFalseType:
+      return Bool(false);
+    case rapidjson::kTrueType:
+      return Bool(true);
+    case rapidjson::kStringType:
+      return String(View(j));
     case rapidjson::kNumberType:
       if (j.IsInt64()) return Int(j.GetInt64());
       return Double(j.GetDouble());
-    default: return JsonRef(&j);
+    default:
+      return JsonRef(&j);
   }
 }
 
@@ -33,13 +38,20 @@ Value Value::ArrayAt(size_t i) const {
 bool Value::Truthy() const {
   switch (kind_) {
     case Kind::kMissing:
-    case Kind::kNull: return false;
-    case Kind::kBool: return b_;
-    case Kind::kInt: return i_ != 0;
-    case Kind::kDouble: return d_ != 0.0;
-    case Kind::kString: return !s_.empty();
-    case Kind::kJson: return j_->IsArray() ? !j_->Empty() : j_->MemberCount() > 0;
-    case Kind::kList: return !l_->empty();
+    case Kind::kNull:
+      return false;
+    case Kind::kBool:
+      return b_;
+    case Kind::kInt:
+      return i_ != 0;
+    case Kind::kDouble:
+      return d_ != 0.0;
+    case Kind::kString:
+      return !s_.empty();
+    case Kind::kJson:
+      return j_->IsArray() ? !j_->Empty() : j_->MemberCount() > 0;
+    case Kind::kList:
+      return !l_->empty();
   }
   return false;
 }
@@ -50,12 +62,20 @@ template <typename W>
 void Write(const Value& v, W& w) {
   switch (v.kind()) {
     case Value::Kind::kMissing:
-    case Value::Kind::kNull: w.Null(); break;
-    case Value::Kind::kBool: w.Bool(v.AsBool()); break;
-    case Value::Kind::kInt: w.Int64(v.AsInt()); break;
+    case Value::Kind::kNull:
+      w.Null();
+      break;
+    case Value::Kind::kBool:
+      w.Bool(v.AsBool());
+      break;
+    case Value::Kind::kInt:
+      w.Int64(v.AsInt());
+      break;
     case Value::Kind::kDouble:
-      if (std::isfinite(v.AsDouble())) w.Double(v.AsDouble());
-      else w.Null();
+      if (std::isfinite(v.AsDouble()))
+        w.Double(v.AsDouble());
+      else
+        w.Null();
       break;
     case Value::Kind::kString: {
       std::string scratch;
@@ -63,7 +83,9 @@ void Write(const Value& v, W& w) {
       w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
       break;
     }
-    case Value::Kind::kJson: v.AsJson().Accept(w); break;
+    case Value::Kind::kJson:
+      v.AsJson().Accept(w);
+      break;
     case Value::Kind::kList:
       w.StartArray();
       for (const Value& e : v.AsList()) Write(e, w);
@@ -82,24 +104,31 @@ void Value::AppendJson(std::string* out) const {
 bool Value::KeyText(std::string* out) const {
   out->clear();
   if (IsNull()) return false;
-  if (IsString()) out->assign(s_);
-  else AppendJson(out);
+  if (IsString())
+    out->assign(s_);
+  else
+    AppendJson(out);
   return true;
 }
 
 rapidjson::Value Value::ToJson(rapidjson::Document::AllocatorType& alloc) const {
   switch (kind_) {
     case Kind::kMissing:
-    case Kind::kNull: return rapidjson::Value();
-    case Kind::kBool: return rapidjson::Value(b_);
-    case Kind::kInt: return rapidjson::Value(static_cast<int64_t>(i_));
-    case Kind::kDouble: return std::isfinite(d_) ? rapidjson::Value(d_) : rapidjson::Value();
+    case Kind::kNull:
+      return rapidjson::Value();
+    case Kind::kBool:
+      return rapidjson::Value(b_);
+    case Kind::kInt:
+      return rapidjson::Value(static_cast<int64_t>(i_));
+    case Kind::kDouble:
+      return std::isfinite(d_) ? rapidjson::Value(d_) : rapidjson::Value();
     case Kind::kString: {
       std::string scratch;
       std::string_view s = Utf8Text(s_, &scratch);
       return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc);
     }
-    case Kind::kJson: return rapidjson::Value(*j_, alloc);
+    case Kind::kJson:
+      return rapidjson::Value(*j_, alloc);
     case Kind::kList: {
       rapidjson::Value a(rapidjson::kArrayType);
       for (const Value& e : *l_) a.PushBack(e.ToJson(alloc), alloc);

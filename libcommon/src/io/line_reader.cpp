@@ -11,7 +11,7 @@ namespace kt {
 namespace {
 constexpr size_t kChunk = 1 << 16;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";  // U+FEFF in UTF-8
-}
+}  // namespace
 
 bool LineReader::Fill() {
   if (start_ > 0) {  // compact
@@ -39,7 +39,9 @@ bool LineReader::Fill() {
 
 bool LineReader::WaitReadable(int timeout_ms) {
   if (eof_ || std::memchr(buf_.data() + start_, '\n', end_ - start_)) return true;
-  struct pollfd p{fd_, POLLIN, 0};
+  struct pollfd p {
+    fd_, POLLIN, 0
+  };
   return ::poll(&p, 1, timeout_ms) > 0;
 }
 

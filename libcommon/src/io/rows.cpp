@@ -53,7 +53,9 @@ void RowPrinter::Flush() {
     std::string line;
     for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
       std::string cell = row[i];
-      if (upper) std::transform(cell.begin(), cell.end(), cell.begin(), [](unsigned char c) { return std::toupper(c); });
+      if (upper)
+        std::transform(cell.begin(), cell.end(), cell.begin(),
+                       [](unsigned char c) { return std::toupper(c); });
       line += cell;
       if (i + 1 < row.size()) line += std::string(width[i] - cell.size() + 2, ' ');
     }

@@ -130,8 +130,10 @@ void StdinSource::FillEnvelope(Record* rec, Status* record_status) {
 void StdinSource::FillCsv(Record* rec, Status* record_status) {
   rec->wire_value = std::string_view(csv_pending_);
   Status s = CsvRowToJson(csv_header_, csv_row_, &json_);
-  if (s.ok()) rec->value = json_;
-  else *record_status = s;
+  if (s.ok())
+    rec->value = json_;
+  else
+    *record_status = s;
   // csv_pending_ must outlive the record: cleared lazily on the next row.
   line_ = {};
   pending_clear_ = true;

@@ -4,9 +4,9 @@
 
 #include <memory>
 
+#include "admin_request.hpp"
 #include "kt/core/log.hpp"
 #include "kt/kafka/client.hpp"
-#include "admin_request.hpp"
 
 namespace kt {
 
@@ -18,7 +18,8 @@ namespace {
 bool HasController(rd_kafka_t* rk) {
   int32_t controller = rd_kafka_controllerid(rk, kMetadataTimeoutMs);
   const rd_kafka_metadata_t* md = nullptr;
-  if (controller < 0 || rd_kafka_metadata(rk, 0, nullptr, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+  if (controller < 0 ||
+      rd_kafka_metadata(rk, 0, nullptr, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
     return false;
   bool found = false;
   for (int i = 0; i < md->broker_cnt; ++i) found = found || md->brokers[i].id == controller;
@@ -37,29 +38,32 @@ Status Create(rd_kafka_t* rk, const TopicSpec& spec, bool* created) {
       rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, err, sizeof err);
   if (!nt) return Status::InvalidArgument("topic " + spec.name + ": " + err);
   for (auto& [k, v] : spec.configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
-  Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
-    rd_kafka_CreateTopics(rk, &nt, 1, o, q);
-  });
+  Event ev = AdminRequest(
+      rk, RD_KAFKA_ADMIN_OP_CREATETOPICS,
+      [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_CreateTopics(rk, &nt, 1, o, q); });
   rd_kafka_NewTopic_destroy(nt);
   if (!ev) return Status::KafkaError("timed out creating topic '" + spec.name + "'");
   if (rd_kafka_event_error(ev.get()))
-    return Status::KafkaError("cannot create topic '" + spec.name + "': " + rd_kafka_event_error_string(ev.get()));
+    return Status::KafkaError("cannot create topic '" + spec.name +
+                              "': " + rd_kafka_event_error_string(ev.get()));
   size_t n = 0;
   const rd_kafka_topic_result_t** tr =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
   rd_kafka_resp_err_t e = n ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR_NO_ERROR;
-  if (e == RD_KAFKA_RESP_ERR_NO_ERROR) *created = true;
+  if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+    *created = true;
   else if (e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)  // someone else made it meanwhile: checked after
-    return Status::KafkaError("cannot create topic '" + spec.name + "': " + rd_kafka_topic_result_error_string(tr[0]));
+    return Status::KafkaError("cannot create topic '" + spec.name +
+                              "': " + rd_kafka_topic_result_error_string(tr[0]));
   return Status::Ok();
 }
 
 // Checks the `required` configs of an existing topic.
 Status CheckConfigs(rd_kafka_t* rk, const TopicSpec& spec) {
   rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, spec.name.c_str());
-  Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
-    rd_kafka_DescribeConfigs(rk, &res, 1, o, q);
-  });
+  Event ev = AdminRequest(
+      rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
+      [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_DescribeConfigs(rk, &res, 1, o, q); });
   rd_kafka_ConfigResource_destroy(res);
   if (!ev || rd_kafka_event_error(ev.get()))
     return Status::KafkaError("cannot read the configuration of topic '" + spec.name +
@@ -77,18 +81,19 @@ Status CheckConfigs(rd_kafka_t* rk, const TopicSpec& spec) {
       if (k == rd_kafka_ConfigEntry_name(entries[i]) && rd_kafka_ConfigEntry_value(entries[i]))
         have = rd_kafka_ConfigEntry_value(entries[i]);
     if (have != want)
-      return Status::InvalidArgument("topic '" + spec.name + "' has " + k + "=" + (have.empty() ? "(unset)" : have) +
-                                     ", not " + k + "=" + want);
+      return Status::InvalidArgument("topic '" + spec.name + "' has " + k + "=" +
+                                     (have.empty() ? "(unset)" : have) + ", not " + k + "=" + want);
   }
   return Status::Ok();
 }
 
 // The value of broker config `name` on broker `id` ("" when it cannot be read).
 std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
-  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, std::to_string(id).c_str());
-  Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
-    rd_kafka_DescribeConfigs(rk, &res, 1, o, q);
-  });
+  rd_kafka_ConfigResource_t* res =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, std::to_string(id).c_str());
+  Event ev = AdminRequest(
+      rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
+      [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_DescribeConfigs(rk, &res, 1, o, q); });
   rd_kafka_ConfigResource_destroy(res);
   if (!ev || rd_kafka_event_error(ev.get())) return "";
   size_t n = 0, cnt = 0;
@@ -104,14 +109,16 @@ std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
 
 }  // namespace
 
-Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool, bool* created) {
+Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool,
+                           bool* created) {
   *created = false;
   KafkaClient rk(cfg, tool, false);
   if (Status s = ConnectAdmin(rk); !s.ok()) return s;
   int existing = 0;
   if (Status s = FetchMetadata(rk.get(), cfg, topic, &existing); !s.ok()) return s;
   if (existing > 0 || !HasController(rk.get())) return Status::Ok();
-  if (BrokerConfig(rk.get(), rd_kafka_controllerid(rk.get(), kMetadataTimeoutMs), "auto.create.topics.enable") != "true")
+  if (BrokerConfig(rk.get(), rd_kafka_controllerid(rk.get(), kMetadataTimeoutMs),
+                   "auto.create.topics.enable") != "true")
     return Status::Ok();  // the producer reports the missing topic, as it would have
   return Create(rk.get(), TopicSpec{.name = topic}, created);
 }
@@ -143,9 +150,10 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
   bool admin = HasController(rk.get());
   if (existing == 0) {
     if (!admin) {
-      LogWarning(tool, "cannot create topic '" + spec.name + "': the broker answers no CreateTopics (kbroker?); it "
-                       "is created on first use with the broker's defaults" +
-                       (spec.configs.empty() ? std::string() : " (without its settings)"));
+      LogWarning(tool, "cannot create topic '" + spec.name +
+                           "': the broker answers no CreateTopics (kbroker?); it "
+                           "is created on first use with the broker's defaults" +
+                           (spec.configs.empty() ? std::string() : " (without its settings)"));
       return Status::Ok();
     }
     if (Status s = Create(rk.get(), spec, created); !s.ok()) return s;
@@ -156,8 +164,9 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
     return Status::InvalidArgument(CountMismatch(spec.name, existing, spec.partitions));
   if (spec.required.empty()) return Status::Ok();
   if (!admin) {
-    LogWarning(tool, "cannot check the settings of topic '" + spec.name + "': the broker answers no DescribeConfigs "
-                     "(kbroker?)");
+    LogWarning(tool, "cannot check the settings of topic '" + spec.name +
+                         "': the broker answers no DescribeConfigs "
+                         "(kbroker?)");
     return Status::Ok();
   }
   return CheckConfigs(rk.get(), spec);

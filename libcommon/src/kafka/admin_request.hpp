@@ -33,12 +33,15 @@ inline Event AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, Request reques
 }
 
 // An admin client: a producer handle that never produces.
-inline Status ConnectAdmin(KafkaClient& client) { return client.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); }
+inline Status ConnectAdmin(KafkaClient& client) {
+  return client.Create(RD_KAFKA_PRODUCER, "admin client", {}, {});
+}
 
 // The request-level outcome of an admin event: timed out, or the event's own error.
 inline Status EventStatus(const Event& ev, const std::string& what) {
   if (!ev) return Status::KafkaError(what + ": timed out");
-  if (rd_kafka_event_error(ev.get())) return Status::KafkaError(what + ": " + rd_kafka_event_error_string(ev.get()));
+  if (rd_kafka_event_error(ev.get()))
+    return Status::KafkaError(what + ": " + rd_kafka_event_error_string(ev.get()));
   return Status::Ok();
 }
 

@@ -17,7 +17,8 @@ namespace {
 Status Set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
   char err[512];
   if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-    if (IsSecretProperty(k)) return Status::InvalidArgument("Kafka property " + k + ": invalid value (not shown)");
+    if (IsSecretProperty(k))
+      return Status::InvalidArgument("Kafka property " + k + ": invalid value (not shown)");
     return Status::InvalidArgument("Kafka property " + k + ": " + err);
   }
   return Status::Ok();
@@ -69,7 +70,9 @@ KafkaClient::~KafkaClient() {
     return;
   }
   t.detach();
-  if (verbose_) LogWarning(tool_, what_ + ": librdkafka did not shut down in 5 s; leaving it (a known librdkafka 2.0 issue)");
+  if (verbose_)
+    LogWarning(tool_,
+               what_ + ": librdkafka did not shut down in 5 s; leaving it (a known librdkafka 2.0 issue)");
 }
 
 Status KafkaClient::Create(rd_kafka_type_t type, const std::string& what, const Properties& defaults,
@@ -114,8 +117,7 @@ void KafkaClient::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opa
   }
 }
 
-Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic,
-                     int* partition_count) {
+Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count) {
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk, topic.empty() ? 0 : 1, nullptr, &md, kMetadataTimeoutMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -139,7 +141,8 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
   auto led = [&] {
     const rd_kafka_metadata_t* md = nullptr;
     if (rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
-    bool ok = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR && md->topics[0].partition_cnt > 0;
+    bool ok = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+              md->topics[0].partition_cnt > 0;
     for (int i = 0; ok && i < md->topics[0].partition_cnt; ++i) ok = md->topics[0].partitions[i].leader >= 0;
     rd_kafka_metadata_destroy(md);
     return ok;

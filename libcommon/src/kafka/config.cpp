@@ -24,8 +24,8 @@ Result<Properties> ParseProperties(std::string_view text, const std::string& ori
     if (line.empty() || line[0] == '#' || line[0] == '!') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos || Trim(line.substr(0, eq)).empty())
-      return Status::InvalidArgument(origin + ":" + std::to_string(line_no) +
-                                     ": expected name=value, got '" + std::string(line) + "'");
+      return Status::InvalidArgument(origin + ":" + std::to_string(line_no) + ": expected name=value, got '" +
+                                     std::string(line) + "'");
     props.emplace_back(std::string(Trim(line.substr(0, eq))), std::string(Trim(line.substr(eq + 1))));
   }
   return props;
@@ -43,9 +43,7 @@ Result<std::string> ReadFile(const std::string& path) {
 
 bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
 
-bool IsBrokersProperty(std::string_view n) {
-  return n == "bootstrap.servers" || n == "metadata.broker.list";
-}
+bool IsBrokersProperty(std::string_view n) { return n == "bootstrap.servers" || n == "metadata.broker.list"; }
 
 }  // namespace
 
@@ -76,8 +74,10 @@ Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLoo
   }
   std::string from_props;
   for (auto& [k, v] : all) {
-    if (IsBrokersProperty(k)) from_props = v;
-    else cfg.properties.emplace_back(k, v);
+    if (IsBrokersProperty(k))
+      from_props = v;
+    else
+      cfg.properties.emplace_back(k, v);
   }
   if (!in.brokers_flag.empty()) {
     cfg.brokers = in.brokers_flag, cfg.brokers_origin = "-b";

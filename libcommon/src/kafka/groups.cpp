@@ -9,11 +9,13 @@ namespace {
 
 // A group result's own error, then its partitions' first error.
 Status GroupResultStatus(const rd_kafka_group_result_t* g, const std::string& what) {
-  if (const rd_kafka_error_t* e = rd_kafka_group_result_error(g)) return Status::KafkaError(what + ": " + rd_kafka_error_string(e));
+  if (const rd_kafka_error_t* e = rd_kafka_group_result_error(g))
+    return Status::KafkaError(what + ": " + rd_kafka_error_string(e));
   const rd_kafka_topic_partition_list_t* parts = rd_kafka_group_result_partitions(g);
   for (int i = 0; parts && i < parts->cnt; ++i)
     if (parts->elems[i].err)
-      return Status::KafkaError(what + ": " + parts->elems[i].topic + " [" + std::to_string(parts->elems[i].partition) +
+      return Status::KafkaError(what + ": " + parts->elems[i].topic + " [" +
+                                std::to_string(parts->elems[i].partition) +
                                 "]: " + rd_kafka_err2str(parts->elems[i].err));
   return Status::Ok();
 }
@@ -27,14 +29,17 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
   if (IsMockCluster(client.get()))
     return Status::KafkaError("listing groups: kbroker, librdkafka's mock cluster, cannot list groups");
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
-                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_ListConsumerGroups(client.get(), o, q); });
+                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+                            rd_kafka_ListConsumerGroups(client.get(), o, q);
+                          });
   if (Status s = EventStatus(ev, "listing groups"); !s.ok()) return s;
   const rd_kafka_ListConsumerGroups_result_t* r = rd_kafka_event_ListConsumerGroups_result(ev.get());
   size_t n = 0;
   const rd_kafka_ConsumerGroupListing_t** list = rd_kafka_ListConsumerGroups_result_valid(r, &n);
   size_t failed = 0;  // brokers that did not answer
   const rd_kafka_error_t** errors = rd_kafka_ListConsumerGroups_result_errors(r, &failed);
-  if (failed > 0 && n == 0) return Status::KafkaError(std::string("listing groups: ") + rd_kafka_error_string(errors[0]));
+  if (failed > 0 && n == 0)
+    return Status::KafkaError(std::string("listing groups: ") + rd_kafka_error_string(errors[0]));
   std::vector<GroupListing> out;
   for (size_t i = 0; i < n; ++i)
     out.push_back({rd_kafka_ConsumerGroupListing_group_id(list[i]),
@@ -43,11 +48,13 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
   return out;
 }
 
-Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
+Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,
+                                       const std::string& group) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
   if (IsMockCluster(client.get()))
-    return Status::KafkaError("describing group " + group + ": kbroker, librdkafka's mock cluster, cannot describe groups");
+    return Status::KafkaError("describing group " + group +
+                              ": kbroker, librdkafka's mock cluster, cannot describe groups");
   const char* groups[] = {group.c_str()};
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
@@ -55,17 +62,18 @@ Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string
                           });
   if (Status s = EventStatus(ev, "describing group " + group); !s.ok()) return s;
   size_t n = 0;
-  const rd_kafka_ConsumerGroupDescription_t** d =
-      rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(ev.get()), &n);
+  const rd_kafka_ConsumerGroupDescription_t** d = rd_kafka_DescribeConsumerGroups_result_groups(
+      rd_kafka_event_DescribeConsumerGroups_result(ev.get()), &n);
   if (n == 0) return Status::KafkaError("describing group " + group + ": no answer");
   if (const rd_kafka_error_t* e = rd_kafka_ConsumerGroupDescription_error(d[0]))
     return Status::KafkaError("describing group " + group + ": " + rd_kafka_error_string(e));
-  return GroupDescription{group, rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d[0])),
+  return GroupDescription{group,
+                          rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d[0])),
                           static_cast<int>(rd_kafka_ConsumerGroupDescription_member_count(d[0]))};
 }
 
 Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,
-                                                          const std::string& group) {
+                                                           const std::string& group) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
@@ -77,8 +85,8 @@ Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cf
   std::string what = "reading the offsets of group " + group;
   if (Status s = EventStatus(ev, what); !s.ok()) return s;
   size_t n = 0;
-  const rd_kafka_group_result_t** gr =
-      rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(ev.get()), &n);
+  const rd_kafka_group_result_t** gr = rd_kafka_ListConsumerGroupOffsets_result_groups(
+      rd_kafka_event_ListConsumerGroupOffsets_result(ev.get()), &n);
   std::vector<TopicPartitionOffset> out;
   if (n == 0) return out;
   if (Status s = GroupResultStatus(gr[0], what); !s.ok()) return s;
@@ -94,7 +102,8 @@ Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-  for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+  for (auto& o : offsets)
+    rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
   rd_kafka_AlterConsumerGroupOffsets_t* req = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), l);
   rd_kafka_topic_partition_list_destroy(l);
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS,
@@ -105,8 +114,8 @@ Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::
   std::string what = "moving the offsets of group " + group;
   if (Status s = EventStatus(ev, what); !s.ok()) return s;
   size_t n = 0;
-  const rd_kafka_group_result_t** gr =
-      rd_kafka_AlterConsumerGroupOffsets_result_groups(rd_kafka_event_AlterConsumerGroupOffsets_result(ev.get()), &n);
+  const rd_kafka_group_result_t** gr = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+      rd_kafka_event_AlterConsumerGroupOffsets_result(ev.get()), &n);
   return n ? GroupResultStatus(gr[0], what) : Status::KafkaError(what + ": no answer");
 }
 
@@ -114,14 +123,16 @@ Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::s
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
   rd_kafka_DeleteGroup_t* req = rd_kafka_DeleteGroup_new(group.c_str());
-  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DELETEGROUPS, [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
-    rd_kafka_DeleteGroups(client.get(), &req, 1, o, q);
-  });
+  Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DELETEGROUPS,
+                          [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+                            rd_kafka_DeleteGroups(client.get(), &req, 1, o, q);
+                          });
   rd_kafka_DeleteGroup_destroy(req);
   std::string what = "deleting group " + group;
   if (Status s = EventStatus(ev, what); !s.ok()) return s;
   size_t n = 0;
-  const rd_kafka_group_result_t** gr = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev.get()), &n);
+  const rd_kafka_group_result_t** gr =
+      rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev.get()), &n);
   return n ? GroupResultStatus(gr[0], what) : Status::KafkaError(what + ": no answer");
 }
 
@@ -136,8 +147,7 @@ Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig&
     rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(16);
     for (auto& [t, parts] : topics)
       for (int32_t p : parts) rd_kafka_topic_partition_list_add(l, t.c_str(), p)->offset = which;
-    rd_kafka_resp_err_t e = l->cnt ? OffsetsForTimes(client.get(), l)
-                                   : RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_resp_err_t e = l->cnt ? OffsetsForTimes(client.get(), l) : RD_KAFKA_RESP_ERR_NO_ERROR;
     Status s;
     if (e) s = Status::KafkaError(std::string("reading watermarks: ") + rd_kafka_err2str(e));
     int k = 0;
@@ -145,7 +155,8 @@ Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig&
       for (size_t j = 0; s.ok() && j < topics[i].second.size(); ++j, ++k) {
         const rd_kafka_topic_partition_t& tp = l->elems[k];
         if (tp.err) {
-          s = Status::KafkaError(std::string(tp.topic) + " [" + std::to_string(tp.partition) + "]: " + rd_kafka_err2str(tp.err));
+          s = Status::KafkaError(std::string(tp.topic) + " [" + std::to_string(tp.partition) +
+                                 "]: " + rd_kafka_err2str(tp.err));
           break;
         }
         (which == -2 ? out[i][j].low : out[i][j].high) = tp.offset;
@@ -157,7 +168,8 @@ Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig&
 }
 
 Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
-                                                 const std::string& topic, const std::vector<int32_t>& partitions) {
+                                                 const std::string& topic,
+                                                 const std::vector<int32_t>& partitions) {
   auto all = Watermarks(cfg, tool, TopicPartitions{{topic, partitions}});
   if (!all.ok()) return all.status();
   return std::move(all->front());
@@ -176,7 +188,8 @@ Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::s
   if (e) s = Status::KafkaError(topic + ": offsets for time: " + rd_kafka_err2str(e));
   for (int i = 0; s.ok() && i < l->cnt; ++i) {
     if (l->elems[i].err) {
-      s = Status::KafkaError(topic + " [" + std::to_string(l->elems[i].partition) + "]: " + rd_kafka_err2str(l->elems[i].err));
+      s = Status::KafkaError(topic + " [" + std::to_string(l->elems[i].partition) +
+                             "]: " + rd_kafka_err2str(l->elems[i].err));
       break;
     }
     out.push_back(l->elems[i].offset);  // -1: no record at or after the time

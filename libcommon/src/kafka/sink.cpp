@@ -22,11 +22,10 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   // partition, for null keys). It is forced: an -X partitioner would silently break
   // co-partitioning with the topics Java, Faust and other ktools stages write.
   if (std::string p = client_.config().Get("partitioner", "murmur2_random"); p != "murmur2_random")
-    return Status::InvalidArgument("-X partitioner=" + p + " is not supported: keyed outputs always use "
+    return Status::InvalidArgument("-X partitioner=" + p +
+                                   " is not supported: keyed outputs always use "
                                    "murmur2_random, Java's partitioner, so that they are co-partitioned");
-  Properties defaults = {{"enable.idempotence", "true"},
-                         {"linger.ms", "5"},
-                         {"batch.num.messages", "10000"}};
+  Properties defaults = {{"enable.idempotence", "true"}, {"linger.ms", "5"}, {"batch.num.messages", "10000"}};
   Properties forced = {{"partitioner", "murmur2_random"}};
   if (!opt_.transactional_id.empty()) {
     forced.emplace_back("transactional.id", opt_.transactional_id);
@@ -45,12 +44,14 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   max_bytes_ = std::atoll(max.c_str());
   bool named = !opt_.topic.empty();
   int partitions = 0;  // of the output topic, looked up in the same metadata request
-  if (Status m = FetchMetadata(rk_, client_.config(), named ? opt_.topic : "", named ? &partitions : nullptr); !m.ok())
+  if (Status m = FetchMetadata(rk_, client_.config(), named ? opt_.topic : "", named ? &partitions : nullptr);
+      !m.ok())
     return m;
   bool created = false;
   if (named && partitions == 0 && opt_.create_missing) {
     if (Status c = CreateAsAutoCreated(client_.config(), opt_.topic, opt_.tool, &created); !c.ok()) return c;
-    if (created && opt_.verbose) LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
+    if (created && opt_.verbose)
+      LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
   }
   // A topic just created (here or by the tool, e.g. kgroupby's) may have no leaders yet.
   if (named && (partitions > 0 || created)) (void)AwaitTopicLeaders(rk_, opt_.topic);
@@ -71,7 +72,8 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
   std::string_view key, value;
   bool has_key = rec.key.has_value(), has_value = rec.value_kind != OutRecord::ValueKind::kNull;
   if (has_key) {
-    if (rec.wire) key = *rec.key;
+    if (rec.wire)
+      key = *rec.key;
     else if (Status s = opt_.key_codec.Encode(*rec.key, &key_scratch_, &key); !s.ok())
       return Status::DataError("cannot encode key as " + opt_.key_codec.spec() + ": " + s.message());
   }
@@ -86,7 +88,8 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
         text = json_;
       }
     }
-    if (rec.wire) value = text;
+    if (rec.wire)
+      value = text;
     else if (Status s = opt_.value_codec.Encode(text, &value_scratch_, &value); !s.ok())
       return Status::DataError("cannot encode value as " + opt_.value_codec.spec() + ": " + s.message());
   }
@@ -100,8 +103,9 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
   }
   if (rec.timestamp == 0 && !warned_epoch_zero_) {
     warned_epoch_zero_ = true;
-    LogWarning(opt_.tool, "a record with timestamp 0 (1970-01-01T00:00:00Z) is written with the current time: "
-                          "librdkafka reads 0 as 'now' (this warning is given once)");
+    LogWarning(opt_.tool,
+               "a record with timestamp 0 (1970-01-01T00:00:00Z) is written with the current time: "
+               "librdkafka reads 0 as 'now' (this warning is given once)");
   }
   rd_kafka_topic_t* rkt = TopicFor(rec.topic);
   while (true) {
@@ -131,8 +135,8 @@ Status KafkaSink::Flush(int timeout_ms) {
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, timeout_ms);
   if (const Status& f = client_.fatal(); !f.ok()) return f;
   if (e == RD_KAFKA_RESP_ERR__TIMED_OUT)
-    return Status::KafkaError(std::to_string(rd_kafka_outq_len(rk_)) +
-                              " record(s) not acknowledged by " + client_.config().brokers + " in time");
+    return Status::KafkaError(std::to_string(rd_kafka_outq_len(rk_)) + " record(s) not acknowledged by " +
+                              client_.config().brokers + " in time");
   return Status::Ok();
 }
 
@@ -141,7 +145,9 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
   if (m->err) s = Status::KafkaError(std::string(topic) + ": " + rd_kafka_err2str(m->err));
-  if (self->listener_) self->listener_->OnDelivered(static_cast<DeliveryToken*>(m->_private), s, Delivered{topic, m->partition, m->offset});
+  if (self->listener_)
+    self->listener_->OnDelivered(static_cast<DeliveryToken*>(m->_private), s,
+                                 Delivered{topic, m->partition, m->offset});
 }
 
 }  // namespace kt

@@ -1,8 +1,8 @@
 #include "kt/kafka/source.hpp"
 
-#include <algorithm>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "kt/core/log.hpp"
@@ -45,7 +45,8 @@ std::vector<TopicPartition> KafkaSource::TopicPartitions(const rd_kafka_topic_pa
 
 rd_kafka_topic_partition_list_t* KafkaSource::ListOf(const std::vector<TopicPartition>& partitions) const {
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
-  for (const TopicPartition& tp : partitions) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition);
+  for (const TopicPartition& tp : partitions)
+    rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition);
   return l;
 }
 
@@ -65,10 +66,11 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // never idles, and partitions of unequal size are fetched to their ends while their last
   // records wait in the merge (70 waits, 0.52 s of a 1.3 s run at 10 ms; 0.06 s at 2 ms), so
   // it uses 2 ms.
-  Properties defaults = {{"auto.offset.reset", opt_.from.kind == StartSpec::Kind::kEnd ? "latest" : "earliest"},
-                         {"queued.min.messages", "5000"},
-                         {"fetch.wait.max.ms", opt_.exit_at_end ? "2" : "10"},
-                         {"isolation.level", "read_committed"}};
+  Properties defaults = {
+      {"auto.offset.reset", opt_.from.kind == StartSpec::Kind::kEnd ? "latest" : "earliest"},
+      {"queued.min.messages", "5000"},
+      {"fetch.wait.max.ms", opt_.exit_at_end ? "2" : "10"},
+      {"isolation.level", "read_committed"}};
   Properties forced = {{"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
                        {"enable.partition.eof", "true"}};
@@ -76,11 +78,12 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   if (opt_.topics.size() > 1) forced.emplace_back("partition.assignment.strategy", "range");
   // librdkafka 2.0 wants a group.id even for assign-only consumers; without -G the id is a
   // private one that is never joined (no subscribe) and never committed to.
-  forced.emplace_back("group.id", opt_.group.empty() ? opt_.tool + "-nocommit-" + std::to_string(getpid())
-                                                     : opt_.group);
-  Status created = client_.Create(RD_KAFKA_CONSUMER, "consumer", defaults, forced, this, [&](rd_kafka_conf_t* conf) {
-    if (!opt_.group.empty()) rd_kafka_conf_set_rebalance_cb(conf, RebalanceCb);
-  });
+  forced.emplace_back("group.id",
+                      opt_.group.empty() ? opt_.tool + "-nocommit-" + std::to_string(getpid()) : opt_.group);
+  Status created =
+      client_.Create(RD_KAFKA_CONSUMER, "consumer", defaults, forced, this, [&](rd_kafka_conf_t* conf) {
+        if (!opt_.group.empty()) rd_kafka_conf_set_rebalance_cb(conf, RebalanceCb);
+      });
   if (!created.ok()) return created;
   rk_ = client_.get();
   synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms);
@@ -101,7 +104,8 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   bool whole_group = !opt_.group.empty() && opt_.partitions.empty();  // else: direct assignment
   direct_batch_ = whole_group && DirectBatch();
   if (whole_group && !direct_batch_) {
-    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(opt_.topics.size()));
+    rd_kafka_topic_partition_list_t* topics =
+        rd_kafka_topic_partition_list_new(static_cast<int>(opt_.topics.size()));
     for (const std::string& topic : opt_.topics)
       rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics);
@@ -115,7 +119,8 @@ Status KafkaSource::Open(RebalanceListener* listener) {
     if (!opt_.partitions.empty()) {
       for (int32_t p : opt_.partitions) rd_kafka_topic_partition_list_add(parts, opt_.topics[i].c_str(), p);
     } else {
-      for (int32_t p = 0; p < counts[i]; ++p) rd_kafka_topic_partition_list_add(parts, opt_.topics[i].c_str(), p);
+      for (int32_t p = 0; p < counts[i]; ++p)
+        rd_kafka_topic_partition_list_add(parts, opt_.topics[i].c_str(), p);
     }
   }
   ApplyStartOffsets(parts, !opt_.group.empty());
@@ -134,8 +139,9 @@ bool KafkaSource::DirectBatch() const {
     direct = d.ok() && d->members == 0;  // cannot tell: join, as always
   }
   if (opt_.verbose)
-    LogInfo(opt_.tool, direct ? "group " + opt_.group + " has no members: reading its partitions by direct assignment"
-                              : "joining group " + opt_.group);
+    LogInfo(opt_.tool,
+            direct ? "group " + opt_.group + " has no members: reading its partitions by direct assignment"
+                   : "joining group " + opt_.group);
   return direct;
 }
 
@@ -161,9 +167,10 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
       for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
       bool time = opt_.from.kind == StartSpec::Kind::kTime;
       if (opt_.verbose || time)
-        LogWarning(opt_.tool, std::string("cannot read committed offsets: ") + rd_kafka_err2str(e) +
-                                  "; the consumer looks them up itself" +
-                                  (time ? ", and partitions without one start at their beginning, not at --from" : ""));
+        LogWarning(opt_.tool,
+                   std::string("cannot read committed offsets: ") + rd_kafka_err2str(e) +
+                       "; the consumer looks them up itself" +
+                       (time ? ", and partitions without one start at their beginning, not at --from" : ""));
       return;
     }
   } else {
@@ -177,16 +184,24 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
   std::vector<int> need;
   for (int i = 0; i < parts->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = parts->elems[i];
-    if (tp.offset >= 0) continue;  // committed
+    if (tp.offset >= 0) continue;   // committed
     if (use_committed && tp.err) {  // unknown: librdkafka reads it again (as above)
       tp.err = RD_KAFKA_RESP_ERR_NO_ERROR;
       continue;
     }
     switch (opt_.from.kind) {
-      case StartSpec::Kind::kBeginning: tp.offset = RD_KAFKA_OFFSET_BEGINNING; break;
-      case StartSpec::Kind::kEnd: tp.offset = RD_KAFKA_OFFSET_END; break;
-      case StartSpec::Kind::kTime: tp.offset = opt_.from.time_ms; break;
-      case StartSpec::Kind::kOffset: tp.offset = RD_KAFKA_OFFSET_END; break;  // then its start: StartAtOffset
+      case StartSpec::Kind::kBeginning:
+        tp.offset = RD_KAFKA_OFFSET_BEGINNING;
+        break;
+      case StartSpec::Kind::kEnd:
+        tp.offset = RD_KAFKA_OFFSET_END;
+        break;
+      case StartSpec::Kind::kTime:
+        tp.offset = opt_.from.time_ms;
+        break;
+      case StartSpec::Kind::kOffset:
+        tp.offset = RD_KAFKA_OFFSET_END;
+        break;  // then its start: StartAtOffset
     }
     need.push_back(i);
   }
@@ -209,8 +224,9 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
       after_last.push_back(need[k]);
     } else if (tp.offset >= 0) {
       if (fatal_.ok())
-        fatal_ = Status::KafkaError("cannot find where --from " + FormatRfc3339(opt_.from.time_ms) + " starts in " +
-                                    tp.topic + " [" + std::to_string(tp.partition) + "]: " + why);
+        fatal_ =
+            Status::KafkaError("cannot find where --from " + FormatRfc3339(opt_.from.time_ms) +
+                               " starts in " + tp.topic + " [" + std::to_string(tp.partition) + "]: " + why);
       tp.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
   }
@@ -234,19 +250,20 @@ void KafkaSource::StartAtOffset(rd_kafka_topic_partition_list_t* parts, const st
     std::string where = tp.topic + std::string(" [") + std::to_string(tp.partition) + "]";
     if (low[k] < 0 || high[k] < 0) {
       if (fatal_.ok())
-        fatal_ = Status::KafkaError("cannot find the offsets of " + where + " for --from offset:" +
-                                    std::to_string(want) + ": " + why);
+        fatal_ = Status::KafkaError("cannot find the offsets of " + where +
+                                    " for --from offset:" + std::to_string(want) + ": " + why);
       continue;  // at the beginning, as set above
     }
     int64_t start = want >= 0 ? want : high[k] + want;
     if (start < low[k]) {
       if (want >= 0)
-        LogWarning(opt_.tool, where + " starts at offset " + std::to_string(low[k]) + " (the records before it are " +
-                                  "deleted): reading from there, not from " + std::to_string(want));
+        LogWarning(opt_.tool, where + " starts at offset " + std::to_string(low[k]) +
+                                  " (the records before it are " + "deleted): reading from there, not from " +
+                                  std::to_string(want));
       start = low[k];
     } else if (start > high[k]) {
-      LogWarning(opt_.tool, where + " ends at offset " + std::to_string(high[k]) + ": reading from its end, not from " +
-                                std::to_string(want));
+      LogWarning(opt_.tool, where + " ends at offset " + std::to_string(high[k]) +
+                                ": reading from its end, not from " + std::to_string(want));
       start = high[k];
     }
     tp.offset = start;
@@ -256,26 +273,29 @@ void KafkaSource::StartAtOffset(rd_kafka_topic_partition_list_t* parts, const st
 // The absolute offsets the leaders answer for the logical offsets or times of parts->elems[i],
 // i in `which`: -1 for a time after the last record, kNoAnswer where the lookup failed (the
 // error in *why).
-std::vector<int64_t> KafkaSource::LookUpOffsets(rd_kafka_topic_partition_list_t* parts, const std::vector<int>& which,
-                                                std::string* why) {
+std::vector<int64_t> KafkaSource::LookUpOffsets(rd_kafka_topic_partition_list_t* parts,
+                                                const std::vector<int>& which, std::string* why) {
   std::vector<int64_t> out(which.size(), kNoAnswer);
   if (which.empty()) return out;
   rd_kafka_topic_partition_list_t* q = rd_kafka_topic_partition_list_new(static_cast<int>(which.size()));
   for (int i : which)
-    rd_kafka_topic_partition_list_add(q, parts->elems[i].topic, parts->elems[i].partition)->offset = parts->elems[i].offset;
+    rd_kafka_topic_partition_list_add(q, parts->elems[i].topic, parts->elems[i].partition)->offset =
+        parts->elems[i].offset;
   rd_kafka_resp_err_t e = OffsetsForTimes(rk_, q);
   for (int k = 0; k < q->cnt; ++k) {
     rd_kafka_resp_err_t pe = e ? e : q->elems[k].err;
-    if (!pe) out[k] = q->elems[k].offset;
-    else if (why->empty()) *why = rd_kafka_err2str(pe);
+    if (!pe)
+      out[k] = q->elems[k].offset;
+    else if (why->empty())
+      *why = rd_kafka_err2str(pe);
   }
   rd_kafka_topic_partition_list_destroy(q);
   if (!why->empty() && opt_.verbose) LogWarning(opt_.tool, "looking up start offsets: " + *why);
   return out;
 }
 
-void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err,
-                              rd_kafka_topic_partition_list_t* parts, void* opaque) {
+void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                              void* opaque) {
   static_cast<KafkaSource*>(KafkaClient::Owner(opaque))->OnRebalance(err, parts);
 }
 
@@ -299,12 +319,16 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     // member may already own these partitions, so nothing of them may be committed or written.
     bool lost = rd_kafka_assignment_lost(rk_);
     if (listener_) {
-      if (lost) listener_->OnLost(tps);
-      else listener_->OnRevoking(tps);
+      if (lost)
+        listener_->OnLost(tps);
+      else
+        listener_->OnRevoking(tps);
     }
     for (const TopicPartition& tp : tps) {
       int input = InputOf(tp.topic.c_str());
-      if (synced_) synced_->Remove(input, tp.partition);  // what was fetched and not processed is read again by the next owner
+      if (synced_)
+        synced_->Remove(input,
+                        tp.partition);  // what was fetched and not processed is read again by the next owner
       done_.erase({input, tp.partition});
       gate_end_.erase({input, tp.partition});
     }
@@ -313,7 +337,9 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     } else {
       rd_kafka_assign(rk_, nullptr);
     }
-    if (opt_.verbose) LogInfo(opt_.tool, std::string(lost ? "lost " : "revoked ") + std::to_string(tps.size()) + " partition(s)");
+    if (opt_.verbose)
+      LogInfo(opt_.tool,
+              std::string(lost ? "lost " : "revoked ") + std::to_string(tps.size()) + " partition(s)");
   }
 }
 
@@ -365,7 +391,8 @@ bool KafkaSource::GatedCaughtUp() {
     auto end = gate_end_.find(key);
     if (end == gate_end_.end()) {
       int64_t lo = 0, hi = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, p.topic.c_str(), p.partition, &lo, &hi, kMetadataTimeoutMs)) return false;
+      if (rd_kafka_query_watermark_offsets(rk_, p.topic.c_str(), p.partition, &lo, &hi, kMetadataTimeoutMs))
+        return false;
       end = gate_end_.emplace(key, hi).first;
       if (hi == lo) continue;  // an empty partition
     }
@@ -427,11 +454,13 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   headers_.clear();
   origin_.Reset();
   rd_kafka_headers_t* hdrs = nullptr;
-  if ((opt_.headers || opt_.origin_headers) && rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if ((opt_.headers || opt_.origin_headers) &&
+      rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* name;
     const void* val;
     size_t size;
-    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
       Header h{name, std::nullopt};
       if (val) h.value = std::string_view(static_cast<const char*>(val), size);
       if (opt_.origin_headers && origin_.Take(h)) continue;
@@ -445,32 +474,40 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
     rec->wire_key = std::string_view(static_cast<const char*>(m->key), m->key_len);
     std::string_view text;
     Status s = opt_.key_codec.Decode(*rec->wire_key, &key_scratch_, &text);
-    if (s.ok()) rec->key = text;
-    else *record_status = s.WithContext("key");
+    if (s.ok())
+      rec->key = text;
+    else
+      *record_status = s.WithContext("key");
   }
   if (m->payload) {
     rec->wire_value = std::string_view(static_cast<const char*>(m->payload), m->len);
     std::string_view text;
     Status s = opt_.value_codec.Decode(*rec->wire_value, &value_scratch_, &text);
-    if (s.ok()) rec->value = text;
-    else if (record_status->ok()) *record_status = s.WithContext("value");
+    if (s.ok())
+      rec->value = text;
+    else if (record_status->ok())
+      *record_status = s.WithContext("value");
   }
 }
 
 Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   if (offsets.empty() || opt_.group.empty()) return Status::Ok();
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-  for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+  for (auto& o : offsets)
+    rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
   rd_kafka_resp_err_t e = rd_kafka_commit(rk_, l, /*async=*/0);
   std::string failed;
   for (int i = 0; !e && i < l->cnt; ++i)
-    if (l->elems[i].err) failed = "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
+    if (l->elems[i].err)
+      failed =
+          "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
   rd_kafka_topic_partition_list_destroy(l);
   // A batch run that read by direct assignment commits as the group's only user; the broker
   // refuses that once a member has joined.
-  std::string why = direct_batch_ && (e == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || e == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)
-                        ? " (group " + opt_.group + " gained a member while this run read it without joining)"
-                        : "";
+  std::string why =
+      direct_batch_ && (e == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || e == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)
+          ? " (group " + opt_.group + " gained a member while this run read it without joining)"
+          : "";
   if (e) return Status::KafkaError(std::string("commit: ") + rd_kafka_err2str(e) + why);
   if (!failed.empty()) return Status::KafkaError("commit: " + failed);
   return Status::Ok();
@@ -481,7 +518,8 @@ void KafkaSource::Pause(const std::vector<TopicPartition>& partitions) {
   rd_kafka_topic_partition_list_t* l = ListOf(partitions);
   (void)rd_kafka_pause_partitions(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
-  for (const TopicPartition& tp : partitions) synced_->SetPaused(InputOf(tp.topic.c_str()), tp.partition, true);
+  for (const TopicPartition& tp : partitions)
+    synced_->SetPaused(InputOf(tp.topic.c_str()), tp.partition, true);
 }
 
 void KafkaSource::Resume(const std::vector<TopicPartition>& partitions) {
@@ -489,7 +527,8 @@ void KafkaSource::Resume(const std::vector<TopicPartition>& partitions) {
   rd_kafka_topic_partition_list_t* l = ListOf(partitions);
   (void)rd_kafka_resume_partitions(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
-  for (const TopicPartition& tp : partitions) synced_->SetPaused(InputOf(tp.topic.c_str()), tp.partition, false);
+  for (const TopicPartition& tp : partitions)
+    synced_->SetPaused(InputOf(tp.topic.c_str()), tp.partition, false);
 }
 
 Status KafkaSource::Rewind() {
@@ -514,7 +553,9 @@ Status KafkaSource::Rewind() {
   rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, l, kMetadataTimeoutMs);
   std::string failed;
   for (int i = 0; !e && i < l->cnt; ++i)
-    if (l->elems[i].err) failed = "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
+    if (l->elems[i].err)
+      failed =
+          "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
   rd_kafka_topic_partition_list_destroy(l);
   if (e) {
     Status s = Status::KafkaError(std::string("seek: ") + rd_kafka_error_string(e));

@@ -33,14 +33,16 @@ Result<StartSpec> ParseStartSpec(std::string_view text, int64_t now_ms) {
   if (text.substr(0, 7) == "offset:") {
     s.kind = StartSpec::Kind::kOffset;
     if (!ParseInt64(text.substr(7), &s.offset) || s.offset == INT64_MIN)
-      return Status::InvalidArgument("invalid --from '" + std::string(text) +
-                                     "' (expected offset:N for offset N of each partition, or offset:-N for its last N records)");
+      return Status::InvalidArgument(
+          "invalid --from '" + std::string(text) +
+          "' (expected offset:N for offset N of each partition, or offset:-N for its last N records)");
     return s;
   }
   auto t = ParseTimeSpec(text, now_ms);
   if (!t.ok())
-    return Status::InvalidArgument("invalid --from '" + std::string(text) +
-                                   "' (expected beginning, end, an RFC 3339 time, -DURATION such as -1h, offset:N or offset:-N)");
+    return Status::InvalidArgument(
+        "invalid --from '" + std::string(text) +
+        "' (expected beginning, end, an RFC 3339 time, -DURATION such as -1h, offset:N or offset:-N)");
   s.kind = StartSpec::Kind::kTime;
   s.time_ms = *t;
   return s;

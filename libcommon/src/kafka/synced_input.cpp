@@ -16,10 +16,12 @@ constexpr size_t kBatch = 512;
 constexpr int64_t kWakeEveryMs = 5;
 }  // namespace
 
-SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms) : rk_(rk), max_idle_ms_(max_idle_ms), batch_(kBatch) {
+SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms)
+    : rk_(rk), max_idle_ms_(max_idle_ms), batch_(kBatch) {
   if (pipe2(wake_fd_, O_NONBLOCK | O_CLOEXEC) != 0) wake_fd_[0] = wake_fd_[1] = -1;
   consumer_queue_ = rd_kafka_queue_get_consumer(rk_);
-  if (consumer_queue_ && wake_fd_[1] >= 0) rd_kafka_queue_io_event_enable(consumer_queue_, wake_fd_[1], "1", 1);
+  if (consumer_queue_ && wake_fd_[1] >= 0)
+    rd_kafka_queue_io_event_enable(consumer_queue_, wake_fd_[1], "1", 1);
   char value[32];
   size_t size = sizeof value;
   if (rd_kafka_conf_get(rd_kafka_conf(rk_), "queued.min.messages", value, &size) == RD_KAFKA_CONF_OK)
@@ -153,7 +155,8 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
   if (!p.queue_ready.exchange(false, std::memory_order_acq_rel)) return nullptr;
   ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size());
   if (n > 0) {
-    p.queue_ready.store(true, std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties
+    p.queue_ready.store(true,
+                        std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties
     size_t left = rd_kafka_queue_length(p.queue);
     if (left + static_cast<size_t>(n) >= queued_min_) {
       p.maybe_stopped = true;
@@ -237,7 +240,9 @@ void SyncedInput::Wait(int timeout_ms) {
   }
   pollfd pfd{wake_fd_[0], POLLIN, 0};
   // Poll in short steps: a partition waited for may also turn ready by the wall clock (--max-idle).
-  int step = max_idle_ms_ > 0 ? std::min<int>(timeout_ms, static_cast<int>(std::max<int64_t>(1, max_idle_ms_))) : timeout_ms;
+  int step = max_idle_ms_ > 0
+                 ? std::min<int>(timeout_ms, static_cast<int>(std::max<int64_t>(1, max_idle_ms_)))
+                 : timeout_ms;
   if (::poll(&pfd, 1, step) > 0) {
     char drain[64];
     while (::read(wake_fd_[0], drain, sizeof drain) > 0) {

@@ -22,7 +22,7 @@ Status TopicResultStatus(const rd_kafka_topic_result_t** tr, size_t n, const std
 
 // The one resource a DescribeConfigs/AlterConfigs result holds, or its error.
 Result<const rd_kafka_ConfigResource_t*> OneResource(const rd_kafka_ConfigResource_t** rs, size_t n,
-                                                    const std::string& what) {
+                                                     const std::string& what) {
   if (n == 0) return Status::KafkaError(what + ": no answer");
   if (rd_kafka_ConfigResource_error(rs[0]))
     return Status::KafkaError(what + ": " + rd_kafka_ConfigResource_error_string(rs[0]));
@@ -54,7 +54,10 @@ Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const 
     TopicMetadata tm{t.topic, {}};
     for (int j = 0; j < t.partition_cnt; ++j) {
       const rd_kafka_metadata_partition_t& p = t.partitions[j];
-      PartitionMetadata pm{p.id, p.leader, {p.replicas, p.replicas + p.replica_cnt}, {p.isrs, p.isrs + p.isr_cnt},
+      PartitionMetadata pm{p.id,
+                           p.leader,
+                           {p.replicas, p.replicas + p.replica_cnt},
+                           {p.isrs, p.isrs + p.isr_cnt},
                            p.err ? rd_kafka_err2str(p.err) : ""};
       tm.partitions.push_back(std::move(pm));
     }
@@ -88,8 +91,10 @@ Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std:
   std::vector<ConfigValue> out;
   for (size_t i = 0; i < cnt; ++i) {
     const char* v = rd_kafka_ConfigEntry_value(entries[i]);
-    out.push_back({rd_kafka_ConfigEntry_name(entries[i]), v ? v : "", SourceName(rd_kafka_ConfigEntry_source(entries[i])),
-                   rd_kafka_ConfigEntry_is_default(entries[i]) == 1, rd_kafka_ConfigEntry_is_sensitive(entries[i]) == 1});
+    out.push_back({rd_kafka_ConfigEntry_name(entries[i]), v ? v : "",
+                   SourceName(rd_kafka_ConfigEntry_source(entries[i])),
+                   rd_kafka_ConfigEntry_is_default(entries[i]) == 1,
+                   rd_kafka_ConfigEntry_is_sensitive(entries[i]) == 1});
   }
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.name < b.name; });
   return out;
@@ -107,7 +112,8 @@ Status DeleteTopic(const KafkaConfig& cfg, const std::string& tool, const std::s
   std::string what = "cannot delete topic '" + topic + "'";
   if (Status s = EventStatus(ev, what); !s.ok()) return s;
   size_t n = 0;
-  const rd_kafka_topic_result_t** tr = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
+  const rd_kafka_topic_result_t** tr =
+      rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
   return TopicResultStatus(tr, n, what);
 }
 
@@ -118,14 +124,18 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
   Properties next;  // the topic's own settings, changed
   for (auto& c : *current)
     if (c.source == "dynamic_topic" && std::find(unset.begin(), unset.end(), c.name) == unset.end()) {
-      if (c.sensitive) return Status::InvalidArgument("topic '" + topic + "' has a secret setting (" + c.name +
-                                                      ") that cannot be read back to keep it: change it with kafka-configs.sh");
+      if (c.sensitive)
+        return Status::InvalidArgument(
+            "topic '" + topic + "' has a secret setting (" + c.name +
+            ") that cannot be read back to keep it: change it with kafka-configs.sh");
       next.emplace_back(c.name, c.value);
     }
   for (auto& [k, v] : set) {
     auto it = std::find_if(next.begin(), next.end(), [&](auto& e) { return e.first == k; });
-    if (it != next.end()) it->second = v;
-    else next.emplace_back(k, v);
+    if (it != next.end())
+      it->second = v;
+    else
+      next.emplace_back(k, v);
   }
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
@@ -144,7 +154,8 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
   return OneResource(rs, n, what).status();
 }
 
-Status AddPartitions(const KafkaConfig& cfg, const std::string& tool, const std::string& topic, int partitions) {
+Status AddPartitions(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
+                     int partitions) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
   char err[512];

@@ -44,7 +44,8 @@ Status Retry(const std::string& what, int timeout_ms, Op op) {
 Status KafkaTransactions::Begin() {
   rd_kafka_t* rk = sink_->handle();
   if (!initialized_) {
-    Status s = Retry("initializing transactions", timeout_ms_, [&] { return rd_kafka_init_transactions(rk, timeout_ms_); });
+    Status s = Retry("initializing transactions", timeout_ms_,
+                     [&] { return rd_kafka_init_transactions(rk, timeout_ms_); });
     if (!s.ok()) return Status::KafkaError(s.message());
     initialized_ = true;
   }
@@ -56,7 +57,8 @@ Status KafkaTransactions::Commit(const std::vector<TopicPartitionOffset>& offset
   rd_kafka_t* rk = sink_->handle();
   if (!offsets.empty() && source_) {
     rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-    for (auto& o : offsets) rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+    for (auto& o : offsets)
+      rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
     rd_kafka_consumer_group_metadata_t* md = rd_kafka_consumer_group_metadata(source_->handle());
     Status s = Retry("sending offsets to the transaction", timeout_ms_,
                      [&] { return rd_kafka_send_offsets_to_transaction(rk, l, md, timeout_ms_); });
@@ -64,11 +66,13 @@ Status KafkaTransactions::Commit(const std::vector<TopicPartitionOffset>& offset
     rd_kafka_topic_partition_list_destroy(l);
     if (!s.ok()) return s;
   }
-  return Retry("committing the transaction", timeout_ms_, [&] { return rd_kafka_commit_transaction(rk, timeout_ms_); });
+  return Retry("committing the transaction", timeout_ms_,
+               [&] { return rd_kafka_commit_transaction(rk, timeout_ms_); });
 }
 
 Status KafkaTransactions::Abort() {
-  Status s = Retry("aborting the transaction", timeout_ms_, [&] { return rd_kafka_abort_transaction(sink_->handle(), timeout_ms_); });
+  Status s = Retry("aborting the transaction", timeout_ms_,
+                   [&] { return rd_kafka_abort_transaction(sink_->handle(), timeout_ms_); });
   return s.IsAborted() ? Status::KafkaError(s.message()) : s;
 }
 
@@ -82,7 +86,8 @@ Result<std::string> ClaimTransactionalId(const std::string& base, const std::str
     std::string path = lock_dir + "/txn-" + std::to_string(slot) + ".lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return Status::IoError("cannot open " + path);
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return base + "-" + host + "-" + std::to_string(slot);  // fd stays open
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+      return base + "-" + host + "-" + std::to_string(slot);  // fd stays open
     ::close(fd);
   }
   return Status::IoError("no free transaction slot in " + lock_dir);

@@ -6,7 +6,8 @@ namespace kt {
 
 void CommitBarrier::InternalAcked(const Delivered& where) {
   if (where.offset < 0) return;
-  auto [it, inserted] = internal_acked_.try_emplace({std::string(where.topic), where.partition}, where.offset);
+  auto [it, inserted] =
+      internal_acked_.try_emplace({std::string(where.topic), where.partition}, where.offset);
   if (!inserted && where.offset > it->second) it->second = where.offset;
 }
 

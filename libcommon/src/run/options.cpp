@@ -17,84 +17,125 @@ namespace kt {
 void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
   const char* g = "Common options";
   if (sets & kOptInput)
-    app.add_option("-i,--input", o.input, "Input topic, or - for NDJSON on stdin")->group(g)->capture_default_str();
+    app.add_option("-i,--input", o.input, "Input topic, or - for NDJSON on stdin")
+        ->group(g)
+        ->capture_default_str();
   if (sets & kOptOutput)
-    app.add_option("-o,--output", o.output, "Output topic, or - for NDJSON on stdout")->group(g)->capture_default_str();
+    app.add_option("-o,--output", o.output, "Output topic, or - for NDJSON on stdout")
+        ->group(g)
+        ->capture_default_str();
   if (sets & kOptGroup) {
     app.add_option("-G,--group", o.group, "Consumer group id (default ktools-<tool>-<input>)")->group(g);
     app.add_option("--commit-interval", o.commit_interval,
-                   "How often offsets and state are committed, e.g. 1s, 500ms (default 5s; 100ms with --exactly-once)")
-        ->group(g)->each([&o](const std::string&) { o.commit_interval_given = true; });
+                   "How often offsets and state are committed, e.g. 1s, 500ms (default 5s; 100ms with "
+                   "--exactly-once)")
+        ->group(g)
+        ->each([&o](const std::string&) { o.commit_interval_given = true; });
   }
   if (sets & kOptFrom) {
-    app.add_option("--from", o.from, "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION, offset:N, offset:-N (last N)")
-        ->group(g)->capture_default_str();
-    app.add_option("--max-idle", o.max_idle,
-                   "How long a caught-up input partition holds the others back for timestamp order, e.g. 200ms")
-        ->group(g)->capture_default_str();
+    app.add_option("--from", o.from,
+                   "Start without committed offsets at: beginning, end, RFC 3339 time, -DURATION, offset:N, "
+                   "offset:-N (last N)")
+        ->group(g)
+        ->capture_default_str();
+    app.add_option(
+           "--max-idle", o.max_idle,
+           "How long a caught-up input partition holds the others back for timestamp order, e.g. 200ms")
+        ->group(g)
+        ->capture_default_str();
   }
   if (sets & kOptExit)
-    app.add_flag("-e,--exit-at-end", o.exit_at_end, "Exit when caught up with every assigned partition")->group(g);
+    app.add_flag("-e,--exit-at-end", o.exit_at_end, "Exit when caught up with every assigned partition")
+        ->group(g);
   if (sets & kOptCount)
-    app.add_option("-n,--count", o.count, "Stop after N input records")->group(g)->check(CLI::NonNegativeNumber);
+    app.add_option("-n,--count", o.count, "Stop after N input records")
+        ->group(g)
+        ->check(CLI::NonNegativeNumber);
   if (sets & kOptEnvelope) {
     CLI::Option* j =
-        app.add_flag("-J,--envelope", o.envelope, "Stdio lines are {key,value,timestamp,headers,topic,partition,offset} envelopes")
+        app.add_flag("-J,--envelope", o.envelope,
+                     "Stdio lines are {key,value,timestamp,headers,topic,partition,offset} envelopes")
             ->group(g);
     app.add_option("-K,--key-delimiter", o.key_delimiter,
                    "Stdio lines are KEY<TEXT>VALUE, as kcat -K (a line without TEXT has no key)")
         ->group(g)
         ->excludes(j)
-        ->check([](const std::string& d) { return d.empty() ? std::string("the key delimiter cannot be empty") : std::string(); });
+        ->check([](const std::string& d) {
+          return d.empty() ? std::string("the key delimiter cannot be empty") : std::string();
+        });
   }
   if (sets & kOptFormats) {
-    app.add_option("--key-format", o.key_format, "Key codec: raw, json, binary, chains like json|binary")->group(g)->capture_default_str();
-    app.add_option("--value-format", o.value_format, "Value codec: json, raw, binary, chains like json|binary")->group(g)->capture_default_str();
+    app.add_option("--key-format", o.key_format, "Key codec: raw, json, binary, chains like json|binary")
+        ->group(g)
+        ->capture_default_str();
+    app.add_option("--value-format", o.value_format,
+                   "Value codec: json, raw, binary, chains like json|binary")
+        ->group(g)
+        ->capture_default_str();
   }
   if (sets & kOptSchema)
-    app.add_option("--schema", o.schema_file, "JSON Schema file input values must satisfy")->group(g)->check(CLI::ExistingFile);
+    app.add_option("--schema", o.schema_file, "JSON Schema file input values must satisfy")
+        ->group(g)
+        ->check(CLI::ExistingFile);
   if (sets & kOptErrors) {
-    app.add_option("--on-error", o.on_error, "Bad records: fail (exit 3), skip, or dlq")->group(g)
+    app.add_option("--on-error", o.on_error, "Bad records: fail (exit 3), skip, or dlq")
+        ->group(g)
         ->check(CLI::IsMember({"fail", "skip", "dlq"}));
     app.add_option("--dlq", o.dlq, "Dead-letter topic for bad records (implies --on-error dlq)")->group(g);
   }
   if (sets & kOptKafka) {
-    app.add_option("-b,--brokers", o.brokers, "Bootstrap servers (else $KT_BROKERS, config, localhost:9092)")->group(g);
-    app.add_option("-X,--property", o.properties, "librdkafka property name=value; -X dump prints the config")->group(g)
-        ->take_all()->allow_extra_args(false);
-    app.add_option("-F,--config", o.config_file, "Properties file (else $KT_CONFIG, ~/.config/ktools/ktools.conf)")->group(g);
+    app.add_option("-b,--brokers", o.brokers, "Bootstrap servers (else $KT_BROKERS, config, localhost:9092)")
+        ->group(g);
+    app.add_option("-X,--property", o.properties, "librdkafka property name=value; -X dump prints the config")
+        ->group(g)
+        ->take_all()
+        ->allow_extra_args(false);
+    app.add_option("-F,--config", o.config_file,
+                   "Properties file (else $KT_CONFIG, ~/.config/ktools/ktools.conf)")
+        ->group(g);
   }
   if (sets & kOptVerbosity) {
     app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on stderr")->group(g);
     app.add_flag("-v,--verbose", o.verbose, "More diagnostics on stderr")->group(g);
   }
   if (sets & kOptStats)
-    app.add_option("--stats", o.stats, "End-of-run summary on stderr: text, or json (one line for cron and monitoring)")
-        ->group(g)->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    app.add_option("--stats", o.stats,
+                   "End-of-run summary on stderr: text, or json (one line for cron and monitoring)")
+        ->group(g)
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
   if (sets & kOptCreate)
     app.add_option("--replication-factor", o.replication_factor,
                    "Replication factor of topics the tool creates (default: the broker's)")
-        ->group(g)->check(CLI::PositiveNumber);
+        ->group(g)
+        ->check(CLI::PositiveNumber);
   if (sets & kOptEos)
     app.add_flag("--exactly-once", o.exactly_once,
-                 "Transactions: outputs, state and input offsets commit atomically (Kafka in, Kafka out)")->group(g);
+                 "Transactions: outputs, state and input offsets commit atomically (Kafka in, Kafka out)")
+        ->group(g);
   app.set_version_flag("--version", VersionText(app.get_name()));
 }
 
 Status CheckStoreName(const std::string& name) {
-  static constexpr std::string_view kTopicChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-  if (!name.empty() && name != "." && name != ".." && name.find_first_not_of(kTopicChars) == std::string::npos)
+  static constexpr std::string_view kTopicChars =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+  if (!name.empty() && name != "." && name != ".." &&
+      name.find_first_not_of(kTopicChars) == std::string::npos)
     return Status::Ok();
   return Status::InvalidArgument("'" + name + "' is not a store name: use letters, digits, '.', '_' and '-'");
 }
 
 void AddStateOptions(CLI::App& app, StateCliOptions& o) {
   CLI::Validator store_name([](std::string& v) { return CheckStoreName(v).message(); }, "");
-  app.add_option("--name", o.name, "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
-      ->check(store_name)->capture_default_str();
-  app.add_option("--store", o.store, "State store: rocksdb or memory")->check(CLI::IsMember({"rocksdb", "memory"}))
+  app.add_option("--name", o.name,
+                 "State store name: changelog <group>-<name>-changelog, local state DIR/<group>/<name>")
+      ->check(store_name)
       ->capture_default_str();
-  app.add_option("--state-dir", o.state_dir, "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
+  app.add_option("--store", o.store, "State store: rocksdb or memory")
+      ->check(CLI::IsMember({"rocksdb", "memory"}))
+      ->capture_default_str();
+  app.add_option("--state-dir", o.state_dir,
+                 "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
 }
 
 std::string VersionText(const std::string& tool) {
@@ -119,8 +160,10 @@ void SuggestFlags(const CLI::App& app, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.size() < 2 || a[0] != '-' || a == "--") continue;
-    if (a.rfind("--", 0) == 0) a = a.substr(0, a.find('='));
-    else a = a.substr(0, 2);
+    if (a.rfind("--", 0) == 0)
+      a = a.substr(0, a.find('='));
+    else
+      a = a.substr(0, 2);
     bool is_known = false;
     for (auto& k : known) is_known = is_known || k == a;
     if (is_known) continue;
@@ -139,7 +182,8 @@ void SuggestFlags(const CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
-void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name, std::string& target) {
+void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name,
+                      std::string& target) {
   std::string tool = app.get_parent() ? app.get_parent()->get_name() : app.get_name();
   app.add_option(old_name, target)->group("")->each([tool, old_name, new_name](const std::string&) {
     LogWarning(tool, old_name + " is now " + new_name + " (the old name still works, for now)");

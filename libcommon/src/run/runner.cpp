@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <memory>
 #include <cstdio>
+#include <memory>
 
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
@@ -15,10 +15,10 @@ namespace kt {
 
 namespace {
 constexpr int kIdleWaitMs = 100;
-constexpr int kPollEvery = 64;          // serve sink callbacks every N records
-constexpr int64_t kMaxBadReported = 10; // bad-record warnings shown under skip/dlq
-constexpr int kRestoreSliceMs = 50;     // restoring between records: at most this long at a time
-constexpr int kRestoreIdleMs = 100;     // restoring while the input is idle
+constexpr int kPollEvery = 64;           // serve sink callbacks every N records
+constexpr int64_t kMaxBadReported = 10;  // bad-record warnings shown under skip/dlq
+constexpr int kRestoreSliceMs = 50;      // restoring between records: at most this long at a time
+constexpr int kRestoreIdleMs = 100;      // restoring while the input is idle
 
 // "null", "an array", "a string", ... for messages.
 std::string JsonKind(const rapidjson::Value& v) {
@@ -39,20 +39,28 @@ Result<std::unique_ptr<Runner>> Runner::Create(RunnerOptions options, Source* so
                                                Transform* transform, Transactions* txn) {
   if (!sinks.output) return Status::InvalidArgument("the run has no output");
   if (transform->WritesInternal() && !sinks.internal)
-    return Status::InvalidArgument("the tool keeps state in a changelog topic but the run has no Kafka producer for it");
+    return Status::InvalidArgument(
+        "the tool keeps state in a changelog topic but the run has no Kafka producer for it");
   if (options.on_error == ErrorPolicy::kDlq && !sinks.dead_letters)
     return Status::InvalidArgument("--on-error dlq but the run has no Kafka producer for dead letters");
   return std::unique_ptr<Runner>(new Runner(std::move(options), source, sinks, transform, txn));
 }
 
-Runner::Runner(RunnerOptions options, Source* source, RunnerSinks sinks, Transform* transform, Transactions* txn)
+Runner::Runner(RunnerOptions options, Source* source, RunnerSinks sinks, Transform* transform,
+               Transactions* txn)
     : opt_(std::move(options)), source_(source), sinks_(sinks), transform_(transform), txn_(txn) {
   for (Sink* s : {sinks_.output, sinks_.internal, sinks_.dead_letters})
     if (s && std::find(distinct_sinks_.begin(), distinct_sinks_.end(), s) == distinct_sinks_.end())
       distinct_sinks_.push_back(s);
-  if (sinks_.dead_letters) dead_letters_ = std::make_unique<DeadLetterWriter>(opt_.tool, opt_.dlq_topic, sinks_.dead_letters);
-  CommitBarrier::Parts parts{.tool = opt_.tool, .quiet = opt_.quiet, .flush_timeout_ms = opt_.flush_timeout_ms,
-                             .source = source_, .sinks = distinct_sinks_, .transform = transform_, .txn = txn_,
+  if (sinks_.dead_letters)
+    dead_letters_ = std::make_unique<DeadLetterWriter>(opt_.tool, opt_.dlq_topic, sinks_.dead_letters);
+  CommitBarrier::Parts parts{.tool = opt_.tool,
+                             .quiet = opt_.quiet,
+                             .flush_timeout_ms = opt_.flush_timeout_ms,
+                             .source = source_,
+                             .sinks = distinct_sinks_,
+                             .transform = transform_,
+                             .txn = txn_,
                              .tracker = &tracker_};
   barrier_ = std::make_unique<CommitBarrier>(std::move(parts), fatal_);
 }
@@ -79,7 +87,8 @@ int Runner::Run() {
   if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
   if (!st.ok()) {
     LogError(opt_.tool, st.message());
-    if (opt_.stats_json) std::fputs((stats_.Json(opt_.tool, NowMs(), {}, std::nullopt, ExitCodeFor(st)) + "\n").c_str(), stderr);
+    if (opt_.stats_json)
+      std::fputs((stats_.Json(opt_.tool, NowMs(), {}, std::nullopt, ExitCodeFor(st)) + "\n").c_str(), stderr);
     return ExitCodeFor(st);
   }
 
@@ -96,7 +105,8 @@ int Runner::Run() {
     // The final commit: under exactly-once only when nothing went wrong (a bad record under
     // --on-error fail included: its transaction is rolled back, none of it becomes visible).
     if (txn_ && (!data_error_.ok() || !fatal_.ok() || sinks_.output->Closed())) {
-      if (fatal_.ok()) SetFatal(Status::Aborted("the run stopped on a bad record: its transaction is rolled back"));
+      if (fatal_.ok())
+        SetFatal(Status::Aborted("the run stopped on a bad record: its transaction is rolled back"));
       aborting_ = true;
       if (Status a = txn_->Abort(); !a.ok()) LogWarning(opt_.tool, "abort: " + a.message());
       (void)barrier_->FlushSinks();
@@ -113,8 +123,8 @@ int Runner::Run() {
   if (opt_.progress) Progress(true);
 
   if (!data_error_.ok()) {
-    LogError(opt_.tool, data_error_.message() +
-                            " (use --on-error skip or --on-error dlq to continue past bad records)");
+    LogError(opt_.tool,
+             data_error_.message() + " (use --on-error skip or --on-error dlq to continue past bad records)");
   }
   if (!fatal_.ok() && !(fatal_.IsAborted() && !data_error_.ok())) LogError(opt_.tool, fatal_.message());
   const Status& commit_error = barrier_->commit_error();
@@ -146,7 +156,8 @@ bool Runner::Loop() {
       SetFatal(f);
       return false;
     }
-    if (!restoring_.empty() && NowMs() - last_restore_ms_ >= kRestoreSliceMs) RestoreSome(kRestoreSliceMs / 2);
+    if (!restoring_.empty() && NowMs() - last_restore_ms_ >= kRestoreSliceMs)
+      RestoreSome(kRestoreSliceMs / 2);
     Status record_status;
     Source::Poll p = source_->Next(restoring_.empty() ? timeout : 0, &rec, &record_status);
     if (p == Source::Poll::kIdle) {
@@ -170,7 +181,8 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
   *value = nullptr;
   if (!rec.value) return Status::Ok();
   if (!transform_->WantsValue() && !opt_.schema && !transform_->ReadsFields()) {
-    return opt_.value_codec.IsJson() ? ValueParser::ValidateJson(*rec.value) : Status::Ok();  // JSON stays JSON
+    return opt_.value_codec.IsJson() ? ValueParser::ValidateJson(*rec.value)
+                                     : Status::Ok();  // JSON stays JSON
   }
   Status s;
   if (opt_.value_codec.IsJson()) {
@@ -191,7 +203,8 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   ++stats_.in;
   work_since_commit_ = true;
   if (rec.value) stats_.bytes_in += static_cast<int64_t>(rec.value->size());
-  OffsetTracker::Entry* entry = tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
+  OffsetTracker::Entry* entry =
+      tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
   current_ = entry;
   emit_error_ = Status::Ok();
 
@@ -251,7 +264,8 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
 
 void Runner::Emit(const OutRecord& out) {
   // JSON taken from the record keeps the exact text of the numbers the tool did not change.
-  if (out.value_kind == OutRecord::ValueKind::kJson && !out.raw_numbers && current_ && parser_.raw_numbers()) {
+  if (out.value_kind == OutRecord::ValueKind::kJson && !out.raw_numbers && current_ &&
+      parser_.raw_numbers()) {
     OutRecord exact = out;
     exact.raw_numbers = parser_.raw_numbers();
     Emit(exact);
@@ -269,8 +283,10 @@ void Runner::Emit(const OutRecord& out) {
   if (!s.ok()) {
     if (current_ && !out.internal) --current_->pending;
     // A state write, or an output owed outside a record (Finish), has no record to blame.
-    if (out.internal || !current_) SetFatal(s.WithContext(out.internal ? "state write" : "output"));
-    else if (emit_error_.ok()) emit_error_ = s;
+    if (out.internal || !current_)
+      SetFatal(s.WithContext(out.internal ? "state write" : "output"));
+    else if (emit_error_.ok())
+      emit_error_ = s;
     return;
   }
   if (!out.internal) ++stats_.out;
@@ -329,7 +345,8 @@ Status Runner::Commit() {
   last_commit_ms_ = NowMs();
   current_ = nullptr;
   if (!fatal_.ok()) return fatal_;
-  if (!work_since_commit_ && barrier_->commit_error().ok()) return Status::Ok();  // nothing new since the last commit
+  if (!work_since_commit_ && barrier_->commit_error().ok())
+    return Status::Ok();  // nothing new since the last commit
   Status s = barrier_->Run(*this);
   if (s.IsAborted() && txn_) {
     Rewind(s);
@@ -404,7 +421,8 @@ void Runner::Tick(int64_t now) {
   for (Sink* s : distinct_sinks_) s->Poll();
   // Exactly-once from a file or stdin: one transaction for the whole input (all or nothing).
   bool periodic = !txn_ || source_->Commits();
-  if (periodic && (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit())) (void)Commit();
+  if (periodic && (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit()))
+    (void)Commit();
   if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
 }
 
@@ -445,9 +463,10 @@ void Runner::OnRevoking(const std::vector<TopicPartition>& partitions) {
 
 void Runner::OnLost(const std::vector<TopicPartition>& partitions) {
   if (!opt_.quiet)
-    LogWarning(opt_.tool, std::to_string(partitions.size()) +
-                              " partition(s) lost to the group (this instance was too slow or cut off): their "
-                              "work since the last commit is dropped");
+    LogWarning(opt_.tool,
+               std::to_string(partitions.size()) +
+                   " partition(s) lost to the group (this instance was too slow or cut off): their "
+                   "work since the last commit is dropped");
   std::vector<int32_t> leaving = TasksLeaving(partitions);
   for (const TopicPartition& tp : partitions) assigned_.erase(tp);
   if (txn_ && fatal_.ok()) {  // the open transaction holds their records: roll it all back

@@ -21,8 +21,9 @@ std::string Stats::Json(const std::string& tool, int64_t now_ms,
                         int exit_code) const {
   int64_t ms = now_ms - start_ms;
   int64_t rate = ms > 0 ? in * 1000 / ms : 0;
-  std::string s = "{\"tool\":\"" + tool + "\",\"in\":" + std::to_string(in) + ",\"out\":" + std::to_string(out) +
-                  ",\"skipped\":" + std::to_string(skipped) + ",\"dead_lettered\":" + std::to_string(dead_lettered) +
+  std::string s = "{\"tool\":\"" + tool + "\",\"in\":" + std::to_string(in) +
+                  ",\"out\":" + std::to_string(out) + ",\"skipped\":" + std::to_string(skipped) +
+                  ",\"dead_lettered\":" + std::to_string(dead_lettered) +
                   ",\"bytes_in\":" + std::to_string(bytes_in) + ",\"duration_ms\":" + std::to_string(ms) +
                   ",\"records_per_s\":" + std::to_string(rate);
   for (auto& [name, value] : extra) s += ",\"" + name + "\":" + std::to_string(value);

@@ -44,23 +44,28 @@ Status Changelog::Ensure(int partitions, int replication_factor) {
   bool created = false;
   Status s = EnsureTopic(client_.config(), spec, tool_, &created);
   if (s.IsInvalidArgument() && s.message().find("partitions") != std::string::npos)
-    return Status::KafkaError("changelog " + s.message() + ", but the input has " + std::to_string(partitions) +
+    return Status::KafkaError("changelog " + s.message() + ", but the input has " +
+                              std::to_string(partitions) +
                               ": state and input must be co-partitioned (use another --group, or delete the "
                               "changelog topic to start the state afresh)");
   if (s.IsInvalidArgument())
-    return Status::KafkaError("changelog " + s.message() + ": a changelog must be compacted, or old states "
-                              "are deleted by retention and lost for restores (set cleanup.policy=compact on it, or "
-                              "delete it to start the state afresh)");
+    return Status::KafkaError(
+        "changelog " + s.message() +
+        ": a changelog must be compacted, or old states "
+        "are deleted by retention and lost for restores (set cleanup.policy=compact on it, or "
+        "delete it to start the state afresh)");
   return s;
 }
 
 Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
   if (Status s = Connect(); !s.ok()) return s;
   int64_t lo = 0, hi = 0;
-  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
+  rd_kafka_resp_err_t e =
+      rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
   if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
     return std::pair<int64_t, int64_t>{0, 0};
-  if (e) return Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_err2str(e));
+  if (e)
+    return Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_err2str(e));
   return std::pair<int64_t, int64_t>{lo, hi};
 }
 
@@ -78,7 +83,8 @@ Status Changelog::Start(int32_t p, int64_t from) {
   rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
   if (!e) return Status::Ok();
-  Status s = Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_error_string(e));
+  Status s =
+      Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_error_string(e));
   rd_kafka_error_destroy(e);
   return s;
 }
@@ -97,14 +103,16 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
   Status result;
   while (result.ok()) {
     int64_t left = deadline - NowMs();
-    ssize_t n = rd_kafka_consume_batch_queue(queue_, static_cast<int>(left > 0 ? left : 0), batch_.data(), batch_.size());
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, static_cast<int>(left > 0 ? left : 0), batch_.data(),
+                                             batch_.size());
     if (n <= 0) break;
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = batch_[i];
       if (result.ok()) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
           events.end(m->partition, m->offset);
-        } else if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+        } else if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+                   m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
           events.out_of_range(m->partition);
         } else if (m->err) {
           result = Status::KafkaError("reading changelog " + topic_ + ": " + rd_kafka_message_errstr(m));
@@ -118,10 +126,12 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
               const char* name;
               const void* val;
               size_t size;
-              for (size_t h = 0; rd_kafka_header_get_all(hdrs, h, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++h)
+              for (size_t h = 0;
+                   rd_kafka_header_get_all(hdrs, h, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++h)
                 if (val) headers_.push_back({name, std::string_view(static_cast<const char*>(val), size)});
             }
-            StoredFromChangelog(std::string_view(static_cast<const char*>(m->payload), m->len), headers_, &stored_);
+            StoredFromChangelog(std::string_view(static_cast<const char*>(m->payload), m->len), headers_,
+                                &stored_);
             value = stored_;
           }
           result = events.record(m->partition, m->offset, rd_kafka_message_timestamp(m, nullptr), key, value);
@@ -144,14 +154,17 @@ Result<int64_t> Changelog::ReadAll(int32_t p, StateStore* store) {
   int64_t applied = 0;
   bool done = false;
   Events ev;
-  ev.record = [&](int32_t, int64_t offset, int64_t, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t, int64_t offset, int64_t, std::string_view key,
+                  std::optional<std::string_view> value) {
     ++applied;
     if (offset + 1 >= hi) done = true;
     return value ? store->Put(key, *value) : store->Delete(key);
   };
   ev.end = [&](int32_t, int64_t next) { done = done || next >= hi; };
   Status bad;
-  ev.out_of_range = [&](int32_t) { bad = Status::KafkaError("changelog " + topic_ + " changed while it was read"); };
+  ev.out_of_range = [&](int32_t) {
+    bad = Status::KafkaError("changelog " + topic_ + " changed while it was read");
+  };
   while (!done && bad.ok()) {
     if (Status s = Poll(1000, ev); !s.ok()) bad = s;
   }

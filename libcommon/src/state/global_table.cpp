@@ -30,10 +30,14 @@ GlobalTable::~GlobalTable() {
   }
 }
 
-Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key, std::optional<std::string_view> wire_value) {
-  auto where = [&] { return "table " + opt_.topic + " [" + std::to_string(p) + "] at offset " + std::to_string(offset); };
+Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key,
+                          std::optional<std::string_view> wire_value) {
+  auto where = [&] {
+    return "table " + opt_.topic + " [" + std::to_string(p) + "] at offset " + std::to_string(offset);
+  };
   std::string_view key;
-  if (Status s = opt_.key_codec.Decode(wire_key, &key_scratch_, &key); !s.ok()) return s.WithContext(where() + ": key");
+  if (Status s = opt_.key_codec.Decode(wire_key, &key_scratch_, &key); !s.ok())
+    return s.WithContext(where() + ": key");
   std::string_view value;
   if (wire_value) {
     Status s = opt_.value_codec.Decode(*wire_value, &value_scratch_, &value);
@@ -61,7 +65,8 @@ Status GlobalTable::Apply(int32_t p, int64_t offset, std::string_view wire_key, 
 
 Status GlobalTable::Read(int budget_ms, std::vector<int64_t>* next) {
   Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key,
+                  std::optional<std::string_view> value) {
     if (next) (*next)[static_cast<size_t>(p)] = offset + 1;
     return Apply(p, offset, key, value);
   };
@@ -70,7 +75,8 @@ Status GlobalTable::Read(int budget_ms, std::vector<int64_t>* next) {
   };
   Status bad;
   ev.out_of_range = [&](int32_t p) {
-    bad = Status::KafkaError("table " + opt_.topic + " [" + std::to_string(p) + "] was truncated while it was read");
+    bad = Status::KafkaError("table " + opt_.topic + " [" + std::to_string(p) +
+                             "] was truncated while it was read");
   };
   Status s = reader_.Poll(budget_ms, ev);
   return s.ok() ? bad : s;

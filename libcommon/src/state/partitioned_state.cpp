@@ -4,7 +4,8 @@
 
 namespace kt {
 
-PartitionedState::PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog, std::string tool)
+PartitionedState::PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog,
+                                   std::string tool)
     : factory_(changelog ? options : StoreOptions{StoreOptions::Kind::kMemory}),
       changelog_(std::move(changelog)),
       tool_(std::move(tool)) {}
@@ -37,13 +38,14 @@ Status PartitionedState::Begin(int32_t p, RestoreProgress* r, std::vector<int32_
   int64_t checkpoint = stores_.at(p)->checkpoint();
   int64_t from = checkpoint + 1;
   if (checkpoint >= 0 && from > hi) {
-    Status s = Rebuild(p, "its checkpoint (offset " + std::to_string(checkpoint) + ") is beyond the changelog's end (" +
-                              std::to_string(hi) + "): the changelog was deleted and recreated, or truncated");
+    Status s = Rebuild(p, "its checkpoint (offset " + std::to_string(checkpoint) +
+                              ") is beyond the changelog's end (" + std::to_string(hi) +
+                              "): the changelog was deleted and recreated, or truncated");
     if (!s.ok()) return s;
     from = lo;
   } else if (checkpoint >= 0 && from < lo) {
-    Status s = Rebuild(p, "the changelog no longer holds its checkpoint (offset " + std::to_string(checkpoint) +
-                              "; it starts at " + std::to_string(lo) + ")");
+    Status s = Rebuild(p, "the changelog no longer holds its checkpoint (offset " +
+                              std::to_string(checkpoint) + "; it starts at " + std::to_string(lo) + ")");
     if (!s.ok()) return s;
     from = lo;
   }
@@ -71,7 +73,8 @@ Status PartitionedState::Restore(int budget_ms, std::vector<int32_t>* ready) {
   if (restoring_.empty()) return Status::Ok();
   std::vector<int32_t> done, lost;
   Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key, std::optional<std::string_view> value) {
+  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key,
+                  std::optional<std::string_view> value) {
     auto it = restoring_.find(p);
     if (it == restoring_.end() || offset <= it->second.applied) return Status::Ok();
     it->second.applied = offset;

@@ -39,11 +39,14 @@ Result<AppliedPositions> AppliedPositions::Parse(std::string_view text) {
     int32_t part = 0;
     int64_t off = 0;
     auto [p1, e1] = std::from_chars(p, end, part);
-    if (e1 != std::errc() || p1 == end || *p1 != ':') return Status::InvalidArgument("bad positions '" + std::string(text) + "'");
+    if (e1 != std::errc() || p1 == end || *p1 != ':')
+      return Status::InvalidArgument("bad positions '" + std::string(text) + "'");
     auto [p2, e2] = std::from_chars(p1 + 1, end, off);
-    if (e2 != std::errc() || (p2 != end && *p2 != ',')) return Status::InvalidArgument("bad positions '" + std::string(text) + "'");
+    if (e2 != std::errc() || (p2 != end && *p2 != ','))
+      return Status::InvalidArgument("bad positions '" + std::string(text) + "'");
     out.Advance({part, off});
-    if (p2 != end && p2 + 1 == end) return Status::InvalidArgument("bad positions '" + std::string(text) + "'");
+    if (p2 != end && p2 + 1 == end)
+      return Status::InvalidArgument("bad positions '" + std::string(text) + "'");
     p = p2 == end ? end : p2 + 1;
   }
   return out;

@@ -16,7 +16,8 @@ void Frame(std::string_view value, std::string_view aux, std::string_view pos_te
 }
 }  // namespace
 
-void EncodeState(std::string_view value, std::string_view aux, const AppliedPositions& pos, std::string* out) {
+void EncodeState(std::string_view value, std::string_view aux, const AppliedPositions& pos,
+                 std::string* out) {
   out->append(value);
   if (aux.empty() && pos.empty()) return;
   out->push_back('\0');
@@ -48,8 +49,10 @@ void AppendStateHeaders(std::string_view aux, std::string_view pos_text, Headers
 void StoredFromChangelog(std::string_view value, const Headers& headers, std::string* out) {
   std::string_view aux, pos;
   for (const Header& h : headers) {
-    if (h.name == kAuxHeader && h.value) aux = *h.value;
-    else if (h.name == kPosHeader && h.value) pos = *h.value;
+    if (h.name == kAuxHeader && h.value)
+      aux = *h.value;
+    else if (h.name == kPosHeader && h.value)
+      pos = *h.value;
   }
   out->clear();
   Frame(value, aux, pos, out);

@@ -1,6 +1,5 @@
 #include "kt/state/stateful_transform.hpp"
 
-
 namespace kt {
 
 bool StatefulTransform::WritesInternal() const { return state_->changelog() != nullptr; }
@@ -125,7 +124,8 @@ Result<StatefulTransform::Edit> StatefulTransform::EditState(const Record& rec, 
   return e;
 }
 
-void StatefulTransform::ReplaceState(Pending* slot, const Record& rec, std::string& value, std::string_view aux) {
+void StatefulTransform::ReplaceState(Pending* slot, const Record& rec, std::string& value,
+                                     std::string_view aux) {
   slot->value.swap(value);
   slot->aux.assign(aux);
   if (auto pos = PositionOf(rec)) slot->pos.Advance(*pos);

@@ -5,15 +5,18 @@
 #include "kt/kafka/admin.hpp"
 #include "kt/run/options.hpp"
 #include "kt/state/changelog.hpp"
-#include "kt/state/store.hpp"
 #include "kt/state/state_value.hpp"
+#include "kt/state/store.hpp"
 #include "kt/state/store_memory.hpp"
 
 namespace kt {
 
-void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool, const std::string& former_name) {
-  sub.add_option("-G,--group", where.group, "The store's consumer group (as given to " + tool + " -G)")->required();
-  sub.add_option("--name", where.store, "The store's name (as given to " + tool + " --name)")->capture_default_str();
+void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool,
+                             const std::string& former_name) {
+  sub.add_option("-G,--group", where.group, "The store's consumer group (as given to " + tool + " -G)")
+      ->required();
+  sub.add_option("--name", where.store, "The store's name (as given to " + tool + " --name)")
+      ->capture_default_str();
   AddRenamedOption(sub, former_name, "--name", where.store);
   sub.add_flag("--local", where.local, "Read the local state stores instead of the changelog");
   sub.add_option("--state-dir", where.state_dir, "State directory for --local");
@@ -24,8 +27,10 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
   Status bad;
   auto add = [&](std::string_view k, std::string_view stored) {
     auto state = DecodeState(stored);
-    if (!state.ok()) bad = state.status().WithContext("key '" + std::string(k) + "'");
-    else (*out)[std::string(k)] = std::string(state->value);
+    if (!state.ok())
+      bad = state.status().WithContext("key '" + std::string(k) + "'");
+    else
+      (*out)[std::string(k)] = std::string(state->value);
   };
   if (where.local) {
     std::string dir = StateDir(where.state_dir, where.group, where.store);
@@ -45,7 +50,9 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
   std::string topic = where.group + "-" + where.store + "-changelog";
   auto n = PartitionCount(cfg, topic, tool);
   if (!n.ok()) return n.status();
-  if (*n == 0) return Status::NotFound("changelog topic '" + topic + "' does not exist (check the group and store name)");
+  if (*n == 0)
+    return Status::NotFound("changelog topic '" + topic +
+                            "' does not exist (check the group and store name)");
   Changelog changelog(cfg, topic, tool, where.verbose);
   for (int32_t p = 0; p < *n; ++p) {
     MemoryStore store;

@@ -29,8 +29,10 @@ Status MemoryStore::Delete(std::string_view key) {
 
 Status MemoryStore::Commit(int64_t checkpoint) {
   for (auto& [k, v] : staged_) {
-    if (v) map_[k] = std::move(*v);
-    else map_.erase(k);
+    if (v)
+      map_[k] = std::move(*v);
+    else
+      map_.erase(k);
   }
   staged_.clear();
   if (checkpoint >= 0) checkpoint_ = checkpoint;

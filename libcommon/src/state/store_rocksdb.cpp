@@ -42,7 +42,8 @@ class StderrLogger : public rocksdb::Logger {
 
 class RocksDbStore : public StateStore {
  public:
-  RocksDbStore(std::string path, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs, int64_t checkpoint)
+  RocksDbStore(std::string path, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+               int64_t checkpoint)
       : path_(std::move(path)), db_(db), cfs_(std::move(cfs)), checkpoint_(checkpoint) {}
   ~RocksDbStore() override {
     for (auto* cf : cfs_) db_->DestroyColumnFamilyHandle(cf);
@@ -58,14 +59,15 @@ class RocksDbStore : public StateStore {
         return Status::Ok();
       }
     }
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cfs_[0], rocksdb::Slice(key.data(), key.size()), value);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), cfs_[0], rocksdb::Slice(key.data(), key.size()), value);
     if (s.IsNotFound()) return Status::NotFound("");
     if (!s.ok()) return Status::IoError("state store: " + s.ToString());
     return Status::Ok();
   }
   Status Put(std::string_view key, std::string_view value) override {
-    rocksdb::Status s =
-        batch_.Put(cfs_[0], rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+    rocksdb::Status s = batch_.Put(cfs_[0], rocksdb::Slice(key.data(), key.size()),
+                                   rocksdb::Slice(value.data(), value.size()));
     if (!s.ok()) return Status::IoError("state store " + path_ + ": " + s.ToString());
     pending_[std::string(key)] = std::string(value);
     return Status::Ok();
@@ -169,7 +171,8 @@ Result<std::unique_ptr<StateStore>> StoreFactory::Open(int32_t partition, bool f
   if (!s.ok()) return Status::IoError("cannot open state store " + path + ": " + s.ToString());
   std::string cp;
   int64_t checkpoint = -1;
-  if (db->Get(rocksdb::ReadOptions(), handles[1], kCheckpointKey, &cp).ok()) checkpoint = std::atoll(cp.c_str());
+  if (db->Get(rocksdb::ReadOptions(), handles[1], kCheckpointKey, &cp).ok())
+    checkpoint = std::atoll(cp.c_str());
   return std::unique_ptr<StateStore>(new RocksDbStore(path, db, std::move(handles), checkpoint));
 }
 

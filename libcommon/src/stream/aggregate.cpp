@@ -34,9 +34,13 @@ Result<AggSpec> ParseAggSpec(const std::string& text) {
     if (spec.back() != ')') return Status::InvalidArgument("--agg '" + text + "': expected ')' at the end");
     arg = std::string(Trim(spec.substr(paren + 1, spec.size() - paren - 2)));
   }
-  struct K { const char* name; AggSpec::Kind kind; };
-  const K kinds[] = {{"count", AggSpec::Kind::kCount}, {"sum", AggSpec::Kind::kSum}, {"min", AggSpec::Kind::kMin},
-                     {"max", AggSpec::Kind::kMax}, {"avg", AggSpec::Kind::kAvg}, {"first", AggSpec::Kind::kFirst},
+  struct K {
+    const char* name;
+    AggSpec::Kind kind;
+  };
+  const K kinds[] = {{"count", AggSpec::Kind::kCount}, {"sum", AggSpec::Kind::kSum},
+                     {"min", AggSpec::Kind::kMin},     {"max", AggSpec::Kind::kMax},
+                     {"avg", AggSpec::Kind::kAvg},     {"first", AggSpec::Kind::kFirst},
                      {"last", AggSpec::Kind::kLast}};
   bool found = false;
   for (const K& k : kinds)
@@ -70,7 +74,8 @@ void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, e
     if (rapidjson::Value* m = member(name)) {
       *m = v;
     } else {
-      state->AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), v, alloc);
+      state->AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), v,
+                       alloc);
     }
   };
   for (size_t i = 0; i < specs_.size(); ++i) {
@@ -101,14 +106,17 @@ void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, e
           break;
         }
         int64_t r;
-        if (m->IsInt64() && v.IsInt() && !__builtin_add_overflow(m->GetInt64(), v.AsInt(), &r)) m->SetInt64(r);
-        else m->SetDouble(m->GetDouble() + v.AsDouble());
+        if (m->IsInt64() && v.IsInt() && !__builtin_add_overflow(m->GetInt64(), v.AsInt(), &r))
+          m->SetInt64(r);
+        else
+          m->SetDouble(m->GetDouble() + v.AsDouble());
         break;
       }
       case AggSpec::Kind::kMin:
       case AggSpec::Kind::kMax: {
         int c;
-        if (!m || (expr::Compare(v, expr::Value::FromJson(*m), &c) && (s.kind == AggSpec::Kind::kMin ? c < 0 : c > 0)))
+        if (!m || (expr::Compare(v, expr::Value::FromJson(*m), &c) &&
+                   (s.kind == AggSpec::Kind::kMin ? c < 0 : c > 0)))
           set(s.name, v.ToJson(alloc));
         break;
       }
@@ -128,13 +136,15 @@ void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, e
         } else {
           rapidjson::Value pair(rapidjson::kArrayType);
           pair.PushBack(rapidjson::Value(sum), salloc).PushBack(rapidjson::Value(n), salloc);
-          sums->AddMember(rapidjson::Value(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), salloc), pair,
-                          salloc);
+          sums->AddMember(
+              rapidjson::Value(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), salloc), pair,
+              salloc);
         }
         set(s.name, rapidjson::Value(sum / static_cast<double>(n)));
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -152,8 +162,11 @@ void Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, co
   auto set = [&](rapidjson::Value& obj, const std::string& name, const rapidjson::Value& v) {
     rapidjson::Value copy(v, alloc);
     auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
-    if (it != obj.MemberEnd()) it->value = copy;
-    else obj.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), copy, alloc);
+    if (it != obj.MemberEnd())
+      it->value = copy;
+    else
+      obj.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc), copy,
+                    alloc);
   };
   for (const AggSpec& s : specs_) {
     const rapidjson::Value* b = find(later, s.name);
@@ -183,8 +196,11 @@ void Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, co
           set(*state, s.name, *b);
         break;
       }
-      case AggSpec::Kind::kFirst: break;  // state's came first
-      case AggSpec::Kind::kLast: set(*state, s.name, *b); break;
+      case AggSpec::Kind::kFirst:
+        break;  // state's came first
+      case AggSpec::Kind::kLast:
+        set(*state, s.name, *b);
+        break;
       case AggSpec::Kind::kAvg: {
         const rapidjson::Value* pb = find(later_sums, s.name);
         if (!sums || !pb || !pb->IsArray() || pb->Size() != 2) break;
@@ -201,8 +217,10 @@ void Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, co
         pair.PushBack(rapidjson::Value(sum), salloc).PushBack(rapidjson::Value(n), salloc);
         rapidjson::Value key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()), salloc);
         auto it = sums->FindMember(key);
-        if (it != sums->MemberEnd()) it->value = pair;
-        else sums->AddMember(key, pair, salloc);
+        if (it != sums->MemberEnd())
+          it->value = pair;
+        else
+          sums->AddMember(key, pair, salloc);
         set(*state, s.name, rapidjson::Value(sum / static_cast<double>(n)));
         break;
       }
@@ -231,9 +249,12 @@ void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std
       auto it = state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
       if (it != state.MemberEnd()) v = &it->value;
     }
-    if (v) v->Accept(w);
-    else if (s.kind == AggSpec::Kind::kCount) w.Int64(0);
-    else w.Null();
+    if (v)
+      v->Accept(w);
+    else if (s.kind == AggSpec::Kind::kCount)
+      w.Int64(0);
+    else
+      w.Null();
   }
   w.EndObject();
 }
@@ -241,7 +262,8 @@ void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std
 std::string Aggregator::SkippedSummary() const {
   std::string s;
   for (size_t i = 0; i < specs_.size(); ++i)
-    if (skipped_[i] > 0) s += (s.empty() ? "" : ", ") + std::to_string(skipped_[i]) + " inputs skipped by " + specs_[i].name;
+    if (skipped_[i] > 0)
+      s += (s.empty() ? "" : ", ") + std::to_string(skipped_[i]) + " inputs skipped by " + specs_[i].name;
   return s;
 }
 

@@ -18,7 +18,8 @@ Result<Grouping> ParseGrouping(const std::vector<std::string>& aggs, const std::
   return g;
 }
 
-bool GroupKeyOf(const std::optional<expr::Expr>& by, expr::EvalContext& ctx, const Record& rec, std::string* key) {
+bool GroupKeyOf(const std::optional<expr::Expr>& by, expr::EvalContext& ctx, const Record& rec,
+                std::string* key) {
   if (by) return by->Eval(ctx).KeyText(key);
   if (!rec.key) return false;
   key->assign(*rec.key);

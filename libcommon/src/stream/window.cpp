@@ -20,8 +20,9 @@ Status CheckRetention(WindowSpec* w, int64_t retention, const char* what) {
   // is at most gap before closeTime, and joins sessions at most gap before itself).
   if (retention < 0) retention = w->type == WindowType::kSession ? minimum + w->size : minimum;
   if (retention < minimum)
-    return Status::InvalidArgument(std::string("--retention must be at least ") + what +
-                                   " + grace (" + std::to_string(minimum) + " ms): windows would be purged before they close");
+    return Status::InvalidArgument(std::string("--retention must be at least ") + what + " + grace (" +
+                                   std::to_string(minimum) +
+                                   " ms): windows would be purged before they close");
   w->retention = retention;
   return Status::Ok();
 }
@@ -34,8 +35,9 @@ Result<WindowSpec> WindowSpec::Hopping(int64_t size, int64_t advance, int64_t gr
     return Status::InvalidArgument("--step must be positive and at most the window size");
   if (Status s = CheckDurations(size, grace, retention); !s.ok()) return s;
   if (size / advance > kMaxWindowsPerRecord)
-    return Status::InvalidArgument("--step is too small: every record would be in " + std::to_string(size / advance) +
-                                   " windows (at most " + std::to_string(kMaxWindowsPerRecord) + ")");
+    return Status::InvalidArgument("--step is too small: every record would be in " +
+                                   std::to_string(size / advance) + " windows (at most " +
+                                   std::to_string(kMaxWindowsPerRecord) + ")");
   WindowSpec w{WindowType::kHopping, size, advance, grace, 0};
   if (Status s = CheckRetention(&w, retention, "size"); !s.ok()) return s;
   return w;
@@ -71,9 +73,12 @@ std::vector<Window> WindowSpec::HoppingWindowsFor(int64_t t) const {
 
 int64_t WindowSpec::OpenFrom(int64_t stream_time) const {
   switch (type) {
-    case WindowType::kHopping: return stream_time - grace + 1;  // end is exclusive
-    case WindowType::kSliding: return stream_time - grace;      // end is inclusive
-    case WindowType::kSession: return stream_time - grace - size;
+    case WindowType::kHopping:
+      return stream_time - grace + 1;  // end is exclusive
+    case WindowType::kSliding:
+      return stream_time - grace;  // end is inclusive
+    case WindowType::kSession:
+      return stream_time - grace - size;
   }
   return stream_time;
 }
@@ -83,8 +88,10 @@ std::string WindowSpec::Describe() const {
   switch (type) {
     case WindowType::kHopping:
       return advance == size ? "tumbling " + ms(size) : "hopping " + ms(size) + "/" + ms(advance);
-    case WindowType::kSliding: return "sliding " + ms(size);
-    case WindowType::kSession: return "session " + ms(size);
+    case WindowType::kSliding:
+      return "sliding " + ms(size);
+    case WindowType::kSession:
+      return "session " + ms(size);
   }
   return {};
 }
@@ -96,7 +103,9 @@ std::vector<SlidingStep> PlanSliding(const std::map<int64_t, int64_t>& existing,
   std::optional<int64_t> left_agg, right_agg, previous;  // window starts; previous record time
   int64_t right_agg_max = 0;
   bool left_created = false, right_created = false;
-  auto update = [&](int64_t start) { steps.push_back({SlidingStep::Kind::kUpdate, {start, start + size}, {}, true}); };
+  auto update = [&](int64_t start) {
+    steps.push_back({SlidingStep::Kind::kUpdate, {start, start + size}, {}, true});
+  };
   auto create = [&](Window w, std::optional<int64_t> from, bool add) {
     steps.push_back({SlidingStep::Kind::kCreate, w, from, add});
   };
@@ -128,12 +137,15 @@ std::vector<SlidingStep> PlanSliding(const std::map<int64_t, int64_t>& existing,
     if (!right_agg && combined_max && *combined_max > t) right_agg = 0, right_agg_max = *combined_max;
     create_right();
     if (previous && !exists(*previous + 1)) create({*previous + 1, *previous + 1 + size}, std::nullopt, true);
-    if (combined_max) update(0);
-    else create({0, size}, std::nullopt, true);
+    if (combined_max)
+      update(0);
+    else
+      create({0, size}, std::nullopt, true);
     return steps;
   }
 
-  for (auto it = existing.lower_bound(std::max<int64_t>(0, t - 2 * size)); it != existing.end() && it->first <= t + 1; ++it) {
+  for (auto it = existing.lower_bound(std::max<int64_t>(0, t - 2 * size));
+       it != existing.end() && it->first <= t + 1; ++it) {
     auto [start, max_time] = *it;
     int64_t end = start + size;
     if (end < t) {

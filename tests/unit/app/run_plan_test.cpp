@@ -1,7 +1,7 @@
 // The run plan: a command line resolved once, the default group decided in one place.
-#include <catch2/catch.hpp>
-
 #include "kt/app/run_plan.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 

@@ -1,9 +1,8 @@
 // One planner for every stateful run: single stage or re-keyed, one side or two.
-#include <catch2/catch.hpp>
-
-#include <map>
-
 #include "kt/app/stateful_plan.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
 
 namespace {
 
@@ -41,7 +40,8 @@ TEST_CASE("stdin: one stage, state in memory, grouped by the Transform") {
 }
 
 TEST_CASE("one partition: --by is applied by the Transform, no repartition topic") {
-  auto p = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "uri", Store("table")), Sizes({{"clicks", 1}}));
+  auto p = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "uri", Store("table")),
+                            Sizes({{"clicks", 1}}));
   REQUIRE(p.ok());
   CHECK(p->rekeys.empty());
   CHECK(p->by == "uri");
@@ -52,7 +52,8 @@ TEST_CASE("one partition: --by is applied by the Transform, no repartition topic
   CHECK(p->store.dir == "/state/G/table");
 }
 
-TEST_CASE("several partitions: --by re-keys through <G>-<name>-repartition, the stage reads it in <G>-<name>") {
+TEST_CASE(
+    "several partitions: --by re-keys through <G>-<name>-repartition, the stage reads it in <G>-<name>") {
   kt::RunPlan run = Run("clicks");
   run.count = 100;
   run.schema_file = "s.json";
@@ -64,14 +65,14 @@ TEST_CASE("several partitions: --by re-keys through <G>-<name>-repartition, the 
   CHECK(r.run.input == "clicks");
   CHECK(r.run.output == "G-table-repartition");
   CHECK(r.run.group == "G");
-  CHECK(r.run.count == 100);               // -n applies to the input
-  CHECK(r.run.schema_file == "s.json");    // and so does the schema
+  CHECK(r.run.count == 100);             // -n applies to the input
+  CHECK(r.run.schema_file == "s.json");  // and so does the schema
   CHECK(r.by == "uri");
-  CHECK(p->by.empty());                    // the stage groups by the record key the re-keying set
+  CHECK(p->by.empty());  // the stage groups by the record key the re-keying set
   CHECK(p->stage.input == "G-table-repartition");
   CHECK(p->stage.group == "G-table");
   CHECK(p->stage.count == -1);
-  CHECK(p->stage.exit_at_end);             // bounded: ends once it read what the re-keying wrote
+  CHECK(p->stage.exit_at_end);  // bounded: ends once it read what the re-keying wrote
   CHECK(p->stage.schema_file.empty());
   CHECK_FALSE(p->after_rekeys);
   CHECK(p->partitions == 4);
@@ -83,7 +84,8 @@ TEST_CASE("a missing input topic and a bad store name are errors") {
   auto missing = kt::PlanStateful(Run("nope"), kt::KeyedIntent("nope", "", Store("table")), Sizes({}));
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find("topic 'nope' does not exist") != std::string::npos);
-  auto bad = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "", Store("a/b")), Sizes({{"clicks", 1}}));
+  auto bad =
+      kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "", Store("a/b")), Sizes({{"clicks", 1}}));
   CHECK(bad.status().IsInvalidArgument());
 }
 

@@ -1,12 +1,16 @@
-#include <catch2/catch.hpp>
-
 #include "kt/codec/base64.hpp"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("base64 encodes RFC 4648 test vectors") {
   std::string out;
-  const std::pair<const char*, const char*> cases[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> cases[] = {{"", ""},
+                                                       {"f", "Zg=="},
+                                                       {"fo", "Zm8="},
+                                                       {"foo", "Zm9v"},
+                                                       {"foob", "Zm9vYg=="},
+                                                       {"fooba", "Zm9vYmE="},
+                                                       {"foobar", "Zm9vYmFy"}};
   for (auto& [in, want] : cases) {
     kt::Base64Encode(in, &out);
     CHECK(out == want);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kt/codec/codec.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 std::string Enc(const kt::Codec& c, std::string_view text) {

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kt/codec/csv.hpp"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("CSV rows split with RFC 4180 quoting") {
   std::vector<std::string> f;

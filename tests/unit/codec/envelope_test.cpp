@@ -1,6 +1,7 @@
+#include "kt/codec/envelope.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "kt/codec/envelope.hpp"
 #include "kt/core/json_reader.hpp"
 
 TEST_CASE("envelope round trip keeps key, value, timestamp, headers and position") {
@@ -18,9 +19,10 @@ TEST_CASE("envelope round trip keeps key, value, timestamp, headers and position
   r.source_offset = 42;
   std::string line;
   REQUIRE(kt::AppendEnvelope(r, raw, json, &line).ok());
-  CHECK(line ==
-        R"({"key":"user-1","value":{"a":1,"b":[true,null]},"timestamp":1700000000123,)"
-        R"("headers":[["trace","abc"],["trace","def"],["empty",null]],"topic":"clicks","partition":3,"offset":42})");
+  CHECK(
+      line ==
+      R"({"key":"user-1","value":{"a":1,"b":[true,null]},"timestamp":1700000000123,)"
+      R"("headers":[["trace","abc"],["trace","def"],["empty",null]],"topic":"clicks","partition":3,"offset":42})");
 
   rapidjson::Document doc;
   kt::Envelope e;
@@ -57,7 +59,8 @@ TEST_CASE("envelope accepts header objects and RFC 3339 timestamps on input") {
   rapidjson::Document doc;
   kt::Envelope e;
   REQUIRE(kt::ParseEnvelope(R"({"value":7,"timestamp":"1970-01-01T00:00:01.5Z","headers":{"h":"v"}})", raw,
-                            json, &doc, &e).ok());
+                            json, &doc, &e)
+              .ok());
   CHECK(e.value == "7");
   CHECK(e.timestamp == 1500);
   REQUIRE(e.headers.size() == 1);
@@ -98,8 +101,9 @@ TEST_CASE("envelope refuses a raw key or value that is not UTF-8 and leaves the 
   std::string line = "before";
   kt::Status s = kt::AppendEnvelope(r, raw, json, &line);
   CHECK(s.IsDataError());
-  CHECK(s.message() == "the key is not UTF-8 text, so it cannot be a JSON string (read binary keys with"
-                       " --key-format binary, as base64)");
+  CHECK(s.message() ==
+        "the key is not UTF-8 text, so it cannot be a JSON string (read binary keys with"
+        " --key-format binary, as base64)");
   CHECK(line == "before");
   r.key.reset();
   r.value_kind = kt::OutRecord::ValueKind::kText;
@@ -123,7 +127,9 @@ TEST_CASE("envelope header values that are not UTF-8 travel as base64 objects, e
   r.headers = &headers;
   std::string line;
   REQUIRE(kt::AppendEnvelope(r, raw, json, &line).ok());
-  CHECK(line == R"({"key":null,"value":null,"timestamp":null,"headers":[["id",{"base64":"AAAB/w=="}],["text","é"]]})");
+  CHECK(
+      line ==
+      R"({"key":null,"value":null,"timestamp":null,"headers":[["id",{"base64":"AAAB/w=="}],["text","é"]]})");
   rapidjson::Document doc;
   kt::Envelope e;
   REQUIRE(kt::ParseEnvelope(line, raw, json, &doc, &e).ok());
@@ -144,9 +150,11 @@ TEST_CASE("envelope timestamps before 1970 are refused, not replaced by the time
   kt::Envelope e;
   kt::Status s = kt::ParseEnvelope(R"({"value":1,"timestamp":-5})", raw, json, &doc, &e);
   CHECK(s.IsDataError());
-  CHECK(s.message() == "envelope timestamp -5 is before 1970: Kafka record times are ms since the epoch (null for none)");
+  CHECK(s.message() ==
+        "envelope timestamp -5 is before 1970: Kafka record times are ms since the epoch (null for none)");
   CHECK(kt::ParseEnvelope(R"({"value":1,"timestamp":-1})", raw, json, &doc, &e).IsDataError());
-  CHECK(kt::ParseEnvelope(R"({"value":1,"timestamp":"1969-12-31T23:59:59Z"})", raw, json, &doc, &e).IsDataError());
+  CHECK(kt::ParseEnvelope(R"({"value":1,"timestamp":"1969-12-31T23:59:59Z"})", raw, json, &doc, &e)
+            .IsDataError());
   REQUIRE(kt::ParseEnvelope(R"({"value":1,"timestamp":0})", raw, json, &doc, &e).ok());
   CHECK(e.timestamp == 0);
   REQUIRE(kt::ParseEnvelope(R"({"value":1,"timestamp":null})", raw, json, &doc, &e).ok());
@@ -160,7 +168,8 @@ TEST_CASE("envelope keys and values keep their numbers as written") {
   // Before, the envelope's DOM was written back without the texts: 1.2345678901234568e29,
   // 3.141592653589793, 1.5; a record read from stdin with -J changed numbers nobody touched.
   const char* value = R"({"big":123456789012345678901234567890,"pi":3.14159265358979323846,"x":1.50,"n":7})";
-  REQUIRE(kt::ParseEnvelope(std::string(R"({"key":{"k":1e3},"value":)") + value + "}", json, json, &doc, &e).ok());
+  REQUIRE(kt::ParseEnvelope(std::string(R"({"key":{"k":1e3},"value":)") + value + "}", json, json, &doc, &e)
+              .ok());
   CHECK(e.value == value);
   CHECK(e.key == R"({"k":1e3})");
 }

@@ -1,6 +1,7 @@
+#include "kt/core/json_reader.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 
 namespace {
@@ -102,9 +103,10 @@ TEST_CASE("JSON text must be valid UTF-8 and end where the document ends (no NUL
 TEST_CASE("a \\u escape of a lone surrogate is a data error, as the UTF-8 it would decode to") {
   // RapidJSON 1.1 refuses a lone high surrogate itself and decoded a lone low one to bytes
   // that no UTF-8 reader takes back (the JSON fuzzer found it: ktools wrote what it rejects).
-  const std::string why = "a \\u escape of a lone low surrogate (\\uDC00-\\uDFFF without a high one before it)";
-  for (std::string bad : {R"({"s":"ab\uDC00"})", R"({"s":"\udfff x"})", R"({"\uDE00":1})", R"(["\uD83D\uDE00\uDE00"])",
-                          R"(["\\\uDC00"])"}) {
+  const std::string why =
+      "a \\u escape of a lone low surrogate (\\uDC00-\\uDFFF without a high one before it)";
+  for (std::string bad : {R"({"s":"ab\uDC00"})", R"({"s":"\udfff x"})", R"({"\uDE00":1})",
+                          R"(["\uD83D\uDE00\uDE00"])", R"(["\\\uDC00"])"}) {
     INFO(bad);
     rapidjson::Document d;
     kt::Status s = kt::ParseJsonText(bad, &d);
@@ -117,7 +119,8 @@ TEST_CASE("a \\u escape of a lone surrogate is a data error, as the UTF-8 it wou
   rapidjson::Document high;
   CHECK(kt::ParseJsonText(R"({"s":"\uD800"})", &high).IsDataError());  // RapidJSON's own rule
   // A pair, and characters whose UTF-8 starts with ED but are no surrogates, are fine.
-  for (std::string good : {R"(["\uD83D\uDE00"])", R"(["\\uDC00", "\\\\uDC00"])", "[\"\xed\x9f\xbf\", \"\\uD7FF\", \"\\uE000\"]"}) {
+  for (std::string good : {R"(["\uD83D\uDE00"])", R"(["\\uDC00", "\\\\uDC00"])",
+                           "[\"\xed\x9f\xbf\", \"\\uD7FF\", \"\\uE000\"]"}) {
     INFO(good);
     rapidjson::Document d;
     REQUIRE(kt::ParseJsonText(good, &d).ok());
@@ -133,7 +136,8 @@ TEST_CASE("SingleLineJson keeps one-line text as it is and joins a value written
   std::string_view one = R"({"a": 1.50, "b":[1, 2]})";
   std::string_view out = kt::SingleLineJson(one, &scratch);
   CHECK(out.data() == one.data());  // no copy
-  CHECK(kt::SingleLineJson("{\n  \"a\": 1.50,\r\n  \"s\": \"x\\ny\"\n}", &scratch) == R"({"a":1.50,"s":"x\ny"})");
+  CHECK(kt::SingleLineJson("{\n  \"a\": 1.50,\r\n  \"s\": \"x\\ny\"\n}", &scratch) ==
+        R"({"a":1.50,"s":"x\ny"})");
   CHECK(kt::SingleLineJson("{\n  \"a\": \n", &scratch) == "{   \"a\":  ");  // not JSON: breaks become spaces
 }
 

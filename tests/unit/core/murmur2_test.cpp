@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kt/core/murmur2.hpp"
+
+#include <catch2/catch.hpp>
 
 // Vectors from Kafka's UtilsTest.testMurmur2 (and kafka-python, which agrees).
 TEST_CASE("murmur2 matches the Java client") {

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kt/core/time.hpp"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("durations") {
   CHECK(*kt::ParseDuration("250ms") == 250);

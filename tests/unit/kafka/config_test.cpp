@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
+#include "kt/kafka/config.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <map>
-
-#include "kt/kafka/config.hpp"
 
 namespace {
 struct FakeEnv {
@@ -104,7 +103,7 @@ TEST_CASE("-X dump masks passwords, secrets and sasl.*") {
   kt::KafkaConfigInputs in;
   in.brokers_flag = "b:9092";
   in.properties = {"sasl.username=alice", "sasl.password=hunter2", "ssl.key.password=k",
-                   "my.client.secret=s", "client.id=visible", "sasl.mechanism=PLAIN"};
+                   "my.client.secret=s",  "client.id=visible",     "sasl.mechanism=PLAIN"};
   std::string dump = kt::DumpKafkaConfig(*kt::ResolveKafkaConfig(in, env.Lookup()));
   CHECK(dump.find("hunter2") == std::string::npos);
   CHECK(dump.find("alice") == std::string::npos);

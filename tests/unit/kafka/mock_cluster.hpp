@@ -3,11 +3,10 @@
 // as the cluster.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -54,7 +53,8 @@ inline void Produce(const std::string& brokers, const std::string& topic,
     std::string value = "{\"t\":" + std::to_string(ts) + "}";
     REQUIRE(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
                               RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_TIMESTAMP(ts),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
   }
   REQUIRE(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
   rd_kafka_destroy(p);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
 #include <librdkafka/rdkafka.h>
 
+#include <catch2/catch.hpp>
 #include <string_view>
 
 // KafkaSink forces librdkafka's murmur2_random partitioner: keyed records land where Java's

@@ -2,7 +2,6 @@
 // leader that does not know it leads yet, and a --from time that cannot be looked up stops the
 // run before it reads anything (a wrong start would skip records or read ones not asked for).
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "kt/kafka/client.hpp"
@@ -51,7 +50,8 @@ TEST_CASE("OffsetsForTimes waits out a leader that is not ready yet") {
   FailListOffsets(mock, 2, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
   CHECK(Lookup(rk, RD_KAFKA_OFFSET_END, true).second == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
   CHECK(Lookup(rk, RD_KAFKA_OFFSET_END, true).second == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-  CHECK(Lookup(rk, RD_KAFKA_OFFSET_END, true) == std::pair<int64_t, rd_kafka_resp_err_t>{3, RD_KAFKA_RESP_ERR_NO_ERROR});
+  CHECK(Lookup(rk, RD_KAFKA_OFFSET_END, true) ==
+        std::pair<int64_t, rd_kafka_resp_err_t>{3, RD_KAFKA_RESP_ERR_NO_ERROR});
   rd_kafka_destroy(rk);
 }
 

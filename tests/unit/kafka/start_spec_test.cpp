@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kt/kafka/start_spec.hpp"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("--from specs") {
   const int64_t now = 1'700'000'000'000;
@@ -27,7 +27,8 @@ TEST_CASE("--from offset:N and offset:-N") {
   REQUIRE(last.ok());
   CHECK(last->offset == -10);
   CHECK(kt::ParseStartSpec("offset:0", now)->offset == 0);
-  for (const char* bad : {"offset:", "offset:x", "offset:1.5", "offset: 3", "offset:-9223372036854775808", "offset"})
+  for (const char* bad :
+       {"offset:", "offset:x", "offset:1.5", "offset: 3", "offset:-9223372036854775808", "offset"})
     CHECK(kt::ParseStartSpec(bad, now).status().IsInvalidArgument());
 }
 

@@ -2,7 +2,6 @@
 // every partition of every topic come out in timestamp order (ties: the first topic, then the
 // lower partition), each partition's in offset order, whatever order they were written in.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <tuple>
 #include <vector>
@@ -15,7 +14,8 @@ using kt::test::MockCluster;
 using kt::test::Produce;
 
 // Reads `topics` of the mock cluster to their end: (timestamp, input, partition) of each record.
-std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock, const std::vector<std::string>& topics) {
+std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock,
+                                                       const std::vector<std::string>& topics) {
   kt::KafkaConfig cfg;
   cfg.brokers = mock.brokers();
   kt::KafkaSourceOptions opt;
@@ -44,7 +44,8 @@ TEST_CASE("KafkaSource merges partitions and topics in timestamp order") {
   rd_kafka_mock_topic_create(mock.cluster, "right", 3, 1);
   // Written partition by partition, so fetch order is nothing like time order; partition 2 of
   // "left" holds one record out of order (35 after 40), which keeps its offset order.
-  Produce(mock.brokers(), "left", {{2, 10}, {2, 40}, {2, 35}, {2, 90}, {0, 20}, {0, 50}, {0, 80}, {1, 30}, {1, 60}});
+  Produce(mock.brokers(), "left",
+          {{2, 10}, {2, 40}, {2, 35}, {2, 90}, {0, 20}, {0, 50}, {0, 80}, {1, 30}, {1, 60}});
   Produce(mock.brokers(), "right", {{1, 20}, {1, 55}, {0, 5}, {0, 70}, {2, 100}});
   auto got = ReadAll(mock, {"left", "right"});
   std::vector<std::tuple<int64_t, int, int32_t>> want = {

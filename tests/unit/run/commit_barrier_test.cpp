@@ -2,7 +2,6 @@
 // fail, offset commits that fail, lost partitions, restoring partitions, aborted transactions.
 // Every failure on the path to a commit must stop the commit (no offset past unsaved work).
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <set>
 

@@ -7,8 +7,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -59,13 +59,13 @@ class FakeSource : public kt::Source {
 
   FakeSink* sink = nullptr;
   std::map<int32_t, int64_t> committed;
-  int violations = 0;         // commits of offsets whose outputs were not all acknowledged
+  int violations = 0;  // commits of offsets whose outputs were not all acknowledged
   int commit_calls = 0;
-  int fail_commits = 0;       // the next N commits fail
+  int fail_commits = 0;  // the next N commits fail
   int rewinds = 0;
   std::set<int32_t> paused;
   int lose_partition_1_after = -1;  // after N records, partition 1 is lost to the group
-  int records_of_paused = 0;  // records handed out for a paused partition (must stay 0)
+  int records_of_paused = 0;        // records handed out for a paused partition (must stay 0)
 
  private:
   std::vector<FakeRecord> recs_;
@@ -102,7 +102,8 @@ class FakeSink : public kt::Sink {
     if (r.key) s.key = std::string(*r.key);
     s.value = std::string(r.value_text);
     if (r.headers)
-      for (auto& h : *r.headers) s.header_store.push_back(std::string(h.name) + "=" + std::string(h.value.value_or("<null>")));
+      for (auto& h : *r.headers)
+        s.header_store.push_back(std::string(h.name) + "=" + std::string(h.value.value_or("<null>")));
     if (r.internal) s.out_offset = next_offset_[{s.topic, s.partition}]++;
     sent.push_back(std::move(s));
     return kt::Status::Ok();
@@ -120,23 +121,25 @@ class FakeSink : public kt::Sink {
     Sent& s = sent[i];
     s.acked = true;
     bool fail = (s.internal && fail_internal_delivery) ||
-                (!s.internal && fail_delivery && s.partition == fail_delivery->first && s.offset == fail_delivery->second);
+                (!s.internal && fail_delivery && s.partition == fail_delivery->first &&
+                 s.offset == fail_delivery->second);
     kt::Status st = fail ? kt::Status::KafkaError("delivery refused") : kt::Status::Ok();
     listener_->OnDelivered(s.token, st, kt::Delivered{s.topic, s.partition, s.out_offset});
   }
   // True when every output caused by records of `partition` below `offset` is acknowledged.
   bool AllAckedBelow(int32_t partition, int64_t offset) const {
     for (auto& s : sent)
-      if (!s.internal && s.partition == partition && s.offset < offset && !s.acked && s.topic != "dlq") return false;
+      if (!s.internal && s.partition == partition && s.offset < offset && !s.acked && s.topic != "dlq")
+        return false;
     return true;
   }
   size_t Outputs() const {
     return std::count_if(sent.begin(), sent.end(), [](const Sent& s) { return !s.internal; });
   }
   std::vector<Sent> sent;
-  std::string fail_send_topic;                  // Send fails synchronously for this topic
+  std::string fail_send_topic;                               // Send fails synchronously for this topic
   std::optional<std::pair<int32_t, int64_t>> fail_delivery;  // the output of this record is refused
-  bool fail_internal_delivery = false;          // every internal record is refused
+  bool fail_internal_delivery = false;                       // every internal record is refused
 
  private:
   kt::DeliveryListener* listener_ = nullptr;

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kt/run/offset_tracker.hpp"
+
+#include <catch2/catch.hpp>
 
 using kt::OffsetTracker;
 
@@ -22,7 +22,7 @@ TEST_CASE("an offset is committable only after its outputs are acknowledged") {
   auto c = Take(t);
   REQUIRE(c.size() == 1);
   CHECK(c[0].offset == 11);  // Kafka convention: the next offset to read
-  CHECK(Take(t).empty());  // nothing new
+  CHECK(Take(t).empty());    // nothing new
 }
 
 TEST_CASE("out-of-order acknowledgements never skip an unacknowledged record") {

@@ -1,12 +1,11 @@
 // The Runner with a fake source and sink: offsets are committed only after every output of
 // every earlier record is acknowledged, whatever order acknowledgements come in.
-#include <catch2/catch.hpp>
+#include "kt/run/runner.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
-
-#include "kt/run/runner.hpp"
 
 #include "fakes.hpp"
 

@@ -1,7 +1,8 @@
+#include "kt/state/positions.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "kt/core/origin.hpp"
-#include "kt/state/positions.hpp"
 
 TEST_CASE("applied positions: per input partition, the last offset applied") {
   kt::AppliedPositions p;

@@ -1,8 +1,8 @@
 // A state's value and its bookkeeping (aux, positions) are kept apart: in a store, after NUL
 // bytes; in a changelog, in headers, so the changelog's values are the plain state.
-#include <catch2/catch.hpp>
-
 #include "kt/state/state_value.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -44,7 +44,9 @@ TEST_CASE("damaged bookkeeping is an error, not a state") {
   CHECK_FALSE(kt::DecodeState(std::string("{}\0\0zz", 6)).ok());
 }
 
-TEST_CASE("a changelog record carries the value, with aux and positions in headers, and restores the same encoding") {
+TEST_CASE(
+    "a changelog record carries the value, with aux and positions in headers, and restores the same "
+    "encoding") {
   kt::Headers h;
   kt::AppendStateHeaders("{\"avg_n\":[3.0,2]}", "0:11", &h);
   REQUIRE(h.size() == 2);

@@ -1,11 +1,10 @@
 // StatefulTransform's cache on an in-memory store: what reads see, what WriteState writes,
 // that EditState/ReplaceState read and replace a key with one lookup, and that a record the
 // state already reflects (a replay) is reported as such.
-#include <catch2/catch.hpp>
-
-#include <map>
-
 #include "kt/state/stateful_transform.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
 
 namespace {
 
@@ -21,9 +20,9 @@ struct Probe : kt::StatefulTransform {
   using StatefulTransform::CountReplay;
   using StatefulTransform::DeleteState;
   using StatefulTransform::EditState;
+  using StatefulTransform::ForEachState;
   using StatefulTransform::PutState;
   using StatefulTransform::ReplaceState;
-  using StatefulTransform::ForEachState;
   using StatefulTransform::StateSummary;
   // The key's state as EditState sees it; "<none>" when it has none.
   std::string Get(const kt::Record& rec, std::string_view key) {
@@ -133,16 +132,17 @@ TEST_CASE("a key's state carries the input positions it reflects; a replayed rec
   t.Commit(out);
   std::map<std::string, std::string> stored;
   REQUIRE(t.ForEachState(0, [&](std::string_view k, const kt::StateView& v) {
-    std::string& s = stored[std::string(k)];
-    s.assign(v.value).append(" at ");
-    v.pos.AppendText(&s);
-  }).ok());
+             std::string& s = stored[std::string(k)];
+             s.assign(v.value).append(" at ");
+             v.pos.AppendText(&s);
+           }).ok());
   CHECK(stored == std::map<std::string, std::string>{{"k", "{\"n\":2} at 0:11"}});
   // After a crash the input is read again from an older committed offset: 10 and 11 are in the
   // state already, 12 is new.
   CHECK(!apply(10, "{\"n\":99}"));
   CHECK(!apply(11, "{\"n\":99}"));
   CHECK(apply(12, "{\"n\":3}"));
-  CHECK(t.StateSummary() == "restored 0 changelog records, wrote 1 state changes, 2 replayed records already in "
-                            "the state skipped");
+  CHECK(t.StateSummary() ==
+        "restored 0 changelog records, wrote 1 state changes, 2 replayed records already in "
+        "the state skipped");
 }

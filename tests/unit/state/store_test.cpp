@@ -1,13 +1,12 @@
 // MemoryStore and RocksDbStore must behave the same: one suite runs against both.
-#include <catch2/catch.hpp>
+#include "kt/state/store.hpp"
 
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
-
-#include "kt/state/store.hpp"
 
 namespace {
 
@@ -19,7 +18,8 @@ std::string TempDir() {
 
 std::map<std::string, std::string> All(kt::StateStore& s) {
   std::map<std::string, std::string> m;
-  REQUIRE(s.ForEach([&](std::string_view k, std::string_view v) { m[std::string(k)] = std::string(v); }).ok());
+  REQUIRE(
+      s.ForEach([&](std::string_view k, std::string_view v) { m[std::string(k)] = std::string(v); }).ok());
   return m;
 }
 

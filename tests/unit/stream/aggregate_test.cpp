@@ -1,7 +1,8 @@
+#include "kt/stream/aggregate.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "kt/core/json_reader.hpp"
-#include "kt/stream/aggregate.hpp"
 
 namespace {
 
@@ -39,7 +40,8 @@ std::string Fold(kt::Aggregator& agg, const std::vector<const char*>& inputs, ra
 }  // namespace
 
 TEST_CASE("aggregate specs and default names") {
-  auto specs = Specs({"count", "sum(number)", "total=sum(price * qty)", "min(a.b)", "avg(x)", "first(uri)", "last(uri)"});
+  auto specs = Specs(
+      {"count", "sum(number)", "total=sum(price * qty)", "min(a.b)", "avg(x)", "first(uri)", "last(uri)"});
   CHECK(specs[0].name == "count");
   CHECK(specs[1].name == "sum_number");
   CHECK(specs[2].name == "total");
@@ -57,17 +59,23 @@ TEST_CASE("aggregate specs and default names") {
 TEST_CASE("aggregates fold values; non-numeric inputs are skipped and counted") {
   kt::Aggregator agg(Specs({"count", "sum(n)", "min(n)", "max(n)", "avg(n)", "first(s)", "last(s)"}));
   rapidjson::Document state;
-  std::string out = Fold(agg, {R"({"n":3,"s":"a"})", R"({"n":1.5,"s":"b"})", R"({"n":"x"})", R"({"s":"c"})", R"({"n":7})"}, &state);
-  CHECK(out == R"({"key":"k","count":5,"sum_n":11.5,"min_n":1.5,"max_n":7,"avg_n":3.8333333333333337,"first_s":"a","last_s":"c"})");
-  CHECK(agg.SkippedSummary() == "2 inputs skipped by sum_n, 2 inputs skipped by min_n, 2 inputs skipped by max_n, "
-                                "2 inputs skipped by avg_n, 2 inputs skipped by first_s, 2 inputs skipped by last_s");
+  std::string out =
+      Fold(agg, {R"({"n":3,"s":"a"})", R"({"n":1.5,"s":"b"})", R"({"n":"x"})", R"({"s":"c"})", R"({"n":7})"},
+           &state);
+  CHECK(
+      out ==
+      R"({"key":"k","count":5,"sum_n":11.5,"min_n":1.5,"max_n":7,"avg_n":3.8333333333333337,"first_s":"a","last_s":"c"})");
+  CHECK(agg.SkippedSummary() ==
+        "2 inputs skipped by sum_n, 2 inputs skipped by min_n, 2 inputs skipped by max_n, "
+        "2 inputs skipped by avg_n, 2 inputs skipped by first_s, 2 inputs skipped by last_s");
 }
 
 TEST_CASE("integer sums stay integers; overflow becomes double") {
   kt::Aggregator agg(Specs({"sum(n)"}));
   rapidjson::Document state;
   CHECK(Fold(agg, {R"({"n":2})", R"({"n":3})"}, &state) == R"({"key":"k","sum_n":5})");
-  CHECK(Fold(agg, {R"({"n":9223372036854775807})"}, &state) == R"({"key":"k","sum_n":9223372036854776000.0})");
+  CHECK(Fold(agg, {R"({"n":9223372036854775807})"}, &state) ==
+        R"({"key":"k","sum_n":9223372036854776000.0})");
 }
 
 TEST_CASE("aggregate state and avg's sums round-trip through JSON (the changelog) and keep folding") {
@@ -107,7 +115,8 @@ TEST_CASE("merging aggregate states (session windows)") {
   CHECK(out == R"({"key":"k","count":5,"sum_n":18,"min_n":1,"max_n":7,"avg_n":3.6,"first_n":5,"last_n":2})");
   // The merged state keeps aggregating as if every record had been folded into it.
   rapidjson::Document direct;
-  std::string all = Fold(agg, {R"({"n":5})", R"({"n":1})", R"({"n":7})", R"({"n":3})", R"({"n":2})", R"({"n":9})"}, &direct);
+  std::string all = Fold(
+      agg, {R"({"n":5})", R"({"n":1})", R"({"n":7})", R"({"n":3})", R"({"n":2})", R"({"n":9})"}, &direct);
   Fold(agg, {R"({"n":9})"}, &merged, &merged_sums);
   out.clear();
   agg.Render(merged, key, &out);
@@ -124,7 +133,9 @@ TEST_CASE("Render writes the numbers of the state with recorded texts as those t
   kt::Aggregator agg(Specs({"first(p)", "last(n)", "count"}));
   rapidjson::Document state;
   kt::RawNumbers raw;
-  REQUIRE(kt::ParseJsonText(R"({"first_p":1.50,"last_n":123456789012345678901234567890,"count":2})", &state, &raw).ok());
+  REQUIRE(
+      kt::ParseJsonText(R"({"first_p":1.50,"last_n":123456789012345678901234567890,"count":2})", &state, &raw)
+          .ok());
   std::string out;
   agg.Render(state, "k", &out, nullptr, &raw);
   CHECK(out == R"({"key":"k","first_p":1.50,"last_n":123456789012345678901234567890,"count":2})");

@@ -1,13 +1,13 @@
-#include <catch2/catch.hpp>
+#include "kt/stream/window.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 #include <set>
 
-#include "kt/stream/event_time.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/time.hpp"
-#include "kt/stream/window.hpp"
+#include "kt/stream/event_time.hpp"
 
 using kt::Window;
 using kt::WindowSpec;
@@ -29,26 +29,34 @@ std::vector<Window> W(std::initializer_list<std::pair<int64_t, int64_t>> ws) {
 }  // namespace
 
 TEST_CASE("tumbling and hopping window assignment") {
-  struct Case { int64_t size, advance, t; std::vector<Window> want; };
+  struct Case {
+    int64_t size, advance, t;
+    std::vector<Window> want;
+  };
   const int64_t big = 1'763'700'000'123;  // 2025-11-21, ms
   std::vector<Case> cases = {
       {10, 10, 0, W({{0, 10}})},
       {10, 10, 9, W({{0, 10}})},
       {10, 10, 10, W({{10, 20}})},
-      {10, 5, 0, W({{0, 10}})},                    // never negative: no [-5, 5)
+      {10, 5, 0, W({{0, 10}})},  // never negative: no [-5, 5)
       {10, 5, 4, W({{0, 10}})},
       {10, 5, 5, W({{0, 10}, {5, 15}})},
       {10, 5, 12, W({{5, 15}, {10, 20}})},
-      {10, 3, 0, W({{0, 10}})},                    // size not a multiple of the advance
+      {10, 3, 0, W({{0, 10}})},  // size not a multiple of the advance
       {10, 3, 7, W({{0, 10}, {3, 13}, {6, 16}})},
       {10, 3, 10, W({{3, 13}, {6, 16}, {9, 19}})},
       {10, 3, 11, W({{3, 13}, {6, 16}, {9, 19}})},
       {10, 3, 12, W({{3, 13}, {6, 16}, {9, 19}, {12, 22}})},
-      {60000, 10000, 59999, W({{0, 60000}, {10000, 70000}, {20000, 80000}, {30000, 90000}, {40000, 100000}, {50000, 110000}})},
+      {60000, 10000, 59999,
+       W({{0, 60000}, {10000, 70000}, {20000, 80000}, {30000, 90000}, {40000, 100000}, {50000, 110000}})},
       {10000, 10000, big, W({{big - 123 + 0 - 0, big - 123 + 10000}})},
-      {60000, 10000, big, W({{big - 123 - 50000, big - 123 + 10000}, {big - 123 - 40000, big - 123 + 20000},
-                              {big - 123 - 30000, big - 123 + 30000}, {big - 123 - 20000, big - 123 + 40000},
-                              {big - 123 - 10000, big - 123 + 50000}, {big - 123, big - 123 + 60000}})},
+      {60000, 10000, big,
+       W({{big - 123 - 50000, big - 123 + 10000},
+          {big - 123 - 40000, big - 123 + 20000},
+          {big - 123 - 30000, big - 123 + 30000},
+          {big - 123 - 20000, big - 123 + 40000},
+          {big - 123 - 10000, big - 123 + 50000},
+          {big - 123, big - 123 + 60000}})},
   };
   for (const Case& c : cases) {
     INFO("size " << c.size << " advance " << c.advance << " t " << c.t);
@@ -58,9 +66,9 @@ TEST_CASE("tumbling and hopping window assignment") {
 
 TEST_CASE("window specs are validated") {
   CHECK_FALSE(WindowSpec::Hopping(0, 0, 0, -1).ok());
-  CHECK_FALSE(WindowSpec::Hopping(10, 11, 0, -1).ok());   // step > size
+  CHECK_FALSE(WindowSpec::Hopping(10, 11, 0, -1).ok());  // step > size
   CHECK_FALSE(WindowSpec::Hopping(10, 0, 0, -1).ok());
-  CHECK_FALSE(WindowSpec::Hopping(10, 5, 5, 14).ok());    // retention < size + grace
+  CHECK_FALSE(WindowSpec::Hopping(10, 5, 5, 14).ok());  // retention < size + grace
   CHECK(WindowSpec::Hopping(10, 5, 5, 15)->retention == 15);
   CHECK(WindowSpec::Hopping(10, 5, 5, -1)->retention == 15);
   CHECK(WindowSpec::Sliding(10, 2, -1)->retention == 12);
@@ -144,7 +152,8 @@ struct SlidingSim {
     };
     for (int64_t r : records) {
       fill(std::max<int64_t>(0, r - size));
-      bool right = std::any_of(records.begin(), records.end(), [&](int64_t x) { return x > r && x <= r + 1 + size; });
+      bool right =
+          std::any_of(records.begin(), records.end(), [&](int64_t x) { return x > r && x <= r + 1 + size; });
       if (right) fill(r + 1);
     }
     return want;
@@ -157,8 +166,8 @@ TEST_CASE("sliding windows: a worked example") {
   SlidingSim sim{10, {}, {}};
   for (int64_t t : {20, 25, 40, 33}) sim.Add(t);
   // left windows [10,20] [15,25] [30,40] [23,33]; right windows [21,31] {25}, [26,36] {33}, [34,44] {40}
-  std::map<int64_t, std::multiset<int64_t>> want = {
-      {10, {20}}, {15, {20, 25}}, {21, {25}}, {23, {25, 33}}, {26, {33}}, {30, {33, 40}}, {34, {40}}};
+  std::map<int64_t, std::multiset<int64_t>> want = {{10, {20}}, {15, {20, 25}}, {21, {25}}, {23, {25, 33}},
+                                                    {26, {33}}, {30, {33, 40}}, {34, {40}}};
   CHECK(sim.windows == want);
   CHECK(sim.windows == sim.Expected());
 }

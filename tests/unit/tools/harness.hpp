@@ -4,7 +4,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +25,7 @@ struct Out {
   int32_t partition = -1;
   std::vector<std::string> headers;  // "name=value"
   bool internal = false;
-  size_t holds = 0;                  // EmitHeld: how many held records it stands for
+  size_t holds = 0;  // EmitHeld: how many held records it stands for
 };
 
 // An Emitter that keeps what it is sent. It holds records as the Runner does (HoldRecord) and
@@ -68,8 +67,10 @@ class Emitted : public kt::Emitter {
     Out r;
     r.topic = std::string(o.topic);
     if (o.key) r.key = std::string(*o.key);
-    if (o.value_kind == kt::OutRecord::ValueKind::kText) r.value = std::string(o.value_text);
-    else if (o.value_kind == kt::OutRecord::ValueKind::kJson) r.value = o.value_json ? kt::ToJson(*o.value_json) : "null";
+    if (o.value_kind == kt::OutRecord::ValueKind::kText)
+      r.value = std::string(o.value_text);
+    else if (o.value_kind == kt::OutRecord::ValueKind::kJson)
+      r.value = o.value_json ? kt::ToJson(*o.value_json) : "null";
     r.timestamp = o.timestamp;
     r.partition = o.partition;
     if (o.headers)
@@ -86,11 +87,11 @@ struct In {
   std::optional<std::string> key;
   std::optional<std::string> value;  // JSON text (raw text with json = false); nullopt: tombstone
   int64_t timestamp = 0;
-  int32_t partition = -1;            // -1: a stdin line
+  int32_t partition = -1;  // -1: a stdin line
   int64_t offset = -1;
-  int input = 0;                     // kjoin: 0 left, 1 right
+  int input = 0;  // kjoin: 0 left, 1 right
   std::vector<std::pair<std::string, std::string>> headers;
-  bool json = true;                  // the value codec is json
+  bool json = true;  // the value codec is json
 };
 
 // Hands records to a Transform as the Runner does.

@@ -1,7 +1,6 @@
 // The Transforms of the stateful tools on in-memory state, without a broker: ktable, kscore's
 // --zscore/--ewma scorers, kbatch's held batches, and kjoin's table and window joins.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "harness.hpp"
@@ -9,8 +8,8 @@
 #include "kjoin/join_transform.hpp"
 #include "kjoin/window_join_transform.hpp"
 #include "kscore/stat_score_transform.hpp"
-#include "ktable/table_transform.hpp"
 #include "kt/stream/grouping.hpp"
+#include "ktable/table_transform.hpp"
 
 using harness::Emitted;
 using harness::Feeder;
@@ -64,10 +63,12 @@ TEST_CASE("ktable never applies a replayed record twice: its state knows the pos
   auto t = Make<kt::ktable::TableTransform>({0}, Aggs({"count"}), std::nullopt, true);
   Emitted out;
   Feeder f;
-  for (int64_t o : {0, 1, 2}) REQUIRE(f.Feed(*t, out, {.key = "k", .value = "{}", .partition = 0, .offset = o}).ok());
+  for (int64_t o : {0, 1, 2})
+    REQUIRE(f.Feed(*t, out, {.key = "k", .value = "{}", .partition = 0, .offset = o}).ok());
   harness::CommitState(*t, out);
   // Read again from an older offset (a crash before the offset commit): 1 and 2 are skipped.
-  for (int64_t o : {1, 2, 3}) REQUIRE(f.Feed(*t, out, {.key = "k", .value = "{}", .partition = 0, .offset = o}).ok());
+  for (int64_t o : {1, 2, 3})
+    REQUIRE(f.Feed(*t, out, {.key = "k", .value = "{}", .partition = 0, .offset = o}).ok());
   CHECK(out.Values().back() == R"({"key":"k","count":4})");
   CHECK(t->SummaryExtra().find("2 replayed records already in the state skipped") != std::string::npos);
 }
@@ -88,7 +89,8 @@ TEST_CASE("kscore --zscore scores each record against the key's records before i
   auto t = Make<kt::kscore::StatScoreTransform>({-1}, o, *By("x"), std::nullopt);
   Emitted out;
   Feeder f;
-  for (const char* v : {R"({"x":1})", R"({"x":3})", R"({"x":5})"}) REQUIRE(f.Feed(*t, out, {.key = "k", .value = v}).ok());
+  for (const char* v : {R"({"x":1})", R"({"x":3})", R"({"x":5})"})
+    REQUIRE(f.Feed(*t, out, {.key = "k", .value = v}).ok());
   REQUIRE(f.Feed(*t, out, {.key = "other", .value = R"({"x":100})"}).ok());
   // 1: no history; 3: one value, no spread yet; 5 against {1, 3}: mean 2, sd sqrt(2).
   std::vector<std::string> v = out.Values();
@@ -109,8 +111,10 @@ TEST_CASE("kscore --ewma scores the moving average including the record") {
   auto t = Make<kt::kscore::StatScoreTransform>({-1}, o, *By("x"), std::nullopt);
   Emitted out;
   Feeder f;
-  for (const char* v : {R"({"x":4})", R"({"x":8})", R"({"x":0})"}) REQUIRE(f.Feed(*t, out, {.key = "k", .value = v}).ok());
-  CHECK(out.Values() == std::vector<std::string>{R"({"x":4,"e":4.0})", R"({"x":8,"e":6.0})", R"({"x":0,"e":3.0})"});
+  for (const char* v : {R"({"x":4})", R"({"x":8})", R"({"x":0})"})
+    REQUIRE(f.Feed(*t, out, {.key = "k", .value = v}).ok());
+  CHECK(out.Values() ==
+        std::vector<std::string>{R"({"x":4,"e":4.0})", R"({"x":8,"e":6.0})", R"({"x":0,"e":3.0})"});
 }
 
 TEST_CASE("kbatch writes N records as one array, holding each record until its batch is sent") {
@@ -119,7 +123,8 @@ TEST_CASE("kbatch writes N records as one array, holding each record until its b
   kt::kbatch::BatchTransform t(std::move(o));
   Emitted out;
   Feeder f;
-  for (const char* v : {"1", R"({"a":1.50})", "3"}) REQUIRE(f.Feed(t, out, {.value = v, .timestamp = 5}).ok());
+  for (const char* v : {"1", R"({"a":1.50})", "3"})
+    REQUIRE(f.Feed(t, out, {.value = v, .timestamp = 5}).ok());
   CHECK(out.Values() == std::vector<std::string>{R"([1,{"a":1.50}])"});
   CHECK(out.records[0].holds == 2);
   CHECK(out.open_holds == 1);  // the third record waits in the open batch
@@ -184,7 +189,7 @@ TEST_CASE("kjoin --table: a stream record joins the table's value for its key as
     auto t = Make<kt::kjoin::JoinTransform>({-1}, TableJoin(K::kStreamTable, type));
     Emitted out;
     Feeder f;
-    REQUIRE(f.Feed(*t, out, Left("u1", R"({"c":1})", 1)).ok());   // no table value yet
+    REQUIRE(f.Feed(*t, out, Left("u1", R"({"c":1})", 1)).ok());           // no table value yet
     REQUIRE(f.Feed(*t, out, Right("u1", R"({"tier":"gold"})", 2)).ok());  // a table update: no output
     REQUIRE(f.Feed(*t, out, Left("u1", R"({"c":2})", 3)).ok());
     REQUIRE(f.Feed(*t, out, Right("u1", std::nullopt, 4)).ok());  // deleted
@@ -197,7 +202,8 @@ TEST_CASE("kjoin --table: a stream record joins the table's value for its key as
   }
 }
 
-TEST_CASE("kjoin --left-table --table: every update on either side emits the key's result, or its tombstone") {
+TEST_CASE(
+    "kjoin --left-table --table: every update on either side emits the key's result, or its tombstone") {
   using K = kt::kjoin::JoinOptions::Kind;
   using T = kt::kjoin::JoinOptions::Type;
   auto t = Make<kt::kjoin::JoinTransform>({-1}, TableJoin(K::kTableTable, T::kInner));

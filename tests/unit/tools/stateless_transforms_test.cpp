@@ -4,8 +4,8 @@
 
 #include "harness.hpp"
 #include "kbranch/branch_transform.hpp"
-#include "kgen/generators.hpp"
 #include "kfilter/filter_transform.hpp"
+#include "kgen/generators.hpp"
 #include "kmap/map_transform.hpp"
 #include "kproduce/produce_transform.hpp"
 #include "kscore/score_transform.hpp"
@@ -56,14 +56,15 @@ TEST_CASE("kfilter keeps a record's timestamp and headers") {
 
 TEST_CASE("kmap runs its steps in order: set, keep, drop, rename, key") {
   std::vector<kt::kmap::MapStep> steps = {{kt::kmap::MapStep::Kind::kSet, "total=price * qty"},
-                                    {kt::kmap::MapStep::Kind::kDrop, "email"},
-                                    {kt::kmap::MapStep::Kind::kRename, "uri=path"},
-                                    {kt::kmap::MapStep::Kind::kKey, "path"}};
+                                          {kt::kmap::MapStep::Kind::kDrop, "email"},
+                                          {kt::kmap::MapStep::Kind::kRename, "uri=path"},
+                                          {kt::kmap::MapStep::Kind::kKey, "path"}};
   auto t = kt::kmap::MapTransform::Create(steps, 0);
   REQUIRE(t.ok());
   Emitted out;
   Feeder f;
-  REQUIRE(f.Feed(**t, out, {.key = "old", .value = R"({"email":"a@b","uri":"/x","price":2.5,"qty":4})"}).ok());
+  REQUIRE(
+      f.Feed(**t, out, {.key = "old", .value = R"({"email":"a@b","uri":"/x","price":2.5,"qty":4})"}).ok());
   CHECK(out.Lines() == std::vector<std::string>{R"(/x {"path":"/x","price":2.5,"qty":4,"total":10.0})"});
   // --keep keeps only the listed fields, in their order.
   auto keep = kt::kmap::MapTransform::Create({{kt::kmap::MapStep::Kind::kKeep, "b,a"}}, 0);
@@ -83,7 +84,9 @@ TEST_CASE("kmap passes tombstones; a bad step is a usage error naming it") {
   auto bad = kt::kmap::MapTransform::Create({{kt::kmap::MapStep::Kind::kSet, "x=1 +"}}, 0);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().IsInvalidArgument());
-  CHECK(kt::kmap::MapTransform::Create({{kt::kmap::MapStep::Kind::kRename, "nothing"}}, 0).status().IsInvalidArgument());
+  CHECK(kt::kmap::MapTransform::Create({{kt::kmap::MapStep::Kind::kRename, "nothing"}}, 0)
+            .status()
+            .IsInvalidArgument());
 }
 
 TEST_CASE("kbranch routes to the first matching topic, --all to every one, else --default or nowhere") {
@@ -91,7 +94,8 @@ TEST_CASE("kbranch routes to the first matching topic, --all to every one, else 
   REQUIRE(first.ok());
   Emitted out;
   Feeder f;
-  for (const char* v : {R"({"n":12})", R"({"n":4})", R"({"n":3})"}) REQUIRE(f.Feed(**first, out, {.key = "k", .value = v}).ok());
+  for (const char* v : {R"({"n":12})", R"({"n":4})", R"({"n":3})"})
+    REQUIRE(f.Feed(**first, out, {.key = "k", .value = v}).ok());
   std::vector<std::string> topics;
   for (auto& r : out.records) topics.push_back(r.topic);
   CHECK(topics == std::vector<std::string>{"big", "even", "rest"});
@@ -100,7 +104,8 @@ TEST_CASE("kbranch routes to the first matching topic, --all to every one, else 
   auto all = kt::kbranch::BranchTransform::Create({"big=n > 10", "even=n % 2 == 0"}, "", true, 0);
   REQUIRE(all.ok());
   out.Clear();
-  for (const char* v : {R"({"n":12})", R"({"n":3})"}) REQUIRE(f.Feed(**all, out, {.key = "k", .value = v}).ok());
+  for (const char* v : {R"({"n":12})", R"({"n":3})"})
+    REQUIRE(f.Feed(**all, out, {.key = "k", .value = v}).ok());
   topics.clear();
   for (auto& r : out.records) topics.push_back(r.topic);
   CHECK(topics == std::vector<std::string>{"big", "even"});
@@ -162,7 +167,9 @@ TEST_CASE("kproduce sets -k or --key-field keys and adds -H headers; the value p
   CHECK(kt::kproduce::ProduceTransform::Create(bad, true).status().IsInvalidArgument());
 }
 
-TEST_CASE("kgroupby re-keys by the expression; a null key is no event; origin headers only for repartition topics") {
+TEST_CASE(
+    "kgroupby re-keys by the expression; a null key is no event; origin headers only for repartition "
+    "topics") {
   kt::RekeyTransform plain(Expr("uri"), 0, false);
   Emitted out;
   Feeder f;
@@ -191,7 +198,8 @@ TEST_CASE("kconsume and kgen pass every record on unchanged, without parsing it"
 
 TEST_CASE("kgen's generators are deterministic per seed, and their time starts at --start") {
   for (const char* kind : {"clickevents", "taxi"}) {
-    auto a = kt::kgen::MakeGenerator(kind, 7, 1000), b = kt::kgen::MakeGenerator(kind, 7, 1000), c = kt::kgen::MakeGenerator(kind, 8, 1000);
+    auto a = kt::kgen::MakeGenerator(kind, 7, 1000), b = kt::kgen::MakeGenerator(kind, 7, 1000),
+         c = kt::kgen::MakeGenerator(kind, 8, 1000);
     REQUIRE(a);
     std::string ja, jb, jc;
     int64_t ta = 0, tb = 0, tc = 0, first = -1;

@@ -1,11 +1,11 @@
 // kwindow's Transform on an in-memory store: what it emits and what stays in its state as
 // stream time closes and purges windows.
-#include <catch2/catch.hpp>
+#include "kwindow/window_transform.hpp"
 
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "kt/core/json.hpp"
-#include "kwindow/window_transform.hpp"
 
 namespace {
 
@@ -34,8 +34,8 @@ struct Harness {
     REQUIRE(count.ok());
     auto time = kt::EventTime::Parse("@timestamp", "", "ms");
     REQUIRE(time.ok());
-    t = std::make_unique<kt::kwindow::WindowTransform>(std::move(owned), *spec, kt::Aggregator({*count}), std::nullopt,
-                                              std::move(*time), final, close_at_end);
+    t = std::make_unique<kt::kwindow::WindowTransform>(std::move(owned), *spec, kt::Aggregator({*count}),
+                                                       std::nullopt, std::move(*time), final, close_at_end);
     REQUIRE(t->OnAssigned({-1}).ok());
   }
 
@@ -54,7 +54,9 @@ struct Harness {
     REQUIRE(t->WriteState(out).ok());
     REQUIRE(t->PersistState({}).ok());
     std::map<std::string, std::string> m;
-    REQUIRE(state->store(-1)->ForEach([&](std::string_view k, std::string_view v) { m[std::string(k)] = v; }).ok());
+    REQUIRE(state->store(-1)
+                ->ForEach([&](std::string_view k, std::string_view v) { m[std::string(k)] = v; })
+                .ok());
     return m;
   }
 };
@@ -88,9 +90,9 @@ TEST_CASE("kwindow --emit final writes each window once, as stream time closes i
   CHECK(h.out.lines.empty());
   REQUIRE(h.Add("a", 9).ok());   // within grace
   REQUIRE(h.Add("a", 15).ok());  // 10 > 10 is false: [0,10) closes, both keys, in key order
-  CHECK(h.out.lines == std::vector<std::string>{
-                           R"(a@0/10 {"key":"a","window":{"start":0,"end":10},"count":2})",
-                           R"(b@0/10 {"key":"b","window":{"start":0,"end":10},"count":1})"});
+  CHECK(h.out.lines ==
+        std::vector<std::string>{R"(a@0/10 {"key":"a","window":{"start":0,"end":10},"count":2})",
+                                 R"(b@0/10 {"key":"b","window":{"start":0,"end":10},"count":1})"});
   CHECK(h.Add("a", 9).IsDropped());
   REQUIRE(h.Add("a", 16).ok());  // advancing again emits nothing twice
   CHECK(h.out.lines.size() == 2);
@@ -120,11 +122,11 @@ TEST_CASE("kwindow sessions: merged-away sessions leave the store and get output
   REQUIRE(h.Add("u", 100).ok());
   REQUIRE(h.Add("u", 120).ok());
   REQUIRE(h.Add("u", 110).ok());  // bridges both
-  CHECK(h.out.lines == std::vector<std::string>{
-                           R"(u@100/100 {"key":"u","window":{"start":100,"end":100},"count":1})",
-                           R"(u@120/120 {"key":"u","window":{"start":120,"end":120},"count":1})",
-                           "u@100/100 null", "u@120/120 null",
-                           R"(u@100/120 {"key":"u","window":{"start":100,"end":120},"count":3})"});
+  CHECK(h.out.lines ==
+        std::vector<std::string>{R"(u@100/100 {"key":"u","window":{"start":100,"end":100},"count":1})",
+                                 R"(u@120/120 {"key":"u","window":{"start":120,"end":120},"count":1})",
+                                 "u@100/100 null", "u@120/120 null",
+                                 R"(u@100/120 {"key":"u","window":{"start":100,"end":120},"count":3})"});
   auto stored = h.Stored();
   CHECK(stored.count("u@100/100") == 0);
   CHECK(stored.count("u@120/120") == 0);
@@ -144,9 +146,9 @@ TEST_CASE("kwindow writes nothing for a window created and purged between two co
                                                          {"a@10/20", R"({"t":15,"agg":{"count":1}})"},
                                                          {"a@20/30", R"({"t":25,"agg":{"count":1}})"}});
   CHECK(written() == "wrote 3 state changes");  // stream time and the two open windows
-  REQUIRE(h.Add("a", 35).ok());  // purges [10,20), which the store holds: a delete
-  REQUIRE(h.Add("a", 45).ok());  // purges [20,30): a delete
-  REQUIRE(h.Add("a", 55).ok());  // purges [30,40), created since the commit: nothing to write
+  REQUIRE(h.Add("a", 35).ok());                 // purges [10,20), which the store holds: a delete
+  REQUIRE(h.Add("a", 45).ok());                 // purges [20,30): a delete
+  REQUIRE(h.Add("a", 55).ok());                 // purges [30,40), created since the commit: nothing to write
   CHECK(h.Stored() == std::map<std::string, std::string>{{"__kt.stream_time", "55"},
                                                          {"a@40/50", R"({"t":45,"agg":{"count":1}})"},
                                                          {"a@50/60", R"({"t":55,"agg":{"count":1}})"}});

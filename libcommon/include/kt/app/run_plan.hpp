@@ -26,26 +26,26 @@ struct RunIntent {
 };
 
 struct RunPlan {
-  std::string tool;        // names every message; a stage has its own ("ktable-repartition")
-  KafkaConfig kafka;       // -b, -X, -F, $KT_BROKERS, $KT_CONFIG, the user's config file
+  std::string tool;          // names every message; a stage has its own ("ktable-repartition")
+  KafkaConfig kafka;         // -b, -X, -F, $KT_BROKERS, $KT_CONFIG, the user's config file
   bool dump_config = false;  // -X dump: print `kafka` (secrets masked) and do nothing else
 
   // Input
-  std::string input = "-";           // a topic, or "-" (stdin or the tool's own source)
+  std::string input = "-";               // a topic, or "-" (stdin or the tool's own source)
   std::vector<std::string> more_inputs;  // further co-partitioned input topics (kjoin's right side)
-  std::string group;                 // the consumer group; "" = none (nothing is committed)
+  std::string group;                     // the consumer group; "" = none (nothing is committed)
   StartSpec from;
   int64_t max_idle_ms = 0;
   bool exit_at_end = false;
-  int64_t count = -1;                // -n; -1: no limit
+  int64_t count = -1;  // -n; -1: no limit
   // Records
   bool envelope = false;
   std::string key_delimiter;
   Codec key_codec, value_codec;
   std::string schema_file;
   // Output
-  std::string output = "-";          // a topic; "-" stdout; "" each record names its topic (kbranch)
-  int replication_factor = -1;       // of topics the run creates; -1: the broker's default
+  std::string output = "-";     // a topic; "-" stdout; "" each record names its topic (kbranch)
+  int replication_factor = -1;  // of topics the run creates; -1: the broker's default
   // Delivery
   ErrorPolicy on_error = ErrorPolicy::kFail;
   std::string dlq;

@@ -24,8 +24,8 @@ struct SourceSpec {
   std::unique_ptr<Source> source;
   std::string file;
   LineFormat line_format = LineFormat::kNdjson;  // of stdin/file lines (-J forces envelopes)
-  std::vector<int32_t> partitions;  // read only these partitions (by assignment)
-  int64_t until_ms = -1;            // stop each partition at its first record at/after this time
+  std::vector<int32_t> partitions;               // read only these partitions (by assignment)
+  int64_t until_ms = -1;                         // stop each partition at its first record at/after this time
   // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).
   const std::atomic<bool>* end_gate = nullptr;
   bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)

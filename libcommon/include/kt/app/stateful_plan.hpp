@@ -70,6 +70,7 @@ using PartitionLookup = std::function<Result<int>(const std::string& topic)>;
 // Plans `intent` on `run` (the tool's run plan). Kafka topics' sizes come from `partitions`.
 // Errors: a missing input topic, sides that are not co-partitioned and not re-keyed, a bad
 // store name.
-Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& intent, const PartitionLookup& partitions);
+Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& intent,
+                                  const PartitionLookup& partitions);
 
 }  // namespace kt

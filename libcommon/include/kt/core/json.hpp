@@ -57,7 +57,8 @@ template <typename Base>
 struct ExactWriter : Base {
   ExactWriter(StringOutStream& os, const RawNumbers* raw) : Base(os), raw(raw) {}
   bool Double(double d) {
-    if (const std::string* t = raw->Find(d)) return Base::RawValue(t->data(), t->size(), rapidjson::kNumberType);
+    if (const std::string* t = raw->Find(d))
+      return Base::RawValue(t->data(), t->size(), rapidjson::kNumberType);
     return Base::Double(d);
   }
   const RawNumbers* raw;

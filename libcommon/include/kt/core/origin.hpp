@@ -40,7 +40,10 @@ class OriginWriter {
 class OriginReader {
  public:
   // Starts a new record.
-  void Reset() { origin_ = Origin(); found_ = false; }
+  void Reset() {
+    origin_ = Origin();
+    found_ = false;
+  }
   // True when `h` is an origin header (then recorded, and not an ordinary header of the record).
   bool Take(const Header& h);
   // The origin of the record, or null when it carried none.

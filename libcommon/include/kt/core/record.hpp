@@ -29,13 +29,13 @@ struct Record {
   // The bytes exactly as they were on Kafka (or on the input line): what a dead letter carries.
   std::optional<std::string_view> wire_key;
   std::optional<std::string_view> wire_value;
-  int64_t timestamp = -1;  // ms since epoch; -1 unknown
+  int64_t timestamp = -1;            // ms since epoch; -1 unknown
   const Headers* headers = nullptr;  // never null once produced by a Source
   std::string_view topic;            // source topic ("" when unknown, e.g. bare stdin lines)
   int input = 0;                     // which of the tool's inputs (kjoin: 0 left, 1 right)
   int32_t partition = -1;
   int64_t offset = -1;
-  int64_t line = 0;  // input line number when read from a file or stdin, else 0
+  int64_t line = 0;                // input line number when read from a file or stdin, else 0
   const Origin* origin = nullptr;  // set for records of a repartition topic (core/origin.hpp)
 
   // Where the record came from, for error messages: "line 17" or
@@ -49,13 +49,13 @@ struct OutRecord {
 
   std::optional<std::string_view> key;  // text form for the output key codec
   ValueKind value_kind = ValueKind::kNull;
-  std::string_view value_text;                    // kText: text form for the value codec
-  const rapidjson::Value* value_json = nullptr;   // kJson
-  const RawNumbers* raw_numbers = nullptr;        // kJson: exact texts of its numbers (the Runner sets it)
-  int64_t timestamp = -1;                         // -1: let the broker/sink choose
-  const Headers* headers = nullptr;               // may be null
-  std::string_view topic;                         // empty: the tool's output (-o)
-  int32_t partition = -1;                         // -1: partitioner decides
+  std::string_view value_text;                   // kText: text form for the value codec
+  const rapidjson::Value* value_json = nullptr;  // kJson
+  const RawNumbers* raw_numbers = nullptr;       // kJson: exact texts of its numbers (the Runner sets it)
+  int64_t timestamp = -1;                        // -1: let the broker/sink choose
+  const Headers* headers = nullptr;              // may be null
+  std::string_view topic;                        // empty: the tool's output (-o)
+  int32_t partition = -1;                        // -1: partitioner decides
   // key/value_text are bytes to send as they are, bypassing codecs (dead letters).
   bool wire = false;
   // A record of the tool's own bookkeeping (changelog, repartition topic): always goes to Kafka,

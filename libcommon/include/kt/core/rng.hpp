@@ -15,7 +15,7 @@ class Rng {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   }
-  uint64_t Below(uint64_t n) { return Next() % n; }                         // [0, n)
+  uint64_t Below(uint64_t n) { return Next() % n; }                        // [0, n)
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
 
  private:

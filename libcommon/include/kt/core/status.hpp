@@ -10,7 +10,17 @@ namespace kt {
 // [[nodiscard]]: an error nobody looks at is an error lost; (void) says "on purpose".
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kInvalidArgument, kDataError, kIoError, kKafkaError, kNotFound, kDropped, kAborted, kEnd };
+  enum class Code {
+    kOk,
+    kInvalidArgument,
+    kDataError,
+    kIoError,
+    kKafkaError,
+    kNotFound,
+    kDropped,
+    kAborted,
+    kEnd
+  };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -51,7 +61,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: REQUIRES: !status.ok()
 
   bool ok() const { return status_.ok(); }

@@ -15,10 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "kt/expr/value.hpp"
 #include "kt/core/record.hpp"
 #include "kt/core/rng.hpp"
 #include "kt/core/status.hpp"
+#include "kt/expr/value.hpp"
 
 namespace re2 {
 class RE2;

@@ -21,14 +21,38 @@ class Value {
   Value() = default;
   static Value Missing() { return Value(Kind::kMissing); }
   static Value Null() { return Value(Kind::kNull); }
-  static Value Bool(bool b) { Value v(Kind::kBool); v.b_ = b; return v; }
-  static Value Int(int64_t i) { Value v(Kind::kInt); v.i_ = i; return v; }
-  static Value Double(double d) { Value v(Kind::kDouble); v.d_ = d; return v; }
+  static Value Bool(bool b) {
+    Value v(Kind::kBool);
+    v.b_ = b;
+    return v;
+  }
+  static Value Int(int64_t i) {
+    Value v(Kind::kInt);
+    v.i_ = i;
+    return v;
+  }
+  static Value Double(double d) {
+    Value v(Kind::kDouble);
+    v.d_ = d;
+    return v;
+  }
   // REQUIRES: `s` outlives the Value.
-  static Value String(std::string_view s) { Value v(Kind::kString); v.s_ = s; return v; }
+  static Value String(std::string_view s) {
+    Value v(Kind::kString);
+    v.s_ = s;
+    return v;
+  }
   // A JSON array or object (scalars are converted with FromJson).
-  static Value JsonRef(const rapidjson::Value* j) { Value v(Kind::kJson); v.j_ = j; return v; }
-  static Value List(const std::vector<Value>* l) { Value v(Kind::kList); v.l_ = l; return v; }
+  static Value JsonRef(const rapidjson::Value* j) {
+    Value v(Kind::kJson);
+    v.j_ = j;
+    return v;
+  }
+  static Value List(const std::vector<Value>* l) {
+    Value v(Kind::kList);
+    v.l_ = l;
+    return v;
+  }
   // Any JSON value: scalars become Bool/Int/Double/String/Null, containers a JsonRef.
   static Value FromJson(const rapidjson::Value& j);
 

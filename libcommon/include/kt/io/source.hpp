@@ -66,7 +66,9 @@ class Source {
   // Records of the assigned partitions not yet processed: each one's end offset (as last
   // fetched) minus `next` (the offset after its last processed record; where a partition has
   // none, its position). nullopt where that is not known (stdin, nothing fetched yet).
-  virtual std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& /*next*/) const { return std::nullopt; }
+  virtual std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& /*next*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace kt

@@ -14,7 +14,7 @@ namespace kt {
 
 struct StdoutSinkOptions {
   bool envelope = false;
-  bool pretty = false;  // indent JSON values (bare mode)
+  bool pretty = false;        // indent JSON values (bare mode)
   std::string key_delimiter;  // bare mode: KEY<delimiter>VALUE lines (kcat -K); a null key is empty
   Codec key_codec;
   Codec value_codec;
@@ -38,7 +38,7 @@ class StdoutSink : public Sink {
   StdoutSinkOptions opt_;
   DeliveryListener* listener_ = nullptr;
   std::string buf_;
-  std::string scratch_;         // a multi-line JSON value made single-line
+  std::string scratch_;                 // a multi-line JSON value made single-line
   std::vector<DeliveryToken*> tokens_;  // records in buf_, acknowledged after the write
   bool closed_ = false;
   Status error_;  // a write error other than EPIPE: nothing more is written

@@ -33,7 +33,8 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
 // replication and configs), but at once: a producer waiting for auto-creation loses about a
 // second to metadata retries. Does nothing where the broker would not auto-create it (the
 // producer then reports the missing topic) or cannot be asked (kbroker).
-Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool, bool* created);
+Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool,
+                           bool* created);
 
 // Creates `spec` (ktopic create); a KafkaError naming the topic when it exists already.
 Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool);

@@ -70,8 +70,7 @@ class KafkaClient {
 // partition count (0 when missing). Unreachable brokers give a KafkaError naming them.
 // The lookup asks for all topics, so it never auto-creates `topic` (a producer's request for one
 // topic would, on brokers with auto.create.topics.enable).
-Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic,
-                     int* partition_count);
+Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count);
 // Waits, up to kMetadataTimeoutMs, until `rk` sees `topic` with a leader for every partition,
 // and returns whether it does. A producer's first record to a topic created a moment ago
 // otherwise waits for librdkafka's next metadata refresh (0.1-0.5 s of a one-liner). For a

@@ -15,7 +15,7 @@ namespace kt {
 
 struct GroupListing {
   std::string group;
-  std::string state;  // Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, Unknown
+  std::string state;    // Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, Unknown
   bool simple = false;  // committed offsets only, never a member (kconsume-like readers)
 };
 Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::string& tool);
@@ -26,11 +26,12 @@ struct GroupDescription {
   int members = 0;
 };
 // A group the broker does not know is described with state "Dead" (Kafka's answer).
-Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group);
+Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,
+                                       const std::string& group);
 
 // Every committed offset of `group` (the next offset to read).
 Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,
-                                                          const std::string& group);
+                                                           const std::string& group);
 
 // Commits `offsets` for `group`; the broker refuses while the group has members.
 Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::string& group,
@@ -44,7 +45,8 @@ struct PartitionOffsets {
   int64_t low = 0, high = 0;
 };
 Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
-                                                 const std::string& topic, const std::vector<int32_t>& partitions);
+                                                 const std::string& topic,
+                                                 const std::vector<int32_t>& partitions);
 // The same for many topics at once: two ListOffsets requests (earliest, latest) for all of their
 // partitions, whatever their number (ktopic list). out[i] holds topics[i]'s, in its order.
 using TopicPartitions = std::vector<std::pair<std::string, std::vector<int32_t>>>;

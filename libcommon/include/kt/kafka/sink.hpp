@@ -9,8 +9,8 @@
 #include <unordered_map>
 
 #include "kt/codec/codec.hpp"
-#include "kt/kafka/client.hpp"
 #include "kt/io/sink.hpp"
+#include "kt/kafka/client.hpp"
 
 namespace kt {
 
@@ -54,7 +54,7 @@ class KafkaSink : public Sink {
   DeliveryListener* listener_ = nullptr;
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
   std::string json_, key_scratch_, value_scratch_;
-  int64_t max_bytes_ = 1000000;  // message.max.bytes
+  int64_t max_bytes_ = 1000000;     // message.max.bytes
   bool warned_epoch_zero_ = false;  // RD_KAFKA_V_TIMESTAMP(0) means now: said once per run
 };
 

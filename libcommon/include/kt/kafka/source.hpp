@@ -34,15 +34,15 @@ struct KafkaSourceOptions {
   std::string group;                // empty: no group, no commits (assign every partition)
   std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)
   StartSpec from;
-  bool exit_at_end = false;         // kEnd once caught up on every assigned partition
+  bool exit_at_end = false;  // kEnd once caught up on every assigned partition
   // A batch run (-e, -n) with a group: when the group has no members, assign every partition
   // directly from the group's committed offsets instead of joining it (a join waits the
   // broker's group.initial.rebalance.delay.ms, 3 s by default), and commit as a simple
   // consumer. A group with members is joined as usual (its partitions are shared); a member
   // that joins while the batch runs makes the batch's commits fail (exit 1, nothing lost).
   bool batch = false;
-  int64_t until_ms = -1;            // stop each partition at the first record at/after this time
-  int64_t max_idle_ms = 0;          // --max-idle: how long an empty partition holds the others up
+  int64_t until_ms = -1;    // stop each partition at the first record at/after this time
+  int64_t max_idle_ms = 0;  // --max-idle: how long an empty partition holds the others up
   Codec key_codec;
   Codec value_codec;
   bool verbose = false;
@@ -79,8 +79,8 @@ class KafkaSource : public Source {
   rd_kafka_t* handle() const { return rk_; }
 
  private:
-  static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                          rd_kafka_topic_partition_list_t* parts, void* opaque);
+  static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                          void* opaque);
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
   Status Assign(rd_kafka_topic_partition_list_t* parts);
   void ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed);
@@ -106,8 +106,8 @@ class KafkaSource : public Source {
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
   std::unique_ptr<SyncedInput> synced_;
   RebalanceListener* listener_ = nullptr;
-  rd_kafka_message_t* current_ = nullptr;  // owned; destroyed on the next Next()
-  std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
+  rd_kafka_message_t* current_ = nullptr;                // owned; destroyed on the next Next()
+  std::map<std::pair<int, int32_t>, bool> done_;         // reached --until (paused)
   std::map<std::pair<int, int32_t>, int64_t> gate_end_;  // end_gate: each partition's end
   Headers headers_;
   OriginReader origin_;

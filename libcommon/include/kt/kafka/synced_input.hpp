@@ -15,9 +15,6 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "kt/core/time.hpp"
-#include "kt/kafka/fetch_waker.hpp"
-
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -26,6 +23,9 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "kt/core/time.hpp"
+#include "kt/kafka/fetch_waker.hpp"
 
 namespace kt {
 
@@ -67,14 +67,15 @@ class SyncedInput {
     int wake_fd = -1;  // written by the callback too, for Wait
     std::deque<Buffered> buf;
     bool paused = false;
-    bool eof = false;         // at its end, as of its last end-of-partition event
-    int64_t eof_at = -1;      // offset of the last end-of-partition event
-    int64_t next = -1;        // offset after the last record handed out
-    int64_t empty_since = -1; // wall clock: when the buffer ran empty at the end (max_idle_ms)
+    bool eof = false;          // at its end, as of its last end-of-partition event
+    int64_t eof_at = -1;       // offset of the last end-of-partition event
+    int64_t next = -1;         // offset after the last record handed out
+    int64_t empty_since = -1;  // wall clock: when the buffer ran empty at the end (max_idle_ms)
     int64_t last_record_ms = 0;
     int64_t last_wake_ms = 0;
     size_t slot = 0;  // in order_ and heads_
-    bool maybe_stopped = false;  // its queue reached queued.min.messages: librdkafka may have stopped fetching
+    bool maybe_stopped =
+        false;  // its queue reached queued.min.messages: librdkafka may have stopped fetching
   };
 
   // The next message in order if one is ready now, else null (nothing buffered, or a

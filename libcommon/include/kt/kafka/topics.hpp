@@ -48,6 +48,7 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
                          const Properties& set, const std::vector<std::string>& unset);
 
 // Grows `topic` to `partitions` partitions (Kafka cannot shrink one).
-Status AddPartitions(const KafkaConfig& cfg, const std::string& tool, const std::string& topic, int partitions);
+Status AddPartitions(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
+                     int partitions);
 
 }  // namespace kt

@@ -30,7 +30,7 @@ namespace kt {
 class CommitBarrier {
  public:
   struct Parts {
-    std::string tool;       // for warnings
+    std::string tool;  // for warnings
     bool quiet = false;
     int flush_timeout_ms = 60000;
     Source* source = nullptr;

@@ -26,7 +26,7 @@ class OffsetTracker {
     int64_t offset;
     uint32_t pending = 0;  // outputs sent, not yet acknowledged
     bool sealed = false;
-    bool failed = false;   // an output failed: never committable
+    bool failed = false;  // an output failed: never committable
     Partition* owner;
   };
   struct Partition {

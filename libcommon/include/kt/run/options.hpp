@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,7 +21,7 @@ struct CommonOptions {
   std::string output = "-";
   std::string group;
   std::string from = "beginning";
-  std::string max_idle = "0";  // --max-idle: how long an empty input partition holds the others back
+  std::string max_idle = "0";   // --max-idle: how long an empty input partition holds the others back
   std::string commit_interval;  // not given: 5s, or 100ms with --exactly-once
   bool commit_interval_given = false;
   bool exit_at_end = false;
@@ -45,21 +44,21 @@ struct CommonOptions {
 
 // Which groups of common options a tool takes.
 enum OptionSet : unsigned {
-  kOptInput = 1u << 0,    // -i
-  kOptOutput = 1u << 1,   // -o
-  kOptGroup = 1u << 2,    // -G
-  kOptFrom = 1u << 3,     // --from
-  kOptExit = 1u << 4,     // -e
-  kOptCount = 1u << 5,    // -n
-  kOptEnvelope = 1u << 6, // -J -K
-  kOptFormats = 1u << 7,  // --key-format --value-format
-  kOptSchema = 1u << 8,   // --schema
-  kOptErrors = 1u << 9,   // --on-error --dlq
-  kOptKafka = 1u << 10,   // -b -X -F
+  kOptInput = 1u << 0,     // -i
+  kOptOutput = 1u << 1,    // -o
+  kOptGroup = 1u << 2,     // -G
+  kOptFrom = 1u << 3,      // --from
+  kOptExit = 1u << 4,      // -e
+  kOptCount = 1u << 5,     // -n
+  kOptEnvelope = 1u << 6,  // -J -K
+  kOptFormats = 1u << 7,   // --key-format --value-format
+  kOptSchema = 1u << 8,    // --schema
+  kOptErrors = 1u << 9,    // --on-error --dlq
+  kOptKafka = 1u << 10,    // -b -X -F
   kOptVerbosity = 1u << 11,
-  kOptCreate = 1u << 12,  // --replication-factor (tools that create topics)
-  kOptEos = 1u << 13,     // --exactly-once (tools that read Kafka and write Kafka)
-  kOptStats = 1u << 14,   // --stats (tools run by the Runner)
+  kOptCreate = 1u << 12,            // --replication-factor (tools that create topics)
+  kOptEos = 1u << 13,               // --exactly-once (tools that read Kafka and write Kafka)
+  kOptStats = 1u << 14,             // --stats (tools run by the Runner)
   kOptAll = 0x7fffu & ~kOptCreate,  // a stream tool: everything but --replication-factor
 };
 
@@ -79,7 +78,8 @@ Status CheckStoreName(const std::string& name);
 
 // An option's former name, still accepted: hidden from --help (and so from the man-page check
 // and completion), it sets `target` like `new_name` does, with a warning naming the new one.
-void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name, std::string& target);
+void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name,
+                      std::string& target);
 
 // "kmap (ktools) 0.1.0" plus library versions and compiled-in features.
 std::string VersionText(const std::string& tool);

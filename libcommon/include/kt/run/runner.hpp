@@ -41,16 +41,16 @@ enum class ErrorPolicy { kFail, kSkip, kDlq };
 Result<ErrorPolicy> ParseErrorPolicy(const std::string& text);
 
 struct RunnerOptions {
-  std::string tool;                 // for messages
-  int64_t max_records = -1;         // -n: stop after this many input records
+  std::string tool;          // for messages
+  int64_t max_records = -1;  // -n: stop after this many input records
   ErrorPolicy on_error = ErrorPolicy::kFail;
   std::string dlq_topic;
   const SchemaValidator* schema = nullptr;
-  Codec value_codec;                // decides how values are parsed for the Transform
+  Codec value_codec;  // decides how values are parsed for the Transform
   bool quiet = false;
   bool verbose = false;
-  bool progress = false;            // a progress line on stderr (when it is a TTY)
-  bool stats_json = false;          // --stats json: the summary as one JSON line (even with -q)
+  bool progress = false;              // a progress line on stderr (when it is a TTY)
+  bool stats_json = false;            // --stats json: the summary as one JSON line (even with -q)
   int64_t commit_interval_ms = 5000;  // --commit-interval; a Transform may ask sooner (WantsCommit)
   int flush_timeout_ms = 60000;
 };
@@ -140,10 +140,10 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   Status fatal_;                             // failed delivery, state write or Kafka error: exit 1
   Status data_error_;                        // bad record under --on-error fail: exit 3
   std::set<TopicPartition> assigned_;
-  std::set<int32_t> restoring_;  // tasks (partition numbers) whose state restores
-  bool aborting_ = false;                    // delivery reports of an aborted transaction
-  bool rewound_ = false;                     // a transaction aborted: its input is read again
-  bool work_since_commit_ = false;           // records processed or outputs sent since the last commit
+  std::set<int32_t> restoring_;     // tasks (partition numbers) whose state restores
+  bool aborting_ = false;           // delivery reports of an aborted transaction
+  bool rewound_ = false;            // a transaction aborted: its input is read again
+  bool work_since_commit_ = false;  // records processed or outputs sent since the last commit
   int64_t last_commit_ms_ = 0;
   int64_t last_progress_ms_ = 0;
   int64_t last_restore_ms_ = 0;

@@ -10,12 +10,12 @@
 namespace kt {
 
 struct Stats {
-  int64_t in = 0;            // input records read (good and bad)
-  int64_t out = 0;           // outputs sent
-  int64_t skipped = 0;       // bad records skipped (--on-error skip)
-  int64_t dead_lettered = 0; // bad records sent to --dlq
-  int64_t dropped = 0;       // records a tool chose not to pass on (filters count here)
-  int64_t bytes_in = 0;      // value bytes read
+  int64_t in = 0;             // input records read (good and bad)
+  int64_t out = 0;            // outputs sent
+  int64_t skipped = 0;        // bad records skipped (--on-error skip)
+  int64_t dead_lettered = 0;  // bad records sent to --dlq
+  int64_t dropped = 0;        // records a tool chose not to pass on (filters count here)
+  int64_t bytes_in = 0;       // value bytes read
   int64_t start_ms = 0;
 
   // "kmap: 1000 in, 998 out, 1 skipped, 1 dead-lettered, 0.52 s, 1923 rec/s, 0.3 MB/s"
@@ -23,8 +23,9 @@ struct Stats {
   // {"tool":"kmap","in":1000,"out":998,"skipped":1,"dead_lettered":1,"bytes_in":...,
   //  "duration_ms":520,"records_per_s":1923,<extra counters>,"lag":N|null,"exit":0}
   // `lag`: input records left behind at exit (Kafka inputs), `extra`: the tool's own counters.
-  std::string Json(const std::string& tool, int64_t now_ms, const std::vector<std::pair<std::string, int64_t>>& extra,
-                   std::optional<int64_t> lag, int exit_code) const;
+  std::string Json(const std::string& tool, int64_t now_ms,
+                   const std::vector<std::pair<std::string, int64_t>>& extra, std::optional<int64_t> lag,
+                   int exit_code) const;
 };
 
 }  // namespace kt

@@ -120,7 +120,9 @@ class Transform {
   // then needs a Kafka sink for them (RunnerSinks::internal), checked when it is built.
   virtual bool WritesInternal() const { return false; }
   virtual Status WriteState(Emitter& /*out*/) { return Status::Ok(); }
-  virtual Status PersistState(const std::vector<TopicPartitionOffset>& /*changelog_acked*/) { return Status::Ok(); }
+  virtual Status PersistState(const std::vector<TopicPartitionOffset>& /*changelog_acked*/) {
+    return Status::Ok();
+  }
   // Whether what the Transform holds for WriteState has reached its bound: the Runner then
   // commits at its next chance, before --commit-interval has passed.
   virtual bool WantsCommit() const { return false; }

@@ -14,13 +14,13 @@
 // reported and skipped (the key keeps its previous value).
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 #include "kt/codec/codec.hpp"
 #include "kt/state/changelog.hpp"
@@ -32,9 +32,9 @@ struct GlobalTableOptions {
   std::string topic;
   std::string tool;
   Codec key_codec, value_codec;
-  bool json_values = true;       // --value-format json: values are checked to be JSON
-  bool skip_bad = false;         // --on-error skip|dlq: bad values are reported and skipped
-  StoreOptions store;            // kRocksDb: a private directory under store.dir
+  bool json_values = true;  // --value-format json: values are checked to be JSON
+  bool skip_bad = false;    // --on-error skip|dlq: bad values are reported and skipped
+  StoreOptions store;       // kRocksDb: a private directory under store.dir
   bool verbose = false;
 };
 

@@ -53,7 +53,7 @@ class PartitionedState {
 
  private:
   struct RestoreProgress {
-    int64_t end = -1;    // the changelog's end when restoration started; -1: not started
+    int64_t end = -1;      // the changelog's end when restoration started; -1: not started
     int64_t applied = -1;  // last offset applied
   };
   Status Begin(int32_t p, RestoreProgress* r, std::vector<int32_t>* ready);

@@ -77,14 +77,14 @@ class StatefulTransform : public Transform {
   // by kMaxCachedKeys; clean entries are dropped when it is exceeded). A clean entry with
   // `deleted` caches the store's answer "no state".
   struct Pending {
-    std::string value;        // the Transform's state
-    std::string aux;          // its hidden working state ("" none)
-    AppliedPositions pos;     // the input positions `value` reflects
+    std::string value;     // the Transform's state
+    std::string aux;       // its hidden working state ("" none)
+    AppliedPositions pos;  // the input positions `value` reflects
     int64_t timestamp = -1;
     bool dirty = true;
     bool deleted = false;
-    bool fresh = false;       // PutState(new_key) created it since the last WriteState: not stored
-    bool last = false;        // written after the partition's other keys
+    bool fresh = false;  // PutState(new_key) created it since the last WriteState: not stored
+    bool last = false;   // written after the partition's other keys
   };
   struct Edit {
     Pending* slot;
@@ -104,7 +104,8 @@ class StatefulTransform : public Transform {
   void ReplaceState(Pending* slot, const Record& rec, std::string& value, std::string_view aux = {});
   // Visits a partition's stored state (from OnRestored). A state whose bookkeeping is damaged
   // is an error naming its key.
-  Status ForEachState(int32_t partition, const std::function<void(std::string_view key, const StateView& state)>& fn);
+  Status ForEachState(int32_t partition,
+                      const std::function<void(std::string_view key, const StateView& state)>& fn);
   // The partition a record's state lives in (-1 for stdin/file input).
   static int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
   // "restored N changelog records, wrote M state changes" (M: keys written to the store and

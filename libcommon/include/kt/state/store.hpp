@@ -39,9 +39,9 @@ class StateStore {
 struct StoreOptions {
   enum class Kind { kRocksDb, kMemory };
   Kind kind = Kind::kRocksDb;
-  std::string dir;                         // state directory for this store (RocksDB)
-  size_t block_cache_bytes = 32 << 20;     // shared LRU block cache
-  size_t write_buffer_bytes = 32 << 20;    // shared memtable budget (WriteBufferManager)
+  std::string dir;                       // state directory for this store (RocksDB)
+  size_t block_cache_bytes = 32 << 20;   // shared LRU block cache
+  size_t write_buffer_bytes = 32 << 20;  // shared memtable budget (WriteBufferManager)
 };
 Result<StoreOptions::Kind> ParseStoreKind(const std::string& text);
 

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <map>
 #include <string>
 
@@ -24,7 +23,8 @@ struct StoreLocation {
 // The options of a read-back subcommand (ktable get/dump, kwindow get/dump) that say where the
 // store is: -G (required), --name (`where.store` holds the tool's default), `former_name` (the
 // store name's former option, still accepted), --local, --state-dir.
-void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool, const std::string& former_name);
+void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool,
+                             const std::string& former_name);
 
 // Every key and value of the store (all partitions), internal keys included; values without
 // their bookkeeping (state/state_value.hpp). NotFound when the

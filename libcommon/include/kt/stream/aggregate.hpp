@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "kt/expr/expr.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/status.hpp"
+#include "kt/expr/expr.hpp"
 
 namespace kt {
 

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "kt/expr/expr.hpp"
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
+#include "kt/expr/expr.hpp"
 
 namespace kt {
 

@@ -32,8 +32,8 @@ constexpr int64_t kMaxWindowsPerRecord = 100'000;
 
 struct WindowSpec {
   WindowType type = WindowType::kHopping;
-  int64_t size = 0;       // hopping/sliding: window size; session: the inactivity gap
-  int64_t advance = 0;    // hopping only: 0 < advance <= size (tumbling: advance == size)
+  int64_t size = 0;     // hopping/sliding: window size; session: the inactivity gap
+  int64_t advance = 0;  // hopping only: 0 < advance <= size (tumbling: advance == size)
   int64_t grace = 0;
   int64_t retention = 0;  // windows ending before streamTime - retention are purged
 
