@@ -24,10 +24,8 @@ int main(int argc, char** argv) {
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto transform = kt::kbranch::BranchTransform::Create(routes, default_topic, all, seed);
-  if (!transform.ok()) {
-    kt::LogError("kbranch", transform.status().message());
-    return kt::kExitUsage;
-  }
+  if (!transform.ok())
+    return kt::FailWith("kbranch", kt::Status::InvalidArgument(transform.status().message()));
   // Routes name Kafka topics; only an explicit -o - sends (routed) envelopes to stdout.
   if (!app.count("--output")) common.output = "";
   auto plan = kt::PlanRun("kbranch", common);

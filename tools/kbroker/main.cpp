@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "kt/app/fail.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/signals.hpp"
@@ -38,25 +39,21 @@ int main(int argc, char** argv) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   if (!verbose) rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  if (!rk) {
-    kt::LogError("kbroker", err);
-    return kt::kExitRuntime;
-  }
+  if (!rk) return kt::FailWith("kbroker", kt::Status::KafkaError(err));
   rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(rk, brokers);
   if (!cluster) {
-    kt::LogError("kbroker", "cannot start the mock cluster");
     rd_kafka_destroy(rk);
-    return kt::kExitRuntime;
+    return kt::FailWith("kbroker", kt::Status::KafkaError("cannot start the mock cluster"));
   }
   for (const std::string& t : topics) {
     auto parts = kt::Split(t, ':');
     int64_t n = 1;
     if (parts.size() > 2 || parts[0].empty() ||
         (parts.size() == 2 && (!kt::ParseInt64(parts[1], &n) || n < 1))) {
-      kt::LogError("kbroker", "--topic expects NAME or NAME:PARTITIONS, got '" + t + "'");
       rd_kafka_mock_cluster_destroy(cluster);
       rd_kafka_destroy(rk);
-      return kt::kExitUsage;
+      return kt::FailWith(
+          "kbroker", kt::Status::InvalidArgument("--topic expects NAME or NAME:PARTITIONS, got '" + t + "'"));
     }
     rd_kafka_mock_topic_create(cluster, parts[0].c_str(), static_cast<int>(n), 1);
   }

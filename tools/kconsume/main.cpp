@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
 
   if (!until.empty()) {
     auto t = kt::ParseTimeSpec(until, kt::NowMs());
-    if (!t.ok()) return kt::LogError("kconsume", "--until: " + t.status().message()), kt::kExitUsage;
+    if (!t.ok())
+      return kt::FailWith("kconsume", kt::Status::InvalidArgument("--until: " + t.status().message()));
     source.until_ms = *t;
   }
   common.output = "-";

@@ -19,10 +19,7 @@ int main(int argc, char** argv) {
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto e = kt::expr::Expr::Parse(source);
-  if (!e.ok()) {
-    kt::LogError("kfilter", e.status().message());
-    return kt::kExitUsage;
-  }
+  if (!e.ok()) return kt::FailWith("kfilter", kt::Status::InvalidArgument(e.status().message()));
   kt::kfilter::FilterTransform transform(std::move(*e), negate, seed);
   auto plan = kt::PlanRun("kfilter", common);
   if (!plan.ok()) return kt::FailWith("kfilter", plan.status());

@@ -31,10 +31,8 @@ int main(int argc, char** argv) {
 
   if (start.empty()) start = kind == "taxi" ? "2020-01-01T00:00:00Z" : "2026-11-20T09:00:00Z";
   auto start_ms = start == "now" ? kt::Result<int64_t>(kt::NowMs()) : kt::ParseRfc3339(start);
-  if (!start_ms.ok()) {
-    kt::LogError("kgen", "--start: " + start_ms.status().message());
-    return kt::kExitUsage;
-  }
+  if (!start_ms.ok())
+    return kt::FailWith("kgen", kt::Status::InvalidArgument("--start: " + start_ms.status().message()));
   kt::SourceSpec source;
   source.source = std::make_unique<kt::kgen::GenSource>(kt::kgen::MakeGenerator(kind, seed, *start_ms), rate);
   kt::PassThrough transform;

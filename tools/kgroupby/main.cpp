@@ -24,10 +24,7 @@ int main(int argc, char** argv) {
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto e = kt::expr::Expr::Parse(by);
-  if (!e.ok()) {
-    kt::LogError("kgroupby", "--by: " + e.status().message());
-    return kt::kExitUsage;
-  }
+  if (!e.ok()) return kt::FailWith("kgroupby", kt::Status::InvalidArgument("--by: " + e.status().message()));
   // The output is co-partitioned with the input: created with its partition count (or
   // --partitions) when missing.
   kt::SinkSpec sink{.create_partitions = partitions > 0 ? partitions : -1,

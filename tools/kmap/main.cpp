@@ -38,10 +38,7 @@ int main(int argc, char** argv) {
       if (o == opt) steps.push_back({kind, opt->results().at(seen[opt]++)});
   }
   auto transform = kt::kmap::MapTransform::Create(steps, seed);
-  if (!transform.ok()) {
-    kt::LogError("kmap", transform.status().message());
-    return kt::kExitUsage;
-  }
+  if (!transform.ok()) return kt::FailWith("kmap", kt::Status::InvalidArgument(transform.status().message()));
   auto plan = kt::PlanRun("kmap", common);
   if (!plan.ok()) return kt::FailWith("kmap", plan.status());
   return kt::RunTool(*plan, **transform);

@@ -33,10 +33,8 @@ int main(int argc, char** argv) {
   if (format == "lines" && !app.count("--value-format")) common.value_format = "raw";
   auto vc = kt::Codec::Parse(common.value_format);
   auto transform = kt::kproduce::ProduceTransform::Create(po, vc.ok() && vc->IsJson());
-  if (!transform.ok()) {
-    kt::LogError("kproduce", transform.status().message());
-    return kt::kExitUsage;
-  }
+  if (!transform.ok())
+    return kt::FailWith("kproduce", kt::Status::InvalidArgument(transform.status().message()));
   kt::SinkSpec sink{.create_partitions = partitions, .partitions_given = true};
   kt::SourceSpec source;
   source.file = file;

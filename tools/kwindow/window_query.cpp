@@ -5,8 +5,11 @@
 #include <tuple>
 #include <vector>
 
+#include "commands.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/json_reader.hpp"
+#include "kt/core/time.hpp"
+#include "kt/kafka/start_spec.hpp"
 
 namespace kt::kwindow {
 
@@ -72,6 +75,26 @@ Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
     return Status::NotFound("key '" + *q.key + "' has no live window" +
                             (q.at ? " at " + std::to_string(*q.at) : "") + " in " + q.where.store);
   for (auto& r : rows) std::cout << Render(r) << "\n";
+  return Status::Ok();
+}
+
+}  // namespace kt::kwindow
+
+namespace kt::kwindow {
+
+void WindowReadCommand::SetupQuery(CLI::App& sub) {
+  sub.add_option("--at", at_, "Only windows containing this time: RFC 3339, -DURATION, epoch ms");
+  sub.add_flag("--now", now_, "Only windows containing the current time (Faust's .now())");
+}
+
+Status WindowReadCommand::Check() {
+  if (now_ && !at_.empty()) return Status::InvalidArgument("--at and --now exclude each other");
+  if (now_) at_time_ = NowMs();
+  if (!at_.empty()) {
+    auto t = ParseTimeSpec(at_, NowMs());
+    if (!t.ok()) return Status::InvalidArgument("--at: " + t.status().message());
+    at_time_ = *t;
+  }
   return Status::Ok();
 }
 

@@ -1,0 +1,124 @@
+// kgroup describe GROUP: committed offset, end offset and lag per partition; for a ktools
+// stateful group also its internal topics and its local state.
+#include <algorithm>
+#include <filesystem>
+#include <tuple>
+
+#include "commands.hpp"
+#include "kt/core/json.hpp"
+#include "kt/core/log.hpp"
+#include "kt/io/rows.hpp"
+#include "kt/kafka/topics.hpp"
+#include "kt/state/store.hpp"
+
+namespace kt::kgroup {
+
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A ktools stateful group's own topics (<group>-...-changelog, <group>-...-repartition) and its
+// local state (<state dir>/<group>/<store>/partition-N), one row each.
+Status DescribeInternals(const KafkaConfig& cfg, const std::string& group, const std::string& state_dir,
+                         bool json) {
+  auto topics = DescribeTopics(cfg, "kgroup");
+  if (!topics.ok()) return topics.status();
+  std::vector<std::string> kinds;
+  TopicPartitions internal;
+  for (auto& t : *topics) {
+    if (t.name.rfind(group + "-", 0) != 0) continue;
+    std::string kind = EndsWith(t.name, "-changelog")     ? "changelog"
+                       : EndsWith(t.name, "-repartition") ? "repartition"
+                                                          : "";
+    if (kind.empty()) continue;
+    std::vector<int32_t> ids;
+    for (auto& p : t.partitions) ids.push_back(p.id);
+    kinds.push_back(kind);
+    internal.emplace_back(t.name, std::move(ids));
+  }
+  auto marks = Watermarks(cfg, "kgroup", internal);
+  if (!marks.ok()) return marks.status();
+  RowPrinter out({"group", "internal_topic", "kind", "partitions", "records"}, json);
+  for (size_t i = 0; i < internal.size(); ++i) {
+    int64_t records = 0;
+    for (auto& m : (*marks)[i]) records += m.high - m.low;
+    out.Add({QuoteJson(group), QuoteJson(internal[i].first), QuoteJson(kinds[i]),
+             std::to_string(internal[i].second.size()), std::to_string(records)});
+  }
+  out.Flush();
+  std::string dir = StateDir(state_dir, group, "");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return Status::Ok();
+  RowPrinter local({"group", "store", "local_state", "partitions"}, json);
+  for (auto& store : std::filesystem::directory_iterator(dir, ec)) {
+    if (!store.is_directory()) continue;
+    int partitions = 0;
+    for (auto& p : std::filesystem::directory_iterator(store.path(), ec))
+      partitions += p.path().filename().string().rfind("partition-", 0) == 0;
+    local.Add({QuoteJson(group), QuoteJson(store.path().filename().string()),
+               QuoteJson(store.path().string()), std::to_string(partitions)});
+  }
+  return Status::Ok();
+}
+
+class DescribeCommand : public Command {
+ public:
+  std::string Name() const override { return "describe"; }
+  std::string Summary() const override {
+    return "A group's committed offset, end offset and lag per partition";
+  }
+  void Setup(CLI::App& sub) override {
+    sub.add_option("--state-dir", state_dir_,
+                   "Where ktools tools keep local state (default ~/.local/state/ktools)");
+    sub.add_option("group", group_, "The consumer group")->required();
+  }
+  Status Run(const CommandContext& ctx) override;
+
+ private:
+  std::string group_, state_dir_;
+};
+
+Status DescribeCommand::Run(const CommandContext& ctx) {
+  const KafkaConfig& cfg = ctx.kafka;
+  const std::string& group = group_;
+  bool json = ctx.json;
+  std::vector<TopicPartitionOffset> committed;
+  auto d = Existing(cfg, group, &committed);
+  if (!d.ok()) return d.status();
+  std::sort(committed.begin(), committed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition);
+  });
+  int64_t total = 0;
+  RowPrinter out({"group", "topic", "partition", "committed", "end", "lag"}, json);
+  for (size_t first = 0; first < committed.size();) {  // one topic at a time (sorted)
+    size_t last = first;
+    std::vector<int32_t> parts;
+    for (; last < committed.size() && committed[last].topic == committed[first].topic; ++last)
+      parts.push_back(committed[last].partition);
+    auto marks = Watermarks(cfg, "kgroup", committed[first].topic, parts);
+    if (!marks.ok()) return marks.status();
+    for (size_t i = first; i < last; ++i) {
+      const auto& o = committed[i];
+      int64_t end = (*marks)[i - first].high, lag = std::max<int64_t>(0, end - o.offset);
+      total += lag;
+      out.Add({QuoteJson(group), QuoteJson(o.topic), std::to_string(o.partition), std::to_string(o.offset),
+               std::to_string(end), std::to_string(lag)});
+    }
+    first = last;
+  }
+  out.Flush();
+  if (Status s = DescribeInternals(cfg, group, state_dir_, json); !s.ok()) return s;
+  if (!ctx.common->quiet)
+    LogInfo("kgroup", "group " + group + " is " + d->state + " with " + std::to_string(d->members) +
+                          " members; lag " + std::to_string(total) + " over " +
+                          std::to_string(committed.size()) + " partitions");
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::unique_ptr<Command> MakeDescribeCommand() { return std::make_unique<DescribeCommand>(); }
+
+}  // namespace kt::kgroup

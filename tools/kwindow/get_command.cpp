@@ -1,0 +1,35 @@
+// kwindow get KEY: one key's live windows, from the changelog (or --local stores), all of them or
+// those containing a time (--at, --now).
+#include "commands.hpp"
+#include "window_query.hpp"
+
+namespace kt::kwindow {
+
+namespace {
+
+class GetCommand : public WindowReadCommand {
+ public:
+  explicit GetCommand(CommonOptions* common) : WindowReadCommand(common) {}
+  std::string Name() const override { return "get"; }
+  std::string Summary() const override {
+    return "Print one key's live windows (or the one containing a time)";
+  }
+  void SetupQuery(CLI::App& sub) override {
+    WindowReadCommand::SetupQuery(sub);
+    sub.add_option("key", key_, "The group key")->required();
+  }
+  Status Run(const CommandContext& ctx) override {
+    return RunWindowQuery({Where(ctx), key_, at()}, ctx.kafka);
+  }
+
+ private:
+  std::string key_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeGetCommand(CommonOptions* common) {
+  return std::make_unique<GetCommand>(common);
+}
+
+}  // namespace kt::kwindow
