@@ -28,3 +28,14 @@ crash() {
 @test "kill -9, --exactly-once: a two-tool chain (kmap, then ktable) is exactly-once end to end" { crash chain-eos; }
 @test "kill -9 of one copy at a time, two copies in one group: ktable exact" { crash two-copies; }
 @test "a broker restart mid-run: ktable exact, nothing lost" { crash broker-restart; }
+# Issue 32: copies in one group (two, a third joining), one killed now and then, one stopped past
+# its session and transaction timeouts and resumed; and a chain through a broker outage.
+@test "scale-out, at-least-once: copies killed, joining and stopped past their timeouts; the table exact, no changelog going back" {
+  crash scale-out --records 12000
+}
+@test "scale-out, --exactly-once: copies killed, joining and stopped past their timeouts; exact, no copy exits" {
+  crash scale-out-eos --records 12000
+}
+@test "a broker outage under an --exactly-once chain (kgroupby, then ktable) with kills: exact, no stage exits" {
+  crash restart-chain-eos --records 16000
+}

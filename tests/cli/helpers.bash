@@ -49,3 +49,26 @@ wait_until() {
 
 # Canonical JSON lines (sorted keys) for order-insensitive comparisons.
 canon() { jq -cS . "$@"; }
+
+# The secured listener of the test broker (SASL_SSL, SCRAM-SHA-512, a test CA, ACLs enforced):
+# sets S (its address), CA (the CA certificate), ALICE_PW and BOB_PW, and SASL (the -X options
+# of user alice, password not included). Fails like need_kafka when there is none.
+need_sasl_kafka() {
+  need_kafka
+  local run=${KT_KAFKA_RUN:-}
+  if [ -z "$run" ] || [ ! -s "$run/sasl_bootstrap" ]; then
+    if [ "${CI:-}" = "true" ]; then echo "no secured listener (\$KT_KAFKA_RUN/sasl_bootstrap) and CI=true" >&2; return 1; fi
+    skip "no secured listener (run scripts/test)"
+  fi
+  S=$(cat "$run/sasl_bootstrap")
+  CA="$run/ssl/ca.crt"
+  ALICE_PW=$(awk '$1 == "alice" {print $2}' "$run/sasl_users")
+  BOB_PW=$(awk '$1 == "bob" {print $2}' "$run/sasl_users")
+  SASL=(-X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512 -X "ssl.ca.location=$CA")
+}
+
+# Number of committed records in a topic, read whole (read_committed): unlike topic_count, it
+# does not count transaction markers (a stateful tool writes its changelog in transactions).
+record_count() {
+  kcat -b "$B" -C -t "$1" -e -q -X isolation.level=read_committed -f 'x\n' 2>/dev/null | wc -l
+}

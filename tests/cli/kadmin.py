@@ -9,6 +9,8 @@
                                                       "topic partition offset" per line, sorted
   kadmin.py groups                                    print every group id, one per line
   kadmin.py topics                                    print every topic, one per line
+  kadmin.py allow USER PREFIX                         allow USER everything on topics, groups and
+                                                      transactional ids whose names start with PREFIX
   kadmin.py marks TOPIC                               print "partition low high" per partition
   kadmin.py scan TOPIC                                read it whole; print per partition
                                                       "partition first_ts last_ts" (- when empty),
@@ -53,6 +55,17 @@ def main(argv):
     elif cmd == "groups":
         for group, _ in admin.list_consumer_groups():
             print(group)
+    elif cmd == "allow":
+        from kafka.admin import (ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType,
+                                 ResourcePattern, ResourceType)
+        user, prefix = argv[2], argv[3]
+        acls = [ACL("User:" + user, "*", ACLOperation.ALL, ACLPermissionType.ALLOW,
+                    ResourcePattern(kind, prefix, ACLResourcePatternType.PREFIXED))
+                for kind in (ResourceType.TOPIC, ResourceType.GROUP, ResourceType.TRANSACTIONAL_ID)]
+        result = admin.create_acls(acls)
+        if result["failed"]:
+            print(result["failed"], file=sys.stderr)
+            return 1
     elif cmd == "topics":
         for t in sorted(admin.list_topics()):
             print(t)

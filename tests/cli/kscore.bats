@@ -75,7 +75,7 @@ for line in sys.stdin:
   kscore -i "$in" -o "$out" -G "$g" --zscore x --state-dir "$BATS_TEST_TMPDIR/s1" -e -q
   # A second run on another machine (empty state dir) continues from the changelog.
   printf '%s\n' 5 5 7 9 | awk '{printf "{\"k\":\"a\",\"x\":%s}\n", $1}' | kproduce "$in" --key-field k -q
-  full=$(topic_count "$g-zscore-changelog")
+  full=$(record_count "$g-zscore-changelog")
   [ "$full" -ge 1 ]
   run kscore -i "$in" -o "$out" -G "$g" --zscore x --state-dir "$BATS_TEST_TMPDIR/s2" -e
   [[ "$output" == *"4 in, 4 out"* ]]

@@ -49,14 +49,14 @@ latest_per_key() {
   # Restart with the state directory deleted: the whole changelog is replayed.
   rm -rf "$STATE"
   tail -1000 "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri -q
-  full=$(topic_count "$changelog")
+  full=$(record_count "$changelog")
   run ktable -i "$in" -o "$out" -G "$g" --agg count --agg 'sum(number)' --state-dir "$STATE" -e
   [ "$status" -eq 0 ]
   [[ "$output" == *"1000 in, 1000 out"* ]]
   [[ "$output" == *"restored $full changelog records"* ]]
   diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
   # A memory store always restores everything.
-  full=$(topic_count "$changelog")
+  full=$(record_count "$changelog")
   run ktable -i "$in" -o "$out" -G "$g" --agg count --agg 'sum(number)' --store memory -e
   [[ "$output" == *"0 in, 0 out"* ]]
   [[ "$output" == *"restored $full changelog records"* ]]

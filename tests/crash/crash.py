@@ -14,11 +14,18 @@ were produced:
   exactly-once    the output is exactly the recomputation: every record once, every table
                   update once, every window once, every join pair once
 
-Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N]
+  scale-out       copies of ktable --by in one group (two, a third joining half-way), one of
+  (-eos)          them killed now and then, one stopped (SIGSTOP) past its session and
+                  transaction timeouts and resumed: the table exact, no changelog record going
+                  back to an older state than one before it, and no copy exiting by itself
+  restart-chain-eos  kgroupby then ktable, both --exactly-once, through a broker restart: the
+                  table exact, one update per record, no stage exiting
+
+Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S]
 Scenarios: kmap, kmap-eos, ktable, ktable-eos, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
-two-copies, broker-restart. Brokers from $KT_BROKERS, tools from $KT_BIN (else PATH), the broker script
-for broker-restart from $KT_KAFKA_SCRIPT. Exits 0 when the output checks out, 1 with the
-differences otherwise.
+two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos. Brokers from $KT_BROKERS,
+tools from $KT_BIN (else PATH), the broker script for broker restarts from $KT_KAFKA_SCRIPT. Exits 0
+when the output checks out, 1 with the differences otherwise.
 """
 import argparse
 import collections
@@ -60,6 +67,15 @@ class Tool:
         self.runs += 1
         err = open(os.path.join(self.workdir, "%s.%d.err" % (self.name, self.runs)), "w")
         self.proc = subprocess.Popen(list(self.argv) + list(extra), stdout=subprocess.DEVNULL, stderr=err)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def pause(self):
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
@@ -156,10 +172,20 @@ class Scenario:
 
     def tool(self, name, *argv, instance="a"):
         exe = os.path.join(self.bin, argv[0]) if self.bin else argv[0]
+        self.tools = getattr(self, "tools", [])
         # Static membership: a restarted process takes its predecessor's partitions at once
         # instead of waiting for the group to notice the dead member.
         common = ["-q", "-X", "group.instance.id=crash-" + instance, "-X", "session.timeout.ms=6000"]
-        return Tool(name + "-" + instance, [exe] + list(argv[1:]) + common, self.workdir)
+        t = Tool(name + "-" + instance, [exe] + list(argv[1:]) + common, self.workdir)
+        self.tools.append(t)
+        return t
+
+    def stop_all(self):
+        """Whatever still runs (a scenario that failed half-way) is killed: nothing outlives it."""
+        for t in getattr(self, "tools", []):
+            if t.proc and t.proc.poll() is None:
+                t.proc.kill()
+                t.proc.wait()
 
     def check(self, ok, what):
         if not ok:
@@ -209,6 +235,135 @@ class Scenario:
             rc = t.finish(timeout=180)
             self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
         return source
+
+    def drive_copies(self, copies, late, rate, during=None):
+        """Produces the records while `copies` run in one group; `late` joins half-way. Seeded
+        moments: --kills SIGKILLs (of a random copy, restarted at once), one SIGSTOP of a copy
+        for --pause seconds (then SIGCONT), and `during` (a broker restart) once. No copy may
+        exit by itself. Then every copy is stopped and the first finishes the input with -e."""
+        source = self.name("in")
+        create_topic(self.brokers, source, PARTITIONS)
+        for t in copies:
+            t.start()
+        producer = Producer(self.brokers, source, self.records, "id", rate)
+        producer.start()
+        span = len(self.records) / rate
+        events = [(self.rng.uniform(0.1, 0.9) * span, "kill") for _ in range(self.args.kills)]
+        events.append((0.5 * span, "join"))
+        events.append((self.rng.uniform(0.15, 0.4) * span, "pause"))
+        if during:
+            events.append((self.rng.uniform(0.45, 0.7) * span, "during"))
+        events.sort()
+        running = list(copies)
+        paused = None
+        start = time.time()
+        for at, what in events:
+            time.sleep(max(0.0, start + at - time.time()))  # fault injection timing, not synchronisation
+            for t in running:
+                self.check(t.alive() or t is paused, "%s exited by itself (%s); see %s" % (
+                    t.name, t.proc.returncode, t.stderr()))
+            if what == "kill":
+                victim = self.rng.choice([t for t in running if t is not paused])
+                victim.kill()
+                log("killed %s at %.2f s" % (victim.name, time.time() - start))
+                victim.start()
+            elif what == "join":
+                late.start()
+                running.append(late)
+                log("%s joined at %.2f s" % (late.name, time.time() - start))
+            elif what == "pause":
+                paused = self.rng.choice(running)
+                paused.pause()
+                log("stopped %s for %.0f s at %.2f s" % (paused.name, self.args.pause, time.time() - start))
+                threading.Timer(self.args.pause, lambda p=paused: (p.resume(), log("resumed %s" % p.name))).start()
+            elif what == "during":
+                during()
+        time.sleep(max(0.0, start + max(at for at, _ in events) + self.args.pause + 3 - time.time()))
+        producer.join()
+        if producer.error:
+            raise RuntimeError("producer: %r" % producer.error)
+        for t in running:
+            self.check(t.alive(), "%s exited by itself (%s); see %s" % (t.name, t.proc.returncode, t.stderr()))
+            t.kill()
+        rc = running[0].finish(timeout=180)
+        self.check(rc == 0, "%s -e exited %d (see %s)" % (running[0].name, rc, running[0].stderr()))
+        return source
+
+    def drive_chain(self, stages, rate, during):
+        """Produces the records while the `stages` of a chain run, killing a random stage --kills
+        times (restarted at once); `during` (a broker outage) happens half-way. No stage may exit
+        by itself. Then the stages finish with -e, in order."""
+        source = self.name("in")
+        create_topic(self.brokers, source, PARTITIONS)
+        for t in stages:
+            t.start()
+        producer = Producer(self.brokers, source, self.records, "id", rate)
+        producer.start()
+        span = len(self.records) / rate
+        # Running stages ride the outage out; a stage (re)started while the broker is away fails at
+        # once (ktools(7), CONFIGURATION), so no kill falls within it.
+        kills = [self.rng.choice([self.rng.uniform(0.1, 0.35), self.rng.uniform(0.75, 0.95)]) * span
+                 for _ in range(self.args.kills)]
+        events = sorted([(at, "kill") for at in kills] + [(0.4 * span, "during")])
+        start = time.time()
+        for at, what in events:
+            time.sleep(max(0.0, start + at - time.time()))  # fault injection timing, not synchronisation
+            for t in stages:
+                self.check(t.alive(), "%s exited by itself (%s); see %s" % (t.name, t.proc.returncode, t.stderr()))
+            if what == "during":
+                during()
+                continue
+            victim = self.rng.choice(stages)
+            victim.kill()
+            log("killed %s at %.2f s" % (victim.name, time.time() - start))
+            victim.start()
+        producer.join()
+        if producer.error:
+            raise RuntimeError("producer: %r" % producer.error)
+        for t in stages:
+            self.check(t.alive(), "%s exited by itself (%s); see %s" % (t.name, t.proc.returncode, t.stderr()))
+            t.kill()
+        for t in stages:
+            rc = t.finish(timeout=180)
+            self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
+        return source
+
+    def expect_table_state(self, changelog, out_topic):
+        """At-least-once with copies: the table (the changelog, read committed: what get and dump
+        show and a restore rebuilds) holds exactly the recomputed values, and every key's true
+        value reached the output, with no value beyond it (nothing lost, nothing counted twice).
+        The output's last value per key may be an older one: a copy that was stopped sends what
+        it had queued when it resumes (documented in ktools(7), DELIVERY)."""
+        want = {}
+        for r in self.input_records():
+            w = want.setdefault(r["k"], {"count": 0, "sum_v": 0})
+            w["count"] += 1
+            w["sum_v"] += r["v"]
+        table = {}
+        for k, v, _, _ in sorted(read_all(self.brokers, changelog), key=lambda r: (r[2], r[3])):
+            table[k] = v
+        for k, w in sorted(want.items()):
+            self.check(table.get(k) == w, "key %s: the table (changelog) says %s, recomputed %s" % (k, table.get(k), w))
+        seen = collections.defaultdict(set)
+        for k, v, _, _ in read_all(self.brokers, out_topic):
+            seen[k].add((v["count"], v["sum_v"]))
+            self.check(v["count"] <= want.get(k, {"count": 0})["count"], "key %s: output %s beyond the input" % (k, v))
+        for k, w in sorted(want.items()):
+            self.check((w["count"], w["sum_v"]) in seen[k], "key %s: its final value %s never reached the output" % (k, w))
+        log("%d keys exact in the table" % len(table))
+
+    def expect_changelog_forward(self, changelog):
+        """Read committed, every changelog record of a key holds at least the count of the one
+        before it: no copy wrote a state older than one another copy had written."""
+        counts, back = {}, []
+        for k, v, p, o in sorted(read_all(self.brokers, changelog), key=lambda r: (r[2], r[3])):
+            if v is None:
+                continue
+            if k in counts and v["count"] < counts[k]:
+                back.append("%s at %d:%d went back from count %d to %d" % (k, p, o, counts[k], v["count"]))
+            counts[k] = max(counts.get(k, 0), v["count"])
+        self.check(not back, "%d changelog records went back to an older state, e.g. %s" % (len(back), back[:3]))
+        log("%d changelog records checked" % sum(1 for _ in counts))
 
     # ---- expectations ----
 
@@ -364,6 +519,32 @@ class Scenario:
             self.bind([a, b])
             self.drive([a, b], copies=True)
             self.expect_table(out, False)
+        elif s in ("scale-out", "scale-out-eos"):
+            a, b, c = table("a"), table("b"), table("c")
+            self.bind([a, b, c])
+            self.drive_copies([a, b], c, rate=1000)
+            if eos:
+                self.expect_table(out, True)
+            else:
+                self.expect_table_state(self.name("g") + "-table-changelog", out)
+            self.expect_changelog_forward(self.name("g") + "-table-changelog")
+        elif s == "restart-chain-eos":
+            mid = self.name("mid")
+            create_topic(self.brokers, mid, PARTITIONS)
+            first = self.tool("kgroupby", "kgroupby", "-i", "IN", "-o", mid, "-G", self.name("g1"), "--by", "k",
+                              "--exactly-once", instance="a")
+            second = table("b", src=mid)
+            self.bind([first, second])
+            script = os.environ["KT_KAFKA_SCRIPT"]
+
+            def outage():  # the broker away for --outage seconds, then back on the same ports
+                log("stopping the broker for %.0f s" % self.args.outage)
+                subprocess.run([script, "stop"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(self.args.outage)  # the outage itself, not synchronisation
+                subprocess.run([script, "restart"], check=True, stdout=subprocess.DEVNULL)
+                log("the broker is back")
+            self.drive_chain([first, second], rate=1000, during=outage)
+            self.expect_table(out, True)
         elif s == "broker-restart":
             t = table("a")
             self.bind([t])
@@ -387,12 +568,16 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--records", type=int, default=16000)
     p.add_argument("--kills", type=int, default=4)
+    p.add_argument("--pause", type=float, default=12.0, help="seconds a copy stays stopped (scale-out)")
+    p.add_argument("--outage", type=float, default=8.0, help="seconds the broker stays down (restart-chain-eos)")
     args = p.parse_args()
     sc = Scenario(args)
     try:
         problems = sc.run()
     except Exception as e:
         problems = ["%s: %s" % (type(e).__name__, e)]
+    finally:
+        sc.stop_all()
     for line in problems[:30]:
         print("crash: FAIL:", line)
     if problems:

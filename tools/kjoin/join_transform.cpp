@@ -46,7 +46,7 @@ Result<std::optional<std::string>> JoinTransform::Lookup(const Record& rec, char
   if (!edit->state) return std::optional<std::string>();
   std::string value;
   if (!SplitStored(*edit->state, &value, time))
-    return Status::IoError("state of key '" + key + "' is not a kjoin table value: " + *edit->state);
+    return UnreadableState(rec, key, "not a kjoin table value: " + *edit->state);
   return std::optional<std::string>(std::move(value));
 }
 

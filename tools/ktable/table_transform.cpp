@@ -15,13 +15,15 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     return Status::Ok();
   }
   auto edit = EditState(in.record, key_);
-  if (!edit.ok()) return Status::IoError("state of key '" + key_ + "': " + edit.status().message());
+  if (!edit.ok())
+    return edit.status().IsDataError() ? edit.status()
+                                       : edit.status().WithContext("state of key '" + key_ + "'");
   if (edit->replay) {  // already counted, and its output was acknowledged then
     CountReplay();
     return Status::Ok();
   }
   Status s = state_parser_.ParseJson(edit->state ? std::string_view(*edit->state) : "{}");
-  if (!s.ok()) return Status::IoError("state of key '" + key_ + "': " + s.message());
+  if (!s.ok()) return UnreadableState(in.record, key_, s.message());
   rapidjson::Document* state = state_parser_.doc();
   rapidjson::Document* sums = nullptr;  // avg's running sums, the state's aux
   if (agg_.KeepsSums()) {
@@ -29,11 +31,11 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     sums_.GetAllocator().Clear();
     if (edit->state && !edit->aux->empty()) {
       sums_.Parse(edit->aux->data(), edit->aux->size());
-      if (sums_.HasParseError()) return Status::IoError("state of key '" + key_ + "': its sums are not JSON");
+      if (sums_.HasParseError()) return UnreadableState(in.record, key_, "its sums are not JSON");
     }
     sums = &sums_;
   }
-  agg_.Update(state, sums, ctx_);
+  if (Status s = agg_.Update(state, sums, ctx_); !s.ok()) return s.WithContext("key '" + key_ + "'");
   aux_.clear();
   if (sums && sums->IsObject() && !sums->ObjectEmpty()) AppendJson(*sums, &aux_);
   const RawNumbers* raw = CombineRawNumbers(state_parser_.raw_numbers(), in.raw_numbers, &raw_);

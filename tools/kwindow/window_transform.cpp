@@ -130,7 +130,8 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
   record_raw_ = in.raw_numbers;
   int64_t before = part.stream_time;
   if (*t > before) part.stream_time = *t;
-  bool applied = false;
+  agg_.Evaluate(ctx_);
+  Result<bool> applied = false;
   switch (spec_.type) {
     case WindowType::kHopping:
       applied = ApplyHopping(part, p, *t, out);
@@ -142,13 +143,19 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
       applied = ApplySession(part, p, *t, out);
       break;
   }
+  if (!applied.ok()) {  // an aggregate would overflow: the record changed nothing
+    part.stream_time = before;
+    record_ = nullptr;
+    record_raw_ = nullptr;
+    return applied.status();
+  }
   if (position_) part.pos.Advance(*position_);
   part.dirty = true;
   part.dirty_time = std::max(part.dirty_time, *t);
   if (part.stream_time != before) Advance(part, p, before, out);
   record_ = nullptr;
   record_raw_ = nullptr;
-  if (!applied) {
+  if (!*applied) {
     ++late_;
     return Status::Dropped("late record: time " + FormatRfc3339(*t) + " is past the grace period of its " +
                            spec_.Describe() + " windows (stream time " + FormatRfc3339(part.stream_time) +
@@ -170,9 +177,24 @@ void WindowTransform::PrepareWrite() {
   }
 }
 
-bool WindowTransform::ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out) {
+// A record folds into every window or into none: a sum that would overflow in one of them is
+// found before any window changes.
+Status WindowTransform::CheckFold(const WinState* from) {
+  if (!agg_.MayOverflow() || !from) return Status::Ok();
+  if (!ParseJsonText(from->agg, &check_doc_, &check_raw_).ok()) return Status::Ok();  // written by us: valid
+  check_sums_.SetNull();
+  if (!from->sums.empty()) check_sums_.Parse(from->sums.data(), from->sums.size());
+  return agg_.Check(check_doc_, check_sums_.IsObject() ? &check_sums_ : nullptr);
+}
+
+Result<bool> WindowTransform::ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out) {
   bool applied = false;
   spec_.HoppingWindowsFor(t, &hopping_);
+  for (Window w : hopping_) {
+    if (!spec_.IsOpen(w.end, part.stream_time)) continue;
+    auto it = part.windows.find(KeyRef{key_, w.start});
+    if (Status s = CheckFold(it == part.windows.end() ? nullptr : &it->second); !s.ok()) return s;
+  }
   for (Window w : hopping_) {
     if (!spec_.IsOpen(w.end, part.stream_time)) continue;
     Fold(part, p, w, nullptr, true, t, out);
@@ -181,7 +203,7 @@ bool WindowTransform::ApplyHopping(Partition& part, int32_t p, int64_t t, Emitte
   return applied;
 }
 
-bool WindowTransform::ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out) {
+Result<bool> WindowTransform::ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out) {
   const int64_t size = spec_.size;
   if (t + 1 + size <= spec_.OpenFrom(part.stream_time)) return false;  // Kafka: even its right window closed
   std::map<int64_t, int64_t> existing;
@@ -192,6 +214,13 @@ bool WindowTransform::ApplySliding(Partition& part, int32_t p, int64_t t, Emitte
   std::vector<std::optional<WinState>> copies(steps.size());  // sources as they were before t
   for (size_t i = 0; i < steps.size(); ++i)
     if (steps[i].copy_from) copies[i] = part.windows.find(KeyRef{key_, *steps[i].copy_from})->second;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const SlidingStep& step = steps[i];
+    if (!step.add_record || !spec_.IsOpen(step.window.end, part.stream_time)) continue;
+    auto it = part.windows.find(KeyRef{key_, step.window.start});
+    const WinState* from = it != part.windows.end() ? &it->second : copies[i] ? &*copies[i] : nullptr;
+    if (Status s = CheckFold(from); !s.ok()) return s;
+  }
   bool applied = false;
   for (size_t i = 0; i < steps.size(); ++i) {
     const SlidingStep& step = steps[i];
@@ -202,7 +231,7 @@ bool WindowTransform::ApplySliding(Partition& part, int32_t p, int64_t t, Emitte
   return applied;
 }
 
-bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out) {
+Result<bool> WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out) {
   std::map<int64_t, int64_t> sessions;
   for (auto it = part.windows.lower_bound(KeyRef{key_, INT64_MIN});
        it != part.windows.end() && it->first.key == key_; ++it)
@@ -223,27 +252,28 @@ bool WindowTransform::ApplySession(Partition& part, int32_t p, int64_t t, Emitte
   RawNumbers session_raw;  // of every session merged
   rapidjson::Document* sums = LoadSums("");
   rapidjson::Document joined_sums;
+  // The merged session first (nothing changes when a sum would overflow), then the sessions
+  // it replaces go away.
   for (Window w : plan.joined) {
     auto it = part.windows.find(KeyRef{key_, w.start});
     if (!ParseJsonText(it->second.agg, &joined, &joined_raw_).ok())
       joined.SetObject();  // written by us: valid
     session_raw.AddAll(&joined_raw_);
-    if (sums) {
-      joined_sums.SetNull();
-      if (!it->second.sums.empty()) joined_sums.Parse(it->second.sums.data(), it->second.sums.size());
-      agg_.Merge(state, sums, joined, joined_sums);
-    } else {
-      agg_.Merge(state, nullptr, joined, rapidjson::Value());
-    }
+    joined_sums.SetNull();
+    if (sums && !it->second.sums.empty()) joined_sums.Parse(it->second.sums.data(), it->second.sums.size());
+    if (Status s = agg_.Merge(state, sums, joined, joined_sums); !s.ok()) return s;
     max_time = std::max(max_time, it->second.max_time);
     merged_pos.Merge(it->second.pos);
+  }
+  if (Status s = agg_.Fold(state, sums); !s.ok()) return s;
+  for (Window w : plan.joined) {
+    auto it = part.windows.find(KeyRef{key_, w.start});
     bool replaced = w != plan.merged;  // its key (which names the window) goes away
     // As Kafka Streams does, every session the record merges into another window is deleted
     // downstream, at its own end time, even the one whose window the merged session keeps.
     if (plan.merged != Window{t, t} && !emit_final_) EmitTombstone(key_, w, w.end, out);
     Remove(part, p, it, replaced);
   }
-  agg_.Update(state, sums, ctx_);
   SaveSums();
   const RawNumbers* raw = CombineRawNumbers(&session_raw, record_raw_, &raw_);
   buf_.clear();
@@ -274,7 +304,7 @@ void WindowTransform::Fold(Partition& part, int32_t p, Window w, const WinState*
   rapidjson::Document* sums = LoadSums(from ? from->sums : std::string());
   int64_t max_time = from ? from->max_time : t;
   if (add) {
-    agg_.Update(state, sums, ctx_);
+    (void)agg_.Fold(state, sums);  // checked by CheckFold before any window changed
     max_time = std::max(max_time, t);
   }
   SaveSums();

@@ -97,9 +97,12 @@ class WindowTransform : public StatefulTransform {
   void OnForgotten(int32_t p) override;
   void PrepareWrite() override;
   Status Load(int32_t p, Partition* part);
-  bool ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out);
-  bool ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out);
-  bool ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out);
+  // Each folds the current record into its windows; false: it is late for all of them. A sum
+  // that would overflow is a DataError, with no window changed.
+  Result<bool> ApplyHopping(Partition& part, int32_t p, int64_t t, Emitter& out);
+  Result<bool> ApplySliding(Partition& part, int32_t p, int64_t t, Emitter& out);
+  Result<bool> ApplySession(Partition& part, int32_t p, int64_t t, Emitter& out);
+  Status CheckFold(const WinState* from);
   // Folds the current record (ctx_) into window w of key_, starting from its state, or from
   // `from` (a copy) for a new window, then persists and (update mode) emits it. `add` false
   // creates the window as a copy without the record.
@@ -135,7 +138,9 @@ class WindowTransform : public StatefulTransform {
   const RawNumbers* record_raw_ = nullptr;  // its number texts, while it is processed
   RawNumbers raw_, joined_raw_;             // CombineRawNumbers' scratch; a merged session's texts
   ValueParser parser_;
-  rapidjson::Document sums_;  // the sums of the window being folded
+  rapidjson::Document sums_;                    // the sums of the window being folded
+  rapidjson::Document check_doc_, check_sums_;  // CheckFold's
+  RawNumbers check_raw_;
   rapidjson::Document window_json_;
   std::map<int32_t, Partition> parts_;
   std::string key_, wkey_, value_, buf_, out_, sums_text_;

@@ -16,8 +16,10 @@ int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage) {
   const RunPlan& run = plan.stage;
   for (const RekeyPlan& r : plan.rekeys) {
     bool created = false;
-    TopicSpec topic{
-        .name = r.run.output, .partitions = plan.partitions, .replication_factor = run.replication_factor};
+    TopicSpec topic{.name = r.run.output,
+                    .partitions = plan.partitions,
+                    .replication_factor = run.replication_factor,
+                    .configs = plan.topic_configs};
     if (Status s = EnsureTopic(run.kafka, topic, run.tool, &created); !s.ok()) {
       LogError(run.tool, "repartition " + s.message());
       return ExitCodeFor(Status::KafkaError(s.message()));

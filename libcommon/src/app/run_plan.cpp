@@ -94,6 +94,9 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
                                                                                 : "5s");
   if (!interval.ok()) return interval.status();
   p.commit_interval_ms = *interval;
+  auto task_timeout = DurationOption("--task-timeout", cli.task_timeout);
+  if (!task_timeout.ok()) return task_timeout.status();
+  p.task_timeout_ms = *task_timeout;
 
   p.quiet = cli.quiet;
   p.verbose = cli.verbose;

@@ -17,7 +17,9 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
   so.kind = plan.store.kind;
   if (plan.store.changelog.empty()) return std::make_unique<PartitionedState>(so, nullptr, run.tool);
   auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
-  if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor); !s.ok()) return s;
+  if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor, plan.topic_configs);
+      !s.ok())
+    return s;
   so.dir = plan.store.dir;
   return std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
 }
@@ -30,6 +32,11 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
   auto plan = PlanStateful(
       run, intent, [&](const std::string& topic) { return PartitionCount(run.kafka, topic, run.tool); });
   if (!plan.ok()) return FailWith(run.tool, plan.status());
+  if (run.kafka_input()) {  // the changelog and repartition topics take what the inputs take
+    std::vector<std::string> inputs;
+    for (const StatefulIntent::Side& side : intent.sides) inputs.push_back(side.topic);
+    plan->topic_configs = SizedTopicConfigs(LargestRecordOf(run, inputs));
+  }
   std::optional<expr::Expr> by;
   if (!plan->by.empty()) {
     auto e = expr::Expr::Parse(plan->by);
@@ -43,6 +50,7 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
   return RunRepartitioned(*plan, [&](const std::atomic<bool>* rekeys_done) {
     SourceSpec source;
     source.end_gate = rekeys_done;
+    source.expected_partitions = plan->partitions;
     source.origin_headers = true;
     return RunTool(plan->stage, *transform, std::move(source));
   });

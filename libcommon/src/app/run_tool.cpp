@@ -10,6 +10,7 @@
 #include "kt/kafka/admin.hpp"
 #include "kt/kafka/sink.hpp"
 #include "kt/kafka/source.hpp"
+#include "kt/kafka/topics.hpp"
 #include "kt/kafka/transactions.hpp"
 #include "kt/run/runner.hpp"
 
@@ -24,6 +25,7 @@ struct Wiring {
   std::unique_ptr<Source> source;
   KafkaSource* kafka_source = nullptr;  // source, when it is a Kafka topic
   std::unique_ptr<Sink> output, side;   // side: internal records and dead letters, when -o is stdout
+  std::unique_ptr<Sink> state;          // a stateful run's transactional changelog producer (at-least-once)
   KafkaSink* kafka_output = nullptr;    // output, when it is a Kafka topic
   Sink* kafka = nullptr;                // the producer internal records and dead letters go through
   std::unique_ptr<KafkaTransactions> txn;
@@ -35,10 +37,34 @@ struct Wiring {
 constexpr int kTxnTimeoutMs = 10000;
 constexpr int kFileTxnTimeoutMs = 900000;
 
+// A transaction of a Kafka input stays open for one commit interval and its barrier: its
+// timeout leaves room for both (at least kTxnTimeoutMs, at most the broker's usual maximum).
+int TxnTimeoutMs(const RunPlan& plan) {
+  int64_t t = std::max<int64_t>(kTxnTimeoutMs, 2 * plan.commit_interval_ms + kTxnTimeoutMs);
+  return static_cast<int>(std::min<int64_t>(t, kFileTxnTimeoutMs));
+}
+
+// A stateful run at-least-once from a consumer group writes its changelog in transactions of
+// its own, with the input offsets (app/run_tool.hpp): its outputs stay at-least-once, but a
+// copy that lost its partitions (stalled past its session timeout, cut off) is fenced by the
+// group's generation, and nothing it wrote to the changelog after that is ever read.
+bool StateInTransactions(const RunPlan& plan, const Transform& t) {
+  return t.WritesInternal() && plan.kafka_input() && !plan.group.empty() && !plan.exactly_once;
+}
+
+Result<std::string> TransactionalId(const RunPlan& plan, bool kafka_source) {
+  std::string base = kafka_source ? plan.group : "ktools-" + plan.tool + "-" + plan.output;
+  return ClaimTransactionalId(base, TransactionLockDir(base));
+}
+
+// The default of max.message.bytes on brokers and topics (1 MiB + 12 bytes of batch overhead).
+constexpr int64_t kBrokerMaxMessageBytes = 1048588;
+
 Status RunnerOptionsFrom(const RunPlan& plan, Wiring* w) {
   RunnerOptions& ro = w->runner;
   ro.tool = plan.tool;
   ro.commit_interval_ms = plan.commit_interval_ms;
+  ro.task_timeout_ms = plan.task_timeout_ms;
   ro.max_records = plan.count;
   ro.value_codec = plan.value_codec;
   ro.quiet = plan.quiet;
@@ -56,7 +82,7 @@ Status RunnerOptionsFrom(const RunPlan& plan, Wiring* w) {
   return Status::Ok();
 }
 
-Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, Wiring* w) {
+Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool group_metadata, Wiring* w) {
   if (spec.source) {
     w->source = std::move(spec.source);
     return Status::Ok();
@@ -88,11 +114,12 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, Wiring* w
   // A batch run (-e, -n) needs no live rebalancing: it may read by direct assignment (no group
   // join, so no group.initial.rebalance.delay.ms) and commit as a simple consumer. Not under
   // exactly-once, whose offsets go with the member's group metadata.
-  ko.batch = plan.bounded() && !plan.exactly_once;
+  ko.batch = plan.bounded() && !group_metadata;
   ko.key_codec = plan.key_codec;
   ko.value_codec = plan.value_codec;
   ko.verbose = plan.verbose;
   ko.end_gate = spec.end_gate;
+  ko.expected_partitions = spec.expected_partitions;
   ko.origin_headers = spec.origin_headers;
   ko.headers = headers;
   auto source = std::make_unique<KafkaSource>(plan.kafka, ko);
@@ -113,8 +140,10 @@ Status EnsureOutputTopic(const RunPlan& plan, const SinkSpec& spec) {
     partitions = *n;
   }
   bool created = false;
-  TopicSpec topic{
-      .name = plan.output, .partitions = partitions, .replication_factor = plan.replication_factor};
+  TopicSpec topic{.name = plan.output,
+                  .partitions = partitions,
+                  .replication_factor = plan.replication_factor,
+                  .configs = SizedTopicConfigs(LargestRecordOf(plan, {plan.input}))};
   Status s = EnsureTopic(plan.kafka, topic, plan.tool, &created);
   if (s.IsInvalidArgument() && !spec.partitions_given) {
     LogWarning(plan.tool, s.message() + "; writing to it anyway");
@@ -124,7 +153,21 @@ Status EnsureOutputTopic(const RunPlan& plan, const SinkSpec& spec) {
   return s;
 }
 
-Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, Wiring* w) {
+// The largest record the output producer sends: what the input takes, or less when an existing
+// output topic takes less (said once, at the start); a larger record is then refused at once, a
+// bad record under --on-error, instead of by the broker after it was sent.
+int64_t OutputRecordLimit(const RunPlan& plan, int64_t input_max) {
+  if (input_max <= kBrokerMaxMessageBytes || plan.output.empty()) return input_max;
+  int64_t out = LargestRecordOf(plan, {plan.output});
+  if (out <= 0 || out >= input_max) return input_max;
+  LogWarning(plan.tool, "topic '" + plan.output + "' takes records of at most " + std::to_string(out) +
+                            " bytes, its input '" + plan.input + "' of " + std::to_string(input_max) +
+                            ": a larger record is a bad record (--on-error)");
+  return out;
+}
+
+Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool state_txn, int64_t input_max,
+                 Wiring* w) {
   if (!plan.kafka_output()) {
     StdoutSinkOptions so;
     so.envelope = plan.envelope;
@@ -139,12 +182,13 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, Wiring* w
     }
     KafkaSinkOptions ko{plan.tool, plan.output, plan.key_codec, plan.value_codec, plan.verbose};
     ko.create_missing = spec.create_partitions == 0;
+    ko.topic_configs = SizedTopicConfigs(input_max);
+    ko.max_record_bytes = OutputRecordLimit(plan, input_max);
     if (plan.exactly_once) {
-      std::string base = w->kafka_source ? plan.group : "ktools-" + plan.tool + "-" + plan.output;
-      auto id = ClaimTransactionalId(base, DefaultStateRoot() + "/" + base);
+      auto id = TransactionalId(plan, w->kafka_source != nullptr);
       if (!id.ok()) return id.status();
       ko.transactional_id = *id;
-      ko.transaction_timeout_ms = w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs;
+      ko.transaction_timeout_ms = w->kafka_source ? TxnTimeoutMs(plan) : kFileTxnTimeoutMs;
     }
     auto sink = std::make_unique<KafkaSink>(plan.kafka, ko);
     w->kafka_output = sink.get();
@@ -155,7 +199,18 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, Wiring* w
       return Status::InvalidArgument(
           "--exactly-once needs a Kafka output (-o TOPIC): stdout is not transactional");
     w->txn = std::make_unique<KafkaTransactions>(w->kafka_output, w->kafka_source,
-                                                 w->kafka_source ? kTxnTimeoutMs : kFileTxnTimeoutMs);
+                                                 w->kafka_source ? TxnTimeoutMs(plan) : kFileTxnTimeoutMs);
+  }
+  if (state_txn) {  // the changelog through a transactional producer of its own (dead letters stay with -o)
+    KafkaSinkOptions ko{plan.tool, "", Codec(), Codec(), plan.verbose};
+    ko.max_record_bytes = input_max;
+    auto id = TransactionalId(plan, true);
+    if (!id.ok()) return id.status();
+    ko.transactional_id = *id;
+    ko.transaction_timeout_ms = TxnTimeoutMs(plan);
+    auto state = std::make_unique<KafkaSink>(plan.kafka, ko);
+    w->txn = std::make_unique<KafkaTransactions>(state.get(), w->kafka_source, ko.transaction_timeout_ms);
+    w->state = std::move(state);
   }
   // Dead letters and internal records go to Kafka: through the output producer when the output
   // is Kafka, else through a producer of their own.
@@ -164,6 +219,7 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, Wiring* w
       w->kafka = w->kafka_output;
     } else {
       KafkaSinkOptions ko{plan.tool, plan.dlq, Codec(), Codec(), plan.verbose};
+      ko.max_record_bytes = input_max;
       w->side = std::make_unique<KafkaSink>(plan.kafka, ko);
       w->kafka = w->side.get();
     }
@@ -183,15 +239,41 @@ int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source, SinkSp
   bool dead_letters = plan.on_error == ErrorPolicy::kDlq;
   // A dead letter keeps its record's headers, so they are read whenever one may be written.
   bool headers = transform.WantsHeaders() || dead_letters;
-  if (s.ok()) s = OpenSource(plan, source, headers, &w);
-  if (s.ok()) s = OpenSinks(plan, sink, dead_letters || transform.WritesInternal(), &w);
+  bool state_txn = StateInTransactions(plan, transform);
+  // A batch run of a group without members reads by direct assignment even when its state goes
+  // in transactions: it commits as the group's only user, and nothing else can fence it.
+  if (s.ok()) s = OpenSource(plan, source, headers, plan.exactly_once, &w);
+  int64_t input_max = 0;  // only looked up when the run writes to Kafka
+  if (s.ok() && plan.kafka_input() && (plan.kafka_output() || transform.WritesInternal() || dead_letters)) {
+    std::vector<std::string> inputs = {plan.input};
+    inputs.insert(inputs.end(), plan.more_inputs.begin(), plan.more_inputs.end());
+    input_max = LargestRecordOf(plan, inputs);
+  }
+  if (s.ok()) s = OpenSinks(plan, sink, dead_letters || transform.WritesInternal(), state_txn, input_max, &w);
   if (!s.ok()) return FailWith(plan.tool, s);
-  RunnerSinks sinks{
-      .output = w.output.get(), .internal = w.kafka, .dead_letters = dead_letters ? w.kafka : nullptr};
+  RunnerSinks sinks{.output = w.output.get(),
+                    .internal = w.state ? w.state.get() : w.kafka,
+                    .dead_letters = dead_letters ? w.kafka : nullptr};
   auto runner = Runner::Create(w.runner, w.source.get(), sinks, &transform, w.txn.get());
   if (!runner.ok()) return FailWith(plan.tool, runner.status());
   InstallSignalHandlers();
   return (*runner)->Run();
+}
+
+int64_t LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics) {
+  int64_t largest = 0;
+  for (const std::string& t : topics) {
+    auto configs = TopicConfigs(plan.kafka, plan.tool, t);
+    if (!configs.ok()) continue;  // kbroker answers no DescribeConfigs: the defaults then
+    for (const ConfigValue& c : *configs)
+      if (c.name == "max.message.bytes") largest = std::max<int64_t>(largest, std::atoll(c.value.c_str()));
+  }
+  return largest;
+}
+
+Properties SizedTopicConfigs(int64_t largest) {
+  if (largest <= kBrokerMaxMessageBytes) return {};
+  return {{"max.message.bytes", std::to_string(largest)}};
 }
 
 }  // namespace kt

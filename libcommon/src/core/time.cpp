@@ -152,4 +152,14 @@ int64_t NowMs() {
       .count();
 }
 
+std::string FormatDuration(int64_t ms) {
+  if (ms >= 60000 && ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
+  if (ms >= 1000 && ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  if (ms >= 1000) {
+    std::string s = std::to_string(ms / 100);
+    return s.substr(0, s.size() - 1) + "." + s.back() + "s";
+  }
+  return std::to_string(ms) + "ms";
+}
+
 }  // namespace kt

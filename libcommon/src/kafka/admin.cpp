@@ -2,10 +2,13 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "admin_request.hpp"
 #include "kt/core/log.hpp"
+#include "kt/core/time.hpp"
 #include "kt/kafka/client.hpp"
 
 namespace kt {
@@ -110,7 +113,7 @@ std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
 }  // namespace
 
 Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool,
-                           bool* created) {
+                           bool* created, const Properties& configs) {
   *created = false;
   KafkaClient rk(cfg, tool, false);
   if (Status s = ConnectAdmin(rk); !s.ok()) return s;
@@ -120,7 +123,7 @@ Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, con
   if (BrokerConfig(rk.get(), rd_kafka_controllerid(rk.get(), kMetadataTimeoutMs),
                    "auto.create.topics.enable") != "true")
     return Status::Ok();  // the producer reports the missing topic, as it would have
-  return Create(rk.get(), TopicSpec{.name = topic}, created);
+  return Create(rk.get(), TopicSpec{.name = topic, .configs = configs}, created);
 }
 
 Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool) {
@@ -158,6 +161,13 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
     }
     if (Status s = Create(rk.get(), spec, created); !s.ok()) return s;
     if (*created) return Status::Ok();
+    if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
+  }
+  // A topic another process is creating right now (a copy of this tool started at the same
+  // moment) may show no or not all of its partitions for a moment: its metadata settles first.
+  for (int64_t deadline = NowMs() + kMetadataTimeoutMs; spec.partitions > 0 && existing != spec.partitions &&
+                                                        existing < spec.partitions && NowMs() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
   }
   if (spec.partitions > 0 && existing != spec.partitions)

@@ -98,6 +98,37 @@ Status KafkaClient::Create(rd_kafka_type_t type, const std::string& what, const 
   return Status::Ok();
 }
 
+Status KafkaClient::FatalError() const {
+  char buf[512] = "";
+  rd_kafka_resp_err_t code = rk_ ? rd_kafka_fatal_error(rk_, buf, sizeof buf) : RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (code == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
+  std::string msg = "fatal " + what_ + " error: " + buf;
+  if (code == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED)
+    return Status::KafkaError("not authorized on the cluster for operation IdempotentWrite" + UserOf(cfg_) +
+                              " (" + buf + ")");
+  if (code == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+    return Status::KafkaError("not authorized on its transactional id for operation Write" + UserOf(cfg_) +
+                              " (" + buf + ")");
+  // A producer's other fatal errors are fencing: another producer took its transactional.id,
+  // or its epoch was bumped when its transaction timed out. A new producer can go on.
+  bool fenced = code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+                code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
+  return fenced ? Status::Fenced(msg) : Status::KafkaError(msg);
+}
+
+void KafkaClient::Reset() {
+  if (!rk_) return;
+  if (type_ == RD_KAFKA_PRODUCER) {  // whatever is queued or in flight comes back as purged
+    rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(rk_, 0);
+  }
+  CloseConsumer();
+  rd_kafka_destroy(rk_);
+  rk_ = nullptr;
+  closed_ = false;
+  fatal_ = Status::Ok();
+}
+
 void* KafkaClient::Owner(void* opaque) { return static_cast<KafkaClient*>(opaque)->owner_; }
 
 void KafkaClient::CloseConsumer() {
@@ -106,33 +137,94 @@ void KafkaClient::CloseConsumer() {
   rd_kafka_consumer_close(rk_);
 }
 
-void KafkaClient::ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+void KafkaClient::ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* self = static_cast<KafkaClient*>(opaque);
   if (err == RD_KAFKA_RESP_ERR__FATAL) {
-    char buf[512];
-    rd_kafka_fatal_error(rk, buf, sizeof buf);
-    if (self->fatal_.ok()) self->fatal_ = Status::KafkaError("fatal " + self->what_ + " error: " + buf);
+    if (self->fatal_.ok()) self->fatal_ = self->FatalError();
+  } else if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+    if (self->auth_error_.ok()) {
+      std::string mech = self->cfg_.Get("sasl.mechanisms", self->cfg_.Get("sasl.mechanism", ""));
+      std::string user = self->cfg_.Get("sasl.username", "");
+      std::string who =
+          mech.empty() ? "" : " (" + mech + (user.empty() ? "" : " as user '" + user + "'") + ")";
+      self->auth_error_ = Status::KafkaError("authentication failed at " + self->cfg_.brokers + who + ": " +
+                                             (reason ? reason : "refused"));
+    }
   } else if (self->verbose_ || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
     LogWarning(self->tool_, std::string("kafka: ") + reason);
   }
 }
 
+void KafkaClient::ServeErrors() {
+  if (!rk_) return;
+  if (type_ == RD_KAFKA_CONSUMER) {
+    // Before anything is assigned the consumer queue holds only events (errors, served by the
+    // error callback); a record that does arrive is left to the consumer's own poll.
+    if (rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk_)) {
+      rd_kafka_queue_poll_callback(q, 0);
+      rd_kafka_queue_destroy(q);
+    }
+  } else {
+    rd_kafka_poll(rk_, 0);
+  }
+}
+
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count) {
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, topic.empty() ? 0 : 1, nullptr, &md, kMetadataTimeoutMs);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::KafkaError("cannot reach Kafka at " + cfg.brokers + " (brokers from " +
-                              cfg.brokers_origin + "): " + rd_kafka_err2str(err));
+  KafkaClient* client = KafkaClient::Of(rk);
+  int64_t deadline = NowMs() + kReachTimeoutMs;
+  rd_kafka_resp_err_t err;
+  // In slices, so that a refused login is reported as soon as the broker says so.
+  int64_t asked = NowMs();
+  while ((err = rd_kafka_metadata(rk, topic.empty() ? 0 : 1, nullptr, &md, 200)) !=
+         RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (NowMs() - asked < 50)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // not connected yet
+    asked = NowMs();
+    if (client) {
+      client->ServeErrors();
+      if (!client->auth_error().ok()) return client->auth_error();
+    }
+    if (NowMs() >= deadline)
+      return Status::KafkaError("cannot reach Kafka at " + cfg.brokers + " (brokers from " +
+                                cfg.brokers_origin + ") in " + FormatDuration(kReachTimeoutMs) + ": " +
+                                rd_kafka_err2str(err));
   }
+  Status result;
+  bool listed = false;
   if (partition_count) {
     *partition_count = 0;
     for (int i = 0; i < md->topic_cnt; ++i) {
       const rd_kafka_metadata_topic_t& t = md->topics[i];
-      if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) *partition_count = t.partition_cnt;
+      if (topic != t.topic) continue;
+      listed = true;
+      if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        *partition_count = t.partition_cnt;
+      else if (t.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+        result = Status::KafkaError("not authorized on topic '" + topic + "' for operation Describe" +
+                                    UserOf(cfg));
     }
   }
   rd_kafka_metadata_destroy(md);
-  return Status::Ok();
+  // A topic the user may not describe is left out of the list of all topics: a consumer (which
+  // never auto-creates topics) asks for it alone to tell that from a missing topic.
+  if (partition_count && !listed && result.ok() && rd_kafka_type(rk) == RD_KAFKA_CONSUMER &&
+      !cfg.Get("sasl.username", "").empty()) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    if (rkt && rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+        result = Status::KafkaError("not authorized on topic '" + topic + "' for operation Describe" +
+                                    UserOf(cfg));
+      rd_kafka_metadata_destroy(md);
+    }
+    if (rkt) rd_kafka_topic_destroy(rkt);
+  }
+  return result;
+}
+
+std::string UserOf(const KafkaConfig& cfg) {
+  std::string user = cfg.Get("sasl.username", "");
+  return user.empty() ? "" : " (user '" + user + "')";
 }
 
 bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {

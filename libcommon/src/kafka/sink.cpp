@@ -8,6 +8,37 @@
 
 namespace kt {
 
+Status DeliveryError(rd_kafka_resp_err_t err, const std::string& what) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+      return Status::Unavailable(what);
+    case RD_KAFKA_RESP_ERR__FENCED:
+    case RD_KAFKA_RESP_ERR_PRODUCER_FENCED:
+    case RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH:
+      return Status::Fenced(what);
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+      return Status::KafkaError("not authorized for operation Write on " + what);
+    case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
+    case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
+      return Status::Aborted(what);
+    default:
+      return Status::KafkaError(what);
+  }
+}
+
 KafkaSink::KafkaSink(KafkaConfig cfg, KafkaSinkOptions options)
     : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {}
 
@@ -26,6 +57,9 @@ Status KafkaSink::Open(DeliveryListener* listener) {
                                    " is not supported: keyed outputs always use "
                                    "murmur2_random, Java's partitioner, so that they are co-partitioned");
   Properties defaults = {{"enable.idempotence", "true"}, {"linger.ms", "5"}, {"batch.num.messages", "10000"}};
+  // Records as large as the input takes (and their batch overhead) go out whole.
+  if (opt_.max_record_bytes > 1000000)
+    defaults.emplace_back("message.max.bytes", std::to_string(opt_.max_record_bytes));
   Properties forced = {{"partitioner", "murmur2_random"}};
   if (!opt_.transactional_id.empty()) {
     forced.emplace_back("transactional.id", opt_.transactional_id);
@@ -40,8 +74,10 @@ Status KafkaSink::Open(DeliveryListener* listener) {
                             [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb); });
   if (!s.ok()) return s;
   rk_ = client_.get();
-  std::string max = client_.config().Get("message.max.bytes", "1000000");
-  max_bytes_ = std::atoll(max.c_str());
+  std::string max = client_.config().Get("message.max.bytes", "");
+  max_bytes_ = !max.empty()                      ? std::atoll(max.c_str())
+               : opt_.max_record_bytes > 1000000 ? opt_.max_record_bytes
+                                                 : 1000000;
   bool named = !opt_.topic.empty();
   int partitions = 0;  // of the output topic, looked up in the same metadata request
   if (Status m = FetchMetadata(rk_, client_.config(), named ? opt_.topic : "", named ? &partitions : nullptr);
@@ -49,7 +85,9 @@ Status KafkaSink::Open(DeliveryListener* listener) {
     return m;
   bool created = false;
   if (named && partitions == 0 && opt_.create_missing) {
-    if (Status c = CreateAsAutoCreated(client_.config(), opt_.topic, opt_.tool, &created); !c.ok()) return c;
+    if (Status c = CreateAsAutoCreated(client_.config(), opt_.topic, opt_.tool, &created, opt_.topic_configs);
+        !c.ok())
+      return c;
     if (created && opt_.verbose)
       LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
   }
@@ -69,6 +107,7 @@ rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
 
 Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
   if (const Status& f = client_.fatal(); !f.ok()) return f;
+  if (const Status& a = client_.auth_error(); !a.ok()) return a;
   std::string_view key, value;
   bool has_key = rec.key.has_value(), has_value = rec.value_kind != OutRecord::ValueKind::kNull;
   if (has_key) {
@@ -122,6 +161,7 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
       continue;
     }
     if (hdrs) rd_kafka_headers_destroy(hdrs);
+    if (err == RD_KAFKA_RESP_ERR__FATAL) return client_.FatalError();
     std::string what = "produce to " + std::string(rd_kafka_topic_name(rkt)) + ": " + rd_kafka_err2str(err);
     if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return Status::DataError(what);
     return Status::KafkaError(what);
@@ -130,13 +170,27 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
 
 void KafkaSink::Poll() { rd_kafka_poll(rk_, 0); }
 
+void KafkaSink::Purge() {
+  if (!rk_) return;
+  rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  (void)rd_kafka_flush(rk_, 1000);  // serves the purged records' reports
+}
+
+Status KafkaSink::Renew() {
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  topics_.clear();
+  client_.Reset();
+  rk_ = nullptr;
+  return Open(listener_);
+}
+
 Status KafkaSink::Flush(int timeout_ms) {
   if (!rk_) return Status::Ok();
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, timeout_ms);
   if (const Status& f = client_.fatal(); !f.ok()) return f;
   if (e == RD_KAFKA_RESP_ERR__TIMED_OUT)
-    return Status::KafkaError(std::to_string(rd_kafka_outq_len(rk_)) + " record(s) not acknowledged by " +
-                              client_.config().brokers + " in time");
+    return Status::Unavailable(std::to_string(rd_kafka_outq_len(rk_)) + " record(s) not acknowledged by " +
+                               client_.config().brokers + " in time");
   return Status::Ok();
 }
 
@@ -144,7 +198,7 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   auto* self = static_cast<KafkaSink*>(KafkaClient::Owner(opaque));
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
-  if (m->err) s = Status::KafkaError(std::string(topic) + ": " + rd_kafka_err2str(m->err));
+  if (m->err) s = DeliveryError(m->err, std::string(topic) + ": " + rd_kafka_err2str(m->err));
   if (self->listener_)
     self->listener_->OnDelivered(static_cast<DeliveryToken*>(m->_private), s,
                                  Delivered{topic, m->partition, m->offset});

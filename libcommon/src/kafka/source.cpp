@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <thread>
 
 #include "kt/core/log.hpp"
 #include "kt/core/origin.hpp"
@@ -93,9 +95,15 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   for (const std::string& topic : opt_.topics) {
     int partitions = 0;
     if (Status s = FetchMetadata(rk_, cfg, topic, &partitions); !s.ok()) return s;
+    // A broker that is starting up may answer before it knows every topic: asked again shortly.
+    for (int retry = 0; partitions == 0 && retry < 5; ++retry) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      if (Status s = FetchMetadata(rk_, cfg, topic, &partitions); !s.ok()) return s;
+    }
     if (partitions == 0) return Status::KafkaError("topic '" + topic + "' does not exist on " + cfg.brokers);
     counts.push_back(partitions);
   }
+  partition_counts_ = counts;
   for (int32_t p : opt_.partitions)
     if (p < 0 || p >= counts[0])
       return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
@@ -111,6 +119,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
     rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics);
     rd_kafka_topic_partition_list_destroy(topics);
     if (e) return Status::KafkaError(std::string("subscribe failed: ") + rd_kafka_err2str(e));
+    subscribed_ = true;
     return Status::Ok();
   }
   // Direct assignment: the listed partitions, or all of them.
@@ -300,8 +309,16 @@ void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_top
 }
 
 void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
-  bool cooperative = std::string(rd_kafka_rebalance_protocol(rk_)) == "COOPERATIVE";
+  // librdkafka has no protocol to name once the consumer is closing (NULL).
+  const char* protocol = rd_kafka_rebalance_protocol(rk_);
+  bool cooperative = protocol && std::string(protocol) == "COOPERATIVE";
   std::vector<TopicPartition> tps = TopicPartitions(parts);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS && closing_) {
+    // Partitions assigned while the consumer closes (a rebalance it took part in was completing):
+    // it takes none of them. librdkafka 2.0 may hang in an assign made now (librdkafka#4884), so
+    // none is made; Close leaves the group first to make this rare.
+    return;
+  }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     ApplyStartOffsets(parts, true);
     if (synced_)
@@ -354,9 +371,14 @@ bool KafkaSource::ServeEvents() {
     } else {
       std::string msg = rd_kafka_message_errstr(m);
       rd_kafka_resp_err_t err = m->err;
-      if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-          err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+      if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
         fatal_ = Status::KafkaError("topic: " + msg);
+      } else if (err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        fatal_ = Status::KafkaError("not authorized on topic '" + opt_.topics[0] + "' for operation Read" +
+                                    UserOf(client_.config()) + ": " + msg);
+      } else if (err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED && !opt_.group.empty()) {
+        fatal_ = Status::KafkaError("not authorized on group '" + opt_.group + "' for operation Read" +
+                                    UserOf(client_.config()) + ": " + msg);
       } else if (opt_.verbose) {
         LogWarning(opt_.tool, "consumer: " + msg);
       }
@@ -382,7 +404,7 @@ bool KafkaSource::AllCaughtUp() {
 // event, reached it. The event counts too because a transaction's commit marker sits after its
 // last record: the offset after that record stays one short of the end.
 bool KafkaSource::GatedCaughtUp() {
-  if (!opt_.end_gate->load() || synced_->parts().empty()) return false;
+  if (!opt_.end_gate->load()) return false;
   int64_t now = NowMs();
   if (now - last_gate_check_ms_ < 100) return false;
   last_gate_check_ms_ = now;
@@ -398,7 +420,39 @@ bool KafkaSource::GatedCaughtUp() {
     }
     if (std::max(p.next, p.eof_at) < end->second) return false;
   }
-  return true;
+  return OthersCaughtUp();
+}
+
+// A gated stage ends only when every partition of its input has been read to its end: its own,
+// and those another member of its group holds (a copy of the tool), whose committed offsets
+// must have reached their ends. A partition that nobody holds yet (a topic created a moment
+// ago, whose metadata is still incomplete) holds the end back until the group assigns it.
+bool KafkaSource::OthersCaughtUp() {
+  std::vector<TopicPartition> others;
+  for (size_t i = 0; i < opt_.topics.size(); ++i) {
+    int count = std::max(opt_.expected_partitions, i < partition_counts_.size() ? partition_counts_[i] : 0);
+    for (int32_t p = 0; p < count; ++p)
+      if (!synced_->parts().count({static_cast<int>(i), p})) others.push_back({opt_.topics[i], p});
+  }
+  if (others.empty()) return true;
+  rd_kafka_topic_partition_list_t* l = ListOf(others);
+  bool done = rd_kafka_committed(rk_, l, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (int i = 0; done && i < l->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = l->elems[i];
+    std::pair<int, int32_t> key{InputOf(tp.topic), tp.partition};
+    auto end = gate_end_.find(key);
+    if (end == gate_end_.end()) {
+      int64_t lo = 0, hi = 0;
+      if (rd_kafka_query_watermark_offsets(rk_, tp.topic, tp.partition, &lo, &hi, kMetadataTimeoutMs)) {
+        done = false;
+        break;
+      }
+      end = gate_end_.emplace(key, hi == lo ? -1 : hi).first;  // -1: empty, nothing to read
+    }
+    if (end->second >= 0 && (tp.err || tp.offset < end->second)) done = false;
+  }
+  rd_kafka_topic_partition_list_destroy(l);
+  return done;
 }
 
 Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_status) {
@@ -548,7 +602,7 @@ Status KafkaSource::Rewind() {
   for (int i = 0; i < l->cnt; ++i) unknown = unknown || l->elems[i].offset == RD_KAFKA_OFFSET_INVALID;
   if (unknown || !fatal_.ok()) {
     rd_kafka_topic_partition_list_destroy(l);
-    return unknown ? Status::KafkaError("cannot read the committed offsets to read again from") : fatal_;
+    return unknown ? Status::Unavailable("cannot read the committed offsets to read again from") : fatal_;
   }
   rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, l, kMetadataTimeoutMs);
   std::string failed;
@@ -558,17 +612,40 @@ Status KafkaSource::Rewind() {
           "partition " + std::to_string(l->elems[i].partition) + ": " + rd_kafka_err2str(l->elems[i].err);
   rd_kafka_topic_partition_list_destroy(l);
   if (e) {
-    Status s = Status::KafkaError(std::string("seek: ") + rd_kafka_error_string(e));
+    Status s = Status::Unavailable(std::string("seek: ") + rd_kafka_error_string(e));
     rd_kafka_error_destroy(e);
     return s;
   }
-  if (!failed.empty()) return Status::KafkaError("seek: " + failed);
+  if (!failed.empty()) return Status::Unavailable("seek: " + failed);
   return Status::Ok();
 }
 
 void KafkaSource::Close() {
   Release();
+  if (rk_ && subscribed_ && !closing_) {
+    // Leave the group and wait until the partitions are gone (revoked through the rebalance
+    // callback as in any rebalance), before closing: a rebalance in progress when the consumer
+    // closes may assign partitions the close then hangs on (librdkafka#4884).
+    (void)rd_kafka_unsubscribe(rk_);
+    for (int64_t deadline = NowMs() + 5000; NowMs() < deadline;) {
+      rd_kafka_topic_partition_list_t* parts = nullptr;
+      bool empty = rd_kafka_assignment(rk_, &parts) == RD_KAFKA_RESP_ERR_NO_ERROR && parts && parts->cnt == 0;
+      if (parts) rd_kafka_topic_partition_list_destroy(parts);
+      if (empty) break;
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 50)) rd_kafka_message_destroy(m);
+    }
+  }
+  closing_ = true;
   client_.CloseConsumer();  // revokes through the rebalance callback
+}
+
+std::vector<TopicPartitionOffset> KafkaSource::EndPositions() const {
+  std::vector<TopicPartitionOffset> out;
+  if (!synced_) return out;
+  for (auto& [key, p] : synced_->parts())
+    if (p.eof && !p.paused && p.buf.empty() && p.eof_at > p.next)
+      out.push_back({p.topic, p.partition, p.eof_at});
+  return out;
 }
 
 std::optional<int64_t> KafkaSource::Lag(const std::vector<TopicPartitionOffset>& next) const {

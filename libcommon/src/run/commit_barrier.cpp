@@ -39,19 +39,23 @@ Status CommitBarrier::Run(Emitter& out) {
     if (!fatal_.ok()) return fatal_;
   }
   std::vector<TopicPartitionOffset> offsets = p_.tracker->Committable();
-  // 3. Exactly-once: outputs, state and offsets become visible together.
   if (p_.txn) {
+    // 3. In a transaction: outputs (exactly-once), state and offsets become visible together.
     if (Status s = p_.txn->Commit(offsets); !s.ok()) return s;
     p_.tracker->MarkCommitted(offsets);
+  } else {
+    // 3. At-least-once: input offsets first, then the state. A copy that lost its partitions (a zombie)
+    // learns it here, and must not persist: its local state would claim changelog records
+    // another copy wrote meanwhile (it persists at its next successful commit instead).
+    if (Status s = CommitOffsets(offsets); !s.ok()) return s;
+    if (!commit_error_.ok()) return Status::Ok();
   }
   // 4. Local state follows what is durable in the changelog.
   if (t->HasState()) {
     if (Status s = t->PersistState(ChangelogAcked()); !s.ok()) return s;
   }
   internal_acked_.clear();
-  if (p_.txn) return Status::Ok();
-  // 5. Input offsets.
-  return CommitOffsets(offsets);
+  return Status::Ok();
 }
 
 Status CommitBarrier::CommitOffsets(const std::vector<TopicPartitionOffset>& offsets) {

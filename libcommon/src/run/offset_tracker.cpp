@@ -51,6 +51,15 @@ void OffsetTracker::MarkCommitted(const std::vector<TopicPartitionOffset>& offse
   }
 }
 
+bool OffsetTracker::SkipTo(const std::string& topic, int32_t partition, int64_t next) {
+  auto it = partitions_.find({topic, partition});
+  if (it == partitions_.end()) return false;
+  Partition& p = it->second;
+  if (!p.entries.empty() || p.done_next < 0 || next <= p.done_next) return false;
+  p.done_next = next;
+  return true;
+}
+
 void OffsetTracker::Clear() {
   partitions_.clear();
   last_ = nullptr;

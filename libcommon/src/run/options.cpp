@@ -31,6 +31,10 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
                    "--exactly-once)")
         ->group(g)
         ->each([&o](const std::string&) { o.commit_interval_given = true; });
+    app.add_option("--task-timeout", o.task_timeout,
+                   "How long to keep recovering from a broker outage or a fenced producer before exiting 1")
+        ->group(g)
+        ->capture_default_str();
   }
   if (sets & kOptFrom) {
     app.add_option("--from", o.from,

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
@@ -62,13 +64,19 @@ Runner::Runner(RunnerOptions options, Source* source, RunnerSinks sinks, Transfo
                              .transform = transform_,
                              .txn = txn_,
                              .tracker = &tracker_};
-  barrier_ = std::make_unique<CommitBarrier>(std::move(parts), fatal_);
+  barrier_ = std::make_unique<CommitBarrier>(std::move(parts), fault_);
 }
 
 Runner::~Runner() = default;
 
 void Runner::SetFatal(const Status& s) {
-  if (fatal_.ok() && !s.ok()) fatal_ = s;
+  if (s.ok()) return;
+  if (s.IsRecoverable() && CanRecover()) {
+    RequestRecovery(s);
+    return;
+  }
+  if (fatal_.ok()) fatal_ = s;
+  if (fault_.ok()) fault_ = s;
 }
 
 Status Runner::Fail(const Status& s) {
@@ -82,7 +90,16 @@ int Runner::Run() {
   Status st;
   for (Sink* s : distinct_sinks_)
     if (st.ok()) st = s->Open(this);
-  if (st.ok() && txn_) st = txn_->Begin();
+  if (st.ok() && txn_) {
+    // A restarted producer's first transaction waits while the broker still aborts its
+    // predecessor's, and while it is away: retried until --task-timeout.
+    int64_t since = NowMs();
+    while (!(st = txn_->Begin()).ok() && st.IsUnavailable() && NowMs() - since < opt_.task_timeout_ms &&
+           !StopRequested()) {
+      if (!opt_.quiet) LogWarning(opt_.tool, "starting transactions, retried in 1s: " + st.message());
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
   if (st.ok()) st = source_->Open(this);
   if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
   if (!st.ok()) {
@@ -106,17 +123,18 @@ int Runner::Run() {
     // --on-error fail included: its transaction is rolled back, none of it becomes visible).
     if (txn_ && (!data_error_.ok() || !fatal_.ok() || sinks_.output->Closed())) {
       if (fatal_.ok())
-        SetFatal(Status::Aborted("the run stopped on a bad record: its transaction is rolled back"));
+        fatal_ = Status::Aborted("the run stopped on a bad record: its transaction is rolled back");
       aborting_ = true;
       if (Status a = txn_->Abort(); !a.ok()) LogWarning(opt_.tool, "abort: " + a.message());
       (void)barrier_->FlushSinks();
       aborting_ = false;
       break;
     }
+    int64_t before = recoveries_;
     (void)Commit();  // its failures are in fatal_ and commit_error_
-    // An aborted final transaction was rolled back: read what it held again.
-    if (!rewound_ || !fatal_.ok() || StopRequested()) break;
-    rewound_ = false;
+    // A final commit that did not go through (a transaction rolled back, Kafka unavailable):
+    // the recovery reads what it held again.
+    if (recoveries_ == before || !fatal_.ok() || StopRequested()) break;
   }
   std::optional<int64_t> lag = source_->Lag(tracker_.NextOffsets());
   source_->Close();
@@ -154,7 +172,12 @@ bool Runner::Loop() {
     if (StopRequested() || sinks_.output->Closed() || !fatal_.ok()) return false;
     if (Status f = source_->Fatal(); !f.ok()) {
       SetFatal(f);
-      return false;
+      if (!fatal_.ok()) return false;
+    }
+    if (!recovery_.ok()) {  // no record is read until the work since the last commit is redone
+      if (NowMs() >= next_recovery_ms_) TryRecover();
+      if (!recovery_.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(kIdleWaitMs));
+      continue;
     }
     if (!restoring_.empty() && NowMs() - last_restore_ms_ >= kRestoreSliceMs)
       RestoreSome(kRestoreSliceMs / 2);
@@ -322,7 +345,7 @@ void Runner::Drop(const std::vector<Hold>& holds) {
 void Runner::OnDelivered(DeliveryToken* token, const Status& status, const Delivered& where) {
   // Reports of an aborted transaction's records (purged with it) settle nothing.
   bool ok = status.ok() && !aborting_;
-  if (!status.ok() && !aborting_) SetFatal(Status::KafkaError("delivery failed: " + status.message()));
+  if (!status.ok() && !aborting_) SetFatal(status.WithContext("delivery failed"));
   if (!token) return;
   switch (token->kind) {
     case DeliveryToken::Kind::kRecord:
@@ -345,40 +368,26 @@ Status Runner::Commit() {
   last_commit_ms_ = NowMs();
   current_ = nullptr;
   if (!fatal_.ok()) return fatal_;
+  if (!recovery_.ok()) return Status::Ok();  // the work since the last commit is being redone
+  for (const TopicPartitionOffset& end : source_->EndPositions())
+    if (tracker_.SkipTo(end.topic, end.partition, end.offset)) work_since_commit_ = true;
   if (!work_since_commit_ && barrier_->commit_error().ok())
     return Status::Ok();  // nothing new since the last commit
   Status s = barrier_->Run(*this);
-  if (s.IsAborted() && txn_) {
-    Rewind(s);
-    return fatal_;
+  if (!s.ok()) {
+    SetFatal(s);  // a recoverable failure starts a recovery: nothing of this commit counts
+    return recovery_.ok() ? fatal_ : recovery_;
   }
-  if (!s.ok()) return Fail(s);
   work_since_commit_ = false;
-  if (txn_) return Fail(txn_->Begin());
+  fault_ = Status::Ok();
+  if (txn_) {
+    Status b = txn_->Begin();
+    if (!b.ok()) {
+      SetFatal(b);
+      return recovery_.ok() ? fatal_ : recovery_;
+    }
+  }
   return Status::Ok();
-}
-
-void Runner::Rewind(const Status& why) {
-  rewound_ = true;
-  work_since_commit_ = false;
-  if (!opt_.quiet) LogWarning(opt_.tool, why.message() + ": reading again from the last committed offsets");
-  aborting_ = true;
-  if (Status a = txn_->Abort(); !a.ok()) SetFatal(a);
-  (void)barrier_->FlushSinks();
-  aborting_ = false;
-  barrier_->Reset();
-  transform_->OnLost(Tasks());
-  tracker_.Clear();
-  restoring_.clear();
-  if (!fatal_.ok()) return;
-  if (Status s = source_->Rewind(); !s.ok()) {
-    SetFatal(s);
-    return;
-  }
-  std::vector<TopicPartition> tps(assigned_.begin(), assigned_.end());
-  assigned_.clear();
-  OnAssigned(tps);
-  if (fatal_.ok()) SetFatal(txn_->Begin());
 }
 
 std::vector<int32_t> Runner::Tasks() const {
@@ -469,9 +478,9 @@ void Runner::OnLost(const std::vector<TopicPartition>& partitions) {
                    "work since the last commit is dropped");
   std::vector<int32_t> leaving = TasksLeaving(partitions);
   for (const TopicPartition& tp : partitions) assigned_.erase(tp);
-  if (txn_ && fatal_.ok()) {  // the open transaction holds their records: roll it all back
+  if (txn_ && fatal_.ok() && recovery_.ok()) {  // the open transaction holds their records: roll it all back
     transform_->OnLost(leaving);
-    Rewind(Status::Aborted("partitions lost to the group"));
+    RequestRecovery(Status::Aborted("partitions lost to the group"));
     return;
   }
   (void)barrier_->FlushSinks();  // no token of these partitions may stay outstanding

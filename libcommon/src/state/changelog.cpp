@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "kt/core/time.hpp"
@@ -11,7 +12,7 @@
 namespace kt {
 
 Changelog::Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose)
-    : topic_(std::move(topic)), tool_(tool), client_(std::move(cfg), std::move(tool), verbose) {}
+    : topic_(std::move(topic)), tool_(tool), client_(cfg, tool, verbose), end_client_(cfg, tool, verbose) {}
 
 Changelog::~Changelog() {
   if (queue_) rd_kafka_queue_destroy(queue_);  // before client_ destroys the handle
@@ -35,11 +36,13 @@ Status Changelog::Connect() {
   return Status::Ok();
 }
 
-Status Changelog::Ensure(int partitions, int replication_factor) {
+Status Changelog::Ensure(int partitions, int replication_factor, const Properties& configs) {
+  Properties all = {{"cleanup.policy", "compact"}};
+  all.insert(all.end(), configs.begin(), configs.end());
   TopicSpec spec{.name = topic_,
                  .partitions = partitions,
                  .replication_factor = replication_factor,
-                 .configs = {{"cleanup.policy", "compact"}},
+                 .configs = all,
                  .required = {{"cleanup.policy", "compact"}}};
   bool created = false;
   Status s = EnsureTopic(client_.config(), spec, tool_, &created);
@@ -67,6 +70,25 @@ Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
   if (e)
     return Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_err2str(e));
   return std::pair<int64_t, int64_t>{lo, hi};
+}
+
+Result<int64_t> Changelog::LogEnd(int32_t p) {
+  if (!end_client_.get()) {
+    Status s =
+        end_client_.Create(RD_KAFKA_CONSUMER, "changelog end lookup", {{"client.id", tool_ + "-restore"}},
+                           {{"group.id", tool_ + "-restore-" + std::to_string(getpid())},
+                            {"enable.auto.commit", "false"},
+                            {"isolation.level", "read_uncommitted"}});
+    if (!s.ok()) return s;
+  }
+  int64_t lo = 0, hi = 0;
+  rd_kafka_resp_err_t e =
+      rd_kafka_query_watermark_offsets(end_client_.get(), topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
+  if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
+    return int64_t{0};
+  if (e)
+    return Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_err2str(e));
+  return hi;
 }
 
 Status Changelog::Start(int32_t p, int64_t from) {
@@ -114,6 +136,8 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
         } else if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
                    m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
           events.out_of_range(m->partition);
+        } else if (m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
+          // The restore consumer joins no group: a group it may not use is no matter.
         } else if (m->err) {
           result = Status::KafkaError("reading changelog " + topic_ + ": " + rd_kafka_message_errstr(m));
         } else {
@@ -148,7 +172,9 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
 Result<int64_t> Changelog::ReadAll(int32_t p, StateStore* store) {
   auto marks = Watermarks(p);
   if (!marks.ok()) return marks.status();
-  auto [lo, hi] = *marks;
+  auto end = LogEnd(p);
+  if (!end.ok()) return end.status();
+  int64_t lo = marks->first, hi = std::max(marks->second, *end);
   if (lo >= hi) return int64_t{0};
   if (Status s = Start(p, lo); !s.ok()) return s;
   int64_t applied = 0;

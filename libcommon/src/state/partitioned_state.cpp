@@ -1,5 +1,7 @@
 #include "kt/state/partitioned_state.hpp"
 
+#include <algorithm>
+
 #include "kt/core/log.hpp"
 
 namespace kt {
@@ -34,7 +36,9 @@ Status PartitionedState::Rebuild(int32_t p, const std::string& why) {
 Status PartitionedState::Begin(int32_t p, RestoreProgress* r, std::vector<int32_t>* ready) {
   auto marks = changelog_->Watermarks(p);
   if (!marks.ok()) return marks.status();
-  auto [lo, hi] = *marks;
+  auto end = changelog_->LogEnd(p);  // past open transactions: see Changelog::LogEnd
+  if (!end.ok()) return end.status();
+  int64_t lo = marks->first, hi = std::max(marks->second, *end);
   int64_t checkpoint = stores_.at(p)->checkpoint();
   int64_t from = checkpoint + 1;
   if (checkpoint >= 0 && from > hi) {

@@ -108,7 +108,7 @@ Result<StatefulTransform::Edit> StatefulTransform::EditState(const Record& rec, 
         slot.pos = std::move(stored->pos);
         slot.value.resize(stored->value.size());  // the value is the encoding's first part
       } else {
-        s = stored.status();
+        s = UnreadableState(rec, key, stored.status().message());
       }
     }
     if (s.IsNotFound()) {
@@ -122,6 +122,18 @@ Result<StatefulTransform::Edit> StatefulTransform::EditState(const Record& rec, 
   Edit e{&slot, slot.deleted ? nullptr : &slot.value, &slot.aux, false};
   if (auto pos = PositionOf(rec); pos && slot.pos.Covers(*pos)) e.replay = true;
   return e;
+}
+
+Status StatefulTransform::UnreadableState(const Record& rec, std::string_view key,
+                                          const std::string& why) const {
+  int32_t p = PartitionOf(rec);
+  std::string store = state_->changelog()
+                          ? "changelog " + state_->changelog()->topic() + ", partition " + std::to_string(p)
+                          : "in memory";
+  return Status::DataError("the state of key '" + std::string(key) + "' (" + store +
+                           ") cannot be read: " + why +
+                           "; the key's records fail until it is replaced: go past them with --on-error skip "
+                           "or dlq, or start the state over (ktools(7), STATE)");
 }
 
 void StatefulTransform::ReplaceState(Pending* slot, const Record& rec, std::string& value,

@@ -1,6 +1,7 @@
 #include "kt/stream/aggregate.hpp"
 
 #include <cctype>
+#include <cmath>
 
 #include "kt/core/strings.hpp"
 
@@ -63,7 +64,57 @@ Result<AggSpec> ParseAggSpec(const std::string& text) {
   return a;
 }
 
-void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx) {
+void Aggregator::Evaluate(expr::EvalContext& ctx) {
+  values_.resize(specs_.size());
+  for (size_t i = 0; i < specs_.size(); ++i)
+    values_[i] = specs_[i].arg ? specs_[i].arg->Eval(ctx) : expr::Value::Null();
+}
+
+namespace {
+
+const rapidjson::Value* Member(const rapidjson::Value& obj, const std::string& name) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+
+Status NotFinite(const AggSpec& s, double a, double b) {
+  rapidjson::Value va(a), vb(b);
+  return Status::DataError(s.name + ": " + ToJson(va) + " + " + ToJson(vb) +
+                           " is beyond what a double holds (the state is left as it was)");
+}
+
+}  // namespace
+
+Status Aggregator::Check(const rapidjson::Value& state, const rapidjson::Value* sums) const {
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const AggSpec& s = specs_[i];
+    const expr::Value& v = values_[i];
+    if ((s.kind != AggSpec::Kind::kSum && s.kind != AggSpec::Kind::kAvg) || !v.IsNumber()) continue;
+    double add = v.AsDouble();
+    if (s.kind == AggSpec::Kind::kSum) {
+      const rapidjson::Value* m = Member(state, s.name);
+      if (!m || !m->IsNumber()) continue;
+      int64_t r;
+      if (m->IsInt64() && v.IsInt() && !__builtin_add_overflow(m->GetInt64(), v.AsInt(), &r)) continue;
+      if (!std::isfinite(m->GetDouble() + add)) return NotFinite(s, m->GetDouble(), add);
+    } else if (sums) {
+      const rapidjson::Value* pair = Member(*sums, s.name);
+      if (!pair || !pair->IsArray() || pair->Size() != 2 || !(*pair)[0].IsNumber()) continue;
+      double sum = (*pair)[0].GetDouble();
+      if (!std::isfinite(sum + add)) return NotFinite(s, sum, add);
+    }
+  }
+  return Status::Ok();
+}
+
+Status Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx) {
+  Evaluate(ctx);
+  return Fold(state, sums);
+}
+
+Status Aggregator::Fold(rapidjson::Document* state, rapidjson::Document* sums) {
+  if (Status s = Check(*state, sums); !s.ok()) return s;
   auto& alloc = state->GetAllocator();
   if (!state->IsObject()) state->SetObject();
   auto member = [&](const std::string& name) -> rapidjson::Value* {
@@ -85,7 +136,7 @@ void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, e
       set(s.name, rapidjson::Value(static_cast<int64_t>(m && m->IsInt64() ? m->GetInt64() + 1 : 1)));
       continue;
     }
-    expr::Value v = s.arg->Eval(ctx);
+    const expr::Value& v = values_[i];
     if (s.kind == AggSpec::Kind::kFirst || s.kind == AggSpec::Kind::kLast) {
       if (v.IsMissing()) {
         ++skipped_[i];
@@ -147,13 +198,28 @@ void Aggregator::Update(rapidjson::Document* state, rapidjson::Document* sums, e
         break;
     }
   }
+  return Status::Ok();
 }
 
-void Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
-                       const rapidjson::Value& later_sums) const {
+Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
+                         const rapidjson::Value& later_sums) const {
+  // Sums that would overflow are refused before anything changes.
+  for (const AggSpec& s : specs_) {
+    bool avg = s.kind == AggSpec::Kind::kAvg;
+    if (s.kind != AggSpec::Kind::kSum && !avg) continue;
+    const rapidjson::Value* a = avg ? (sums ? Member(*sums, s.name) : nullptr) : Member(*state, s.name);
+    const rapidjson::Value* b = avg ? Member(later_sums, s.name) : Member(later, s.name);
+    if (avg) {
+      a = a && a->IsArray() && a->Size() == 2 ? &(*a)[0] : nullptr;
+      b = b && b->IsArray() && b->Size() == 2 ? &(*b)[0] : nullptr;
+    }
+    if (a && b && a->IsNumber() && b->IsNumber() && !(a->IsInt64() && b->IsInt64()) &&
+        !std::isfinite(a->GetDouble() + b->GetDouble()))
+      return NotFinite(s, a->GetDouble(), b->GetDouble());
+  }
   auto& alloc = state->GetAllocator();
   if (!state->IsObject()) state->SetObject();
-  if (!later.IsObject()) return;
+  if (!later.IsObject()) return Status::Ok();
   auto find = [](const rapidjson::Value& obj, const std::string& name) -> const rapidjson::Value* {
     if (!obj.IsObject()) return nullptr;
     auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
@@ -226,6 +292,7 @@ void Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, co
       }
     }
   }
+  return Status::Ok();
 }
 
 void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std::string* out,

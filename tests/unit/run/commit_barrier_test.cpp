@@ -43,6 +43,7 @@ class StateProbe : public kt::Transform {
     return kt::Status::Ok();
   }
   kt::Status PersistState(const std::vector<kt::TopicPartitionOffset>& acked) override {
+    ++persist_calls;
     if (fail_persist) return kt::Status::IoError("state store: No space left on device");
     for (auto& [p, last] : written_) persisted[p] = last;
     for (auto& a : acked) checkpoints[a.partition] = a.offset;
@@ -71,6 +72,7 @@ class StateProbe : public kt::Transform {
   }
 
   bool fail_persist = false;
+  int persist_calls = 0;
   int32_t restore_partition = -2;
   int restore_calls = 0;
   std::map<int32_t, int64_t> persisted;    // partition -> last offset whose state is persisted
@@ -155,7 +157,7 @@ TEST_CASE("a state write that is not acknowledged: nothing is persisted or commi
   CHECK(t.persisted.empty());
 }
 
-TEST_CASE("state that cannot be persisted (a full disk): exit 1, no offsets committed") {
+TEST_CASE("state that cannot be persisted (a full disk): exit 1; what was committed is in the changelog") {
   FakeSource src(Records(100));
   FakeSink sink;
   src.sink = &sink;
@@ -163,7 +165,32 @@ TEST_CASE("state that cannot be persisted (a full disk): exit 1, no offsets comm
   t.fail_persist = true;
   auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
   CHECK(r->Run() == 1);
-  CHECK(src.committed.empty());
+  CHECK(t.persisted.empty());
+  // At-least-once commits offsets before local state persists: every committed offset's state
+  // was written to the changelog and acknowledged, so a restart restores it from there.
+  for (auto& [p, next] : src.committed) {
+    bool logged = false;
+    for (auto& s : sink.sent)
+      if (s.internal && s.acked && s.partition == p && std::stoll(s.value) + 1 >= next) logged = true;
+    CHECK(logged);
+  }
+}
+
+TEST_CASE("at-least-once: a refused offset commit leaves the state unpersisted until a commit goes through") {
+  FakeSource src(Records(200));
+  FakeSink sink;
+  src.sink = &sink;
+  src.fail_commits = 1;
+  StateProbe t;
+  auto o = Opts();
+  o.commit_interval_ms = 1'000'000;  // one commit at the end (refused), then the final one
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 0);  // the end's commit is refused, the one at the revocation goes through
+  CHECK(src.commit_calls == 2);
+  CHECK(t.persist_calls == 1);  // only after the commit that went through
+  CHECK(src.committed[0] == 100);
+  CHECK(src.committed[1] == 100);
+  CheckStateCoversCommits(src, t);
 }
 
 TEST_CASE("a failed offset commit is retried at the next commit; a failed final commit exits 1") {
@@ -255,6 +282,68 @@ TEST_CASE("exactly-once: a bad record under --on-error fail rolls the open trans
   auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t, &txn);
   CHECK(r->Run() == 3);
   CHECK(txn.aborts == 1);
+  CHECK(txn.commits == 0);
+  CHECK(src.committed.empty());
+}
+
+TEST_CASE(
+    "a broker outage (a delivery that timed out) is recovered: the work since the last commit is done "
+    "again") {
+  FakeSource src(Records(200));
+  FakeSink sink;
+  src.sink = &sink;
+  sink.fail_delivery = std::make_pair(0, 50);
+  sink.fail_deliveries_left = 1;
+  sink.delivery_error = kt::Status::Unavailable("out: Local: Message timed out");
+  StateProbe t;
+  auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
+  CHECK(r->Run() == 0);
+  CHECK(src.rewinds == 1);
+  CHECK(t.lost == std::set<int32_t>{0, 1});  // the state since the last commit is rolled back
+  CHECK(src.committed[0] == 100);
+  CHECK(src.committed[1] == 100);
+  CHECK(src.violations == 0);
+  std::set<std::string> written;
+  for (auto& s : sink.sent)
+    if (!s.internal && s.acked) written.insert(s.value);
+  CHECK(written.size() == 200);  // every record's output, some twice (at-least-once)
+  CheckStateCoversCommits(src, t);
+}
+
+TEST_CASE("exactly-once: a fenced producer is replaced and the run goes on, every output once") {
+  FakeSource src(Records(400));
+  FakeSink sink;
+  src.sink = &sink;
+  FakeTransactions txn(&src, &sink);
+  txn.fence_commits = 1;
+  StateProbe t;
+  auto o = Opts();
+  o.commit_interval_ms = 1'000'000;
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t, &txn);
+  CHECK(r->Run() == 0);
+  CHECK(txn.renews == 1);
+  std::multiset<std::string> outputs;
+  for (auto& v : txn.committed_values)
+    if (v[0] == 'v') outputs.insert(v);
+  CHECK(outputs.size() == 400);
+  CHECK(std::set<std::string>(outputs.begin(), outputs.end()).size() == 400);
+  CHECK(src.committed[0] == 200);
+  CHECK(src.committed[1] == 200);
+}
+
+TEST_CASE("a recovery that cannot reach Kafka gives up after --task-timeout, exit 1, nothing committed") {
+  FakeSource src(Records(100));
+  FakeSink sink;
+  src.sink = &sink;
+  FakeTransactions txn(&src, &sink);
+  txn.abort_commits = 1;
+  src.fail_rewinds = 1'000'000;
+  StateProbe t;
+  auto o = Opts();
+  o.commit_interval_ms = 1'000'000;
+  o.task_timeout_ms = 300;
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t, &txn);
+  CHECK(r->Run() == 1);
   CHECK(txn.commits == 0);
   CHECK(src.committed.empty());
 }

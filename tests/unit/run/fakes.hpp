@@ -52,6 +52,7 @@ class FakeSource : public kt::Source {
     for (auto& tp : ps) paused.erase(tp.partition);
   }
   kt::Status Rewind() override;
+  int fail_rewinds = 0;  // the next N rewinds find Kafka unavailable
   void Close() override {
     if (listener_ && !closed_) listener_->OnRevoking({{"in", 0}, {"in", 1}});
     closed_ = true;
@@ -122,8 +123,9 @@ class FakeSink : public kt::Sink {
     s.acked = true;
     bool fail = (s.internal && fail_internal_delivery) ||
                 (!s.internal && fail_delivery && s.partition == fail_delivery->first &&
-                 s.offset == fail_delivery->second);
-    kt::Status st = fail ? kt::Status::KafkaError("delivery refused") : kt::Status::Ok();
+                 s.offset == fail_delivery->second && fail_deliveries_left != 0);
+    if (fail && !s.internal && fail_deliveries_left > 0) --fail_deliveries_left;
+    kt::Status st = fail ? delivery_error : kt::Status::Ok();
     listener_->OnDelivered(s.token, st, kt::Delivered{s.topic, s.partition, s.out_offset});
   }
   // True when every output caused by records of `partition` below `offset` is acknowledged.
@@ -139,7 +141,9 @@ class FakeSink : public kt::Sink {
   std::vector<Sent> sent;
   std::string fail_send_topic;                               // Send fails synchronously for this topic
   std::optional<std::pair<int32_t, int64_t>> fail_delivery;  // the output of this record is refused
-  bool fail_internal_delivery = false;                       // every internal record is refused
+  int fail_deliveries_left = -1;                             // how often (-1: always)
+  kt::Status delivery_error = kt::Status::KafkaError("delivery refused");
+  bool fail_internal_delivery = false;  // every internal record is refused
 
  private:
   kt::DeliveryListener* listener_ = nullptr;
@@ -191,6 +195,10 @@ inline kt::Status FakeSource::Commit(const std::vector<kt::TopicPartitionOffset>
 
 // Goes back to the committed offsets: records after them are handed out again.
 inline kt::Status FakeSource::Rewind() {
+  if (fail_rewinds > 0) {
+    --fail_rewinds;
+    return kt::Status::Unavailable("cannot read the committed offsets to read again from");
+  }
   ++rewinds;
   std::vector<FakeRecord> again;
   for (size_t k = 0; k < i_; ++k) {
@@ -210,6 +218,7 @@ class FakeTransactions : public kt::Transactions {
  public:
   FakeTransactions(FakeSource* src, FakeSink* sink) : src_(src), sink_(sink) {}
   kt::Status Begin() override {
+    if (fenced) return kt::Status::Fenced("fenced");
     ++begins;
     open_from_ = sink_->sent.size();
     return kt::Status::Ok();
@@ -219,6 +228,11 @@ class FakeTransactions : public kt::Transactions {
       --abort_commits;
       return kt::Status::Aborted("transaction aborted (injected)");
     }
+    if (fence_commits > 0) {
+      --fence_commits;
+      fenced = true;
+      return kt::Status::Fenced("Producer fenced by newer instance (injected)");
+    }
     ++commits;
     for (auto& o : offsets) src_->committed[o.partition] = o.offset;
     for (size_t i = open_from_; i < sink_->sent.size(); ++i) committed_values.push_back(sink_->sent[i].value);
@@ -226,11 +240,19 @@ class FakeTransactions : public kt::Transactions {
     return kt::Status::Ok();
   }
   kt::Status Abort() override {
+    if (fenced) return kt::Status::Fenced("a fenced producer cannot abort");
     ++aborts;
     sink_->sent.resize(open_from_);  // nothing of an aborted transaction is visible
     return kt::Status::Ok();
   }
-  int begins = 0, commits = 0, aborts = 0, abort_commits = 0;
+  kt::Status Renew() override {
+    ++renews;
+    fenced = false;
+    sink_->sent.resize(open_from_);  // the old producer's open transaction is aborted by the new one
+    return kt::Status::Ok();
+  }
+  int begins = 0, commits = 0, aborts = 0, abort_commits = 0, fence_commits = 0, renews = 0;
+  bool fenced = false;
   std::vector<std::string> committed_values;  // every output, in commit order
 
  private:

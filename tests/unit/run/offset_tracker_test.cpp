@@ -101,3 +101,16 @@ TEST_CASE("offsets stay committable until the broker confirmed them") {
   t.MarkCommitted(t.Committable());
   CHECK(t.Committable().empty());
 }
+
+TEST_CASE(
+    "SkipTo moves a partition past what is no record (a commit marker) only when nothing is in flight") {
+  kt::OffsetTracker t;
+  auto* e = t.Begin("in", 0, 5);
+  CHECK_FALSE(t.SkipTo("in", 0, 7));  // the record at 5 is in flight
+  t.Seal(e);
+  CHECK(t.Committable()[0].offset == 6);
+  CHECK(t.SkipTo("in", 0, 7));  // offset 6 is a transaction's commit marker
+  CHECK(t.Committable()[0].offset == 7);
+  CHECK_FALSE(t.SkipTo("in", 0, 6));  // never back
+  CHECK_FALSE(t.SkipTo("in", 1, 3));  // a partition nothing was read from
+}

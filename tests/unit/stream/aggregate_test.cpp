@@ -25,7 +25,7 @@ std::string Fold(kt::Aggregator& agg, const std::vector<const char*>& inputs, ra
     rapidjson::Document v;
     REQUIRE(kt::ParseJson(in, &v).ok());
     ctx.Reset(&rec, &v);
-    agg.Update(state, sums, ctx);
+    REQUIRE(agg.Update(state, sums, ctx).ok());
   }
   std::string out;
   agg.Render(*state, "k", &out);
@@ -107,8 +107,8 @@ TEST_CASE("merging aggregate states (session windows)") {
   Fold(agg, {R"({"n":5})", R"({"n":1})"}, &earlier, &earlier_sums);
   Fold(agg, {R"({"n":7})", R"({"n":3})", R"({"n":2})"}, &later, &later_sums);
   merged.SetObject();
-  agg.Merge(&merged, &merged_sums, earlier, earlier_sums);
-  agg.Merge(&merged, &merged_sums, later, later_sums);
+  REQUIRE(agg.Merge(&merged, &merged_sums, earlier, earlier_sums).ok());
+  REQUIRE(agg.Merge(&merged, &merged_sums, later, later_sums).ok());
   std::string out;
   std::string_view key = "k";
   agg.Render(merged, key, &out);

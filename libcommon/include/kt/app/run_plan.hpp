@@ -51,6 +51,7 @@ struct RunPlan {
   std::string dlq;
   bool exactly_once = false;
   int64_t commit_interval_ms = 5000;
+  int64_t task_timeout_ms = 300000;  // --task-timeout
   // Reporting
   bool quiet = false, verbose = false, progress = false, stats_json = false;
 

@@ -28,6 +28,7 @@ struct SourceSpec {
   int64_t until_ms = -1;                         // stop each partition at its first record at/after this time
   // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).
   const std::atomic<bool>* end_gate = nullptr;
+  int expected_partitions = 0;  // with end_gate: see KafkaSourceOptions
   bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)
 };
 
@@ -41,5 +42,12 @@ struct SinkSpec {
 };
 
 int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source = {}, SinkSpec sink = {});
+
+// The largest record `topics` take (their max.message.bytes; 0 when the brokers do not say, as
+// kbroker's do not). Topics a run creates take as much as its input, and its producers send as
+// much: a record its input holds is never refused downstream for its size.
+int64_t LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics);
+// The settings a topic created for records of `largest` bytes needs (none at the broker's default).
+Properties SizedTopicConfigs(int64_t largest);
 
 }  // namespace kt

@@ -58,6 +58,7 @@ struct StatefulPlan {
   int partitions = 0;             // of the stage's input topics (repartition topics included)
   bool after_rekeys = false;      // the stage starts once every re-keying stage has finished
   StorePlan store;
+  Properties topic_configs;  // of the topics the run creates (RunStateful: sized as its inputs)
 };
 
 // One input (-i), grouped by `by` ("" : the record key): ktable, kwindow, kscore. Its stage

@@ -19,6 +19,8 @@ class [[nodiscard]] Status {
     kNotFound,
     kDropped,
     kAborted,
+    kUnavailable,
+    kFenced,
     kEnd
   };
 
@@ -35,6 +37,13 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   // A transaction was rolled back: nothing it wrote is visible; the work is to be done again.
   static Status Aborted(std::string msg) { return {Code::kAborted, std::move(msg)}; }
+  // Kafka cannot be reached or did not answer in time (a broker outage): the work since the last
+  // commit is to be done again once it answers, within the run's --task-timeout.
+  static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
+  // This process's producer was fenced: another producer took its transactional.id, or its
+  // transaction timed out while the process was stalled. What it did since its last commit is
+  // void; a new producer may go on.
+  static Status Fenced(std::string msg) { return {Code::kFenced, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -44,6 +53,10 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsDropped() const { return code_ == Code::kDropped; }
   bool IsAborted() const { return code_ == Code::kAborted; }
+  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool IsFenced() const { return code_ == Code::kFenced; }
+  // A failure the run recovers from by doing the work since its last commit again.
+  bool IsRecoverable() const { return IsAborted() || IsUnavailable() || IsFenced(); }
 
   // Prefixes context ("topic t partition 0 offset 17") to the message.
   Status WithContext(const std::string& where) const {

@@ -34,6 +34,9 @@ std::string FormatRfc3339(int64_t epoch_ms);
 
 // Wall clock, epoch milliseconds.
 int64_t NowMs();
+
+// A duration for messages: "5m", "12s", "1.5s", "250ms".
+std::string FormatDuration(int64_t ms);
 // The wall clock read at most once, on first use: for per-record paths that need the time only
 // now and then (a clock read costs as much as handing out a record).
 class LazyNow {

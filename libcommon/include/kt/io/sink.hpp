@@ -48,6 +48,9 @@ class Sink {
   virtual void Poll() = 0;
   // Waits until every queued record is acknowledged or failed.
   virtual Status Flush(int timeout_ms) = 0;
+  // Gives up every record not yet acknowledged: each comes back through the listener at once,
+  // failed (Aborted). Their fate at the broker is unknown (a record in flight may be written).
+  virtual void Purge() {}
   // stdout's reader went away (EPIPE): a normal end.
   virtual bool Closed() const { return false; }
   // The largest record the sink takes (key, value and headers), or -1 when unbounded.

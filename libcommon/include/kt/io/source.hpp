@@ -63,6 +63,10 @@ class Source {
   virtual Status Rewind() { return Status::IoError("the input cannot be read again"); }
   // Leaves the group (revoking partitions through the listener) and closes.
   virtual void Close() {}
+  // Partitions read to their end with nothing of them left to hand out, and the offset after
+  // their end: past a transaction's commit marker, which is no record, so that committing it
+  // leaves no lag of 1 behind a transactional input.
+  virtual std::vector<TopicPartitionOffset> EndPositions() const { return {}; }
   // Records of the assigned partitions not yet processed: each one's end offset (as last
   // fetched) minus `next` (the offset after its last processed record; where a partition has
   // none, its position). nullopt where that is not known (stdin, nothing fetched yet).

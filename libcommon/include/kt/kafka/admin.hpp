@@ -34,7 +34,7 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
 // second to metadata retries. Does nothing where the broker would not auto-create it (the
 // producer then reports the missing topic) or cannot be asked (kbroker).
 Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool,
-                           bool* created);
+                           bool* created, const Properties& configs = {});
 
 // Creates `spec` (ktopic create); a KafkaError naming the topic when it exists already.
 Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool);

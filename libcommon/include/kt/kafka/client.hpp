@@ -12,6 +12,7 @@
 namespace kt {
 
 constexpr int kMetadataTimeoutMs = 10000;
+constexpr int kReachTimeoutMs = 5000;  // how long a first contact waits for an unreachable broker
 
 // A conf with, in order: `defaults`, the user's properties (-F file, -X), then `forced`
 // (settings the tool's guarantees depend on). bootstrap.servers comes from cfg.brokers.
@@ -47,10 +48,23 @@ class KafkaClient {
   const KafkaConfig& config() const { return cfg_; }
   const std::string& tool() const { return tool_; }
   bool verbose() const { return verbose_; }
-  // The first fatal error librdkafka reported (fenced producer, ...), or ok.
+  // The broker refused this client's credentials (SASL), naming the mechanism and the user, or ok.
+  const Status& auth_error() const { return auth_error_; }
+  // librdkafka's fatal error of the handle as a Status (asked now, before its event is served):
+  // Fenced for a fenced producer, a clear "not authorized" for a missing cluster or
+  // transactional id ACL; ok when there is none.
+  Status FatalError() const;
+  // Serves the handle's error events now (authentication failures come as one).
+  void ServeErrors();
+  // The KafkaClient of a handle Create made.
+  static KafkaClient* Of(rd_kafka_t* rk) { return static_cast<KafkaClient*>(rd_kafka_opaque(rk)); }
+  // The first fatal error librdkafka reported, or ok: Fenced for a fenced producer.
   const Status& fatal() const { return fatal_; }
   // Consumers: leaves the group and stops fetching. Idempotent; the destructor calls it.
   void CloseConsumer();
+  // Destroys the handle (a producer's queued and in-flight records come back purged, through
+  // its delivery callback) and forgets its fatal error; Create makes a new one.
+  void Reset();
 
  private:
   static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque);
@@ -64,13 +78,19 @@ class KafkaClient {
   void* owner_ = nullptr;
   bool closed_ = false;
   Status fatal_;
+  Status auth_error_;
 };
 
 // Waits for broker metadata. With `topic` non-empty also reports whether it exists and its
-// partition count (0 when missing). Unreachable brokers give a KafkaError naming them.
+// partition count (0 when missing). Brokers that do not answer within kReachTimeoutMs give a
+// KafkaError naming them and where they came from; credentials the broker refuses give at once
+// "authentication failed", naming the mechanism and the user; a topic the user may not
+// describe, "not authorized".
 // The lookup asks for all topics, so it never auto-creates `topic` (a producer's request for one
 // topic would, on brokers with auto.create.topics.enable).
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count);
+// " (user 'alice')" for messages, or "" without SASL.
+std::string UserOf(const KafkaConfig& cfg);
 // Waits, up to kMetadataTimeoutMs, until `rk` sees `topic` with a leader for every partition,
 // and returns whether it does. A producer's first record to a topic created a moment ago
 // otherwise waits for librdkafka's next metadata refresh (0.1-0.5 s of a one-liner). For a

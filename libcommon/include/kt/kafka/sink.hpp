@@ -26,7 +26,17 @@ struct KafkaSinkOptions {
   // Open creates `topic` at once when it is missing and the broker would auto-create it
   // (CreateAsAutoCreated): no second lost to the producer's auto-creation retries.
   bool create_missing = false;
+  // Settings of a topic it creates (max.message.bytes as the input's).
+  Properties topic_configs;
+  // The largest record to send (the input's max.message.bytes): message.max.bytes at least
+  // that, unless -X sets it.
+  int64_t max_record_bytes = 0;
 };
+
+// A delivery report's error as a Status: Unavailable for what a broker outage causes (the
+// record was not written; written again after a rewind), Fenced for a fenced producer, Aborted
+// for a record purged with its transaction, KafkaError otherwise.
+Status DeliveryError(rd_kafka_resp_err_t err, const std::string& what);
 
 class KafkaSink : public Sink {
  public:
@@ -39,7 +49,13 @@ class KafkaSink : public Sink {
   Status Send(const OutRecord& rec, DeliveryToken* token) override;
   void Poll() override;
   Status Flush(int timeout_ms) override;
+  void Purge() override;
   int64_t MaxRecordBytes() const override { return max_bytes_; }
+
+  // A new producer in place of this one (fenced): what the old one still held comes back
+  // through the listener as aborted (purged), then the new one is opened with the same config
+  // and transactional.id.
+  Status Renew();
 
   rd_kafka_t* handle() { return rk_; }
   const std::string& tool() const { return opt_.tool; }

@@ -50,6 +50,9 @@ struct KafkaSourceOptions {
   // assigned partition reached its end as of that time (a topic another stage of the same tool
   // writes, like ktable's repartition topic).
   const std::atomic<bool>* end_gate = nullptr;
+  // With end_gate: how many partitions each input topic has (as the stage that created it
+  // knows; the topic's metadata may lag behind a creation): every one must be read to its end.
+  int expected_partitions = 0;
   // The topics are ktools repartition topics: their origin headers become Record::origin
   // (core/origin.hpp).
   bool origin_headers = false;
@@ -67,7 +70,9 @@ class KafkaSource : public Source {
 
   Status Open(RebalanceListener* listener) override;
   Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
-  Status Fatal() const override { return fatal_.ok() ? client_.fatal() : fatal_; }
+  Status Fatal() const override {
+    return !fatal_.ok() ? fatal_ : !client_.auth_error().ok() ? client_.auth_error() : client_.fatal();
+  }
   bool Commits() const override { return !opt_.group.empty(); }
   Status Commit(const std::vector<TopicPartitionOffset>& offsets) override;
   void Pause(const std::vector<TopicPartition>& partitions) override;
@@ -75,6 +80,7 @@ class KafkaSource : public Source {
   Status Rewind() override;
   void Close() override;
   std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& next) const override;
+  std::vector<TopicPartitionOffset> EndPositions() const override;
   // The consumer (exactly-once sends its group metadata with the offsets).
   rd_kafka_t* handle() const { return rk_; }
 
@@ -92,6 +98,7 @@ class KafkaSource : public Source {
   bool ServeEvents();
   bool AllCaughtUp();
   bool GatedCaughtUp();
+  bool OthersCaughtUp();
   void Release();
   int InputOf(const char* topic) const;
   // A batch run of a group without members (KafkaSourceOptions::batch).
@@ -109,11 +116,14 @@ class KafkaSource : public Source {
   rd_kafka_message_t* current_ = nullptr;                // owned; destroyed on the next Next()
   std::map<std::pair<int, int32_t>, bool> done_;         // reached --until (paused)
   std::map<std::pair<int, int32_t>, int64_t> gate_end_;  // end_gate: each partition's end
+  std::vector<int> partition_counts_;                    // of each input topic, at Open
   Headers headers_;
   OriginReader origin_;
   std::string key_scratch_, value_scratch_;
   Status fatal_;
   bool direct_batch_ = false;  // a batch run of a group without members (DirectBatch)
+  bool closing_ = false;       // Close has begun
+  bool subscribed_ = false;    // a member of its group (not assigned directly)
   int64_t last_gate_check_ms_ = 0;
   int since_events_ = 0;
 };

@@ -23,6 +23,7 @@ class KafkaTransactions : public Transactions {
   Status Begin() override;
   Status Commit(const std::vector<TopicPartitionOffset>& offsets) override;
   Status Abort() override;
+  Status Renew() override;
 
  private:
   KafkaSink* sink_;
@@ -38,5 +39,10 @@ class KafkaTransactions : public Transactions {
 // A restart then aborts the transaction its predecessor left open at once instead of leaving
 // downstream read_committed consumers waiting for transaction.timeout.ms.
 Result<std::string> ClaimTransactionalId(const std::string& base, const std::string& lock_dir);
+
+// Where the locks of ClaimTransactionalId live for `base`: a directory of this host, the same
+// for every user and every state directory ($TMPDIR, else /tmp: ktools-txn/<base>), so that no
+// two processes of one host ever hold one transactional.id.
+std::string TransactionLockDir(const std::string& base);
 
 }  // namespace kt

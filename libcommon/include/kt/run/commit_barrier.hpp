@@ -4,14 +4,17 @@
 //   1. every output and dead letter sent so far is acknowledged,
 //   2. the Transform writes its state (store writes staged, changelog records sent) and those
 //      records are acknowledged,
-//   3. exactly-once: the transaction commits, with the input offsets,
+//   3. the input offsets of records whose outputs were all acknowledged are committed: with
+//      exactly-once (and for a stateful tool's changelog, app/run_tool.cpp) in the transaction,
+//      which then commits; otherwise as the consumer group's offsets. They count as committed
+//      only when the broker says so,
 //   4. the Transform persists its state: the staged store writes, with each changelog
-//      partition's last acknowledged offset as its checkpoint,
-//   5. at-least-once: the input offsets of records whose outputs were all acknowledged are
-//      committed; they count as committed only when the broker says so.
-// A failure in 1-4 stops the chain: nothing later happens, and the run must stop (exit 1), so
-// no offset is ever committed past a lost output or an unsaved state. A failed offset commit
-// (5) is kept as commit_error(): the offsets are committed again at the next commit.
+//      partition's last acknowledged offset as its checkpoint.
+// A failure in 1-3 stops the chain: nothing later happens, and no offset is ever committed past
+// a lost output or an unsaved state (the run then recovers or stops: run/runner.hpp). A failed
+// group offset commit (3, at-least-once) is kept as commit_error(): the state is not persisted
+// (a copy that lost its partitions must not persist what it wrote after the group moved on),
+// and both are done again at the next commit.
 #pragma once
 
 #include <map>

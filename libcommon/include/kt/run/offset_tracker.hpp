@@ -54,6 +54,10 @@ class OffsetTracker {
   // committed only after MarkCommitted (once the broker confirmed it).
   std::vector<TopicPartitionOffset> Committable() const;
   void MarkCommitted(const std::vector<TopicPartitionOffset>& offsets);
+  // The input has no record before `next` in this partition that is not done (what lies between
+  // is no record: a transaction's commit marker): `next` becomes committable. Nothing happens
+  // while a record of the partition is in flight. Returns whether it moved on.
+  bool SkipTo(const std::string& topic, int32_t partition, int64_t next);
   // Forgets a partition (after revocation). REQUIRES: no tokens of it are still outstanding.
   void Remove(const std::string& topic, int32_t partition);
   // Forgets everything (an aborted transaction). REQUIRES: no tokens are still outstanding.

@@ -21,8 +21,9 @@ struct CommonOptions {
   std::string output = "-";
   std::string group;
   std::string from = "beginning";
-  std::string max_idle = "0";   // --max-idle: how long an empty input partition holds the others back
-  std::string commit_interval;  // not given: 5s, or 100ms with --exactly-once
+  std::string max_idle = "0";       // --max-idle: how long an empty input partition holds the others back
+  std::string commit_interval;      // not given: 5s, or 100ms with --exactly-once
+  std::string task_timeout = "5m";  // --task-timeout: how long a run recovers before it gives up
   bool commit_interval_given = false;
   bool exit_at_end = false;
   int64_t count = -1;

@@ -14,6 +14,13 @@
 // Partitions whose state must be restored stay paused while the Transform restores them, a
 // slice at a time between polls of the input; partitions lost to the group are forgotten
 // without a commit.
+//
+// Recovery (run/recovery.cpp): a failure the run can redo its work after (Status::
+// IsRecoverable: an aborted transaction, Kafka unavailable, a fenced producer) drops the work
+// since the last commit (the transaction aborted, the state of every task rolled back), then,
+// once Kafka answers, renews a fenced producer, reads the input again from the last committed
+// offsets and restores the state; retried with one log line per attempt until --task-timeout.
+// A run that cannot read its input again (stdin, a file) fails instead.
 #pragma once
 
 #include <map>
@@ -52,6 +59,9 @@ struct RunnerOptions {
   bool progress = false;              // a progress line on stderr (when it is a TTY)
   bool stats_json = false;            // --stats json: the summary as one JSON line (even with -q)
   int64_t commit_interval_ms = 5000;  // --commit-interval; a Transform may ask sooner (WantsCommit)
+  // --task-timeout: how long the run keeps trying to recover from a broker outage or a fenced
+  // producer (Kafka Streams' task.timeout.ms) before it gives up (exit 1).
+  int64_t task_timeout_ms = 300000;
   int flush_timeout_ms = 60000;
 };
 
@@ -96,9 +106,13 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   void SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, const Status& error);
   // Runs the commit barrier. Returns non-ok when the tool must stop.
   Status Commit();
-  // Exactly-once: rolls the open transaction back and starts again from the last commit.
-  void Rewind(const Status& why);
-  // A fatal error: kept (the first one wins); Fail also returns it.
+  // Starts a recovery from `why` (see above), or, when the run cannot recover, fails with it.
+  void RequestRecovery(const Status& why);
+  // One attempt at the recovery; it ends (recovery_ ok) once every step succeeded.
+  void TryRecover();
+  bool CanRecover() const;
+  // A fatal error: kept (the first one wins); Fail also returns it. A recoverable one starts a
+  // recovery instead, where the run can recover.
   void SetFatal(const Status& s);
   Status Fail(const Status& s);
   void Tick(int64_t now);
@@ -138,11 +152,16 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   OffsetTracker::Entry* current_ = nullptr;  // the record being processed; null in Finish
   Status emit_error_;                        // first Emit failure for the current record
   Status fatal_;                             // failed delivery, state write or Kafka error: exit 1
-  Status data_error_;                        // bad record under --on-error fail: exit 3
+  Status fault_;     // the first fatal or recoverable failure since the last commit: stops the barrier
+  Status recovery_;  // why the run is recovering; ok when it is not
+  int64_t recovery_since_ms_ = 0, next_recovery_ms_ = 0;
+  bool recovery_dropped_ = false;  // the work since the last commit is dropped
+  int64_t recoveries_ = 0;         // recoveries started
+  bool renew_producer_ = false;    // the producer was fenced, or its transaction could not be aborted
+  Status data_error_;              // bad record under --on-error fail: exit 3
   std::set<TopicPartition> assigned_;
   std::set<int32_t> restoring_;     // tasks (partition numbers) whose state restores
   bool aborting_ = false;           // delivery reports of an aborted transaction
-  bool rewound_ = false;            // a transaction aborted: its input is read again
   bool work_since_commit_ = false;  // records processed or outputs sent since the last commit
   int64_t last_commit_ms_ = 0;
   int64_t last_progress_ms_ = 0;

@@ -34,11 +34,18 @@ class Changelog {
   // Creates the topic (compacted; `replication_factor` -1: the broker's default) with
   // `partitions` partitions, or checks that an existing one has that many (co-partitioning
   // with the input, Faust's PartitionsMismatch) and is compacted.
-  Status Ensure(int partitions, int replication_factor);
+  // `configs`: further settings for a new topic (max.message.bytes).
+  Status Ensure(int partitions, int replication_factor, const Properties& configs = {});
 
   // The offsets of partition p's first record and of the one after its last (its high
   // watermark; under read_committed, the last stable offset). {0, 0} when it does not exist.
   Result<std::pair<int64_t, int64_t>> Watermarks(int32_t p);
+
+  // The offset after partition p's last record, committed or not (its high watermark, under
+  // read_uncommitted). A restore reads up to it: a transaction still open there (another copy's,
+  // one that stalled) holds the restore back until it commits or aborts, so that no committed
+  // transaction before it (which may hold the input offsets this copy starts from) is missed.
+  Result<int64_t> LogEnd(int32_t p);
 
   // Starts reading partition p at `from`.
   Status Start(int32_t p, int64_t from);
@@ -67,6 +74,7 @@ class Changelog {
   Status Connect();
   std::string topic_, tool_;
   KafkaClient client_;        // an assign-only consumer, never in a group
+  KafkaClient end_client_;    // read_uncommitted: LogEnd
   rd_kafka_t* rk_ = nullptr;  // client_'s handle, once connected
   // The consumer queue and the batch Poll reads into, made once: Poll runs before every lookup
   // of a global table (GlobalTable::CatchUp), so it must cost next to nothing when idle.

@@ -102,6 +102,9 @@ class StatefulTransform : public Transform {
   // and sets its `aux`; the state now reflects `rec` (its position, its timestamp). Written at
   // the next WriteState.
   void ReplaceState(Pending* slot, const Record& rec, std::string& value, std::string_view aux = {});
+  // The bad record error of a record whose key's state cannot be read (written by something else
+  // than this tool, or damaged): names the key, the store and the way out.
+  Status UnreadableState(const Record& rec, std::string_view key, const std::string& why) const;
   // Visits a partition's stored state (from OnRestored). A state whose bookkeeping is damaged
   // is an error naming its key.
   Status ForEachState(int32_t partition,

@@ -33,14 +33,30 @@ class Aggregator {
  public:
   explicit Aggregator(std::vector<AggSpec> specs) : specs_(std::move(specs)), skipped_(specs_.size(), 0) {}
 
-  // Folds the record in ctx into `state` (a JSON object, or null for a new key) and `sums`
-  // (avg's running sums: an object, or null for none yet).
-  void Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx);
+  // Evaluates the aggregates' arguments for the record in ctx, for the Folds that follow (one
+  // record folded into several windows is evaluated once).
+  void Evaluate(expr::EvalContext& ctx);
+  // Whether folding the evaluated record into `state` and `sums` keeps every sum and avg a
+  // finite number (a double that overflowed has no JSON): a DataError naming the aggregate and
+  // the numbers otherwise.
+  Status Check(const rapidjson::Value& state, const rapidjson::Value* sums) const;
+  // Folds the evaluated record into `state` (a JSON object, or null for a new key) and `sums`
+  // (avg's running sums: an object, or null for none yet). On an error of Check nothing changes.
+  Status Fold(rapidjson::Document* state, rapidjson::Document* sums);
+  // Evaluate, then Fold.
+  Status Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx);
   // Folds `later` and its sums (another state of the same specs, of records that came after)
   // into `state` and `sums`: counts, sums and avg add up, min/max compare, first keeps state's,
-  // last takes later's. Session windows merge this way.
-  void Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
-             const rapidjson::Value& later_sums) const;
+  // last takes later's. Session windows merge this way. A sum that would overflow is a
+  // DataError, before anything changes.
+  Status Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
+               const rapidjson::Value& later_sums) const;
+  // Whether a sum or avg could overflow (there is one).
+  bool MayOverflow() const {
+    for (auto& s : specs_)
+      if (s.kind == AggSpec::Kind::kAvg || s.kind == AggSpec::Kind::kSum) return true;
+    return false;
+  }
   // Whether any aggregate keeps sums (avg).
   bool KeepsSums() const {
     for (auto& s : specs_)
@@ -79,6 +95,7 @@ class Aggregator {
  private:
   std::vector<AggSpec> specs_;
   std::vector<int64_t> skipped_;
+  std::vector<expr::Value> values_;  // Evaluate's, for Check and Fold
 };
 
 }  // namespace kt
