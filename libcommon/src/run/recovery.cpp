@@ -25,8 +25,10 @@ void Runner::RequestRecovery(const Status& why) {
       LogWarning(opt_.tool, why.message() + ": doing the work since the last commit again" +
                                 (why.IsFenced() ? ", with a new producer" : ""));
   }
+  // Not here: a request comes from inside a delivery report (whose batch still holds reports
+  // for records the recovery would forget) or a rebalance callback. The Loop recovers first
+  // thing, before it reads another record; commits wait meanwhile (Commit).
   next_recovery_ms_ = 0;
-  TryRecover();
 }
 
 void Runner::TryRecover() {

@@ -134,7 +134,7 @@ int Runner::Run() {
     (void)Commit();  // its failures are in fatal_ and commit_error_
     // A final commit that did not go through (a transaction rolled back, Kafka unavailable):
     // the recovery reads what it held again.
-    if (recoveries_ == before || !fatal_.ok() || StopRequested()) break;
+    if ((recoveries_ == before && recovery_.ok()) || !fatal_.ok() || StopRequested()) break;
   }
   std::optional<int64_t> lag = source_->Lag(tracker_.NextOffsets());
   source_->Close();

@@ -85,7 +85,8 @@ class FakeSink : public kt::Sink {
     int32_t partition;  // the source record's (provenance), or the target partition of internal records
     int64_t offset;
     kt::DeliveryToken* token;
-    bool acked = false;
+    bool acked = false;   // reported (acknowledged, refused or purged)
+    bool purged = false;  // reported as purged: never written
     std::string topic, key, value;
     std::vector<std::string> header_store;
     bool internal = false;
@@ -117,6 +118,15 @@ class FakeSink : public kt::Sink {
     for (size_t i = sent.size(); i-- > 0;)
       if (!sent[i].acked) Ack(i);
     return kt::Status::Ok();
+  }
+  // As rd_kafka_purge: what is not acknowledged yet fails now.
+  void Purge() override {
+    for (size_t i = 0; i < sent.size(); ++i)
+      if (!sent[i].acked) {
+        sent[i].acked = sent[i].purged = true;
+        listener_->OnDelivered(sent[i].token, kt::Status::KafkaError("Local: Purged in queue"),
+                               kt::Delivered{sent[i].topic, sent[i].partition, -1});
+      }
   }
   void Ack(size_t i) {
     Sent& s = sent[i];
