@@ -23,8 +23,11 @@ need_kafka() {
 # A topic name no other test uses.
 new_topic() { echo "t${BATS_TEST_NUMBER}-$(basename "$BATS_TEST_FILENAME" .bats)-$1-$RANDOM$RANDOM"; }
 
-# Number of partitions of a topic (empty when it does not exist).
-partition_count() { kcat -b "$B" -L -t "$1" 2>/dev/null | sed -n 's/.* with \([0-9]*\) partitions.*/\1/p'; }
+# Number of partitions of a topic (empty when it does not exist). All topics' metadata, not the
+# topic's own: a metadata request naming a missing topic makes the broker create it (1 partition).
+partition_count() {
+  kcat -b "$B" -L 2>/dev/null | sed -n "s/^  topic \"$1\" with \([0-9]*\) partitions.*/\1/p"
+}
 
 # Number of records in a topic: the sum of its partitions' end offsets (test topics start at
 # offset 0). Unlike reading the topic with -e, this returns at once while it is being written.

@@ -55,3 +55,33 @@ teardown() { [ -z "${KB_PID:-}" ] || kill "$KB_PID" 2>/dev/null || true; }
   grep -qi "in-memory" "$BATS_TEST_DIRNAME/../../man/kbroker.1.scd"
   grep -qi "demo" "$BATS_TEST_DIRNAME/../../man/kbroker.1.scd"
 }
+
+@test "on kbroker ktopic create and the topics tools create get their partitions; what it cannot do fails at once" {
+  export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
+  mkdir -p "$XDG_RUNTIME_DIR"
+  start_kbroker
+  port=${MB##*:}
+  [ -s "$XDG_RUNTIME_DIR/ktools-kbroker-$port" ]
+  run -0 ktopic create clicks -p 4 -b "$MB"
+  kgen clickevents -n 200 --seed 5 -o clicks -b "$MB" -q
+  # an output created with its input's partition count, a stateful stage's changelog too
+  kmap -b "$MB" -i clicks -o clean --drop email -e -q
+  ktable -b "$MB" -i clicks -o per_uri --by uri --agg count --store memory -e -q
+  run -0 ktopic list -b "$MB" --json
+  [ "$(jq -r 'select(.topic == "clicks" or .topic == "clean" or .topic == "per_uri") | "\(.topic) \(.partitions)"' <<<"$output" | sort | tr '\n' ' ')" = "clean 4 clicks 4 per_uri 4 " ]
+  [ "$(jq -s 'map(select(.topic | endswith("-changelog")) | .partitions) | unique' <<<"$output" | jq -c .)" = "[4]" ]
+  [ "$(ktable dump -b "$MB" -G ktools-ktable-clicks-to-per_uri | jq -s 'map(.count) | add')" -eq 200 ]
+  # describe shows partitions without configs; alter and delete say why they cannot
+  run -0 ktopic describe clicks -b "$MB" --json
+  [ "$(grep -c '"partition"' <<<"$output")" -eq 4 ]
+  [[ "$output" == *"kbroker, the in-memory dev broker, cannot show topic configs"* ]]
+  run -1 ktopic alter clicks --set retention.ms=1000 -b "$MB"
+  [[ "$output" == *"cannot change topic configs"* ]]
+  run -1 ktopic delete clicks -y -b "$MB"
+  [[ "$output" == *"cannot delete topics"* ]]
+  kill -TERM "$KB_PID"
+  wait "$KB_PID"
+  KB_PID=
+  # the control file goes with it
+  [ ! -e "$XDG_RUNTIME_DIR/ktools-kbroker-$port" ]
+}

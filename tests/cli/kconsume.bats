@@ -145,7 +145,10 @@ setup() {
   echo '{"key":"k2","value":{"n":2}}' | kproduce "$t" -J -q
   run bash -c "kcat -b '$B' -C -t '$t' -e -q -c 1 -f '%k|%h' | od -An -tx1 | tr -s ' \n' ' '"
   [ "$output" = " 6b ff 00 7c 69 64 3d 01 ff 2c 74 3d 78 " ]
-  run kconsume "$t" -e -J
+  # auto (the default) shows such a key as base64; raw insists on text
+  run bash -c "kconsume '$t' -e -J -q | jq -c .key"
+  [ "$output" = $'{"base64":"a/8A"}\n"k2"' ]
+  run kconsume "$t" -e -J --key-format raw
   [ "$status" -eq 3 ]
   [[ "$output" == *"topic $t partition 0 offset 0: the key is not UTF-8 text, so it cannot be a JSON string (read binary keys with --key-format binary, as base64)"* ]]
   run bash -c "kconsume '$t' -e -J -q --key-format binary | jq -c 'del(.timestamp)'"
@@ -165,12 +168,14 @@ setup() {
   [ "$(kcat -b "$B" -C -t "$out" -e -q -f '%k|%s\n' | od -An -tx1)" = "$expected" ]
 }
 
-@test "kconsume: a non-JSON value fails naming partition and offset" {
+@test "kconsume: any value by default; --value-format json fails on text naming partition and offset" {
   t=$(new_topic nj)
   printf '{"a":1}\nplain text\n' | kproduce "$t" --format lines -q
-  run kconsume "$t" -e
+  run -0 kconsume "$t" -e -q
+  [ "$output" = $'{"a":1}\nplain text' ]
+  run kconsume "$t" -e --value-format json
   [ "$status" -eq 3 ]
-  [[ "$output" == *"topic $t partition 0 offset 1: invalid JSON"* ]]
+  [[ "$output" == *"topic $t partition 0 offset 1: invalid JSON"*"--value-format raw or auto reads values that are not JSON"* ]]
   run kconsume "$t" -e -q --value-format raw
   [ "$output" = $'{"a":1}\nplain text' ]
   # The record the error named, and only it.

@@ -111,3 +111,37 @@ $T 2 4" ]
 EXPECTED
   [ "$(echo "$rows" | jq -c 'select(.local_state) | [.store, .local_state, .partitions]')" = "[\"table\",\"$STATE/$G/table\",2]" ]
 }
+
+@test "kgroup start-over: a dry run changes nothing; --execute makes the next ktable run recompute everything" {
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g); st="$BATS_TEST_TMPDIR/st"
+  head -n 300 "$DATA/clickevents.ndjson" > "$BATS_TEST_TMPDIR/all"
+  kproduce "$in" "$BATS_TEST_TMPDIR/all" --key-field uri --partitions 2 -q
+  ktable -i "$in" -o "$out" -G "$g" --by email --agg count --state-dir "$st" -e -q
+  want=$(jq -s -c 'group_by(.email)[] | {key: .[0].email, count: length}' "$BATS_TEST_TMPDIR/all" | sort)
+  [ "$(ktable dump -G "$g" | sort)" = "$want" ]
+  # kgroup reset alone is not enough: the state has every record and skips them when read again
+  run -0 kgroup start-over "$g" --state-dir "$st" --json
+  plan=$output
+  [ "$(jq -r '.delete + " " + .name' <<<"$plan" | sort)" = "$(printf '%s\n' "group $g" "group $g-table" "local_state $st/$g" "topic $g-table-changelog" "topic $g-table-repartition" | sort)" ]
+  [ -d "$st/$g" ]
+  [ "$(ktable dump -G "$g" | sort)" = "$want" ]
+  # refused while the stage runs; nothing changes
+  ktable -i "$in" -o "$out" -G "$g" --by email --agg count --state-dir "$st" -q &
+  member=$!
+  has_members() { kgroup describe "$g" 2>&1 | grep -q 'with [1-9][0-9]* members'; }
+  wait_until 30 has_members
+  run -1 kgroup start-over "$g" --state-dir "$st" --execute
+  [[ "$output" == *"active members: stop the stage first (nothing changed)"* ]]
+  kill -TERM "$member"; wait "$member"; member=
+  [ "$(ktable dump -G "$g" | sort)" = "$want" ]
+  run -0 kgroup start-over "$g" --state-dir "$st" --execute
+  [ ! -d "$st/$g" ]
+  [ -z "$(ktopic list --names | grep -x "$g-table-changelog")" ]
+  run -0 kgroup list --json
+  [[ "$output" != *"\"$g\""* ]]
+  # the next run reads everything again into an empty state: the same table, not doubled
+  ktable -i "$in" -o "$out" -G "$g" --by email --agg count --state-dir "$st" -e -q
+  [ "$(ktable dump -G "$g" | sort)" = "$want" ]
+  run -1 kgroup start-over "$(new_topic none)"
+  [[ "$output" == *"nothing of group"* ]]
+}

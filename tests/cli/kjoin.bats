@@ -124,11 +124,14 @@ EXPECTED
 @test "kjoin: topics of different partition counts exit 2 naming both; a missing table exits 1" {
   need_kafka
   L=$(new_topic left); R=$(new_topic right)
-  envelope a 1 1 | kproduce "$L" -J --partitions 2 -q
+  envelope a 1 2 | kproduce "$L" -J --partitions 2 -q
   envelope a 1 1 | kproduce "$R" -J --partitions 3 -q
-  run kjoin -i "$L" --table "$R" -o - -e
+  run kjoin -i "$L" --table "$R" -o - -G "$(new_topic g)" -e
   [ "$status" -eq 2 ]
   [[ "$output" == *"'$L' has 2 partitions, '$R' has 3"* ]]
+  # ad hoc (no -G, to stdout) one in-memory task serves every partition: sizes need not match
+  run -0 kjoin -i "$L" --table "$R" -e -q
+  [ "$output" = '{"left":1,"right":1}' ]
   run kjoin -i "$L" --table "$(new_topic missing)" -o - -e
   [ "$status" -eq 1 ]
   [[ "$output" == *"does not exist"* ]]

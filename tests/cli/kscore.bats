@@ -112,7 +112,8 @@ for line in sys.stdin:
   # every output keeps its input key
   [ "$(jq -r 'select(.key != .value.id) | .key' "$BATS_TEST_TMPDIR/out")" = "" ]
   for grp in a b; do
-    got=$(jq -c "select(.value.k == \"$grp\") | .value" "$BATS_TEST_TMPDIR/out" |
+    # in input order (the output has the input's two partitions, keyed by id)
+    got=$(jq -s -c "map(select(.value.k == \"$grp\") | .value) | sort_by(.id[1:] | tonumber) | .[]" "$BATS_TEST_TMPDIR/out" |
       jq -r 'if .score == null then "null" else (.score * 1e9 | round / 1e9 | tostring) end' | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
     want=$(zscores < "$BATS_TEST_TMPDIR/$grp" | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
     [ "$got" = "$want" ]

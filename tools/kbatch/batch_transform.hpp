@@ -38,6 +38,11 @@ class BatchTransform : public Transform {
   bool WantsValue() const override { return opt_.by && opt_.by->ReadsValue(); }
   bool ReadsFields() const override { return opt_.by && opt_.by->ReadsFields(); }
   bool WantsHeaders() const override { return opt_.by && opt_.by->ReadsHeaders(); }  // a batch has none
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(opt_.by);
+    return n;
+  }
   Status Process(Input& in, Emitter& out) override;
   void Punctuate(int64_t now_ms, Emitter& out) override;
   void Finish(Emitter& out) override;

@@ -1,6 +1,18 @@
 #include "branch_transform.hpp"
 
+#include <algorithm>
+
 namespace kt::kbranch {
+
+std::vector<std::string> BranchTransform::Topics() const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& t) {
+    if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  };
+  for (const Route& r : routes_) add(r.topic);
+  add(default_topic_);
+  return out;
+}
 
 Result<std::unique_ptr<BranchTransform>> BranchTransform::Create(const std::vector<std::string>& routes,
                                                                  const std::string& default_topic, bool all,

@@ -23,6 +23,13 @@ class BranchTransform : public Transform {
   bool ReadsFields() const override { return reads_fields_; }  // a route's expression names fields
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
+  // Every topic a record may go to: the routes' in order, then --default; each once.
+  std::vector<std::string> Topics() const;
+  RecordNames Names() const override {
+    RecordNames n;
+    for (const Route& r : routes_) n.Add(*r.expr);
+    return n;
+  }
 
  private:
   struct Route {

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     return kt::FailWith("kbranch", kt::Status::InvalidArgument(transform.status().message()));
   // Routes name Kafka topics; only an explicit -o - sends (routed) envelopes to stdout.
   if (!app.count("--output")) common.output = "";
-  auto plan = kt::PlanRun("kbranch", common);
+  auto plan = kt::PlanRun("kbranch", common, {.outputs = (*transform)->Topics()});
   if (!plan.ok()) return kt::FailWith("kbranch", plan.status());
   return kt::RunTool(*plan, **transform);
 }

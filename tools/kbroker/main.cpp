@@ -1,5 +1,6 @@
 // kbroker: librdkafka's in-memory mock cluster as an embedded development broker.
 // Not a real Kafka: nothing is persisted and it is meant for demos and first steps.
+#include <httplib.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -15,6 +16,7 @@
 #include "kt/core/log.hpp"
 #include "kt/core/signals.hpp"
 #include "kt/core/strings.hpp"
+#include "kt/kafka/kbroker_control.hpp"
 #include "kt/run/options.hpp"
 
 int main(int argc, char** argv) {
@@ -58,6 +60,40 @@ int main(int argc, char** argv) {
     rd_kafka_mock_topic_create(cluster, parts[0].c_str(), static_cast<int>(n), 1);
   }
   std::string addr = rd_kafka_mock_cluster_bootstraps(cluster);
+  // The control channel (kafka/kbroker_control.hpp): topic creation over HTTP on loopback, named
+  // in a runtime file per broker port, for the admin requests the mock cluster does not answer.
+  httplib::Server control;
+  control.Post("/topics", [&](const httplib::Request& req, httplib::Response& res) {
+    int64_t n = 0;
+    std::string name = req.get_param_value("name");
+    if (name.empty() || !kt::ParseInt64(req.get_param_value("partitions"), &n) || n < 1 || n > 100000) {
+      res.status = 400;
+      res.set_content("expected name and partitions (1 or more)", "text/plain");
+      return;
+    }
+    if (rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(cluster, name.c_str(), static_cast<int>(n), 1)) {
+      res.status = 409;
+      res.set_content(rd_kafka_err2str(e), "text/plain");
+      return;
+    }
+    if (verbose)
+      kt::LogInfo("kbroker", "created topic " + name + " with " + std::to_string(n) + " partitions");
+  });
+  int control_port = control.bind_to_any_port("127.0.0.1");
+  std::vector<std::string> control_files;
+  if (control_port > 0) {
+    for (const std::string& b : kt::Split(addr, ',')) {
+      int64_t port = 0;
+      if (!kt::ParseInt64(b.substr(b.rfind(':') + 1), &port)) continue;
+      std::string file = kt::KbrokerControlFile(static_cast<int>(port));
+      std::ofstream f(file + ".tmp");
+      f << "http://127.0.0.1:" << control_port << "\n";
+      f.close();
+      std::rename((file + ".tmp").c_str(), file.c_str());
+      control_files.push_back(file);
+    }
+  }
+  std::thread control_thread([&] { control.listen_after_bind(); });
   std::cout << addr << std::endl;
   if (!addr_file.empty()) {
     std::ofstream f(addr_file + ".tmp");
@@ -69,6 +105,9 @@ int main(int argc, char** argv) {
     kt::LogInfo("kbroker", "in-memory dev broker at " + addr + " (not a real Kafka; Ctrl-C stops it)");
   kt::InstallSignalHandlers();
   while (!kt::StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  control.stop();
+  control_thread.join();
+  for (const std::string& f : control_files) std::remove(f.c_str());
   rd_kafka_mock_cluster_destroy(cluster);
   rd_kafka_destroy(rk);
   if (!quiet) kt::LogInfo("kbroker", "stopped");

@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   app.add_option("--until", until,
                  "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
   app.add_flag("--pretty", sink.pretty, "Indent JSON values");
+  // Any topic prints: JSON as JSON, text as text, other bytes as base64 (--value-format json
+  // validates instead).
+  common.key_format = "auto";
+  common.value_format = "auto";
   kt::AddCommonOptions(app, common,
                        kt::kOptGroup | kt::kOptFrom | kt::kOptExit | kt::kOptCount | kt::kOptEnvelope |
                            kt::kOptFormats | kt::kOptSchema | kt::kOptErrors | kt::kOptKafka |
@@ -35,7 +39,7 @@ int main(int argc, char** argv) {
   common.output = "-";
   kt::PassThrough transform;
   // Without -G: read everything, commit nothing (like kcat -C).
-  auto plan = kt::PlanRun("kconsume", common, {.group_optional = true});
+  auto plan = kt::PlanRun("kconsume", common);
   if (!plan.ok()) return kt::FailWith("kconsume", plan.status());
   return kt::RunTool(*plan, transform, std::move(source), sink);
 }

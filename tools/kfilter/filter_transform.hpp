@@ -15,6 +15,11 @@ class FilterTransform : public Transform {
 
   bool WantsValue() const override { return expr_.ReadsValue(); }
   bool ReadsFields() const override { return expr_.ReadsFields(); }
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(expr_);
+    return n;
+  }
   Status Process(Input& in, Emitter& out) override {
     ctx_.Reset(&in.record, in.value);
     if (expr_.Eval(ctx_).Truthy() != negate_) {

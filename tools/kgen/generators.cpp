@@ -23,7 +23,7 @@ class ClickEvents : public Generator {
     static constexpr std::array<const char*, 12> kUris = {
         "/",       "/home",    "/products", "/products/42", "/cart",         "/checkout",
         "/search", "/account", "/help",     "/blog/faust",  "/blog/streams", "/api/v1/orders"};
-    t_ += static_cast<int64_t>(rng_.Below(400));  // mean 200 ms between events
+    t_ = Advance(t_, static_cast<int64_t>(rng_.Below(400)));  // mean 200 ms between events
     int64_t t = t_;
     if (rng_.Below(100) < 3) t -= static_cast<int64_t>(1 + rng_.Below(2000));
     std::string email = std::string(kNames[rng_.Below(kNames.size())]) + std::to_string(rng_.Below(100)) +
@@ -55,7 +55,7 @@ class TaxiRides : public Generator {
  public:
   TaxiRides(uint64_t seed, int64_t start) : rng_(seed), t_(start) {}
   void Next(std::string* json, int64_t* time_ms) override {
-    t_ += 1000 * static_cast<int64_t>(rng_.Below(20));
+    t_ = Advance(t_, 1000 * static_cast<int64_t>(rng_.Below(20)));
     int64_t minutes = 2 + static_cast<int64_t>(rng_.Below(45));
     int64_t dropoff = t_ + minutes * 60'000 + static_cast<int64_t>(rng_.Below(60)) * 1000;
     double distance = Round2(minutes * (0.15 + rng_.Unit() * 0.35));

@@ -1,4 +1,4 @@
-// kgroup's subcommands, one file each: list, describe, reset, delete.
+// kgroup's subcommands, one file each: list, describe, reset, delete, start-over.
 #pragma once
 
 #include <memory>
@@ -15,6 +15,7 @@ std::unique_ptr<Command> MakeListCommand();
 std::unique_ptr<Command> MakeDescribeCommand();
 std::unique_ptr<Command> MakeResetCommand();
 std::unique_ptr<Command> MakeDeleteCommand();
+std::unique_ptr<Command> MakeStartOverCommand();
 
 // The group as Kafka describes it, and its committed offsets; a group that does not exist (Dead,
 // nothing committed) is an error.

@@ -1,10 +1,12 @@
-// kgroup: consumer groups as an operator sees them: list, describe (lag), reset offsets, delete.
+// kgroup: consumer groups as an operator sees them: list, describe (lag), reset offsets, delete,
+// start over.
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "Consumer groups: list them, describe one (committed offsets, end offsets, lag), move its "
-      "offsets (a dry run unless --execute), delete it. A table on a terminal, NDJSON when piped or with "
+      "offsets (a dry run unless --execute), delete it, or everything a stage must lose to recompute "
+      "from its input (start-over). A table on a terminal, NDJSON when piped or with "
       "--json.",
       "kgroup"};
   std::vector<std::unique_ptr<kt::Command>> commands;
@@ -12,5 +14,6 @@ int main(int argc, char** argv) {
   commands.push_back(kt::kgroup::MakeDescribeCommand());
   commands.push_back(kt::kgroup::MakeResetCommand());
   commands.push_back(kt::kgroup::MakeDeleteCommand());
+  commands.push_back(kt::kgroup::MakeStartOverCommand());
   return kt::RunCommandTool(app, commands, argc, argv);
 }

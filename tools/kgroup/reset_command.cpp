@@ -22,7 +22,7 @@ class ResetCommand : public Command {
     sub.add_option("group", spec_.group, "The consumer group")->required();
     sub.add_option("--topic", spec_.topic,
                    "Only this topic (default: every topic the group has offsets for)");
-    sub.add_option("--partition", partition_, "Only this partition")->check(CLI::NonNegativeNumber);
+    sub.add_option("--partition", partition_, "Only this partition")->check(kt::AtLeast(0));
     auto* targets = sub.add_option_group("target", "Where to (exactly one)");
     targets->add_flag("--to-earliest", earliest_, "The first offset still in each partition");
     targets->add_flag("--to-latest", latest_, "The end of each partition (skip everything)");

@@ -13,24 +13,16 @@ int main(int argc, char** argv) {
       "kgroupby"};
   kt::CommonOptions common;
   std::string by;
-  int partitions = 0;
   uint64_t seed = 0;
   app.add_option("--by", by, "The new key: an expression, e.g. uri")->required();
-  app.add_option("--partitions", partitions,
-                 "Partitions of the output topic when it is created (default: the input's)")
-      ->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "Seed for random() in the expression")->capture_default_str();
-  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
+  kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto e = kt::expr::Expr::Parse(by);
   if (!e.ok()) return kt::FailWith("kgroupby", kt::Status::InvalidArgument("--by: " + e.status().message()));
-  // The output is co-partitioned with the input: created with its partition count (or
-  // --partitions) when missing.
-  kt::SinkSpec sink{.create_partitions = partitions > 0 ? partitions : -1,
-                    .partitions_given = app.count("--partitions") > 0};
   kt::RekeyTransform transform(std::move(*e), seed);
   auto plan = kt::PlanRun("kgroupby", common);
   if (!plan.ok()) return kt::FailWith("kgroupby", plan.status());
-  return kt::RunTool(*plan, transform, {}, sink);
+  return kt::RunTool(*plan, transform);
 }

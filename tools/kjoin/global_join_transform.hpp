@@ -38,6 +38,11 @@ class GlobalJoinTransform : public Transform {
   }
   bool ReadsFields() const override { return opt_.merge || (opt_.on && opt_.on->ReadsFields()); }
   bool WantsHeaders() const override { return opt_.on && opt_.on->ReadsHeaders(); }  // results carry none
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(opt_.on);
+    return n;
+  }
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 

@@ -13,12 +13,12 @@ int RunCoPartitionedJoin(const RunPlan& run, const StateCliOptions& state_opts,
   intent.sides = {{run.input, join.by, "left"}, {join.right, join.right_by, "right"}};
   intent.stage_name = "join";
   intent.store = state_opts;
-  return RunStateful(run, intent, [&](std::unique_ptr<PartitionedState> state, std::optional<expr::Expr>) {
+  return RunStateful(run, intent, [&](std::unique_ptr<PartitionedState> state, SideKeys by) {
     std::unique_ptr<Transform> t;
     if (join.window)
-      t = std::make_unique<WindowJoinTransform>(std::move(state), *join.window);
+      t = std::make_unique<WindowJoinTransform>(std::move(state), *join.window, std::move(by));
     else
-      t = std::make_unique<JoinTransform>(std::move(state), join.table);
+      t = std::make_unique<JoinTransform>(std::move(state), join.table, std::move(by));
     return t;
   });
 }
@@ -39,7 +39,8 @@ int RunGlobalJoin(const RunPlan& run, const StateCliOptions& state_opts, const s
   go.verbose = run.verbose;
   auto kind = ParseStoreKind(state_opts.store);
   if (!kind.ok()) return FailWith(run.tool, kind.status());
-  go.store.kind = run.kafka_input() ? *kind : StoreOptions::Kind::kMemory;  // stdin state lives in memory
+  // Without a group (stdin, ad hoc) the replica lives in memory for the run.
+  go.store.kind = run.group.empty() ? StoreOptions::Kind::kMemory : *kind;
   go.store.dir = StateDir(state_opts.state_dir, run.group, "global-" + table);
   auto replica = std::make_unique<GlobalTable>(run.kafka, std::move(go));
   if (Status s = replica->Bootstrap(); !s.ok()) return FailWith(run.tool, s);

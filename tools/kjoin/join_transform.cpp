@@ -74,7 +74,7 @@ Result<bool> JoinTransform::Update(const Record& rec, char side, const std::stri
 
 Status JoinTransform::Process(Input& in, Emitter& out) {
   const Record& rec = in.record;
-  if (!rec.key) {  // no key, nothing to join on: dropped, but a left join keeps a stream's record
+  if (!keys_.Of(in, &key_)) {  // no key, nothing to join on: dropped, but a left join keeps a stream's record
     bool keep = opt_.kind == JoinOptions::Kind::kStreamTable && rec.input == 0 &&
                 opt_.type == JoinOptions::Type::kLeft;
     std::optional<std::string> value = keep ? ValueTextOf(in, opt_.json_values) : std::nullopt;
@@ -87,7 +87,6 @@ Status JoinTransform::Process(Input& in, Emitter& out) {
     out.Emit(JoinOutput(rec, std::nullopt, &out_, rec.timestamp));
     return Status::Ok();
   }
-  key_.assign(*rec.key);
   const std::string& key = key_;
   bool is_left = rec.input == 0;
   std::optional<std::string> value = ValueTextOf(in, opt_.json_values);

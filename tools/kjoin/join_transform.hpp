@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "join_keys.hpp"
 #include "joined_value.hpp"
 #include "kt/state/stateful_transform.hpp"
 
@@ -37,11 +38,13 @@ struct JoinOptions {
 
 class JoinTransform : public StatefulTransform {
  public:
-  JoinTransform(std::unique_ptr<PartitionedState> state, JoinOptions options)
-      : StatefulTransform(std::move(state)), opt_(options) {}
+  JoinTransform(std::unique_ptr<PartitionedState> state, JoinOptions options, SideKeys by = {})
+      : StatefulTransform(std::move(state)), opt_(options), keys_(std::move(by)) {}
 
-  bool WantsValue() const override { return JoinWantsValue(opt_.merge, opt_.json_values); }
-  bool ReadsFields() const override { return opt_.merge; }
+  bool WantsValue() const override {
+    return JoinWantsValue(opt_.merge, opt_.json_values) || keys_.ByExpression();
+  }
+  bool ReadsFields() const override { return opt_.merge || keys_.ByExpression(); }
   bool WantsHeaders() const override { return false; }  // join results carry none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
@@ -58,6 +61,7 @@ class JoinTransform : public StatefulTransform {
   bool Joins(bool has_left, bool has_right) const;
 
   JoinOptions opt_;
+  JoinKeys keys_;
   std::string key_, skey_, buf_, out_;
   JoinedValue value_{opt_.merge};
   int64_t null_keys_ = 0, null_values_ = 0, unmatched_ = 0;

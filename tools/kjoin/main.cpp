@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   kt::kjoin::JoinFlags flags;
   kt::kjoin::AddJoinFlags(app, flags);
   kt::AddStateOptions(app, state_opts);
-  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
+  kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto setup = kt::kjoin::ResolveJoinFlags(flags, common.input, common.value_format);

@@ -144,22 +144,23 @@ Status WindowJoinTransform::Process(Input& in, Emitter& out) {
   } saver{this, p, part, side, pos};
 
   std::optional<std::string> value = ValueTextOf(in, opt_.json_values);
+  std::string key;
+  bool has_key = keys_.Of(in, &key);
   // A record with a key moves its side's observed time, one with a null value too (Kafka Streams
   // puts it in the side's window store, where it only advances time).
-  if (rec.key && t > part.observed[side]) part.observed[side] = t;
-  if (!rec.key || !value) {
-    if (!rec.key && value && OuterSide(side)) {  // nothing to join on, but an outer side keeps it
+  if (has_key && t > part.observed[side]) part.observed[side] = t;
+  if (!has_key || !value) {
+    if (!has_key && value && OuterSide(side)) {  // nothing to join on, but an outer side keeps it
       ++unmatched_;
       return side == 0 ? EmitPair(rec, "", value, std::nullopt, t, true, out)
                        : EmitPair(rec, "", std::nullopt, value, t, true, out);
     }
-    ++(rec.key ? null_values_ : null_keys_);
+    ++(has_key ? null_values_ : null_keys_);
     return Status::Ok();
   }
   if (t == part.stream_time)
     if (Status s = EmitClosed(p, part, side, rec, out); !s.ok()) return s;
   Expire(p, part, side);
-  std::string key(*rec.key);
   int other = 1 - side;
   // The other side's records in this one's window: a left record looks before/after around
   // itself, a right record the mirror image.

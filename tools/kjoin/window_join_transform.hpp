@@ -49,11 +49,16 @@ struct WindowJoinOptions {
 
 class WindowJoinTransform : public StatefulTransform {
  public:
-  WindowJoinTransform(std::unique_ptr<PartitionedState> state, WindowJoinOptions options)
-      : StatefulTransform(std::move(state), /*read_cache=*/false), opt_(options), value_(options.merge) {}
+  WindowJoinTransform(std::unique_ptr<PartitionedState> state, WindowJoinOptions options, SideKeys by = {})
+      : StatefulTransform(std::move(state), /*read_cache=*/false),
+        opt_(options),
+        keys_(std::move(by)),
+        value_(options.merge) {}
 
-  bool WantsValue() const override { return JoinWantsValue(opt_.merge, opt_.json_values); }
-  bool ReadsFields() const override { return opt_.merge; }
+  bool WantsValue() const override {
+    return JoinWantsValue(opt_.merge, opt_.json_values) || keys_.ByExpression();
+  }
+  bool ReadsFields() const override { return opt_.merge || keys_.ByExpression(); }
   bool WantsHeaders() const override { return false; }  // join results carry none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
@@ -108,6 +113,7 @@ class WindowJoinTransform : public StatefulTransform {
   void SaveTime(int32_t p, Part& part, int side);
 
   WindowJoinOptions opt_;
+  JoinKeys keys_;
   JoinedValue value_;
   std::map<int32_t, Part> parts_;
   std::string text_, out_;

@@ -5,6 +5,36 @@
 
 namespace kt::kmap {
 
+RecordNames MapTransform::Names() const {
+  RecordNames n;
+  std::unordered_set<std::string> made;
+  auto add = [&](const std::string& f) {
+    if (!made.count(f)) n.Add(f);
+  };
+  for (const Step& s : steps_) {
+    if (s.expr) {
+      for (const std::string& f : s.expr->Fields()) add(f);
+      n.headers = n.headers || s.expr->ReadsHeaders();
+    }
+    switch (s.kind) {
+      case MapStep::Kind::kKeep:
+      case MapStep::Kind::kDrop:
+        for (const std::string& f : s.fields) add(f);
+        break;
+      case MapStep::Kind::kRename:
+        add(s.from);
+        made.insert(s.to);
+        break;
+      case MapStep::Kind::kSet:
+        if (!s.path.empty()) made.insert(s.path[0]);
+        break;
+      case MapStep::Kind::kKey:
+        break;
+    }
+  }
+  return n;
+}
+
 Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<MapStep>& steps, uint64_t seed) {
   std::unique_ptr<MapTransform> t(new MapTransform(seed));
   for (const MapStep& ms : steps) {

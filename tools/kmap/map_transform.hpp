@@ -31,6 +31,9 @@ class MapTransform : public Transform {
     return reads_fields_;
   }  // --keep/--drop/--rename/--set, or a --key naming fields
   Status Process(Input& in, Emitter& out) override;
+  // The fields steps read or remove, but not those an earlier step made (--set, --rename's new
+  // name).
+  RecordNames Names() const override;
 
  private:
   struct Step {

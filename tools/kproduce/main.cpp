@@ -12,7 +12,6 @@ int main(int argc, char** argv) {
   kt::CommonOptions common;
   kt::kproduce::ProduceOptions po;
   std::string file = "-", format = "ndjson", key;
-  int partitions = 0;
   app.add_option("topic", common.output, "Topic to write")->required();
   app.add_option("file", file, "Input file, or - for stdin")->capture_default_str();
   app.add_option("--format", format, "Input format: ndjson, lines, csv (-J: envelopes)")
@@ -22,8 +21,6 @@ int main(int argc, char** argv) {
   app.add_option("--key-field", po.key_field, "Take the key from this top-level field of the value");
   app.add_option("-H,--header", po.headers, "Add header name=value (repeatable)")->allow_extra_args(false);
   app.add_option("-p,--partition", po.partition, "Write to this partition (default: by key, murmur2)");
-  app.add_option("--partitions", partitions, "Create the topic with N partitions if it does not exist")
-      ->check(CLI::PositiveNumber);
   kt::AddCommonOptions(app, common,
                        kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema | kt::kOptErrors |
                            kt::kOptKafka | kt::kOptVerbosity | kt::kOptCreate | kt::kOptEos | kt::kOptStats);
@@ -35,7 +32,6 @@ int main(int argc, char** argv) {
   auto transform = kt::kproduce::ProduceTransform::Create(po, vc.ok() && vc->IsJson());
   if (!transform.ok())
     return kt::FailWith("kproduce", kt::Status::InvalidArgument(transform.status().message()));
-  kt::SinkSpec sink{.create_partitions = partitions, .partitions_given = true};
   kt::SourceSpec source;
   source.file = file;
   source.line_format = format == "csv"     ? kt::LineFormat::kCsv
@@ -43,5 +39,5 @@ int main(int argc, char** argv) {
                                            : kt::LineFormat::kNdjson;
   auto plan = kt::PlanRun("kproduce", common);
   if (!plan.ok()) return kt::FailWith("kproduce", plan.status());
-  return kt::RunTool(*plan, *transform, std::move(source), sink);
+  return kt::RunTool(*plan, *transform, std::move(source));
 }

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   kt::StateCliOptions state_opts;
   kt::AddStateOptions(app, state_opts);
   app.get_option("--name")->default_str("zscore|ewma");  // set after parsing, by the scorer
-  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
+  kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
   auto setup = kt::kscore::ResolveScoreFlags(flags);
@@ -26,11 +26,10 @@ int main(int argc, char** argv) {
   }
   const kt::kscore::StatScoreOptions& sso = *setup->stateful;
   if (state_opts.name.empty()) state_opts.name = setup->store_name;
-  return kt::RunStateful(
-      *plan, kt::KeyedIntent(common.input, sso.by, state_opts),
-      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
-        auto input = kt::expr::Expr::Parse(sso.input);  // checked by ResolveScoreFlags
-        return std::make_unique<kt::kscore::StatScoreTransform>(std::move(state), sso, std::move(*input),
-                                                                std::move(by_key));
-      });
+  return kt::RunStateful(*plan, kt::KeyedIntent(common.input, sso.by, state_opts),
+                         [&](std::unique_ptr<kt::PartitionedState> state, kt::SideKeys by_key) {
+                           auto input = kt::expr::Expr::Parse(sso.input);  // checked by ResolveScoreFlags
+                           return std::make_unique<kt::kscore::StatScoreTransform>(
+                               std::move(state), sso, std::move(*input), std::move(by_key[0]));
+                         });
 }

@@ -31,6 +31,15 @@ class ScoreTransform : public Transform {
   ScoreOptions opt_;
   std::vector<std::string> path_;
   std::unique_ptr<expr::Expr> expr_;
+
+ public:
+  RecordNames Names() const override {
+    RecordNames n;
+    if (expr_) n.Add(*expr_);
+    return n;
+  }
+
+ private:
   expr::EvalContext ctx_;
 };
 

@@ -47,6 +47,16 @@ class StatScoreTransform : public StatefulTransform {
   StatScoreOptions opt_;
   expr::Expr input_;
   std::optional<expr::Expr> by_;
+
+ public:
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(input_);
+    n.Add(by_);
+    return n;
+  }
+
+ private:
   expr::EvalContext ctx_;
   ValueParser state_parser_;
   std::string key_, buf_;

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   kt::AddStateOptions(app, state_opts);
   kt::AddRenamedOption(app, "--table", "--name", state_opts.name);
-  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
+  kt::AddCommonOptions(app, common, kt::kOptAll);
   auto get = kt::ktable::MakeGetCommand(&common), dump = kt::ktable::MakeDumpCommand(&common);
   CLI::App* get_sub = kt::AddCommand(app, *get);
   CLI::App* dump_sub = kt::AddCommand(app, *dump);
@@ -39,10 +39,9 @@ int main(int argc, char** argv) {
   bool updates = emit == "update";
   auto plan = kt::PlanRun("ktable", common);
   if (!plan.ok()) return kt::FailWith("ktable", plan.status());
-  return kt::RunStateful(
-      *plan, kt::KeyedIntent(common.input, by, state_opts),
-      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
-        return std::make_unique<kt::ktable::TableTransform>(std::move(state), agg, std::move(by_key),
-                                                            updates);
-      });
+  return kt::RunStateful(*plan, kt::KeyedIntent(common.input, by, state_opts),
+                         [&](std::unique_ptr<kt::PartitionedState> state, kt::SideKeys by_key) {
+                           return std::make_unique<kt::ktable::TableTransform>(std::move(state), agg,
+                                                                               std::move(by_key[0]), updates);
+                         });
 }

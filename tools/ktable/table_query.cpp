@@ -38,7 +38,11 @@ std::string Render(const std::string& key, const std::string& state) {
 
 Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg) {
   std::map<std::string, std::string> rows;
-  if (Status s = ReadStoreContents(q.where, cfg, "ktable", &rows); !s.ok()) return s;
+  KeyLookup lookup;
+  if (q.key)
+    lookup = {*q.key, [&](const std::map<std::string, std::string>& m) { return m.count(*q.key) > 0; }};
+  if (Status s = ReadStoreContents(q.where, cfg, "ktable", &rows, q.key ? &lookup : nullptr); !s.ok())
+    return s;
   if (q.key) {
     auto it = rows.find(*q.key);
     if (it == rows.end()) return Status::NotFound("key '" + *q.key + "' is not in table " + q.where.store);

@@ -23,6 +23,12 @@ class TableTransform : public StatefulTransform {
       : StatefulTransform(std::move(state)), agg_(std::move(agg)), by_(std::move(by)), emit_(emit_updates) {}
 
   bool ReadsFields() const override { return (by_ && by_->ReadsFields()) || agg_.ReadsFields(); }
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(by_);
+    agg_.AddNames(&n);
+    return n;
+  }
   bool WantsHeaders() const override {
     return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders();
   }  // outputs have none

@@ -15,7 +15,7 @@ class AlterCommand : public Command {
     sub.add_option("--unset", unset_, "Return a config to its default (repeatable)");
     sub.add_option("-p,--partitions", partitions_,
                    "Grow to this many partitions (keys move: keyed state breaks)")
-        ->check(CLI::PositiveNumber);
+        ->check(kt::AtLeast(1));
     sub.add_option("topic", topic_, "The topic")->required();
   }
   Status Check() override {

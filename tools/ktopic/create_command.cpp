@@ -12,14 +12,14 @@ class CreateCommand : public Command {
   std::string Summary() const override { return "Create a topic"; }
   void Setup(CLI::App& sub) override {
     sub.add_option("-p,--partitions", partitions_, "Partitions (default: the broker's num.partitions)")
-        ->check(CLI::PositiveNumber);
+        ->check(kt::AtLeast(1));
     sub.add_option("-c,--set", configs_, "A topic config NAME=VALUE (repeatable), as alter --set");
     sub.add_flag("--if-not-exists", if_not_exists_,
                  "An existing topic is no error (its settings are not checked)");
     sub.add_option("topic", topic_, "The topic")->required();
     sub.add_option("--replication-factor", replication_factor_,
                    "Replicas of each partition (default: the broker's default.replication.factor)")
-        ->check(CLI::PositiveNumber);
+        ->check(kt::AtLeast(1));
   }
   Status Check() override { return Pairs(configs_, "--set").status(); }
   Status Run(const CommandContext& ctx) override {

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/log.hpp"
 #include "kt/io/rows.hpp"
 #include "kt/kafka/groups.hpp"
 #include "topic_read.hpp"
@@ -38,6 +39,10 @@ class DescribeCommand : public Command {
     auto edges = ReadEdges(ctx.kafka, topic_, *marks, ctx.common->verbose);
     if (!edges.ok()) return edges.status();
     auto configs = TopicConfigs(ctx.kafka, ctx.tool, topic_);
+    if (configs.status().IsNotFound()) {  // kbroker keeps no configs: the partitions still count
+      if (!ctx.common->quiet) LogWarning(ctx.tool, configs.status().message());
+      configs = std::vector<ConfigValue>{};
+    }
     if (!configs.ok()) return configs.status();
     {
       RowPrinter out({"topic", "partition", "leader", "replicas", "isr", "low", "high", "first_timestamp",

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   kt::kwindow::AddWindowFlags(app, flags);
   kt::AddStateOptions(app, state_opts);
   kt::AddRenamedOption(app, "--window", "--name", state_opts.name);
-  kt::AddCommonOptions(app, common, kt::kOptAll | kt::kOptCreate);
+  kt::AddCommonOptions(app, common, kt::kOptAll);
   auto get = kt::kwindow::MakeGetCommand(&common), dump = kt::kwindow::MakeDumpCommand(&common);
   CLI::App* get_sub = kt::AddCommand(app, *get);
   CLI::App* dump_sub = kt::AddCommand(app, *dump);
@@ -31,11 +31,10 @@ int main(int argc, char** argv) {
   kt::Aggregator agg(std::move(setup->grouping.aggs));
   auto plan = kt::PlanRun("kwindow", common);
   if (!plan.ok()) return kt::FailWith("kwindow", plan.status());
-  return kt::RunStateful(
-      *plan, kt::KeyedIntent(common.input, flags.by, state_opts),
-      [&](std::unique_ptr<kt::PartitionedState> state, std::optional<kt::expr::Expr> by_key) {
-        return std::make_unique<kt::kwindow::WindowTransform>(std::move(state), setup->spec, agg,
-                                                              std::move(by_key), std::move(setup->time),
-                                                              setup->emit_final, setup->close_at_end);
-      });
+  return kt::RunStateful(*plan, kt::KeyedIntent(common.input, flags.by, state_opts),
+                         [&](std::unique_ptr<kt::PartitionedState> state, kt::SideKeys by_key) {
+                           return std::make_unique<kt::kwindow::WindowTransform>(
+                               std::move(state), setup->spec, agg, std::move(by_key[0]),
+                               std::move(setup->time), setup->emit_final, setup->close_at_end);
+                         });
 }

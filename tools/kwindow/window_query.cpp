@@ -58,7 +58,17 @@ std::string Render(const Row& r) {
 
 Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
   std::map<std::string, std::string> contents;
-  if (Status s = ReadStoreContents(q.where, cfg, "kwindow", &contents); !s.ok()) return s;
+  KeyLookup lookup;
+  if (q.key)
+    lookup = {*q.key, [&](const std::map<std::string, std::string>& m) {
+                for (auto& [k, v] : m) {
+                  Row r;
+                  if (ParseWindowKey(k, &r) && r.key == *q.key) return true;
+                }
+                return false;
+              }};
+  if (Status s = ReadStoreContents(q.where, cfg, "kwindow", &contents, q.key ? &lookup : nullptr); !s.ok())
+    return s;
   std::vector<Row> rows;
   for (auto& [k, v] : contents) {
     Row r;

@@ -43,6 +43,13 @@ class WindowTransform : public StatefulTransform {
   bool ReadsFields() const override {
     return (by_ && by_->ReadsFields()) || agg_.ReadsFields() || time_.ReadsFields();
   }
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(by_);
+    agg_.AddNames(&n);
+    n.Add(time_.expr());
+    return n;
+  }
   bool WantsHeaders() const override {  // outputs have none
     return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders() || time_.ReadsHeaders();
   }

@@ -19,8 +19,11 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
 
 }  // namespace
 
-std::string DefaultGroup(const std::string& tool, const std::string& input) {
-  return "ktools-" + tool + "-" + input;
+std::string DefaultGroup(const std::string& tool, const std::string& input,
+                         const std::vector<std::string>& outputs) {
+  std::string g = "ktools-" + tool + "-" + input + "-to-";
+  for (size_t i = 0; i < outputs.size(); ++i) g += (i ? "," : "") + outputs[i];
+  return g;
 }
 
 bool WantsConfigDump(const CommonOptions& cli) {
@@ -55,10 +58,13 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
   p.dump_config = WantsConfigDump(cli);
 
   p.input = cli.input;
-  if (p.kafka_input() && cli.group.empty() && !intent.group_optional)
-    p.group = DefaultGroup(tool, cli.input);
-  else
-    p.group = cli.group;
+  p.group = cli.group;
+  if (p.kafka_input() && p.group.empty()) {  // the group rule: see DefaultGroup
+    if (cli.output != "-" && !cli.output.empty())
+      p.group = DefaultGroup(tool, cli.input, {cli.output});
+    else if (cli.output.empty() && !intent.outputs.empty())
+      p.group = DefaultGroup(tool, cli.input, intent.outputs);
+  }
   auto from = ParseStartSpec(cli.from, NowMs());
   if (!from.ok()) return from.status();
   p.from = *from;
@@ -79,6 +85,11 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
   p.schema_file = cli.schema_file;
 
   p.output = cli.output;
+  if (p.kafka_output() && !p.output.empty())
+    p.outputs = {p.output};
+  else if (p.output.empty())
+    p.outputs = intent.outputs;
+  p.partitions = cli.partitions;
   p.replication_factor = cli.replication_factor;
 
   auto policy = ParseErrorPolicy(cli.on_error.empty() ? (cli.dlq.empty() ? "fail" : "dlq") : cli.on_error);

@@ -15,7 +15,8 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
   const RunPlan& run = plan.stage;
   StoreOptions so;
   so.kind = plan.store.kind;
-  if (plan.store.changelog.empty()) return std::make_unique<PartitionedState>(so, nullptr, run.tool);
+  if (plan.store.changelog.empty())
+    return std::make_unique<PartitionedState>(so, nullptr, run.tool, plan.store.single_task);
   auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
   if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor, plan.topic_configs);
       !s.ok())
@@ -35,13 +36,16 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
   if (run.kafka_input()) {  // the changelog and repartition topics take what the inputs take
     std::vector<std::string> inputs;
     for (const StatefulIntent::Side& side : intent.sides) inputs.push_back(side.topic);
-    plan->topic_configs = SizedTopicConfigs(LargestRecordOf(run, inputs));
+    auto largest = LargestRecordOf(run, inputs);
+    if (!largest.ok()) return FailWith(run.tool, largest.status());
+    plan->topic_configs = SizedTopicConfigs(*largest);
   }
-  std::optional<expr::Expr> by;
-  if (!plan->by.empty()) {
-    auto e = expr::Expr::Parse(plan->by);
+  SideKeys by(plan->by.size());
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (plan->by[i].empty()) continue;
+    auto e = expr::Expr::Parse(plan->by[i]);
     if (!e.ok()) return FailWith(run.tool, Status::InvalidArgument("--by: " + e.status().message()));
-    by = std::move(*e);
+    by[i] = std::move(*e);
   }
   auto state = OpenState(*plan);
   if (!state.ok()) return FailWith(run.tool, state.status());

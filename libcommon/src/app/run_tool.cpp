@@ -82,13 +82,21 @@ Status RunnerOptionsFrom(const RunPlan& plan, Wiring* w) {
   return Status::Ok();
 }
 
-Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool group_metadata, Wiring* w) {
+// `headers`: records need them (Kafka input); `reads_header_values`: an expression reads them.
+Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool reads_header_values,
+                  bool group_metadata, Wiring* w) {
   if (spec.source) {
     w->source = std::move(spec.source);
     return Status::Ok();
   }
   std::string file = !spec.file.empty() ? spec.file : (plan.kafka_input() ? "" : "-");
   if (!file.empty()) {
+    // Bare lines are values: their headers did not come along (kconsume writes them with -J).
+    if (reads_header_values && !plan.envelope && spec.line_format == LineFormat::kNdjson)
+      return Status::InvalidArgument(
+          "the expression reads @headers, but lines on stdin without -J are bare values, with no "
+          "headers: read envelopes with -J, and write them with -J upstream (kconsume TOPIC -J | " +
+          plan.tool + " -J ...)");
     StdinSourceOptions so;
     so.path = file;
     so.format = plan.envelope ? LineFormat::kEnvelope : spec.line_format;
@@ -128,29 +136,35 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool grou
   return Status::Ok();
 }
 
-// Creates -o when the tool asks for it (kgroupby: co-partitioned with the input).
-Status EnsureOutputTopic(const RunPlan& plan, const SinkSpec& spec) {
-  int partitions = spec.create_partitions;
-  if (partitions < 0) {
-    if (!plan.kafka_input()) return Status::Ok();  // nothing to follow: the topic is made on first use
-    auto n = PartitionCount(plan.kafka, plan.input, plan.tool);
-    if (!n.ok()) return n.status();
-    if (*n == 0)
-      return Status::KafkaError("topic '" + plan.input + "' does not exist on " + plan.kafka.brokers);
-    partitions = *n;
+// The partitions of the output topics the run creates: --partitions, else as many as the input;
+// 0 when neither says (stdin input): the producer then creates them as the broker auto-creates.
+Result<int> OutputPartitions(const RunPlan& plan) {
+  if (plan.partitions > 0) return plan.partitions;
+  if (!plan.kafka_input()) return 0;
+  auto n = PartitionCount(plan.kafka, plan.input, plan.tool);
+  if (!n.ok()) return n.status();
+  if (*n == 0)
+    return Status::KafkaError("topic '" + plan.input + "' does not exist on " + plan.kafka.brokers);
+  return *n;
+}
+
+// Creates the run's missing output topics with `partitions` and its input's record size.
+Status EnsureOutputTopics(const RunPlan& plan, int partitions, int64_t input_max) {
+  for (const std::string& name : plan.outputs) {
+    bool created = false;
+    TopicSpec topic{.name = name,
+                    .partitions = partitions,
+                    .replication_factor = plan.replication_factor,
+                    .configs = SizedTopicConfigs(input_max)};
+    Status s = EnsureTopic(plan.kafka, topic, plan.tool, &created);
+    if (s.IsInvalidArgument() && plan.partitions == 0) {  // not asked for: the topic as it is
+      LogWarning(plan.tool, s.message() + "; writing to it anyway");
+      continue;
+    }
+    if (!s.ok()) return s;
+    if (created && plan.verbose) LogInfo(plan.tool, "created topic " + name);
   }
-  bool created = false;
-  TopicSpec topic{.name = plan.output,
-                  .partitions = partitions,
-                  .replication_factor = plan.replication_factor,
-                  .configs = SizedTopicConfigs(LargestRecordOf(plan, {plan.input}))};
-  Status s = EnsureTopic(plan.kafka, topic, plan.tool, &created);
-  if (s.IsInvalidArgument() && !spec.partitions_given) {
-    LogWarning(plan.tool, s.message() + "; writing to it anyway");
-    return Status::Ok();
-  }
-  if (created && plan.verbose) LogInfo(plan.tool, "created topic " + plan.output);
-  return s;
+  return Status::Ok();
 }
 
 // The largest record the output producer sends: what the input takes, or less when an existing
@@ -158,7 +172,8 @@ Status EnsureOutputTopic(const RunPlan& plan, const SinkSpec& spec) {
 // bad record under --on-error, instead of by the broker after it was sent.
 int64_t OutputRecordLimit(const RunPlan& plan, int64_t input_max) {
   if (input_max <= kBrokerMaxMessageBytes || plan.output.empty()) return input_max;
-  int64_t out = LargestRecordOf(plan, {plan.output});
+  auto largest = LargestRecordOf(plan, {plan.output});
+  int64_t out = largest.ok() ? *largest : 0;
   if (out <= 0 || out >= input_max) return input_max;
   LogWarning(plan.tool, "topic '" + plan.output + "' takes records of at most " + std::to_string(out) +
                             " bytes, its input '" + plan.input + "' of " + std::to_string(input_max) +
@@ -168,6 +183,14 @@ int64_t OutputRecordLimit(const RunPlan& plan, int64_t input_max) {
 
 Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool state_txn, int64_t input_max,
                  Wiring* w) {
+  int partitions = 0;
+  if (plan.kafka_output()) {
+    auto n = OutputPartitions(plan);
+    if (!n.ok()) return n.status();
+    partitions = *n;
+    if (partitions > 0)
+      if (Status s = EnsureOutputTopics(plan, partitions, input_max); !s.ok()) return s;
+  }
   if (!plan.kafka_output()) {
     StdoutSinkOptions so;
     so.envelope = plan.envelope;
@@ -177,11 +200,8 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
     so.value_codec = plan.value_codec;
     w->output = std::make_unique<StdoutSink>(so);
   } else {  // a topic; "" when every record names its own (kbranch)
-    if (spec.create_partitions != 0 && !plan.output.empty()) {
-      if (Status s = EnsureOutputTopic(plan, spec); !s.ok()) return s;
-    }
     KafkaSinkOptions ko{plan.tool, plan.output, plan.key_codec, plan.value_codec, plan.verbose};
-    ko.create_missing = spec.create_partitions == 0;
+    ko.create_missing = partitions == 0;
     ko.topic_configs = SizedTopicConfigs(input_max);
     ko.max_record_bytes = OutputRecordLimit(plan, input_max);
     if (plan.exactly_once) {
@@ -242,12 +262,16 @@ int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source, SinkSp
   bool state_txn = StateInTransactions(plan, transform);
   // A batch run of a group without members reads by direct assignment even when its state goes
   // in transactions: it commits as the group's only user, and nothing else can fence it.
-  if (s.ok()) s = OpenSource(plan, source, headers, plan.exactly_once, &w);
+  if (s.ok()) s = OpenSource(plan, source, headers, transform.Names().headers, plan.exactly_once, &w);
   int64_t input_max = 0;  // only looked up when the run writes to Kafka
   if (s.ok() && plan.kafka_input() && (plan.kafka_output() || transform.WritesInternal() || dead_letters)) {
     std::vector<std::string> inputs = {plan.input};
     inputs.insert(inputs.end(), plan.more_inputs.begin(), plan.more_inputs.end());
-    input_max = LargestRecordOf(plan, inputs);
+    auto largest = LargestRecordOf(plan, inputs);
+    if (largest.ok())
+      input_max = *largest;
+    else
+      s = largest.status();
   }
   if (s.ok()) s = OpenSinks(plan, sink, dead_letters || transform.WritesInternal(), state_txn, input_max, &w);
   if (!s.ok()) return FailWith(plan.tool, s);
@@ -260,10 +284,12 @@ int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source, SinkSp
   return (*runner)->Run();
 }
 
-int64_t LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics) {
+Result<int64_t> LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics) {
   int64_t largest = 0;
   for (const std::string& t : topics) {
     auto configs = TopicConfigs(plan.kafka, plan.tool, t);
+    if (!configs.ok() && configs.status().IsUnavailable())
+      return configs.status();    // unreachable: say so now
     if (!configs.ok()) continue;  // kbroker answers no DescribeConfigs: the defaults then
     for (const ConfigValue& c : *configs)
       if (c.name == "max.message.bytes") largest = std::max<int64_t>(largest, std::atoll(c.value.c_str()));

@@ -34,11 +34,13 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
   p.stage = run;
   p.store.name = in.store.name;
   p.store.kind = *kind;
+  p.by.assign(in.sides.size(), "");
   if (!run.kafka_input()) {  // stdin: one stage; the state lives in memory for the run
     if (in.sides.size() > 1 || !in.groups_itself)
       return Status::InvalidArgument("a stdin input (-i -) cannot be co-partitioned with a topic");
-    p.by = in.sides[0].by;
+    p.by[0] = in.sides[0].by;
     p.store.kind = StoreOptions::Kind::kMemory;
+    p.store.single_task = true;
     return p;
   }
 
@@ -49,6 +51,18 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     if (*n == 0)
       return Status::KafkaError("topic '" + side.topic + "' does not exist on " + run.kafka.brokers);
     counts.push_back(*n);
+  }
+  if (run.ad_hoc()) {  // no group: nothing created, state in memory for the run
+    bool moves = std::any_of(in.sides.begin(), in.sides.end(), [](auto& s) { return !s.by.empty(); }) &&
+                 (in.sides.size() > 1 || counts[0] > 1);
+    for (int n : counts) moves = moves || n != counts[0];
+    for (size_t i = 0; i < in.sides.size(); ++i) p.by[i] = in.sides[i].by;
+    p.store.kind = StoreOptions::Kind::kMemory;
+    p.store.single_task = moves;
+    p.partitions = counts[0];
+    p.stage.more_inputs.clear();
+    for (size_t i = 1; i < in.sides.size(); ++i) p.stage.more_inputs.push_back(in.sides[i].topic);
+    return p;
   }
   // A side given an expression is re-keyed, unless the Transform can group by it itself
   // because every record is in one partition anyway.
@@ -74,7 +88,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     partitions = all ? *std::max_element(counts.begin(), counts.end()) : fixed;
   }
   p.partitions = partitions;
-  if (in.sides.size() == 1 && !rekeyed[0]) p.by = in.sides[0].by;
+  if (in.sides.size() == 1 && !rekeyed[0]) p.by[0] = in.sides[0].by;
 
   const std::string& group = run.group;
   p.stage.more_inputs.clear();
@@ -88,6 +102,8 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
       r.run.more_inputs.clear();
       topic = SideStem(group, in, i) + "-repartition";
       r.run.output = topic;
+      r.run.outputs = {topic};
+      r.run.partitions = partitions;  // created so by RunRepartitioned
       r.run.group = i == 0 ? group : SideStem(group, in, i);
       r.by = in.sides[i].by;
       p.rekeys.push_back(std::move(r));

@@ -1,6 +1,7 @@
 #include "kt/codec/codec.hpp"
 
 #include "kt/codec/base64.hpp"
+#include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt {
@@ -18,14 +19,20 @@ Result<Codec> Codec::Parse(std::string_view spec) {
       s = Stage::kRaw;
     else if (p == "binary")
       s = Stage::kBinary;
+    else if (p == "auto")
+      s = Stage::kAuto;
     else
       return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" + std::string(spec) +
-                                     "' (use json, raw, binary, e.g. json|binary)");
+                                     "' (use json, raw, binary, auto, e.g. json|binary)");
+    if (s == Stage::kAuto && !c.stages_.empty())
+      return Status::InvalidArgument("in '" + std::string(spec) + "' 'auto' cannot be chained");
     if (!c.stages_.empty() && s != Stage::kBinary)
       return Status::InvalidArgument("in '" + std::string(spec) +
                                      "' only 'binary' may follow the first format");
     c.stages_.push_back(s);
   }
+  if (c.stages_.size() > 1 && c.stages_[0] == Stage::kAuto)
+    return Status::InvalidArgument("in '" + std::string(spec) + "' 'auto' cannot be chained");
   return c;
 }
 
@@ -69,6 +76,11 @@ Status Codec::Encode(std::string_view text, std::string* scratch, std::string_vi
   *scratch = std::move(a);
   *wire = *scratch;
   return Status::Ok();
+}
+
+AutoKind AutoKindOf(std::string_view bytes) {
+  if (ValidateJsonText(bytes).ok()) return AutoKind::kJson;
+  return IsValidUtf8(bytes) ? AutoKind::kText : AutoKind::kBytes;
 }
 
 }  // namespace kt

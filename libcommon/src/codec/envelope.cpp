@@ -11,10 +11,25 @@ namespace {
 
 using Writer = rapidjson::Writer<StringOutStream>;
 
+void WriteBase64Object(Writer& w, std::string_view bytes);
+
 // Writes a text form: raw JSON when the codec's text is JSON, else a JSON string, which must be
-// UTF-8 text: the envelope carries bytes exactly or not at all.
+// UTF-8 text: the envelope carries bytes exactly or not at all. `auto` writes what the bytes hold:
+// JSON (values only: a key stays a string), a string, or {"base64": "..."}.
 Status WriteText(Writer& w, std::string_view text, const Codec& codec, const char* field) {
-  if (codec.IsJson()) {
+  if (codec.IsAuto()) {
+    AutoKind kind = AutoKindOf(text);
+    if (kind == AutoKind::kJson && std::string_view(field) == "key") kind = AutoKind::kText;
+    if (kind == AutoKind::kBytes) {
+      WriteBase64Object(w, text);
+      return Status::Ok();
+    }
+    if (kind == AutoKind::kText) {
+      w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      return Status::Ok();
+    }
+  }
+  if (codec.IsJson() || codec.IsAuto()) {
     std::string scratch;
     std::string_view line = SingleLineJson(text, &scratch);  // the envelope is one line
     w.RawValue(line.data(), line.size(), rapidjson::kObjectType);
@@ -35,8 +50,12 @@ void WriteHeaderValue(Writer& w, std::string_view value) {
     w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
     return;
   }
+  WriteBase64Object(w, value);
+}
+
+void WriteBase64Object(Writer& w, std::string_view bytes) {
   std::string b64;
-  Base64Encode(value, &b64);
+  Base64Encode(bytes, &b64);
   w.StartObject();
   w.Key("base64");
   w.String(b64.data(), static_cast<rapidjson::SizeType>(b64.size()));
@@ -60,7 +79,8 @@ Status ReadHeaderValue(const rapidjson::Value& v, std::optional<std::string>* ou
 }
 
 // Reads a text form from an envelope field: any JSON for json codecs (re-serialized compactly),
-// a string otherwise. JSON null -> nullopt.
+// a string otherwise; `auto` takes a string's text, {"base64": "..."}'s bytes, and any other
+// JSON as its text. JSON null -> nullopt.
 // `raw`: the texts of the envelope's numbers that would print differently (kept as written).
 Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field, const RawNumbers& raw,
                 std::optional<std::string>* out) {
@@ -68,7 +88,14 @@ Status ReadText(const rapidjson::Value& v, const Codec& codec, const char* field
     out->reset();
     return Status::Ok();
   }
-  if (codec.IsJson()) {
+  if (codec.IsAuto() && v.IsObject() && v.MemberCount() == 1 && v.HasMember("base64") &&
+      v["base64"].IsString()) {
+    out->emplace();
+    if (Status s = Base64Decode(View(v["base64"]), &**out); !s.ok())
+      return Status::DataError(std::string("envelope field '") + field + "': " + s.message());
+    return Status::Ok();
+  }
+  if (codec.IsJson() || (codec.IsAuto() && !v.IsString())) {
     out->emplace();
     AppendJson(v, &**out, &raw);
     return Status::Ok();
@@ -107,11 +134,11 @@ Status AppendEnvelope(const OutRecord& r, const Codec& key_codec, const Codec& v
       if (Status s = WriteText(w, r.value_text, value_codec, "value"); !s.ok()) return fail(s);
       break;
     case OutRecord::ValueKind::kJson:
-      if (r.raw_numbers && value_codec.IsJson()) {
+      if (r.raw_numbers && (value_codec.IsJson() || value_codec.IsAuto())) {
         std::string text;
         AppendJson(*r.value_json, &text, r.raw_numbers);
         w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
-      } else if (value_codec.IsJson() || r.value_json->IsString()) {
+      } else if (value_codec.IsJson() || value_codec.IsAuto() || r.value_json->IsString()) {
         r.value_json->Accept(w);
       } else {  // a raw/binary text form holds non-string JSON as its compact text
         std::string text;

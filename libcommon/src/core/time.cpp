@@ -34,6 +34,11 @@ Result<int64_t> ParseDuration(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(u, i - u);
     int64_t mult;
+    if (unit.empty() && n != 0) {  // 10 could mean 10 ms or 10 s: say which, never guess
+      std::string n_text(text.substr(0, i));
+      return Status::InvalidArgument("duration '" + std::string(text) + "' has no unit: " + n_text + "s or " +
+                                     n_text + "ms? (units: ms, s, m, h, d)");
+    }
     if (unit.empty() || unit == "ms")
       mult = 1;
     else if (unit == "s")

@@ -2,8 +2,12 @@
 // and/or), regex match and the conditional.
 #include <re2/re2.h>
 
+#include <atomic>
+#include <cerrno>
 #include <limits>
+#include <string>
 
+#include "kt/core/log.hpp"
 #include "node.hpp"
 
 namespace kt::expr {
@@ -52,6 +56,41 @@ bool In(const Value& a, const Value& b) {
 class Binary : public Node {
  public:
   Binary(BinOp op, NodePtr a, NodePtr b) : op_(op), a_(std::move(a)), b_(std::move(b)) {}
+
+  // A comparison of a number with a string is false (==, <, ...) or true (!=) by the rules, with
+  // no conversion; it is nearly always a field read as text ("price": "100"). Said once per
+  // operator in the expression, on stderr.
+  void NoteMixed(bool number_left) const {
+    const char* op = nullptr;
+    switch (op_) {
+      case BinOp::kEq:
+        op = "==";
+        break;
+      case BinOp::kNe:
+        op = "!=";
+        break;
+      case BinOp::kLt:
+        op = "<";
+        break;
+      case BinOp::kLe:
+        op = "<=";
+        break;
+      case BinOp::kGt:
+        op = ">";
+        break;
+      case BinOp::kGe:
+        op = ">=";
+        break;
+      default:
+        return;
+    }
+    if (noted_.test_and_set()) return;
+    LogWarning(program_invocation_short_name,
+               std::string("a number was compared with a string (") + (number_left ? "number " : "string ") +
+                   op + (number_left ? " string" : " number") +
+                   "): such a comparison never converts, so it is false (!= true); convert one side with "
+                   "int(), float() or str()");
+  }
   Value Eval(EvalContext& ctx) const override {
     switch (op_) {
       case BinOp::kAnd:
@@ -63,6 +102,7 @@ class Binary : public Node {
     }
     Value a = a_->Eval(ctx);
     Value b = b_->Eval(ctx);
+    if ((a.IsNumber() && b.IsString()) || (a.IsString() && b.IsNumber())) NoteMixed(a.IsNumber());
     int c;
     switch (op_) {
       case BinOp::kEq:
@@ -87,6 +127,7 @@ class Binary : public Node {
  private:
   BinOp op_;
   NodePtr a_, b_;
+  mutable std::atomic_flag noted_ = ATOMIC_FLAG_INIT;
 };
 
 // a ~ b: RE2 search (unanchored unless the pattern anchors). A non-string subject or pattern,

@@ -2,6 +2,7 @@
 // node tree; Expr::Parse reports syntax errors with a caret under the column.
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "lexer.hpp"
@@ -34,6 +35,7 @@ class Parser {
   bool reads_value() const { return reads_value_; }
   bool reads_fields() const { return reads_fields_; }
   bool reads_headers() const { return reads_headers_; }
+  std::vector<std::string>& fields() { return fields_; }
 
  private:
   void Advance() {
@@ -228,6 +230,7 @@ class Parser {
       case Tok::kBacktick:
         Advance();
         reads_value_ = reads_fields_ = true;
+        NameField(t.text);
         return MakeField(std::move(t.text));
       case Tok::kLParen: {
         Advance();
@@ -265,6 +268,7 @@ class Parser {
         Advance();
         if (tok_.type != Tok::kLParen) {
           reads_value_ = reads_fields_ = true;
+          NameField(t.text);
           return MakeField(std::move(t.text));
         }
         Advance();
@@ -346,7 +350,12 @@ class Parser {
   Lexer lex_;
   Token tok_;
   std::optional<SyntaxError> error_;
+  void NameField(const std::string& name) {
+    if (std::find(fields_.begin(), fields_.end(), name) == fields_.end()) fields_.push_back(name);
+  }
+
   bool reads_value_ = false, reads_fields_ = false, reads_headers_ = false;
+  std::vector<std::string> fields_;
 };
 
 }  // namespace
@@ -369,6 +378,7 @@ Result<Expr> Expr::Parse(std::string_view source) {
   x.reads_value_ = p.reads_value();
   x.reads_fields_ = p.reads_fields();
   x.reads_headers_ = p.reads_headers();
+  x.fields_ = std::move(p.fields());
   return x;
 }
 

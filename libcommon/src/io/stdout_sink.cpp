@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kt/codec/base64.hpp"
 #include "kt/codec/envelope.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/json_reader.hpp"
@@ -37,6 +38,10 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
         buf_.append(SingleLineJson(rec.value_text, &scratch_));
         return;
       }
+      if (opt_.value_codec.IsAuto()) {
+        AppendAuto(rec.value_text);
+        return;
+      }
       break;
     case OutRecord::ValueKind::kJson:
       if (!opt_.value_codec.IsJson() && rec.value_json->IsString()) {
@@ -49,6 +54,42 @@ void StdoutSink::AppendValue(const OutRecord& rec) {
       return;
   }
   buf_.append(rec.value_text.data(), rec.value_text.size());
+}
+
+// `auto`: JSON on one line (indented with --pretty); UTF-8 text as it is, as its line, or as a
+// JSON string when it holds line breaks or other control characters (one record, one line);
+// other bytes as {"base64": "..."}.
+void StdoutSink::AppendAuto(std::string_view text) {
+  switch (AutoKindOf(text)) {
+    case AutoKind::kJson:
+      if (opt_.pretty) {
+        rapidjson::Document d;
+        RawNumbers raw;
+        if (ParseJsonText(text, &d, &raw).ok()) {
+          AppendPrettyJson(d, &buf_, &raw);
+          return;
+        }
+      }
+      buf_.append(SingleLineJson(text, &scratch_));
+      return;
+    case AutoKind::kText: {
+      bool control = false;
+      for (unsigned char c : text) control = control || (c < 0x20 && c != '\t') || c == 0x7f;
+      if (!control) {
+        buf_.append(text.data(), text.size());
+        return;
+      }
+      rapidjson::Value v(rapidjson::StringRef(text.data(), static_cast<rapidjson::SizeType>(text.size())));
+      AppendJson(v, &buf_);
+      return;
+    }
+    case AutoKind::kBytes: {
+      std::string b64;
+      Base64Encode(text, &b64);
+      buf_.append("{\"base64\":\"").append(b64).append("\"}");
+      return;
+    }
+  }
 }
 
 Status StdoutSink::Send(const OutRecord& rec, DeliveryToken* token) {

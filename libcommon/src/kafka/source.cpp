@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "kt/core/log.hpp"
@@ -646,6 +647,27 @@ std::vector<TopicPartitionOffset> KafkaSource::EndPositions() const {
     if (p.eof && !p.paused && p.buf.empty() && p.eof_at > p.next)
       out.push_back({p.topic, p.partition, p.eof_at});
   return out;
+}
+
+std::string KafkaSource::NothingReadNote() const {
+  if (!synced_ || synced_->parts().empty()) return "";
+  std::map<std::string, std::string> ends;  // topic -> "0: 100, 1: 50"
+  size_t listed = 0, total = 0;
+  for (auto& [key, p] : synced_->parts()) {
+    ++total;
+    if (listed >= 8) continue;
+    std::string& e = ends[p.topic];
+    e += (e.empty() ? "" : ", ") + std::to_string(p.partition) + ": " +
+         (p.eof_at >= 0 ? std::to_string(p.eof_at) : std::string("?"));
+    ++listed;
+  }
+  std::string where;
+  for (auto& [topic, e] : ends) where += (where.empty() ? "" : "; ") + topic + " partition " + e;
+  if (total > listed) where += ", ...";
+  if (!opt_.group.empty())
+    return "nothing new for group '" + opt_.group + "': its committed offsets are at the end offsets (" +
+           where + "); 'kgroup reset " + opt_.group + " --to-earliest --execute' reads them again";
+  return "nothing to read at --from (end offsets: " + where + ")";
 }
 
 std::optional<int64_t> KafkaSource::Lag(const std::vector<TopicPartitionOffset>& next) const {

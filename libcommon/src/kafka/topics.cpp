@@ -7,6 +7,7 @@
 
 #include "admin_request.hpp"
 #include "kt/kafka/client.hpp"
+#include "kt/kafka/kbroker_control.hpp"
 
 namespace kt {
 
@@ -73,7 +74,10 @@ Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const 
 Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std::string& tool,
                                               const std::string& topic) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  // Unreachable (or a refused login) is Unavailable, told apart from a broker that answers no
+  // DescribeConfigs (kbroker), whose callers go on with defaults.
+  if (Status s = ConnectAdmin(client); !s.ok()) return Status::Unavailable(s.message());
+  if (IsMockCluster(client.get())) return Status::NotFound(KbrokerCannot("show topic configs"));
   rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
@@ -103,6 +107,9 @@ Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std:
 Status DeleteTopic(const KafkaConfig& cfg, const std::string& tool, const std::string& topic) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  if (IsMockCluster(client.get()))
+    return Status::KafkaError("cannot delete topic '" + topic + "': " + KbrokerCannot("delete topics") +
+                              "; its topics go when it stops");
   rd_kafka_DeleteTopic_t* dt = rd_kafka_DeleteTopic_new(topic.c_str());
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
@@ -120,6 +127,7 @@ Status DeleteTopic(const KafkaConfig& cfg, const std::string& tool, const std::s
 Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
                          const Properties& set, const std::vector<std::string>& unset) {
   auto current = TopicConfigs(cfg, tool, topic);
+  if (current.status().IsNotFound()) return Status::KafkaError(KbrokerCannot("change topic configs"));
   if (!current.ok()) return current.status();
   Properties next;  // the topic's own settings, changed
   for (auto& c : *current)
@@ -138,7 +146,10 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
       next.emplace_back(k, v);
   }
   KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  // Unreachable (or a refused login) is Unavailable, told apart from a broker that answers no
+  // DescribeConfigs (kbroker), whose callers go on with defaults.
+  if (Status s = ConnectAdmin(client); !s.ok()) return Status::Unavailable(s.message());
+  if (IsMockCluster(client.get())) return Status::NotFound(KbrokerCannot("show topic configs"));
   rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   for (auto& [k, v] : next) rd_kafka_ConfigResource_set_config(res, k.c_str(), v.c_str());
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_ALTERCONFIGS,

@@ -2,6 +2,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <iostream>
 
 #include "kt/core/exit_code.hpp"
@@ -25,7 +28,10 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
         ->group(g)
         ->capture_default_str();
   if (sets & kOptGroup) {
-    app.add_option("-G,--group", o.group, "Consumer group id (default ktools-<tool>-<input>)")->group(g);
+    app.add_option("-G,--group", o.group,
+                   "Consumer group (default: none with stdout output; ktools-<tool>-<input>-to-<output> with "
+                   "a topic)")
+        ->group(g);
     app.add_option("--commit-interval", o.commit_interval,
                    "How often offsets and state are committed, e.g. 1s, 500ms (default 5s; 100ms with "
                    "--exactly-once)")
@@ -52,9 +58,7 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
     app.add_flag("-e,--exit-at-end", o.exit_at_end, "Exit when caught up with every assigned partition")
         ->group(g);
   if (sets & kOptCount)
-    app.add_option("-n,--count", o.count, "Stop after N input records")
-        ->group(g)
-        ->check(CLI::NonNegativeNumber);
+    app.add_option("-n,--count", o.count, "Stop after N input records")->group(g)->check(AtLeast(0));
   if (sets & kOptEnvelope) {
     CLI::Option* j =
         app.add_flag("-J,--envelope", o.envelope,
@@ -69,11 +73,12 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
         });
   }
   if (sets & kOptFormats) {
-    app.add_option("--key-format", o.key_format, "Key codec: raw, json, binary, chains like json|binary")
+    app.add_option("--key-format", o.key_format,
+                   "Key codec: raw, json, binary, auto, chains like json|binary")
         ->group(g)
         ->capture_default_str();
     app.add_option("--value-format", o.value_format,
-                   "Value codec: json, raw, binary, chains like json|binary")
+                   "Value codec: json, raw, binary, auto, chains like json|binary")
         ->group(g)
         ->capture_default_str();
   }
@@ -108,11 +113,16 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
         ->group(g)
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-  if (sets & kOptCreate)
+  if (sets & kOptCreate) {
+    app.add_option("--partitions", o.partitions,
+                   "Partitions of the output topic when the tool creates it (default: the input's)")
+        ->group(g)
+        ->check(AtLeast(1));
     app.add_option("--replication-factor", o.replication_factor,
                    "Replication factor of topics the tool creates (default: the broker's)")
         ->group(g)
-        ->check(CLI::PositiveNumber);
+        ->check(AtLeast(1));
+  }
   if (sets & kOptEos)
     app.add_flag("--exactly-once", o.exactly_once,
                  "Transactions: outputs, state and input offsets commit atomically (Kafka in, Kafka out)")
@@ -152,39 +162,136 @@ std::string VersionText(const std::string& tool) {
   return v;
 }
 
+CLI::Validator AtLeast(long long min) {
+  return CLI::Validator(
+      [min](std::string& text) {
+        long long v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size())
+          return "'" + text + "' is not a whole number";
+        if (v < min) return "must be at least " + std::to_string(min) + ", not " + text;
+        return std::string();
+      },
+      ">=" + std::to_string(min));
+}
+
 namespace {
 
-// Suggests the closest known option for each unknown flag in argv.
-void SuggestFlags(const CLI::App& app, int argc, char** argv) {
-  std::vector<std::string> known;
+// Every option name the app, its subcommands and its option groups know.
+void KnownFlags(const CLI::App& app, std::vector<std::string>& known) {
   for (const CLI::Option* opt : app.get_options()) {
     for (auto& n : opt->get_lnames()) known.push_back("--" + n);
     for (auto& n : opt->get_snames()) known.push_back("-" + n);
   }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    KnownFlags(*sub, known);
+}
+
+bool HasFlag(const CLI::App& app, const std::string& flag) {
+  std::vector<std::string> known;
+  KnownFlags(app, known);
+  return std::find(known.begin(), known.end(), flag) != known.end();
+}
+
+// What a kcat habit is called here, or "" when the flag is not one of kcat's.
+std::string KcatHint(const CLI::App& app, const std::string& flag) {
+  if (flag == "-t")
+    return HasFlag(app, "-i") ? "the input topic is -i TOPIC (kcat's -t)"
+                              : "the topic is an argument: " + app.get_name() + " TOPIC (kcat's -t)";
+  if (flag == "-o") return "where to start is --from: beginning, end, offset:N, offset:-N or -1h (kcat's -o)";
+  if (flag == "-c") return "a record count is -n N (kcat's -c)";
+  if (flag == "-C") return "kconsume reads a topic (kcat -C)";
+  if (flag == "-P") return "kproduce writes one (kcat -P)";
+  if (flag == "-f")
+    return "-J prints each record with its key, timestamp, headers and offset (kcat's -f, -J)";
+  return "";
+}
+
+// One line per flag in argv that no option of the app knows, with the nearest known one.
+std::vector<std::string> UnknownFlags(const CLI::App& app, int argc, const char* const* argv) {
+  std::vector<std::string> known, lines;
+  KnownFlags(app, known);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.size() < 2 || a[0] != '-' || a == "--") continue;
-    if (a.rfind("--", 0) == 0)
-      a = a.substr(0, a.find('='));
-    else
-      a = a.substr(0, 2);
-    bool is_known = false;
-    for (auto& k : known) is_known = is_known || k == a;
-    if (is_known) continue;
+    if (a == "--") break;
+    if (a.size() < 2 || a[0] != '-' || std::isdigit(static_cast<unsigned char>(a[1]))) continue;  // -1h
+    a = a.rfind("--", 0) == 0 ? a.substr(0, a.find('=')) : a.substr(0, 2);
+    if (std::find(known.begin(), known.end(), a) != known.end()) continue;
+    if (std::string hint = KcatHint(app, a); !hint.empty()) {
+      lines.push_back("unknown option '" + a + "': " + hint);
+      continue;
+    }
     std::string best;
     size_t best_d = 99;
     for (auto& k : known) {
       size_t d = EditDistance(a, k);
-      if (d < best_d) best_d = d, best = k;
+      if (d < best_d && k.size() > 2) best_d = d, best = k;  // a one-letter flag is near every other
     }
-    if (!best.empty() && best_d <= std::max<size_t>(2, a.size() / 3))
-      std::cerr << app.get_name() << ": unknown option '" << a << "'; did you mean '" << best << "'?\n";
+    if (a.size() > 2 && !best.empty() && best_d <= std::max<size_t>(2, a.size() / 3))
+      lines.push_back("unknown option '" + a + "'; did you mean '" + best + "'?");
     else
-      std::cerr << app.get_name() << ": unknown option '" << a << "'\n";
+      lines.push_back("unknown option '" + a + "'");
   }
+  return lines;
+}
+
+// "[--tumbling,--hopping]" -> the flags of that list given in argv, and the list in words.
+std::string ExclusiveGroup(const std::string& list, int argc, const char* const* argv) {
+  std::vector<std::string> names, given;
+  for (size_t at = 0; at < list.size();) {
+    size_t comma = list.find(',', at);
+    if (comma == std::string::npos) comma = list.size();
+    names.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    a = a.substr(0, a.find('='));
+    if (std::find(names.begin(), names.end(), a) != names.end() &&
+        std::find(given.begin(), given.end(), a) == given.end())
+      given.push_back(a);
+  }
+  auto join = [](const std::vector<std::string>& v, const std::string& last) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) out += (i == 0 ? "" : i + 1 == v.size() ? last : ", ") + v[i];
+    return out;
+  };
+  if (given.size() >= 2)
+    return join(given, " and ") + " cannot be used together: give one of " + join(names, " or ");
+  return "give one of " + join(names, " or ");
+}
+
+// Whether -q/--quiet was given to the tool or the subcommand that runs.
+bool QuietAsked(const CLI::App& app) {
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->check_lname("quiet") && opt->count() > 0) return true;
+  for (const CLI::App* sub : app.get_subcommands())
+    if (QuietAsked(*sub)) return true;
+  return false;
 }
 
 }  // namespace
+
+std::vector<std::string> UsageErrorLines(const CLI::App& app, const CLI::ParseError& error, int argc,
+                                         const char* const* argv) {
+  std::vector<std::string> unknown = UnknownFlags(app, argc, argv);
+  // An unknown flag is the cause of "arguments were not expected" and of the errors that follow
+  // from it (a flag of an exclusive group read as unknown): name only the flags.
+  if (!unknown.empty()) return unknown;
+  std::string what = error.what();
+  static const std::string kAtMostOne = "Requires at most 1 options be given from [";
+  static const std::string kExactlyOne = "Exactly 1 option from [";
+  for (const std::string* prefix : {&kAtMostOne, &kExactlyOne}) {
+    if (what.rfind(*prefix, 0) == 0) {
+      size_t close = what.find(']', prefix->size());
+      if (close != std::string::npos)
+        return {ExclusiveGroup(what.substr(prefix->size(), close - prefix->size()), argc, argv)};
+    }
+  }
+  // CLI11 writes numeric bounds as doubles: "1.000000" -> "1".
+  for (size_t at; (at = what.find(".000000")) != std::string::npos;) what.erase(at, 7);
+  return {what};
+}
 
 void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name,
                       std::string& target) {
@@ -207,11 +314,12 @@ int ParseCommandLine(CLI::App& app, int argc, char** argv) {
     std::cout << e.what() << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    std::cerr << app.get_name() << ": error: " << e.what() << "\n";
-    SuggestFlags(app, argc, argv);
+    for (const std::string& line : UsageErrorLines(app, e, argc, argv))
+      std::cerr << app.get_name() << ": error: " << line << "\n";
     std::cerr << "Run '" << app.get_name() << " --help' for usage.\n";
     return kExitUsage;
   }
+  if (QuietAsked(app)) SetQuiet(true);  // -q silences warnings from here on, wherever they come from
   return -1;
 }
 

@@ -50,7 +50,12 @@ Result<std::unique_ptr<Runner>> Runner::Create(RunnerOptions options, Source* so
 
 Runner::Runner(RunnerOptions options, Source* source, RunnerSinks sinks, Transform* transform,
                Transactions* txn)
-    : opt_(std::move(options)), source_(source), sinks_(sinks), transform_(transform), txn_(txn) {
+    : opt_(std::move(options)),
+      source_(source),
+      sinks_(sinks),
+      transform_(transform),
+      txn_(txn),
+      fields_(transform->Names().fields) {
   for (Sink* s : {sinks_.output, sinks_.internal, sinks_.dead_letters})
     if (s && std::find(distinct_sinks_.begin(), distinct_sinks_.end(), s) == distinct_sinks_.end())
       distinct_sinks_.push_back(s);
@@ -137,12 +142,20 @@ int Runner::Run() {
     if ((recoveries_ == before && recovery_.ok()) || !fatal_.ok() || StopRequested()) break;
   }
   std::optional<int64_t> lag = source_->Lag(tracker_.NextOffsets());
+  // A run that ends with nothing read says why (not an exit 0 in silence).
+  std::string nothing = natural_end && stats_.in == 0 && !opt_.quiet ? source_->NothingReadNote() : "";
   source_->Close();
   if (opt_.progress) Progress(true);
 
   if (!data_error_.ok()) {
+    // A value that is not JSON is most often a topic of text: name the codecs that read it.
+    bool not_json =
+        opt_.value_codec.IsJson() && data_error_.message().find("invalid JSON") != std::string::npos;
     LogError(opt_.tool,
-             data_error_.message() + " (use --on-error skip or --on-error dlq to continue past bad records)");
+             data_error_.message() +
+                 (not_json ? " (--value-format raw or auto reads values that are not JSON; "
+                             "--on-error skip or dlq continues past bad records)"
+                           : " (use --on-error skip or --on-error dlq to continue past bad records)"));
   }
   if (!fatal_.ok() && !(fatal_.IsAborted() && !data_error_.ok())) LogError(opt_.tool, fatal_.message());
   const Status& commit_error = barrier_->commit_error();
@@ -153,13 +166,16 @@ int Runner::Run() {
   if (opt_.stats_json) {
     std::vector<std::pair<std::string, int64_t>> counters;
     transform_->Counters(&counters);
-    std::string line = stats_.Json(opt_.tool, NowMs(), counters, lag, rc) + "\n";
+    std::string line = stats_.Json(opt_.tool, NowMs(), counters, lag, rc, fields_.Missing()) + "\n";
     std::fputs(line.c_str(), stderr);
   } else if (!opt_.quiet) {
     std::string extra = transform_->SummaryExtra();
     LogInfo(opt_.tool, stats_.Summary(opt_.tool, NowMs()).substr(opt_.tool.size() + 2) +
                            (extra.empty() ? "" : "; " + extra));
   }
+  if (!nothing.empty() && rc == kExitOk) LogInfo(opt_.tool, nothing);
+  if (!opt_.quiet)
+    for (const std::string& m : fields_.Messages()) LogWarning(opt_.tool, m);
   return rc;
 }
 
@@ -208,8 +224,12 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
                                      : Status::Ok();  // JSON stays JSON
   }
   Status s;
+  value_is_json_ = opt_.value_codec.IsJson();
   if (opt_.value_codec.IsJson()) {
     s = parser_.ParseJson(*rec.value);
+  } else if (opt_.value_codec.IsAuto() && AutoKindOf(*rec.value) == AutoKind::kJson) {
+    s = parser_.ParseJson(*rec.value);  // auto: a JSON value is JSON, any other a string
+    value_is_json_ = true;
   } else {
     parser_.SetString(*rec.value);
   }
@@ -235,7 +255,8 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   Status s = record_status;
   if (s.ok()) s = Decode(rec, &value);
   if (s.ok()) {
-    Input in{rec, value, value && opt_.value_codec.IsJson() ? parser_.raw_numbers() : nullptr};
+    if (value && fields_.Watching()) fields_.Observe(*value);  // before Process may change it
+    Input in{rec, value, value && value_is_json_ ? parser_.raw_numbers() : nullptr};
     s = transform_->Process(in, *this);
     if (s.ok()) s = emit_error_;
   }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "kt/core/json.hpp"
+
 namespace kt {
 
 std::string Stats::Summary(const std::string& tool, int64_t now_ms) const {
@@ -18,7 +20,7 @@ std::string Stats::Summary(const std::string& tool, int64_t now_ms) const {
 
 std::string Stats::Json(const std::string& tool, int64_t now_ms,
                         const std::vector<std::pair<std::string, int64_t>>& extra, std::optional<int64_t> lag,
-                        int exit_code) const {
+                        int exit_code, const std::vector<std::string>& missing_fields) const {
   int64_t ms = now_ms - start_ms;
   int64_t rate = ms > 0 ? in * 1000 / ms : 0;
   std::string s = "{\"tool\":\"" + tool + "\",\"in\":" + std::to_string(in) +
@@ -28,6 +30,11 @@ std::string Stats::Json(const std::string& tool, int64_t now_ms,
                   ",\"records_per_s\":" + std::to_string(rate);
   for (auto& [name, value] : extra) s += ",\"" + name + "\":" + std::to_string(value);
   s += ",\"lag\":" + (lag ? std::to_string(*lag) : std::string("null"));
+  if (!missing_fields.empty()) {
+    s += ",\"missing_fields\":[";
+    for (size_t i = 0; i < missing_fields.size(); ++i) s += (i ? "," : "") + QuoteJson(missing_fields[i]);
+    s += "]";
+  }
   return s + ",\"exit\":" + std::to_string(exit_code) + "}";
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "kt/core/time.hpp"
@@ -28,7 +29,8 @@ Status Changelog::Connect() {
                              {"enable.auto.offset.store", "false"},
                              {"enable.partition.eof", "true"},
                              {"auto.offset.reset", "error"},
-                             {"isolation.level", "read_committed"}});
+                             {"isolation.level", "read_committed"},
+                             {"fetch.wait.max.ms", one_shot_ ? "10" : "500"}});
   if (!s.ok()) return s;
   rk_ = client_.get();
   queue_ = rd_kafka_queue_get_consumer(rk_);
@@ -123,10 +125,17 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
   if (Status s = Connect(); !s.ok()) return s;
   int64_t deadline = NowMs() + budget_ms;
   Status result;
-  while (result.ok()) {
+  while (result.ok() && !(events.finished && events.finished())) {
+    // What is there, without waiting; else the next message, waiting at most the budget's rest
+    // (a batch read with a timeout would wait for a full batch).
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, batch_.data(), batch_.size());
     int64_t left = deadline - NowMs();
-    ssize_t n = rd_kafka_consume_batch_queue(queue_, static_cast<int>(left > 0 ? left : 0), batch_.data(),
-                                             batch_.size());
+    if (n == 0 && left > 0) {
+      if (rd_kafka_message_t* m = rd_kafka_consume_queue(queue_, static_cast<int>(left))) {
+        batch_[0] = m;
+        n = 1;
+      }
+    }
     if (n <= 0) break;
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = batch_[i];
@@ -169,34 +178,49 @@ Status Changelog::Poll(int budget_ms, const Events& events) {
   return result;
 }
 
-Result<int64_t> Changelog::ReadAll(int32_t p, StateStore* store) {
-  auto marks = Watermarks(p);
-  if (!marks.ok()) return marks.status();
-  auto end = LogEnd(p);
-  if (!end.ok()) return end.status();
-  int64_t lo = marks->first, hi = std::max(marks->second, *end);
-  if (lo >= hi) return int64_t{0};
-  if (Status s = Start(p, lo); !s.ok()) return s;
+Result<int64_t> Changelog::ReadAll(const std::vector<int32_t>& ps,
+                                   const std::function<StateStore*(int32_t)>& store_of) {
+  if (!rk_) one_shot_ = true;
+  std::map<int32_t, int64_t> ends;  // partitions still being read -> the offset after their last
+  for (int32_t p : ps) {
+    auto marks = Watermarks(p);
+    if (!marks.ok()) return marks.status();
+    auto end = LogEnd(p);
+    if (!end.ok()) return end.status();
+    int64_t lo = marks->first, hi = std::max(marks->second, *end);
+    if (lo >= hi) continue;
+    if (Status s = Start(p, lo); !s.ok()) return s;
+    ends[p] = hi;
+  }
+  std::map<int32_t, int64_t> all = ends;
   int64_t applied = 0;
-  bool done = false;
   Events ev;
-  ev.record = [&](int32_t, int64_t offset, int64_t, std::string_view key,
+  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key,
                   std::optional<std::string_view> value) {
+    auto it = ends.find(p);
+    if (it == ends.end()) return Status::Ok();
     ++applied;
-    if (offset + 1 >= hi) done = true;
-    return value ? store->Put(key, *value) : store->Delete(key);
+    StateStore* store = store_of(p);
+    Status s = value ? store->Put(key, *value) : store->Delete(key);
+    if (offset + 1 >= it->second) ends.erase(it);
+    return s;
   };
-  ev.end = [&](int32_t, int64_t next) { done = done || next >= hi; };
+  // The last offsets of a transactional changelog are markers, never delivered: its end is seen.
+  ev.end = [&](int32_t p, int64_t next) {
+    if (auto it = ends.find(p); it != ends.end() && next >= it->second) ends.erase(it);
+  };
   Status bad;
   ev.out_of_range = [&](int32_t) {
     bad = Status::KafkaError("changelog " + topic_ + " changed while it was read");
   };
-  while (!done && bad.ok()) {
+  ev.finished = [&] { return ends.empty(); };
+  while (!ends.empty() && bad.ok()) {
     if (Status s = Poll(1000, ev); !s.ok()) bad = s;
   }
-  Stop(p);
+  for (auto& [p, hi] : all) Stop(p);
   if (!bad.ok()) return bad;
-  if (Status s = store->Commit(hi - 1); !s.ok()) return s;
+  for (auto& [p, hi] : all)
+    if (Status s = store_of(p)->Commit(hi - 1); !s.ok()) return s;
   return applied;
 }
 

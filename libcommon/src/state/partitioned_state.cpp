@@ -7,12 +7,14 @@
 namespace kt {
 
 PartitionedState::PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog,
-                                   std::string tool)
+                                   std::string tool, bool single_task)
     : factory_(changelog ? options : StoreOptions{StoreOptions::Kind::kMemory}),
       changelog_(std::move(changelog)),
-      tool_(std::move(tool)) {}
+      tool_(std::move(tool)),
+      single_task_(single_task && !changelog_) {}
 
 Result<bool> PartitionedState::Assign(int32_t p) {
+  p = Task(p);
   if (stores_.count(p)) return restoring_.count(p) > 0;
   auto s = factory_.Open(p);
   if (!s.ok()) return s.status();
@@ -120,6 +122,7 @@ Status PartitionedState::Persist(const std::vector<TopicPartitionOffset>& change
 }
 
 Status PartitionedState::Revoke(int32_t p) {
+  if (single_task_) return Status::Ok();  // kept for the run: the other partitions share it
   auto it = stores_.find(p);
   if (it == stores_.end()) return Status::Ok();
   Status s;
@@ -135,6 +138,7 @@ Status PartitionedState::Revoke(int32_t p) {
 }
 
 void PartitionedState::Drop(int32_t p) {
+  if (single_task_) return;
   auto it = stores_.find(p);
   if (it == stores_.end()) return;
   if (restoring_.erase(p) && changelog_) changelog_->Stop(p);

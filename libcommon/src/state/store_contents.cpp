@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "kt/core/murmur2.hpp"
 #include "kt/kafka/admin.hpp"
 #include "kt/run/options.hpp"
 #include "kt/state/changelog.hpp"
@@ -23,7 +24,7 @@ void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::str
 }
 
 Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
-                         std::map<std::string, std::string>* out) {
+                         std::map<std::string, std::string>* out, const KeyLookup* lookup) {
   Status bad;
   auto add = [&](std::string_view k, std::string_view stored) {
     auto state = DecodeState(stored);
@@ -37,6 +38,7 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
     if (!std::filesystem::is_directory(dir)) return Status::NotFound("no local state in " + dir);
     StoreOptions so;
     so.dir = dir;
+    so.read_only = true;  // beside the running tool that owns them
     StoreFactory factory(so);
     for (auto& entry : std::filesystem::directory_iterator(dir)) {
       std::string name = entry.path().filename().string();
@@ -54,11 +56,17 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
     return Status::NotFound("changelog topic '" + topic +
                             "' does not exist (check the group and store name)");
   Changelog changelog(cfg, topic, tool, where.verbose);
-  for (int32_t p = 0; p < *n; ++p) {
-    MemoryStore store;
-    auto r = changelog.ReadAll(p, &store);
+  std::vector<int32_t> first, rest;
+  int32_t home = lookup ? (Murmur2(lookup->key) & 0x7fffffff) % *n : -1;
+  for (int32_t p = 0; p < *n; ++p) (home < 0 || p == home ? first : rest).push_back(p);
+  for (const std::vector<int32_t>* ps : {&first, &rest}) {
+    if (ps->empty()) continue;
+    std::map<int32_t, MemoryStore> stores;
+    auto r = changelog.ReadAll(*ps, [&](int32_t p) { return &stores[p]; });
     if (!r.ok()) return r.status();
-    if (Status s = store.ForEach(add); !s.ok()) return s;
+    for (auto& [p, store] : stores)
+      if (Status s = store.ForEach(add); !s.ok()) return s;
+    if (lookup && bad.ok() && lookup->found(*out)) break;
   }
   return bad;
 }

@@ -43,11 +43,17 @@ class StderrLogger : public rocksdb::Logger {
 class RocksDbStore : public StateStore {
  public:
   RocksDbStore(std::string path, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               int64_t checkpoint)
-      : path_(std::move(path)), db_(db), cfs_(std::move(cfs)), checkpoint_(checkpoint) {}
+               int64_t checkpoint, std::string secondary_dir = "")
+      : path_(std::move(path)),
+        db_(db),
+        cfs_(std::move(cfs)),
+        checkpoint_(checkpoint),
+        secondary_dir_(std::move(secondary_dir)) {}
   ~RocksDbStore() override {
     for (auto* cf : cfs_) db_->DestroyColumnFamilyHandle(cf);
     delete db_;
+    std::error_code ec;
+    if (!secondary_dir_.empty()) std::filesystem::remove_all(secondary_dir_, ec);
   }
 
   Status Get(std::string_view key, std::string* value) override {
@@ -122,6 +128,7 @@ class RocksDbStore : public StateStore {
   rocksdb::WriteBatch batch_;
   std::unordered_map<std::string, std::optional<std::string>> pending_;
   int64_t checkpoint_;
+  std::string secondary_dir_;  // a secondary instance's own directory, removed on close
 };
 
 }  // namespace
@@ -145,6 +152,7 @@ Result<std::unique_ptr<StateStore>> StoreFactory::Open(int32_t partition, bool f
   if (opt_.kind == StoreOptions::Kind::kMemory) return std::unique_ptr<StateStore>(new MemoryStore());
   std::string path = opt_.dir + "/partition-" + std::to_string(partition);
   std::error_code ec;
+  if (opt_.read_only) return OpenSecondary(path);
   if (fresh) std::filesystem::remove_all(path, ec);
   std::filesystem::create_directories(path, ec);
   if (ec) return Status::IoError("cannot create state directory " + path + ": " + ec.message());
@@ -174,6 +182,36 @@ Result<std::unique_ptr<StateStore>> StoreFactory::Open(int32_t partition, bool f
   if (db->Get(rocksdb::ReadOptions(), handles[1], kCheckpointKey, &cp).ok())
     checkpoint = std::atoll(cp.c_str());
   return std::unique_ptr<StateStore>(new RocksDbStore(path, db, std::move(handles), checkpoint));
+}
+
+Result<std::unique_ptr<StateStore>> StoreFactory::OpenSecondary(const std::string& path) {
+  if (!std::filesystem::is_directory(path)) return Status::NotFound("no state store in " + path);
+  std::string dir = (std::filesystem::temp_directory_path() / "ktools-secondary-XXXXXX").string();
+  if (!mkdtemp(dir.data())) return Status::IoError("cannot make a directory for a read-only store: " + dir);
+  rocksdb::Options o;
+  o.max_open_files = -1;  // a secondary instance keeps every table file open
+  o.info_log = std::make_shared<StderrLogger>();
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfds = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(o)},
+      {"kt_meta", rocksdb::ColumnFamilyOptions(o)}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenAsSecondary(rocksdb::DBOptions(o), path, dir, cfds, &handles, &db);
+  if (s.ok()) s = db->TryCatchUpWithPrimary();
+  if (!s.ok()) {
+    if (db) {
+      for (auto* cf : handles) db->DestroyColumnFamilyHandle(cf);
+      delete db;
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return Status::IoError("cannot read state store " + path + ": " + s.ToString());
+  }
+  std::string cp;
+  int64_t checkpoint = -1;
+  if (db->Get(rocksdb::ReadOptions(), handles[1], kCheckpointKey, &cp).ok())
+    checkpoint = std::atoll(cp.c_str());
+  return std::unique_ptr<StateStore>(new RocksDbStore(path, db, std::move(handles), checkpoint, dir));
 }
 
 Result<StoreOptions::Kind> ParseStoreKind(const std::string& text) {

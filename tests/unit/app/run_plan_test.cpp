@@ -14,21 +14,49 @@ kt::CommonOptions Cli(const std::string& input, const std::string& output = "-")
 
 }  // namespace
 
-TEST_CASE("a Kafka input without -G reads in the tool's default group") {
+TEST_CASE("a topic-to-topic run without -G reads in a group named after tool, input and output") {
   auto p = kt::PlanRun("kmap", Cli("clicks", "clean"));
   REQUIRE(p.ok());
-  CHECK(p->group == "ktools-kmap-clicks");
-  CHECK(p->group == kt::DefaultGroup("kmap", "clicks"));
+  CHECK(p->group == "ktools-kmap-clicks-to-clean");
+  CHECK(p->group == kt::DefaultGroup("kmap", "clicks", {"clean"}));
   CHECK(p->kafka_input());
   CHECK(p->kafka_output());
+  CHECK_FALSE(p->ad_hoc());
+  CHECK(p->outputs == std::vector<std::string>{"clean"});
+  // Two jobs on one input with different outputs never share a group.
+  CHECK(kt::PlanRun("kmap", Cli("clicks", "keyed"))->group != p->group);
 }
 
-TEST_CASE("-G names the group; stdin and a group-optional input have none") {
+TEST_CASE("a topic-to-stdout run without -G is ad hoc: no group, nothing committed") {
+  auto p = kt::PlanRun("kfilter", Cli("clicks"));
+  REQUIRE(p.ok());
+  CHECK(p->group.empty());
+  CHECK(p->ad_hoc());
+  CHECK(p->outputs.empty());
+}
+
+TEST_CASE("-G names the group; stdin has none") {
   auto cli = Cli("clicks");
   cli.group = "mine";
   CHECK(kt::PlanRun("kmap", cli)->group == "mine");
+  CHECK_FALSE(kt::PlanRun("kmap", cli)->ad_hoc());
   CHECK(kt::PlanRun("kmap", Cli("-"))->group.empty());
-  CHECK(kt::PlanRun("kconsume", Cli("clicks"), {.group_optional = true})->group.empty());
+  CHECK_FALSE(kt::PlanRun("kmap", Cli("-"))->ad_hoc());
+  CHECK(kt::PlanRun("kmap", Cli("-", "out"))->group.empty());
+}
+
+TEST_CASE("a run whose records name their topics takes its group from the topics it says it writes") {
+  auto p = kt::PlanRun("kbranch", Cli("rides", ""), {.outputs = {"high", "low"}});
+  REQUIRE(p.ok());
+  CHECK(p->group == "ktools-kbranch-rides-to-high,low");
+  CHECK(p->outputs == std::vector<std::string>{"high", "low"});
+}
+
+TEST_CASE("--partitions is carried for the topics the run creates") {
+  auto cli = Cli("in", "out");
+  CHECK(kt::PlanRun("kmap", cli)->partitions == 0);
+  cli.partitions = 6;
+  CHECK(kt::PlanRun("kmap", cli)->partitions == 6);
 }
 
 TEST_CASE("the commit interval is 5s, 100ms under exactly-once, or what --commit-interval says") {

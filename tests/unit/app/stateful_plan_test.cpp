@@ -14,6 +14,13 @@ kt::RunPlan Run(const std::string& input, const std::string& group = "G") {
   return *kt::PlanRun("ktable", c);
 }
 
+// A run to stdout without -G: ad hoc.
+kt::RunPlan AdHoc(const std::string& input) {
+  kt::CommonOptions c;
+  c.input = input;
+  return *kt::PlanRun("ktable", c);
+}
+
 kt::PartitionLookup Sizes(std::map<std::string, int> sizes) {
   return [sizes](const std::string& t) -> kt::Result<int> {
     auto it = sizes.find(t);
@@ -34,9 +41,10 @@ TEST_CASE("stdin: one stage, state in memory, grouped by the Transform") {
   auto p = kt::PlanStateful(Run("-", ""), kt::KeyedIntent("-", "uri", Store("table")), Sizes({}));
   REQUIRE(p.ok());
   CHECK(p->rekeys.empty());
-  CHECK(p->by == "uri");
+  CHECK(p->by == std::vector<std::string>{"uri"});
   CHECK(p->store.kind == kt::StoreOptions::Kind::kMemory);
   CHECK(p->store.changelog.empty());
+  CHECK(p->store.single_task);
 }
 
 TEST_CASE("one partition: --by is applied by the Transform, no repartition topic") {
@@ -44,7 +52,7 @@ TEST_CASE("one partition: --by is applied by the Transform, no repartition topic
                             Sizes({{"clicks", 1}}));
   REQUIRE(p.ok());
   CHECK(p->rekeys.empty());
-  CHECK(p->by == "uri");
+  CHECK(p->by == std::vector<std::string>{"uri"});
   CHECK(p->stage.input == "clicks");
   CHECK(p->stage.group == "G");
   CHECK(p->store.changelog == "G-table-changelog");
@@ -64,11 +72,13 @@ TEST_CASE(
   CHECK(r.run.tool == "ktable-repartition");
   CHECK(r.run.input == "clicks");
   CHECK(r.run.output == "G-table-repartition");
+  CHECK(r.run.outputs == std::vector<std::string>{"G-table-repartition"});
+  CHECK(r.run.partitions == 4);
   CHECK(r.run.group == "G");
   CHECK(r.run.count == 100);             // -n applies to the input
   CHECK(r.run.schema_file == "s.json");  // and so does the schema
   CHECK(r.by == "uri");
-  CHECK(p->by.empty());  // the stage groups by the record key the re-keying set
+  CHECK(p->by == std::vector<std::string>{""});  // the stage groups by the record key the re-keying set
   CHECK(p->stage.input == "G-table-repartition");
   CHECK(p->stage.group == "G-table");
   CHECK(p->stage.count == -1);
@@ -152,4 +162,44 @@ TEST_CASE("a bounded join runs its stateful stage after the re-keying") {
   CHECK(p->after_rekeys);
   auto live = kt::PlanStateful(Run("left"), Join("user", ""), Sizes({{"left", 2}, {"right", 2}}));
   CHECK_FALSE(live->after_rekeys);
+}
+
+TEST_CASE("an ad-hoc run creates nothing: state in memory, one store per partition when keys stay put") {
+  auto p = kt::PlanStateful(AdHoc("clicks"), kt::KeyedIntent("clicks", "", Store("table")),
+                            Sizes({{"clicks", 4}}));
+  REQUIRE(p.ok());
+  CHECK(p->rekeys.empty());
+  CHECK(p->store.kind == kt::StoreOptions::Kind::kMemory);
+  CHECK(p->store.changelog.empty());
+  CHECK(p->store.dir.empty());
+  CHECK_FALSE(p->store.single_task);
+  CHECK(p->stage.group.empty());
+  CHECK(p->partitions == 4);
+}
+
+TEST_CASE("an ad-hoc run whose keys move between partitions groups in one store") {
+  auto keyed = kt::PlanStateful(AdHoc("clicks"), kt::KeyedIntent("clicks", "uri", Store("table")),
+                                Sizes({{"clicks", 4}}));
+  REQUIRE(keyed.ok());
+  CHECK(keyed->rekeys.empty());
+  CHECK(keyed->store.single_task);
+  CHECK(keyed->by == std::vector<std::string>{"uri"});
+
+  auto one = kt::PlanStateful(AdHoc("clicks"), kt::KeyedIntent("clicks", "uri", Store("table")),
+                              Sizes({{"clicks", 1}}));
+  CHECK_FALSE(one->store.single_task);  // one partition: nothing to move
+
+  kt::RunPlan join = AdHoc("left");
+  auto j = kt::PlanStateful(join, Join("user", "id"), Sizes({{"left", 2}, {"right", 5}}));
+  REQUIRE(j.ok());  // sides of different sizes: fine in one store
+  CHECK(j->rekeys.empty());
+  CHECK(j->store.single_task);
+  CHECK(j->by == std::vector<std::string>{"user", "id"});
+  CHECK(j->stage.more_inputs == std::vector<std::string>{"right"});
+
+  auto same = kt::PlanStateful(join, Join("", ""), Sizes({{"left", 2}, {"right", 3}}));
+  REQUIRE(same.ok());
+  CHECK(same->store.single_task);
+  auto copart = kt::PlanStateful(join, Join("", ""), Sizes({{"left", 3}, {"right", 3}}));
+  CHECK_FALSE(copart->store.single_task);
 }

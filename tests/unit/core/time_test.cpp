@@ -8,7 +8,12 @@ TEST_CASE("durations") {
   CHECK(*kt::ParseDuration("5m") == 300'000);
   CHECK(*kt::ParseDuration("1h30m") == 5'400'000);
   CHECK(*kt::ParseDuration("2d") == 172'800'000);
-  CHECK(*kt::ParseDuration("1500") == 1500);
+  CHECK(*kt::ParseDuration("0") == 0);
+  // A number without a unit is refused, naming both readings (it was silently milliseconds).
+  auto unitless = kt::ParseDuration("10");
+  REQUIRE_FALSE(unitless.ok());
+  CHECK(unitless.status().message() == "duration '10' has no unit: 10s or 10ms? (units: ms, s, m, h, d)");
+  CHECK_FALSE(kt::ParseDuration("1s500").ok());
   CHECK(*kt::ParseDuration("1m30s500ms") == 90'500);
   for (const char* bad : {"", "s", "10x", "-1s", "1.5s", "10 s"})
     CHECK(kt::ParseDuration(bad).status().IsInvalidArgument());

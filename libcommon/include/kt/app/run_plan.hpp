@@ -20,9 +20,8 @@ namespace kt {
 
 // What a tool says about its run beyond the common options.
 struct RunIntent {
-  // A Kafka input read without -G joins no group and commits nothing (kconsume), instead of
-  // taking the default group.
-  bool group_optional = false;
+  // The topics a run writes when -o names none (kbranch's routes): they name its default group.
+  std::vector<std::string> outputs;
 };
 
 struct RunPlan {
@@ -33,7 +32,7 @@ struct RunPlan {
   // Input
   std::string input = "-";               // a topic, or "-" (stdin or the tool's own source)
   std::vector<std::string> more_inputs;  // further co-partitioned input topics (kjoin's right side)
-  std::string group;                     // the consumer group; "" = none (nothing is committed)
+  std::string group;                     // the consumer group; "" = none (ad hoc: nothing is committed)
   StartSpec from;
   int64_t max_idle_ms = 0;
   bool exit_at_end = false;
@@ -44,7 +43,11 @@ struct RunPlan {
   Codec key_codec, value_codec;
   std::string schema_file;
   // Output
-  std::string output = "-";     // a topic; "-" stdout; "" each record names its topic (kbranch)
+  std::string output = "-";          // a topic; "-" stdout; "" each record names its topic (kbranch)
+  std::vector<std::string> outputs;  // every topic the run writes (-o, or RunIntent::outputs)
+  // Of output topics the run creates: 0 as many as the input (or, without a Kafka input, as the
+  // broker makes them on first use).
+  int partitions = 0;
   int replication_factor = -1;  // of topics the run creates; -1: the broker's default
   // Delivery
   ErrorPolicy on_error = ErrorPolicy::kFail;
@@ -56,6 +59,9 @@ struct RunPlan {
   bool quiet = false, verbose = false, progress = false, stats_json = false;
 
   bool kafka_input() const { return input != "-"; }
+  // A Kafka input read in no group (stdout output and no -G, like kcat): it reads from --from,
+  // commits nothing, and a stateful run keeps its state in memory for the run.
+  bool ad_hoc() const { return kafka_input() && group.empty(); }
   bool kafka_output() const { return output != "-"; }
   // A bounded run (-e, -n) stops by itself; an unbounded one runs until stopped.
   bool bounded() const { return exit_at_end || count >= 0; }
@@ -64,10 +70,18 @@ struct RunPlan {
 // Resolves `cli` for `tool`. Errors are usage errors (InvalidArgument) naming the option.
 Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const RunIntent& intent = {});
 
-// The consumer group of a run reading `input` without -G: ktools-<tool>-<input>. State and
-// internal topics are named after the group, so this is also where a stateful tool's state
-// lives by default. The one place that decides it.
-std::string DefaultGroup(const std::string& tool, const std::string& input);
+// The group rule (ktools(7), CONSUMER GROUPS), decided here and nowhere else:
+//   -G G                          group G
+//   a topic in, stdout out        no group: an ad-hoc run, as kcat's; nothing is committed
+//   a topic in, topics out        DefaultGroup(tool, input, outputs)
+//   stdin in                      no group
+// So two jobs on one input never share a group by accident, and a one-liner leaves no trace.
+//
+// The default group of a run reading `input` and writing `outputs`:
+// ktools-<tool>-<input>-to-<output>[,<output>...]. State and internal topics are named after the
+// group, so this is also where a stateful tool's state lives by default.
+std::string DefaultGroup(const std::string& tool, const std::string& input,
+                         const std::vector<std::string>& outputs);
 
 // The Kafka config alone, for tools and subcommands that talk to Kafka outside a run (ktopic,
 // kgroup, ktable get).

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "kt/app/run_plan.hpp"
 #include "kt/app/stateful_plan.hpp"
@@ -16,10 +17,13 @@
 
 namespace kt {
 
-// Makes the stateful Transform from its state and the expression it must group by itself
-// (nullopt: by the record key, which the re-keying stage has set).
+// The expressions a Transform groups each input side by itself (Record::input indexes it;
+// nullopt: the record key, which a re-keying stage may have set). One per side of the intent.
+using SideKeys = std::vector<std::optional<expr::Expr>>;
+
+// Makes the stateful Transform from its state and its side keys.
 using StatefulFactory =
-    std::function<std::unique_ptr<Transform>(std::unique_ptr<PartitionedState>, std::optional<expr::Expr>)>;
+    std::function<std::unique_ptr<Transform>(std::unique_ptr<PartitionedState>, SideKeys)>;
 
 // Runs `intent` on `run`. Returns the process exit code; errors are logged.
 int RunStateful(const RunPlan& run, const StatefulIntent& intent, const StatefulFactory& make);

@@ -1,5 +1,7 @@
 // RunTool: the wiring every run ends with. From its plan it opens the source (-i TOPIC, or
-// stdin, a file or the tool's own source), the sinks (-o TOPIC or stdout; a Kafka producer
+// stdin, a file or the tool's own source), creates missing output topics (--partitions, else as
+// many partitions as the input; an existing topic of another size is a warning, or an error
+// when --partitions asked for that size), the sinks (-o TOPIC or stdout; a Kafka producer
 // for internal records and dead letters when the output is not Kafka), the schema and, with
 // exactly-once, the transactions, and runs the Transform on a Runner. Returns the exit code.
 //
@@ -34,11 +36,6 @@ struct SourceSpec {
 
 struct SinkSpec {
   bool pretty = false;  // stdout: indent JSON values
-  // Creates the output topic when it is missing, with this many partitions (-1: as many as the
-  // input topic). An existing topic of another size is a warning, or a usage error when
-  // `partitions_given` (the user asked for that size).
-  int create_partitions = 0;
-  bool partitions_given = false;
 };
 
 int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source = {}, SinkSpec sink = {});
@@ -46,7 +43,7 @@ int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source = {}, S
 // The largest record `topics` take (their max.message.bytes; 0 when the brokers do not say, as
 // kbroker's do not). Topics a run creates take as much as its input, and its producers send as
 // much: a record its input holds is never refused downstream for its size.
-int64_t LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics);
+Result<int64_t> LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics);
 // The settings a topic created for records of `largest` bytes needs (none at the broker's default).
 Properties SizedTopicConfigs(int64_t largest);
 

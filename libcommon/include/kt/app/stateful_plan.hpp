@@ -8,6 +8,11 @@
 // stage reads that topic. A single-input tool whose input has one partition (or is stdin)
 // groups by the expression itself: no repartition topic, one stage.
 //
+// An ad-hoc run (RunPlan::ad_hoc: no group) creates nothing: its state lives in memory for the
+// run, one store per input partition as in a group's run; or, where keys would have to move
+// between partitions (a side re-keyed by an expression, sides of different sizes), one store
+// for the whole run, in which the Transform groups every side by its expression itself.
+//
 // Names (G: the run's group, -G or DefaultGroup; S: the stage name; N: the store name):
 //   repartition topic of side s    <G>-<S>[-<label of s>]-repartition
 //   group of its re-keying stage   G for side 0, <G>-<S>-<label of s> for the others
@@ -32,8 +37,10 @@ struct StatefulIntent {
     std::string label;  // names the side's repartition topic and group when there are several sides
   };
   std::vector<Side> sides;
-  std::string stage_name;      // S above: the store name (ktable, kwindow, kscore), "join" (kjoin)
-  bool groups_itself = false;  // one side: the Transform can group by sides[0].by itself
+  std::string stage_name;  // S above: the store name (ktable, kwindow, kscore), "join" (kjoin)
+  // One side: the Transform can group by sides[0].by itself. (Every Transform groups every side
+  // by itself in a one-store run.)
+  bool groups_itself = false;
   StateCliOptions store;
 };
 
@@ -41,8 +48,11 @@ struct StorePlan {
   std::string name;
   StoreOptions::Kind kind = StoreOptions::Kind::kRocksDb;
   std::string dir;        // local state; "" in memory
-  std::string changelog;  // "" without one (stdin input: state lives in memory for the run)
+  std::string changelog;  // "" without one (stdin input, ad hoc: state lives in memory for the run)
   int partitions = 0;     // of the changelog
+  // One store for every input partition (stdin; an ad-hoc run whose keys must meet across
+  // partitions); else one store per partition.
+  bool single_task = false;
 };
 
 // A stage that re-keys one side into its repartition topic.
@@ -52,8 +62,10 @@ struct RekeyPlan {
 };
 
 struct StatefulPlan {
-  RunPlan stage;                  // the stateful stage
-  std::string by;                 // what the Transform groups by itself; "" : the record key
+  RunPlan stage;  // the stateful stage
+  // What the Transform groups each side by itself (one per side; "": the record key, which a
+  // re-keying stage may have set).
+  std::vector<std::string> by;
   std::vector<RekeyPlan> rekeys;  // empty: a single stage
   int partitions = 0;             // of the stage's input topics (repartition topics included)
   bool after_rekeys = false;      // the stage starts once every re-keying stage has finished

@@ -5,6 +5,10 @@
 //   binary  wire = arbitrary bytes, text = their base64 (a string in -J envelopes)
 //   A|binary|...  further stages add base64 layers on the wire: `json|binary` carries base64 of
 //                 the JSON text. Encoding runs left to right, decoding right to left.
+//   auto    text = wire = the bytes, shown by what they hold (kconsume's default, as kcat prints
+//           anything): a value that parses as JSON is JSON, other UTF-8 text is a string, other
+//           bytes are {"base64": "..."} (ShowAuto). A tool that reads fields parses a JSON value
+//           and takes any other as a string. Not chained.
 #pragma once
 
 #include <string>
@@ -17,7 +21,7 @@ namespace kt {
 
 class Codec {
  public:
-  enum class Stage { kJson, kRaw, kBinary };
+  enum class Stage { kJson, kRaw, kBinary, kAuto };
 
   Codec() = default;  // raw
   static Result<Codec> Parse(std::string_view spec);
@@ -25,8 +29,9 @@ class Codec {
   const std::string& spec() const { return spec_; }
   // The text form is JSON (the first stage is `json`).
   bool IsJson() const { return stages_.front() == Stage::kJson; }
-  // Text and wire are the same bytes (json or raw alone): no copies needed.
+  // Text and wire are the same bytes (json, raw or auto alone): no copies needed.
   bool IsIdentity() const { return stages_.size() == 1 && stages_[0] != Stage::kBinary; }
+  bool IsAuto() const { return stages_.front() == Stage::kAuto; }
 
   // wire -> text. On return *text views `wire` or *scratch.
   Status Decode(std::string_view wire, std::string* scratch, std::string_view* text) const;
@@ -37,5 +42,10 @@ class Codec {
   std::string spec_ = "raw";
   std::vector<Stage> stages_{Stage::kRaw};
 };
+
+// What bytes hold, as the `auto` codec shows them: one JSON text, other UTF-8 text, or other
+// bytes.
+enum class AutoKind { kJson, kText, kBytes };
+AutoKind AutoKindOf(std::string_view bytes);
 
 }  // namespace kt

@@ -86,6 +86,8 @@ class Expr {
   bool ReadsFields() const { return reads_fields_; }
   // True if it reads headers (@headers, @headers.NAME).
   bool ReadsHeaders() const { return reads_headers_; }
+  // The top-level fields of the value it names ("nested" for nested.x.y), each once, in order.
+  const std::vector<std::string>& Fields() const { return fields_; }
 
  private:
   Expr() = default;
@@ -94,6 +96,7 @@ class Expr {
   bool reads_value_ = false;
   bool reads_fields_ = false;
   bool reads_headers_ = false;
+  std::vector<std::string> fields_;
 };
 
 }  // namespace kt::expr

@@ -73,6 +73,10 @@ class Source {
   virtual std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& /*next*/) const {
     return std::nullopt;
   }
+  // After a run that reached the end without a record: why there was nothing, for the user
+  // (a group's committed offsets at the end offsets; an empty input); "" when there is nothing
+  // to say. Before Close.
+  virtual std::string NothingReadNote() const { return ""; }
 };
 
 }  // namespace kt

@@ -34,6 +34,7 @@ class StdoutSink : public Sink {
  private:
   Status WriteOut();
   void AppendValue(const OutRecord& rec);
+  void AppendAuto(std::string_view text);
 
   StdoutSinkOptions opt_;
   DeliveryListener* listener_ = nullptr;

@@ -81,6 +81,7 @@ class KafkaSource : public Source {
   void Close() override;
   std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& next) const override;
   std::vector<TopicPartitionOffset> EndPositions() const override;
+  std::string NothingReadNote() const override;
   // The consumer (exactly-once sends its group metadata with the offsets).
   rd_kafka_t* handle() const { return rk_; }
 

@@ -38,6 +38,7 @@ struct CommonOptions {
   bool verbose = false;
   std::string stats = "text";  // --stats: the end-of-run summary as a text line or one JSON line
   // Topics the tool creates (outputs, changelogs, repartition topics)
+  int partitions = 0;           // of its outputs; 0: the input's (stdin input: the broker's default)
   int replication_factor = -1;  // -1: the broker's default.replication.factor
   // Delivery
   bool exactly_once = false;
@@ -57,10 +58,10 @@ enum OptionSet : unsigned {
   kOptErrors = 1u << 9,    // --on-error --dlq
   kOptKafka = 1u << 10,    // -b -X -F
   kOptVerbosity = 1u << 11,
-  kOptCreate = 1u << 12,            // --replication-factor (tools that create topics)
-  kOptEos = 1u << 13,               // --exactly-once (tools that read Kafka and write Kafka)
-  kOptStats = 1u << 14,             // --stats (tools run by the Runner)
-  kOptAll = 0x7fffu & ~kOptCreate,  // a stream tool: everything but --replication-factor
+  kOptCreate = 1u << 12,  // --partitions --replication-factor (tools that create topics)
+  kOptEos = 1u << 13,     // --exactly-once (tools that read Kafka and write Kafka)
+  kOptStats = 1u << 14,   // --stats (tools run by the Runner)
+  kOptAll = 0x7fffu,      // a stream tool: everything
 };
 
 void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets);
@@ -82,11 +83,19 @@ Status CheckStoreName(const std::string& name);
 void AddRenamedOption(CLI::App& app, const std::string& old_name, const std::string& new_name,
                       std::string& target);
 
+// A check that an integer option is at least `min`, in words ("must be at least 1, not 0"):
+// CLI11's PositiveNumber prints the range up to the largest double, 300 digits.
+CLI::Validator AtLeast(long long min);
+
 // "kmap (ktools) 0.1.0" plus library versions and compiled-in features.
 std::string VersionText(const std::string& tool);
 
 // Parses argv. Returns -1 to go on, or the exit code to return now: 0 after --help/--version,
-// 2 on a usage error (printed with a suggestion for a mistyped flag).
+// 2 on a usage error: one line per error, in words (options that exclude each other named, a
+// mistyped flag with the nearest one, a kcat flag with the ktools way to say it).
 int ParseCommandLine(CLI::App& app, int argc, char** argv);
+// The words ParseCommandLine prints for a parse error (without the tool's name), for tests.
+std::vector<std::string> UsageErrorLines(const CLI::App& app, const CLI::ParseError& error, int argc,
+                                         const char* const* argv);
 
 }  // namespace kt

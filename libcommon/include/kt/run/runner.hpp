@@ -38,6 +38,7 @@
 #include "kt/io/transactions.hpp"
 #include "kt/run/commit_barrier.hpp"
 #include "kt/run/dead_letters.hpp"
+#include "kt/run/field_watch.hpp"
 #include "kt/run/offset_tracker.hpp"
 #include "kt/run/stats.hpp"
 #include "kt/run/transform.hpp"
@@ -141,8 +142,10 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   Transform* transform_;
   Transactions* txn_;
   OffsetTracker tracker_;
+  bool value_is_json_ = false;  // the value Decode parsed last is JSON (not a string of its bytes)
   ValueParser parser_;
   Stats stats_;
+  FieldWatch fields_;  // the fields the Transform names that no record had so far
   std::unique_ptr<DeadLetterWriter> dead_letters_;  // --on-error dlq
   std::unique_ptr<CommitBarrier> barrier_;
   DeliveryToken internal_token_{DeliveryToken::Kind::kInternal};

@@ -21,11 +21,13 @@ struct Stats {
   // "kmap: 1000 in, 998 out, 1 skipped, 1 dead-lettered, 0.52 s, 1923 rec/s, 0.3 MB/s"
   std::string Summary(const std::string& tool, int64_t now_ms) const;
   // {"tool":"kmap","in":1000,"out":998,"skipped":1,"dead_lettered":1,"bytes_in":...,
-  //  "duration_ms":520,"records_per_s":1923,<extra counters>,"lag":N|null,"exit":0}
-  // `lag`: input records left behind at exit (Kafka inputs), `extra`: the tool's own counters.
+  //  "duration_ms":520,"records_per_s":1923,<extra counters>,"lag":N|null,
+  //  ["missing_fields":["nubmer"],]"exit":0}
+  // `lag`: input records left behind at exit (Kafka inputs), `extra`: the tool's own counters,
+  // `missing_fields`: fields its expressions name that no record had (FieldWatch).
   std::string Json(const std::string& tool, int64_t now_ms,
                    const std::vector<std::pair<std::string, int64_t>>& extra, std::optional<int64_t> lag,
-                   int exit_code) const;
+                   int exit_code, const std::vector<std::string>& missing_fields = {}) const;
 };
 
 }  // namespace kt

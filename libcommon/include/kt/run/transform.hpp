@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kt/core/json.hpp"
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
+#include "kt/expr/expr.hpp"
 #include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
 
@@ -50,6 +52,27 @@ class Emitter {
   virtual void Drop(const std::vector<Hold>& /*holds*/) {}
 };
 
+// What a Transform's expressions and field options name in the records, for the Runner's
+// checks: a top-level field no record had is reported at the end of the run (a typo), and
+// @headers on bare stdin lines, which carry none, is refused at the start.
+struct RecordNames {
+  std::vector<std::string> fields;  // top-level fields, each once
+  bool headers = false;             // an expression reads @headers
+
+  void Add(const std::string& field) {
+    for (const std::string& f : fields)
+      if (f == field) return;
+    fields.push_back(field);
+  }
+  void Add(const expr::Expr& e) {
+    for (const std::string& f : e.Fields()) Add(f);
+    headers = headers || e.ReadsHeaders();
+  }
+  void Add(const std::optional<expr::Expr>& e) {
+    if (e) Add(*e);
+  }
+};
+
 // The input handed to Process.
 struct Input {
   const Record& record;
@@ -78,6 +101,8 @@ class Transform {
   // them on (OutRecord::From). When not (and no dead letter needs them), the Kafka source skips
   // them: librdkafka 2.0 allocates for every record it is asked about, headers or none.
   virtual bool WantsHeaders() const { return true; }
+  // What its expressions (and options like kmap's --drop) name in the records.
+  virtual RecordNames Names() const { return {}; }
 
   // Processes one record. A non-ok Status (DataError) marks the record bad: the --on-error
   // policy decides whether the tool fails, skips it or dead-letters it.

@@ -61,18 +61,25 @@ class Changelog {
     std::function<void(int32_t p, int64_t next)> end;
     // p's position is not in the log any more (truncated, deleted, recreated).
     std::function<void(int32_t p)> out_of_range;
+    // Optional: true once the caller has what it waits for; Poll then returns at once instead
+    // of waiting out its budget for records that will not come.
+    std::function<bool()> finished;
   };
   // Reads what has arrived, for at most about `budget_ms`, reporting it through `events`.
   // Stops at the first non-ok Status an event returns.
   Status Poll(int budget_ms, const Events& events);
 
-  // Reads partition p from its start to its end into `store` and commits it (ktable get/dump).
-  // Returns the number of records applied.
-  Result<int64_t> ReadAll(int32_t p, StateStore* store);
+  // Reads partitions `ps` from their start to their end, all at once, each into the store
+  // `store_of(p)` gives, and commits those (ktable get/dump). Returns the records applied.
+  // A one-shot read: the broker is asked to answer a fetch at a partition's end at once
+  // (fetch.wait.max.ms), so a partition's end is seen in milliseconds.
+  Result<int64_t> ReadAll(const std::vector<int32_t>& ps,
+                          const std::function<StateStore*(int32_t)>& store_of);
 
  private:
   Status Connect();
   std::string topic_, tool_;
+  bool one_shot_ = false;     // ReadAll: fetches at the end are answered at once
   KafkaClient client_;        // an assign-only consumer, never in a group
   KafkaClient end_client_;    // read_uncommitted: LogEnd
   rd_kafka_t* rk_ = nullptr;  // client_'s handle, once connected

@@ -13,7 +13,8 @@
 //   Revoke(p)   after a commit: closes p's store (its writes are durable).
 //   Drop(p)     without a commit (lost partition, aborted transaction): forgets p's staged
 //               writes and closes the store; the next Assign restores from the changelog.
-// Without a changelog (stdin input) there is one memory store for partition -1.
+// Without a changelog (stdin input, an ad-hoc run) stores are in memory; with `single_task` one
+// store, partition -1, serves every partition (keys that meet across partitions).
 #pragma once
 
 #include <map>
@@ -29,8 +30,10 @@ namespace kt {
 
 class PartitionedState {
  public:
-  // `changelog` may be null (stdin input: in-memory state only). `tool` names warnings.
-  PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog, std::string tool = "");
+  // `changelog` may be null (in-memory state only). `tool` names warnings. `single_task`: one
+  // store for all partitions (only without a changelog).
+  PartitionedState(StoreOptions options, std::unique_ptr<Changelog> changelog, std::string tool = "",
+                   bool single_task = false);
 
   // Opens p's store; returns true when p must restore before it is used.
   Result<bool> Assign(int32_t p);
@@ -44,8 +47,10 @@ class PartitionedState {
   void Drop(int32_t p);
 
   // REQUIRES: p assigned.
-  StateStore* store(int32_t p) { return stores_.at(p).get(); }
-  bool has(int32_t p) const { return stores_.count(p) > 0; }
+  StateStore* store(int32_t p) { return stores_.at(Task(p)).get(); }
+  bool has(int32_t p) const { return stores_.count(Task(p)) > 0; }
+  // Whether one store serves every partition (its partition is -1).
+  bool single_task() const { return single_task_; }
   Changelog* changelog() { return changelog_.get(); }
   const Changelog* changelog() const { return changelog_.get(); }
   // Changelog records replayed so far, over all assignments.
@@ -60,12 +65,15 @@ class PartitionedState {
   Status Finish(int32_t p, int64_t checkpoint, std::vector<int32_t>* ready);
   Status Rebuild(int32_t p, const std::string& why);
 
+  int32_t Task(int32_t p) const { return single_task_ ? -1 : p; }
+
   StoreFactory factory_;
   std::unique_ptr<Changelog> changelog_;
   std::string tool_;
   std::map<int32_t, std::unique_ptr<StateStore>> stores_;
   std::map<int32_t, RestoreProgress> restoring_;
   int64_t restored_ = 0;
+  bool single_task_;
 };
 
 }  // namespace kt

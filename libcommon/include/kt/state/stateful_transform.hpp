@@ -109,8 +109,10 @@ class StatefulTransform : public Transform {
   // is an error naming its key.
   Status ForEachState(int32_t partition,
                       const std::function<void(std::string_view key, const StateView& state)>& fn);
-  // The partition a record's state lives in (-1 for stdin/file input).
-  static int32_t PartitionOf(const Record& rec) { return rec.line > 0 ? -1 : rec.partition; }
+  // The partition a record's state lives in (-1 for stdin/file input, and in a one-store run).
+  int32_t PartitionOf(const Record& rec) const {
+    return rec.line > 0 || state_->single_task() ? -1 : rec.partition;
+  }
   // "restored N changelog records, wrote M state changes" (M: keys written to the store and
   // changelog at commits, after coalescing), plus replays skipped, for the summary line.
   std::string StateSummary() const;

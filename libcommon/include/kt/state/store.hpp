@@ -42,6 +42,10 @@ struct StoreOptions {
   std::string dir;                       // state directory for this store (RocksDB)
   size_t block_cache_bytes = 32 << 20;   // shared LRU block cache
   size_t write_buffer_bytes = 32 << 20;  // shared memtable budget (WriteBufferManager)
+  // Read-only, beside a running tool that holds the stores (ktable get --local): RocksDB
+  // stores open as secondary instances, which take no lock, and show what the owner had
+  // flushed or logged when they opened. Writes then fail.
+  bool read_only = false;
 };
 Result<StoreOptions::Kind> ParseStoreKind(const std::string& text);
 
@@ -59,6 +63,7 @@ class StoreFactory {
 
  private:
   struct Shared;
+  Result<std::unique_ptr<StateStore>> OpenSecondary(const std::string& path);
   StoreOptions opt_;
   std::unique_ptr<Shared> shared_;
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -29,7 +30,15 @@ void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::str
 // Every key and value of the store (all partitions), internal keys included; values without
 // their bookkeeping (state/state_value.hpp). NotFound when the
 // changelog topic or the local directory does not exist.
+//
+// A lookup of one key (`key`, with `found` saying whether `out` holds what was asked) reads the
+// changelog partition the key hashes to (murmur2, as the tools partition keys) first, and the
+// others only when that one does not have it (an input partitioned some other way).
+struct KeyLookup {
+  std::string key;
+  std::function<bool(const std::map<std::string, std::string>&)> found;
+};
 Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
-                         std::map<std::string, std::string>* out);
+                         std::map<std::string, std::string>* out, const KeyLookup* lookup = nullptr);
 
 }  // namespace kt

@@ -16,6 +16,7 @@
 #include "kt/core/json.hpp"
 #include "kt/core/status.hpp"
 #include "kt/expr/expr.hpp"
+#include "kt/run/transform.hpp"
 
 namespace kt {
 
@@ -88,6 +89,11 @@ class Aggregator {
     for (auto& s : specs_)
       if (s.arg && s.arg->ReadsHeaders()) return true;
     return false;
+  }
+  // The fields the arguments name (RecordNames).
+  void AddNames(RecordNames* names) const {
+    for (auto& s : specs_)
+      if (s.arg) names->Add(*s.arg);
   }
   // Inputs skipped per aggregate (not numeric / missing), for the summary line.
   std::string SkippedSummary() const;

@@ -26,6 +26,8 @@ class EventTime {
   bool ReadsValue() const { return source_ == Source::kValue && expr_->ReadsValue(); }
   bool ReadsFields() const { return source_ == Source::kValue && expr_->ReadsFields(); }
   bool ReadsHeaders() const { return source_ == Source::kValue && expr_->ReadsHeaders(); }
+  // The time expression, when the time is read from the value.
+  const std::optional<expr::Expr>& expr() const { return expr_; }
   // How it was specified, for messages: "@timestamp", "now", "field 'timestamp'".
   const std::string& spec() const { return spec_; }
 

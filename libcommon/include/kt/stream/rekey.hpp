@@ -21,6 +21,11 @@ class RekeyTransform : public Transform {
       : by_(std::move(by)), ctx_(seed), keep_origin_(keep_origin) {}
   bool WantsValue() const override { return by_.ReadsValue(); }
   bool ReadsFields() const override { return by_.ReadsFields(); }
+  RecordNames Names() const override {
+    RecordNames n;
+    n.Add(by_);
+    return n;
+  }
   Status Process(Input& in, Emitter& out) override {
     ctx_.Reset(&in.record, in.value);
     if (!by_.Eval(ctx_).KeyText(&key_)) {
