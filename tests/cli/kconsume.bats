@@ -217,3 +217,19 @@ setup() {
   [ "$status" -eq 0 ]
   [ "$output" = $'{"a":1.50,"b":[1,2]}\n{"a":2}' ]
 }
+
+@test "kconsume -f prints what kcat -f prints for the same format; bad formats exit 2" {
+  need_kafka
+  t=$(new_topic fmt)
+  printf '%s\n' '{"key":"k1","value":{"a":1},"timestamp":1000,"headers":[["h","v"],["g","w"]]}' \
+    '{"key":null,"value":"text","timestamp":2000}' '{"key":"k3","value":null,"timestamp":3000}' |
+    kproduce "$t" -J --value-format auto -q
+  fmt='Topic %t [%p] at offset %o: key %k (%K) ts %T headers %h: %s (%S)\n%%'
+  run -0 kconsume "$t" -e -q -f "$fmt"
+  [ "$output" = "$(kcat -b "$B" -C -t "$t" -e -q -f "$fmt")" ]
+  [ "${lines[0]}" = "Topic $t [0] at offset 0: key k1 (2) ts 1000 headers h=v,g=w: {\"a\":1} (7)" ]
+  run -2 kconsume "$t" -e -f '%s %x'
+  [[ "$output" == *"unknown field %x"* ]]
+  run -2 kconsume "$t" -e -f '%s' -J
+  [[ "$output" == *"not with -J or -K"* ]]
+}

@@ -4,6 +4,7 @@
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
+#include "kt/io/record_format.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
@@ -19,7 +20,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("--until", until,
                  "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
+  std::string format;
   app.add_flag("--pretty", sink.pretty, "Indent JSON values");
+  app.add_option("-f,--format", format,
+                 "Print each record through a format, as kcat -f: %s value, %k key, %t topic, %p partition, "
+                 "%o offset, %T timestamp, %h headers, %S/%K sizes; \\n \\t (no newline added)");
   // Any topic prints: JSON as JSON, text as text, other bytes as base64 (--value-format json
   // validates instead).
   common.key_format = "auto";
@@ -30,6 +35,14 @@ int main(int argc, char** argv) {
                            kt::kOptVerbosity | kt::kOptStats);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
 
+  if (!format.empty()) {
+    auto parts = kt::ParseRecordFormat(format);
+    if (!parts.ok()) return kt::FailWith("kconsume", parts.status());
+    if (common.envelope || !common.key_delimiter.empty())
+      return kt::FailWith("kconsume",
+                          kt::Status::InvalidArgument("-f says what to print: not with -J or -K"));
+    sink.format = std::move(*parts);
+  }
   if (!until.empty()) {
     auto t = kt::ParseTimeSpec(until, kt::NowMs());
     if (!t.ok())

@@ -196,6 +196,7 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
     so.envelope = plan.envelope;
     so.key_delimiter = plan.key_delimiter;
     so.pretty = spec.pretty;
+    if (spec.format) so.format = *spec.format, so.formatted = true;
     so.key_codec = plan.key_codec;
     so.value_codec = plan.value_codec;
     w->output = std::make_unique<StdoutSink>(so);

@@ -92,8 +92,64 @@ void StdoutSink::AppendAuto(std::string_view text) {
   }
 }
 
+void StdoutSink::AppendFormatted(const OutRecord& rec) {
+  for (const FormatPart& part : opt_.format) {
+    switch (part.field) {
+      case 0:
+        buf_ += part.literal;
+        break;
+      case 's':  // as a bare line shows it; nothing for a null value, as kcat
+        if (rec.value_kind != OutRecord::ValueKind::kNull) AppendValue(rec);
+        break;
+      case 'k':
+        if (rec.key) buf_.append(rec.key->data(), rec.key->size());
+        break;
+      case 't':
+        buf_.append(rec.topic.empty() ? rec.source_topic : rec.topic);
+        break;
+      case 'p':
+        buf_ += std::to_string(rec.source_partition);
+        break;
+      case 'o':
+        buf_ += std::to_string(rec.source_offset);
+        break;
+      case 'T':
+        buf_ += std::to_string(rec.timestamp);
+        break;
+      case 'h':
+        if (rec.headers)
+          for (size_t i = 0; i < rec.headers->size(); ++i) {
+            const Header& h = (*rec.headers)[i];
+            buf_.append(i ? "," : "").append(h.name).append("=");
+            if (h.value) buf_.append(h.value->data(), h.value->size());
+          }
+        break;
+      case 'S':
+        if (rec.value_kind == OutRecord::ValueKind::kNull) {
+          buf_ += "-1";
+        } else if (rec.value_kind == OutRecord::ValueKind::kText) {
+          buf_ += std::to_string(rec.value_text.size());
+        } else {
+          std::string json;
+          AppendJson(*rec.value_json, &json, rec.raw_numbers);
+          buf_ += std::to_string(json.size());
+        }
+        break;
+      case 'K':
+        buf_ += rec.key ? std::to_string(rec.key->size()) : std::string("-1");
+        break;
+    }
+  }
+}
+
 Status StdoutSink::Send(const OutRecord& rec, DeliveryToken* token) {
   if (closed_) return Status::IoError("stdout is closed");
+  if (opt_.formatted) {
+    AppendFormatted(rec);
+    tokens_.push_back(token);
+    if (buf_.size() >= kFlushAt) return WriteOut();
+    return Status::Ok();
+  }
   if (opt_.envelope) {
     if (Status s = AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_); !s.ok()) return s;
   } else {

@@ -11,10 +11,12 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kt/app/run_plan.hpp"
+#include "kt/io/record_format.hpp"
 #include "kt/io/source.hpp"
 #include "kt/io/stdin_source.hpp"
 #include "kt/run/transform.hpp"
@@ -35,7 +37,8 @@ struct SourceSpec {
 };
 
 struct SinkSpec {
-  bool pretty = false;  // stdout: indent JSON values
+  bool pretty = false;                            // stdout: indent JSON values
+  std::optional<std::vector<FormatPart>> format;  // stdout: kcat -f (io/record_format.hpp)
 };
 
 int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source = {}, SinkSpec sink = {});

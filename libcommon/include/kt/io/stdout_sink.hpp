@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kt/codec/codec.hpp"
+#include "kt/io/record_format.hpp"
 #include "kt/io/sink.hpp"
 
 namespace kt {
@@ -19,6 +20,9 @@ struct StdoutSinkOptions {
   Codec key_codec;
   Codec value_codec;
   int fd = 1;
+  // kcat -f: each record through this format instead of a line (io/record_format.hpp).
+  std::vector<FormatPart> format;
+  bool formatted = false;
 };
 
 class StdoutSink : public Sink {
@@ -35,6 +39,7 @@ class StdoutSink : public Sink {
   Status WriteOut();
   void AppendValue(const OutRecord& rec);
   void AppendAuto(std::string_view text);
+  void AppendFormatted(const OutRecord& rec);
 
   StdoutSinkOptions opt_;
   DeliveryListener* listener_ = nullptr;
