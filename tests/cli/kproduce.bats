@@ -159,3 +159,13 @@ for k in ["a", "b", "c", "user-42"]:
   [ "$status" -eq 0 ]
   [ -z "$stderr" ]
 }
+
+@test "kproduce --rate paces records from the first: 11 records at 20/s span at least half a second" {
+  need_kafka
+  t=$(new_topic rate)
+  run -0 kproduce "$t" --rate 20 -q < <(seq 1 11 | jq -c '{i: .}')
+  run -0 bash -c "kconsume '$t' -e -q -J | jq -s -c '[(.[-1].timestamp - .[0].timestamp) >= 490, (map(.value.i) == [range(1; 12)])]'"
+  [ "$output" = "[true,true]" ]
+  run -2 kproduce "$t" --rate -1
+  [[ "$output" == *"--rate: must be at least 0, not -1"* ]]
+}

@@ -133,3 +133,15 @@ complete_words() {
   zsh -n "$KT_BIN/../completions/_ktools"
   grep -q "^#compdef .*kbatch" "$KT_BIN/../completions/_ktools"
 }
+
+@test "ktopic list PATTERN: only the topics whose names match a shell pattern" {
+  need_kafka
+  p=$(new_topic pat)
+  for s in a1 a2 b1; do echo '{}' | kproduce "$p-$s" -q; done
+  run -0 ktopic list "$p-a*" --names
+  [ "$(sort <<<"$output")" = "$(printf '%s\n' "$p-a1" "$p-a2")" ]
+  run -0 bash -c "ktopic list '$p-?1' --json | jq -r .topic | sort"
+  [ "$output" = "$(printf '%s\n' "$p-a1" "$p-b1")" ]
+  run -0 ktopic list "$p-zz*" --json
+  [ -z "$output" ]
+}

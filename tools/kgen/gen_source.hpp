@@ -6,20 +6,20 @@
 #include <string>
 
 #include "generators.hpp"
+#include "kt/io/pacer.hpp"
 #include "kt/io/source.hpp"
 
 namespace kt::kgen {
 
 class GenSource : public Source {
  public:
-  GenSource(std::unique_ptr<Generator> gen, double rate) : gen_(std::move(gen)), rate_(rate) {}
+  GenSource(std::unique_ptr<Generator> gen, double rate) : gen_(std::move(gen)), pacer_(rate) {}
   Status Open(RebalanceListener* listener) override;
   Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
 
  private:
   std::unique_ptr<Generator> gen_;
-  double rate_;  // records/s; 0 = unpaced
-  int64_t start_ms_ = 0;
+  Pacer pacer_;  // --rate records/s; 0 = unpaced
   int64_t produced_ = 0;
   std::string value_;
   Headers headers_;

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("--key-field", po.key_field, "Take the key from this top-level field of the value");
   app.add_option("-H,--header", po.headers, "Add header name=value (repeatable)")->allow_extra_args(false);
   app.add_option("-p,--partition", po.partition, "Write to this partition (default: by key, murmur2)");
+  double rate = 0;
+  app.add_option("--rate", rate, "Records per second, paced from the first (default: as fast as they come)")
+      ->check(kt::AtLeast(0));
   kt::AddCommonOptions(app, common,
                        kt::kOptCount | kt::kOptEnvelope | kt::kOptFormats | kt::kOptSchema | kt::kOptErrors |
                            kt::kOptKafka | kt::kOptVerbosity | kt::kOptCreate | kt::kOptEos | kt::kOptStats);
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
     return kt::FailWith("kproduce", kt::Status::InvalidArgument(transform.status().message()));
   kt::SourceSpec source;
   source.file = file;
+  source.rate = rate;
   source.line_format = format == "csv"     ? kt::LineFormat::kCsv
                        : format == "lines" ? kt::LineFormat::kLines
                                            : kt::LineFormat::kNdjson;

@@ -1,4 +1,7 @@
-// ktopic list: every topic with its partitions, replication factor and record count.
+// ktopic list [PATTERN]: every topic (or those matching a shell pattern) with its partitions,
+// replication factor and record count.
+#include <fnmatch.h>
+
 #include <iostream>
 
 #include "commands.hpp"
@@ -21,13 +24,16 @@ class ListCommand : public Command {
   void Setup(CLI::App& sub) override {
     sub.add_flag("-a,--all", all_, "Also internal topics (names starting with _)");
     sub.add_flag("--names", names_, "Only the names, one per line (metadata only: fast)");
+    sub.add_option("pattern", pattern_, "Only topics whose names match this shell pattern, e.g. 'clicks*'");
   }
   Status Run(const CommandContext& ctx) override {
     auto listed = DescribeTopics(ctx.kafka, ctx.tool);
     if (!listed.ok()) return listed.status();
     std::vector<TopicMetadata> topics;
     for (auto& t : *listed)
-      if (all_ || !Internal(t.name)) topics.push_back(std::move(t));
+      if ((all_ || !Internal(t.name)) &&
+          (pattern_.empty() || fnmatch(pattern_.c_str(), t.name.c_str(), 0) == 0))
+        topics.push_back(std::move(t));
     if (names_) {  // metadata only: cheap enough for shell completion
       for (auto& t : topics) std::cout << t.name << "\n";
       return Status::Ok();
@@ -50,6 +56,7 @@ class ListCommand : public Command {
 
  private:
   bool all_ = false, names_ = false;
+  std::string pattern_;
 };
 
 }  // namespace

@@ -106,6 +106,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
     so.key_delimiter = plan.key_delimiter;
     so.key_codec = plan.key_codec;
     so.value_codec = plan.value_codec;
+    so.rate = spec.rate;
     w->source = std::make_unique<StdinSource>(so);
     return Status::Ok();
   }

@@ -18,7 +18,7 @@ Result<LineFormat> ParseLineFormat(const std::string& text) {
   return Status::InvalidArgument("--format must be ndjson, envelope, lines or csv, not '" + text + "'");
 }
 
-StdinSource::StdinSource(StdinSourceOptions options) : opt_(std::move(options)) {}
+StdinSource::StdinSource(StdinSourceOptions options) : opt_(std::move(options)), pacer_(opt_.rate) {}
 
 StdinSource::~StdinSource() {
   if (fd_ > 0) ::close(fd_);
@@ -37,6 +37,13 @@ Status StdinSource::Open(RebalanceListener* listener) {
 }
 
 Source::Poll StdinSource::Next(int timeout_ms, Record* rec, Status* record_status) {
+  if (!pacer_.WaitTurn(timeout_ms)) return Poll::kIdle;  // --rate
+  Poll p = NextLine(timeout_ms, rec, record_status);
+  if (p == Poll::kRecord) pacer_.Produced();
+  return p;
+}
+
+Source::Poll StdinSource::NextLine(int timeout_ms, Record* rec, Status* record_status) {
   if (pending_clear_) {
     csv_pending_.clear();
     pending_clear_ = false;

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <cstdlib>
 #include <iostream>
 
 #include "kt/core/exit_code.hpp"
@@ -165,11 +165,10 @@ std::string VersionText(const std::string& tool) {
 CLI::Validator AtLeast(long long min) {
   return CLI::Validator(
       [min](std::string& text) {
-        long long v = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec != std::errc() || end != text.data() + text.size())
-          return "'" + text + "' is not a whole number";
-        if (v < min) return "must be at least " + std::to_string(min) + ", not " + text;
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);  // the option's own type rejects fractions where it must
+        if (text.empty() || end != text.c_str() + text.size()) return "'" + text + "' is not a number";
+        if (v < static_cast<double>(min)) return "must be at least " + std::to_string(min) + ", not " + text;
         return std::string();
       },
       ">=" + std::to_string(min));

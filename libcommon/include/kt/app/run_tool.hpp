@@ -28,6 +28,7 @@ struct SourceSpec {
   std::unique_ptr<Source> source;
   std::string file;
   LineFormat line_format = LineFormat::kNdjson;  // of stdin/file lines (-J forces envelopes)
+  double rate = 0;                               // stdin/file: records per second (0: unpaced)
   std::vector<int32_t> partitions;               // read only these partitions (by assignment)
   int64_t until_ms = -1;                         // stop each partition at its first record at/after this time
   // See KafkaSourceOptions::end_gate (a stage reading what another stage of the tool writes).

@@ -15,6 +15,7 @@
 #include "kt/codec/codec.hpp"
 #include "kt/codec/envelope.hpp"
 #include "kt/io/line_reader.hpp"
+#include "kt/io/pacer.hpp"
 #include "kt/io/source.hpp"
 
 namespace kt {
@@ -30,6 +31,7 @@ struct StdinSourceOptions {
   std::string key_delimiter;
   Codec key_codec;
   Codec value_codec;
+  double rate = 0;  // records per second (kproduce --rate); 0: as fast as they come
 };
 
 class StdinSource : public Source {
@@ -45,7 +47,9 @@ class StdinSource : public Source {
   void FillEnvelope(Record* rec, Status* record_status);
   void FillCsv(Record* rec, Status* record_status);
 
+  Poll NextLine(int timeout_ms, Record* rec, Status* record_status);
   StdinSourceOptions opt_;
+  Pacer pacer_;
   // Lines are JSON texts: a line of whitespace only is an empty one.
   bool json_lines_ = opt_.format == LineFormat::kEnvelope ||
                      (opt_.format == LineFormat::kNdjson && opt_.value_codec.IsJson());
