@@ -109,6 +109,23 @@ Status DescribeCommand::Run(const CommandContext& ctx) {
     first = last;
   }
   out.Flush();
+  if (!d->member_list.empty()) {  // who reads what: one row per member
+    RowPrinter members({"group", "member", "client_id", "instance_id", "host", "assignment"}, json);
+    for (const GroupMember& m : d->member_list) {
+      std::string parts;  // "topic:0,1 other:2"
+      for (size_t i = 0; i < m.assignment.size(); ++i) {
+        bool same = i > 0 && m.assignment[i].first == m.assignment[i - 1].first;
+        parts += (same ? ","
+                  : i  ? " "
+                       : "") +
+                 (same ? "" : m.assignment[i].first + ":") + std::to_string(m.assignment[i].second);
+      }
+      members.Add({QuoteJson(group), QuoteJson(m.member_id), QuoteJson(m.client_id),
+                   m.instance_id.empty() ? "null" : QuoteJson(m.instance_id), QuoteJson(m.host),
+                   QuoteJson(parts)});
+    }
+    members.Flush();
+  }
   if (Status s = DescribeInternals(cfg, group, state_dir_, json); !s.ok()) return s;
   if (!ctx.common->quiet)
     LogInfo("kgroup", "group " + group + " is " + d->state + " with " + std::to_string(d->members) +

@@ -1,5 +1,7 @@
 #include "kt/kafka/groups.hpp"
 
+#include <algorithm>
+
 #include "admin_request.hpp"
 #include "kt/kafka/client.hpp"
 
@@ -67,9 +69,25 @@ Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string
   if (n == 0) return Status::KafkaError("describing group " + group + ": no answer");
   if (const rd_kafka_error_t* e = rd_kafka_ConsumerGroupDescription_error(d[0]))
     return Status::KafkaError("describing group " + group + ": " + rd_kafka_error_string(e));
-  return GroupDescription{group,
-                          rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d[0])),
-                          static_cast<int>(rd_kafka_ConsumerGroupDescription_member_count(d[0]))};
+  GroupDescription out{group,
+                       rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d[0])),
+                       static_cast<int>(rd_kafka_ConsumerGroupDescription_member_count(d[0])),
+                       {}};
+  auto text = [](const char* s) { return std::string(s ? s : ""); };
+  for (int i = 0; i < out.members; ++i) {
+    const rd_kafka_MemberDescription_t* m = rd_kafka_ConsumerGroupDescription_member(d[0], i);
+    GroupMember gm{text(rd_kafka_MemberDescription_consumer_id(m)),
+                   text(rd_kafka_MemberDescription_client_id(m)),
+                   text(rd_kafka_MemberDescription_group_instance_id(m)),
+                   text(rd_kafka_MemberDescription_host(m)),
+                   {}};
+    if (const rd_kafka_MemberAssignment_t* a = rd_kafka_MemberDescription_assignment(m))
+      if (const rd_kafka_topic_partition_list_t* l = rd_kafka_MemberAssignment_partitions(a))
+        for (int j = 0; j < l->cnt; ++j) gm.assignment.emplace_back(l->elems[j].topic, l->elems[j].partition);
+    std::sort(gm.assignment.begin(), gm.assignment.end());
+    out.member_list.push_back(std::move(gm));
+  }
+  return out;
 }
 
 Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,

@@ -20,10 +20,15 @@ struct GroupListing {
 };
 Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::string& tool);
 
+struct GroupMember {
+  std::string member_id, client_id, instance_id, host;      // instance_id: "" without static membership
+  std::vector<std::pair<std::string, int32_t>> assignment;  // topic, partition
+};
 struct GroupDescription {
   std::string group;
   std::string state;
   int members = 0;
+  std::vector<GroupMember> member_list;
 };
 // A group the broker does not know is described with state "Dead" (Kafka's answer).
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,
