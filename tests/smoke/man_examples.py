@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""man_examples.py MANDIR BINDIR: every example line of every man page is a command line its
-tools accept. The EXAMPLES section of each page (literal blocks: tab-indented lines, or ```
-fences; a trailing backslash continues a line) is split into commands at pipes, ; and &&; each
+"""man_examples.py MANDIR BINDIR [README]: every example line of every man page (and every
+line of README's ```sh blocks) is a command line its tools accept. The EXAMPLES section of each
+page (literal blocks: tab-indented lines, or ``` fences; a trailing backslash continues a line)
+is split into commands at pipes, ; and &&; each
 command that runs a ktools tool is run with KT_CHECK_ARGS=1, which makes the tool parse its
 arguments and exit (0 when it takes them, 2 when not). Nothing reaches a broker."""
 import os
@@ -36,12 +37,32 @@ def example_lines(text):
     return lines
 
 
+def readme_lines(text):
+    lines, pending = [], ""
+    for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
+        for raw in block.splitlines():
+            line = pending + raw.strip()
+            if line.endswith("\\"):
+                pending = line[:-1] + " "
+                continue
+            pending = ""
+            if line and not line.startswith("#"):
+                lines.append(line)
+    return lines
+
+
+sources = []
 for page in sorted(os.listdir(mandir)):
-    if not page.endswith(".scd"):
-        continue
-    with open(os.path.join(mandir, page)) as f:
-        text = f.read().replace("\\\\", "\\")  # scdoc's escaped backslash is one backslash
-    for line in example_lines(text):
+    if page.endswith(".scd"):
+        with open(os.path.join(mandir, page)) as f:
+            text = f.read().replace("\\\\", "\\")  # scdoc's escaped backslash is one backslash
+        sources.append((page, example_lines(text)))
+if len(sys.argv) > 3:
+    with open(sys.argv[3]) as f:
+        sources.append(("README.md", readme_lines(f.read())))
+
+for page, lines in sources:
+    for line in lines:
         # Command substitutions and variables stand for a value: any word will do.
         line = re.sub(r"\$\([^)]*\)", "X", line)
         line = re.sub(r"#.*$", "", line) if not re.search(r"['\"][^'\"]*#", line) else line
