@@ -55,7 +55,8 @@ sources = []
 for page in sorted(os.listdir(mandir)):
     if page.endswith(".scd"):
         with open(os.path.join(mandir, page)) as f:
-            text = f.read().replace("\\\\", "\\")  # scdoc's escaped backslash is one backslash
+            # scdoc's escapes: \\ is a backslash, \* and \_ are the characters
+            text = f.read().replace("\\\\", "\0").replace("\\*", "*").replace("\\_", "_").replace("\0", "\\")
         sources.append((page, example_lines(text)))
 if len(sys.argv) > 3:
     with open(sys.argv[3]) as f:
