@@ -26,7 +26,10 @@ class CreateCommand : public Command {
     auto props = Pairs(configs_, "--set");
     if (!props.ok()) return props.status();
     Status error;
-    if (if_not_exists_ && Exists(ctx.kafka, topic_, &error)) return Status::Ok();
+    if (if_not_exists_ && Exists(ctx.kafka, topic_, &error)) {
+      if (!ctx.common->quiet) LogInfo(ctx.tool, "topic " + topic_ + " exists already: nothing changed");
+      return Status::Ok();
+    }
     if (!error.ok()) return error;
     TopicSpec spec{.name = topic_,
                    .partitions = partitions_,

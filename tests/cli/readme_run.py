@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""readme_run.py README BINDIR DATADIR: README runs as a script, on kbroker.
+
+Every command of README's ```sh blocks runs in order (continuations joined, comments kept for
+what they document) in one directory holding the data files README names, against a kbroker
+this script starts, with the topics README's examples read but never write seeded first
+(orders, payments, accounts, limits, users_by_id). A command that README shows running until
+interrupted gets SIGTERM after a few seconds and must then stop cleanly, as a user's Ctrl-C.
+
+Each step passes when its exit status is the one its comment documents ("exit N", default 0)
+and it produced something: lines on stdout, or records written ("N out" with N > 0 in its
+summary), or an admin tool's report on stderr. Setup commands (scripts/..., cmake, bench/) are
+not run: they build and test this very tree. Prints one line per step; exits 1 if any failed.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+readme, bindir, datadir = (os.path.abspath(a) for a in sys.argv[1:4])
+RUN_SECONDS = 6  # what a command that runs until interrupted gets before its SIGTERM
+SETUP = re.compile(r"^(scripts/|cmake |bench/)")
+
+
+def commands(text):
+    out = []
+    for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
+        pending = ""
+        for raw in block.splitlines():
+            line = pending + raw.strip()
+            if line.endswith("\\"):
+                pending = line[:-1] + " "
+                continue
+            pending = ""
+            if line and not line.startswith("#") and not SETUP.match(line):
+                out.append(line)
+    return out
+
+
+def documented_exit(line):
+    m = re.search(r"#.*\bexit (\d+)", line)
+    return int(m.group(1)) if m else 0
+
+
+work = tempfile.mkdtemp(prefix="ktools-readme-")
+env = dict(os.environ)
+env["PATH"] = bindir + os.pathsep + env["PATH"]
+env["XDG_RUNTIME_DIR"] = os.path.join(work, "run")
+env["XDG_STATE_HOME"] = os.path.join(work, "state")
+env.pop("KT_CONFIG", None)
+os.makedirs(env["XDG_RUNTIME_DIR"])
+for name in os.listdir(datadir):
+    shutil.copy(os.path.join(datadir, name), work)
+# README's data files: the click events as README names them.
+shutil.copy(os.path.join(datadir, "clickevents.ndjson"), os.path.join(work, "clickevents.ndjson"))
+
+background = []
+addr = os.path.join(work, "kb")
+background.append(subprocess.Popen([os.path.join(bindir, "kbroker"), "--addr-file", addr, "-q"], env=env,
+                                   stdout=subprocess.DEVNULL, start_new_session=True))
+for _ in range(100):
+    if os.path.exists(addr) and open(addr).read().strip():
+        break
+    time.sleep(0.1)
+env["KT_BROKERS"] = open(addr).read().strip()
+
+
+def sh(cmd, timeout=None):
+    p = subprocess.Popen(["bash", "-c", cmd], cwd=work, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                         start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=timeout)
+        return p.returncode, out, err, False
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGTERM)  # Ctrl-C's effect: the whole pipeline
+        try:
+            out, err = p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+        return p.returncode, out, err, True
+
+
+# Topics README's examples read and no example writes.
+seed = r"""
+for i in $(seq 1 50); do
+  printf '{"key":"o%d","value":{"order":%d,"amount":%d},"timestamp":%d}\n' $i $i $((i * 3)) $((1795165200000 + i * 1000))
+done | kproduce orders -J -q
+for i in $(seq 1 50 | awk 'NR % 2'); do
+  printf '{"key":"o%d","value":{"paid":%d},"timestamp":%d}\n' $i $((i * 3)) $((1795165200000 + i * 1000 + 30000))
+done | kproduce payments -J -q
+printf '{"key":"a%d","value":{"owner":"a%d"},"timestamp":1}\n' 1 1 2 2 3 3 | kproduce accounts -J -q
+printf '{"key":"a%d","value":{"limit":%d},"timestamp":2}\n' 1 100 3 300 4 400 | kproduce limits -J -q
+jq -r .email clickevents.ndjson | sort -u | awk '{printf "{\"key\":\"id-%d\",\"value\":{\"email\":\"%s\",\"tier\":\"gold\"},\"timestamp\":1}\n", NR, $1}' |
+  kproduce users_by_id -J -q
+"""
+
+
+def cleanup():
+    for p in background:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        p.wait()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+rc, out, err, _ = sh(seed, timeout=60)
+if rc != 0:
+    print("readme: seeding failed: " + err)
+    cleanup()
+    sys.exit(1)
+
+failed = 0
+steps = commands(open(readme).read())
+for n, line in enumerate(steps, 1):
+    sys.stdout.flush()
+    cmd = re.sub(r"\s+#[^'\"]*$", "", line)  # the comment documents; it does not run
+    want = documented_exit(line)
+    if cmd.endswith("&"):  # a server README starts in the background (kbroker)
+        p = subprocess.Popen(["bash", "-c", cmd[:-1]], cwd=work, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        background.append(p)
+        time.sleep(0.5)
+        print(f"ok {n} (started) {cmd}")
+        continue
+    m = re.match(r"^export (\w+)=(.*)$", cmd)
+    if m:
+        rc, out, err, _ = sh(f"printf %s {m.group(2)}", timeout=10)
+        env[m.group(1)] = out
+        print(f"ok {n} (exported {m.group(1)}={out}) {cmd}")
+        continue
+    rc, out, err, stopped = sh(cmd, timeout=RUN_SECONDS)
+    wrote = re.search(r"\b[1-9]\d* out\b", err) is not None
+    reported = re.search(r"created topic|exists already|dry run|moved the offsets|deleted|"
+                         r"wrote [1-9]\d* state changes", err) is not None
+    produced = bool(out.strip()) or wrote or reported or want != 0
+    ok = rc == want and produced
+    how = "stopped after %ds, " % RUN_SECONDS if stopped else ""
+    print(f"{'ok' if ok else 'FAILED'} {n} ({how}exit {rc}, {len(out.splitlines())} lines) {cmd}")
+    if not ok:
+        failed += 1
+        why = f"exit {rc}, documented {want}" if rc != want else "no output, no records written"
+        print(f"    {why}; stderr: {err.strip()[-600:]}")
+
+cleanup()
+print(f"readme: {len(steps)} steps, {failed} failed")
+sys.exit(1 if failed else 0)
