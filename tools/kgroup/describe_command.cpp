@@ -128,9 +128,11 @@ Status DescribeCommand::Run(const CommandContext& ctx) {
   }
   if (Status s = DescribeInternals(cfg, group, state_dir_, json); !s.ok()) return s;
   if (!ctx.common->quiet)
-    LogInfo("kgroup", "group " + group + " is " + d->state + " with " + std::to_string(d->members) +
-                          " members; lag " + std::to_string(total) + " over " +
-                          std::to_string(committed.size()) + " partitions");
+    LogInfo("kgroup", "group " + group +
+                          (d->known ? " is " + d->state + " with " + std::to_string(d->members) + " members"
+                                    : ": kbroker cannot tell its state or members") +
+                          "; lag " + std::to_string(total) + " over " + std::to_string(committed.size()) +
+                          " partitions");
   return Status::Ok();
 }
 

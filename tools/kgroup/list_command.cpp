@@ -32,6 +32,9 @@ Result<GroupDescription> Existing(const KafkaConfig& cfg, const std::string& gro
   auto c = CommittedOffsets(cfg, "kgroup", group);
   if (!c.ok()) return c.status();
   if (d->state == "Dead" && c->empty()) return Status::KafkaError("group '" + group + "' does not exist");
+  if (!d->known && c->empty())
+    return Status::KafkaError("group '" + group +
+                              "' has no committed offsets (kbroker cannot describe groups)");
   *committed = std::move(*c);
   return d;
 }

@@ -66,7 +66,11 @@ class ResetCommand : public Command {
       if (!quiet) LogInfo(ctx.tool, "dry run: nothing changed (add --execute to move the offsets)");
       return Status::Ok();
     }
-    if (d->members > 0 || (d->state != "Empty" && d->state != "Dead"))
+    if (!d->known && !quiet)
+      LogWarning(ctx.tool,
+                 "kbroker cannot tell whether group " + spec_.group +
+                     " has members: stop its tools first (it refuses offsets of a group that had one)");
+    if (d->known && (d->members > 0 || (d->state != "Empty" && d->state != "Dead")))
       return Status::KafkaError("group '" + spec_.group + "' is " + d->state + " with " +
                                 std::to_string(d->members) +
                                 " active members: stop them before moving its offsets (nothing changed)");

@@ -4,6 +4,8 @@
 
 #include "admin_request.hpp"
 #include "kt/kafka/client.hpp"
+#include "kt/kafka/kbroker_control.hpp"
+#include "kt/kafka/topics.hpp"
 
 namespace kt {
 
@@ -54,9 +56,8 @@ Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string
                                        const std::string& group) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
-  if (IsMockCluster(client.get()))
-    return Status::KafkaError("describing group " + group +
-                              ": kbroker, librdkafka's mock cluster, cannot describe groups");
+  if (IsMockCluster(client.get()))  // kbroker: committed offsets only (CommittedOffsets)
+    return GroupDescription{group, "Unknown", 0, {}, false};
   const char* groups[] = {group.c_str()};
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
@@ -94,7 +95,18 @@ Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cf
                                                            const std::string& group) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
-  rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+  // kbroker answers no request for "all of the group's offsets": it is asked for every
+  // partition of every topic, and the group's are those with an offset.
+  rd_kafka_topic_partition_list_t* all = nullptr;
+  if (IsMockCluster(client.get())) {
+    auto topics = DescribeTopics(cfg, tool);
+    if (!topics.ok()) return topics.status();
+    all = rd_kafka_topic_partition_list_new(1);
+    for (const TopicMetadata& t : *topics)
+      for (const auto& p : t.partitions) rd_kafka_topic_partition_list_add(all, t.name.c_str(), p.id);
+  }
+  rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), all);
+  if (all) rd_kafka_topic_partition_list_destroy(all);
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
                             rd_kafka_ListConsumerGroupOffsets(client.get(), &req, 1, o, q);
@@ -140,6 +152,8 @@ Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::
 Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
   KafkaClient client(cfg, tool, false);
   if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  if (IsMockCluster(client.get()))
+    return Status::KafkaError("deleting group " + group + ": " + KbrokerCannot("delete groups"));
   rd_kafka_DeleteGroup_t* req = rd_kafka_DeleteGroup_new(group.c_str());
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DELETEGROUPS,
                           [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {

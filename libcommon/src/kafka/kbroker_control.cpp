@@ -27,7 +27,8 @@ Status KbrokerCreateTopic(const std::string& brokers, const std::string& topic, 
     httplib::Client client(url);
     client.set_connection_timeout(2);
     client.set_read_timeout(5);
-    httplib::Params params{{"name", topic}, {"partitions", std::to_string(partitions > 0 ? partitions : 1)}};
+    // No count given: the broker's default, which for the mock cluster is 4 (as on first use).
+    httplib::Params params{{"name", topic}, {"partitions", std::to_string(partitions > 0 ? partitions : 4)}};
     auto res = client.Post("/topics", params);
     if (!res)
       return Status::KafkaError("creating topic '" + topic + "' through kbroker at " + url + ": " +

@@ -219,25 +219,22 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
     StartAtOffset(parts, need);
     return;
   }
-  if (opt_.from.kind == StartSpec::Kind::kTime && !need.empty() && IsMockCluster(rk_)) {
-    // kbroker answers a time lookup with the log's end: each partition is read from its start
-    // instead, and Next skips its records before the first at or after --from, as the lookup
-    // would have.
-    for (int i : need) {
-      parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-      seeking_time_.insert({parts->elems[i].topic, parts->elems[i].partition});
-    }
-    return;
-  }
   // Where a lookup fails, a logical start stays for librdkafka to look up; a time cannot, so its
   // partition starts at the beginning and the run stops with an error before reading it. A
   // time after a partition's last record starts at its end, looked up as well.
   std::string why;
   std::vector<int64_t> found = LookUpOffsets(parts, need, &why);
   std::vector<int> after_last;
+  // kbroker answers a time lookup with the log's end: a partition it answered is read from its
+  // start instead, and Next skips its records before the first at or after --from, as the
+  // lookup would have.
+  bool mock_time = opt_.from.kind == StartSpec::Kind::kTime && IsMockCluster(rk_);
   for (size_t k = 0; k < need.size(); ++k) {
     rd_kafka_topic_partition_t& tp = parts->elems[need[k]];
-    if (found[k] >= 0) {
+    if (mock_time && found[k] != kNoAnswer) {
+      tp.offset = RD_KAFKA_OFFSET_BEGINNING;
+      seeking_time_.insert({tp.topic, tp.partition});
+    } else if (found[k] >= 0) {
       tp.offset = found[k];
     } else if (tp.offset >= 0 && found[k] == -1) {  // a time after the last record
       tp.offset = RD_KAFKA_OFFSET_END;
@@ -580,14 +577,15 @@ Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   // A batch run that read by direct assignment commits as the group's only user; the broker
   // refuses that once a member has joined.
   // kbroker's mock cluster keeps a member that left as long as it runs: say so, not "gained".
-  bool refused =
-      direct_batch_ && (e == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || e == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION);
-  std::string why = !refused ? ""
-                    : IsMockCluster(rk_)
-                        ? " (kbroker keeps every member group " + opt_.group +
-                              " ever had, so a batch run that reads it without joining cannot commit there; "
-                              "use another -G, or restart kbroker)"
-                        : " (group " + opt_.group + " gained a member while this run read it without joining)";
+  bool refused = direct_batch_ &&
+                 (e == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || e == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION);
+  std::string why =
+      !refused ? ""
+      : IsMockCluster(rk_)
+          ? " (kbroker keeps every member group " + opt_.group +
+                " ever had, so a batch run that reads it without joining cannot commit there; "
+                "use another -G, or restart kbroker)"
+          : " (group " + opt_.group + " gained a member while this run read it without joining)";
   if (e) return Status::KafkaError(std::string("commit: ") + rd_kafka_err2str(e) + why);
   if (!failed.empty()) return Status::KafkaError("commit: " + failed);
   return Status::Ok();

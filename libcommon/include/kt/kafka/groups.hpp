@@ -29,6 +29,8 @@ struct GroupDescription {
   std::string state;
   int members = 0;
   std::vector<GroupMember> member_list;
+  // false on kbroker, which cannot describe groups: state "Unknown", members unknown (0).
+  bool known = true;
 };
 // A group the broker does not know is described with state "Dead" (Kafka's answer).
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,

@@ -15,8 +15,8 @@
 
 #include <atomic>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,8 +115,8 @@ class KafkaSource : public Source {
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
   std::unique_ptr<SyncedInput> synced_;
   RebalanceListener* listener_ = nullptr;
-  rd_kafka_message_t* current_ = nullptr;                // owned; destroyed on the next Next()
-  std::map<std::pair<int, int32_t>, bool> done_;         // reached --until (paused)
+  rd_kafka_message_t* current_ = nullptr;         // owned; destroyed on the next Next()
+  std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
   // kbroker and --from TIME: partitions still before their first record at or after the time
   std::set<std::pair<std::string, int32_t>> seeking_time_;
   std::map<std::pair<int, int32_t>, int64_t> gate_end_;  // end_gate: each partition's end
