@@ -21,24 +21,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smoke"))
+from doc_blocks import sh_commands  # noqa: E402
+
 readme, bindir, datadir = (os.path.abspath(a) for a in sys.argv[1:4])
 RUN_SECONDS = 6  # what a command that runs until interrupted gets before its SIGTERM
 SETUP = re.compile(r"^(scripts/|cmake |bench/)")
 
 
 def commands(text):
-    out = []
-    for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
-        pending = ""
-        for raw in block.splitlines():
-            line = pending + raw.strip()
-            if line.endswith("\\"):
-                pending = line[:-1] + " "
-                continue
-            pending = ""
-            if line and not line.startswith("#") and not SETUP.match(line):
-                out.append(line)
-    return out
+    return [line for line in sh_commands(text) if not SETUP.match(line)]
 
 
 def documented_exit(line):

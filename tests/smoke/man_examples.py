@@ -11,6 +11,8 @@ import shlex
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 mandir, bindir = sys.argv[1], sys.argv[2]
 tools = set(os.listdir(bindir))
 failures, checked = [], 0
@@ -37,18 +39,7 @@ def example_lines(text):
     return lines
 
 
-def readme_lines(text):
-    lines, pending = [], ""
-    for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
-        for raw in block.splitlines():
-            line = pending + raw.strip()
-            if line.endswith("\\"):
-                pending = line[:-1] + " "
-                continue
-            pending = ""
-            if line and not line.startswith("#"):
-                lines.append(line)
-    return lines
+from doc_blocks import sh_commands as readme_lines  # noqa: E402
 
 
 sources = []
