@@ -10,10 +10,8 @@
 
 namespace kt::ktable {
 
-namespace {
-
 // The state JSON as the table's output shows it: "key" first.
-std::string Render(const std::string& key, const std::string& state) {
+std::string RenderTableRow(const std::string& key, const std::string& state) {
   rapidjson::Document d;
   RawNumbers raw;  // numbers as the state holds them (first/last keep a record's text)
   std::string out;
@@ -34,8 +32,6 @@ std::string Render(const std::string& key, const std::string& state) {
   return out;
 }
 
-}  // namespace
-
 Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg) {
   std::map<std::string, std::string> rows;
   KeyLookup lookup;
@@ -46,10 +42,10 @@ Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg) {
   if (q.key) {
     auto it = rows.find(*q.key);
     if (it == rows.end()) return Status::NotFound("key '" + *q.key + "' is not in table " + q.where.store);
-    std::cout << Render(it->first, it->second) << "\n";
+    std::cout << RenderTableRow(it->first, it->second) << "\n";
     return Status::Ok();
   }
-  for (auto& [k, v] : rows) std::cout << Render(k, v) << "\n";
+  for (auto& [k, v] : rows) std::cout << RenderTableRow(k, v) << "\n";
   return Status::Ok();
 }
 

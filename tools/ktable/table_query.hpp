@@ -16,6 +16,9 @@ struct TableQuery {
   std::optional<std::string> key;  // get: only this key
 };
 
+// One table row as ktable's output and `ktable get` show it: {"key": k, <aggregates of state>}.
+std::string RenderTableRow(const std::string& key, const std::string& state);
+
 // Writes one {"key": k, <aggregates>} line per key (sorted by key) to stdout. With a key that is
 // not in the table: NotFound.
 Status RunTableQuery(const TableQuery& q, const KafkaConfig& cfg);

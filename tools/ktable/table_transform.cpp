@@ -1,6 +1,9 @@
 #include "table_transform.hpp"
 
+#include <map>
+
 #include "kt/stream/grouping.hpp"
+#include "table_query.hpp"
 
 namespace kt::ktable {
 
@@ -64,6 +67,18 @@ std::string TableTransform::SummaryExtra() const {
   std::string skipped = agg_.SkippedSummary();
   if (!skipped.empty()) s += ", " + skipped;
   return s;
+}
+
+StateAnswer TableTransform::Query(const StateQuery& q) {
+  std::map<std::string, std::string> rows;
+  if (Status s = CollectState(q.key, !q.prefix, &rows); !s.ok()) return {s, ""};
+  if (rows.empty())
+    return {Status::NotFound(q.prefix ? "no key of the table starts with '" + q.key + "'"
+                                      : "key '" + q.key + "' is not in the table"),
+            ""};
+  StateAnswer a;
+  for (auto& [k, v] : rows) a.lines += RenderTableRow(k, v) + "\n";
+  return a;
 }
 
 }  // namespace kt::ktable

@@ -34,6 +34,9 @@ class TableTransform : public StatefulTransform {
   }  // outputs have none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
+  // --http: GET /state/KEY (and ?prefix=), rows as `ktable get` prints them.
+  bool Queryable() const override { return true; }
+  StateAnswer Query(const StateQuery& q) override;
 
  private:
   Aggregator agg_;

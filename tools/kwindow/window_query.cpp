@@ -69,22 +69,31 @@ Status RunWindowQuery(const WindowQuery& q, const KafkaConfig& cfg) {
               }};
   if (Status s = ReadStoreContents(q.where, cfg, "kwindow", &contents, q.key ? &lookup : nullptr); !s.ok())
     return s;
+  std::string lines;
+  if (Status s = RenderWindows(contents, q.key, q.at, q.where.store, &lines); !s.ok()) return s;
+  std::cout << lines;
+  return Status::Ok();
+}
+
+Status RenderWindows(const std::map<std::string, std::string>& contents,
+                     const std::optional<std::string>& key, const std::optional<int64_t>& at,
+                     const std::string& store, std::string* lines) {
   std::vector<Row> rows;
   for (auto& [k, v] : contents) {
     Row r;
     if (!ParseWindowKey(k, &r)) continue;  // the partition's stream time
-    if (q.key && r.key != *q.key) continue;
-    if (q.at && !((r.start <= *q.at && *q.at < r.end) || (r.start == r.end && *q.at == r.start))) continue;
+    if (key && r.key != *key) continue;
+    if (at && !((r.start <= *at && *at < r.end) || (r.start == r.end && *at == r.start))) continue;
     r.state = v;
     rows.push_back(std::move(r));
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return std::tie(a.key, a.start, a.end) < std::tie(b.key, b.start, b.end);
   });
-  if (q.key && rows.empty())
-    return Status::NotFound("key '" + *q.key + "' has no live window" +
-                            (q.at ? " at " + std::to_string(*q.at) : "") + " in " + q.where.store);
-  for (auto& r : rows) std::cout << Render(r) << "\n";
+  if (key && rows.empty())
+    return Status::NotFound("key '" + *key + "' has no live window" +
+                            (at ? " at " + std::to_string(*at) : "") + " in " + store);
+  for (auto& r : rows) *lines += Render(r) + "\n";
   return Status::Ok();
 }
 

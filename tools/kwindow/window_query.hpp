@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,13 @@ struct WindowQuery {
   std::optional<std::string> key;  // get: only this key
   std::optional<int64_t> at;       // only windows with start <= at < end (a one-record session: at == start)
 };
+
+// The windows among `contents` (a window store's keys and states) of `key` (every key when
+// nullopt), and at `at`, as kwindow's output shows them, one line each, sorted by key then start.
+// NotFound naming `store` when a key was asked for and has none.
+Status RenderWindows(const std::map<std::string, std::string>& contents,
+                     const std::optional<std::string>& key, const std::optional<int64_t>& at,
+                     const std::string& store, std::string* lines);
 
 // Writes {"key", "window": {"start", "end"}, <aggregates>} per window, sorted by key then start,
 // as kwindow's output shows them. NotFound for a key without windows (at `at`).

@@ -7,6 +7,7 @@
 #include "kt/core/json_reader.hpp"
 #include "kt/core/time.hpp"
 #include "kt/stream/grouping.hpp"
+#include "window_query.hpp"
 
 namespace kt::kwindow {
 
@@ -421,6 +422,19 @@ std::string WindowTransform::SummaryExtra() const {
   std::string skipped = agg_.SkippedSummary();
   if (!skipped.empty()) s += ", " + skipped;
   return s;
+}
+
+StateAnswer WindowTransform::Query(const StateQuery& q) {
+  std::map<std::string, std::string> contents;
+  // Window keys are "<key>@<start>/<end>".
+  if (Status s = CollectState(q.prefix ? q.key : q.key + "@", false, &contents); !s.ok()) return {s, ""};
+  StateAnswer a;
+  std::optional<std::string> key;
+  if (!q.prefix) key = q.key;
+  a.status = RenderWindows(contents, key, std::nullopt, "the window store", &a.lines);
+  if (a.status.ok() && a.lines.empty())
+    a.status = Status::NotFound("no key with a live window starts with '" + q.key + "'");
+  return a;
 }
 
 }  // namespace kt::kwindow

@@ -56,6 +56,10 @@ class WindowTransform : public StatefulTransform {
   Status Process(Input& in, Emitter& out) override;
   void Finish(Emitter& out) override;
   std::string SummaryExtra() const override;
+  // --http: GET /state/KEY (and ?prefix=), windows as `kwindow get` prints them (as of the
+  // last commit: kwindow writes its windows to the store at commits).
+  bool Queryable() const override { return true; }
+  StateAnswer Query(const StateQuery& q) override;
 
  private:
   struct WinKey {

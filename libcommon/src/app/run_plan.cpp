@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "kt/app/http_service.hpp"
 #include "kt/core/time.hpp"
 
 namespace kt {
@@ -111,8 +112,23 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
 
   p.quiet = cli.quiet;
   p.verbose = cli.verbose;
-  p.progress = !cli.quiet && isatty(2);
+  p.progress = !cli.quiet && isatty(2) && cli.log_format != "json";  // a collector wants no \r
   p.stats_json = cli.stats == "json";
+  p.http = cli.http;
+  auto unready = DurationOption("--unready-after", cli.unready_after);
+  if (!unready.ok()) return unready.status();
+  p.unready_after_ms = *unready;
+  p.instance_id = cli.instance_id;
+  if (!p.instance_id.empty() && p.group.empty())
+    return Status::InvalidArgument("--instance-id needs a consumer group: -G GROUP, or a topic output");
+  if (!p.http.empty()) {
+    auto addr = ParseHttpAddress(p.http);
+    if (!addr.ok()) return addr.status();
+    // librdkafka's statistics tell the monitor whether a broker is reachable (/health/ready).
+    bool set = false;
+    for (auto& [k, v] : p.kafka.properties) set = set || k == "statistics.interval.ms";
+    if (!set) p.kafka.properties.emplace_back("statistics.interval.ms", "1000");
+  }
   return p;
 }
 

@@ -1,6 +1,7 @@
 #include "kt/app/run_tool.hpp"
 
 #include "kt/app/fail.hpp"
+#include "kt/app/http_service.hpp"
 #include "kt/codec/schema.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
@@ -73,6 +74,8 @@ Status RunnerOptionsFrom(const RunPlan& plan, Wiring* w) {
   ro.stats_json = plan.stats_json;
   ro.on_error = plan.on_error;
   ro.dlq_topic = plan.dlq;
+  ro.output = plan.output;
+  if (plan.kafka_input()) ro.group = plan.group, ro.input = plan.input;
   if (!plan.schema_file.empty()) {
     auto v = SchemaValidator::Load(plan.schema_file);
     if (!v.ok()) return v.status();
@@ -115,6 +118,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.topics = {plan.input};
   ko.topics.insert(ko.topics.end(), plan.more_inputs.begin(), plan.more_inputs.end());
   ko.group = plan.group;
+  ko.instance_id = plan.instance_id;
   ko.partitions = spec.partitions;
   ko.from = plan.from;
   ko.until_ms = spec.until_ms;
@@ -251,10 +255,19 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
 
 }  // namespace
 
-int RunTool(const RunPlan& plan, Transform& transform, SourceSpec source, SinkSpec sink) {
-  if (plan.dump_config) {
-    DumpConfig(plan.kafka);
+int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkSpec sink) {
+  if (given.dump_config) {
+    DumpConfig(given.kafka);
     return kExitOk;
+  }
+  RunPlan plan = given;
+  SetThreadLogGroup(plan.kafka_input() ? plan.group : "");
+  if (!plan.http.empty()) {  // served before the clients are made, so that they advertise it
+    auto address = StartHttpService(plan);
+    if (!address.ok()) return FailWith(plan.tool, address.status());
+    bool named = false;
+    for (auto& [k, v] : plan.kafka.properties) named = named || k == "client.id";
+    if (!named) plan.kafka.properties.emplace_back("client.id", AdvertisingClientId(plan.tool, *address));
   }
   Wiring w;
   Status s = RunnerOptionsFrom(plan, &w);

@@ -1,6 +1,7 @@
 #include "kt/kafka/client.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -24,8 +25,18 @@ Status Set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
   return Status::Ok();
 }
 
+std::atomic<int64_t> last_broker_contact_ms{0};
+
+// statistics.interval.ms (set with --http): a broker connection in state UP is a contact. The
+// stats JSON names broker states only as "state":"UP" (the group's is lower case).
+int StatsCb(rd_kafka_t*, char* json, size_t len, void*) {
+  if (std::string_view(json, len).find("\"state\":\"UP\"") != std::string_view::npos)
+    last_broker_contact_ms = NowMs();
+  return 0;  // librdkafka frees json
+}
+
 void LogCb(const rd_kafka_t* rk, int /*level*/, const char* fac, const char* buf) {
-  std::fprintf(stderr, "%s: kafka: %s: %s\n", rk ? rd_kafka_name(rk) : "ktools", fac, buf);
+  LogInfo(rk ? rd_kafka_name(rk) : "ktools", std::string("kafka: ") + fac + ": " + buf);
 }
 }  // namespace
 
@@ -47,6 +58,8 @@ Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties
   }
   return conf;
 }
+
+int64_t LastBrokerContactMs() { return last_broker_contact_ms.load(); }
 
 KafkaClient::KafkaClient(KafkaConfig cfg, std::string tool, bool verbose)
     : cfg_(std::move(cfg)), tool_(std::move(tool)), verbose_(verbose) {}
@@ -87,6 +100,7 @@ Status KafkaClient::Create(rd_kafka_type_t type, const std::string& what, const 
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_opaque(*conf, this);
   rd_kafka_conf_set_error_cb(*conf, ErrorCb);
+  rd_kafka_conf_set_stats_cb(*conf, StatsCb);
   if (setup) setup(*conf);
   char err[512];
   rk_ = rd_kafka_new(type, *conf, err, sizeof err);

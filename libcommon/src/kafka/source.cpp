@@ -77,6 +77,9 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   Properties forced = {{"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
                        {"enable.partition.eof", "true"}};
+  // Static membership: a restart within session.timeout.ms keeps the partitions, no rebalance.
+  if (!opt_.instance_id.empty() && !opt_.group.empty())
+    forced.emplace_back("group.instance.id", opt_.instance_id);
   // Co-partitioned topics: partition p of each must go to the same member (one task).
   if (opt_.topics.size() > 1) forced.emplace_back("partition.assignment.strategy", "range");
   // librdkafka 2.0 wants a group.id even for assign-only consumers; without -G the id is a
@@ -646,7 +649,9 @@ Status KafkaSource::Rewind() {
 
 void KafkaSource::Close() {
   Release();
-  if (rk_ && subscribed_ && !closing_) {
+  // A static member (--instance-id) stays in the group: closing does not leave it (KIP-345), so
+  // a restart within session.timeout.ms gets its partitions back without a rebalance.
+  if (rk_ && subscribed_ && !closing_ && opt_.instance_id.empty()) {
     // Leave the group and wait until the partitions are gone (revoked through the rebalance
     // callback as in any rebalance), before closing: a rebalance in progress when the consumer
     // closes may assign partitions the close then hangs on (librdkafka#4884).
@@ -693,32 +698,42 @@ std::string KafkaSource::NothingReadNote() const {
   return "nothing to read at --from (end offsets: " + where + ")";
 }
 
-std::optional<int64_t> KafkaSource::Lag(const std::vector<TopicPartitionOffset>& next) const {
-  if (!rk_) return std::nullopt;
+std::vector<std::pair<TopicPartition, int64_t>> KafkaSource::PartitionLags(
+    const std::vector<TopicPartitionOffset>& next) const {
+  std::vector<std::pair<TopicPartition, int64_t>> out;
+  if (!rk_) return out;
   rd_kafka_topic_partition_list_t* parts = nullptr;
-  if (rd_kafka_assignment(rk_, &parts) || !parts) return std::nullopt;
-  int64_t lag = 0;
-  bool known = true;
-  if (rd_kafka_position(rk_, parts) != RD_KAFKA_RESP_ERR_NO_ERROR) known = false;
-  for (int i = 0; known && i < parts->cnt; ++i) {
-    int64_t lo = 0, hi = 0;
-    // The watermarks the last fetch reported (no request); -1001 (none yet): unknown.
-    if (rd_kafka_get_watermark_offsets(rk_, parts->elems[i].topic, parts->elems[i].partition, &lo, &hi) ||
-        hi < 0) {
-      known = false;
-      break;
-    }
-    int64_t pos = parts->elems[i].offset;
+  if (rd_kafka_assignment(rk_, &parts) || !parts) return out;
+  bool positions = rd_kafka_position(rk_, parts) == RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (int i = 0; i < parts->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = parts->elems[i];
+    int64_t lo = 0, hi = 0, lag = -1;
+    int64_t pos = positions ? tp.offset : -1;
     for (auto& n : next)
-      if (n.partition == parts->elems[i].partition && n.topic == parts->elems[i].topic) pos = n.offset;
-    if (pos < 0) {
-      known = false;
-      break;
-    }
-    lag += std::max<int64_t>(0, hi - pos);
+      if (n.partition == tp.partition && n.topic == tp.topic) pos = n.offset;
+    // The watermarks the last fetch reported (no request); -1001 (none yet): unknown.
+    if (!rd_kafka_get_watermark_offsets(rk_, tp.topic, tp.partition, &lo, &hi) && hi >= 0 && pos >= 0)
+      lag = std::max<int64_t>(0, hi - pos);
+    out.push_back({TopicPartition{tp.topic, tp.partition}, lag});
   }
   rd_kafka_topic_partition_list_destroy(parts);
-  if (!known) return std::nullopt;
+  return out;
+}
+
+std::optional<int64_t> KafkaSource::Lag(const std::vector<TopicPartitionOffset>& next) const {
+  if (!rk_) return std::nullopt;
+  auto lags = PartitionLags(next);
+  if (lags.empty()) {  // nothing assigned: no lag, when the assignment could be asked
+    rd_kafka_topic_partition_list_t* parts = nullptr;
+    if (rd_kafka_assignment(rk_, &parts) || !parts) return std::nullopt;
+    rd_kafka_topic_partition_list_destroy(parts);
+    return 0;
+  }
+  int64_t lag = 0;
+  for (auto& [tp, n] : lags) {
+    if (n < 0) return std::nullopt;
+    lag += n;
+  }
   return lag;
 }
 

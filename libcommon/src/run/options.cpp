@@ -41,6 +41,10 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
                    "How long to keep recovering from a broker outage or a fenced producer before exiting 1")
         ->group(g)
         ->capture_default_str();
+    app.add_option("--instance-id", o.instance_id,
+                   "Static group membership (group.instance.id): a copy restarted within the session "
+                   "timeout gets its partitions back without a rebalance")
+        ->group(g);
   }
   if (sets & kOptFrom) {
     app.add_option("--from", o.from,
@@ -106,13 +110,27 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
   if (sets & kOptVerbosity) {
     app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on stderr")->group(g);
     app.add_flag("-v,--verbose", o.verbose, "More diagnostics on stderr")->group(g);
+    app.add_option("--log-format", o.log_format,
+                   "Diagnostics on stderr as text, or json (one object per line, for log collectors)")
+        ->group(g)
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
   }
-  if (sets & kOptStats)
+  if (sets & kOptStats) {
     app.add_option("--stats", o.stats,
                    "End-of-run summary on stderr: text, or json (one line for cron and monitoring)")
         ->group(g)
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
+    app.add_option("--http", o.http,
+                   "Serve /metrics (Prometheus), /health/live, /health/ready and, on ktable and kwindow, "
+                   "/state/KEY at [HOST]:PORT")
+        ->group(g);
+    app.add_option("--unready-after", o.unready_after,
+                   "With --http: not ready once no broker was reached for this long")
+        ->group(g)
+        ->capture_default_str();
+  }
   if (sets & kOptCreate) {
     app.add_option("--partitions", o.partitions,
                    "Partitions of the output topic when the tool creates it (default: the input's)")
@@ -269,6 +287,14 @@ bool QuietAsked(const CLI::App& app) {
   return false;
 }
 
+std::string LogFormatAsked(const CLI::App& app) {
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->check_lname("log-format") && opt->count() > 0) return opt->as<std::string>();
+  for (const CLI::App* sub : app.get_subcommands())
+    if (std::string f = LogFormatAsked(*sub); !f.empty()) return f;
+  return "";
+}
+
 }  // namespace
 
 std::vector<std::string> UsageErrorLines(const CLI::App& app, const CLI::ParseError& error, int argc,
@@ -319,6 +345,7 @@ int ParseCommandLine(CLI::App& app, int argc, char** argv) {
     return kExitUsage;
   }
   if (QuietAsked(app)) SetQuiet(true);  // -q silences warnings from here on, wherever they come from
+  if (LogFormatAsked(app) == "json") SetLogFormat(LogFormat::kJson);
   // The man-page example check (tests/smoke/man_examples.py): the arguments parsed, stop here.
   if (std::getenv("KT_CHECK_ARGS")) return kExitOk;
   return -1;

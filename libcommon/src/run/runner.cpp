@@ -17,6 +17,15 @@ namespace kt {
 
 namespace {
 constexpr int kIdleWaitMs = 100;
+
+LogWhere WhereOf(const Record& rec) {
+  LogWhere w;
+  w.topic = rec.topic;
+  w.partition = rec.partition;
+  w.offset = rec.offset;
+  w.line = rec.line;
+  return w;
+}
 constexpr int kPollEvery = 64;           // serve sink callbacks every N records
 constexpr int64_t kMaxBadReported = 10;  // bad-record warnings shown under skip/dlq
 constexpr int kRestoreSliceMs = 50;      // restoring between records: at most this long at a time
@@ -70,6 +79,7 @@ Runner::Runner(RunnerOptions options, Source* source, RunnerSinks sinks, Transfo
                              .txn = txn_,
                              .tracker = &tracker_};
   barrier_ = std::make_unique<CommitBarrier>(std::move(parts), fault_);
+  if (Monitor::Instance().enabled()) monitor_id_ = Monitor::Instance().Register(opt_.tool);
 }
 
 Runner::~Runner() = default;
@@ -109,6 +119,7 @@ int Runner::Run() {
   if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
   if (!st.ok()) {
     LogError(opt_.tool, st.message());
+    if (monitor_id_ >= 0) Publish(true);
     if (opt_.stats_json)
       std::fputs((stats_.Json(opt_.tool, NowMs(), {}, std::nullopt, ExitCodeFor(st)) + "\n").c_str(), stderr);
     return ExitCodeFor(st);
@@ -155,7 +166,8 @@ int Runner::Run() {
              data_error_.message() +
                  (not_json ? " (--value-format raw or auto reads values that are not JSON; "
                              "--on-error skip or dlq continues past bad records)"
-                           : " (use --on-error skip or --on-error dlq to continue past bad records)"));
+                           : " (use --on-error skip or --on-error dlq to continue past bad records)"),
+             &data_error_where_);
   }
   if (!fatal_.ok() && !(fatal_.IsAborted() && !data_error_.ok())) LogError(opt_.tool, fatal_.message());
   const Status& commit_error = barrier_->commit_error();
@@ -173,6 +185,7 @@ int Runner::Run() {
     LogInfo(opt_.tool, stats_.Summary(opt_.tool, NowMs()).substr(opt_.tool.size() + 2) +
                            (extra.empty() ? "" : "; " + extra));
   }
+  if (monitor_id_ >= 0) Publish(true);
   if (!nothing.empty() && rc == kExitOk) LogInfo(opt_.tool, nothing);
   if (!opt_.quiet)
     for (const std::string& m : fields_.Messages()) LogWarning(opt_.tool, m);
@@ -246,6 +259,7 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   ++stats_.in;
   work_since_commit_ = true;
   if (rec.value) stats_.bytes_in += static_cast<int64_t>(rec.value->size());
+  if (monitor_id_ >= 0) ++CountersOf(rec).in;
   OffsetTracker::Entry* entry =
       tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
   current_ = entry;
@@ -280,15 +294,24 @@ Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry
   switch (opt_.on_error) {
     case ErrorPolicy::kFail:
       data_error_ = located;  // the entry stays unsealed: its offset is never committed
+      data_error_where_ = WhereOf(rec);
+      data_error_topic_ = std::string(rec.topic);
+      data_error_where_.topic = data_error_topic_;
       return Outcome::kStop;
     case ErrorPolicy::kSkip:
       ++stats_.skipped;
-      if (!opt_.quiet && (opt_.verbose || bad_reported_++ < kMaxBadReported))
-        LogWarning(opt_.tool, "skipped " + located.message());
+      if (monitor_id_ >= 0) ++CountersOf(rec).skipped;
+      if (!opt_.quiet && (opt_.verbose || bad_reported_++ < kMaxBadReported)) {
+        LogWhere where = WhereOf(rec);
+        LogWarning(opt_.tool, "skipped " + located.message(), &where);
+      }
       break;
     case ErrorPolicy::kDlq:
       SendDeadLetter(rec, entry, error);
-      if (opt_.verbose) LogWarning(opt_.tool, "dead-lettered " + located.message());
+      if (opt_.verbose) {
+        LogWhere where = WhereOf(rec);
+        LogWarning(opt_.tool, "dead-lettered " + located.message(), &where);
+      }
       break;
   }
   tracker_.Seal(entry);
@@ -304,6 +327,7 @@ void Runner::SendDeadLetter(const Record& rec, OffsetTracker::Entry* entry, cons
     return;
   }
   ++stats_.dead_lettered;
+  if (monitor_id_ >= 0) ++CountersOf(rec).dead_lettered;
 }
 
 void Runner::Emit(const OutRecord& out) {
@@ -366,7 +390,10 @@ void Runner::Drop(const std::vector<Hold>& holds) {
 void Runner::OnDelivered(DeliveryToken* token, const Status& status, const Delivered& where) {
   // Reports of an aborted transaction's records (purged with it) settle nothing.
   bool ok = status.ok() && !aborting_;
-  if (!status.ok() && !aborting_) SetFatal(status.WithContext("delivery failed"));
+  if (!status.ok() && !aborting_) {
+    ++delivery_errors_;
+    SetFatal(status.WithContext("delivery failed"));
+  }
   if (!token) return;
   switch (token->kind) {
     case DeliveryToken::Kind::kRecord:
@@ -394,11 +421,15 @@ Status Runner::Commit() {
     if (tracker_.SkipTo(end.topic, end.partition, end.offset)) work_since_commit_ = true;
   if (!work_since_commit_ && barrier_->commit_error().ok())
     return Status::Ok();  // nothing new since the last commit
+  int64_t started = NowMs();
   Status s = barrier_->Run(*this);
   if (!s.ok()) {
+    ++commit_failures_;
     SetFatal(s);  // a recoverable failure starts a recovery: nothing of this commit counts
     return recovery_.ok() ? fatal_ : recovery_;
   }
+  ++commits_;
+  commit_seconds_ += static_cast<double>(NowMs() - started) / 1000.0;
   work_since_commit_ = false;
   fault_ = Status::Ok();
   if (txn_) {
@@ -454,11 +485,14 @@ void Runner::Tick(int64_t now) {
   if (periodic && (now - last_commit_ms_ >= opt_.commit_interval_ms || transform_->WantsCommit()))
     (void)Commit();
   if (opt_.progress && now - last_progress_ms_ >= 500) Progress(false);
+  if (monitor_id_ >= 0) ServeMonitor(now);
 }
 
 // A task is a partition number across every input (kjoin's two sides): the Transform sees
 // tasks, the source and the offset tracker see topic partitions.
 void Runner::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  ++rebalances_;
+  assigned_once_ = true;
   std::set<int32_t> before;
   for (const TopicPartition& tp : assigned_) before.insert(tp.partition);
   assigned_.insert(partitions.begin(), partitions.end());
@@ -478,6 +512,8 @@ void Runner::OnAssigned(const std::vector<TopicPartition>& partitions) {
 }
 
 void Runner::OnRevoking(const std::vector<TopicPartition>& partitions) {
+  ++rebalances_;
+  last_counters_ = nullptr;
   Status s = Commit();
   std::vector<int32_t> leaving = TasksLeaving(partitions);
   for (const TopicPartition& tp : partitions) assigned_.erase(tp);
@@ -492,6 +528,8 @@ void Runner::OnRevoking(const std::vector<TopicPartition>& partitions) {
 }
 
 void Runner::OnLost(const std::vector<TopicPartition>& partitions) {
+  ++rebalances_;
+  last_counters_ = nullptr;
   if (!opt_.quiet)
     LogWarning(opt_.tool,
                std::to_string(partitions.size()) +
@@ -518,6 +556,53 @@ void Runner::Progress(bool final) {
     std::fprintf(stderr, "\r\033[K%s", stats_.Summary(opt_.tool, last_progress_ms_).c_str());
   }
   std::fflush(stderr);
+}
+
+PartitionCounters& Runner::CountersOf(const Record& rec) {
+  if (last_counters_ && last_partition_.partition == rec.partition && last_partition_.topic == rec.topic)
+    return *last_counters_;
+  last_partition_ = TopicPartition{std::string(rec.topic), rec.partition};
+  last_counters_ = &partition_counters_[last_partition_];
+  return *last_counters_;
+}
+
+void Runner::ServeMonitor(int64_t now) {
+  Monitor& m = Monitor::Instance();
+  if (transform_->Queryable() && m.HasQueries(monitor_id_)) {
+    current_ = nullptr;
+    m.Answer(monitor_id_, [&](const StateQuery& q) -> StateAnswer {
+      if (!restoring_.empty()) return {Status::Unavailable("state is restoring"), ""};
+      return transform_->Query(q);
+    });
+  }
+  if (now - last_publish_ms_ >= Monitor::kPublishEveryMs) Publish(false);
+}
+
+void Runner::Publish(bool final) {
+  last_publish_ms_ = NowMs();
+  StageSnapshot s;
+  s.stage = opt_.tool;
+  s.output = opt_.output;
+  s.group = opt_.group;
+  s.input = opt_.input;
+  s.published_ms = last_publish_ms_;
+  s.stats = stats_;
+  s.partitions = partition_counters_;
+  for (auto& [tp, lag] : source_->PartitionLags(tracker_.NextOffsets())) s.partitions[tp].lag = lag;
+  transform_->Counters(&s.counters);
+  s.commits = commits_;
+  s.commit_failures = commit_failures_;
+  s.commit_seconds = commit_seconds_;
+  s.delivery_errors = delivery_errors_;
+  s.rebalances = rebalances_;
+  s.assigned.assign(assigned_.begin(), assigned_.end());
+  s.restoring = static_cast<int>(restoring_.size());
+  s.assigned_once = assigned_once_ || opt_.group.empty();
+  s.recovering = !recovery_.ok();
+  s.running = !final;
+  s.has_state = transform_->Queryable();
+  transform_->StoreSizes(&s.stores);
+  Monitor::Instance().Publish(monitor_id_, std::move(s));
 }
 
 }  // namespace kt

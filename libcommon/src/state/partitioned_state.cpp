@@ -146,4 +146,18 @@ void PartitionedState::Drop(int32_t p) {
   stores_.erase(it);
 }
 
+std::vector<int32_t> PartitionedState::partitions() const {
+  std::vector<int32_t> out;
+  for (auto& [p, store] : stores_) out.push_back(p);
+  return out;
+}
+
+void PartitionedState::Sizes(std::vector<std::tuple<int32_t, int64_t, int64_t>>* out) const {
+  for (auto& [p, store] : stores_) {
+    int64_t keys = 0, bytes = 0;
+    store->Size(&keys, &bytes);
+    out->emplace_back(p, keys, bytes);
+  }
+}
+
 }  // namespace kt

@@ -233,4 +233,50 @@ void StatefulTransform::Counters(std::vector<std::pair<std::string, int64_t>>* o
   out->emplace_back("replayed", replays_);
 }
 
+void StatefulTransform::StoreSizes(std::vector<StoreSize>* out) const {
+  std::vector<std::tuple<int32_t, int64_t, int64_t>> sizes;
+  state_->Sizes(&sizes);
+  for (auto& [p, keys, bytes] : sizes) out->push_back({p, keys, bytes});
+}
+
+Status StatefulTransform::CollectState(std::string_view key, bool exact,
+                                       std::map<std::string, std::string>* rows) {
+  for (int32_t p : state_->partitions()) {
+    StateStore* store = state_->store(p);
+    const PendingMap* cached = cache_.count(p) ? &cache_.at(p) : nullptr;
+    if (exact) {
+      if (cached) {
+        if (auto it = cached->find(key); it != cached->end()) {
+          if (!it->second.deleted) (*rows)[std::string(key)] = it->second.value;
+          continue;
+        }
+      }
+      std::string stored;
+      Status s = store->Get(key, &stored);
+      if (s.IsNotFound()) continue;
+      if (!s.ok()) return s;
+      auto state = DecodeState(stored);
+      if (!state.ok()) return state.status().WithContext("key '" + std::string(key) + "'");
+      (*rows)[std::string(key)] = std::string(state->value);
+      continue;
+    }
+    Status bad;
+    Status s = store->ForEach([&](std::string_view k, std::string_view stored) {
+      if (!bad.ok() || k.substr(0, key.size()) != key) return;
+      if (cached && cached->count(k)) return;  // the cache has the newer state
+      auto state = DecodeState(stored);
+      if (!state.ok())
+        bad = state.status().WithContext("key '" + std::string(k) + "'");
+      else
+        (*rows)[std::string(k)] = std::string(state->value);
+    });
+    if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
+    if (cached)
+      for (auto& [k, pending] : *cached)
+        if (!pending.deleted && std::string_view(k).substr(0, key.size()) == key) (*rows)[k] = pending.value;
+  }
+  return Status::Ok();
+}
+
 }  // namespace kt

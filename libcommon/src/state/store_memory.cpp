@@ -29,14 +29,23 @@ Status MemoryStore::Delete(std::string_view key) {
 
 Status MemoryStore::Commit(int64_t checkpoint) {
   for (auto& [k, v] : staged_) {
-    if (v)
+    auto it = map_.find(k);
+    if (it != map_.end()) bytes_ -= static_cast<int64_t>(k.size() + it->second.size());
+    if (v) {
+      bytes_ += static_cast<int64_t>(k.size() + v->size());
       map_[k] = std::move(*v);
-    else
-      map_.erase(k);
+    } else if (it != map_.end()) {
+      map_.erase(it);
+    }
   }
   staged_.clear();
   if (checkpoint >= 0) checkpoint_ = checkpoint;
   return Status::Ok();
+}
+
+void MemoryStore::Size(int64_t* keys, int64_t* bytes) const {
+  *keys = static_cast<int64_t>(map_.size());
+  *bytes = bytes_;
 }
 
 Status MemoryStore::ForEach(const std::function<void(std::string_view, std::string_view)>& fn) {

@@ -108,6 +108,14 @@ class RocksDbStore : public StateStore {
   }
   int64_t checkpoint() const override { return checkpoint_; }
 
+  void Size(int64_t* keys, int64_t* bytes) const override {
+    uint64_t k = 0, live = 0, mem = 0;
+    db_->GetIntProperty(cfs_[0], "rocksdb.estimate-num-keys", &k);
+    db_->GetIntProperty(cfs_[0], "rocksdb.estimate-live-data-size", &live);
+    db_->GetIntProperty(cfs_[0], "rocksdb.cur-size-all-mem-tables", &mem);
+    *keys = static_cast<int64_t>(k);
+    *bytes = static_cast<int64_t>(live + mem);
+  }
   Status ForEach(const std::function<void(std::string_view, std::string_view)>& fn) override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[0]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {

@@ -57,6 +57,10 @@ struct RunPlan {
   int64_t task_timeout_ms = 300000;  // --task-timeout
   // Reporting
   bool quiet = false, verbose = false, progress = false, stats_json = false;
+  // Service (app/http_service.hpp)
+  std::string http;                  // --http [HOST]:PORT; "" none
+  int64_t unready_after_ms = 30000;  // --unready-after
+  std::string instance_id;           // --instance-id: the consumers' group.instance.id
 
   bool kafka_input() const { return input != "-"; }
   // A Kafka input read in no group (stdout output and no -G, like kcat): it reads from --from,

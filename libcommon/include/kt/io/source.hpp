@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kt/core/record.hpp"
@@ -72,6 +73,11 @@ class Source {
   // none, its position). nullopt where that is not known (stdin, nothing fetched yet).
   virtual std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& /*next*/) const {
     return std::nullopt;
+  }
+  // The same per assigned partition (--http's consumer lag); -1 where it is not known.
+  virtual std::vector<std::pair<TopicPartition, int64_t>> PartitionLags(
+      const std::vector<TopicPartitionOffset>& /*next*/) const {
+    return {};
   }
   // After a run that reached the end without a record: why there was nothing, for the user
   // (a group's committed offsets at the end offsets; an empty input); "" when there is nothing

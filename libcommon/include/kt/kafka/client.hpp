@@ -104,6 +104,11 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 // `kconsume -e` runs did). Returns the last general error; per-partition ones stay in `err`.
 rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
 
+// When a client of this process last had a broker connection up (epoch ms; 0: never). Known
+// only where statistics.interval.ms is set (--http sets it): the callback that sees it is
+// librdkafka's statistics.
+int64_t LastBrokerContactMs();
+
 // Whether `rk` talks to librdkafka's mock cluster (kbroker; its cluster id starts with
 // "mockCluster"). It has no DescribeGroups or ListGroups, and a DescribeGroups that fails costs
 // 5 s in librdkafka 2.0 (the admin handle's destroy waits for it).

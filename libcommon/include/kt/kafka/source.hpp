@@ -33,6 +33,7 @@ struct KafkaSourceOptions {
   std::string tool;
   std::vector<std::string> topics;  // one or more co-partitioned inputs
   std::string group;                // empty: no group, no commits (assign every partition)
+  std::string instance_id;          // group.instance.id (static membership); "" dynamic
   std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)
   StartSpec from;
   bool exit_at_end = false;  // kEnd once caught up on every assigned partition
@@ -81,6 +82,8 @@ class KafkaSource : public Source {
   Status Rewind() override;
   void Close() override;
   std::optional<int64_t> Lag(const std::vector<TopicPartitionOffset>& next) const override;
+  std::vector<std::pair<TopicPartition, int64_t>> PartitionLags(
+      const std::vector<TopicPartitionOffset>& next) const override;
   std::vector<TopicPartitionOffset> EndPositions() const override;
   std::string NothingReadNote() const override;
   // The consumer (exactly-once sends its group metadata with the offsets).

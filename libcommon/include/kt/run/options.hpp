@@ -36,7 +36,11 @@ struct CommonOptions {
   std::string dlq;
   bool quiet = false;
   bool verbose = false;
-  std::string stats = "text";  // --stats: the end-of-run summary as a text line or one JSON line
+  std::string log_format = "text";    // --log-format: diagnostics as text or JSON lines (core/log.hpp)
+  std::string stats = "text";         // --stats: the end-of-run summary as a text line or one JSON line
+  std::string http;                   // --http [HOST]:PORT: metrics, health and state queries
+  std::string unready_after = "30s";  // --unready-after: no broker for this long is not ready
+  std::string instance_id;            // --instance-id: group.instance.id (static membership)
   // Topics the tool creates (outputs, changelogs, repartition topics)
   int partitions = 0;           // of its outputs; 0: the input's (stdin input: the broker's default)
   int replication_factor = -1;  // -1: the broker's default.replication.factor

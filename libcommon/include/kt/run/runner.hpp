@@ -33,6 +33,7 @@
 #include "kt/codec/codec.hpp"
 #include "kt/codec/schema.hpp"
 #include "kt/codec/value_parser.hpp"
+#include "kt/core/log.hpp"
 #include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
 #include "kt/io/transactions.hpp"
@@ -64,6 +65,9 @@ struct RunnerOptions {
   // producer (Kafka Streams' task.timeout.ms) before it gives up (exit 1).
   int64_t task_timeout_ms = 300000;
   int flush_timeout_ms = 60000;
+  std::string output = "-";  // -o, for --http's metrics ("" when records name their topics)
+  std::string group;         // the consumer group of a Kafka input; "" none
+  std::string input;         // the (first) input topic; "" stdin or a file
 };
 
 // Where a run's records go. `output` is -o: a topic or stdout. `internal` takes the Transform's
@@ -119,6 +123,10 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   void Tick(int64_t now);
   void RestoreSome(int budget_ms);
   void Progress(bool final);
+  // --http (run/monitor.hpp): this run's counters for the monitor, and its state queries answered.
+  PartitionCounters& CountersOf(const Record& rec);
+  void Publish(bool final);
+  void ServeMonitor(int64_t now);
   std::vector<int32_t> Tasks() const;
   std::vector<TopicPartition> PartitionsOf(const std::vector<int32_t>& tasks) const;
   std::vector<int32_t> TasksLeaving(const std::vector<TopicPartition>& partitions) const;
@@ -162,6 +170,8 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   int64_t recoveries_ = 0;         // recoveries started
   bool renew_producer_ = false;    // the producer was fenced, or its transaction could not be aborted
   Status data_error_;              // bad record under --on-error fail: exit 3
+  LogWhere data_error_where_;      // its record (its topic in data_error_topic_)
+  std::string data_error_topic_;
   std::set<TopicPartition> assigned_;
   std::set<int32_t> restoring_;     // tasks (partition numbers) whose state restores
   bool aborting_ = false;           // delivery reports of an aborted transaction
@@ -170,6 +180,15 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   int64_t last_progress_ms_ = 0;
   int64_t last_restore_ms_ = 0;
   int64_t bad_reported_ = 0;
+  // --http: -1 when no monitor runs.
+  int monitor_id_ = -1;
+  int64_t last_publish_ms_ = 0;
+  std::map<TopicPartition, PartitionCounters> partition_counters_;
+  PartitionCounters* last_counters_ = nullptr;  // the partition of the previous record
+  TopicPartition last_partition_{"", -2};
+  int64_t commits_ = 0, commit_failures_ = 0, delivery_errors_ = 0, rebalances_ = 0;
+  double commit_seconds_ = 0;
+  bool assigned_once_ = false;
 };
 
 }  // namespace kt

@@ -14,7 +14,6 @@ struct Stats {
   int64_t out = 0;            // outputs sent
   int64_t skipped = 0;        // bad records skipped (--on-error skip)
   int64_t dead_lettered = 0;  // bad records sent to --dlq
-  int64_t dropped = 0;        // records a tool chose not to pass on (filters count here)
   int64_t bytes_in = 0;       // value bytes read
   int64_t start_ms = 0;
 

@@ -12,6 +12,7 @@
 #include "kt/expr/expr.hpp"
 #include "kt/io/sink.hpp"
 #include "kt/io/source.hpp"
+#include "kt/run/monitor.hpp"
 
 namespace kt {
 
@@ -156,6 +157,15 @@ class Transform {
   virtual std::string SummaryExtra() const { return {}; }
   // The same as named counters for --stats json, e.g. {"filtered", 42}.
   virtual void Counters(std::vector<std::pair<std::string, int64_t>>* /*out*/) const {}
+
+  // --http (run/monitor.hpp), called by the Runner's thread between records. Query answers a
+  // state query from the partitions this copy holds (NotFound when none holds the key);
+  // StoreSizes appends each held partition's store size.
+  virtual bool Queryable() const { return false; }
+  virtual StateAnswer Query(const StateQuery& /*q*/) {
+    return {Status::NotFound("this tool keeps no state to query"), ""};
+  }
+  virtual void StoreSizes(std::vector<StoreSize>* /*out*/) const {}
 };
 
 }  // namespace kt

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "kt/io/source.hpp"
@@ -49,6 +50,9 @@ class PartitionedState {
   // REQUIRES: p assigned.
   StateStore* store(int32_t p) { return stores_.at(Task(p)).get(); }
   bool has(int32_t p) const { return stores_.count(Task(p)) > 0; }
+  // The partitions whose stores are open (-1 alone in a one-store run), and their sizes.
+  std::vector<int32_t> partitions() const;
+  void Sizes(std::vector<std::tuple<int32_t, int64_t, int64_t>>* out) const;  // partition, keys, bytes
   // Whether one store serves every partition (its partition is -1).
   bool single_task() const { return single_task_; }
   Changelog* changelog() { return changelog_.get(); }

@@ -50,6 +50,8 @@ class StatefulTransform : public Transform {
   void OnLost(const std::vector<int32_t>& partitions) override;
   Status WriteState(Emitter& out) override;
   Status PersistState(const std::vector<TopicPartitionOffset>& changelog_acked) override;
+  // --http: every held partition's store size.
+  void StoreSizes(std::vector<StoreSize>* out) const override;
 
  protected:
   // A partition's state is restored and ready (kwindow loads its windows here).
@@ -118,6 +120,10 @@ class StatefulTransform : public Transform {
   std::string StateSummary() const;
   // restored, state_changes, replayed (--stats json).
   void Counters(std::vector<std::pair<std::string, int64_t>>* out) const override;
+  // --http's state queries: the states (values only) of `key` (exact), or of every key that
+  // starts with it, in the partitions this copy holds, as the Transform last wrote them (kept in
+  // memory, not yet committed ones included). Ordered by key.
+  Status CollectState(std::string_view key, bool exact, std::map<std::string, std::string>* rows);
   // Counts a record skipped as a replay (for Transforms that check positions themselves).
   void CountReplay() { ++replays_; }
 

@@ -33,6 +33,9 @@ class StateStore {
   virtual int64_t checkpoint() const = 0;
   // Visits every committed and pending entry (order unspecified).
   virtual Status ForEach(const std::function<void(std::string_view key, std::string_view value)>& fn) = 0;
+  // How many committed keys it holds and their bytes, cheaply: RocksDB's estimates (keys;
+  // live data plus memtables), a memory store's exact counts (--http's metrics).
+  virtual void Size(int64_t* keys, int64_t* bytes) const = 0;
 };
 
 // What backs the stores, and how much memory RocksDB may use (shared by all partitions).

@@ -20,9 +20,11 @@ class MemoryStore : public StateStore {
   void Discard() override { staged_.clear(); }
   int64_t checkpoint() const override { return checkpoint_; }
   Status ForEach(const std::function<void(std::string_view, std::string_view)>& fn) override;
+  void Size(int64_t* keys, int64_t* bytes) const override;
 
  private:
   std::unordered_map<std::string, std::string> map_;
+  int64_t bytes_ = 0;                                                   // of map_'s keys and values
   std::unordered_map<std::string, std::optional<std::string>> staged_;  // nullopt: delete
   int64_t checkpoint_ = -1;
 };
