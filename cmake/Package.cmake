@@ -20,6 +20,10 @@ foreach(t ${kt_tools})
           RENAME ${t})
 endforeach()
 install(FILES ${completion_dir}/_ktools DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+# Running a stage as a service (ktools(7), SERVICE): examples, not enabled.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/service/ktools-ktable@.service
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/ktools/examples)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/docs/service/entrypoint.sh DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/ktools/examples)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ktools)

@@ -19,4 +19,6 @@ done
 MANWIDTH=80 man -l "$root/fs/usr/share/man/man1/kmap.1" 2>/dev/null | grep -q "kmap - reshape JSON records" || { echo "kmap(1) does not render"; exit 1; }
 MANWIDTH=80 man -l "$root/fs/usr/share/man/man7/ktools.7" 2>/dev/null | grep -q "kbatch" || { echo "ktools(7) does not render"; exit 1; }
 [ -f "$root/fs/usr/share/zsh/vendor-completions/_ktools" ] || { echo "no zsh completion"; exit 1; }
+[ -f "$root/fs/usr/share/doc/ktools/examples/ktools-ktable@.service" ] || { echo "no example systemd unit"; exit 1; }
+[ -x "$root/fs/usr/share/doc/ktools/examples/entrypoint.sh" ] || { echo "no example container entrypoint"; exit 1; }
 echo "package ok: $(basename "$deb"), $(dpkg-deb --info "$deb" | sed -n 's/^ Installed-Size: //p') KiB installed"
