@@ -36,6 +36,11 @@ crash() {
 @test "scale-out, --exactly-once: copies killed, joining and stopped past their timeouts; exact, no copy exits" {
   crash scale-out-eos --records 12000
 }
+# Issue 29: the same with standby replicas: a copy that takes over restores only the tail.
+@test "kill -9 of one copy at a time, two copies with --standbys 1: ktable exact" { crash two-copies-standbys; }
+@test "scale-out with --standbys 1, at-least-once: copies killed, joining and stopped; the table exact" {
+  crash scale-out-standbys --records 12000
+}
 @test "a broker outage under an --exactly-once chain (kgroupby, then ktable) with kills: exact, no stage exits" {
   crash restart-chain-eos --records 16000
 }

@@ -23,7 +23,8 @@ were produced:
 
 Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S]
 Scenarios: kmap, kmap-eos, ktable, ktable-eos, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
-two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos. Brokers from $KT_BROKERS,
+two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos; two-copies-standbys,
+scale-out-standbys and scale-out-standbys-eos run the copies with --standbys 1. Brokers from $KT_BROKERS,
 tools from $KT_BIN (else PATH), the broker script for broker restarts from $KT_KAFKA_SCRIPT. Exits 0
 when the output checks out, 1 with the differences otherwise.
 """
@@ -465,12 +466,16 @@ class Scenario:
 
     def run(self):
         s = self.args.scenario
+        # -standbys: the copies keep each other's state warm (--standbys 1); the same checks
+        standbys = ["--standbys", "1"] if "-standbys" in s else []
+        s = s.replace("-standbys", "")
         eos = ["--exactly-once"] if s.endswith("-eos") else []
         interval = ["--commit-interval", "300ms"] if not eos else []
         out = self.name("out")
         table = lambda inst, src="IN", field="v": self.tool(
             "ktable", "ktable", "-i", src, "-o", out, "-G", self.name("g"), "--by", "k", "--agg", "count",
-            "--agg", "sum(%s)" % field, "--state-dir", os.path.join(self.state, inst), *eos, *interval, instance=inst)
+            "--agg", "sum(%s)" % field, "--state-dir", os.path.join(self.state, inst), *eos, *interval, *standbys,
+            instance=inst)
         if s in ("kmap", "kmap-eos"):
             t = self.tool("kmap", "kmap", "-i", "IN", "-o", out, "-G", self.name("g"), "--set", "w=v * 2", *eos, *interval)
             self.bind([t])

@@ -91,12 +91,14 @@ Result<HttpAddress> ParseHttpAddress(const std::string& text) {
 }
 
 std::string AdvertisingClientId(const std::string& tool, const std::string& address) {
-  return tool + ";http=" + address;
+  return tool + ";id=" + CopyToken() + (address.empty() ? "" : ";http=" + address);
 }
 
 std::string AdvertisedAddress(const std::string& client_id) {
   auto at = client_id.find(";http=");
-  return at == std::string::npos ? "" : client_id.substr(at + 6);
+  if (at == std::string::npos) return "";
+  std::string rest = client_id.substr(at + 6);
+  return rest.substr(0, rest.find(';'));
 }
 
 Result<std::string> StartHttpService(const RunPlan& plan) {

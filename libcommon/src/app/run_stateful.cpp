@@ -22,7 +22,11 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
       !s.ok())
     return s;
   so.dir = plan.store.dir;
-  return std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
+  auto state = std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
+  if (plan.store.standbys > 0 && !run.group.empty())  // the copies are found by their client ids
+    state->SetStandbyPlanner(std::make_unique<StandbyPlanner>(run.kafka, run.tool, run.group, run.input,
+                                                              "id=" + CopyToken(), plan.store.standbys));
+  return state;
 }
 
 int RunStateful(const RunPlan& run, const StatefulIntent& intent, const StatefulFactory& make) {

@@ -119,6 +119,10 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.topics.insert(ko.topics.end(), plan.more_inputs.begin(), plan.more_inputs.end());
   ko.group = plan.group;
   ko.instance_id = plan.instance_id;
+  // Exactly-once copies keep the eager protocol: with cooperative-sticky, a copy stopped past its
+  // timeouts (SIGSTOP) came back to a producer in an abortable state and exited 1 (crash.py
+  // scale-out-eos); its recovery is built and tested for eager rebalances.
+  ko.cooperative = !plan.exactly_once;
   ko.partitions = spec.partitions;
   ko.from = plan.from;
   ko.until_ms = spec.until_ms;
@@ -262,13 +266,17 @@ int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkS
   }
   RunPlan plan = given;
   SetThreadLogGroup(plan.kafka_input() ? plan.group : "");
+  std::string address;
   if (!plan.http.empty()) {  // served before the clients are made, so that they advertise it
-    auto address = StartHttpService(plan);
-    if (!address.ok()) return FailWith(plan.tool, address.status());
-    bool named = false;
-    for (auto& [k, v] : plan.kafka.properties) named = named || k == "client.id";
-    if (!named) plan.kafka.properties.emplace_back("client.id", AdvertisingClientId(plan.tool, *address));
+    auto served = StartHttpService(plan);
+    if (!served.ok()) return FailWith(plan.tool, served.status());
+    address = *served;
   }
+  // Each copy's clients name it (and its --http address) in their client.id: DescribeGroups
+  // then tells the copies apart (state routing, standbys, kgroup describe).
+  bool named = false;
+  for (auto& [k, v] : plan.kafka.properties) named = named || k == "client.id";
+  if (!named) plan.kafka.properties.emplace_back("client.id", AdvertisingClientId(plan.tool, address));
   Wiring w;
   Status s = RunnerOptionsFrom(plan, &w);
   bool dead_letters = plan.on_error == ErrorPolicy::kDlq;

@@ -127,6 +127,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
   p.store.changelog = group + "-" + in.store.name + "-changelog";
   p.store.partitions = partitions;
   p.store.dir = StateDir(in.store.state_dir, group, in.store.name);
+  p.store.standbys = in.store.standbys;
   return p;
 }
 

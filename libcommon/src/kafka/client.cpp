@@ -1,5 +1,7 @@
 #include "kt/kafka/client.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -57,6 +59,12 @@ Result<rd_kafka_conf_t*> BuildKafkaConf(const KafkaConfig& cfg, const Properties
     return s;
   }
   return conf;
+}
+
+std::string CopyToken() {
+  char host[256] = "";
+  if (gethostname(host, sizeof host) != 0 || !host[0]) std::snprintf(host, sizeof host, "localhost");
+  return std::string(host) + "-" + std::to_string(getpid());
 }
 
 int64_t LastBrokerContactMs() { return last_broker_contact_ms.load(); }

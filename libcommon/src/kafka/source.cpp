@@ -80,8 +80,14 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // Static membership: a restart within session.timeout.ms keeps the partitions, no rebalance.
   if (!opt_.instance_id.empty() && !opt_.group.empty())
     forced.emplace_back("group.instance.id", opt_.instance_id);
-  // Co-partitioned topics: partition p of each must go to the same member (one task).
-  if (opt_.topics.size() > 1) forced.emplace_back("partition.assignment.strategy", "range");
+  // Co-partitioned topics: partition p of each must go to the same member (one task), which only
+  // the range assignor guarantees. One topic: cooperative-sticky, so that a copy joining or
+  // leaving moves only the partitions that change hands; the others keep running, their stores
+  // open (-X partition.assignment.strategy=range brings back the stop-the-world rebalance).
+  if (opt_.topics.size() > 1)
+    forced.emplace_back("partition.assignment.strategy", "range");
+  else if (opt_.cooperative)
+    defaults.emplace_back("partition.assignment.strategy", "cooperative-sticky");
   // librdkafka 2.0 wants a group.id even for assign-only consumers; without -G the id is a
   // private one that is never joined (no subscribe) and never committed to.
   forced.emplace_back("group.id",

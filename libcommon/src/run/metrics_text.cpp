@@ -152,18 +152,25 @@ std::string MetricsText(const std::string& tool, const std::vector<StageSnapshot
             [](const StageSnapshot& s) { return static_cast<double>(s.restoring); });
   per_stage("ktools_recovering", "gauge", "1 while the stage redoes its work after an outage.",
             [](const StageSnapshot& s) { return s.recovering ? 1.0 : 0.0; });
+  auto store_label = [](const StoreSize& z) {
+    return "partition=\"" + std::to_string(z.partition) + "\",role=\"" + (z.standby ? "standby" : "active") +
+           "\"";
+  };
   w.Family("ktools_state_keys", "gauge", "Keys in a partition's state store (RocksDB: an estimate).", [&] {
     for (const StageSnapshot& s : stages)
-      for (const StoreSize& z : s.stores)
-        w.Series(s.stage, "partition=\"" + std::to_string(z.partition) + "\"", static_cast<double>(z.keys));
+      for (const StoreSize& z : s.stores) w.Series(s.stage, store_label(z), static_cast<double>(z.keys));
   });
   w.Family("ktools_state_bytes", "gauge",
            "Bytes of a partition's state store (RocksDB: live data and memtables).", [&] {
              for (const StageSnapshot& s : stages)
                for (const StoreSize& z : s.stores)
-                 w.Series(s.stage, "partition=\"" + std::to_string(z.partition) + "\"",
-                          static_cast<double>(z.bytes));
+                 w.Series(s.stage, store_label(z), static_cast<double>(z.bytes));
            });
+  per_stage("ktools_standby_partitions", "gauge",
+            "Other copies' partitions whose state this copy keeps warm.", [](const StageSnapshot& s) {
+              return static_cast<double>(std::count_if(s.stores.begin(), s.stores.end(),
+                                                       [](const StoreSize& z) { return z.standby; }));
+            });
   std::string text = w.Take();
   // The process: the names every Prometheus client library uses, without tool labels.
   text +=

@@ -168,6 +168,10 @@ void AddStateOptions(CLI::App& app, StateCliOptions& o) {
       ->capture_default_str();
   app.add_option("--state-dir", o.state_dir,
                  "Root of local state: DIR/<group>/<store> (default $XDG_STATE_HOME/ktools)");
+  app.add_option("--standbys", o.standbys,
+                 "Keep the state of N other copies' partitions warm, for a fast takeover")
+      ->check(AtLeast(0))
+      ->capture_default_str();
 }
 
 std::string VersionText(const std::string& tool) {

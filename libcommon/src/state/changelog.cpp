@@ -13,7 +13,11 @@
 namespace kt {
 
 Changelog::Changelog(KafkaConfig cfg, std::string topic, std::string tool, bool verbose)
-    : topic_(std::move(topic)), tool_(tool), client_(cfg, tool, verbose), end_client_(cfg, tool, verbose) {}
+    : topic_(std::move(topic)),
+      tool_(tool),
+      client_(cfg, tool, verbose),
+      end_client_(cfg, tool, verbose),
+      lookup_client_(cfg, tool, verbose) {}
 
 Changelog::~Changelog() {
   if (queue_) rd_kafka_queue_destroy(queue_);  // before client_ destroys the handle
@@ -62,11 +66,36 @@ Status Changelog::Ensure(int partitions, int replication_factor, const Propertie
   return s;
 }
 
+// A lookup client (offsets only, never fetching), made on first use.
+Result<rd_kafka_t*> Changelog::Lookup(KafkaClient& client, const char* what, const char* isolation) {
+  if (!client.get()) {
+    Status s = client.Create(RD_KAFKA_CONSUMER, what, {{"client.id", tool_ + "-restore"}},
+                             {{"group.id", tool_ + "-restore-" + std::to_string(getpid())},
+                              {"enable.auto.commit", "false"},
+                              {"isolation.level", isolation}});
+    if (!s.ok()) return s;
+  }
+  return client.get();
+}
+
 Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
-  if (Status s = Connect(); !s.ok()) return s;
+  // Once the restore consumer has read, a client of its own, which never fetches: the broker
+  // answers one connection's requests in order, and the consumer's connection waits in long-poll
+  // fetches at partitions' ends (a standby caught up, or one just stopped), which held each
+  // lookup up for fetch.wait.max.ms (0.5 s a partition). Before, the consumer asks (no new
+  // client: ktable get).
+  rd_kafka_t* rk = nullptr;
+  if (!has_read_) {
+    if (Status s = Connect(); !s.ok()) return s;
+    rk = rk_;
+  } else {
+    auto lookup = Lookup(lookup_client_, "changelog lookup", "read_committed");
+    if (!lookup.ok()) return lookup.status();
+    rk = *lookup;
+  }
   int64_t lo = 0, hi = 0;
   rd_kafka_resp_err_t e =
-      rd_kafka_query_watermark_offsets(rk_, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
+      rd_kafka_query_watermark_offsets(rk, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
   if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
     return std::pair<int64_t, int64_t>{0, 0};
   if (e)
@@ -75,17 +104,11 @@ Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
 }
 
 Result<int64_t> Changelog::LogEnd(int32_t p) {
-  if (!end_client_.get()) {
-    Status s =
-        end_client_.Create(RD_KAFKA_CONSUMER, "changelog end lookup", {{"client.id", tool_ + "-restore"}},
-                           {{"group.id", tool_ + "-restore-" + std::to_string(getpid())},
-                            {"enable.auto.commit", "false"},
-                            {"isolation.level", "read_uncommitted"}});
-    if (!s.ok()) return s;
-  }
+  auto lookup = Lookup(end_client_, "changelog end lookup", "read_uncommitted");
+  if (!lookup.ok()) return lookup.status();
   int64_t lo = 0, hi = 0;
   rd_kafka_resp_err_t e =
-      rd_kafka_query_watermark_offsets(end_client_.get(), topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
+      rd_kafka_query_watermark_offsets(*lookup, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
   if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
     return int64_t{0};
   if (e)
@@ -106,7 +129,13 @@ Status Changelog::Start(int32_t p, int64_t from) {
   rd_kafka_topic_partition_list_add(l, topic_.c_str(), p)->offset = from;
   rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, l);
   rd_kafka_topic_partition_list_destroy(l);
-  if (!e) return Status::Ok();
+  if (!e) {
+    if (!has_read_) {  // the lookup client connects now, not when a takeover needs it
+      has_read_ = true;
+      (void)Watermarks(p);
+    }
+    return Status::Ok();
+  }
   Status s =
       Status::KafkaError("changelog " + topic_ + " [" + std::to_string(p) + "]: " + rd_kafka_error_string(e));
   rd_kafka_error_destroy(e);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kt/core/log.hpp"
+#include "kt/core/time.hpp"
 
 namespace kt {
 
@@ -16,6 +17,14 @@ PartitionedState::PartitionedState(StoreOptions options, std::unique_ptr<Changel
 Result<bool> PartitionedState::Assign(int32_t p) {
   p = Task(p);
   if (stores_.count(p)) return restoring_.count(p) > 0;
+  if (auto sb = standbys_.find(p); sb != standbys_.end()) {  // warm: only the tail to restore
+    changelog_->Stop(p);
+    if (Status c = sb->second.store->Commit(sb->second.applied); !c.ok()) return c;
+    stores_[p] = std::move(sb->second.store);
+    standbys_.erase(sb);
+    restoring_[p] = RestoreProgress{};
+    return true;
+  }
   auto s = factory_.Open(p);
   if (!s.ok()) return s.status();
   stores_[p] = std::move(*s);
@@ -78,24 +87,14 @@ Status PartitionedState::Restore(int budget_ms, std::vector<int32_t>* ready) {
   }
   if (restoring_.empty()) return Status::Ok();
   std::vector<int32_t> done, lost;
-  Changelog::Events ev;
-  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key,
-                  std::optional<std::string_view> value) {
-    auto it = restoring_.find(p);
-    if (it == restoring_.end() || offset <= it->second.applied) return Status::Ok();
-    it->second.applied = offset;
-    ++restored_;
-    if (offset + 1 >= it->second.end) done.push_back(p);
-    StateStore* store = stores_.at(p).get();
-    return value ? store->Put(key, *value) : store->Delete(key);
-  };
-  ev.end = [&](int32_t p, int64_t next) {
-    auto it = restoring_.find(p);
-    if (it != restoring_.end() && next >= it->second.end) done.push_back(p);
-  };
-  ev.out_of_range = [&](int32_t p) { lost.push_back(p); };
-  if (Status s = changelog_->Poll(budget_ms, ev); !s.ok()) return s;
+  if (Status s = PollChangelog(budget_ms, false, true, &done, &lost); !s.ok()) return s;
   for (int32_t p : lost) {
+    if (standbys_.count(p)) {  // a standby starts over from the changelog's start
+      changelog_->Stop(p);
+      standbys_.erase(p);
+      if (Status s = StartStandby(p); !s.ok()) return s;
+      continue;
+    }
     if (!restoring_.count(p)) continue;
     changelog_->Stop(p);
     if (Status s = Rebuild(p, "its position is no longer in the changelog"); !s.ok()) return s;
@@ -152,12 +151,129 @@ std::vector<int32_t> PartitionedState::partitions() const {
   return out;
 }
 
-void PartitionedState::Sizes(std::vector<std::tuple<int32_t, int64_t, int64_t>>* out) const {
+void PartitionedState::Sizes(std::vector<std::tuple<int32_t, int64_t, int64_t, bool>>* out) const {
+  int64_t keys = 0, bytes = 0;
   for (auto& [p, store] : stores_) {
-    int64_t keys = 0, bytes = 0;
     store->Size(&keys, &bytes);
-    out->emplace_back(p, keys, bytes);
+    out->emplace_back(p, keys, bytes, false);
   }
+  for (auto& [p, sb] : standbys_) {
+    sb.store->Size(&keys, &bytes);
+    out->emplace_back(p, keys, bytes, true);
+  }
+}
+
+Status PartitionedState::PollChangelog(int budget_ms, bool bounded, bool wait, std::vector<int32_t>* done,
+                                       std::vector<int32_t>* lost) {
+  int64_t deadline = NowMs() + budget_ms;
+  Changelog::Events ev;
+  ev.record = [&](int32_t p, int64_t offset, int64_t, std::string_view key,
+                  std::optional<std::string_view> value) {
+    StateStore* store = nullptr;
+    if (auto it = restoring_.find(p); it != restoring_.end()) {
+      if (offset <= it->second.applied) return Status::Ok();
+      it->second.applied = offset;
+      ++restored_;
+      if (offset + 1 >= it->second.end) done->push_back(p);
+      store = stores_.at(p).get();
+    } else if (auto sb = standbys_.find(p); sb != standbys_.end()) {
+      if (offset <= sb->second.applied) return Status::Ok();
+      sb->second.applied = offset;
+      sb->second.staged = true;
+      ++standby_applied_;
+      store = sb->second.store.get();
+    } else {
+      return Status::Ok();  // stopped meanwhile
+    }
+    return value ? store->Put(key, *value) : store->Delete(key);
+  };
+  ev.end = [&](int32_t p, int64_t next) {
+    auto it = restoring_.find(p);
+    if (it != restoring_.end() && next >= it->second.end) done->push_back(p);
+    // A standby at the end has everything before `next`, transaction markers included (state
+    // changes go in transactions): its checkpoint then spares a takeover the wait for an end
+    // it would otherwise read to (a fetch.wait.max.ms long poll).
+    if (auto sb = standbys_.find(p); sb != standbys_.end() && next - 1 > sb->second.applied) {
+      sb->second.applied = next - 1;
+      sb->second.staged = true;
+    }
+  };
+  ev.out_of_range = [&](int32_t p) { lost->push_back(p); };
+  // Standbys between records: what has arrived, for at most the budget, never a wait.
+  if (bounded) ev.finished = [&] { return NowMs() >= deadline; };
+  return changelog_->Poll(bounded && !wait ? 0 : budget_ms, ev);
+}
+
+Status PartitionedState::StartStandby(int32_t p) {
+  auto store = factory_.Open(p);
+  if (!store.ok()) return store.status();
+  auto marks = changelog_->Watermarks(p);
+  if (!marks.ok()) return marks.status();
+  int64_t checkpoint = (*store)->checkpoint();
+  int64_t from = checkpoint + 1;
+  if (checkpoint >= 0 && (from > marks->second || from < marks->first)) {  // not in this changelog
+    store->reset();
+    store = factory_.Open(p, /*fresh=*/true);
+    if (!store.ok()) return store.status();
+    from = marks->first;
+  }
+  from = std::max(from, marks->first);
+  Standby& sb = standbys_[p];
+  sb.store = std::move(*store);
+  sb.applied = from - 1;
+  return changelog_->Start(p, from);
+}
+
+Status PartitionedState::StopStandby(int32_t p) {
+  auto it = standbys_.find(p);
+  if (it == standbys_.end()) return Status::Ok();
+  changelog_->Stop(p);
+  Status s = it->second.store->Commit(it->second.applied);
+  standbys_.erase(it);
+  return s;
+}
+
+Status PartitionedState::CommitStandbys() {
+  standby_committed_ms_ = NowMs();
+  for (auto& [p, sb] : standbys_) {
+    if (!sb.staged) continue;
+    if (Status s = sb.store->Commit(sb.applied); !s.ok()) return s;
+    sb.staged = false;
+  }
+  return Status::Ok();
+}
+
+Status PartitionedState::Tend(int budget_ms, bool wait) {
+  if (!planner_ || !changelog_ || !restoring_.empty()) return Status::Ok();
+  if (auto wanted = planner_->Wanted()) {
+    for (auto it = standbys_.begin(); it != standbys_.end();) {
+      int32_t p = (it++)->first;
+      if (!wanted->count(p) || stores_.count(p))
+        if (Status s = StopStandby(p); !s.ok()) return s;
+    }
+    for (int32_t p : *wanted)
+      if (!stores_.count(p) && !standbys_.count(p))
+        if (Status s = StartStandby(p); !s.ok()) return s;
+  }
+  if (standbys_.empty()) return Status::Ok();
+  std::vector<int32_t> done, lost;
+  if (Status s = PollChangelog(budget_ms, true, wait, &done, &lost); !s.ok()) return s;
+  for (int32_t p : lost) {
+    if (!standbys_.count(p)) continue;
+    changelog_->Stop(p);
+    standbys_.erase(p);
+    LogWarning(tool_, "standby of partition " + std::to_string(p) + " (" + changelog_->topic() +
+                          "): its position is no longer in the changelog; following it from its start");
+    if (Status s = StartStandby(p); !s.ok()) return s;
+  }
+  if (NowMs() - standby_committed_ms_ >= 1000) return CommitStandbys();
+  return Status::Ok();
+}
+
+std::vector<int32_t> PartitionedState::standbys() const {
+  std::vector<int32_t> out;
+  for (auto& [p, sb] : standbys_) out.push_back(p);
+  return out;
 }
 
 }  // namespace kt

@@ -231,12 +231,13 @@ void StatefulTransform::Counters(std::vector<std::pair<std::string, int64_t>>* o
   out->emplace_back("restored", state_->restored());
   out->emplace_back("state_changes", written_);
   out->emplace_back("replayed", replays_);
+  if (state_->standby_applied() > 0) out->emplace_back("standby_applied", state_->standby_applied());
 }
 
 void StatefulTransform::StoreSizes(std::vector<StoreSize>* out) const {
-  std::vector<std::tuple<int32_t, int64_t, int64_t>> sizes;
+  std::vector<std::tuple<int32_t, int64_t, int64_t, bool>> sizes;
   state_->Sizes(&sizes);
-  for (auto& [p, keys, bytes] : sizes) out->push_back({p, keys, bytes});
+  for (auto& [p, keys, bytes, standby] : sizes) out->push_back({p, keys, bytes, standby});
 }
 
 Status StatefulTransform::CollectState(std::string_view key, bool exact,

@@ -41,8 +41,9 @@ TEST_CASE("metrics text: per partition, per stage, the tool's counters, the proc
   CHECK(Has(t, R"(ktools_commit_duration_seconds_sum{tool="ktable",stage="ktable"} 0.25)"));
   CHECK(Has(t, R"(ktools_commit_duration_seconds_count{tool="ktable",stage="ktable"} 4)"));
   CHECK(Has(t, R"(ktools_assigned_partitions{tool="ktable",stage="ktable"} 2)"));
-  CHECK(Has(t, R"(ktools_state_keys{tool="ktable",stage="ktable",partition="3"} 100)"));
-  CHECK(Has(t, R"(ktools_state_bytes{tool="ktable",stage="ktable",partition="3"} 4096)"));
+  CHECK(Has(t, R"(ktools_state_keys{tool="ktable",stage="ktable",partition="3",role="active"} 100)"));
+  CHECK(Has(t, R"(ktools_state_bytes{tool="ktable",stage="ktable",partition="3",role="active"} 4096)"));
+  CHECK(Has(t, R"(ktools_standby_partitions{tool="ktable",stage="ktable"} 0)"));
   CHECK(Has(t, "process_cpu_seconds_total 1.5"));
   CHECK(Has(t, "process_resident_memory_bytes 1048576"));
 }

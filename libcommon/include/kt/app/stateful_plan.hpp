@@ -53,6 +53,7 @@ struct StorePlan {
   // One store for every input partition (stdin; an ad-hoc run whose keys must meet across
   // partitions); else one store per partition.
   bool single_task = false;
+  int standbys = 0;  // --standbys (with a changelog and a group only)
 };
 
 // A stage that re-keys one side into its repartition topic.

@@ -104,6 +104,10 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 // `kconsume -e` runs did). Returns the last general error; per-partition ones stay in `err`.
 rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
 
+// This copy of a tool among others: "<host>-<pid>", in every client.id it sets (so that
+// DescribeGroups tells copies apart: --http's state routing, --standbys).
+std::string CopyToken();
+
 // When a client of this process last had a broker connection up (epoch ms; 0: never). Known
 // only where statistics.interval.ms is set (--http sets it): the callback that sees it is
 // librdkafka's statistics.

@@ -34,6 +34,8 @@ struct KafkaSourceOptions {
   std::vector<std::string> topics;  // one or more co-partitioned inputs
   std::string group;                // empty: no group, no commits (assign every partition)
   std::string instance_id;          // group.instance.id (static membership); "" dynamic
+  // One topic: the cooperative-sticky assignor (else range, as for co-partitioned topics).
+  bool cooperative = true;
   std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)
   StartSpec from;
   bool exit_at_end = false;  // kEnd once caught up on every assigned partition

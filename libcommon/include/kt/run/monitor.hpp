@@ -34,8 +34,9 @@ struct PartitionCounters {
 // One stateful partition's store.
 struct StoreSize {
   int32_t partition = -1;
-  int64_t keys = 0;   // RocksDB: its estimate
-  int64_t bytes = 0;  // on disk and in memtables (RocksDB), or keys and values (memory)
+  int64_t keys = 0;      // RocksDB: its estimate
+  int64_t bytes = 0;     // on disk and in memtables (RocksDB), or keys and values (memory)
+  bool standby = false;  // kept warm for another copy (--standbys)
 };
 
 struct StageSnapshot {

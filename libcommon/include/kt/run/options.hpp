@@ -76,6 +76,7 @@ struct StateCliOptions {
   std::string name;
   std::string store = "rocksdb";
   std::string state_dir;
+  int standbys = 0;  // --standbys: other copies' partitions kept warm (state/partitioned_state.hpp)
 };
 void AddStateOptions(CLI::App& app, StateCliOptions& o);
 // A store name is part of a topic name and of a directory name: Kafka's topic characters only

@@ -179,6 +179,7 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   int64_t last_commit_ms_ = 0;
   int64_t last_progress_ms_ = 0;
   int64_t last_restore_ms_ = 0;
+  int64_t last_maintain_ms_ = 0;
   int64_t bad_reported_ = 0;
   // --http: -1 when no monitor runs.
   int monitor_id_ = -1;

@@ -131,6 +131,11 @@ class Transform {
   // the next run (kbatch's open batches); state that persists need not.
   virtual void OnStop(Emitter& /*out*/) {}
 
+  // Between records, when no partition restores: background work for about `budget_ms`
+  // (standby replicas following their changelogs). `idle`: the input has nothing, so the work
+  // may wait for its own input within the budget; else it must not wait.
+  virtual Status Maintain(int /*budget_ms*/, bool /*idle*/) { return Status::Ok(); }
+
   // Wall-clock time passes (Kafka Streams' wall-clock punctuation): called about every 100 ms
   // while the input is idle and every few dozen records otherwise, outside any record.
   virtual void Punctuate(int64_t /*now_ms*/, Emitter& /*out*/) {}

@@ -78,11 +78,14 @@ class Changelog {
 
  private:
   Status Connect();
+  Result<rd_kafka_t*> Lookup(KafkaClient& client, const char* what, const char* isolation);
   std::string topic_, tool_;
-  bool one_shot_ = false;     // ReadAll: fetches at the end are answered at once
-  KafkaClient client_;        // an assign-only consumer, never in a group
-  KafkaClient end_client_;    // read_uncommitted: LogEnd
-  rd_kafka_t* rk_ = nullptr;  // client_'s handle, once connected
+  bool one_shot_ = false;      // ReadAll: fetches at the end are answered at once
+  KafkaClient client_;         // an assign-only consumer, never in a group
+  KafkaClient end_client_;     // read_uncommitted: LogEnd
+  KafkaClient lookup_client_;  // read_committed: Watermarks once Start was called (never fetches)
+  bool has_read_ = false;      // Start was called
+  rd_kafka_t* rk_ = nullptr;   // client_'s handle, once connected
   // The consumer queue and the batch Poll reads into, made once: Poll runs before every lookup
   // of a global table (GlobalTable::CatchUp), so it must cost next to nothing when idle.
   rd_kafka_queue_t* queue_ = nullptr;

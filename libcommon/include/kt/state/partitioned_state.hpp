@@ -13,6 +13,10 @@
 //   Revoke(p)   after a commit: closes p's store (its writes are durable).
 //   Drop(p)     without a commit (lost partition, aborted transaction): forgets p's staged
 //               writes and closes the store; the next Assign restores from the changelog.
+//   Standbys   (--standbys N, SetStandbys) partitions this copy does not hold but keeps warm:
+//               their stores are open and follow the changelog (Tend, between records; the
+//               same consumer as restores), committed with their checkpoint about every second.
+//               Assign(p) of a standby takes its store as it is: p restores only the tail.
 // Without a changelog (stdin input, an ad-hoc run) stores are in memory; with `single_task` one
 // store, partition -1, serves every partition (keys that meet across partitions).
 #pragma once
@@ -24,6 +28,7 @@
 #include <vector>
 
 #include "kt/io/source.hpp"
+#include "kt/kafka/standby_planner.hpp"
 #include "kt/state/changelog.hpp"
 #include "kt/state/store.hpp"
 
@@ -52,7 +57,8 @@ class PartitionedState {
   bool has(int32_t p) const { return stores_.count(Task(p)) > 0; }
   // The partitions whose stores are open (-1 alone in a one-store run), and their sizes.
   std::vector<int32_t> partitions() const;
-  void Sizes(std::vector<std::tuple<int32_t, int64_t, int64_t>>* out) const;  // partition, keys, bytes
+  // partition, keys, bytes, standby
+  void Sizes(std::vector<std::tuple<int32_t, int64_t, int64_t, bool>>* out) const;
   // Whether one store serves every partition (its partition is -1).
   bool single_task() const { return single_task_; }
   Changelog* changelog() { return changelog_.get(); }
@@ -60,7 +66,31 @@ class PartitionedState {
   // Changelog records replayed so far, over all assignments.
   int64_t restored() const { return restored_; }
 
+  // --standbys: which partitions to keep warm comes from `planner` (asked at each Tend).
+  void SetStandbyPlanner(std::unique_ptr<StandbyPlanner> planner) { planner_ = std::move(planner); }
+  // Keeps the standbys warm for about `budget_ms` (nothing while a partition restores: Restore
+  // reads for both). `wait`: for records to arrive (the input is idle); else only what the
+  // consumer has fetched already is applied.
+  Status Tend(int budget_ms, bool wait);
+  // Standby partitions and the changelog records applied to them so far.
+  std::vector<int32_t> standbys() const;
+  int64_t standby_applied() const { return standby_applied_; }
+
  private:
+  struct Standby {
+    std::unique_ptr<StateStore> store;
+    int64_t applied = -1;  // last changelog offset in the store (staged or committed)
+    bool staged = false;   // writes since the store's last commit
+  };
+  // Opens p's store as a standby and starts following the changelog from its checkpoint.
+  Status StartStandby(int32_t p);
+  // Commits (what it applied, as its checkpoint) and closes a standby.
+  Status StopStandby(int32_t p);
+  // Reads the changelog for both restores and standbys.
+  Status PollChangelog(int budget_ms, bool bounded, bool wait, std::vector<int32_t>* done,
+                       std::vector<int32_t>* lost);
+  Status CommitStandbys();
+
   struct RestoreProgress {
     int64_t end = -1;      // the changelog's end when restoration started; -1: not started
     int64_t applied = -1;  // last offset applied
@@ -78,6 +108,10 @@ class PartitionedState {
   std::map<int32_t, RestoreProgress> restoring_;
   int64_t restored_ = 0;
   bool single_task_;
+  std::unique_ptr<StandbyPlanner> planner_;
+  std::map<int32_t, Standby> standbys_;
+  int64_t standby_applied_ = 0;
+  int64_t standby_committed_ms_ = 0;
 };
 
 }  // namespace kt

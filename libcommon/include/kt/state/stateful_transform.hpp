@@ -46,6 +46,7 @@ class StatefulTransform : public Transform {
 
   Result<std::vector<int32_t>> OnAssigned(const std::vector<int32_t>& partitions) override;
   Status Restore(int budget_ms, std::vector<int32_t>* ready) override;
+  Status Maintain(int budget_ms, bool idle) override { return state_->Tend(budget_ms, idle); }
   Status OnRevoked(const std::vector<int32_t>& partitions) override;
   void OnLost(const std::vector<int32_t>& partitions) override;
   Status WriteState(Emitter& out) override;
