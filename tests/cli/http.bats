@@ -116,6 +116,12 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
   diff <(uri_counts "$DATA/clickevents.ndjson" | grep '"/products') \
     <(curl -sf "http://127.0.0.1:$pa/state?prefix=/products" | jq -c '{key, count}' | sort)
   [ "$(http_status "$pa" /state/no-such-key)" = 404 ]
+  # ktable get asks a running copy first
+  run -0 ktable get -G "$g" /checkout -v
+  [ "$(grep '^{' <<< "$output" | jq -c '{key, count}')" = "$(uri_counts "$DATA/clickevents.ndjson" | grep '"/checkout"')" ]
+  [[ "$output" == *"answered by the running copy at 127.0.0.1:"* ]]
+  run -1 ktable get -G "$g" no-such-key
+  [[ "$output" == *"key 'no-such-key' is not in table table"* ]]
   curl -s "http://127.0.0.1:$pb/state/no-such-key" | jq -e '.error | contains("no-such-key")'
 }
 

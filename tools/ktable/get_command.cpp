@@ -1,5 +1,8 @@
-// ktable get KEY: one key's aggregates, from the changelog (or --local stores).
+// ktable get KEY: one key's aggregates, from a running copy serving --http, else the changelog
+// (or --local stores).
 #include "commands.hpp"
+#include "kt/app/running_copy.hpp"
+#include "kt/core/log.hpp"
 #include "table_query.hpp"
 
 namespace kt::ktable {
@@ -12,7 +15,16 @@ class GetCommand : public StoreCommand {
   std::string Name() const override { return "get"; }
   std::string Summary() const override { return "Print one key's aggregates, read from the changelog topic"; }
   void SetupQuery(CLI::App& sub) override { sub.add_option("key", key_, "The key")->required(); }
-  Status Run(const CommandContext& ctx) override { return RunTableQuery({Where(ctx), key_}, ctx.kafka); }
+  // A running copy that serves --http answers at once; else the changelog (or --local stores).
+  Status Run(const CommandContext& ctx) override {
+    const StoreLocation& where = Where(ctx);
+    if (!where.local)
+      if (auto a = AskRunningCopy(ctx.kafka, "ktable", where.group, where.store, StatePath(key_))) {
+        if (where.verbose) LogInfo("ktable", "answered by the running copy at " + a->from);
+        return PrintCopyAnswer(*a, "key '" + key_ + "' is not in table " + where.store);
+      }
+    return RunTableQuery({where, key_}, ctx.kafka);
+  }
 
  private:
   std::string key_;

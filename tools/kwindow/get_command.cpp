@@ -1,6 +1,8 @@
 // kwindow get KEY: one key's live windows, from the changelog (or --local stores), all of them or
 // those containing a time (--at, --now).
 #include "commands.hpp"
+#include "kt/app/running_copy.hpp"
+#include "kt/core/log.hpp"
 #include "window_query.hpp"
 
 namespace kt::kwindow {
@@ -18,8 +20,16 @@ class GetCommand : public WindowReadCommand {
     WindowReadCommand::SetupQuery(sub);
     sub.add_option("key", key_, "The group key")->required();
   }
+  // All of a key's windows: a running copy serving --http answers at once; else (and for --at,
+  // --now) the changelog or --local stores.
   Status Run(const CommandContext& ctx) override {
-    return RunWindowQuery({Where(ctx), key_, at()}, ctx.kafka);
+    const StoreLocation& where = Where(ctx);
+    if (!where.local && !at())
+      if (auto a = AskRunningCopy(ctx.kafka, "kwindow", where.group, where.store, StatePath(key_))) {
+        if (where.verbose) LogInfo("kwindow", "answered by the running copy at " + a->from);
+        return PrintCopyAnswer(*a, "key '" + key_ + "' has no live window in " + where.store);
+      }
+    return RunWindowQuery({where, key_, at()}, ctx.kafka);
   }
 
  private:

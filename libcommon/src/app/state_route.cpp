@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kt/app/http_service.hpp"
+#include "kt/app/running_copy.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/murmur2.hpp"
 #include "kt/core/time.hpp"
@@ -15,21 +16,6 @@ namespace {
 
 constexpr int kAskTimeoutMs = 5000;
 constexpr int64_t kMembersFreshMs = 1000;
-
-std::string PercentEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 void Error(httplib::Response& res, int status, const std::string& msg) {
   res.status = status;
@@ -116,7 +102,7 @@ void StateRoute::Key(const std::string& key, bool local, httplib::Response& res)
       httplib::Client cli("http://" + addr);
       cli.set_connection_timeout(2, 0);
       cli.set_read_timeout(kAskTimeoutMs / 1000 + 1, 0);
-      auto r = cli.Get(("/state/" + PercentEncode(key) + "?local=1").c_str());
+      auto r = cli.Get((StatePath(key) + "?local=1").c_str());
       if (!r) return Error(res, 502, where + " is held by " + addr + ", which did not answer");
       res.status = r->status;
       res.set_header("X-Ktools-Owner", addr);
@@ -158,7 +144,7 @@ void StateRoute::Prefix(const std::string& prefix, bool local, httplib::Response
       httplib::Client cli("http://" + addr);
       cli.set_connection_timeout(2, 0);
       cli.set_read_timeout(kAskTimeoutMs / 1000 + 1, 0);
-      auto r = cli.Get(("/state?local=1&prefix=" + PercentEncode(prefix)).c_str());
+      auto r = cli.Get(("/state?local=1&prefix=" + StatePath(prefix).substr(7)).c_str());
       if (r && r->status == 200)
         add(r->body);
       else if (!r || r->status != 404)
