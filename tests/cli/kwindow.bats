@@ -315,6 +315,7 @@ EXPECTED
   # every record read and a commit after it: the windows are in the store
   stored() { [ "$(metric ktools_records_in_total)" = 5 ] && [ "$(metric ktools_state_changes_total)" -ge 3 ]; }
   wait_until 60 stored
+  [ "$(metric ktools_late_total)" = 1 ]  # b at 8000, after stream time 12000 closed its window
   got=$(curl -sf "http://127.0.0.1:$port/state/a%40x")
   diff <(echo "$got") - <<'EXPECTED'
 {"key":"a@x","window":{"start":0,"end":10000},"count":2,"avg_n":1.5}

@@ -56,6 +56,11 @@ class WindowTransform : public StatefulTransform {
   Status Process(Input& in, Emitter& out) override;
   void Finish(Emitter& out) override;
   std::string SummaryExtra() const override;
+  // The state's counters and the late records dropped (--stats json, --http's ktools_late_total).
+  void Counters(std::vector<std::pair<std::string, int64_t>>* out) const override {
+    StatefulTransform::Counters(out);
+    out->emplace_back("late", late_);
+  }
   // --http: GET /state/KEY (and ?prefix=), windows as `kwindow get` prints them (as of the
   // last commit: kwindow writes its windows to the store at commits).
   bool Queryable() const override { return true; }

@@ -16,7 +16,7 @@ thread_local std::string thread_group;
 
 void Write(const std::string& tool, const char* level, const std::string& msg, const LogWhere* where) {
   if (format.load(std::memory_order_relaxed) == LogFormat::kText) {
-    bool plain = level[0] == 'i';
+    bool plain = level[0] == 'i' || level[0] == 'd';
     std::fprintf(stderr, "%s: %s%s%s\n", tool.c_str(), plain ? "" : level, plain ? "" : ": ", msg.c_str());
     return;
   }
@@ -45,6 +45,7 @@ void LogWarning(const std::string& tool, const std::string& msg, const LogWhere*
 void LogInfo(const std::string& tool, const std::string& msg) {
   if (!quiet.load(std::memory_order_relaxed)) Write(tool, "info", msg, nullptr);
 }
+void LogDebug(const std::string& tool, const std::string& msg) { Write(tool, "debug", msg, nullptr); }
 void SetQuiet(bool q) { quiet = q; }
 void SetLogFormat(LogFormat f) { format = f; }
 LogFormat GetLogFormat() { return format.load(); }

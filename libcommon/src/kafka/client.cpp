@@ -38,7 +38,7 @@ int StatsCb(rd_kafka_t*, char* json, size_t len, void*) {
 }
 
 void LogCb(const rd_kafka_t* rk, int /*level*/, const char* fac, const char* buf) {
-  LogInfo(rk ? rd_kafka_name(rk) : "ktools", std::string("kafka: ") + fac + ": " + buf);
+  LogDebug(rk ? rd_kafka_name(rk) : "ktools", std::string("kafka: ") + fac + ": " + buf);
 }
 }  // namespace
 

@@ -23,6 +23,9 @@ struct LogWhere {
 void LogError(const std::string& tool, const std::string& msg, const LogWhere* where = nullptr);
 void LogWarning(const std::string& tool, const std::string& msg, const LogWhere* where = nullptr);
 void LogInfo(const std::string& tool, const std::string& msg);
+// What the user asked for explicitly (librdkafka's log under -v or -X debug=...): written even
+// with -q; level "debug" in JSON.
+void LogDebug(const std::string& tool, const std::string& msg);
 
 // -q: warnings and information are not written from now on; errors always are.
 void SetQuiet(bool quiet);
