@@ -75,3 +75,13 @@ need_sasl_kafka() {
 record_count() {
   kcat -b "$B" -C -t "$1" -e -q -X isolation.level=read_committed -f 'x\n' 2>/dev/null | wc -l
 }
+
+# A free TCP port on loopback (for --http).
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# metric PORT NAME [LABEL=VALUE...]: the sum of the matching samples of a tool's --http /metrics,
+# read with prometheus_client's parser (tests/cli/prom.py); "none" when there are none.
+metric() {
+  local port=$1; shift
+  curl -sf "http://127.0.0.1:$port/metrics" | /usr/bin/python3 "$BATS_TEST_DIRNAME/prom.py" "$@"
+}

@@ -13,15 +13,6 @@ teardown() {
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 
-# A free TCP port on loopback.
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# metric PORT NAME [LABEL=VALUE...]: the sum of the matching samples of a copy's /metrics.
-metric() {
-  local port=$1; shift
-  curl -sf "http://127.0.0.1:$port/metrics" | /usr/bin/python3 "$BATS_TEST_DIRNAME/prom.py" "$@"
-}
-
 # status PORT PATH: the HTTP status of a GET.
 http_status() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1$2"; }
 

@@ -306,16 +306,15 @@ EXPECTED
 @test "kwindow --http: /state/KEY answers a key's live windows from the running copy, as kwindow get does" {
   need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
-  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   { records 'a@x' 1000:1 4000:2 12000:4; records b 8000:3 26000:6; } | kproduce "$in" -J -q
   kwindow -i "$in" -o "$out" -G "$g" --tumbling 10s --retention 1h --agg count --agg 'avg(n)' \
     --state-dir "$STATE" --commit-interval 200ms --http "127.0.0.1:$port" -q &
   pid=$!
-  metric() { curl -sf "http://127.0.0.1:$port/metrics" | /usr/bin/python3 "$BATS_TEST_DIRNAME/prom.py" "$@"; }
   # every record read and a commit after it: the windows are in the store
-  stored() { [ "$(metric ktools_records_in_total)" = 5 ] && [ "$(metric ktools_state_changes_total)" -ge 3 ]; }
+  stored() { [ "$(metric "$port" ktools_records_in_total)" = 5 ] && [ "$(metric "$port" ktools_state_changes_total)" -ge 3 ]; }
   wait_until 60 stored
-  [ "$(metric ktools_late_total)" = 1 ]  # b at 8000, after stream time 12000 closed its window
+  [ "$(metric "$port" ktools_late_total)" = 1 ]  # b at 8000, after stream time 12000 closed its window
   got=$(curl -sf "http://127.0.0.1:$port/state/a%40x")
   diff <(echo "$got") - <<'EXPECTED'
 {"key":"a@x","window":{"start":0,"end":10000},"count":2,"avg_n":1.5}

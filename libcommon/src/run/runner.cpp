@@ -17,6 +17,14 @@ namespace kt {
 
 namespace {
 constexpr int kIdleWaitMs = 100;
+constexpr int kPollEvery = 64;           // serve sink callbacks every N records
+constexpr int64_t kMaxBadReported = 10;  // bad-record warnings shown under skip/dlq
+constexpr int kRestoreSliceMs = 50;      // restoring between records: at most this long at a time
+constexpr int kRestoreIdleMs = 100;      // restoring while the input is idle
+constexpr int kMaintainSliceMs = 10;     // standbys: at most this long every kRestoreSliceMs
+// Standbys while the input is idle: waiting this long for changelog records at most (what an
+// input record arriving meanwhile may wait).
+constexpr int kMaintainIdleMs = 20;
 
 LogWhere WhereOf(const Record& rec) {
   LogWhere w;
@@ -26,14 +34,6 @@ LogWhere WhereOf(const Record& rec) {
   w.line = rec.line;
   return w;
 }
-constexpr int kPollEvery = 64;           // serve sink callbacks every N records
-constexpr int64_t kMaxBadReported = 10;  // bad-record warnings shown under skip/dlq
-constexpr int kRestoreSliceMs = 50;      // restoring between records: at most this long at a time
-constexpr int kRestoreIdleMs = 100;      // restoring while the input is idle
-constexpr int kMaintainSliceMs = 10;     // standbys: at most this long every kRestoreSliceMs
-// Standbys while the input is idle: waiting this long for changelog records at most (what an
-// input record arriving meanwhile may wait).
-constexpr int kMaintainIdleMs = 20;
 
 // "null", "an array", "a string", ... for messages.
 std::string JsonKind(const rapidjson::Value& v) {
@@ -214,23 +214,18 @@ bool Runner::Loop() {
     }
     if (!restoring_.empty() && NowMs() - last_restore_ms_ >= kRestoreSliceMs)
       RestoreSome(kRestoreSliceMs / 2);
-    if (restoring_.empty() && NowMs() - last_maintain_ms_ >= kRestoreSliceMs) {
-      last_maintain_ms_ = NowMs();
-      SetFatal(transform_->Maintain(kMaintainSliceMs, false));
-      if (!fatal_.ok()) return false;
-    }
     Status record_status;
     Source::Poll p = source_->Next(restoring_.empty() ? timeout : 0, &rec, &record_status);
     if (p == Source::Poll::kIdle) {
       if (!restoring_.empty()) RestoreSome(kRestoreIdleMs);
-      // An idle input leaves the time to the standbys (a slice that returns at once when their
-      // changelogs have nothing new).
+      // An idle input leaves the time to the standbys, which may wait for their changelogs;
+      // a Maintain that took its slice waited (or worked) already: no second wait on the input.
       bool maintaining = false;
       if (restoring_.empty()) {
         last_maintain_ms_ = NowMs();
         SetFatal(transform_->Maintain(kMaintainIdleMs, true));
         if (!fatal_.ok()) return false;
-        maintaining = NowMs() - last_maintain_ms_ >= kMaintainIdleMs;  // it had work: no wait
+        maintaining = NowMs() - last_maintain_ms_ >= kMaintainIdleMs;
       }
       Tick(NowMs());
       timeout = restoring_.empty() && !maintaining ? kIdleWaitMs : 0;
@@ -496,6 +491,12 @@ void Runner::RestoreSome(int budget_ms) {
 
 void Runner::Tick(int64_t now) {
   current_ = nullptr;
+  // Standbys between records: what their consumer has fetched, never a wait (Loop gives them
+  // more while the input is idle).
+  if (restoring_.empty() && now - last_maintain_ms_ >= kRestoreSliceMs) {
+    last_maintain_ms_ = now;
+    SetFatal(transform_->Maintain(kMaintainSliceMs, false));
+  }
   transform_->Punctuate(now, *this);
   for (Sink* s : distinct_sinks_) s->Poll();
   // Exactly-once from a file or stdin: one transaction for the whole input (all or nothing).
