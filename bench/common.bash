@@ -31,18 +31,20 @@ load_clicks() {
 # its arguments replaced by the repetition's number (each run needs its own group, output topic
 # and state directory). Prints a line for the fastest run (records/s, MB/s of input values when
 # $bytes is set, elapsed) with the largest peak RSS of all runs, and leaves "elapsed_s
-# peak_rss_kb" in "$out/NAME" for ratios. Best of several, because the broker shares the two
+# peak_rss_kb cpu_s" (the fastest run's user + system CPU) in "$out/NAME" for ratios. Best of several, because the broker shares the two
 # cores with the tool and the machine's own speed wanders: one run can be 25 % off.
 measure() {
-  local name=$1 n=$2 rep t r best="" rss=0; shift 2
+  local name=$1 n=$2 rep t r u s best="" rss=0 cpu=0; shift 2
   for ((rep = 1; rep <= ${REPEAT:-3}; rep++)); do
-    /usr/bin/time -f '%e %M' -o "$out/run" "${@//@R/$rep}"
-    read -r t r < "$out/run"
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN {exit !(a < b)}'; then best=$t; fi
+    /usr/bin/time -f '%e %M %U %S' -o "$out/run" "${@//@R/$rep}"
+    read -r t r u s < "$out/run"
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN {exit !(a < b)}'; then
+      best=$t cpu=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
+    fi
     [ "$r" -gt "$rss" ] && rss=$r
   done
-  echo "$best $rss" > "$out/$name"
-  report "$name" "$n" "$best" "$rss"
+  echo "$best $rss $cpu" > "$out/$name"
+  report "$name" "$n" "$best" "$rss" "$cpu"
 }
 
 # measure_pair NAME_A CMD_A NAME_B CMD_B RECORDS : like measure, for two shell command strings
@@ -67,9 +69,11 @@ measure_pair() {
   report "$nb" "$n" "${best[b]}" "${rss[b]}"
 }
 
-report() {  # name, records, elapsed_s, peak_rss_kb
-  awk -v name="$1" -v n="$2" -v t="$3" -v r="$4" -v b="${bytes:-}" -v total="$N" 'BEGIN {
+report() {  # name, records, elapsed_s, peak_rss_kb[, cpu_s]
+  awk -v name="$1" -v n="$2" -v t="$3" -v r="$4" -v c="${5:-}" -v b="${bytes:-}" -v total="$N" 'BEGIN {
     line = sprintf("%-46s %10.0f rec/s", name, n / t)
     if (b != "") line = line sprintf(" %7.1f MB/s", b * (n / total) / t / 1e6)
-    printf "%s %7.1f MB peak RSS %7.2f s\n", line, r / 1024, t }'
+    line = sprintf("%s %7.1f MB peak RSS %7.2f s", line, r / 1024, t)
+    if (c != "") line = line sprintf(" %6.2f CPU s", c)
+    print line }'
 }

@@ -94,6 +94,33 @@ latest_per_key() {
   diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
 }
 
+@test "ktable --by uri --no-repartition on a topic keyed by uri: one stage, the same table; a record in another partition is a bad record" {
+  need_kafka
+  in=$(new_topic clicks); grouped=$(new_topic grouped); out=$(new_topic summary); g=$(new_topic g)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
+  kgroupby -i "$in" -o "$grouped" --by uri -e -q
+  run ktable -i "$grouped" -o "$out" -G "$g" --by uri --no-repartition --agg count --agg 'sum(number)' \
+    --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ktable: 5000 in, 5000 out"* ]]
+  [[ "$output" != *"repartition"* ]]
+  [ "$(ktopic list --names | grep -cx -- "$g-table-repartition")" -eq 0 ]
+  diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
+  # The same record in partitions 0 and 1: its key belongs in one of them, not both.
+  for p in 0 1; do echo '{"uri":"/elsewhere","number":7}' | kcat -b "$B" -P -t "$grouped" -p "$p" -k /elsewhere; done
+  run ktable -i "$grouped" -o "$out" -G "$g" --by uri --no-repartition --agg count --agg 'sum(number)' \
+    --state-dir "$STATE" -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"--no-repartition: the group key '/elsewhere' belongs in partition "* ]]
+  [[ "$output" == *"topic $grouped partition 0 offset "* ]]
+  run ktable -i "$grouped" -o "$out" -G "$g" --by uri --no-repartition --agg count --agg 'sum(number)' \
+    --state-dir "$STATE" -e --on-error skip
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 in, 1 out, 1 skipped"* ]]
+  [[ "$output" == *"skipped topic $grouped partition 0 offset "*"belongs in partition 1 "* ]]
+  [ "$(latest_per_key "$out" | grep -c '"key":"/elsewhere","count":1,"sum_number":7')" -eq 1 ]
+}
+
 @test "ktable reads headers only where they matter: @headers in --by, and a dead letter keeps its record's headers" {
   need_kafka
   in=$(new_topic in); dlq=$(new_topic dlq)

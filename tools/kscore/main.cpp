@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   kt::kscore::AddScoreFlags(app, flags);
   kt::StateCliOptions state_opts;
   kt::AddStateOptions(app, state_opts);
+  kt::AddNoRepartitionOption(app, state_opts);
   app.get_option("--name")->default_str("zscore|ewma");  // set after parsing, by the scorer
   kt::AddCommonOptions(app, common, kt::kOptAll);
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;

@@ -43,6 +43,7 @@ Status StatScoreTransform::Process(Input& in, Emitter& out) {
   ctx_.Reset(&in.record, in.value);
   bool has_key = by_ ? by_->Eval(ctx_).KeyText(&key_) : in.record.key.has_value();
   if (!by_ && has_key) key_.assign(*in.record.key);
+  if (Status home = has_key ? CheckHome(in.record, key_) : Status::Ok(); !home.ok()) return home;
   expr::Value x = input_.Eval(ctx_);
   expr::Value score = expr::Value::Null();
   if (has_key && x.IsNumber()) {

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"update", "none"}))
       ->capture_default_str();
   kt::AddStateOptions(app, state_opts);
+  kt::AddNoRepartitionOption(app, state_opts);
   kt::AddRenamedOption(app, "--table", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll);
   auto get = kt::ktable::MakeGetCommand(&common), dump = kt::ktable::MakeDumpCommand(&common);

@@ -17,6 +17,7 @@ Status TableTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
+  if (Status home = CheckHome(in.record, key_); !home.ok()) return home;
   auto edit = EditState(in.record, key_);
   if (!edit.ok())
     return edit.status().IsDataError() ? edit.status()

@@ -32,6 +32,8 @@ class TableTransform : public StatefulTransform {
   bool WantsHeaders() const override {
     return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders();
   }  // outputs have none
+  // Outputs are the key and the aggregates: no more of a value than the expressions name.
+  std::optional<std::vector<std::string>> ValueFieldsRead() const override { return Names().FieldsIfOnly(); }
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
   // --http: GET /state/KEY (and ?prefix=), rows as `ktable get` prints them.

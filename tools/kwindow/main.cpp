@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   kt::kwindow::WindowFlags flags;
   kt::kwindow::AddWindowFlags(app, flags);
   kt::AddStateOptions(app, state_opts);
+  kt::AddNoRepartitionOption(app, state_opts);
   kt::AddRenamedOption(app, "--window", "--name", state_opts.name);
   kt::AddCommonOptions(app, common, kt::kOptAll);
   auto get = kt::kwindow::MakeGetCommand(&common), dump = kt::kwindow::MakeDumpCommand(&common);

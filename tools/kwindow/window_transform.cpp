@@ -120,6 +120,7 @@ Status WindowTransform::Process(Input& in, Emitter& out) {
     ++no_event_;
     return Status::Ok();
   }
+  if (Status home = CheckHome(in.record, key_); !home.ok()) return home;
   int32_t p = PartitionOf(in.record);
   Partition& part = parts_[p];
   position_ = PositionOf(in.record);

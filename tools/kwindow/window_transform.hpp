@@ -50,6 +50,8 @@ class WindowTransform : public StatefulTransform {
     n.Add(time_.expr());
     return n;
   }
+  // Outputs are the key, the window and the aggregates: no more of a value than the expressions name.
+  std::optional<std::vector<std::string>> ValueFieldsRead() const override { return Names().FieldsIfOnly(); }
   bool WantsHeaders() const override {  // outputs have none
     return (by_ && by_->ReadsHeaders()) || agg_.ReadsHeaders() || time_.ReadsHeaders();
   }

@@ -56,7 +56,7 @@ int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage) {
         LogError(r.run.tool, "--by: " + by.status().message());
         rc1[i] = kExitUsage;
       } else {
-        RekeyTransform rekey(std::move(*by), /*seed=*/0, /*keep_origin=*/true);
+        RekeyTransform rekey(std::move(*by), /*seed=*/0, /*keep_origin=*/true, r.keep_fields);
         rc1[i] = RunTool(r.run, rekey);
       }
       if (rc1[i] != kExitOk) RequestStop();  // the other stages drain what they have and stop

@@ -15,14 +15,18 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
   const RunPlan& run = plan.stage;
   StoreOptions so;
   so.kind = plan.store.kind;
-  if (plan.store.changelog.empty())
-    return std::make_unique<PartitionedState>(so, nullptr, run.tool, plan.store.single_task);
+  if (plan.store.changelog.empty()) {
+    auto state = std::make_unique<PartitionedState>(so, nullptr, run.tool, plan.store.single_task);
+    state->RequireHomeKeys(plan.store.home_partitions);
+    return state;
+  }
   auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
   if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor, plan.topic_configs);
       !s.ok())
     return s;
   so.dir = plan.store.dir;
   auto state = std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
+  state->RequireHomeKeys(plan.store.home_partitions);
   if (plan.store.standbys > 0 && !run.group.empty())  // the copies are found by their client ids
     state->SetStandbyPlanner(std::make_unique<StandbyPlanner>(run.kafka, run.tool, run.group, run.input,
                                                               "id=" + CopyToken(), plan.store.standbys));
@@ -55,6 +59,7 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
   if (!state.ok()) return FailWith(run.tool, state.status());
   std::unique_ptr<Transform> transform = make(std::move(*state), std::move(by));
   if (plan->rekeys.empty()) return RunTool(plan->stage, *transform);
+  if (plan->rekeys.size() == 1) plan->rekeys[0].keep_fields = transform->ValueFieldsRead();
   return RunRepartitioned(*plan, [&](const std::atomic<bool>* rekeys_done) {
     SourceSpec source;
     source.end_gate = rekeys_done;

@@ -82,7 +82,7 @@ void StateRoute::Key(const std::string& key, bool local, httplib::Response& res)
   if (!snap.group.empty() && !snap.input.empty()) {
     auto n = Partitions(snap.input);
     if (!n.ok()) return Error(res, 503, n.status().message());
-    partition = (Murmur2(key) & 0x7fffffff) % *n;
+    partition = Murmur2Partition(key, *n);
     here = std::find(snap.assigned.begin(), snap.assigned.end(), TopicPartition{snap.input, partition}) !=
            snap.assigned.end();
   }

@@ -52,9 +52,15 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
       return Status::KafkaError("topic '" + side.topic + "' does not exist on " + run.kafka.brokers);
     counts.push_back(*n);
   }
+  // --no-repartition: the user says the input is partitioned by the --by key already (Kafka
+  // Streams' groupByKey); every record is checked against it, since a wrong claim would
+  // silently split a key's state.
+  bool in_place =
+      in.store.no_repartition && in.sides.size() == 1 && in.groups_itself && !in.sides[0].by.empty();
+  if (in_place && counts[0] > 1) p.store.home_partitions = counts[0];
   if (run.ad_hoc()) {  // no group: nothing created, state in memory for the run
     bool moves = std::any_of(in.sides.begin(), in.sides.end(), [](auto& s) { return !s.by.empty(); }) &&
-                 (in.sides.size() > 1 || counts[0] > 1);
+                 (in.sides.size() > 1 || counts[0] > 1) && !in_place;
     for (int n : counts) moves = moves || n != counts[0];
     for (size_t i = 0; i < in.sides.size(); ++i) p.by[i] = in.sides[i].by;
     p.store.kind = StoreOptions::Kind::kMemory;
@@ -68,7 +74,8 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
   // because every record is in one partition anyway.
   std::vector<bool> rekeyed;
   for (const StatefulIntent::Side& side : in.sides)
-    rekeyed.push_back(!side.by.empty() && !(in.sides.size() == 1 && in.groups_itself && counts[0] <= 1));
+    rekeyed.push_back(!side.by.empty() &&
+                      !(in.sides.size() == 1 && in.groups_itself && (counts[0] <= 1 || in_place)));
   // Co-partitioned: key k is in the same partition number of every input, one task per number.
   // A re-keyed side follows the sides that are not (the larger count when all are).
   int partitions = counts[0];
@@ -104,6 +111,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
       r.run.output = topic;
       r.run.outputs = {topic};
       r.run.partitions = partitions;  // created so by RunRepartitioned
+      r.run.internal_output = true;
       r.run.group = i == 0 ? group : SideStem(group, in, i);
       r.by = in.sides[i].by;
       p.rekeys.push_back(std::move(r));

@@ -62,6 +62,39 @@ void AppendJson(const rapidjson::Value& v, std::string* out, const RawNumbers* r
   v.Accept(w);
 }
 
+namespace {
+
+// The braces, commas and colons are written here and every name and value by a writer of its
+// own: a writer allocates its stack on its first object, and a flat record then needs none.
+template <typename W, typename... A>
+void WriteMembers(const rapidjson::Value& object, const std::vector<std::string>& names, std::string* out,
+                  A... writer_args) {
+  StringOutStream os{out};
+  out->push_back('{');
+  bool first = true;
+  for (const auto& m : object.GetObject()) {
+    std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    W(os, writer_args...).String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    out->push_back(':');
+    W w(os, writer_args...);
+    m.value.Accept(w);
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+void AppendJsonMembers(const rapidjson::Value& object, const std::vector<std::string>& names,
+                       std::string* out, const RawNumbers* raw) {
+  if (raw && !raw->empty())
+    WriteMembers<ExactWriter<rapidjson::Writer<StringOutStream>>>(object, names, out, raw);
+  else
+    WriteMembers<rapidjson::Writer<StringOutStream>>(object, names, out);
+}
+
 void AppendPrettyJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw) {
   StringOutStream os{out};
   RawNumbers none;

@@ -34,6 +34,7 @@ class Parser {
   const SyntaxError* error() const { return error_ ? &*error_ : nullptr; }
   bool reads_value() const { return reads_value_; }
   bool reads_fields() const { return reads_fields_; }
+  bool reads_whole_value() const { return reads_whole_value_; }
   bool reads_headers() const { return reads_headers_; }
   std::vector<std::string>& fields() { return fields_; }
 
@@ -306,7 +307,7 @@ class Parser {
     Advance();
     if (name == "key") return MakeMeta(Meta::kKey);
     if (name == "value") {  // the whole value, whatever it is: no field is read
-      reads_value_ = true;
+      reads_value_ = reads_whole_value_ = true;
       return MakeMeta(Meta::kValue);
     }
     if (name == "timestamp") return MakeMeta(Meta::kTimestamp);
@@ -354,7 +355,7 @@ class Parser {
     if (std::find(fields_.begin(), fields_.end(), name) == fields_.end()) fields_.push_back(name);
   }
 
-  bool reads_value_ = false, reads_fields_ = false, reads_headers_ = false;
+  bool reads_value_ = false, reads_fields_ = false, reads_whole_value_ = false, reads_headers_ = false;
   std::vector<std::string> fields_;
 };
 
@@ -377,6 +378,7 @@ Result<Expr> Expr::Parse(std::string_view source) {
   x.root_ = std::move(root);
   x.reads_value_ = p.reads_value();
   x.reads_fields_ = p.reads_fields();
+  x.reads_whole_value_ = p.reads_whole_value();
   x.reads_headers_ = p.reads_headers();
   x.fields_ = std::move(p.fields());
   return x;

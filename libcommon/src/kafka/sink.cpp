@@ -60,6 +60,7 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   // Records as large as the input takes (and their batch overhead) go out whole.
   if (opt_.max_record_bytes > 1000000)
     defaults.emplace_back("message.max.bytes", std::to_string(opt_.max_record_bytes));
+  if (opt_.internal_topic) defaults.emplace_back("compression.type", "lz4");
   Properties forced = {{"partitioner", "murmur2_random"}};
   if (!opt_.transactional_id.empty()) {
     forced.emplace_back("transactional.id", opt_.transactional_id);
@@ -98,11 +99,13 @@ Status KafkaSink::Open(DeliveryListener* listener) {
 
 rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
   if (name.empty()) name = opt_.topic;
-  auto it = topics_.find(std::string(name));
-  if (it != topics_.end()) return it->second;
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, std::string(name).c_str(), nullptr);
-  topics_.emplace(std::string(name), rkt);
-  return rkt;
+  if (last_topic_ && name == last_name_) return last_topic_;  // most records: the same topic again
+  last_name_ = name;
+  auto it = topics_.find(last_name_);
+  if (it == topics_.end())
+    it = topics_.emplace(last_name_, rd_kafka_topic_new(rk_, last_name_.c_str(), nullptr)).first;
+  last_topic_ = it->second;
+  return last_topic_;
 }
 
 Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {

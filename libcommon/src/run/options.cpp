@@ -174,6 +174,12 @@ void AddStateOptions(CLI::App& app, StateCliOptions& o) {
       ->capture_default_str();
 }
 
+void AddNoRepartitionOption(CLI::App& app, StateCliOptions& o) {
+  app.add_flag("--no-repartition", o.no_repartition,
+               "The input is already partitioned by the --by key: group in place, without a repartition "
+               "topic (a record in another partition is a bad record)");
+}
+
 std::string VersionText(const std::string& tool) {
   std::string v = tool + " (ktools) " KT_VERSION "\n";
   v += std::string("librdkafka ") + rd_kafka_version_str() + "\n";

@@ -1,5 +1,8 @@
 #include "kt/state/stateful_transform.hpp"
 
+#include "kt/core/murmur2.hpp"
+#include "kt/core/strings.hpp"
+
 namespace kt {
 
 bool StatefulTransform::WritesInternal() const { return state_->changelog() != nullptr; }
@@ -91,6 +94,18 @@ void StatefulTransform::DeleteState(int32_t partition, std::string_view key, int
   p.timestamp = timestamp;
   p.dirty = true;
   p.deleted = true;
+}
+
+Status StatefulTransform::CheckHome(const Record& rec, std::string_view key) const {
+  int32_t n = state_->home_partitions();
+  if (n <= 0 || rec.partition < 0 || rec.origin) return Status::Ok();
+  int32_t home = Murmur2Partition(key, n);
+  if (home == rec.partition) return Status::Ok();
+  std::string scratch;
+  return Status::DataError("--no-repartition: the group key '" + std::string(Utf8Text(key, &scratch)) +
+                           "' belongs in partition " + std::to_string(home) +
+                           " (Java's murmur2 over the key), not " + std::to_string(rec.partition) +
+                           ": the input is not partitioned by --by; run without --no-repartition");
 }
 
 Result<StatefulTransform::Edit> StatefulTransform::EditState(const Record& rec, std::string_view key) {

@@ -57,7 +57,7 @@ Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, con
                             "' does not exist (check the group and store name)");
   Changelog changelog(cfg, topic, tool, where.verbose);
   std::vector<int32_t> first, rest;
-  int32_t home = lookup ? (Murmur2(lookup->key) & 0x7fffffff) % *n : -1;
+  int32_t home = lookup ? Murmur2Partition(lookup->key, *n) : -1;
   for (int32_t p = 0; p < *n; ++p) (home < 0 || p == home ? first : rest).push_back(p);
   for (const std::vector<int32_t>* ps : {&first, &rest}) {
     if (ps->empty()) continue;

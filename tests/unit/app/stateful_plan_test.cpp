@@ -74,6 +74,7 @@ TEST_CASE(
   CHECK(r.run.output == "G-table-repartition");
   CHECK(r.run.outputs == std::vector<std::string>{"G-table-repartition"});
   CHECK(r.run.partitions == 4);
+  CHECK(r.run.internal_output);  // lz4
   CHECK(r.run.group == "G");
   CHECK(r.run.count == 100);             // -n applies to the input
   CHECK(r.run.schema_file == "s.json");  // and so does the schema
@@ -88,6 +89,26 @@ TEST_CASE(
   CHECK(p->partitions == 4);
   CHECK(p->store.changelog == "G-table-changelog");
   CHECK(p->store.partitions == 4);
+}
+
+TEST_CASE("--no-repartition: the Transform groups by --by in place, each key checked against its partition") {
+  kt::StateCliOptions store = Store("table");
+  store.no_repartition = true;
+  auto p = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 4}}));
+  REQUIRE(p.ok());
+  CHECK(p->rekeys.empty());
+  CHECK(p->by == std::vector<std::string>{"uri"});
+  CHECK(p->stage.input == "clicks");
+  CHECK(p->stage.group == "G");
+  CHECK(p->store.home_partitions == 4);
+  CHECK(p->store.changelog == "G-table-changelog");
+  auto adhoc = kt::PlanStateful(Run("clicks", ""), kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 4}}));
+  REQUIRE(adhoc.ok());
+  CHECK_FALSE(adhoc->store.single_task);  // keys stay put: a store per partition
+  CHECK(adhoc->store.home_partitions == 4);
+  auto one = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 1}}));
+  REQUIRE(one.ok());
+  CHECK(one->store.home_partitions == 0);  // one partition: every key is at home
 }
 
 TEST_CASE("a missing input topic and a bad store name are errors") {

@@ -73,6 +73,17 @@ TEST_CASE("ktable never applies a replayed record twice: its state knows the pos
   CHECK(t->SummaryExtra().find("2 replayed records already in the state skipped") != std::string::npos);
 }
 
+TEST_CASE("ktable reads only the fields its expressions name, unless one reads @value") {
+  using Fields = std::optional<std::vector<std::string>>;
+  auto fields = [](std::initializer_list<const char*> aggs, std::optional<kt::expr::Expr> by) {
+    return Make<kt::ktable::TableTransform>({-1}, Aggs(aggs), std::move(by), true)->ValueFieldsRead();
+  };
+  CHECK(fields({"count", "sum(n)", "max(a.b)"}, std::nullopt) == Fields(std::vector<std::string>{"n", "a"}));
+  CHECK(fields({"count"}, By("uri")) == Fields(std::vector<std::string>{"uri"}));
+  CHECK(fields({"count"}, std::nullopt) == Fields(std::vector<std::string>{}));
+  CHECK(fields({"last(@value)"}, std::nullopt) == std::nullopt);
+}
+
 TEST_CASE("ktable --emit none keeps state and writes no output") {
   auto t = Make<kt::ktable::TableTransform>({-1}, Aggs({"count"}), std::nullopt, false);
   Emitted out;

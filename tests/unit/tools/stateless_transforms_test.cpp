@@ -185,6 +185,22 @@ TEST_CASE(
   CHECK(out.records[0].headers == std::vector<std::string>{"kt.origin.key=old", "kt.origin.pos=2:7"});
 }
 
+TEST_CASE("a repartition stage carries only the fields the next stage reads, numbers as they were") {
+  kt::RekeyTransform stage(Expr("uri"), 0, true, std::vector<std::string>{"n", "nested"});
+  CHECK(stage.WantsValue());
+  Emitted out;
+  Feeder f;
+  REQUIRE(f.Feed(stage, out,
+                 {.key = "k",
+                  .value = R"({"nested":{"a":[1,"\u00e9"]}, "uri":"/a", "n":1.50, "email":"x@y"})",
+                  .partition = 1,
+                  .offset = 3})
+              .ok());
+  REQUIRE(f.Feed(stage, out, {.key = "k", .value = R"({"uri":"/b"})", .partition = 1, .offset = 4}).ok());
+  CHECK(out.Lines() == std::vector<std::string>{R"(/a {"nested":{"a":[1,"é"]},"n":1.50})", R"(/b {})"});
+  CHECK(out.records[0].headers == std::vector<std::string>{"kt.origin.key=k", "kt.origin.pos=1:3"});
+}
+
 TEST_CASE("kconsume and kgen pass every record on unchanged, without parsing it") {
   kt::PassThrough t;
   CHECK_FALSE(t.WantsValue());

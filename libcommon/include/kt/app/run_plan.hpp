@@ -48,7 +48,8 @@ struct RunPlan {
   // Of output topics the run creates: 0 as many as the input (or, without a Kafka input, as the
   // broker makes them on first use).
   int partitions = 0;
-  int replication_factor = -1;  // of topics the run creates; -1: the broker's default
+  int replication_factor = -1;   // of topics the run creates; -1: the broker's default
+  bool internal_output = false;  // `output` is the tool's own repartition topic (KafkaSinkOptions)
   // Delivery
   ErrorPolicy on_error = ErrorPolicy::kFail;
   std::string dlq;

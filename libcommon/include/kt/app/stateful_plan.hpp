@@ -54,12 +54,17 @@ struct StorePlan {
   // partitions); else one store per partition.
   bool single_task = false;
   int standbys = 0;  // --standbys (with a changelog and a group only)
+  // --no-repartition on a partitioned input: the input's partition count, which every record's
+  // group key must hash to its own partition of (PartitionedState::RequireHomeKeys); 0: no check.
+  int home_partitions = 0;
 };
 
 // A stage that re-keys one side into its repartition topic.
 struct RekeyPlan {
   RunPlan run;     // reads the side in its group, writes run.output (the repartition topic)
   std::string by;  // the new key
+  // The value fields the stage reads (Transform::ValueFieldsRead); nullopt: the whole value.
+  std::optional<std::vector<std::string>> keep_fields;
 };
 
 struct StatefulPlan {

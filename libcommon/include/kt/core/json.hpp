@@ -70,6 +70,10 @@ Status ParseJson(std::string_view text, rapidjson::Document* doc);
 
 // Compact JSON text of `v`, appended to `out`; doubles with a text in `raw` are written as it.
 void AppendJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw = nullptr);
+// The members of `object` named in `names` (in the object's order; the others left out) as a
+// compact JSON object, appended to `out`; numbers as AppendJson writes them.
+void AppendJsonMembers(const rapidjson::Value& object, const std::vector<std::string>& names,
+                       std::string* out, const RawNumbers* raw = nullptr);
 // The same, indented (kconsume --pretty).
 void AppendPrettyJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw = nullptr);
 std::string ToJson(const rapidjson::Value& v);

@@ -84,6 +84,8 @@ class Expr {
   // True if it names fields of the value: tools then take a value that is not a JSON object as
   // a bad record (ktools(7), BAD RECORDS). @value alone reads the value whatever it is.
   bool ReadsFields() const { return reads_fields_; }
+  // True if it reads the whole value (@value), not only the fields it names.
+  bool ReadsWholeValue() const { return reads_whole_value_; }
   // True if it reads headers (@headers, @headers.NAME).
   bool ReadsHeaders() const { return reads_headers_; }
   // The top-level fields of the value it names ("nested" for nested.x.y), each once, in order.
@@ -95,6 +97,7 @@ class Expr {
   std::unique_ptr<Node> root_;
   bool reads_value_ = false;
   bool reads_fields_ = false;
+  bool reads_whole_value_ = false;
   bool reads_headers_ = false;
   std::vector<std::string> fields_;
 };

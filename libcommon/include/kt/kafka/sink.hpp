@@ -31,6 +31,9 @@ struct KafkaSinkOptions {
   // The largest record to send (the input's max.message.bytes): message.max.bytes at least
   // that, unless -X sets it.
   int64_t max_record_bytes = 0;
+  // The tool's own topic (a repartition topic): written lz4-compressed unless -X says otherwise;
+  // the broker stores and serves the batches as they are (bench/README, issue 30).
+  bool internal_topic = false;
 };
 
 // A delivery report's error as a Status: Unavailable for what a broker outage causes (the
@@ -69,6 +72,8 @@ class KafkaSink : public Sink {
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
   DeliveryListener* listener_ = nullptr;
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
+  std::string last_name_;  // the topic of the last TopicFor, looked up without a key string
+  rd_kafka_topic_t* last_topic_ = nullptr;
   std::string json_, key_scratch_, value_scratch_;
   int64_t max_bytes_ = 1000000;     // message.max.bytes
   bool warned_epoch_zero_ = false;  // RD_KAFKA_V_TIMESTAMP(0) means now: said once per run

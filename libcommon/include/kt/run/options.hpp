@@ -77,8 +77,11 @@ struct StateCliOptions {
   std::string store = "rocksdb";
   std::string state_dir;
   int standbys = 0;  // --standbys: other copies' partitions kept warm (state/partitioned_state.hpp)
+  bool no_repartition = false;  // --no-repartition (AddNoRepartitionOption)
 };
 void AddStateOptions(CLI::App& app, StateCliOptions& o);
+// --no-repartition, for the tools that group one input by --by (ktable, kwindow, kscore).
+void AddNoRepartitionOption(CLI::App& app, StateCliOptions& o);
 // A store name is part of a topic name and of a directory name: Kafka's topic characters only
 // (letters, digits, '.', '_', '-'), and neither "." nor "..".
 Status CheckStoreName(const std::string& name);

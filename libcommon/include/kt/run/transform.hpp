@@ -59,6 +59,7 @@ class Emitter {
 struct RecordNames {
   std::vector<std::string> fields;  // top-level fields, each once
   bool headers = false;             // an expression reads @headers
+  bool whole_value = false;         // an expression reads @value: more than `fields`
 
   void Add(const std::string& field) {
     for (const std::string& f : fields)
@@ -68,9 +69,15 @@ struct RecordNames {
   void Add(const expr::Expr& e) {
     for (const std::string& f : e.Fields()) Add(f);
     headers = headers || e.ReadsHeaders();
+    whole_value = whole_value || e.ReadsWholeValue();
   }
   void Add(const std::optional<expr::Expr>& e) {
     if (e) Add(*e);
+  }
+  // `fields`, when they are all that is read of a value (Transform::ValueFieldsRead).
+  std::optional<std::vector<std::string>> FieldsIfOnly() const {
+    if (whole_value) return std::nullopt;
+    return fields;
   }
 };
 
@@ -104,6 +111,10 @@ class Transform {
   virtual bool WantsHeaders() const { return true; }
   // What its expressions (and options like kmap's --drop) name in the records.
   virtual RecordNames Names() const { return {}; }
+  // The top-level value fields Process reads, when it reads nothing else of a value (no @value,
+  // no value written on): a re-keying stage in front of it may then carry only these through
+  // its repartition topic. nullopt (the default): the whole value.
+  virtual std::optional<std::vector<std::string>> ValueFieldsRead() const { return std::nullopt; }
 
   // Processes one record. A non-ok Status (DataError) marks the record bad: the --on-error
   // policy decides whether the tool fails, skips it or dead-letters it.

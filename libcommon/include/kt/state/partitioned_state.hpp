@@ -66,6 +66,11 @@ class PartitionedState {
   // Changelog records replayed so far, over all assignments.
   int64_t restored() const { return restored_; }
 
+  // --no-repartition: every key's state belongs in its murmur2 partition of `partitions` (the
+  // partition a repartition topic would have put it in); 0 (the default): wherever it comes.
+  void RequireHomeKeys(int32_t partitions) { home_partitions_ = partitions; }
+  int32_t home_partitions() const { return home_partitions_; }
+
   // --standbys: which partitions to keep warm comes from `planner` (asked at each Tend).
   void SetStandbyPlanner(std::unique_ptr<StandbyPlanner> planner) { planner_ = std::move(planner); }
   // Keeps the standbys warm for about `budget_ms` (nothing while a partition restores: Restore
@@ -107,6 +112,7 @@ class PartitionedState {
   std::map<int32_t, std::unique_ptr<StateStore>> stores_;
   std::map<int32_t, RestoreProgress> restoring_;
   int64_t restored_ = 0;
+  int32_t home_partitions_ = 0;
   bool single_task_;
   std::unique_ptr<StandbyPlanner> planner_;
   std::map<int32_t, Standby> standbys_;

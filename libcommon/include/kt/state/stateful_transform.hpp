@@ -112,6 +112,9 @@ class StatefulTransform : public Transform {
   // is an error naming its key.
   Status ForEachState(int32_t partition,
                       const std::function<void(std::string_view key, const StateView& state)>& fn);
+  // --no-repartition: a DataError when `key` (a record's group key) does not belong in the
+  // record's partition (PartitionedState::RequireHomeKeys); Ok otherwise, and always without it.
+  Status CheckHome(const Record& rec, std::string_view key) const;
   // The partition a record's state lives in (-1 for stdin/file input, and in a one-store run).
   int32_t PartitionOf(const Record& rec) const {
     return rec.line > 0 || state_->single_task() ? -1 : rec.partition;
