@@ -1,6 +1,7 @@
 #include "kt/state/partitioned_state.hpp"
 
 #include <algorithm>
+#include <future>
 
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
@@ -25,12 +26,33 @@ Result<bool> PartitionedState::Assign(int32_t p) {
     restoring_[p] = RestoreProgress{};
     return true;
   }
-  auto s = factory_.Open(p);
-  if (!s.ok()) return s.status();
-  stores_[p] = std::move(*s);
+  if (auto ahead = opened_ahead_.find(p); ahead != opened_ahead_.end()) {
+    stores_[p] = std::move(ahead->second);
+    opened_ahead_.erase(ahead);
+  } else {
+    auto s = factory_.Open(p);
+    if (!s.ok()) return s.status();
+    stores_[p] = std::move(*s);
+  }
   if (!changelog_) return false;
   restoring_[p] = RestoreProgress{};
   return true;
+}
+
+void PartitionedState::OpenAhead(const std::vector<int32_t>& partitions) {
+  std::vector<int32_t> todo;
+  for (int32_t p : partitions) {
+    p = Task(p);
+    if (!stores_.count(p) && !standbys_.count(p) && !opened_ahead_.count(p) &&
+        std::find(todo.begin(), todo.end(), p) == todo.end())
+      todo.push_back(p);
+  }
+  if (todo.size() < 2) return;  // nothing to win: Assign opens it
+  std::vector<std::pair<int32_t, std::future<Result<std::unique_ptr<StateStore>>>>> opening;
+  for (int32_t p : todo)
+    opening.emplace_back(p, std::async(std::launch::async, [this, p] { return factory_.Open(p); }));
+  for (auto& [p, f] : opening)
+    if (auto s = f.get(); s.ok()) opened_ahead_[p] = std::move(*s);
 }
 
 Status PartitionedState::Rebuild(int32_t p, const std::string& why) {

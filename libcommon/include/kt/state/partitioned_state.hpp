@@ -43,6 +43,11 @@ class PartitionedState {
 
   // Opens p's store; returns true when p must restore before it is used.
   Result<bool> Assign(int32_t p);
+  // Opens the stores that Assign of `partitions` will open, all at once on threads of their
+  // own: a new RocksDB store is mostly file creation and fsyncs (about 6 ms), and sixteen
+  // opened one after another held the first record back by 0.1 s. A store that fails to open
+  // here is opened again by Assign, which reports the error.
+  void OpenAhead(const std::vector<int32_t>& partitions);
   bool Restoring() const { return !restoring_.empty(); }
   bool IsRestoring(int32_t p) const { return restoring_.count(p) > 0; }
   // Replays changelog records into restoring stores for about `budget_ms` and appends to
@@ -110,6 +115,7 @@ class PartitionedState {
   std::unique_ptr<Changelog> changelog_;
   std::string tool_;
   std::map<int32_t, std::unique_ptr<StateStore>> stores_;
+  std::map<int32_t, std::unique_ptr<StateStore>> opened_ahead_;  // OpenAhead's, until Assign
   std::map<int32_t, RestoreProgress> restoring_;
   int64_t restored_ = 0;
   int32_t home_partitions_ = 0;
