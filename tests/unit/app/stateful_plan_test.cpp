@@ -102,7 +102,8 @@ TEST_CASE("--no-repartition: the Transform groups by --by in place, each key che
   CHECK(p->stage.group == "G");
   CHECK(p->store.home_partitions == 4);
   CHECK(p->store.changelog == "G-table-changelog");
-  auto adhoc = kt::PlanStateful(Run("clicks", ""), kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 4}}));
+  auto adhoc =
+      kt::PlanStateful(Run("clicks", ""), kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 4}}));
   REQUIRE(adhoc.ok());
   CHECK_FALSE(adhoc->store.single_task);  // keys stay put: a store per partition
   CHECK(adhoc->store.home_partitions == 4);
