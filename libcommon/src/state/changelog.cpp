@@ -78,21 +78,59 @@ Result<rd_kafka_t*> Changelog::Lookup(KafkaClient& client, const char* what, con
   return client.get();
 }
 
-Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
+Result<rd_kafka_t*> Changelog::WatermarksClient() {
   // Once the restore consumer has read, a client of its own, which never fetches: the broker
   // answers one connection's requests in order, and the consumer's connection waits in long-poll
   // fetches at partitions' ends (a standby caught up, or one just stopped), which held each
   // lookup up for fetch.wait.max.ms (0.5 s a partition). Before, the consumer asks (no new
   // client: ktable get).
-  rd_kafka_t* rk = nullptr;
   if (!has_read_) {
     if (Status s = Connect(); !s.ok()) return s;
-    rk = rk_;
-  } else {
-    auto lookup = Lookup(lookup_client_, "changelog lookup", "read_committed");
-    if (!lookup.ok()) return lookup.status();
-    rk = *lookup;
+    return rk_;
   }
+  return Lookup(lookup_client_, "changelog lookup", "read_committed");
+}
+
+namespace {
+
+// The offsets of `ps` at `which` (RD_KAFKA_OFFSET_BEGINNING or _END, sent as ListOffsets'
+// timestamp) in one request; partitions it could not answer are left out.
+void OffsetsAt(rd_kafka_t* rk, const std::string& topic, const std::vector<int32_t>& ps, int64_t which,
+               std::map<int32_t, int64_t>* out) {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(ps.size()));
+  for (int32_t p : ps) rd_kafka_topic_partition_list_add(l, topic.c_str(), p)->offset = which;
+  if (rd_kafka_offsets_for_times(rk, l, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR)
+    for (int i = 0; i < l->cnt; ++i)
+      if (l->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && l->elems[i].offset >= 0)
+        (*out)[l->elems[i].partition] = l->elems[i].offset;
+  rd_kafka_topic_partition_list_destroy(l);
+}
+
+}  // namespace
+
+void Changelog::LookAhead(const std::vector<int32_t>& ps) {
+  ForgetLookAhead();
+  if (ps.size() < 2) return;  // one partition: its own lookups are as quick
+  auto rk = WatermarksClient();
+  auto end_rk = Lookup(end_client_, "changelog end lookup", "read_uncommitted");
+  if (!rk.ok() || !end_rk.ok()) return;  // each partition looks up (and reports) alone
+  std::map<int32_t, int64_t> lo, hi;
+  OffsetsAt(*rk, topic_, ps, RD_KAFKA_OFFSET_BEGINNING, &lo);
+  OffsetsAt(*rk, topic_, ps, RD_KAFKA_OFFSET_END, &hi);
+  OffsetsAt(*end_rk, topic_, ps, RD_KAFKA_OFFSET_END, &ends_ahead_);
+  for (auto& [p, l] : lo)
+    if (auto h = hi.find(p); h != hi.end()) marks_ahead_[p] = {l, h->second};
+}
+
+Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
+  if (auto ahead = marks_ahead_.find(p); ahead != marks_ahead_.end()) {
+    auto marks = ahead->second;
+    marks_ahead_.erase(ahead);
+    return marks;
+  }
+  auto client = WatermarksClient();
+  if (!client.ok()) return client.status();
+  rd_kafka_t* rk = *client;
   int64_t lo = 0, hi = 0;
   rd_kafka_resp_err_t e =
       rd_kafka_query_watermark_offsets(rk, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
@@ -104,6 +142,11 @@ Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
 }
 
 Result<int64_t> Changelog::LogEnd(int32_t p) {
+  if (auto ahead = ends_ahead_.find(p); ahead != ends_ahead_.end()) {
+    int64_t end = ahead->second;
+    ends_ahead_.erase(ahead);
+    return end;
+  }
   auto lookup = Lookup(end_client_, "changelog end lookup", "read_uncommitted");
   if (!lookup.ok()) return lookup.status();
   int64_t lo = 0, hi = 0;

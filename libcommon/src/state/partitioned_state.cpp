@@ -101,12 +101,19 @@ Status PartitionedState::Finish(int32_t p, int64_t checkpoint, std::vector<int32
 }
 
 Status PartitionedState::Restore(int budget_ms, std::vector<int32_t>* ready) {
-  for (auto it = restoring_.begin(); it != restoring_.end();) {
-    int32_t p = (it++)->first;  // Begin may finish (erase) p
-    RestoreProgress& r = restoring_.at(p);
-    if (r.end < 0)
-      if (Status s = Begin(p, &r, ready); !s.ok()) return s;
+  std::vector<int32_t> beginning;
+  for (auto& [p, r] : restoring_)
+    if (r.end < 0) beginning.push_back(p);
+  changelog_->LookAhead(beginning);
+  for (int32_t p : beginning) {
+    auto it = restoring_.find(p);  // Begin may finish (erase) an earlier one, never p itself
+    if (it == restoring_.end()) continue;
+    if (Status s = Begin(p, &it->second, ready); !s.ok()) {
+      changelog_->ForgetLookAhead();
+      return s;
+    }
   }
+  changelog_->ForgetLookAhead();
   if (restoring_.empty()) return Status::Ok();
   std::vector<int32_t> done, lost;
   if (Status s = PollChangelog(budget_ms, false, true, &done, &lost); !s.ok()) return s;
