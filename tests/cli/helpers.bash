@@ -85,3 +85,20 @@ metric() {
   local port=$1; shift
   curl -sf "http://127.0.0.1:$port/metrics" | /usr/bin/python3 "$BATS_TEST_DIRNAME/prom.py" "$@"
 }
+
+# The Schema Registry scripts/test started (Apicurio, Confluent's API): sets REG (its URL) and
+# SERDE (Confluent's own Python serializers, tests/registry/confluent_serde.py, in the venv
+# scripts/test made: $KT_TEST_PYCLIENTS). Fails like need_kafka when there is none.
+need_registry() {
+  need_kafka
+  if [ -z "${KT_TEST_REGISTRY:-}" ] || [ -z "${KT_TEST_PYCLIENTS:-}" ]; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "no Schema Registry (KT_TEST_REGISTRY or KT_TEST_PYCLIENTS unset) and CI=true" >&2
+      return 1
+    fi
+    skip "no Schema Registry (run scripts/test)"
+  fi
+  REG="$KT_TEST_REGISTRY"
+  unset KT_REGISTRY
+}
+serde() { "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/../registry/confluent_serde.py" "$1" "$REG" "${@:2}"; }

@@ -92,3 +92,20 @@ teardown() { [ -z "${KB_PID:-}" ] || kill "$KB_PID" 2>/dev/null || true; }
   # the control file goes with it
   [ ! -e "$XDG_RUNTIME_DIR/ktools-kbroker-$port" ]
 }
+
+@test "kbroker serves a Schema Registry: avro without --registry, and Confluent's serializers use it too" {
+  [ -n "${KT_TEST_PYCLIENTS:-}" ] || [ "${CI:-}" != "true" ] || { echo "KT_TEST_PYCLIENTS unset and CI=true" >&2; false; }
+  start_kbroker
+  wait_until 10 grep -q "schema registry at" "$BATS_TEST_TMPDIR/stderr"
+  REG=$(sed -n 's/.*schema registry at \([^ ]*\) .*/\1/p' "$BATS_TEST_TMPDIR/stderr")
+  head -20 "$DATA/clickevents.ndjson" >"$BATS_TEST_TMPDIR/in.ndjson"
+  kproduce clicks "$BATS_TEST_TMPDIR/in.ndjson" -b "$MB" --value-format avro --value-schema "$DATA/avro/click.avsc" -q
+  run -0 kconsume clicks -b "$MB" --value-format avro -e -q
+  diff <(echo "$output" | jq -c 'del(.source)' | sort) <(sort "$BATS_TEST_TMPDIR/in.ndjson")
+  curl -sf "$REG/subjects" | jq -e '. == ["clicks-value"]'
+  if [ -n "${KT_TEST_PYCLIENTS:-}" ]; then  # Confluent's deserializer against kbroker's registry
+    diff <(kconsume clicks -b "$MB" --value-format binary -e -q |
+      "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/../registry/confluent_serde.py" decode "$REG" clicks | sort) \
+      <(echo "$output" | sort)
+  fi
+}

@@ -46,7 +46,11 @@ env["XDG_STATE_HOME"] = os.path.join(work, "state")
 env.pop("KT_CONFIG", None)
 os.makedirs(env["XDG_RUNTIME_DIR"])
 for name in os.listdir(datadir):
-    shutil.copy(os.path.join(datadir, name), work)
+    src = os.path.join(datadir, name)
+    if os.path.isdir(src):  # avro/ and its schemas
+        shutil.copytree(src, os.path.join(work, name))
+    else:
+        shutil.copy(src, work)
 # README's data files: the click events as README names them.
 shutil.copy(os.path.join(datadir, "clickevents.ndjson"), os.path.join(work, "clickevents.ndjson"))
 

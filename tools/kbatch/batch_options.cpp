@@ -1,5 +1,6 @@
 #include "batch_options.hpp"
 
+#include "kt/codec/codec.hpp"
 #include "kt/core/time.hpp"
 
 namespace kt::kbatch {
@@ -40,7 +41,8 @@ Result<BatchOptions> ResolveBatchFlags(const BatchFlags& f, const std::string& v
     opt.by = std::move(*e);
   }
   opt.lines = f.as == "lines";
-  opt.json_values = value_format.rfind("json", 0) == 0;
+  auto codec = Codec::Parse(value_format);
+  opt.json_values = codec.ok() && codec->IsJson();  // json, json|binary, avro
   opt.seed = f.seed;
   return opt;
 }

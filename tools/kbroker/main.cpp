@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "kbroker/registry_server.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
     if (verbose)
       kt::LogInfo("kbroker", "created topic " + name + " with " + std::to_string(n) + " partitions");
   });
+  // A Schema Registry in memory, for the avro format (kbroker/registry_server.hpp).
+  kt::kbroker::MemoryRegistry registry;
+  kt::kbroker::MountRegistry(control, registry, "/registry");
   int control_port = control.bind_to_any_port("127.0.0.1");
   std::vector<std::string> control_files;
   if (control_port > 0) {
@@ -101,8 +105,12 @@ int main(int argc, char** argv) {
     f.close();
     std::rename((addr_file + ".tmp").c_str(), addr_file.c_str());
   }
-  if (!quiet)
+  if (!quiet) {
     kt::LogInfo("kbroker", "in-memory dev broker at " + addr + " (not a real Kafka; Ctrl-C stops it)");
+    if (control_port > 0)
+      kt::LogInfo("kbroker", "schema registry at http://127.0.0.1:" + std::to_string(control_port) +
+                                 "/registry (tools pointed at this broker use it without --registry)");
+  }
   kt::InstallSignalHandlers();
   while (!kt::StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   control.stop();

@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "kt/codec/codec.hpp"
 #include "kt/core/time.hpp"
 
 namespace kt::kjoin {
@@ -96,7 +97,8 @@ Result<JoinSetup> ResolveJoinFlags(const JoinFlags& f, const std::string& input,
   setup.right = !f.stream.empty() ? f.stream : !f.table.empty() ? f.table : f.global;
   if (setup.right == input) return Status::InvalidArgument("the right side must be another topic than -i");
 
-  bool json_values = value_format == "json";
+  auto codec = Codec::Parse(value_format);
+  bool json_values = codec.ok() && (codec->IsAvro() || (codec->IsJson() && codec->IsIdentity()));
   if (replica) {
     GlobalJoinOptions go;
     go.left = f.type == "left";

@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "kt/app/http_service.hpp"
+#include "kt/codec/avro_wire.hpp"
 #include "kt/core/time.hpp"
+#include "kt/kafka/kbroker_control.hpp"
 
 namespace kt {
 
@@ -16,6 +18,53 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
   auto d = ParseDuration(text);
   if (!d.ok()) return Status::InvalidArgument(flag + ": " + d.status().message());
   return *d;
+}
+
+// The avro codecs' registry and writer schemas (codec/avro_wire.hpp). Needs the output topic.
+Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, RunPlan* p) {
+  if (!p->value_codec.IsAvro() && !cli.value_schema.empty())
+    return Status::InvalidArgument("--value-schema is for --value-format avro");
+  if (!p->key_codec.IsAvro() && !cli.key_schema.empty())
+    return Status::InvalidArgument("--key-schema is for --key-format avro");
+  if (!p->value_codec.IsAvro() && !p->key_codec.IsAvro()) return Status::Ok();
+  RegistrySettings rs;
+  rs.url = cli.registry;
+  if (const char* e = std::getenv("KT_REGISTRY"); rs.url.empty() && e) rs.url = e;
+  for (auto& [k, v] : kafka.registry) {
+    if (k == "schema.registry.url" && rs.url.empty()) rs.url = v;
+    if (k == "schema.registry.basic.auth.user.info") rs.user_info = v;
+    if (k == "schema.registry.ssl.ca.location") rs.ca_location = v;
+  }
+  if (rs.url.empty()) rs.url = KbrokerRegistryUrl(kafka.brokers);  // kbroker serves one
+  if (rs.url.empty())
+    return Status::InvalidArgument(
+        "the avro format needs a Schema Registry: --registry URL, $KT_REGISTRY, or schema.registry.url in "
+        "the "
+        "config file");
+  auto registry = OpenSchemaRegistry(rs);
+  if (!registry.ok()) return registry.status();
+  auto strategy = ParseSubjectStrategy(cli.subject_strategy);
+  if (!strategy.ok()) return strategy.status();
+  for (bool key : {false, true}) {
+    Codec& codec = key ? p->key_codec : p->value_codec;
+    if (!codec.IsAvro()) continue;
+    const std::string& spec = key ? cli.key_schema : cli.value_schema;
+    WriterSchemaChoice choice;
+    if (!spec.empty()) {
+      auto c = ParseWriterSchema(spec);
+      if (!c.ok())
+        return Status::InvalidArgument((key ? "--key-schema: " : "--value-schema: ") + c.status().message());
+      choice = *c;
+    }
+    if (!choice.file.empty())
+      if (Status s = CheckAvroSchemaFile(choice.file); !s.ok())
+        return Status::InvalidArgument((key ? "--key-schema: " : "--value-schema: ") + s.message());
+    choice.topic = p->kafka_output() ? p->output : "";
+    choice.key = key;
+    choice.strategy = *strategy;
+    codec.BindAvro(std::make_shared<AvroWire>(*registry, choice));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -90,6 +139,9 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
     p.outputs = {p.output};
   else if (p.output.empty())
     p.outputs = intent.outputs;
+  if (Status s = BindSchemaRegistry(cli, p.kafka, &p); !s.ok()) return s;  // needs the output
+  p.out_key_codec = p.key_codec;
+  p.out_value_codec = p.value_codec;
   p.partitions = cli.partitions;
   p.replication_factor = cli.replication_factor;
 

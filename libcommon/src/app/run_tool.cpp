@@ -206,11 +206,11 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
     so.key_delimiter = plan.key_delimiter;
     so.pretty = spec.pretty;
     if (spec.format) so.format = *spec.format, so.formatted = true;
-    so.key_codec = plan.key_codec;
-    so.value_codec = plan.value_codec;
+    so.key_codec = plan.out_key_codec;
+    so.value_codec = plan.out_value_codec;
     w->output = std::make_unique<StdoutSink>(so);
   } else {  // a topic; "" when every record names its own (kbranch)
-    KafkaSinkOptions ko{plan.tool, plan.output, plan.key_codec, plan.value_codec, plan.verbose};
+    KafkaSinkOptions ko{plan.tool, plan.output, plan.out_key_codec, plan.out_value_codec, plan.verbose};
     ko.create_missing = partitions == 0;
     ko.internal_topic = plan.internal_output;
     ko.topic_configs = SizedTopicConfigs(input_max);

@@ -13,6 +13,8 @@ std::string SideStem(const std::string& group, const StatefulIntent& in, size_t 
   return stem;
 }
 
+Codec JsonCodec() { return *Codec::Parse("json"); }
+
 }  // namespace
 
 StatefulIntent KeyedIntent(const std::string& input, const std::string& by, const StateCliOptions& store) {
@@ -112,9 +114,16 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
       r.run.outputs = {topic};
       r.run.partitions = partitions;  // created so by RunRepartitioned
       r.run.internal_output = true;
+      // Internal topics carry JSON: the schemas are the user's topics' business, not theirs.
+      if (r.run.out_key_codec.IsAvro()) r.run.out_key_codec = JsonCodec();
+      if (r.run.out_value_codec.IsAvro()) r.run.out_value_codec = JsonCodec();
       r.run.group = i == 0 ? group : SideStem(group, in, i);
       r.by = in.sides[i].by;
       p.rekeys.push_back(std::move(r));
+    }
+    if (i == 0 && rekeyed[i]) {  // the stage reads what the re-keying stage wrote
+      p.stage.key_codec = p.rekeys.back().run.out_key_codec;
+      p.stage.value_codec = p.rekeys.back().run.out_value_codec;
     }
     if (i == 0)
       p.stage.input = topic;

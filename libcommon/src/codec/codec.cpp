@@ -1,5 +1,6 @@
 #include "kt/codec/codec.hpp"
 
+#include "kt/codec/avro_wire.hpp"
 #include "kt/codec/base64.hpp"
 #include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
@@ -21,18 +22,22 @@ Result<Codec> Codec::Parse(std::string_view spec) {
       s = Stage::kBinary;
     else if (p == "auto")
       s = Stage::kAuto;
+    else if (p == "avro")
+      s = Stage::kAvro;
     else
       return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" + std::string(spec) +
-                                     "' (use json, raw, binary, auto, e.g. json|binary)");
-    if (s == Stage::kAuto && !c.stages_.empty())
-      return Status::InvalidArgument("in '" + std::string(spec) + "' 'auto' cannot be chained");
+                                     "' (use json, raw, binary, auto, avro, e.g. json|binary)");
+    if ((s == Stage::kAuto || s == Stage::kAvro) && !c.stages_.empty())
+      return Status::InvalidArgument("in '" + std::string(spec) + "' '" + std::string(p) +
+                                     "' cannot be chained");
     if (!c.stages_.empty() && s != Stage::kBinary)
       return Status::InvalidArgument("in '" + std::string(spec) +
                                      "' only 'binary' may follow the first format");
     c.stages_.push_back(s);
   }
-  if (c.stages_.size() > 1 && c.stages_[0] == Stage::kAuto)
-    return Status::InvalidArgument("in '" + std::string(spec) + "' 'auto' cannot be chained");
+  if (c.stages_.size() > 1 && (c.stages_[0] == Stage::kAuto || c.stages_[0] == Stage::kAvro))
+    return Status::InvalidArgument("in '" + std::string(spec) + "' '" +
+                                   std::string(Trim(Split(spec, '|')[0])) + "' cannot be chained");
   return c;
 }
 
@@ -41,6 +46,13 @@ Result<Codec> Codec::Parse(std::string_view spec) {
 Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_view* text) const {
   if (IsIdentity()) {
     *text = wire;
+    return Status::Ok();
+  }
+  if (IsAvro()) {
+    if (!avro_) return Status::InvalidArgument("the avro format needs a schema registry (--registry URL)");
+    scratch->clear();
+    if (Status s = avro_->Decode(wire, scratch); !s.ok()) return s;
+    *text = *scratch;
     return Status::Ok();
   }
   std::string a(wire), b;
@@ -61,6 +73,13 @@ Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_vi
 Status Codec::Encode(std::string_view text, std::string* scratch, std::string_view* wire) const {
   if (IsIdentity()) {
     *wire = text;
+    return Status::Ok();
+  }
+  if (IsAvro()) {
+    if (!avro_) return Status::InvalidArgument("the avro format needs a schema registry (--registry URL)");
+    scratch->clear();
+    if (Status s = avro_->Encode(text, scratch); !s.ok()) return s;
+    *wire = *scratch;
     return Status::Ok();
   }
   std::string a(text), b;

@@ -1,6 +1,8 @@
 #include "kt/core/paths.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace kt {
 
@@ -10,6 +12,14 @@ std::string DefaultStateRoot() {
   std::string base =
       xdg && *xdg ? std::string(xdg) : std::string(home && *home ? home : "/tmp") + "/.local/state";
   return base + "/ktools";
+}
+
+Result<std::string> ReadWholeFile(const std::string& path, const std::string& what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::IoError("cannot read " + what + " " + path);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
 }
 
 }  // namespace kt

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <sstream>
 
+#include "kt/core/paths.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt {
@@ -33,14 +33,6 @@ Result<Properties> ParseProperties(std::string_view text, const std::string& ori
 
 namespace {
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::IoError("cannot read config file " + path);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
 
 bool IsBrokersProperty(std::string_view n) { return n == "bootstrap.servers" || n == "metadata.broker.list"; }
@@ -60,7 +52,7 @@ Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLoo
   }
   Properties all;
   if (!cfg.config_file.empty()) {
-    auto text = ReadFile(cfg.config_file);
+    auto text = ReadWholeFile(cfg.config_file, "config file");
     if (!text.ok()) return text.status();
     auto props = ParseProperties(*text, cfg.config_file);
     if (!props.ok()) return props.status();
@@ -76,6 +68,8 @@ Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLoo
   for (auto& [k, v] : all) {
     if (IsBrokersProperty(k))
       from_props = v;
+    else if (k.rfind("schema.registry.", 0) == 0)
+      cfg.registry.emplace_back(k, v);
     else
       cfg.properties.emplace_back(k, v);
   }
@@ -93,7 +87,7 @@ Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLoo
 
 bool IsSecretProperty(std::string_view name) {
   std::string n = ToLower(name);
-  for (const char* part : {"password", "secret", ".key", "token", "credential"})
+  for (const char* part : {"password", "secret", ".key", "token", "credential", "user.info"})
     if (n.find(part) != std::string::npos) return true;
   return n.rfind("sasl.", 0) == 0;
 }
@@ -102,6 +96,7 @@ std::string DumpKafkaConfig(const KafkaConfig& cfg) {
   std::map<std::string, std::string> merged;
   merged["bootstrap.servers"] = cfg.brokers;
   for (auto& [k, v] : cfg.properties) merged[k] = v;
+  for (auto& [k, v] : cfg.registry) merged[k] = v;
   std::string out;
   out += "# brokers from " + cfg.brokers_origin;
   if (!cfg.config_file.empty()) out += "; config file " + cfg.config_file;

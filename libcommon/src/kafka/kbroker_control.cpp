@@ -16,14 +16,31 @@ std::string KbrokerControlFile(int port) {
   return std::string(dir) + "/ktools-kbroker-" + std::to_string(port);
 }
 
-Status KbrokerCreateTopic(const std::string& brokers, const std::string& topic, int partitions) {
+namespace {
+
+// The control URL of the first kbroker `brokers` names, or "".
+std::string ControlUrl(const std::string& brokers) {
   for (const std::string& b : Split(brokers, ',')) {
     size_t colon = b.rfind(':');
     int64_t port = 0;
     if (colon == std::string::npos || !ParseInt64(b.substr(colon + 1), &port)) continue;
     std::ifstream f(KbrokerControlFile(static_cast<int>(port)));
     std::string url;
-    if (!(f >> url)) continue;
+    if (f >> url) return url;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string KbrokerRegistryUrl(const std::string& brokers) {
+  std::string url = ControlUrl(brokers);
+  return url.empty() ? "" : url + "/registry";
+}
+
+Status KbrokerCreateTopic(const std::string& brokers, const std::string& topic, int partitions) {
+  std::string url = ControlUrl(brokers);
+  if (!url.empty()) {
     httplib::Client client(url);
     client.set_connection_timeout(2);
     client.set_read_timeout(5);

@@ -108,6 +108,17 @@ rd_kafka_topic_t* KafkaSink::TopicFor(std::string_view name) {
   return last_topic_;
 }
 
+namespace {
+
+// A record that cannot be encoded is a bad record; a codec that cannot work at all (its schema
+// registry unreachable, its schema refused) stops the run.
+Status EncodeError(const Status& s, const char* what, const Codec& codec) {
+  std::string m = std::string("cannot encode ") + what + " as " + codec.spec() + ": " + s.message();
+  return s.IsDataError() ? Status::DataError(m) : Status::InvalidArgument(m);
+}
+
+}  // namespace
+
 Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
   if (const Status& f = client_.fatal(); !f.ok()) return f;
   if (const Status& a = client_.auth_error(); !a.ok()) return a;
@@ -117,7 +128,7 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
     if (rec.wire)
       key = *rec.key;
     else if (Status s = opt_.key_codec.Encode(*rec.key, &key_scratch_, &key); !s.ok())
-      return Status::DataError("cannot encode key as " + opt_.key_codec.spec() + ": " + s.message());
+      return EncodeError(s, "key", opt_.key_codec);
   }
   if (has_value) {
     std::string_view text = rec.value_text;
@@ -133,7 +144,7 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
     if (rec.wire)
       value = text;
     else if (Status s = opt_.value_codec.Encode(text, &value_scratch_, &value); !s.ok())
-      return Status::DataError("cannot encode value as " + opt_.value_codec.spec() + ": " + s.message());
+      return EncodeError(s, "value", opt_.value_codec);
   }
   rd_kafka_headers_t* hdrs = nullptr;
   if (rec.headers && !rec.headers->empty()) {

@@ -40,7 +40,9 @@ struct RunPlan {
   // Records
   bool envelope = false;
   std::string key_delimiter;
-  Codec key_codec, value_codec;
+  Codec key_codec, value_codec;          // how input records are read (and, by default, written)
+  Codec out_key_codec, out_value_codec;  // how output records are written: the same, except where
+                                         // a stage writes an internal topic (JSON, not Avro)
   std::string schema_file;
   // Output
   std::string output = "-";          // a topic; "-" stdout; "" each record names its topic (kbranch)

@@ -29,6 +29,9 @@ struct KafkaConfig {
   std::string brokers_origin;  // "-b", "$KT_BROKERS", "config", "default": for messages
   std::string config_file;     // the file read, or empty
   Properties properties;       // file then -X; no bootstrap.servers (see `brokers`)
+  // schema.registry.* settings (url, basic.auth.user.info, ssl.ca.location), from the same
+  // places: ktools' own, never passed to librdkafka.
+  Properties registry;
 
   // The property's value, or `fallback` when not set. Later settings win.
   std::string Get(std::string_view name, std::string fallback = "") const;
@@ -40,7 +43,8 @@ Result<Properties> ParseProperties(std::string_view text, const std::string& ori
 Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLookup& env);
 
 // True for values that must not be printed: names containing "password", "secret", ".key"
-// (ssl.key.pem, ssl.keystore.*), "token" or "credential", and every sasl.* (OAuth configs
+// (ssl.key.pem, ssl.keystore.*), "token", "credential" or "user.info" (a registry's basic
+// auth), and every sasl.* (OAuth configs
 // carry tokens). Never printed: by -X dump, or in an error about the property.
 bool IsSecretProperty(std::string_view name);
 

@@ -19,6 +19,10 @@ std::string KbrokerControlFile(int port);
 // names. NotFound when no kbroker control file is there for any of its ports.
 Status KbrokerCreateTopic(const std::string& brokers, const std::string& topic, int partitions);
 
+// The URL of the Schema Registry kbroker serves (its control URL + "/registry") when `brokers`
+// names a kbroker; "" otherwise. Reads a local file only.
+std::string KbrokerRegistryUrl(const std::string& brokers);
+
 // What kbroker cannot do, in one sentence for an error message.
 inline std::string KbrokerCannot(const std::string& what) {
   return "kbroker, the in-memory dev broker, cannot " + what +

@@ -32,6 +32,11 @@ struct CommonOptions {
   std::string key_format = "raw";
   std::string value_format = "json";
   std::string schema_file;
+  // The avro format (codec/avro_wire.hpp): the registry, the schemas written, their subjects
+  std::string registry;      // --registry URL; else $KT_REGISTRY, else schema.registry.url
+  std::string key_schema;    // --key-schema FILE|id:N
+  std::string value_schema;  // --value-schema FILE|id:N
+  std::string subject_strategy = "topic";
   std::string on_error;  // empty: fail, or dlq when --dlq is given
   std::string dlq;
   bool quiet = false;

@@ -1,0 +1,596 @@
+#include "kt/codec/avro_binary.hpp"
+
+#include <date/date.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <vector>
+
+#include "kt/codec/base64.hpp"
+#include "kt/core/strings.hpp"
+
+namespace kt::avro {
+
+namespace {
+
+constexpr int kMaxDepth = 256;           // nesting of the data (recursive schemas)
+constexpr size_t kMaxDecimalBytes = 64;  // ~154 digits: more is not a decimal anyone writes
+// Items that take no bytes (null, empty records) cannot be bounded by what is left to read: a
+// datum may have this many items beyond its byte count, in all its arrays together.
+constexpr int64_t kMaxFreeItems = 1 << 16;
+constexpr int64_t kFirstDay = -719528, kLastDay = 2932896;  // 0000-01-01, 9999-12-31
+
+using JsonWriter = rapidjson::Writer<StringOutStream>;
+
+// Where in the datum an error is: "field a.b[3]". Built only on the way out of a failure.
+Status At(Status s, const std::string& step) {
+  if (s.ok()) return s;
+  const std::string& m = s.message();
+  if (m.rfind("at ", 0) == 0) return Status::DataError("at " + step + (m[3] == '[' ? "" : ".") + m.substr(3));
+  return Status::DataError("at " + step + ": " + m);
+}
+
+std::string DecimalText(std::vector<uint8_t> be, int scale) {
+  bool negative = !be.empty() && (be[0] & 0x80);
+  if (negative) {  // two's complement: invert and add one
+    for (auto& b : be) b = static_cast<uint8_t>(~b);
+    for (size_t i = be.size(); i-- > 0;)
+      if (++be[i] != 0) break;
+  }
+  std::string digits;
+  for (;;) {  // repeated division by 10, most significant byte first
+    bool zero = true;
+    unsigned rem = 0;
+    for (auto& b : be) {
+      unsigned cur = rem * 256 + b;
+      b = static_cast<uint8_t>(cur / 10);
+      rem = cur % 10;
+      zero = zero && b == 0;
+    }
+    digits.push_back(static_cast<char>('0' + rem));
+    if (zero) break;
+  }
+  while (digits.size() <= static_cast<size_t>(scale)) digits.push_back('0');
+  std::string out = negative ? "-" : "";
+  for (size_t i = digits.size(); i-- > 0;) {
+    out.push_back(digits[i]);
+    if (i == static_cast<size_t>(scale) && scale > 0) out.push_back('.');
+  }
+  return out;
+}
+
+class Decoder {
+ public:
+  Decoder(std::string_view in, std::string* out)
+      : p_(in.data()), end_(in.data() + in.size()), os_{out}, w_(os_) {}
+
+  Status Datum(const Node& n, int depth) {
+    if (depth > kMaxDepth)
+      return Status::DataError("nested more than " + std::to_string(kMaxDepth) + " levels");
+    switch (n.type) {
+      case Type::kNull:
+        w_.Null();
+        return Status::Ok();
+      case Type::kBoolean: {
+        if (p_ >= end_) return Short("a boolean");
+        uint8_t b = static_cast<uint8_t>(*p_++);
+        if (b > 1) return Status::DataError("boolean byte " + std::to_string(b) + " is neither 0 nor 1");
+        w_.Bool(b == 1);
+        return Status::Ok();
+      }
+      case Type::kInt:
+      case Type::kLong: {
+        int64_t v;
+        if (Status s = Long(&v); !s.ok()) return s;
+        if (n.type == Type::kInt && (v < INT32_MIN || v > INT32_MAX))
+          return Status::DataError("int " + std::to_string(v) + " out of range");
+        if (n.logical == Logical::kDate) {
+          if (v < kFirstDay || v > kLastDay)  // YYYY-MM-DD holds years 0 to 9999
+            return Status::DataError("date " + std::to_string(v) +
+                                     " days from 1970-01-01 is outside years 0-9999");
+          date::year_month_day ymd{date::sys_days{date::days{v}}};
+          std::string t = date::format("%F", ymd);
+          w_.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+        } else {
+          w_.Int64(v);
+        }
+        return Status::Ok();
+      }
+      case Type::kFloat: {
+        if (end_ - p_ < 4) return Short("a float");
+        float f;
+        std::memcpy(&f, p_, 4);
+        p_ += 4;
+        return Real(f, [&](char* b, char* e) { return std::to_chars(b, e, f); });
+      }
+      case Type::kDouble: {
+        if (end_ - p_ < 8) return Short("a double");
+        double d;
+        std::memcpy(&d, p_, 8);
+        p_ += 8;
+        return Real(d, [&](char* b, char* e) { return std::to_chars(b, e, d); });
+      }
+      case Type::kBytes:
+      case Type::kString: {
+        std::string_view bytes;
+        if (Status s = Bytes(&bytes); !s.ok()) return s;
+        return Text(n, bytes);
+      }
+      case Type::kFixed: {
+        if (static_cast<size_t>(end_ - p_) < n.size) return Short("fixed " + n.name);
+        std::string_view bytes(p_, n.size);
+        p_ += n.size;
+        return Text(n, bytes);
+      }
+      case Type::kEnum: {
+        int64_t i;
+        if (Status s = Long(&i); !s.ok()) return s;
+        if (i < 0 || static_cast<size_t>(i) >= n.symbols.size())
+          return Status::DataError("enum " + n.name + " has no symbol " + std::to_string(i));
+        const std::string& sym = n.symbols[static_cast<size_t>(i)];
+        w_.String(sym.data(), static_cast<rapidjson::SizeType>(sym.size()));
+        return Status::Ok();
+      }
+      case Type::kUnion: {
+        int64_t i;
+        if (Status s = Long(&i); !s.ok()) return s;
+        if (i < 0 || static_cast<size_t>(i) >= n.branches.size())
+          return Status::DataError("union branch " + std::to_string(i) + " does not exist (the union has " +
+                                   std::to_string(n.branches.size()) + ")");
+        return Datum(*n.branches[static_cast<size_t>(i)], depth + 1);
+      }
+      case Type::kRecord: {
+        w_.StartObject();
+        for (const Field& f : n.fields) {
+          w_.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
+          if (Status s = Datum(*f.type, depth + 1); !s.ok()) return At(s, f.name);
+        }
+        w_.EndObject();
+        return Status::Ok();
+      }
+      case Type::kArray:
+      case Type::kMap:
+        return Blocks(n, depth);
+    }
+    return Status::DataError("unknown type");
+  }
+
+  bool AtEnd() const { return p_ == end_; }
+  size_t Left() const { return static_cast<size_t>(end_ - p_); }
+
+ private:
+  static Status Short(const std::string& what) {
+    return Status::DataError("the payload ends inside " + what + " (truncated)");
+  }
+
+  Status Long(int64_t* v) {
+    uint64_t u = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (p_ >= end_) return Short("a varint");
+      uint8_t b = static_cast<uint8_t>(*p_++);
+      if (shift == 63 && (b & 0x7e)) return Status::DataError("a varint longer than 64 bits");
+      u |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) {
+        *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+        return Status::Ok();
+      }
+    }
+    return Status::DataError("a varint longer than 10 bytes");
+  }
+
+  Status Bytes(std::string_view* out) {
+    int64_t len;
+    if (Status s = Long(&len); !s.ok()) return s;
+    if (len < 0) return Status::DataError("negative length " + std::to_string(len));
+    if (static_cast<uint64_t>(len) > Left())
+      return Status::DataError("length " + std::to_string(len) + " is past the end of the payload (" +
+                               std::to_string(Left()) + " bytes left)");
+    *out = std::string_view(p_, static_cast<size_t>(len));
+    p_ += len;
+    return Status::Ok();
+  }
+
+  template <typename T, typename ToChars>
+  Status Real(T v, ToChars to_chars) {
+    if (std::isnan(v)) return w_.String("NaN"), Status::Ok();
+    if (std::isinf(v)) return (v > 0 ? w_.String("Infinity") : w_.String("-Infinity")), Status::Ok();
+    if (v == 0 && std::signbit(v))
+      return w_.RawValue("-0.0", 4, rapidjson::kNumberType), Status::Ok();  // "-0" reads as 0
+    char buf[32];
+    auto r = to_chars(buf, buf + sizeof buf);
+    w_.RawValue(buf, static_cast<size_t>(r.ptr - buf), rapidjson::kNumberType);
+    return Status::Ok();
+  }
+
+  Status Text(const Node& n, std::string_view bytes) {
+    if (n.logical == Logical::kDecimal) {
+      if (bytes.size() > kMaxDecimalBytes)
+        return Status::DataError("decimal of " + std::to_string(bytes.size()) + " bytes (at most " +
+                                 std::to_string(kMaxDecimalBytes) + ")");
+      std::string t = DecimalText(std::vector<uint8_t>(bytes.begin(), bytes.end()), n.scale);
+      w_.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+      return Status::Ok();
+    }
+    if (n.type == Type::kString) {
+      if (size_t bad = FirstInvalidUtf8(bytes); bad != std::string_view::npos)
+        return Status::DataError("string is not UTF-8 (byte " + std::to_string(bad) + ")");
+      w_.String(bytes.data(), static_cast<rapidjson::SizeType>(bytes.size()));
+      return Status::Ok();
+    }
+    Base64Encode(bytes, &scratch_);
+    w_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
+    return Status::Ok();
+  }
+
+  // Arrays and maps: blocks of count items (a negative count is followed by the block's size in
+  // bytes), ended by a zero count.
+  Status Blocks(const Node& n, int depth) {
+    bool map = n.type == Type::kMap;
+    map ? w_.StartObject() : w_.StartArray();
+    int64_t index = 0;
+    for (;;) {
+      int64_t count;
+      if (Status s = Long(&count); !s.ok()) return s;
+      if (count == 0) break;
+      if (count < 0) {
+        if (count == std::numeric_limits<int64_t>::min())
+          return Status::DataError("block count out of range");
+        count = -count;
+        int64_t size;
+        if (Status s = Long(&size); !s.ok()) return s;
+        if (size < 0) return Status::DataError("negative block size " + std::to_string(size));
+      }
+      // Every map item and most array items take at least one byte: a count beyond what is left
+      // is a lie, refused before looping over it (items of no bytes have a budget of their own).
+      if (static_cast<uint64_t>(count) > Left()) {
+        if (map || count > free_items_)
+          return Status::DataError("block of " + std::to_string(count) + " items in a payload with " +
+                                   std::to_string(Left()) + " bytes left");
+        free_items_ -= count;
+      }
+      for (int64_t i = 0; i < count; ++i, ++index) {
+        std::string_view key;
+        if (map) {
+          if (Status s = Bytes(&key); !s.ok()) return At(s, "[" + std::to_string(index) + "]");
+          if (!IsValidUtf8(key))
+            return At(Status::DataError("map key is not UTF-8"), "[" + std::to_string(index) + "]");
+          w_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+        }
+        if (Status s = Datum(*n.items, depth + 1); !s.ok())
+          return At(s, map ? std::string(key) : "[" + std::to_string(index) + "]");
+      }
+    }
+    map ? w_.EndObject() : w_.EndArray();
+    return Status::Ok();
+  }
+
+  const char* p_;
+  const char* end_;
+  StringOutStream os_;
+  JsonWriter w_;
+  std::string scratch_;
+  int64_t free_items_ = kMaxFreeItems;
+};
+
+// ---- encoding ----
+
+void PutLong(int64_t v, std::string* out) {
+  uint64_t u = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  while (u >= 0x80) {
+    out->push_back(static_cast<char>((u & 0x7f) | 0x80));
+    u >>= 7;
+  }
+  out->push_back(static_cast<char>(u));
+}
+
+const char* JsonKind(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType:
+      return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
+  }
+  return "?";
+}
+
+Status Mismatch(const Node& n, const rapidjson::Value& v, const char* expected = nullptr) {
+  std::string want = expected ? expected : TypeName(n.type);
+  if (!n.name.empty()) want += " " + n.name;
+  return Status::DataError("expected " + want + ", got " + JsonKind(v));
+}
+
+bool IntegralOf(const rapidjson::Value& v, int64_t* out) {
+  if (v.IsInt64()) return *out = v.GetInt64(), true;
+  if (v.IsDouble()) {
+    double d = v.GetDouble();
+    if (std::trunc(d) == d && d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)
+      return *out = static_cast<int64_t>(d), true;
+  }
+  return false;
+}
+
+// "-12.3" with scale 2 -> the big-endian two's complement bytes of -1230.
+Status DecimalBytes(std::string_view text, int scale, std::vector<uint8_t>* be) {
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative || (!text.empty() && text[0] == '+')) text.remove_prefix(1);
+  std::string digits;
+  int frac = -1;
+  for (char c : text) {
+    if (c == '.' && frac < 0) {
+      frac = 0;
+    } else if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+      if (frac >= 0) ++frac;
+    } else {
+      return Status::DataError("'" + std::string(text) + "' is not a decimal number");
+    }
+  }
+  if (digits.empty()) return Status::DataError("'" + std::string(text) + "' is not a decimal number");
+  if (frac < 0) frac = 0;
+  if (frac > scale)
+    return Status::DataError("'" + std::string(text) + "' has more than the schema's " +
+                             std::to_string(scale) + " decimal places");
+  digits.append(static_cast<size_t>(scale - frac), '0');
+  if (digits.size() > 150) return Status::DataError("decimal of more than 150 digits");
+  be->assign(1, 0);
+  for (char c : digits) {  // be = be * 10 + digit
+    unsigned carry = static_cast<unsigned>(c - '0');
+    for (size_t i = be->size(); i-- > 0;) {
+      unsigned cur = (*be)[i] * 10u + carry;
+      (*be)[i] = static_cast<uint8_t>(cur & 0xff);
+      carry = cur >> 8;
+    }
+    while (carry) {
+      be->insert(be->begin(), static_cast<uint8_t>(carry & 0xff));
+      carry >>= 8;
+    }
+  }
+  if ((*be)[0] & 0x80) be->insert(be->begin(), 0);  // room for the sign bit
+  if (negative) {
+    for (auto& b : *be) b = static_cast<uint8_t>(~b);
+    for (size_t i = be->size(); i-- > 0;)
+      if (++(*be)[i] != 0) break;
+  }
+  while (be->size() > 1 && (((*be)[0] == 0 && !((*be)[1] & 0x80)) || ((*be)[0] == 0xff && ((*be)[1] & 0x80))))
+    be->erase(be->begin());  // minimal two's complement
+  return Status::Ok();
+}
+
+class Encoder {
+ public:
+  explicit Encoder(std::string* out) : out_(out) {}
+
+  Status Datum(const Node& n, const rapidjson::Value& v, int depth) {
+    if (depth > kMaxDepth)
+      return Status::DataError("nested more than " + std::to_string(kMaxDepth) + " levels");
+    switch (n.type) {
+      case Type::kNull:
+        if (!v.IsNull()) return Mismatch(n, v);
+        return Status::Ok();
+      case Type::kBoolean:
+        if (!v.IsBool()) return Mismatch(n, v);
+        out_->push_back(v.GetBool() ? 1 : 0);
+        return Status::Ok();
+      case Type::kInt:
+      case Type::kLong: {
+        int64_t i;
+        if (n.logical == Logical::kDate && v.IsString()) {
+          date::year_month_day ymd;
+          std::istringstream in(std::string(v.GetString(), v.GetStringLength()));
+          in >> date::parse("%F", ymd);
+          if (in.fail() || in.peek() != EOF)
+            return Status::DataError("'" + std::string(v.GetString()) + "' is not a date (YYYY-MM-DD)");
+          i = date::sys_days(ymd).time_since_epoch().count();
+        } else if (!IntegralOf(v, &i)) {
+          return Mismatch(n, v, n.type == Type::kInt ? "an int" : "a long");
+        }
+        if (n.type == Type::kInt && (i < INT32_MIN || i > INT32_MAX))
+          return Status::DataError(std::to_string(i) + " does not fit an int");
+        PutLong(i, out_);
+        return Status::Ok();
+      }
+      case Type::kFloat:
+      case Type::kDouble: {
+        double d;
+        if (v.IsNumber()) {
+          d = v.GetDouble();
+        } else if (v.IsString() && std::string_view(v.GetString()) == "NaN") {
+          d = std::numeric_limits<double>::quiet_NaN();
+        } else if (v.IsString() && std::string_view(v.GetString()) == "Infinity") {
+          d = std::numeric_limits<double>::infinity();
+        } else if (v.IsString() && std::string_view(v.GetString()) == "-Infinity") {
+          d = -std::numeric_limits<double>::infinity();
+        } else {
+          return Mismatch(n, v, "a number");
+        }
+        if (n.type == Type::kFloat) {
+          float f = static_cast<float>(d);
+          out_->append(reinterpret_cast<const char*>(&f), 4);
+        } else {
+          out_->append(reinterpret_cast<const char*>(&d), 8);
+        }
+        return Status::Ok();
+      }
+      case Type::kString:
+        if (!v.IsString()) return Mismatch(n, v, "a string");
+        PutLong(v.GetStringLength(), out_);
+        out_->append(v.GetString(), v.GetStringLength());
+        return Status::Ok();
+      case Type::kBytes:
+      case Type::kFixed:
+        return Binary(n, v);
+      case Type::kEnum: {
+        if (!v.IsString()) return Mismatch(n, v, "a symbol of enum");
+        std::string_view s(v.GetString(), v.GetStringLength());
+        for (size_t i = 0; i < n.symbols.size(); ++i)
+          if (n.symbols[i] == s) return PutLong(static_cast<int64_t>(i), out_), Status::Ok();
+        return Status::DataError("'" + std::string(s) + "' is not a symbol of enum " + n.name);
+      }
+      case Type::kUnion:
+        return Union(n, v, depth);
+      case Type::kRecord: {
+        if (!v.IsObject()) return Mismatch(n, v);
+        for (const Field& f : n.fields) {
+          auto m = v.FindMember(rapidjson::StringRef(f.name.data(), f.name.size()));
+          const rapidjson::Value* fv = m != v.MemberEnd() ? &m->value : f.default_value;
+          if (!fv) return Status::DataError("at " + f.name + ": missing, and the schema gives no default");
+          if (Status s = Datum(*f.type, *fv, depth + 1); !s.ok()) return At(s, f.name);
+        }
+        return Status::Ok();
+      }
+      case Type::kArray: {
+        if (!v.IsArray()) return Mismatch(n, v);
+        if (!v.Empty()) PutLong(v.Size(), out_);
+        for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+          if (Status s = Datum(*n.items, v[i], depth + 1); !s.ok())
+            return At(s, "[" + std::to_string(i) + "]");
+        out_->push_back(0);
+        return Status::Ok();
+      }
+      case Type::kMap: {
+        if (!v.IsObject()) return Mismatch(n, v, "an object (map)");
+        if (v.MemberCount() > 0) PutLong(v.MemberCount(), out_);
+        for (const auto& m : v.GetObject()) {
+          PutLong(m.name.GetStringLength(), out_);
+          out_->append(m.name.GetString(), m.name.GetStringLength());
+          if (Status s = Datum(*n.items, m.value, depth + 1); !s.ok()) return At(s, m.name.GetString());
+        }
+        out_->push_back(0);
+        return Status::Ok();
+      }
+    }
+    return Status::DataError("unknown type");
+  }
+
+ private:
+  Status Binary(const Node& n, const rapidjson::Value& v) {
+    std::string bytes;
+    if (n.logical == Logical::kDecimal) {
+      std::string text;
+      if (v.IsString()) {
+        text.assign(v.GetString(), v.GetStringLength());
+      } else if (v.IsNumber()) {
+        char buf[64];
+        auto r = v.IsInt64() ? std::to_chars(buf, buf + sizeof buf, v.GetInt64())
+                             : std::to_chars(buf, buf + sizeof buf, v.GetDouble(), std::chars_format::fixed);
+        text.assign(buf, r.ptr);
+      } else {
+        return Mismatch(n, v, "a decimal (string or number)");
+      }
+      std::vector<uint8_t> be;
+      if (Status s = DecimalBytes(text, n.scale, &be); !s.ok()) return s;
+      if (n.type == Type::kFixed) {
+        if (be.size() > n.size)
+          return Status::DataError("'" + text + "' does not fit fixed " + n.name + " of " +
+                                   std::to_string(n.size) + " bytes");
+        bytes.assign(n.size - be.size(), (be[0] & 0x80) ? '\xff' : '\0');
+      }
+      bytes.append(be.begin(), be.end());
+    } else {
+      if (!v.IsString()) return Mismatch(n, v, "a base64 string");
+      if (Status s = Base64Decode(std::string_view(v.GetString(), v.GetStringLength()), &bytes); !s.ok())
+        return Status::DataError("not base64: " + s.message());
+      if (n.type == Type::kFixed && bytes.size() != n.size)
+        return Status::DataError("fixed " + n.name + " takes " + std::to_string(n.size) + " bytes, not " +
+                                 std::to_string(bytes.size()));
+    }
+    if (n.type == Type::kBytes) PutLong(static_cast<int64_t>(bytes.size()), out_);
+    out_->append(bytes);
+    return Status::Ok();
+  }
+
+  static bool MayFit(const Node& b, const rapidjson::Value& v) {
+    switch (b.type) {
+      case Type::kNull:
+        return v.IsNull();
+      case Type::kBoolean:
+        return v.IsBool();
+      case Type::kInt:
+      case Type::kLong:
+        return v.IsNumber() || (b.logical == Logical::kDate && v.IsString());
+      case Type::kFloat:
+      case Type::kDouble:
+        return v.IsNumber() || v.IsString();
+      case Type::kString:
+      case Type::kEnum:
+        return v.IsString();
+      case Type::kBytes:
+      case Type::kFixed:
+        return v.IsString() || (b.logical == Logical::kDecimal && v.IsNumber());
+      case Type::kRecord:
+      case Type::kMap:
+        return v.IsObject();
+      case Type::kArray:
+        return v.IsArray();
+      case Type::kUnion:
+        return false;
+    }
+    return false;
+  }
+
+  static std::string BranchName(const Node& b) { return b.name.empty() ? TypeName(b.type) : b.name; }
+
+  // The first branch the value fits; else {"branch name": value} (Avro's JSON encoding).
+  Status Union(const Node& n, const rapidjson::Value& v, int depth) {
+    size_t mark = out_->size();
+    Status first = Status::Ok();
+    for (size_t i = 0; i < n.branches.size(); ++i) {
+      if (!MayFit(*n.branches[i], v)) continue;
+      PutLong(static_cast<int64_t>(i), out_);
+      Status s = Datum(*n.branches[i], v, depth + 1);
+      if (s.ok()) return s;
+      if (first.ok()) first = s;
+      out_->resize(mark);
+    }
+    if (v.IsObject() && v.MemberCount() == 1) {
+      const auto& m = *v.MemberBegin();
+      std::string_view key(m.name.GetString(), m.name.GetStringLength());
+      for (size_t i = 0; i < n.branches.size(); ++i) {
+        const Node& b = *n.branches[i];
+        std::string name = BranchName(b);
+        size_t dot = name.rfind('.');
+        if (key != name && (dot == std::string::npos || key != name.substr(dot + 1))) continue;
+        PutLong(static_cast<int64_t>(i), out_);
+        return Datum(b, m.value, depth + 1);
+      }
+    }
+    if (!first.ok()) return first;
+    std::string names;
+    for (const Node* b : n.branches) names += (names.empty() ? "" : ", ") + BranchName(*b);
+    return Status::DataError(std::string(JsonKind(v)) + " fits no branch of the union [" + names + "]");
+  }
+
+  std::string* out_;
+};
+
+}  // namespace
+
+Status DecodeToJson(const Schema& schema, std::string_view bytes, std::string* out) {
+  Decoder d(bytes, out);
+  if (Status s = d.Datum(schema.root(), 0); !s.ok()) return s;
+  if (!d.AtEnd())
+    return Status::DataError(std::to_string(d.Left()) +
+                             " bytes left over after the datum (a payload longer than "
+                             "its schema says, or the wrong schema)");
+  return Status::Ok();
+}
+
+Status EncodeFromJson(const Schema& schema, const rapidjson::Value& value, std::string* out) {
+  Encoder e(out);
+  return e.Datum(schema.root(), value, 0);
+}
+
+}  // namespace kt::avro

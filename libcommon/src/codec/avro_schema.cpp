@@ -1,0 +1,233 @@
+#include "kt/codec/avro_schema.hpp"
+
+namespace kt::avro {
+
+const char* TypeName(Type t) {
+  switch (t) {
+    case Type::kNull:
+      return "null";
+    case Type::kBoolean:
+      return "boolean";
+    case Type::kInt:
+      return "int";
+    case Type::kLong:
+      return "long";
+    case Type::kFloat:
+      return "float";
+    case Type::kDouble:
+      return "double";
+    case Type::kBytes:
+      return "bytes";
+    case Type::kString:
+      return "string";
+    case Type::kRecord:
+      return "record";
+    case Type::kEnum:
+      return "enum";
+    case Type::kArray:
+      return "array";
+    case Type::kMap:
+      return "map";
+    case Type::kUnion:
+      return "union";
+    case Type::kFixed:
+      return "fixed";
+  }
+  return "?";
+}
+
+namespace {
+
+bool PrimitiveOf(std::string_view n, Type* t) {
+  static const std::pair<const char*, Type> kPrimitives[] = {
+      {"null", Type::kNull},   {"boolean", Type::kBoolean}, {"int", Type::kInt},
+      {"long", Type::kLong},   {"float", Type::kFloat},     {"double", Type::kDouble},
+      {"bytes", Type::kBytes}, {"string", Type::kString}};
+  for (auto& [name, type] : kPrimitives)
+    if (n == name) return *t = type, true;
+  return false;
+}
+
+Status Bad(const std::string& what) { return Status::InvalidArgument("Avro schema: " + what); }
+
+}  // namespace
+
+class SchemaParser {
+ public:
+  explicit SchemaParser(Schema* s) : s_(s) {}
+
+  Result<const Node*> Parse(const rapidjson::Value& v, const std::string& ns, int depth) {
+    if (depth > 64) return Bad("nested more than 64 levels deep");
+    if (v.IsString()) return Named(v.GetString(), ns);
+    if (v.IsArray()) {
+      Node* n = New(Type::kUnion);
+      if (v.Empty()) return Bad("a union needs at least one branch");
+      for (const auto& b : v.GetArray()) {
+        auto branch = Parse(b, ns, depth + 1);
+        if (!branch.ok()) return branch;
+        if ((*branch)->type == Type::kUnion) return Bad("a union may not hold a union");
+        n->branches.push_back(*branch);
+      }
+      return static_cast<const Node*>(n);
+    }
+    if (!v.IsObject()) return Bad("expected a type name, an object or a union array");
+    auto type_it = v.FindMember("type");
+    if (type_it == v.MemberEnd()) return Bad("an object without \"type\"");
+    const rapidjson::Value& tv = type_it->value;
+    if (!tv.IsString()) {  // {"type": {...}} or {"type": [...]}: the inner type
+      return Parse(tv, ns, depth + 1);
+    }
+    std::string_view t = tv.GetString();
+    Type prim;
+    if (PrimitiveOf(t, &prim)) {
+      Node* n = New(prim);
+      if (Status st = Logical(v, n); !st.ok()) return st;
+      return static_cast<const Node*>(n);
+    }
+    if (t == "record" || t == "error") return Record(v, ns, depth);
+    if (t == "enum") {
+      auto name = Define(v, ns, Type::kEnum);
+      if (!name.ok()) return name;
+      Node* n = const_cast<Node*>(*name);
+      auto sym = v.FindMember("symbols");
+      if (sym == v.MemberEnd() || !sym->value.IsArray() || sym->value.Empty())
+        return Bad("enum " + n->name + " needs \"symbols\"");
+      for (const auto& s : sym->value.GetArray()) {
+        if (!s.IsString()) return Bad("enum " + n->name + ": symbols must be strings");
+        n->symbols.emplace_back(s.GetString(), s.GetStringLength());
+      }
+      return *name;
+    }
+    if (t == "fixed") {
+      auto name = Define(v, ns, Type::kFixed);
+      if (!name.ok()) return name;
+      Node* n = const_cast<Node*>(*name);
+      auto size = v.FindMember("size");
+      if (size == v.MemberEnd() || !size->value.IsUint()) return Bad("fixed " + n->name + " needs \"size\"");
+      n->size = size->value.GetUint();
+      if (Status st = Logical(v, n); !st.ok()) return st;
+      return *name;
+    }
+    if (t == "array" || t == "map") {
+      Node* n = New(t == "array" ? Type::kArray : Type::kMap);
+      auto inner = v.FindMember(t == "array" ? "items" : "values");
+      if (inner == v.MemberEnd())
+        return Bad(std::string(t) + (t == "array" ? " needs \"items\"" : " needs \"values\""));
+      auto items = Parse(inner->value, ns, depth + 1);
+      if (!items.ok()) return items;
+      n->items = *items;
+      return static_cast<const Node*>(n);
+    }
+    return Named(std::string(t), ns);
+  }
+
+ private:
+  Node* New(Type t) {
+    s_->nodes_.push_back(std::make_unique<Node>());
+    s_->nodes_.back()->type = t;
+    return s_->nodes_.back().get();
+  }
+
+  // A reference to a defined named type: by full name, or by name in the enclosing namespace.
+  Result<const Node*> Named(const std::string& name, const std::string& ns) {
+    Type prim;
+    if (PrimitiveOf(name, &prim)) return static_cast<const Node*>(New(prim));
+    if (name.find('.') == std::string::npos && !ns.empty()) {
+      auto it = s_->named_.find(ns + "." + name);
+      if (it != s_->named_.end()) return it->second;
+    }
+    auto it = s_->named_.find(name);
+    if (it != s_->named_.end()) return it->second;
+    return Bad("unknown type '" + name + "'");
+  }
+
+  Result<const Node*> Define(const rapidjson::Value& v, const std::string& ns, Type t) {
+    auto nm = v.FindMember("name");
+    if (nm == v.MemberEnd() || !nm->value.IsString() || nm->value.GetStringLength() == 0)
+      return Bad(std::string("a ") + TypeName(t) + " needs a \"name\"");
+    std::string name = nm->value.GetString();
+    std::string space = ns;
+    if (auto n = v.FindMember("namespace"); n != v.MemberEnd() && n->value.IsString())
+      space = n->value.GetString();
+    if (name.find('.') == std::string::npos && !space.empty()) name = space + "." + name;
+    if (s_->named_.count(name)) return Bad("'" + name + "' is defined twice");
+    Node* n = New(t);
+    n->name = name;
+    s_->named_[name] = n;
+    return static_cast<const Node*>(n);
+  }
+
+  static std::string NamespaceOf(const std::string& full) {
+    size_t dot = full.rfind('.');
+    return dot == std::string::npos ? "" : full.substr(0, dot);
+  }
+
+  Result<const Node*> Record(const rapidjson::Value& v, const std::string& ns, int depth) {
+    auto def = Define(v, ns, Type::kRecord);
+    if (!def.ok()) return def;
+    Node* n = const_cast<Node*>(*def);
+    auto fields = v.FindMember("fields");
+    if (fields == v.MemberEnd() || !fields->value.IsArray())
+      return Bad("record " + n->name + " needs \"fields\"");
+    std::string inner_ns = NamespaceOf(n->name);
+    for (const auto& f : fields->value.GetArray()) {
+      if (!f.IsObject() || !f.HasMember("name") || !f["name"].IsString() || !f.HasMember("type"))
+        return Bad("record " + n->name + ": every field needs a \"name\" and a \"type\"");
+      Field field;
+      field.name = f["name"].GetString();
+      for (const Field& other : n->fields)
+        if (other.name == field.name)
+          return Bad("record " + n->name + " has two fields '" + field.name + "'");
+      auto type = Parse(f["type"], inner_ns, depth + 1);
+      if (!type.ok())
+        return Bad(type.status().message().substr(13) + " in field " + n->name + "." + field.name);
+      field.type = *type;
+      if (auto d = f.FindMember("default"); d != f.MemberEnd()) field.default_value = &d->value;
+      n->fields.push_back(std::move(field));
+    }
+    return static_cast<const Node*>(n);
+  }
+
+  static Status Logical(const rapidjson::Value& v, Node* n) {
+    auto lt = v.FindMember("logicalType");
+    if (lt == v.MemberEnd() || !lt->value.IsString()) return Status::Ok();
+    std::string_view l = lt->value.GetString();
+    Type t = n->type;
+    if (l == "decimal" && (t == Type::kBytes || t == Type::kFixed)) {
+      n->logical = Logical::kDecimal;
+      if (auto s = v.FindMember("scale"); s != v.MemberEnd() && s->value.IsInt())
+        n->scale = s->value.GetInt();
+      if (n->scale < 0 || n->scale > 64)
+        return Bad("decimal scale " + std::to_string(n->scale) + " out of range");
+    } else if (l == "uuid" && t == Type::kString) {
+      n->logical = Logical::kUuid;
+    } else if (l == "date" && t == Type::kInt) {
+      n->logical = Logical::kDate;
+    } else if (l == "time-millis" && t == Type::kInt) {
+      n->logical = Logical::kTimeMillis;
+    } else if (l == "time-micros" && t == Type::kLong) {
+      n->logical = Logical::kTimeMicros;
+    } else if ((l == "timestamp-millis" || l == "local-timestamp-millis") && t == Type::kLong) {
+      n->logical = Logical::kTimestampMillis;
+    } else if ((l == "timestamp-micros" || l == "local-timestamp-micros") && t == Type::kLong) {
+      n->logical = Logical::kTimestampMicros;
+    }
+    return Status::Ok();
+  }
+
+  Schema* s_;
+};
+
+Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view json_text) {
+  std::shared_ptr<Schema> s(new Schema());
+  s->text_ = std::string(json_text);
+  s->doc_.Parse(s->text_.data(), s->text_.size());
+  if (s->doc_.HasParseError()) return Bad("not JSON");
+  SchemaParser p(s.get());
+  auto root = p.Parse(s->doc_, "", 0);
+  if (!root.ok()) return root.status();
+  s->root_ = *root;
+  return std::shared_ptr<const Schema>(std::move(s));
+}
+
+}  // namespace kt::avro

@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# The avro format through a real Schema Registry (Apicurio, Confluent's API, started once by
+# scripts/test), checked both ways against Confluent's own serializers (confluent-kafka, PyPI).
+
+load helpers
+
+AVRO="$BATS_TEST_DIRNAME/../data/avro"
+
+# The topic's values as JSON lines, in offset order (one partition), read as avro.
+avro_values() { kconsume "$1" --value-format avro --registry "$REG" -e -q; }
+
+@test "registry: kproduce writes Avro that Confluent's deserializer reads, every type and logical type" {
+  need_registry
+  t=$(new_topic all)
+  run kproduce "$t" "$AVRO/everything.ndjson" --value-format avro --value-schema "$AVRO/everything.avsc" \
+    --registry "$REG" --partitions 1
+  [ "$status" -eq 0 ]
+  # Confluent's AvroDeserializer, on the bytes as they are on the topic.
+  diff <(kconsume "$t" --value-format binary -e -q | serde decode "$t") "$AVRO/everything.ndjson"
+  # ktools reads them back the same.
+  diff <(avro_values "$t") "$AVRO/everything.ndjson"
+  # The schema is registered under the topic's subject (TopicNameStrategy).
+  curl -sf "$REG/subjects/$t-value/versions/latest" | jq -e '.id > 0'
+}
+
+@test "registry: kconsume reads what Confluent's serializer wrote" {
+  need_registry
+  t=$(new_topic fromconfluent)
+  serde encode "$t" "$AVRO/everything.avsc" <"$AVRO/everything.ndjson" |
+    kproduce "$t" --value-format binary --partitions 1 -q
+  diff <(avro_values "$t") "$AVRO/everything.ndjson"
+  # -J envelopes carry the decoded value as JSON.
+  kconsume "$t" --value-format avro --registry "$REG" -e -q -J -n 1 | jq -e '.value.e == "GREEN" and .value.multi.x == 5'
+}
+
+@test "registry: kfilter and kmap over an Avro topic; output with the schema read, or with --value-schema" {
+  need_registry
+  in=$(new_topic clicks); out=$(new_topic big); mapped=$(new_topic mapped)
+  head -500 "$DATA/clickevents.ndjson" | jq -c '. + {source: "web"}' >"$BATS_TEST_TMPDIR/in.ndjson"
+  kproduce "$in" "$BATS_TEST_TMPDIR/in.ndjson" --value-format avro --value-schema "$AVRO/click.avsc" \
+    --registry "$REG" --partitions 1 -q
+  # No schema for the output: it is written with the schema its records were read with.
+  run kfilter -i "$in" -o "$out" 'number >= 100 and source == "web"' --value-format avro --registry "$REG" -e
+  [ "$status" -eq 0 ]
+  diff <(kconsume "$out" --value-format binary -e -q | serde decode "$out") \
+    <(jq -c 'select(.number >= 100)' "$BATS_TEST_TMPDIR/in.ndjson")
+  diff <(curl -sf "$REG/subjects/$out-value/versions/latest" | jq -c '.schema | fromjson') \
+    <(curl -sf "$REG/subjects/$in-value/versions/latest" | jq -c '.schema | fromjson')
+  # A new shape with its own schema.
+  cat >"$BATS_TEST_TMPDIR/short.avsc" <<'EOF'
+{"type":"record","name":"Short","fields":[{"name":"uri","type":"string"},{"name":"n","type":"long"}]}
+EOF
+  run kmap -i "$in" -o "$mapped" --set 'n=number * 2' --keep uri,n -e --value-format avro --registry "$REG" \
+    --value-schema "$BATS_TEST_TMPDIR/short.avsc" -q
+  [ "$status" -eq 0 ]
+  diff <(kconsume "$mapped" --value-format binary -e -q | serde decode "$mapped") \
+    <(jq -c '{uri: .uri, n: (.number * 2)}' "$BATS_TEST_TMPDIR/in.ndjson")
+}
+
+@test "registry: ktable over an Avro topic on 3 partitions equals a recomputation" {
+  need_registry
+  in=$(new_topic clicks); out=$(new_topic counts)
+  head -2000 "$DATA/clickevents.ndjson" >"$BATS_TEST_TMPDIR/in.ndjson"
+  kproduce "$in" "$BATS_TEST_TMPDIR/in.ndjson" --value-format avro --value-schema "$AVRO/click.avsc" \
+    --registry "$REG" --partitions 3 --key-field email -q
+  run ktable -i "$in" --by uri --agg count --agg 'sum(number)' -o - --value-format avro --registry "$REG" \
+    -G "$(new_topic g)" --state-dir "$BATS_TEST_TMPDIR/state" -e -J -q
+  [ "$status" -eq 0 ]
+  # The last update per key is the table.
+  diff <(echo "$output" | jq -c '[.key, .value.count, .value.sum_number]' | jq -s -c 'reverse | unique_by(.[0]) | .[]') \
+    <(jq -s -c 'group_by(.uri) | map([.[0].uri, length, (map(.number) | add)]) | .[]' "$BATS_TEST_TMPDIR/in.ndjson")
+}
+
+@test "registry: kjoin enriches an Avro stream with an Avro global table" {
+  need_registry
+  clicks=$(new_topic clicks); users=$(new_topic users)
+  head -300 "$DATA/clickevents.ndjson" >"$BATS_TEST_TMPDIR/in.ndjson"
+  jq -c 'select(.number % 2 == 0) | {email: .email, plan: (if .number % 4 == 0 then "PRO" else "FREE" end)}' \
+    "$BATS_TEST_TMPDIR/in.ndjson" | jq -s -c 'unique_by(.email) | .[]' >"$BATS_TEST_TMPDIR/users.ndjson"
+  kproduce "$users" "$BATS_TEST_TMPDIR/users.ndjson" --key-field email --value-format avro \
+    --value-schema "$AVRO/user.avsc" --registry "$REG" --partitions 1 -q
+  kproduce "$clicks" "$BATS_TEST_TMPDIR/in.ndjson" --value-format avro --value-schema "$AVRO/click.avsc" \
+    --registry "$REG" --partitions 1 -q
+  run kjoin -i "$clicks" --global "$users" --on email --join left --merge -o - --value-format avro \
+    --registry "$REG" --store memory -e -q
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c '[.email, .number, .plan]') \
+    <(jq -c -n --slurpfile u "$BATS_TEST_TMPDIR/users.ndjson" \
+      'inputs | . as $c | [.email, .number, ($u | map(select(.email == $c.email)) | .[0].plan)]' \
+      "$BATS_TEST_TMPDIR/in.ndjson")
+}
+
+@test "registry: bad Avro records are bad records at their offset: exit 3, or skipped, nothing lost" {
+  need_registry
+  t=$(new_topic mixed)
+  head -3 "$DATA/clickevents.ndjson" >"$BATS_TEST_TMPDIR/good.ndjson"
+  kproduce "$t" "$BATS_TEST_TMPDIR/good.ndjson" --value-format avro --value-schema "$AVRO/click.avsc" \
+    --registry "$REG" --partitions 1 -q
+  id=$(curl -sf "$REG/subjects/$t-value/versions/latest" | jq .id)
+  # A JSON value (wrong magic byte), an unknown schema id, a truncated payload.
+  printf '{"a":1}\n' | kproduce "$t" --value-format raw -q
+  printf 'AAAAJxAA\n' | kproduce "$t" --value-format binary -q
+  kconsume "$t" --value-format binary -e -q -n 1 | base64 -d | head -c 9 | base64 -w0 |
+    kproduce "$t" --value-format binary -q
+  head -1 "$BATS_TEST_TMPDIR/good.ndjson" | kproduce "$t" --value-format avro --registry "$REG" --value-schema "id:$id" -q
+  run kconsume "$t" --value-format avro --registry "$REG" -e -q
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"topic $t partition 0 offset 3: value: not Confluent's wire format: the first byte is 123, not 0"* ]]
+  run --separate-stderr kconsume "$t" --value-format avro --registry "$REG" -e --on-error skip
+  [ "$status" -eq 0 ]
+  diff <(echo "$output") <(cat "$BATS_TEST_TMPDIR/good.ndjson" <(head -1 "$BATS_TEST_TMPDIR/good.ndjson") |
+    jq -c '. + {source: null}')
+  [[ "$stderr" == *"unknown schema id 10000"* ]]
+  [[ "$stderr" == *"past the end of the payload"* || "$stderr" == *"truncated"* ]]
+  [[ "$stderr" == *"3 skipped"* ]]
+}
+
+@test "registry: a value that does not fit the schema is a bad record naming the field" {
+  need_registry
+  t=$(new_topic fit)
+  run kproduce "$t" --value-format avro --value-schema "$AVRO/click.avsc" --registry "$REG" --partitions 1 <<'EOF'
+{"email":"a@x","timestamp":"t","uri":"/","number":1}
+{"email":"b@x","timestamp":"t","uri":"/","number":"many"}
+EOF
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"line 2"* ]]
+  [[ "$output" == *"at number: expected a long, got a string"* ]]
+  run kproduce "$t" --value-format avro --value-schema "$AVRO/click.avsc" --registry "$REG" --on-error skip <<'EOF'
+{"email":"c@x","timestamp":"t","uri":"/"}
+{"email":"d@x","timestamp":"t","uri":"/","number":4}
+EOF
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"at number: missing, and the schema gives no default"* ]]
+  diff <(avro_values "$t" | jq -c '[.email, .source]') - <<'EXPECTED'
+["a@x",null]
+["d@x",null]
+EXPECTED
+}
+
+@test "registry: usage and registry errors in words: no registry, unknown subject, incompatible schema, unreachable" {
+  need_registry
+  t=$(new_topic err)
+  run kconsume "$t" --value-format avro -e
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"the avro format needs a Schema Registry: --registry URL, \$KT_REGISTRY"* ]]
+  run kfilter -i - -o - 'true' --value-schema x.avsc
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--value-schema is for --value-format avro"* ]]
+  run kproduce "$t" --value-format avro --value-schema "$BATS_TEST_DIRNAME/helpers.bash" --registry "$REG" </dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"helpers.bash: Avro schema: not JSON"* ]]
+  # No --value-schema and nothing under the subject.
+  run kproduce "$t" --value-format avro --registry "$REG" <<<'{"a":1}'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"subject '$t-value': not found"* ]]
+  [[ "$output" == *"--value-schema FILE"* ]]
+  # An incompatible second version: the registry's own words (Apicurio's default rules allow
+  # anything, so the subject is given a BACKWARD rule first).
+  echo '{"email":"a@x","timestamp":"t","uri":"/","number":1}' |
+    kproduce "$t" --value-format avro --value-schema "$DATA/avro/click.avsc" --registry "$REG" -q
+  curl -sf -X PUT -H 'Content-Type: application/json' -d '{"compatibility":"BACKWARD"}' "$REG/config/$t-value" >/dev/null
+  echo '{"type":"record","name":"Click","namespace":"ktools.demo","fields":[{"name":"email","type":"long"}]}' >"$BATS_TEST_TMPDIR/bad.avsc"
+  run kproduce "$t" --value-format avro --value-schema "$BATS_TEST_TMPDIR/bad.avsc" --registry "$REG" <<<'{"email":1}'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"incompatible schema"* ]]
+  # Unreachable: an answer within the 5 s timeout, naming the URL.
+  port=$(free_port)
+  start=$SECONDS
+  run kconsume "$t" --value-format avro --registry "http://127.0.0.1:$port" -e
+  [ "$status" -ne 0 ]
+  [ $((SECONDS - start)) -lt 15 ]
+  [[ "$output" == *"schema registry at http://127.0.0.1:$port is unreachable"* ]]
+}
+
+@test "registry: the URL and basic auth come from the config file; -X dump masks the secret" {
+  need_registry
+  t=$(new_topic cfg)
+  printf 'schema.registry.url=%s\nschema.registry.basic.auth.user.info=me:s3cret\n' "$REG" >"$BATS_TEST_TMPDIR/k.conf"
+  run kproduce "$t" --value-format avro --value-schema "$AVRO/click.avsc" -F "$BATS_TEST_TMPDIR/k.conf" -X dump
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"schema.registry.basic.auth.user.info=********"* ]]
+  [[ "$output" != *"s3cret"* ]]
+  head -2 "$DATA/clickevents.ndjson" |
+    kproduce "$t" --value-format avro --value-schema "$AVRO/click.avsc" -F "$BATS_TEST_TMPDIR/k.conf" --partitions 1 -q
+  KT_REGISTRY="$REG" run kconsume "$t" --value-format avro -e -q
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | jq -c 'del(.source)') <(head -2 "$DATA/clickevents.ndjson")
+}

@@ -1,0 +1,326 @@
+// The Avro binary codec (codec/avro_binary.hpp), its schemas, and the registry-backed wire
+// format (codec/avro_wire.hpp) against an in-memory registry.
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "kt/codec/avro_binary.hpp"
+#include "kt/codec/avro_wire.hpp"
+#include "kt/codec/codec.hpp"
+
+namespace {
+
+std::shared_ptr<const kt::avro::Schema> S(const std::string& text) {
+  auto s = kt::avro::Schema::Parse(text);
+  INFO(s.status().message());
+  REQUIRE(s.ok());
+  return *s;
+}
+
+std::string Encode(const kt::avro::Schema& s, const std::string& json) {
+  rapidjson::Document d;
+  REQUIRE(kt::ParseJson(json, &d).ok());
+  std::string out;
+  kt::Status st = kt::avro::EncodeFromJson(s, d, &out);
+  INFO(st.message());
+  REQUIRE(st.ok());
+  return out;
+}
+
+kt::Status EncodeError(const kt::avro::Schema& s, const std::string& json) {
+  rapidjson::Document d;
+  REQUIRE(kt::ParseJson(json, &d).ok());
+  std::string out;
+  return kt::avro::EncodeFromJson(s, d, &out);
+}
+
+std::string Decode(const kt::avro::Schema& s, std::string_view bytes) {
+  std::string out;
+  kt::Status st = kt::avro::DecodeToJson(s, bytes, &out);
+  INFO(st.message());
+  REQUIRE(st.ok());
+  return out;
+}
+
+kt::Status DecodeError(const kt::avro::Schema& s, std::string_view bytes) {
+  std::string out;
+  return kt::avro::DecodeToJson(s, bytes, &out);
+}
+
+const char* kEverything = R"({
+  "type": "record", "name": "Everything", "namespace": "ktools.test",
+  "fields": [
+    {"name": "n", "type": "null"},
+    {"name": "b", "type": "boolean"},
+    {"name": "i", "type": "int"},
+    {"name": "l", "type": "long"},
+    {"name": "f", "type": "float"},
+    {"name": "d", "type": "double"},
+    {"name": "by", "type": "bytes"},
+    {"name": "s", "type": "string"},
+    {"name": "e", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN"]}},
+    {"name": "a", "type": {"type": "array", "items": "long"}},
+    {"name": "m", "type": {"type": "map", "values": "string"}},
+    {"name": "fx", "type": {"type": "fixed", "name": "Four", "size": 4}},
+    {"name": "opt", "type": ["null", "string"]},
+    {"name": "multi", "type": ["int", "string", {"type": "record", "name": "Inner", "fields": [{"name": "x", "type": "int"}]}]},
+    {"name": "dec", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2}},
+    {"name": "decf", "type": {"type": "fixed", "name": "Dec8", "size": 8, "logicalType": "decimal", "precision": 18, "scale": 3}},
+    {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+    {"name": "ts", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+    {"name": "tus", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+    {"name": "tm", "type": {"type": "int", "logicalType": "time-millis"}},
+    {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
+    {"name": "inner", "type": "Inner"},
+    {"name": "def", "type": "string", "default": "dflt"}
+  ]})";
+
+}  // namespace
+
+TEST_CASE("avro: the specification's examples, byte for byte") {
+  auto rec = S(
+      R"({"type":"record","name":"test","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]})");
+  CHECK(Encode(*rec, R"({"a":27,"b":"foo"})") == std::string("\x36\x06"
+                                                             "foo"));
+  auto lng = S(R"("long")");
+  CHECK(Encode(*lng, "0") == std::string("\x00", 1));
+  CHECK(Encode(*lng, "-1") == "\x01");
+  CHECK(Encode(*lng, "1") == "\x02");
+  CHECK(Encode(*lng, "-64") == "\x7f");
+  CHECK(Encode(*lng, "64") == "\x80\x01");
+  CHECK(Decode(*lng, "\x80\x01") == "64");
+  CHECK(Encode(*lng, "9223372036854775807") == "\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01");
+  CHECK(Decode(*lng, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01") == "-9223372036854775808");
+  auto arr = S(R"({"type":"array","items":"long"})");
+  CHECK(Encode(*arr, "[3,27]") == std::string("\x04\x06\x36\x00", 4));
+  auto un = S(R"(["null","string"])");
+  CHECK(Encode(*un, "null") == std::string("\x00", 1));
+  CHECK(Encode(*un, R"("a")") ==
+        "\x02\x02"
+        "a");
+}
+
+TEST_CASE("avro: every type and logical type round-trips through the JSON mapping") {
+  auto s = S(kEverything);
+  const std::string json =
+      R"({"n":null,"b":true,"i":-7,"l":1234567890123456789,"f":0.1,"d":3.141592653589793,"by":"AP8=",)"
+      R"("s":"héllo","e":"GREEN","a":[1,-2,3],"m":{"k":"v","x":"y"},"fx":"AQIDBA==","opt":"here",)"
+      R"("multi":{"x":5},"dec":"-12.30","decf":"123456789.001","day":"2024-02-29","ts":1700000000123,)"
+      R"("tus":1700000000123456,"tm":3600000,"id":"123e4567-e89b-12d3-a456-426614174000","inner":{"x":1},)"
+      R"("def":"given"})";
+  CHECK(Decode(*s, Encode(*s, json)) == json);
+  // A missing field with a default takes it; members the schema does not name are ignored.
+  std::string without = json;
+  without.replace(without.find(R"(,"def":"given")"), 14, R"(,"extra":1)");
+  std::string expected = json;
+  expected.replace(expected.find(R"("def":"given")"), 13, R"("def":"dflt")");
+  CHECK(Decode(*s, Encode(*s, without)) == expected);
+  // Other branches of a union, and numbers for logical types.
+  auto multi =
+      S(R"(["null","int","string",{"type":"record","name":"R","fields":[{"name":"x","type":"int"}]}])");
+  for (const char* v : {"null", "42", R"("s")", R"({"x":1})"}) CHECK(Decode(*multi, Encode(*multi, v)) == v);
+  CHECK(Decode(*multi, Encode(*multi, R"({"string":"wrapped"})")) == R"("wrapped")");
+  auto day = S(R"({"type":"int","logicalType":"date"})");
+  CHECK(Decode(*day, Encode(*day, "19782")) == R"("2024-02-29")");
+  auto dec = S(R"({"type":"bytes","logicalType":"decimal","precision":9,"scale":2})");
+  CHECK(Decode(*dec, Encode(*dec, "5")) == R"("5.00")");
+  CHECK(Decode(*dec, Encode(*dec, R"("-0.01")")) == R"("-0.01")");
+  CHECK(Decode(*dec, Encode(*dec, R"("128")")) == R"("128.00")");
+  CHECK(Encode(*dec, R"("-1.28")") == "\x02\x80");  // minimal two's complement: one byte
+  auto real = S(R"("double")");
+  CHECK(Decode(*real, Encode(*real, R"("NaN")")) == R"("NaN")");
+  CHECK(Decode(*real, Encode(*real, R"("-Infinity")")) == R"("-Infinity")");
+}
+
+TEST_CASE("avro: recursive named types") {
+  auto list = S(
+      R"({"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]})");
+  const std::string json = R"({"v":1,"next":{"v":2,"next":{"v":3,"next":null}}})";
+  CHECK(Decode(*list, Encode(*list, json)) == json);
+}
+
+TEST_CASE("avro: schemas ktools cannot read are refused, naming why") {
+  CHECK(kt::avro::Schema::Parse(R"("nope")").status().message().find("unknown type 'nope'") !=
+        std::string::npos);
+  CHECK(kt::avro::Schema::Parse(R"({"type":"record","name":"R"})")
+            .status()
+            .message()
+            .find("needs \"fields\"") != std::string::npos);
+  CHECK(kt::avro::Schema::Parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"zz"}]})")
+            .status()
+            .message()
+            .find("field R.a") != std::string::npos);
+  CHECK_FALSE(kt::avro::Schema::Parse(R"(["int",["long"]])").ok());
+  CHECK_FALSE(kt::avro::Schema::Parse("{").ok());
+}
+
+TEST_CASE("avro: a value that does not fit is a bad record naming the field") {
+  auto s = S(kEverything);
+  auto st = EncodeError(*s, R"({"b":true})");
+  CHECK(st.IsDataError());
+  CHECK(st.message().find("at n: missing") != std::string::npos);
+  auto rec = S(R"({"type":"record","name":"R","fields":[{"name":"xs","type":{"type":"array","items":
+      {"type":"record","name":"P","fields":[{"name":"q","type":"int"}]}}}]})");
+  st = EncodeError(*rec, R"({"xs":[{"q":1},{"q":"two"}]})");
+  CHECK(st.message() == "at xs[1].q: expected an int, got a string");
+  CHECK(EncodeError(*S(R"("int")"), "3000000000").message() == "3000000000 does not fit an int");
+  CHECK(EncodeError(*S(R"({"type":"enum","name":"E","symbols":["A"]})"), R"("B")").message() ==
+        "'B' is not a symbol of enum E");
+  CHECK(EncodeError(*S(R"(["null","int"])"), R"("x")").message() ==
+        "a string fits no branch of the union [null, int]");
+  CHECK(EncodeError(*S(R"({"type":"bytes","logicalType":"decimal","scale":1})"), R"("1.25")")
+            .message()
+            .find("more than the schema's 1 decimal places") != std::string::npos);
+}
+
+TEST_CASE("avro: bad bytes are bad records, never a crash or a huge allocation") {
+  auto rec = S(
+      R"({"type":"record","name":"test","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]})");
+  CHECK(DecodeError(*rec,
+                    "\x36\x06"
+                    "fo")
+            .message() == "at b: length 3 is past the end of the payload (2 bytes left)");
+  CHECK(DecodeError(*rec, "\x36\x05").message() == "at b: negative length -3");
+  CHECK(DecodeError(*rec, "\x36\x04\xff\xfe").message() == "at b: string is not UTF-8 (byte 0)");
+  CHECK(DecodeError(*rec, "\x36\x02xZ").message().find("1 bytes left over") != std::string::npos);
+  CHECK(DecodeError(*rec, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01").message().find("varint") !=
+        std::string::npos);
+  auto arr = S(R"({"type":"array","items":"long"})");
+  // 2^62 items: refused at once, not looped over or allocated.
+  CHECK(DecodeError(*arr, "\xfe\xff\xff\xff\xff\xff\xff\xff\x7f").message().find("items in a payload with") !=
+        std::string::npos);
+  auto nulls = S(R"({"type":"array","items":"null"})");
+  CHECK(DecodeError(*nulls, "\xfe\xff\xff\xff\x0f").message().find("items in a payload with") !=
+        std::string::npos);
+  auto un = S(R"(["null","string"])");
+  CHECK(DecodeError(*un, "\x04").message() == "union branch 2 does not exist (the union has 2)");
+  CHECK(DecodeError(*S(R"("boolean")"), "\x02").message() == "boolean byte 2 is neither 0 nor 1");
+  CHECK(DecodeError(*S(R"("double")"), "\x01\x02").message().find("truncated") != std::string::npos);
+}
+
+namespace {
+
+// An in-memory registry that counts its calls.
+class FakeRegistry : public kt::SchemaRegistry {
+ public:
+  kt::Result<kt::RegisteredSchema> ById(int id) override {
+    ++by_id_calls;
+    if (!by_id.count(id)) return kt::Status::NotFound("schema " + std::to_string(id) + " not found");
+    return kt::RegisteredSchema{id, 0, "AVRO", by_id[id]};
+  }
+  kt::Result<kt::RegisteredSchema> Latest(const std::string& subject) override {
+    if (!subjects.count(subject)) return kt::Status::NotFound("subject '" + subject + "' not found");
+    int id = subjects[subject];
+    return kt::RegisteredSchema{id, 1, "AVRO", by_id[id]};
+  }
+  kt::Result<int> Register(const std::string& subject, const std::string& schema,
+                           const std::string&) override {
+    int id = 0;
+    for (auto& [i, s] : by_id)
+      if (s == schema) id = i;
+    if (!id) by_id[id = next_id++] = schema;
+    subjects[subject] = id;
+    return id;
+  }
+  std::map<int, std::string> by_id;
+  std::map<std::string, int> subjects;
+  int next_id = 1;
+  int by_id_calls = 0;
+};
+
+const char* kUser =
+    R"({"type":"record","name":"User","namespace":"ex","fields":[{"name":"name","type":"string"},{"name":"age","type":"int"}]})";
+
+}  // namespace
+
+TEST_CASE("avro codec: Confluent's wire format, schemas looked up once per id") {
+  auto reg = std::make_shared<FakeRegistry>();
+  int id = *reg->Register("users-value", kUser, "AVRO");
+  kt::WriterSchemaChoice choice;
+  choice.topic = "users";
+  auto codec = *kt::Codec::Parse("avro");
+  CHECK(codec.IsJson());
+  CHECK_FALSE(codec.IsIdentity());
+  codec.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+  std::string scratch;
+  std::string_view wire, text;
+  REQUIRE(codec.Encode(R"({"name":"ann","age":30})", &scratch, &wire).ok());
+  std::string bytes(wire);
+  CHECK(bytes == std::string("\x00\x00\x00\x00", 4) + char(id) + "\x06" + "ann" + "\x3c");
+  for (int i = 0; i < 3; ++i) {
+    std::string s2;
+    REQUIRE(codec.Decode(bytes, &s2, &text).ok());
+    CHECK(text == R"({"name":"ann","age":30})");
+  }
+  CHECK(reg->by_id_calls <= 1);
+
+  std::string s3;
+  auto bad = codec.Decode(std::string("\x01\x00\x00\x00\x01\x00", 6), &s3, &text);
+  CHECK(bad.IsDataError());
+  CHECK(bad.message() == "not Confluent's wire format: the first byte is 1, not 0");
+  bad = codec.Decode(std::string("\x00\x00\x00\x00\x63\x00", 6), &s3, &text);
+  CHECK(bad.IsDataError());
+  CHECK(bad.message().find("unknown schema id 99") == 0);
+  bad = codec.Decode(std::string("\x00\x00", 2), &s3, &text);
+  CHECK(bad.IsDataError());
+  bad = codec.Encode(R"({"name":"ann"})", &scratch, &wire);
+  CHECK(bad.IsDataError());
+  CHECK(bad.message().find("at age: missing") != std::string::npos);
+}
+
+TEST_CASE("avro codec: without a schema for the output, a run writes with the schema it read") {
+  auto reg = std::make_shared<FakeRegistry>();
+  int id = *reg->Register("in-value", kUser, "AVRO");
+  kt::WriterSchemaChoice choice;
+  choice.topic = "out";
+  auto codec = *kt::Codec::Parse("avro");
+  codec.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+  std::string scratch;
+  std::string_view wire, text;
+  // Nothing read yet and no subject out-value: nothing to write with.
+  auto unbound = *kt::Codec::Parse("avro");
+  unbound.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+  auto none = unbound.Encode(R"({"name":"a","age":1})", &scratch, &wire);
+  CHECK(none.IsInvalidArgument());
+  CHECK(none.message().find("--value-schema") != std::string::npos);
+
+  std::string in = std::string("\x00\x00\x00\x00", 4) + char(id) + "\x02" + "b" + "\x04";
+  std::string s2;
+  REQUIRE(codec.Decode(in, &s2, &text).ok());
+  REQUIRE(codec.Encode(text, &scratch, &wire).ok());
+  CHECK(std::string(wire) == in);
+  CHECK(reg->subjects.at("out-value") == id);
+}
+
+TEST_CASE("avro codec: --value-schema FILE and id:N, and the subject strategies") {
+  auto c = kt::ParseWriterSchema("id:7");
+  REQUIRE(c.ok());
+  CHECK(c->id == 7);
+  CHECK_FALSE(kt::ParseWriterSchema("id:x").ok());
+  CHECK(kt::ParseWriterSchema("user.avsc")->file == "user.avsc");
+  CHECK(*kt::ParseSubjectStrategy("topic-record") == kt::SubjectStrategy::kTopicRecord);
+  CHECK_FALSE(kt::ParseSubjectStrategy("name").ok());
+
+  auto reg = std::make_shared<FakeRegistry>();
+  char path[] = "/tmp/kt-avro-test-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, kUser, strlen(kUser)) == static_cast<ssize_t>(strlen(kUser)));
+  close(fd);
+  CHECK(kt::CheckAvroSchemaFile(path).ok());
+  for (auto [strategy, subject] :
+       {std::pair{kt::SubjectStrategy::kTopic, "t-value"}, std::pair{kt::SubjectStrategy::kRecord, "ex.User"},
+        std::pair{kt::SubjectStrategy::kTopicRecord, "t-ex.User"}}) {
+    kt::WriterSchemaChoice choice;
+    choice.file = path;
+    choice.topic = "t";
+    choice.strategy = strategy;
+    auto codec = *kt::Codec::Parse("avro");
+    codec.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+    std::string scratch;
+    std::string_view wire;
+    REQUIRE(codec.Encode(R"({"name":"a","age":1})", &scratch, &wire).ok());
+    CHECK(reg->subjects.count(subject) == 1);
+  }
+  unlink(path);
+  CHECK(kt::CheckAvroSchemaFile("/nonexistent.avsc").IsInvalidArgument());
+}

@@ -1,0 +1,103 @@
+// kbroker's in-memory Schema Registry, served over HTTP and used through ktools' own registry
+// client (codec/schema_registry.hpp), as the avro codec uses it.
+#include "kbroker/registry_server.hpp"
+
+#include <httplib.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "kt/codec/avro_wire.hpp"
+#include "kt/codec/codec.hpp"
+
+namespace {
+
+const char* kV1 = R"({"type":"record","name":"User","fields":[{"name":"name","type":"string"}]})";
+const char* kV2 =
+    R"({"type":"record","name":"User","fields":[{"name":"name","type":"string"},{"name":"age","type":"int","default":0}]})";
+
+// kbroker's registry on a loopback port for the test's life.
+struct Served {
+  Served() {
+    kt::kbroker::MountRegistry(server, registry, "/registry");
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~Served() {
+    server.stop();
+    thread.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/registry"; }
+  kt::kbroker::MemoryRegistry registry;
+  httplib::Server server;
+  int port = 0;
+  std::thread thread;
+};
+
+}  // namespace
+
+TEST_CASE("kbroker registry: ids are global, a schema has one id, subjects keep versions") {
+  kt::kbroker::MemoryRegistry r;
+  int a = *r.Register("a-value", kV1, "AVRO");
+  CHECK(*r.Register("b-value", kV1, "AVRO") == a);
+  CHECK(*r.Register("a-value", kV1, "AVRO") == a);  // again: no new version
+  int b = *r.Register("a-value", kV2, "AVRO");
+  CHECK(b != a);
+  CHECK(*r.Versions("a-value") == std::vector<int>{1, 2});
+  CHECK(r.Latest("a-value")->id == b);
+  CHECK(r.Latest("a-value")->version == 2);
+  CHECK(r.Version("a-value", 1)->schema == kV1);
+  CHECK(r.Lookup("a-value", kV1)->version == 1);
+  CHECK(r.Lookup("b-value", kV2).status().IsNotFound());
+  CHECK(r.ById(99).status().IsNotFound());
+  CHECK(r.Register("x", "{\"type\":\"nope\"}", "AVRO").status().IsInvalidArgument());
+  CHECK(r.Subjects() == std::vector<std::string>{"a-value", "b-value"});
+  CHECK(*r.Delete("b-value") == std::vector<int>{1});
+  CHECK(r.Latest("b-value").status().IsNotFound());
+}
+
+TEST_CASE("registry client over HTTP: register, look up, errors in the registry's words") {
+  Served s;
+  auto client = kt::OpenSchemaRegistry({.url = s.url()});
+  REQUIRE(client.ok());
+  auto id = (*client)->Register("users-value", kV1, "AVRO");
+  REQUIRE(id.ok());
+  CHECK((*client)->ById(*id)->schema == kV1);
+  CHECK((*client)->Latest("users-value")->id == *id);
+  auto missing = (*client)->Latest("nobody-value");
+  CHECK(missing.status().IsNotFound());
+  CHECK(missing.status().message().find(
+            "subject 'nobody-value': not found (Subject 'nobody-value' not found.)") != std::string::npos);
+  CHECK((*client)->ById(77).status().IsNotFound());
+  auto invalid = (*client)->Register("users-value", "{\"type\":\"record\"}", "AVRO");
+  CHECK(invalid.status().IsInvalidArgument());
+  CHECK(invalid.status().message().find("invalid schema") != std::string::npos);
+
+  // The avro codec through the HTTP client: encode registers nothing new, decode looks up by id.
+  kt::WriterSchemaChoice choice;
+  choice.topic = "users";
+  auto codec = *kt::Codec::Parse("avro");
+  codec.BindAvro(std::make_shared<kt::AvroWire>(*client, choice));
+  std::string scratch, scratch2;
+  std::string_view wire, text;
+  REQUIRE(codec.Encode(R"({"name":"ann"})", &scratch, &wire).ok());
+  REQUIRE(codec.Decode(wire, &scratch2, &text).ok());
+  CHECK(text == R"({"name":"ann"})");
+}
+
+TEST_CASE("registry client: bad URLs are usage errors; an unreachable registry answers in time") {
+  CHECK(kt::OpenSchemaRegistry({.url = "localhost:8081"}).status().IsInvalidArgument());
+  CHECK(kt::OpenSchemaRegistry({.url = "ftp://x"}).status().IsInvalidArgument());
+  int port;
+  {
+    httplib::Server probe;  // a port nothing listens on once it is closed
+    port = probe.bind_to_any_port("127.0.0.1");
+  }
+  auto client =
+      kt::OpenSchemaRegistry({.url = "http://127.0.0.1:" + std::to_string(port), .timeout_ms = 1000});
+  REQUIRE(client.ok());
+  auto r = (*client)->ById(1);
+  CHECK(r.status().IsUnavailable());
+  CHECK(r.status().message().find("is unreachable") != std::string::npos);
+}
