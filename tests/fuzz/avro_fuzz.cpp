@@ -1,5 +1,5 @@
 // libFuzzer target for the Avro decoder (codec/avro_binary.hpp) and Confluent's wire format
-// (codec/avro_wire.hpp). Input: a schema choice (first byte) and the datum's bytes, also read
+// (codec/registry_wire.hpp). Input: a schema choice (first byte) and the datum's bytes, also read
 // as a whole wire-format record. Checked: no crash, sanitizer report, hang or huge allocation
 // (lengths and block counts beyond the input are refused); an error explains itself; what
 // decodes is valid JSON that encodes again under the same schema and decodes to the same text.
@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "kt/codec/avro_binary.hpp"
-#include "kt/codec/avro_wire.hpp"
 #include "kt/codec/codec.hpp"
+#include "kt/codec/registry_wire.hpp"
 #include "kt/core/json.hpp"
 
 namespace {
@@ -76,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The same bytes as a whole record in Confluent's wire format.
   static auto codec = [] {
     auto c = *kt::Codec::Parse("avro");
-    c.BindAvro(std::make_shared<kt::AvroWire>(std::make_shared<Registry>(), kt::WriterSchemaChoice{}));
+    c.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, std::make_shared<Registry>(),
+                                                      kt::WriterSchemaChoice{}));
     return c;
   }();
   std::string scratch;

@@ -4,6 +4,8 @@ bytes ktools reads and writes. No Kafka here: bytes travel as base64 lines, whic
 
   confluent_serde.py encode URL TOPIC SCHEMA_FILE   JSON lines (ktools' mapping) -> base64 lines
   confluent_serde.py decode URL TOPIC               base64 lines -> JSON lines (ktools' mapping)
+  confluent_serde.py encode-json URL TOPIC SCHEMA_FILE, decode-json URL TOPIC
+                                                    the same with the JSON Schema serializers
 
 ktools' JSON mapping (ktools(7), SCHEMA REGISTRY) and the Python objects Confluent's
 serializers take and give are converted into each other by walking the schema, so the values
@@ -19,6 +21,7 @@ import uuid
 
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -186,7 +189,21 @@ def main():
     mode, url, topic = sys.argv[1:4]
     client = SchemaRegistryClient({"url": url})
     ctx = SerializationContext(topic, MessageField.VALUE)
-    if mode == "encode":
+    if mode == "encode-json":
+        text = open(sys.argv[4]).read()
+        ser = JSONSerializer(text, client, lambda obj, _ctx: obj)
+        for line in sys.stdin:
+            if line.strip():
+                print(base64.b64encode(ser(json.loads(line), ctx)).decode())
+    elif mode == "decode-json":
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            raw = base64.b64decode(line)
+            text = client.get_schema(int.from_bytes(raw[1:5], "big")).schema_str
+            de = JSONDeserializer(text, lambda obj, _ctx: obj, client)
+            print(json.dumps(de(raw, ctx), separators=(",", ":"), ensure_ascii=False))
+    elif mode == "encode":
         text = open(sys.argv[4]).read()
         schema = json.loads(text)
         named = {}

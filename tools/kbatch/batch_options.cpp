@@ -42,7 +42,7 @@ Result<BatchOptions> ResolveBatchFlags(const BatchFlags& f, const std::string& v
   }
   opt.lines = f.as == "lines";
   auto codec = Codec::Parse(value_format);
-  opt.json_values = codec.ok() && codec->IsJson();  // json, json|binary, avro
+  opt.json_values = codec.ok() && codec->IsJson();  // json, json|binary, avro, jsonschema
   opt.seed = f.seed;
   return opt;
 }

@@ -98,7 +98,7 @@ Result<JoinSetup> ResolveJoinFlags(const JoinFlags& f, const std::string& input,
   if (setup.right == input) return Status::InvalidArgument("the right side must be another topic than -i");
 
   auto codec = Codec::Parse(value_format);
-  bool json_values = codec.ok() && (codec->IsAvro() || (codec->IsJson() && codec->IsIdentity()));
+  bool json_values = codec.ok() && (codec->UsesRegistry() || (codec->IsJson() && codec->IsIdentity()));
   if (replica) {
     GlobalJoinOptions go;
     go.left = f.type == "left";

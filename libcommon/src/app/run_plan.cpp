@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "kt/app/http_service.hpp"
-#include "kt/codec/avro_wire.hpp"
+#include "kt/codec/registry_wire.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/kbroker_control.hpp"
 
@@ -20,13 +20,13 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
   return *d;
 }
 
-// The avro codecs' registry and writer schemas (codec/avro_wire.hpp). Needs the output topic.
+// The registry codecs' registry and writer schemas (codec/registry_wire.hpp). Needs the output topic.
 Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, RunPlan* p) {
-  if (!p->value_codec.IsAvro() && !cli.value_schema.empty())
-    return Status::InvalidArgument("--value-schema is for --value-format avro");
-  if (!p->key_codec.IsAvro() && !cli.key_schema.empty())
-    return Status::InvalidArgument("--key-schema is for --key-format avro");
-  if (!p->value_codec.IsAvro() && !p->key_codec.IsAvro()) return Status::Ok();
+  if (!p->value_codec.UsesRegistry() && !cli.value_schema.empty())
+    return Status::InvalidArgument("--value-schema is for --value-format avro or jsonschema");
+  if (!p->key_codec.UsesRegistry() && !cli.key_schema.empty())
+    return Status::InvalidArgument("--key-schema is for --key-format avro or jsonschema");
+  if (!p->value_codec.UsesRegistry() && !p->key_codec.UsesRegistry()) return Status::Ok();
   RegistrySettings rs;
   rs.url = cli.registry;
   if (const char* e = std::getenv("KT_REGISTRY"); rs.url.empty() && e) rs.url = e;
@@ -38,7 +38,8 @@ Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, Ru
   if (rs.url.empty()) rs.url = KbrokerRegistryUrl(kafka.brokers);  // kbroker serves one
   if (rs.url.empty())
     return Status::InvalidArgument(
-        "the avro format needs a Schema Registry: --registry URL, $KT_REGISTRY, or schema.registry.url in "
+        "the avro and jsonschema formats need a Schema Registry: --registry URL, $KT_REGISTRY, or "
+        "schema.registry.url in "
         "the "
         "config file");
   auto registry = OpenSchemaRegistry(rs);
@@ -47,7 +48,8 @@ Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, Ru
   if (!strategy.ok()) return strategy.status();
   for (bool key : {false, true}) {
     Codec& codec = key ? p->key_codec : p->value_codec;
-    if (!codec.IsAvro()) continue;
+    if (!codec.UsesRegistry()) continue;
+    WireFormat format = codec.IsAvro() ? WireFormat::kAvro : WireFormat::kJsonSchema;
     const std::string& spec = key ? cli.key_schema : cli.value_schema;
     WriterSchemaChoice choice;
     if (!spec.empty()) {
@@ -57,12 +59,12 @@ Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, Ru
       choice = *c;
     }
     if (!choice.file.empty())
-      if (Status s = CheckAvroSchemaFile(choice.file); !s.ok())
+      if (Status s = CheckSchemaFile(format, choice.file); !s.ok())
         return Status::InvalidArgument((key ? "--key-schema: " : "--value-schema: ") + s.message());
     choice.topic = p->kafka_output() ? p->output : "";
     choice.key = key;
     choice.strategy = *strategy;
-    codec.BindAvro(std::make_shared<AvroWire>(*registry, choice));
+    codec.BindRegistry(std::make_shared<RegistryWire>(format, *registry, choice));
   }
   return Status::Ok();
 }

@@ -114,9 +114,9 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
       r.run.outputs = {topic};
       r.run.partitions = partitions;  // created so by RunRepartitioned
       r.run.internal_output = true;
-      // Internal topics carry JSON: the schemas are the user's topics' business, not theirs.
-      if (r.run.out_key_codec.IsAvro()) r.run.out_key_codec = JsonCodec();
-      if (r.run.out_value_codec.IsAvro()) r.run.out_value_codec = JsonCodec();
+      // Internal topics carry plain JSON: schemas are the user's topics' business, not theirs.
+      if (r.run.out_key_codec.UsesRegistry()) r.run.out_key_codec = JsonCodec();
+      if (r.run.out_value_codec.UsesRegistry()) r.run.out_value_codec = JsonCodec();
       r.run.group = i == 0 ? group : SideStem(group, in, i);
       r.by = in.sides[i].by;
       p.rekeys.push_back(std::move(r));

@@ -1,7 +1,7 @@
 #include "kt/codec/codec.hpp"
 
-#include "kt/codec/avro_wire.hpp"
 #include "kt/codec/base64.hpp"
+#include "kt/codec/registry_wire.hpp"
 #include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 
@@ -24,10 +24,12 @@ Result<Codec> Codec::Parse(std::string_view spec) {
       s = Stage::kAuto;
     else if (p == "avro")
       s = Stage::kAvro;
+    else if (p == "jsonschema")
+      s = Stage::kJsonSchema;
     else
       return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" + std::string(spec) +
-                                     "' (use json, raw, binary, auto, avro, e.g. json|binary)");
-    if ((s == Stage::kAuto || s == Stage::kAvro) && !c.stages_.empty())
+                                     "' (use json, raw, binary, auto, avro, jsonschema, e.g. json|binary)");
+    if ((s == Stage::kAuto || s == Stage::kAvro || s == Stage::kJsonSchema) && !c.stages_.empty())
       return Status::InvalidArgument("in '" + std::string(spec) + "' '" + std::string(p) +
                                      "' cannot be chained");
     if (!c.stages_.empty() && s != Stage::kBinary)
@@ -35,7 +37,7 @@ Result<Codec> Codec::Parse(std::string_view spec) {
                                      "' only 'binary' may follow the first format");
     c.stages_.push_back(s);
   }
-  if (c.stages_.size() > 1 && (c.stages_[0] == Stage::kAuto || c.stages_[0] == Stage::kAvro))
+  if (c.stages_.size() > 1 && (c.stages_[0] == Stage::kAuto || c.UsesRegistry()))
     return Status::InvalidArgument("in '" + std::string(spec) + "' '" +
                                    std::string(Trim(Split(spec, '|')[0])) + "' cannot be chained");
   return c;
@@ -48,10 +50,11 @@ Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_vi
     *text = wire;
     return Status::Ok();
   }
-  if (IsAvro()) {
-    if (!avro_) return Status::InvalidArgument("the avro format needs a schema registry (--registry URL)");
+  if (UsesRegistry()) {
+    if (!registry_)
+      return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
     scratch->clear();
-    if (Status s = avro_->Decode(wire, scratch); !s.ok()) return s;
+    if (Status s = registry_->Decode(wire, scratch); !s.ok()) return s;
     *text = *scratch;
     return Status::Ok();
   }
@@ -75,10 +78,11 @@ Status Codec::Encode(std::string_view text, std::string* scratch, std::string_vi
     *wire = text;
     return Status::Ok();
   }
-  if (IsAvro()) {
-    if (!avro_) return Status::InvalidArgument("the avro format needs a schema registry (--registry URL)");
+  if (UsesRegistry()) {
+    if (!registry_)
+      return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
     scratch->clear();
-    if (Status s = avro_->Encode(text, scratch); !s.ok()) return s;
+    if (Status s = registry_->Encode(text, scratch); !s.ok()) return s;
     *wire = *scratch;
     return Status::Ok();
   }
@@ -95,6 +99,20 @@ Status Codec::Encode(std::string_view text, std::string* scratch, std::string_vi
   *scratch = std::move(a);
   *wire = *scratch;
   return Status::Ok();
+}
+
+Status Codec::EncodeDocument(const rapidjson::Value& value, std::string* scratch,
+                             std::string_view* wire) const {
+  if (!registry_)
+    return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
+  scratch->clear();
+  if (Status s = registry_->EncodeValue(value, scratch); !s.ok()) return s;
+  *wire = *scratch;
+  return Status::Ok();
+}
+
+bool Codec::KeepsWire(std::string_view wire) const {
+  return IsAvro() && registry_ && registry_->IsWriters(wire);
 }
 
 AutoKind AutoKindOf(std::string_view bytes) {

@@ -2,8 +2,7 @@
 
 #include <rapidjson/schema.h>
 
-#include <fstream>
-#include <sstream>
+#include "kt/core/paths.hpp"
 
 namespace kt {
 
@@ -15,14 +14,17 @@ struct SchemaValidator::Impl {
 SchemaValidator::~SchemaValidator() = default;
 
 Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Load(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) return Status::InvalidArgument("cannot read schema file " + path);
-  std::ostringstream ss;
-  ss << f.rdbuf();
+  auto text = ReadWholeFile(path, "schema file");
+  if (!text.ok()) return Status::InvalidArgument(text.status().message());
+  return Parse(*text, "schema " + path);
+}
+
+Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Parse(std::string_view text,
+                                                                const std::string& origin) {
   std::unique_ptr<SchemaValidator> v(new SchemaValidator());
   v->impl_ = std::make_unique<Impl>();
-  Status s = ParseJson(ss.str(), &v->impl_->doc);
-  if (!s.ok()) return Status::InvalidArgument("schema " + path + ": " + s.message());
+  Status s = ParseJson(text, &v->impl_->doc);
+  if (!s.ok()) return Status::InvalidArgument(origin + ": " + s.message());
   v->impl_->schema = std::make_unique<rapidjson::SchemaDocument>(v->impl_->doc);
   return v;
 }

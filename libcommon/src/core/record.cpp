@@ -16,6 +16,8 @@ OutRecord OutRecord::From(const Record& in) {
   if (in.value) {
     o.value_kind = ValueKind::kText;
     o.value_text = *in.value;
+    o.input_wire_value = in.wire_value;
+    o.input_value_text = o.value_text;
   }
   o.timestamp = in.timestamp;
   o.headers = in.headers;

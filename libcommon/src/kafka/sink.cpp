@@ -130,7 +130,13 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
     else if (Status s = opt_.key_codec.Encode(*rec.key, &key_scratch_, &key); !s.ok())
       return EncodeError(s, "key", opt_.key_codec);
   }
-  if (has_value) {
+  if (has_value && !rec.wire && rec.ValueIsInputs() && opt_.value_codec.KeepsWire(*rec.input_wire_value)) {
+    value = *rec.input_wire_value;  // an Avro value passed through: its bytes, not encoded again
+  } else if (has_value && !rec.wire && rec.value_kind == OutRecord::ValueKind::kJson &&
+             opt_.value_codec.EncodesDocuments()) {
+    if (Status s = opt_.value_codec.EncodeDocument(*rec.value_json, &value_scratch_, &value); !s.ok())
+      return EncodeError(s, "value", opt_.value_codec);
+  } else if (has_value) {
     std::string_view text = rec.value_text;
     if (rec.value_kind == OutRecord::ValueKind::kJson) {
       if (!opt_.value_codec.IsJson() && rec.value_json->IsString()) {

@@ -78,21 +78,21 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
   }
   if (sets & kOptFormats) {
     app.add_option("--key-format", o.key_format,
-                   "Key codec: raw, json, binary, auto, avro, chains like json|binary")
+                   "Key codec: raw, json, binary, auto, avro, jsonschema, chains like json|binary")
         ->group(g)
         ->capture_default_str();
     app.add_option("--value-format", o.value_format,
-                   "Value codec: json, raw, binary, auto, avro, chains like json|binary")
+                   "Value codec: json, raw, binary, auto, avro, jsonschema, chains like json|binary")
         ->group(g)
         ->capture_default_str();
     app.add_option("--registry", o.registry,
-                   "Schema Registry URL for the avro format (else $KT_REGISTRY, schema.registry.url)")
+                   "Schema Registry URL for avro and jsonschema (else $KT_REGISTRY, schema.registry.url)")
         ->group(g);
-    app.add_option("--value-schema", o.value_schema,
-                   "Avro schema values are written with: FILE (registered) or id:N (default: the subject's "
-                   "latest)")
+    app.add_option(
+           "--value-schema", o.value_schema,
+           "Schema values are written with: FILE (registered) or id:N (default: the subject's latest)")
         ->group(g);
-    app.add_option("--key-schema", o.key_schema, "Avro schema keys are written with: FILE or id:N")->group(g);
+    app.add_option("--key-schema", o.key_schema, "Schema keys are written with: FILE or id:N")->group(g);
     app.add_option("--subject-strategy", o.subject_strategy,
                    "Registry subjects: topic (TOPIC-value), record (the record's name), topic-record")
         ->group(g)
@@ -196,7 +196,8 @@ void AddNoRepartitionOption(CLI::App& app, StateCliOptions& o) {
 std::string VersionText(const std::string& tool) {
   std::string v = tool + " (ktools) " KT_VERSION "\n";
   v += std::string("librdkafka ") + rd_kafka_version_str() + "\n";
-  v += "features: codecs json,raw,binary,avro; schema-registry; json-schema; consumer-groups; at-least-once; "
+  v += "features: codecs json,raw,binary,avro,jsonschema; schema-registry; json-schema; consumer-groups; "
+       "at-least-once; "
        "exactly-once";
 #ifdef KT_HAVE_RE2
   v += "; regex (re2)";

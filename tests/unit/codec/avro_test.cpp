@@ -1,11 +1,11 @@
 // The Avro binary codec (codec/avro_binary.hpp), its schemas, and the registry-backed wire
-// format (codec/avro_wire.hpp) against an in-memory registry.
+// format (codec/registry_wire.hpp) against an in-memory registry.
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "kt/codec/avro_binary.hpp"
-#include "kt/codec/avro_wire.hpp"
 #include "kt/codec/codec.hpp"
+#include "kt/codec/registry_wire.hpp"
 
 namespace {
 
@@ -240,7 +240,7 @@ TEST_CASE("avro codec: Confluent's wire format, schemas looked up once per id") 
   auto codec = *kt::Codec::Parse("avro");
   CHECK(codec.IsJson());
   CHECK_FALSE(codec.IsIdentity());
-  codec.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+  codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, choice));
   std::string scratch;
   std::string_view wire, text;
   REQUIRE(codec.Encode(R"({"name":"ann","age":30})", &scratch, &wire).ok());
@@ -273,12 +273,12 @@ TEST_CASE("avro codec: without a schema for the output, a run writes with the sc
   kt::WriterSchemaChoice choice;
   choice.topic = "out";
   auto codec = *kt::Codec::Parse("avro");
-  codec.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+  codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, choice));
   std::string scratch;
   std::string_view wire, text;
   // Nothing read yet and no subject out-value: nothing to write with.
   auto unbound = *kt::Codec::Parse("avro");
-  unbound.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+  unbound.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, choice));
   auto none = unbound.Encode(R"({"name":"a","age":1})", &scratch, &wire);
   CHECK(none.IsInvalidArgument());
   CHECK(none.message().find("--value-schema") != std::string::npos);
@@ -306,7 +306,7 @@ TEST_CASE("avro codec: --value-schema FILE and id:N, and the subject strategies"
   REQUIRE(fd >= 0);
   REQUIRE(write(fd, kUser, strlen(kUser)) == static_cast<ssize_t>(strlen(kUser)));
   close(fd);
-  CHECK(kt::CheckAvroSchemaFile(path).ok());
+  CHECK(kt::CheckSchemaFile(kt::WireFormat::kAvro, path).ok());
   for (auto [strategy, subject] :
        {std::pair{kt::SubjectStrategy::kTopic, "t-value"}, std::pair{kt::SubjectStrategy::kRecord, "ex.User"},
         std::pair{kt::SubjectStrategy::kTopicRecord, "t-ex.User"}}) {
@@ -315,12 +315,54 @@ TEST_CASE("avro codec: --value-schema FILE and id:N, and the subject strategies"
     choice.topic = "t";
     choice.strategy = strategy;
     auto codec = *kt::Codec::Parse("avro");
-    codec.BindAvro(std::make_shared<kt::AvroWire>(reg, choice));
+    codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, choice));
     std::string scratch;
     std::string_view wire;
     REQUIRE(codec.Encode(R"({"name":"a","age":1})", &scratch, &wire).ok());
     CHECK(reg->subjects.count(subject) == 1);
   }
   unlink(path);
-  CHECK(kt::CheckAvroSchemaFile("/nonexistent.avsc").IsInvalidArgument());
+  CHECK(kt::CheckSchemaFile(kt::WireFormat::kAvro, "/nonexistent.avsc").IsInvalidArgument());
+}
+
+TEST_CASE("jsonschema codec: JSON behind Confluent's header, checked against the schema on write") {
+  auto reg = std::make_shared<FakeRegistry>();
+  kt::WriterSchemaChoice choice;
+  choice.topic = "t";
+  // FakeRegistry keeps types as AVRO; a JSON schema registered through the codec is typed JSON.
+  struct JsonRegistry : FakeRegistry {
+    kt::Result<kt::RegisteredSchema> ById(int id) override {
+      auto r = FakeRegistry::ById(id);
+      if (r.ok()) r->type = "JSON";
+      return r;
+    }
+    kt::Result<kt::RegisteredSchema> Latest(const std::string& s) override {
+      auto r = FakeRegistry::Latest(s);
+      if (r.ok()) r->type = "JSON";
+      return r;
+    }
+  };
+  auto jreg = std::make_shared<JsonRegistry>();
+  int id = *jreg->Register(
+      "t-value", R"({"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]})", "JSON");
+  auto codec = *kt::Codec::Parse("jsonschema");
+  CHECK(codec.IsJson());
+  CHECK(codec.UsesRegistry());
+  codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kJsonSchema, jreg, choice));
+  std::string scratch, scratch2;
+  std::string_view wire, text;
+  REQUIRE(codec.Encode(R"({"n": 1})", &scratch, &wire).ok());
+  CHECK(std::string(wire) == std::string("\x00\x00\x00\x00", 4) + char(id) + R"({"n": 1})");
+  REQUIRE(codec.Decode(wire, &scratch2, &text).ok());
+  CHECK(text == R"({"n": 1})");
+  auto bad = codec.Encode(R"({"n": "x"})", &scratch, &wire);
+  CHECK(bad.IsDataError());
+  CHECK(bad.message().find("'type' failed at #/n") != std::string::npos);
+  // An Avro schema's id read as jsonschema.
+  int avro_id = *reg->Register("a-value", kUser, "AVRO");
+  auto jcodec = *kt::Codec::Parse("jsonschema");
+  jcodec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kJsonSchema, reg, choice));
+  auto wrong = jcodec.Decode(std::string("\x00\x00\x00\x00", 4) + char(avro_id) + "{}", &scratch2, &text);
+  CHECK(wrong.IsDataError());
+  CHECK(wrong.message() == "schema id " + std::to_string(avro_id) + " is AVRO, not JSON");
 }

@@ -7,8 +7,8 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "kt/codec/avro_wire.hpp"
 #include "kt/codec/codec.hpp"
+#include "kt/codec/registry_wire.hpp"
 
 namespace {
 
@@ -78,7 +78,7 @@ TEST_CASE("registry client over HTTP: register, look up, errors in the registry'
   kt::WriterSchemaChoice choice;
   choice.topic = "users";
   auto codec = *kt::Codec::Parse("avro");
-  codec.BindAvro(std::make_shared<kt::AvroWire>(*client, choice));
+  codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, *client, choice));
   std::string scratch, scratch2;
   std::string_view wire, text;
   REQUIRE(codec.Encode(R"({"name":"ann"})", &scratch, &wire).ok());

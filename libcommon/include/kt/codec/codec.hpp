@@ -10,7 +10,9 @@
 //           bytes are {"base64": "..."} (ShowAuto). A tool that reads fields parses a JSON value
 //           and takes any other as a string. Not chained.
 //   avro    text = JSON, wire = Avro in Confluent's wire format, with schemas from a Schema
-//           Registry (codec/avro_wire.hpp; the run plan binds the registry). Not chained.
+//           Registry (codec/registry_wire.hpp; the run plan binds the registry). Not chained.
+//   jsonschema  text = JSON, wire = JSON in Confluent's wire format, with a JSON Schema from a
+//           Schema Registry (the same). Not chained.
 #pragma once
 
 #include <memory>
@@ -18,41 +20,50 @@
 #include <string_view>
 #include <vector>
 
+#include "kt/core/json.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
 
-class AvroWire;
+class RegistryWire;
 
 class Codec {
  public:
-  enum class Stage { kJson, kRaw, kBinary, kAuto, kAvro };
+  enum class Stage { kJson, kRaw, kBinary, kAuto, kAvro, kJsonSchema };
 
   Codec() = default;  // raw
   static Result<Codec> Parse(std::string_view spec);
 
   const std::string& spec() const { return spec_; }
-  // The text form is JSON (the first stage is `json`, or `avro`).
-  bool IsJson() const { return stages_.front() == Stage::kJson || stages_.front() == Stage::kAvro; }
-  // Avro through a Schema Registry: Decode and Encode need BindAvro first.
+  // The text form is JSON (the first stage is `json`, `avro` or `jsonschema`).
+  bool IsJson() const { return stages_.front() == Stage::kJson || UsesRegistry(); }
+  // avro or jsonschema, through a Schema Registry: Decode and Encode need BindRegistry first.
+  bool UsesRegistry() const {
+    return stages_.front() == Stage::kAvro || stages_.front() == Stage::kJsonSchema;
+  }
   bool IsAvro() const { return stages_.front() == Stage::kAvro; }
   // The registry-backed codec this one uses; copies of a codec share it (and its caches).
-  void BindAvro(std::shared_ptr<AvroWire> wire) { avro_ = std::move(wire); }
+  void BindRegistry(std::shared_ptr<RegistryWire> wire) { registry_ = std::move(wire); }
   // Text and wire are the same bytes (json, raw or auto alone): no copies needed.
-  bool IsIdentity() const {
-    return stages_.size() == 1 && stages_[0] != Stage::kBinary && stages_[0] != Stage::kAvro;
-  }
+  bool IsIdentity() const { return stages_.size() == 1 && stages_[0] != Stage::kBinary && !UsesRegistry(); }
   bool IsAuto() const { return stages_.front() == Stage::kAuto; }
 
   // wire -> text. On return *text views `wire` or *scratch.
   Status Decode(std::string_view wire, std::string* scratch, std::string_view* text) const;
   // text -> wire. On return *wire views `text` or *scratch.
   Status Encode(std::string_view text, std::string* scratch, std::string_view* wire) const;
+  // A JSON document -> wire, for codecs that encode documents rather than their text (avro:
+  // no JSON text written and read again). *wire views *scratch.
+  bool EncodesDocuments() const { return IsAvro(); }
+  // True when `wire` (bytes this codec decoded) may be sent again as they are instead of
+  // encoding their text: avro bytes that name the schema the codec writes with.
+  bool KeepsWire(std::string_view wire) const;
+  Status EncodeDocument(const rapidjson::Value& value, std::string* scratch, std::string_view* wire) const;
 
  private:
   std::string spec_ = "raw";
   std::vector<Stage> stages_{Stage::kRaw};
-  std::shared_ptr<AvroWire> avro_;
+  std::shared_ptr<RegistryWire> registry_;
 };
 
 // What bytes hold, as the `auto` codec shows them: one JSON text, other UTF-8 text, or other

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "kt/core/json.hpp"
 #include "kt/core/status.hpp"
@@ -12,6 +13,8 @@ namespace kt {
 class SchemaValidator {
  public:
   static Result<std::unique_ptr<SchemaValidator>> Load(const std::string& path);
+  // The schema in `text`; InvalidArgument naming `origin` when it is not JSON.
+  static Result<std::unique_ptr<SchemaValidator>> Parse(std::string_view text, const std::string& origin);
   ~SchemaValidator();
   // DataError naming the failing keyword and JSON pointers when `value` does not conform.
   Status Validate(const rapidjson::Value& value) const;

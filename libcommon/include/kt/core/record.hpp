@@ -66,6 +66,16 @@ struct OutRecord {
   int32_t source_partition = -1;
   int64_t source_offset = -1;
 
+  // From only: the input's value as it was on the wire, and the text it was decoded to. While
+  // value_text still views that text, a sink may send those bytes instead of encoding the text
+  // again (a registry codec, when the writer schema is the one the bytes name).
+  std::optional<std::string_view> input_wire_value;
+  std::string_view input_value_text;
+  bool ValueIsInputs() const {
+    return input_wire_value && value_kind == ValueKind::kText &&
+           value_text.data() == input_value_text.data() && value_text.size() == input_value_text.size();
+  }
+
   // The input record passed through unchanged (same key, value text, timestamp, headers); a
   // record of a repartition topic gets its original key back (Origin).
   static OutRecord From(const Record& in);

@@ -32,7 +32,8 @@ struct CommonOptions {
   std::string key_format = "raw";
   std::string value_format = "json";
   std::string schema_file;
-  // The avro format (codec/avro_wire.hpp): the registry, the schemas written, their subjects
+  // The avro and jsonschema formats (codec/registry_wire.hpp): the registry, the schemas written,
+  // their subjects
   std::string registry;      // --registry URL; else $KT_REGISTRY, else schema.registry.url
   std::string key_schema;    // --key-schema FILE|id:N
   std::string value_schema;  // --value-schema FILE|id:N

@@ -1,0 +1,96 @@
+// The registry formats: records in Confluent's wire format (byte 0, the writer schema's id as 4
+// bytes big-endian, then the payload), with schemas from a Schema Registry.
+//
+//   avro        the payload is an Avro binary datum (codec/avro_binary.hpp: the JSON mapping)
+//   jsonschema  the payload is JSON text; its schema is a JSON Schema (schemaType JSON)
+//
+// Decoding looks the writer's schema up by the id in each record (cached: one request per id).
+// A jsonschema payload is passed on as it is (not validated on read, as Confluent's
+// deserializer by default). Encoding writes every record with one schema, resolved on the first
+// record, and checks each value against it:
+//   --value-schema FILE   registered under the subject (or found there, when it already is)
+//   --value-schema id:N   that schema
+//   neither               the subject's latest version; if the subject has none and the run
+//                         read records of this format, the schema of the first record it read
+//                         (so kfilter and kmap write what they read), registered under the subject
+// Subjects (--subject-strategy): topic <topic>-value (Confluent's TopicNameStrategy, the default),
+// record <the record's name>, topic-record <topic>-<the record's name>; -key for keys. The
+// record's name is an Avro schema's full name, a JSON Schema's "title".
+//
+// Bad bytes, an unknown id and a value that does not fit the schema are DataErrors (bad
+// records); an unreachable registry or a refused schema stop the run.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "kt/codec/avro_schema.hpp"
+#include "kt/codec/schema.hpp"
+#include "kt/codec/schema_registry.hpp"
+#include "kt/core/json.hpp"
+#include "kt/core/status.hpp"
+
+namespace kt {
+
+enum class WireFormat { kAvro, kJsonSchema };
+
+enum class SubjectStrategy { kTopic, kRecord, kTopicRecord };
+Result<SubjectStrategy> ParseSubjectStrategy(std::string_view name);
+
+struct WriterSchemaChoice {
+  std::string file;   // a schema file (.avsc, or a JSON Schema)
+  int id = 0;         // > 0: this registered schema
+  std::string topic;  // the topic written ("" none: no subject, so a file or an id is needed)
+  bool key = false;   // the key's schema, subject <...>-key
+  SubjectStrategy strategy = SubjectStrategy::kTopic;
+};
+// Parses --value-schema: "id:N" or a file name.
+Result<WriterSchemaChoice> ParseWriterSchema(const std::string& spec);
+// InvalidArgument unless `path` holds a schema of `format` ktools can read.
+Status CheckSchemaFile(WireFormat format, const std::string& path);
+
+class RegistryWire {
+ public:
+  RegistryWire(WireFormat format, std::shared_ptr<SchemaRegistry> registry, WriterSchemaChoice writer);
+
+  // wire -> JSON text appended to *text.
+  Status Decode(std::string_view wire, std::string* text);
+  // JSON text -> wire appended to *wire.
+  Status Encode(std::string_view text, std::string* wire);
+  // The same from a document (no JSON text written and read again).
+  Status EncodeValue(const rapidjson::Value& value, std::string* wire);
+  // True when `wire`, a record of this format, is what encoding its decoded text would give:
+  // it names the writer schema. (Avro's encoding is canonical; a pass-through keeps the bytes.)
+  bool IsWriters(std::string_view wire);
+
+  // A schema as this format compiles it.
+  struct Compiled {
+    std::string text;
+    std::string name;  // the record's name for the subject strategies; "" none
+    std::shared_ptr<const avro::Schema> avro;
+    std::shared_ptr<const SchemaValidator> json;
+  };
+
+ private:
+  Result<std::shared_ptr<const Compiled>> SchemaById(int id);  // under mu_
+  Status ResolveWriter();                                      // under mu_
+  Status Encode(std::string_view text, const rapidjson::Value* value, std::string* wire);
+  std::string Subject(const Compiled* schema) const;
+  const char* TypeName() const;  // the registry's schemaType
+
+  WireFormat format_;
+  std::shared_ptr<SchemaRegistry> registry_;
+  WriterSchemaChoice choice_;
+  std::mutex mu_;
+  std::unordered_map<int, std::shared_ptr<const Compiled>> by_id_;
+  int first_read_id_ = 0;
+  bool resolved_ = false;
+  Status writer_status_;
+  int writer_id_ = 0;
+  std::shared_ptr<const Compiled> writer_;
+};
+
+}  // namespace kt
