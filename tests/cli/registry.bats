@@ -213,3 +213,26 @@ EOF2
   [ "$status" -eq 3 ]
   [[ "$output" == *"is AVRO, not JSON"* ]]
 }
+
+@test "registry: two schema versions in one topic, read as either one (Avro schema resolution), Confluent's writer and ours" {
+  need_registry
+  t=$(new_topic evolve)
+  head -2 "$DATA/clickevents.ndjson" | jq -c '. + {source: null}' >"$BATS_TEST_TMPDIR/v1.ndjson"
+  sed -n 3,4p "$DATA/clickevents.ndjson" | jq -c '. + {source: "web", country: "DE"}' >"$BATS_TEST_TMPDIR/v2.ndjson"
+  serde encode "$t" "$AVRO/click.avsc" <"$BATS_TEST_TMPDIR/v1.ndjson" | kproduce "$t" --value-format binary --partitions 1 -q
+  kproduce "$t" "$BATS_TEST_TMPDIR/v2.ndjson" --value-format avro --value-schema "$AVRO/click_v2.avsc" --registry "$REG" -q
+  # As written: two shapes. Confluent's deserializer agrees.
+  diff <(avro_values "$t") <(cat "$BATS_TEST_TMPDIR/v1.ndjson" "$BATS_TEST_TMPDIR/v2.ndjson")
+  diff <(kconsume "$t" --value-format binary -e -q | serde decode "$t") <(cat "$BATS_TEST_TMPDIR/v1.ndjson" "$BATS_TEST_TMPDIR/v2.ndjson")
+  # Forward: every record as the subject's latest (v2): the old ones take the default country.
+  run -0 kconsume "$t" --value-format avro --registry "$REG" --value-reader-schema latest -e -q
+  diff <(echo "$output") <(jq -c '. + {country: "??"}' "$BATS_TEST_TMPDIR/v1.ndjson"; cat "$BATS_TEST_TMPDIR/v2.ndjson")
+  # Backward: every record as v1: the new field is skipped.
+  run -0 kconsume "$t" --value-format avro --registry "$REG" --value-reader-schema "$AVRO/click.avsc" -e -q
+  diff <(echo "$output") <(cat "$BATS_TEST_TMPDIR/v1.ndjson"; jq -c 'del(.country)' "$BATS_TEST_TMPDIR/v2.ndjson")
+  # A reader that needs a field neither version has, without a default: a bad record naming it.
+  jq -c '.fields += [{"name": "region", "type": "string"}]' "$AVRO/click_v2.avsc" >"$BATS_TEST_TMPDIR/v3.avsc"
+  run kconsume "$t" --value-format avro --registry "$REG" --value-reader-schema "$BATS_TEST_TMPDIR/v3.avsc" -e
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"offset 0: value: Avro (schema id "*"): at region: the writer's record has no such field"* ]]
+}

@@ -24,6 +24,8 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
 Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, RunPlan* p) {
   if (!p->value_codec.UsesRegistry() && !cli.value_schema.empty())
     return Status::InvalidArgument("--value-schema is for --value-format avro or jsonschema");
+  if (!p->value_codec.IsAvro() && !cli.value_reader_schema.empty())
+    return Status::InvalidArgument("--value-reader-schema is for --value-format avro");
   if (!p->key_codec.UsesRegistry() && !cli.key_schema.empty())
     return Status::InvalidArgument("--key-schema is for --key-format avro or jsonschema");
   if (!p->value_codec.UsesRegistry() && !p->key_codec.UsesRegistry()) return Status::Ok();
@@ -64,7 +66,24 @@ Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, Ru
     choice.topic = p->kafka_output() ? p->output : "";
     choice.key = key;
     choice.strategy = *strategy;
-    codec.BindRegistry(std::make_shared<RegistryWire>(format, *registry, choice));
+    ReaderSchemaChoice reader;
+    if (!key && !cli.value_reader_schema.empty()) {
+      if (cli.value_reader_schema == "latest") {
+        if (!p->kafka_input())
+          return Status::InvalidArgument(
+              "--value-reader-schema latest: the latest of which subject? The input "
+              "is stdin: give a FILE or id:N");
+        reader.latest_subject = p->input + "-value";
+      } else {
+        auto c = ParseWriterSchema(cli.value_reader_schema);
+        if (!c.ok()) return Status::InvalidArgument("--value-reader-schema: " + c.status().message());
+        reader.file = c->file, reader.id = c->id;
+        if (!reader.file.empty())
+          if (Status s = CheckSchemaFile(format, reader.file); !s.ok())
+            return Status::InvalidArgument("--value-reader-schema: " + s.message());
+      }
+    }
+    codec.BindRegistry(std::make_shared<RegistryWire>(format, *registry, choice, reader));
   }
   return Status::Ok();
 }

@@ -161,6 +161,63 @@ class Decoder {
     return Status::DataError("unknown type");
   }
 
+  // The datum written with `w`, shown as the reader's schema `r` says (Avro's schema
+  // resolution): fields matched by name or alias, defaults for the reader's fields the writer
+  // lacks, the writer's extra fields skipped, promotions (int -> long, float, double; long ->
+  // float, double; float -> double; string <-> bytes), unions on either side.
+  Status Resolve(const Node& w, const Node& r, int depth) {
+    if (depth > kMaxDepth)
+      return Status::DataError("nested more than " + std::to_string(kMaxDepth) + " levels");
+    if (w.type == Type::kUnion) {
+      int64_t i;
+      if (Status s = Long(&i); !s.ok()) return s;
+      if (i < 0 || static_cast<size_t>(i) >= w.branches.size())
+        return Status::DataError("union branch " + std::to_string(i) + " does not exist (the union has " +
+                                 std::to_string(w.branches.size()) + ")");
+      return Resolve(*w.branches[static_cast<size_t>(i)], r, depth + 1);
+    }
+    if (r.type == Type::kUnion) {
+      for (const Node* b : r.branches)  // the same type first (as Java's resolver), then a promotion
+        if (b->type == w.type && Matches(w, *b)) return Resolve(w, *b, depth + 1);
+      for (const Node* b : r.branches)
+        if (Matches(w, *b)) return Resolve(w, *b, depth + 1);
+      return Status::DataError("the writer's " + Describe(w) + " fits no branch of the reader's union");
+    }
+    if (!Matches(w, r))
+      return Status::DataError("the writer's " + Describe(w) + " cannot be read as " + Describe(r));
+    switch (r.type) {
+      case Type::kRecord:
+        return ResolveRecord(w, r, depth);
+      case Type::kEnum: {
+        int64_t i;
+        if (Status s = Long(&i); !s.ok()) return s;
+        if (i < 0 || static_cast<size_t>(i) >= w.symbols.size())
+          return Status::DataError("enum " + w.name + " has no symbol " + std::to_string(i));
+        const std::string& sym = w.symbols[static_cast<size_t>(i)];
+        const std::string* out = nullptr;
+        for (const std::string& rs : r.symbols)
+          if (rs == sym) out = &rs;
+        if (!out && r.enum_default >= 0) out = &r.symbols[static_cast<size_t>(r.enum_default)];
+        if (!out) return Status::DataError("symbol " + sym + " is not in the reader's enum " + r.name);
+        w_.String(out->data(), static_cast<rapidjson::SizeType>(out->size()));
+        return Status::Ok();
+      }
+      case Type::kArray:
+      case Type::kMap:
+        return Blocks(w, depth, r.items);
+      case Type::kBytes:
+      case Type::kString:
+        if (w.type != r.type) {  // promoted: the writer's bytes, shown as the reader's type
+          std::string_view bytes;
+          if (Status s = Bytes(&bytes); !s.ok()) return s;
+          return Text(r, bytes);
+        }
+        return Datum(r, depth);
+      default:  // a number promoted reads as the writer's and prints the same in JSON
+        return Datum(w.type == r.type ? r : w, depth);
+    }
+  }
+
   bool AtEnd() const { return p_ == end_; }
   size_t Left() const { return static_cast<size_t>(end_ - p_); }
 
@@ -230,7 +287,7 @@ class Decoder {
 
   // Arrays and maps: blocks of count items (a negative count is followed by the block's size in
   // bytes), ended by a zero count.
-  Status Blocks(const Node& n, int depth) {
+  Status Blocks(const Node& n, int depth, const Node* reader_items = nullptr) {
     bool map = n.type == Type::kMap;
     map ? w_.StartObject() : w_.StartArray();
     int64_t index = 0;
@@ -262,11 +319,93 @@ class Decoder {
             return At(Status::DataError("map key is not UTF-8"), "[" + std::to_string(index) + "]");
           w_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
         }
-        if (Status s = Datum(*n.items, depth + 1); !s.ok())
-          return At(s, map ? std::string(key) : "[" + std::to_string(index) + "]");
+        Status s = reader_items ? Resolve(*n.items, *reader_items, depth + 1) : Datum(*n.items, depth + 1);
+        if (!s.ok()) return At(s, map ? std::string(key) : "[" + std::to_string(index) + "]");
       }
     }
     map ? w_.EndObject() : w_.EndArray();
+    return Status::Ok();
+  }
+
+  static std::string Unqualified(const std::string& name) {
+    size_t dot = name.rfind('.');
+    return dot == std::string::npos ? name : name.substr(dot + 1);
+  }
+
+  static std::string Describe(const Node& n) {
+    return n.name.empty() ? TypeName(n.type) : std::string(TypeName(n.type)) + " " + n.name;
+  }
+
+  // Whether data of writer type `w` can be read as `r` (not a union).
+  static bool Matches(const Node& w, const Node& r) {
+    if (w.type == r.type) {
+      if (w.type == Type::kFixed) return w.size == r.size && Unqualified(w.name) == Unqualified(r.name);
+      if (w.type == Type::kRecord || w.type == Type::kEnum) return Unqualified(w.name) == Unqualified(r.name);
+      return true;
+    }
+    switch (w.type) {
+      case Type::kInt:
+        return r.type == Type::kLong || r.type == Type::kFloat || r.type == Type::kDouble;
+      case Type::kLong:
+        return r.type == Type::kFloat || r.type == Type::kDouble;
+      case Type::kFloat:
+        return r.type == Type::kDouble;
+      case Type::kString:
+        return r.type == Type::kBytes;
+      case Type::kBytes:
+        return r.type == Type::kString;
+      default:
+        return false;
+    }
+  }
+
+  // Decodes one datum of `w` (as `r` when given) into its own JSON text, from where this
+  // decoder stands, and moves past it.
+  Status Sub(const Node& w, const Node* r, int depth, std::string* json) {
+    rapidjson::StringBuffer buf;
+    Decoder sub(std::string_view(p_, static_cast<size_t>(end_ - p_)), &buf);
+    sub.free_items_ = free_items_;
+    Status s = r ? sub.Resolve(w, *r, depth) : sub.Datum(w, depth);
+    if (!s.ok()) return s;
+    p_ = sub.p_;
+    free_items_ = sub.free_items_;
+    json->assign(buf.GetString(), buf.GetSize());
+    return s;
+  }
+
+  Status ResolveRecord(const Node& w, const Node& r, int depth) {
+    std::vector<std::string> values(r.fields.size());
+    std::vector<bool> given(r.fields.size(), false);
+    std::string skipped;
+    for (const Field& wf : w.fields) {
+      size_t at = r.fields.size();
+      for (size_t i = 0; i < r.fields.size() && at == r.fields.size(); ++i) {
+        const Field& rf = r.fields[i];
+        if (rf.name == wf.name) at = i;
+        for (const std::string& a : rf.aliases)
+          if (a == wf.name) at = i;
+      }
+      Status s = at < r.fields.size()
+                     ? Sub(*wf.type, r.fields[at].type, depth + 1, &values[at])
+                     : Sub(*wf.type, nullptr, depth + 1, &skipped);  // not the reader's: skipped
+      if (!s.ok()) return At(s, wf.name);
+      if (at < r.fields.size()) given[at] = true;
+    }
+    w_.StartObject();
+    for (size_t i = 0; i < r.fields.size(); ++i) {
+      const Field& rf = r.fields[i];
+      w_.Key(rf.name.data(), static_cast<rapidjson::SizeType>(rf.name.size()));
+      if (!given[i]) {
+        if (!rf.default_value)
+          return Status::DataError("at " + rf.name +
+                                   ": the writer's record has no such field and the reader's "
+                                   "schema gives no default");
+        values[i].clear();
+        AppendJson(*rf.default_value, &values[i]);
+      }
+      w_.RawValue(values[i].data(), values[i].size(), rapidjson::kObjectType);
+    }
+    w_.EndObject();
     return Status::Ok();
   }
 
@@ -580,10 +719,15 @@ class Encoder {
 }  // namespace
 
 Status DecodeToJson(const Schema& schema, std::string_view bytes, std::string* out) {
+  return DecodeToJson(schema, nullptr, bytes, out);
+}
+
+Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out) {
   thread_local rapidjson::StringBuffer buffer;  // its memory kept from record to record
   buffer.Clear();
   Decoder d(bytes, &buffer);
-  if (Status s = d.Datum(schema.root(), 0); !s.ok()) return s;
+  Status s = reader ? d.Resolve(writer.root(), reader->root(), 0) : d.Datum(writer.root(), 0);
+  if (!s.ok()) return s;
   out->append(buffer.GetString(), buffer.GetSize());
   if (!d.AtEnd())
     return Status::DataError(std::to_string(d.Left()) +

@@ -96,6 +96,9 @@ class SchemaParser {
         if (!s.IsString()) return Bad("enum " + n->name + ": symbols must be strings");
         n->symbols.emplace_back(s.GetString(), s.GetStringLength());
       }
+      if (auto d = v.FindMember("default"); d != v.MemberEnd() && d->value.IsString())
+        for (size_t i = 0; i < n->symbols.size(); ++i)
+          if (n->symbols[i] == d->value.GetString()) n->enum_default = static_cast<int>(i);
       return *name;
     }
     if (t == "fixed") {
@@ -183,6 +186,9 @@ class SchemaParser {
         return Bad(type.status().message().substr(13) + " in field " + n->name + "." + field.name);
       field.type = *type;
       if (auto d = f.FindMember("default"); d != f.MemberEnd()) field.default_value = &d->value;
+      if (auto al = f.FindMember("aliases"); al != f.MemberEnd() && al->value.IsArray())
+        for (const auto& a : al->value.GetArray())
+          if (a.IsString()) field.aliases.emplace_back(a.GetString(), a.GetStringLength());
       n->fields.push_back(std::move(field));
     }
     return static_cast<const Node*>(n);

@@ -69,8 +69,34 @@ Status CheckSchemaFile(WireFormat format, const std::string& path) {
 }
 
 RegistryWire::RegistryWire(WireFormat format, std::shared_ptr<SchemaRegistry> registry,
-                           WriterSchemaChoice writer)
-    : format_(format), registry_(std::move(registry)), choice_(std::move(writer)) {}
+                           WriterSchemaChoice writer, ReaderSchemaChoice reader)
+    : format_(format),
+      registry_(std::move(registry)),
+      choice_(std::move(writer)),
+      reader_choice_(std::move(reader)) {}
+
+Status RegistryWire::ResolveReader() {
+  if (!reader_choice_.file.empty()) {
+    auto text = ReadSchemaFile(reader_choice_.file);
+    if (!text.ok()) return text.status();
+    auto schema = Compile(format_, *text, reader_choice_.file);
+    if (!schema.ok()) return schema.status();
+    reader_ = *schema;
+    return Status::Ok();
+  }
+  int id = reader_choice_.id;
+  if (id == 0) {
+    auto latest = registry_->Latest(reader_choice_.latest_subject);
+    if (!latest.ok())
+      return latest.status().IsNotFound() ? Status::InvalidArgument(latest.status().message())
+                                          : latest.status();
+    id = latest->id;
+  }
+  auto s = SchemaById(id);
+  if (!s.ok()) return s.status().IsDataError() ? Status::InvalidArgument(s.status().message()) : s.status();
+  reader_id_ = id, reader_ = *s;
+  return Status::Ok();
+}
 
 const char* RegistryWire::TypeName() const { return format_ == WireFormat::kAvro ? "AVRO" : "JSON"; }
 
@@ -99,19 +125,27 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text) {
                             (static_cast<uint32_t>(static_cast<uint8_t>(wire[2])) << 16) |
                             (static_cast<uint32_t>(static_cast<uint8_t>(wire[3])) << 8) |
                             static_cast<uint32_t>(static_cast<uint8_t>(wire[4])));
-  std::shared_ptr<const Compiled> schema;
+  std::shared_ptr<const Compiled> schema, reader;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto s = SchemaById(id);
     if (!s.ok()) return s.status();
     schema = *s;
     if (first_read_id_ == 0) first_read_id_ = id;
+    if (reader_choice_.given()) {
+      if (!reader_resolved_) {
+        reader_status_ = ResolveReader();
+        reader_resolved_ = true;
+      }
+      if (!reader_status_.ok()) return reader_status_;
+      if (reader_id_ != id) reader = reader_;
+    }
   }
   if (format_ == WireFormat::kJsonSchema) {
     text->append(wire.substr(5));
     return Status::Ok();
   }
-  Status s = avro::DecodeToJson(*schema->avro, wire.substr(5), text);
+  Status s = avro::DecodeToJson(*schema->avro, reader ? reader->avro.get() : nullptr, wire.substr(5), text);
   if (!s.ok()) return Status::DataError("Avro (schema id " + std::to_string(id) + "): " + s.message());
   return s;
 }
@@ -168,6 +202,12 @@ Status RegistryWire::ResolveWriter() {
     return Status::Ok();
   }
   if (!latest.status().IsNotFound()) return latest.status();
+  if (reader_choice_.given() && reader_resolved_ && reader_status_.ok()) {  // write what was shown
+    auto id = registry_->Register(subject, reader_->text, TypeName());
+    if (!id.ok()) return id.status();
+    writer_id_ = *id, writer_ = reader_;
+    return Status::Ok();
+  }
   if (first_read_id_ > 0) {  // write what was read: its schema, registered under this subject too
     auto read = SchemaById(first_read_id_);
     if (!read.ok()) return read.status();
@@ -196,7 +236,9 @@ bool RegistryWire::IsWriters(std::string_view wire) {
     resolved_ = true;
   }
   // jsonschema: the bytes still have to be checked against the schema on the way out.
-  return writer_status_.ok() && format_ == WireFormat::kAvro && static_cast<int>(id) == writer_id_;
+  // With a reader schema, the text is the reader's shape, not what the bytes hold.
+  return writer_status_.ok() && format_ == WireFormat::kAvro && !reader_choice_.given() &&
+         static_cast<int>(id) == writer_id_;
 }
 
 Status RegistryWire::EncodeValue(const rapidjson::Value& value, std::string* wire) {

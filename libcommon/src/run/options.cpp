@@ -92,6 +92,10 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
            "--value-schema", o.value_schema,
            "Schema values are written with: FILE (registered) or id:N (default: the subject's latest)")
         ->group(g);
+    app.add_option("--value-reader-schema", o.value_reader_schema,
+                   "Avro schema values are read as (schema resolution): FILE, id:N, or latest (the input's "
+                   "subject)")
+        ->group(g);
     app.add_option("--key-schema", o.key_schema, "Schema keys are written with: FILE or id:N")->group(g);
     app.add_option("--subject-strategy", o.subject_strategy,
                    "Registry subjects: topic (TOPIC-value), record (the record's name), topic-record")

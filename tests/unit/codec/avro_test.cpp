@@ -366,3 +366,50 @@ TEST_CASE("jsonschema codec: JSON behind Confluent's header, checked against the
   CHECK(wrong.IsDataError());
   CHECK(wrong.message() == "schema id " + std::to_string(avro_id) + " is AVRO, not JSON");
 }
+
+TEST_CASE("avro: schema resolution between two versions, both directions") {
+  auto v1 = S(
+      R"({"type":"record","name":"User","fields":[{"name":"name","type":"string"},{"name":"age","type":"int"},
+      {"name":"tier","type":{"type":"enum","name":"Tier","symbols":["FREE","PRO","GOLD"]}},
+      {"name":"note","type":"string"}]})");
+  auto v2 = S(R"({"type":"record","name":"User","namespace":"other","fields":[
+      {"name":"full_name","type":"string","aliases":["name"]},
+      {"name":"age","type":"long"},
+      {"name":"tier","type":{"type":"enum","name":"Tier","symbols":["FREE","PRO"],"default":"FREE"}},
+      {"name":"email","type":["null","string"],"default":null},
+      {"name":"score","type":"double","default":1.5}]})");
+  std::string out;
+  // v1 data read as v2: renamed by alias, int promoted to long, an unknown symbol takes the
+  // enum's default, the dropped field skipped, the added ones take their defaults.
+  REQUIRE(kt::avro::DecodeToJson(*v1, v2.get(),
+                                 Encode(*v1, R"({"name":"ann","age":30,"tier":"GOLD","note":"x"})"), &out)
+              .ok());
+  CHECK(out == R"({"full_name":"ann","age":30,"tier":"FREE","email":null,"score":1.5})");
+  // v2 data read as v1: long cannot be read as int; a field v1 needs and v2 lacks has no default.
+  std::string v2data = Encode(*v2, R"({"full_name":"bo","age":4,"tier":"PRO","email":"b@x","score":2})");
+  out.clear();
+  auto st = kt::avro::DecodeToJson(*v2, v1.get(), v2data, &out);
+  CHECK(st.IsDataError());
+  CHECK(st.message() == "at age: the writer's long cannot be read as int");
+  auto v1b = S(
+      R"({"type":"record","name":"User","fields":[{"name":"full_name","type":"string"},{"name":"age","type":"long"},
+      {"name":"note","type":"string"}]})");
+  out.clear();
+  st = kt::avro::DecodeToJson(*v2, v1b.get(), v2data, &out);
+  CHECK(st.message() ==
+        "at note: the writer's record has no such field and the reader's schema gives no default");
+  // Unions on either side, and string <-> bytes.
+  auto s1 = S(R"("string")"), u = S(R"(["null","bytes","string"])"), b = S(R"("bytes")");
+  out.clear();
+  REQUIRE(kt::avro::DecodeToJson(*s1, u.get(), Encode(*s1, R"("hi")"), &out).ok());
+  CHECK(out == R"("hi")");
+  out.clear();
+  REQUIRE(kt::avro::DecodeToJson(*s1, b.get(), Encode(*s1, R"("hi")"), &out).ok());
+  CHECK(out == R"("aGk=")");
+  out.clear();
+  REQUIRE(kt::avro::DecodeToJson(*u, s1.get(), Encode(*u, R"("x")"), &out).ok());
+  CHECK(out == R"("x")");
+  out.clear();
+  CHECK(kt::avro::DecodeToJson(*u, s1.get(), Encode(*u, "null"), &out).message() ==
+        "the writer's null cannot be read as string");
+}

@@ -30,6 +30,12 @@ namespace kt::avro {
 
 // Appends the JSON text of the datum in `bytes` (all of it: bytes left over are an error).
 Status DecodeToJson(const Schema& schema, std::string_view bytes, std::string* out);
+// The same for a datum written with `writer`, shown as `reader` (null: as written) says, by
+// Avro's schema resolution: fields matched by name or alias, the reader's defaults for fields
+// the writer lacks, the writer's other fields skipped, promotions (int -> long, float, double;
+// long -> float, double; float -> double; string <-> bytes), an enum's default for a symbol the
+// reader lacks. What cannot be resolved is a DataError naming the field.
+Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out);
 
 // Appends the binary encoding of `value`.
 Status EncodeFromJson(const Schema& schema, const rapidjson::Value& value, std::string* out);

@@ -51,6 +51,7 @@ struct Field {
   std::string name;
   const Node* type = nullptr;
   const rapidjson::Value* default_value = nullptr;  // in the Schema's document; null: none
+  std::vector<std::string> aliases;                 // former names (schema resolution)
 };
 
 struct Node {
@@ -60,6 +61,7 @@ struct Node {
   std::string name;                   // full name of a record, enum or fixed
   std::vector<Field> fields;          // record
   std::vector<std::string> symbols;   // enum
+  int enum_default = -1;              // enum: the symbol a reader takes for one it lacks
   const Node* items = nullptr;        // array items, map values
   std::vector<const Node*> branches;  // union
   size_t size = 0;                    // fixed

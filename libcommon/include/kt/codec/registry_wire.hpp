@@ -47,6 +47,16 @@ struct WriterSchemaChoice {
   bool key = false;   // the key's schema, subject <...>-key
   SubjectStrategy strategy = SubjectStrategy::kTopic;
 };
+// --value-reader-schema: the Avro schema records are shown as, whatever they were written with
+// (Avro's schema resolution, codec/avro_binary.hpp): a file, an id, or the latest version of the
+// input topic's subject. None: as written.
+struct ReaderSchemaChoice {
+  std::string file;
+  int id = 0;
+  std::string latest_subject;  // "": not the latest
+  bool given() const { return !file.empty() || id > 0 || !latest_subject.empty(); }
+};
+
 // Parses --value-schema: "id:N" or a file name.
 Result<WriterSchemaChoice> ParseWriterSchema(const std::string& spec);
 // InvalidArgument unless `path` holds a schema of `format` ktools can read.
@@ -54,7 +64,8 @@ Status CheckSchemaFile(WireFormat format, const std::string& path);
 
 class RegistryWire {
  public:
-  RegistryWire(WireFormat format, std::shared_ptr<SchemaRegistry> registry, WriterSchemaChoice writer);
+  RegistryWire(WireFormat format, std::shared_ptr<SchemaRegistry> registry, WriterSchemaChoice writer,
+               ReaderSchemaChoice reader = {});
 
   // wire -> JSON text appended to *text.
   Status Decode(std::string_view wire, std::string* text);
@@ -77,6 +88,7 @@ class RegistryWire {
  private:
   Result<std::shared_ptr<const Compiled>> SchemaById(int id);  // under mu_
   Status ResolveWriter();                                      // under mu_
+  Status ResolveReader();                                      // under mu_
   Status Encode(std::string_view text, const rapidjson::Value* value, std::string* wire);
   std::string Subject(const Compiled* schema) const;
   const char* TypeName() const;  // the registry's schemaType
@@ -91,6 +103,11 @@ class RegistryWire {
   Status writer_status_;
   int writer_id_ = 0;
   std::shared_ptr<const Compiled> writer_;
+  ReaderSchemaChoice reader_choice_;
+  bool reader_resolved_ = false;
+  Status reader_status_;
+  int reader_id_ = 0;  // 0: a file
+  std::shared_ptr<const Compiled> reader_;
 };
 
 }  // namespace kt

@@ -34,9 +34,10 @@ struct CommonOptions {
   std::string schema_file;
   // The avro and jsonschema formats (codec/registry_wire.hpp): the registry, the schemas written,
   // their subjects
-  std::string registry;      // --registry URL; else $KT_REGISTRY, else schema.registry.url
-  std::string key_schema;    // --key-schema FILE|id:N
-  std::string value_schema;  // --value-schema FILE|id:N
+  std::string registry;             // --registry URL; else $KT_REGISTRY, else schema.registry.url
+  std::string key_schema;           // --key-schema FILE|id:N
+  std::string value_schema;         // --value-schema FILE|id:N
+  std::string value_reader_schema;  // --value-reader-schema FILE|id:N|latest
   std::string subject_strategy = "topic";
   std::string on_error;  // empty: fail, or dlq when --dlq is given
   std::string dlq;
