@@ -2,7 +2,8 @@
 // (codec/registry_wire.hpp). Input: a schema choice (first byte) and the datum's bytes, also read
 // as a whole wire-format record. Checked: no crash, sanitizer report, hang or huge allocation
 // (lengths and block counts beyond the input are refused); an error explains itself; what
-// decodes is valid JSON that encodes again under the same schema and decodes to the same text.
+// decodes is valid JSON that encodes again under the same schema and decodes to the same text,
+// and reads the same through schema resolution against itself.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -71,6 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!kt::avro::EncodeFromJson(schema, doc, &again).ok()) __builtin_trap();
     std::string json_again;
     if (!kt::avro::DecodeToJson(schema, again, &json_again).ok() || json_again != json) __builtin_trap();
+    std::string resolved;  // resolving a schema against itself changes nothing
+    if (!kt::avro::DecodeToJson(schema, &schema, bytes, &resolved).ok() || resolved != json) __builtin_trap();
   }
 
   // The same bytes as a whole record in Confluent's wire format.

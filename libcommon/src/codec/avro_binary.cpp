@@ -129,12 +129,9 @@ class Decoder {
         return Text(n, bytes);
       }
       case Type::kEnum: {
-        int64_t i;
-        if (Status s = Long(&i); !s.ok()) return s;
-        if (i < 0 || static_cast<size_t>(i) >= n.symbols.size())
-          return Status::DataError("enum " + n.name + " has no symbol " + std::to_string(i));
-        const std::string& sym = n.symbols[static_cast<size_t>(i)];
-        w_.String(sym.data(), static_cast<rapidjson::SizeType>(sym.size()));
+        const std::string* sym;
+        if (Status s = Symbol(n, &sym); !s.ok()) return s;
+        w_.String(sym->data(), static_cast<rapidjson::SizeType>(sym->size()));
         return Status::Ok();
       }
       case Type::kUnion: {
@@ -178,9 +175,9 @@ class Decoder {
     }
     if (r.type == Type::kUnion) {
       for (const Node* b : r.branches)  // the same type first (as Java's resolver), then a promotion
-        if (b->type == w.type && Matches(w, *b)) return Resolve(w, *b, depth + 1);
+        if (b->type == w.type && Matches(w, *b)) return Resolve(w, *b, depth);  // no datum read: same depth
       for (const Node* b : r.branches)
-        if (Matches(w, *b)) return Resolve(w, *b, depth + 1);
+        if (Matches(w, *b)) return Resolve(w, *b, depth);
       return Status::DataError("the writer's " + Describe(w) + " fits no branch of the reader's union");
     }
     if (!Matches(w, r))
@@ -189,16 +186,13 @@ class Decoder {
       case Type::kRecord:
         return ResolveRecord(w, r, depth);
       case Type::kEnum: {
-        int64_t i;
-        if (Status s = Long(&i); !s.ok()) return s;
-        if (i < 0 || static_cast<size_t>(i) >= w.symbols.size())
-          return Status::DataError("enum " + w.name + " has no symbol " + std::to_string(i));
-        const std::string& sym = w.symbols[static_cast<size_t>(i)];
+        const std::string* sym;
+        if (Status s = Symbol(w, &sym); !s.ok()) return s;
         const std::string* out = nullptr;
         for (const std::string& rs : r.symbols)
-          if (rs == sym) out = &rs;
+          if (rs == *sym) out = &rs;
         if (!out && r.enum_default >= 0) out = &r.symbols[static_cast<size_t>(r.enum_default)];
-        if (!out) return Status::DataError("symbol " + sym + " is not in the reader's enum " + r.name);
+        if (!out) return Status::DataError("symbol " + *sym + " is not in the reader's enum " + r.name);
         w_.String(out->data(), static_cast<rapidjson::SizeType>(out->size()));
         return Status::Ok();
       }
@@ -239,6 +233,16 @@ class Decoder {
       }
     }
     return Status::DataError("a varint longer than 10 bytes");
+  }
+
+  // An enum's symbol, by the index the data holds.
+  Status Symbol(const Node& e, const std::string** sym) {
+    int64_t i;
+    if (Status s = Long(&i); !s.ok()) return s;
+    if (i < 0 || static_cast<size_t>(i) >= e.symbols.size())
+      return Status::DataError("enum " + e.name + " has no symbol " + std::to_string(i));
+    *sym = &e.symbols[static_cast<size_t>(i)];
+    return Status::Ok();
   }
 
   Status Bytes(std::string_view* out) {
