@@ -71,6 +71,24 @@ EOF
     <(jq -s -c 'group_by(.uri) | map([.[0].uri, length, (map(.number) | add)]) | .[]' "$BATS_TEST_TMPDIR/in.ndjson")
 }
 
+@test "registry: ktable writes its table as Avro with the schema given; Confluent's deserializer reads it" {
+  need_registry
+  in=$(new_topic clicks); out=$(new_topic stats)
+  head -1000 "$DATA/clickevents.ndjson" >"$BATS_TEST_TMPDIR/in.ndjson"
+  kproduce "$in" "$BATS_TEST_TMPDIR/in.ndjson" --value-format avro --value-schema "$AVRO/click.avsc" \
+    --registry "$REG" --partitions 2 -q
+  run ktable -i "$in" --by uri --agg count --agg 'sum(number)' -o "$out" --value-format avro --registry "$REG" \
+    --value-schema "$AVRO/uri_stats.avsc" --state-dir "$BATS_TEST_TMPDIR/state" -e -q
+  [ "$status" -eq 0 ]
+  # The last update per key, as ktools and as Confluent's deserializer read it, is the table.
+  kconsume "$out" --value-format avro --registry "$REG" -e -q -J >"$BATS_TEST_TMPDIR/out.json"
+  diff <(jq -c '[.key, .value.count, .value.sum_number]' "$BATS_TEST_TMPDIR/out.json" | jq -s -c 'reverse | unique_by(.[0]) | .[]') \
+    <(jq -s -c 'group_by(.uri) | map([.[0].uri, length, (map(.number) | add)]) | .[]' "$BATS_TEST_TMPDIR/in.ndjson")
+  diff <(kconsume "$out" --value-format binary -e -q -J | jq -r .value | serde decode "$out" | sort) \
+    <(jq -c .value "$BATS_TEST_TMPDIR/out.json" | sort)
+  curl -sf "$REG/subjects/$out-value/versions/latest" | jq -e '.schema | fromjson | .name == "UriStats"'
+}
+
 @test "registry: kjoin enriches an Avro stream with an Avro global table" {
   need_registry
   clicks=$(new_topic clicks); users=$(new_topic users)
