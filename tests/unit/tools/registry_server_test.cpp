@@ -16,9 +16,11 @@ const char* kV1 = R"({"type":"record","name":"User","fields":[{"name":"name","ty
 const char* kV2 =
     R"({"type":"record","name":"User","fields":[{"name":"name","type":"string"},{"name":"age","type":"int","default":0}]})";
 
-// kbroker's registry on a loopback port for the test's life.
+// kbroker's registry on a loopback port for the test's life (`server` may be an SSLServer, or
+// check basic auth first).
 struct Served {
-  Served() {
+  explicit Served(std::unique_ptr<httplib::Server> s = std::make_unique<httplib::Server>())
+      : server_owner(std::move(s)), server(*server_owner) {
     kt::kbroker::MountRegistry(server, registry, "/registry");
     port = server.bind_to_any_port("127.0.0.1");
     thread = std::thread([this] { server.listen_after_bind(); });
@@ -28,9 +30,12 @@ struct Served {
     server.stop();
     thread.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/registry"; }
+  std::string url(const char* scheme = "http") const {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port) + "/registry";
+  }
   kt::kbroker::MemoryRegistry registry;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server_owner;
+  httplib::Server& server;
   int port = 0;
   std::thread thread;
 };
@@ -100,4 +105,38 @@ TEST_CASE("registry client: bad URLs are usage errors; an unreachable registry a
   auto r = (*client)->ById(1);
   CHECK(r.status().IsUnavailable());
   CHECK(r.status().message().find("is unreachable") != std::string::npos);
+}
+
+TEST_CASE("registry client: basic auth is sent; a wrong password is refused in words") {
+  auto guarded = std::make_unique<httplib::Server>();
+  guarded->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Authorization") == "Basic bWU6czNjcmV0")  // me:s3cret
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  Served s(std::move(guarded));
+  auto good = kt::OpenSchemaRegistry({.url = s.url(), .user_info = "me:s3cret"});
+  REQUIRE(good.ok());
+  CHECK((*good)->Register("a-value", kV1, "AVRO").ok());
+  auto bad = kt::OpenSchemaRegistry({.url = s.url(), .user_info = "me:wrong"});
+  auto refused = (*bad)->Latest("a-value");
+  CHECK(refused.status().IsInvalidArgument());
+  CHECK(refused.status().message().find("not authorized (HTTP 401") != std::string::npos);
+}
+
+TEST_CASE("registry client: https, trusting the CA given (schema.registry.ssl.ca.location)") {
+  const std::string dir = KT_TEST_DATA "/tls";
+  auto tls =
+      std::make_unique<httplib::SSLServer>((dir + "/registry.crt").c_str(), (dir + "/registry.key").c_str());
+  REQUIRE(tls->is_valid());
+  Served s(std::move(tls));
+  auto trusted = kt::OpenSchemaRegistry({.url = s.url("https"), .ca_location = dir + "/registry.crt"});
+  REQUIRE(trusted.ok());
+  auto id = (*trusted)->Register("a-value", kV1, "AVRO");
+  INFO(id.status().message());
+  CHECK(id.ok());
+  auto untrusted = kt::OpenSchemaRegistry({.url = s.url("https"), .timeout_ms = 2000});
+  auto r = (*untrusted)->ById(1);  // a self-signed certificate the system does not trust
+  CHECK(r.status().IsUnavailable());
 }
