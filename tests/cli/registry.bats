@@ -167,11 +167,22 @@ EXPECTED
   run kproduce "$t" --value-format avro --value-schema "$BATS_TEST_DIRNAME/helpers.bash" --registry "$REG" </dev/null
   [ "$status" -eq 2 ]
   [[ "$output" == *"helpers.bash: Avro schema: not JSON"* ]]
-  # No --value-schema and nothing under the subject.
-  run kproduce "$t" --value-format avro --registry "$REG" <<<'{"a":1}'
+  # No --value-schema and nothing under the subject: a value that is not an object cannot give
+  # a schema; an object gives one, said once.
+  run kproduce "$t" --value-format avro --registry "$REG" <<<'[1]'
   [ "$status" -ne 0 ]
-  [[ "$output" == *"subject '$t-value': not found"* ]]
-  [[ "$output" == *"--value-schema FILE"* ]]
+  [[ "$output" == *"cannot infer an Avro schema from a value that is not a JSON object: give --value-schema FILE"* ]]
+  inf=$(new_topic inferred)
+  run --separate-stderr kproduce "$inf" --value-format avro --registry "$REG" --partitions 1 <<'EOF'
+{"a":1,"b":"x","c":{"d":[true]}}
+{"a":2.5}
+EOF
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"no schema for subject '$inf-value': registered one inferred from the first record"* ]]
+  diff <(avro_values "$inf") - <<'EXPECTED'
+{"a":1,"b":"x","c":{"d":[true]}}
+{"a":2.5,"b":null,"c":null}
+EXPECTED
   # An incompatible second version: the registry's own words (Apicurio's default rules allow
   # anything, so the subject is given a BACKWARD rule first).
   echo '{"email":"a@x","timestamp":"t","uri":"/","number":1}' |

@@ -308,13 +308,13 @@ class Decoder {
         if (size < 0) return Status::DataError("negative block size " + std::to_string(size));
       }
       // Every map item and most array items take at least one byte: a count beyond what is left
-      // is a lie, refused before looping over it (items of no bytes have a budget of their own).
-      if (static_cast<uint64_t>(count) > Left()) {
-        if (map || count > free_items_)
-          return Status::DataError("block of " + std::to_string(count) + " items in a payload with " +
-                                   std::to_string(Left()) + " bytes left");
-        free_items_ -= count;
-      }
+      // is a lie, refused before looping over it. Items that may take no bytes (null, empty
+      // records) have a budget of their own, however they are split into blocks.
+      bool empty_items = !map && CanBeEmpty(*n.items, 0);
+      if ((!empty_items && static_cast<uint64_t>(count) > Left()) || (empty_items && count > free_items_))
+        return Status::DataError("block of " + std::to_string(count) + " items in a payload with " +
+                                 std::to_string(Left()) + " bytes left");
+      if (empty_items) free_items_ -= count;
       for (int64_t i = 0; i < count; ++i, ++index) {
         std::string_view key;
         if (map) {
@@ -329,6 +329,17 @@ class Decoder {
     }
     map ? w_.EndObject() : w_.EndArray();
     return Status::Ok();
+  }
+
+  // Whether a datum of `n` may take no bytes at all.
+  static bool CanBeEmpty(const Node& n, int depth) {
+    if (depth > 64) return false;  // a record that holds itself cannot be written anyway
+    if (n.type == Type::kNull) return true;
+    if (n.type == Type::kFixed) return n.size == 0;
+    if (n.type != Type::kRecord) return false;
+    for (const Field& f : n.fields)
+      if (!CanBeEmpty(*f.type, depth + 1)) return false;
+    return true;
   }
 
   static std::string Unqualified(const std::string& name) {

@@ -224,6 +224,82 @@ class SchemaParser {
   Schema* s_;
 };
 
+namespace {
+
+// The type of `v` (without the null branch), as a JSON value; records named under `name`.
+void InferType(const rapidjson::Value& v, const std::string& name, rapidjson::Value* out,
+               rapidjson::Document::AllocatorType& a) {
+  auto str = [&](const char* t) { out->SetString(t, a); };
+  switch (v.GetType()) {
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return str("boolean");
+    case rapidjson::kNumberType:
+      if (v.IsInt64() || v.IsUint64()) {
+        out->SetArray();
+        out->PushBack("long", a).PushBack("double", a);
+        return;
+      }
+      return str("double");
+    case rapidjson::kObjectType: {
+      out->SetObject();
+      out->AddMember("type", "record", a);
+      out->AddMember("name", rapidjson::Value(name.c_str(), a), a);
+      rapidjson::Value fields(rapidjson::kArrayType);
+      for (const auto& m : v.GetObject()) {
+        std::string field(m.name.GetString(), m.name.GetStringLength());
+        rapidjson::Value f(rapidjson::kObjectType), t, u(rapidjson::kArrayType);
+        InferType(m.value, name + "_" + field, &t, a);
+        u.PushBack("null", a);
+        if (t.IsArray()) {  // long|double: one union
+          for (auto& b : t.GetArray()) u.PushBack(rapidjson::Value(b, a), a);
+        } else if (!(t.IsString() && std::string_view(t.GetString()) == "null")) {
+          u.PushBack(t, a);
+        } else {
+          u.PushBack("string", a);
+        }
+        f.AddMember("name", rapidjson::Value(field.c_str(), a), a);
+        f.AddMember("type", u, a);
+        f.AddMember("default", rapidjson::Value(), a);
+        fields.PushBack(f, a);
+      }
+      out->AddMember("fields", fields, a);
+      return;
+    }
+    case rapidjson::kArrayType: {
+      rapidjson::Value items;
+      if (v.Empty())
+        items.SetString("string", a);
+      else
+        InferType(v[0], name + "_item", &items, a);
+      rapidjson::Value u(rapidjson::kArrayType);
+      u.PushBack("null", a);
+      if (items.IsArray()) {
+        for (auto& b : items.GetArray()) u.PushBack(rapidjson::Value(b, a), a);
+      } else if (!(items.IsString() && std::string_view(items.GetString()) == "null")) {
+        u.PushBack(items, a);
+      }
+      out->SetObject();
+      out->AddMember("type", "array", a);
+      out->AddMember("items", u, a);
+      return;
+    }
+    default:
+      return str(v.IsString() ? "string" : "null");
+  }
+}
+
+}  // namespace
+
+Result<std::string> InferSchema(const rapidjson::Value& object, const std::string& name) {
+  if (!object.IsObject())
+    return Status::InvalidArgument("cannot infer an Avro schema from a value that is not a JSON object");
+  rapidjson::Document d;
+  InferType(object, name, &d, d.GetAllocator());
+  d.AddMember("namespace", "ktools.inferred", d.GetAllocator());
+  return ToJson(d);
+}
+
 Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view json_text) {
   std::shared_ptr<Schema> s(new Schema());
   s->text_ = std::string(json_text);

@@ -1,10 +1,12 @@
 #include "kt/codec/registry_wire.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "kt/codec/avro_binary.hpp"
 #include "kt/codec/value_parser.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/log.hpp"
 #include "kt/core/paths.hpp"
 
 namespace kt {
@@ -164,7 +166,7 @@ std::string RegistryWire::Subject(const Compiled* schema) const {
   return "";
 }
 
-Status RegistryWire::ResolveWriter() {
+Status RegistryWire::ResolveWriter(const rapidjson::Value* first) {
   if (choice_.id > 0) {
     auto s = SchemaById(choice_.id);
     if (!s.ok()) return s.status().IsDataError() ? Status::InvalidArgument(s.status().message()) : s.status();
@@ -218,6 +220,21 @@ Status RegistryWire::ResolveWriter() {
     writer_id_ = first_read_id_, writer_ = *read;
     return Status::Ok();
   }
+  if (first && format_ == WireFormat::kAvro) {  // nothing says which schema: one from the first record
+    std::string name = "Inferred";
+    for (char c : subject) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    auto text = avro::InferSchema(*first, name);
+    if (!text.ok()) return Status::InvalidArgument(text.status().message() + ": give --value-schema FILE");
+    auto schema = Compile(format_, *text, "the inferred schema");
+    if (!schema.ok()) return schema.status();
+    auto id = registry_->Register(subject, *text, TypeName());
+    if (!id.ok()) return id.status();
+    writer_id_ = *id, writer_ = *schema;
+    LogWarning("ktools", "no schema for subject '" + subject +
+                             "': registered one inferred from the first record (id " + std::to_string(*id) +
+                             ", every field optional); give --value-schema FILE to choose");
+    return Status::Ok();
+  }
   return Status::InvalidArgument(latest.status().message() +
                                  ": give --value-schema FILE (or id:N) to write " +
                                  (format_ == WireFormat::kAvro ? "Avro" : "with a JSON Schema"));
@@ -231,10 +248,7 @@ bool RegistryWire::IsWriters(std::string_view wire) {
                 (static_cast<uint32_t>(static_cast<uint8_t>(wire[2])) << 16) |
                 (static_cast<uint32_t>(static_cast<uint8_t>(wire[3])) << 8) | static_cast<uint8_t>(wire[4]);
   std::lock_guard<std::mutex> lock(mu_);
-  if (!resolved_) {
-    writer_status_ = ResolveWriter();
-    resolved_ = true;
-  }
+  if (!resolved_) return false;  // the first record is encoded (which resolves the writer)
   // jsonschema: the bytes still have to be checked against the schema on the way out.
   // With a reader schema, the text is the reader's shape, not what the bytes hold.
   return writer_status_.ok() && format_ == WireFormat::kAvro && !reader_choice_.given() &&
@@ -246,23 +260,24 @@ Status RegistryWire::EncodeValue(const rapidjson::Value& value, std::string* wir
 }
 
 Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value, std::string* wire) {
-  std::shared_ptr<const Compiled> schema;
-  int id;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!resolved_) {
-      writer_status_ = ResolveWriter();
-      resolved_ = true;
-    }
-    if (!writer_status_.ok()) return writer_status_;
-    schema = writer_, id = writer_id_;
-  }
   thread_local ValueParser parser;  // a document and arena reused from record to record
   std::string json_text;
   if (!value) {
     if (Status s = parser.ParseJson(text); !s.ok()) return Status::DataError("not JSON: " + s.message());
     value = parser.doc();
-  } else if (schema->json) {
+  }
+  std::shared_ptr<const Compiled> schema;
+  int id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!resolved_) {
+      writer_status_ = ResolveWriter(value);
+      resolved_ = true;
+    }
+    if (!writer_status_.ok()) return writer_status_;
+    schema = writer_, id = writer_id_;
+  }
+  if (schema->json && text.empty()) {
     AppendJson(*value, &json_text);
     text = json_text;
   }

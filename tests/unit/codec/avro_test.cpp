@@ -276,10 +276,18 @@ TEST_CASE("avro codec: without a schema for the output, a run writes with the sc
   codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, choice));
   std::string scratch;
   std::string_view wire, text;
-  // Nothing read yet and no subject out-value: nothing to write with.
-  auto unbound = *kt::Codec::Parse("avro");
-  unbound.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, choice));
-  auto none = unbound.Encode(R"({"name":"a","age":1})", &scratch, &wire);
+  // Nothing read and no subject: a schema inferred from the first record, registered; a value
+  // that is not an object cannot give one.
+  kt::WriterSchemaChoice fresh = choice;
+  fresh.topic = "fresh";
+  auto inferring = *kt::Codec::Parse("avro");
+  inferring.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, fresh));
+  REQUIRE(inferring.Encode(R"({"name":"a","age":1})", &scratch, &wire).ok());
+  CHECK(reg->by_id.at(reg->subjects.at("fresh-value")).find("ktools.inferred") != std::string::npos);
+  fresh.topic = "scalars";
+  auto scalar = *kt::Codec::Parse("avro");
+  scalar.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, fresh));
+  auto none = scalar.Encode("42", &scratch, &wire);
   CHECK(none.IsInvalidArgument());
   CHECK(none.message().find("--value-schema") != std::string::npos);
 
@@ -412,4 +420,20 @@ TEST_CASE("avro: schema resolution between two versions, both directions") {
   out.clear();
   CHECK(kt::avro::DecodeToJson(*u, s1.get(), Encode(*u, "null"), &out).message() ==
         "the writer's null cannot be read as string");
+}
+
+TEST_CASE("avro: a schema inferred from a record, every field optional, reads back the record") {
+  rapidjson::Document d;
+  const std::string json = R"({"s":"x","n":1,"r":1.5,"b":true,"z":null,"o":{"k":2},"a":[1,2],"e":[]})";
+  REQUIRE(kt::ParseJson(json, &d).ok());
+  auto text = kt::avro::InferSchema(d, "Out");
+  REQUIRE(text.ok());
+  auto s = S(*text);
+  CHECK(s->full_name() == "ktools.inferred.Out");
+  CHECK(Decode(*s, Encode(*s, json)) == json);
+  // Later records: missing fields are null, a double where a long was is fine.
+  CHECK(Decode(*s, Encode(*s, R"({"n":2.5})")) ==
+        R"({"s":null,"n":2.5,"r":null,"b":null,"z":null,"o":null,"a":null,"e":null})");
+  REQUIRE(kt::ParseJson("[1]", &d).ok());
+  CHECK(kt::avro::InferSchema(d, "X").status().IsInvalidArgument());
 }

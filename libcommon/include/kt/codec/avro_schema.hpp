@@ -89,4 +89,11 @@ class Schema {
   friend class SchemaParser;
 };
 
+// An Avro schema for records shaped like `object` (a JSON object), for a run told no schema:
+// a record named `name` whose every field is optional (a union with null first, default null):
+// booleans, strings, integers as long or double, other numbers as double, objects as nested
+// records, arrays of the first item's type (string when empty). InvalidArgument for a
+// non-object.
+Result<std::string> InferSchema(const rapidjson::Value& object, const std::string& name);
+
 }  // namespace kt::avro

@@ -12,7 +12,8 @@
 //   --value-schema id:N   that schema
 //   neither               the subject's latest version; if the subject has none and the run
 //                         read records of this format, the schema of the first record it read
-//                         (so kfilter and kmap write what they read), registered under the subject
+//                         (so kfilter and kmap write what they read), registered under the subject;
+//                         else (avro) one inferred from the first record (avro::InferSchema)
 // Subjects (--subject-strategy): topic <topic>-value (Confluent's TopicNameStrategy, the default),
 // record <the record's name>, topic-record <topic>-<the record's name>; -key for keys. The
 // record's name is an Avro schema's full name, a JSON Schema's "title".
@@ -87,8 +88,10 @@ class RegistryWire {
 
  private:
   Result<std::shared_ptr<const Compiled>> SchemaById(int id);  // under mu_
-  Status ResolveWriter();                                      // under mu_
-  Status ResolveReader();                                      // under mu_
+  // Under mu_. `first`: the first record written, when nothing else says which schema (avro
+  // then infers one from it).
+  Status ResolveWriter(const rapidjson::Value* first);
+  Status ResolveReader();  // under mu_
   Status Encode(std::string_view text, const rapidjson::Value* value, std::string* wire);
   std::string Subject(const Compiled* schema) const;
   const char* TypeName() const;  // the registry's schemaType
