@@ -123,8 +123,7 @@ void ReplyInts(httplib::Response& res, const std::vector<int>& v) {
 // The body's schema and type; false (with a 422 sent) when it has none.
 bool SchemaOf(const httplib::Request& req, httplib::Response& res, std::string* schema, std::string* type) {
   rapidjson::Document d;
-  d.Parse(req.body.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("schema") || !d["schema"].IsString()) {
+  if (!ParseJson(req.body, &d).ok() || !d.IsObject() || !d.HasMember("schema") || !d["schema"].IsString()) {
     Error(res, Status::InvalidArgument("expected {\"schema\": \"...\"}"), 0);
     return false;
   }

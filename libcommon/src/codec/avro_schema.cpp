@@ -303,8 +303,7 @@ Result<std::string> InferSchema(const rapidjson::Value& object, const std::strin
 Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view json_text) {
   std::shared_ptr<Schema> s(new Schema());
   s->text_ = std::string(json_text);
-  s->doc_.Parse(s->text_.data(), s->text_.size());
-  if (s->doc_.HasParseError()) return Bad("not JSON");
+  if (!ParseJson(s->text_, &s->doc_).ok()) return Bad("not JSON");
   SchemaParser p(s.get());
   auto root = p.Parse(s->doc_, "", 0);
   if (!root.ok()) return root.status();

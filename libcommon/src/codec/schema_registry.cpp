@@ -55,9 +55,8 @@ class HttpSchemaRegistry : public SchemaRegistry {
     if (type != "AVRO") req.AddMember("schemaType", rapidjson::Value(type.c_str(), a), a);
     auto body = Call("POST", "/subjects/" + subject + "/versions", ToJson(req), "subject '" + subject + "'");
     if (!body.ok()) return body.status();
-    rapidjson::Document d;
-    d.Parse(body->c_str());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsInt())
+    rapidjson::Document d;  // (ParseJson: RapidJSON's SSE2 scanner reads past an unpadded string)
+    if (!ParseJson(*body, &d).ok() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsInt())
       return Status::Unavailable("schema registry at " + settings_.url +
                                  " answered a registration without an id");
     int id = d["id"].GetInt();
@@ -77,8 +76,7 @@ class HttpSchemaRegistry : public SchemaRegistry {
     if (res->status >= 200 && res->status < 300) return res->body;
     std::string message = res->body;
     rapidjson::Document d;
-    d.Parse(res->body.c_str());
-    if (!d.HasParseError() && d.IsObject() && d.HasMember("message") && d["message"].IsString())
+    if (ParseJson(res->body, &d).ok() && d.IsObject() && d.HasMember("message") && d["message"].IsString())
       message = d["message"].GetString();
     std::string where = "schema registry at " + settings_.url + ": " + what + ": ";
     if (res->status == 404) return Status::NotFound(where + "not found (" + message + ")");
@@ -92,8 +90,7 @@ class HttpSchemaRegistry : public SchemaRegistry {
 
   Result<RegisteredSchema> SchemaOf(const std::string& body) {
     rapidjson::Document d;
-    d.Parse(body.c_str());
-    if (d.HasParseError() || !d.IsObject() || !d.HasMember("schema") || !d["schema"].IsString())
+    if (!ParseJson(body, &d).ok() || !d.IsObject() || !d.HasMember("schema") || !d["schema"].IsString())
       return Status::Unavailable("schema registry at " + settings_.url + " answered without a schema");
     RegisteredSchema r;
     r.schema = d["schema"].GetString();
