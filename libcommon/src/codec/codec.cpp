@@ -51,8 +51,7 @@ Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_vi
     return Status::Ok();
   }
   if (UsesRegistry()) {
-    if (!registry_)
-      return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
+    if (Status s = RequireRegistry(); !s.ok()) return s;
     scratch->clear();
     if (Status s = registry_->Decode(wire, scratch); !s.ok()) return s;
     *text = *scratch;
@@ -79,8 +78,7 @@ Status Codec::Encode(std::string_view text, std::string* scratch, std::string_vi
     return Status::Ok();
   }
   if (UsesRegistry()) {
-    if (!registry_)
-      return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
+    if (Status s = RequireRegistry(); !s.ok()) return s;
     scratch->clear();
     if (Status s = registry_->Encode(text, scratch); !s.ok()) return s;
     *wire = *scratch;
@@ -103,12 +101,16 @@ Status Codec::Encode(std::string_view text, std::string* scratch, std::string_vi
 
 Status Codec::EncodeDocument(const rapidjson::Value& value, std::string* scratch,
                              std::string_view* wire) const {
-  if (!registry_)
-    return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
+  if (Status s = RequireRegistry(); !s.ok()) return s;
   scratch->clear();
   if (Status s = registry_->EncodeValue(value, scratch); !s.ok()) return s;
   *wire = *scratch;
   return Status::Ok();
+}
+
+Status Codec::RequireRegistry() const {
+  if (registry_) return Status::Ok();
+  return Status::InvalidArgument("the " + spec_ + " format needs a schema registry (--registry URL)");
 }
 
 bool Codec::KeepsWire(std::string_view wire) const {

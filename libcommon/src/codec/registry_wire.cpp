@@ -56,6 +56,19 @@ Result<std::shared_ptr<const RegistryWire::Compiled>> Compile(WireFormat format,
   return std::shared_ptr<const RegistryWire::Compiled>(std::move(c));
 }
 
+// The schema id in Confluent's header (byte 0, then the id as 4 bytes big-endian).
+Result<int> SchemaIdOf(std::string_view wire) {
+  if (wire.size() < 5)
+    return Status::DataError("not Confluent's wire format: " + std::to_string(wire.size()) +
+                             " bytes, fewer than 5");
+  if (wire[0] != 0)
+    return Status::DataError("not Confluent's wire format: the first byte is " +
+                             std::to_string(static_cast<uint8_t>(wire[0])) + ", not 0");
+  uint32_t id = 0;
+  for (size_t i = 1; i < 5; ++i) id = (id << 8) | static_cast<uint8_t>(wire[i]);
+  return static_cast<int>(id);
+}
+
 Result<std::string> ReadSchemaFile(const std::string& path) {
   auto text = ReadWholeFile(path, "schema file");
   if (!text.ok()) return Status::InvalidArgument(text.status().message());
@@ -117,16 +130,9 @@ Result<std::shared_ptr<const RegistryWire::Compiled>> RegistryWire::SchemaById(i
 }
 
 Status RegistryWire::Decode(std::string_view wire, std::string* text) {
-  if (wire.size() < 5)
-    return Status::DataError("not Confluent's wire format: " + std::to_string(wire.size()) +
-                             " bytes, fewer than 5");
-  if (wire[0] != 0)
-    return Status::DataError("not Confluent's wire format: the first byte is " +
-                             std::to_string(static_cast<uint8_t>(wire[0])) + ", not 0");
-  int id = static_cast<int>((static_cast<uint32_t>(static_cast<uint8_t>(wire[1])) << 24) |
-                            (static_cast<uint32_t>(static_cast<uint8_t>(wire[2])) << 16) |
-                            (static_cast<uint32_t>(static_cast<uint8_t>(wire[3])) << 8) |
-                            static_cast<uint32_t>(static_cast<uint8_t>(wire[4])));
+  auto header = SchemaIdOf(wire);
+  if (!header.ok()) return header.status();
+  int id = *header;
   std::shared_ptr<const Compiled> schema, reader;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -243,16 +249,14 @@ Status RegistryWire::ResolveWriter(const rapidjson::Value* first) {
 Status RegistryWire::Encode(std::string_view text, std::string* wire) { return Encode(text, nullptr, wire); }
 
 bool RegistryWire::IsWriters(std::string_view wire) {
-  if (wire.size() < 5 || wire[0] != 0) return false;
-  uint32_t id = (static_cast<uint32_t>(static_cast<uint8_t>(wire[1])) << 24) |
-                (static_cast<uint32_t>(static_cast<uint8_t>(wire[2])) << 16) |
-                (static_cast<uint32_t>(static_cast<uint8_t>(wire[3])) << 8) | static_cast<uint8_t>(wire[4]);
+  auto header = SchemaIdOf(wire);
+  if (!header.ok()) return false;
+  int id = *header;
   std::lock_guard<std::mutex> lock(mu_);
   if (!resolved_) return false;  // the first record is encoded (which resolves the writer)
   // jsonschema: the bytes still have to be checked against the schema on the way out.
   // With a reader schema, the text is the reader's shape, not what the bytes hold.
-  return writer_status_.ok() && format_ == WireFormat::kAvro && !reader_choice_.given() &&
-         static_cast<int>(id) == writer_id_;
+  return writer_status_.ok() && format_ == WireFormat::kAvro && !reader_choice_.given() && id == writer_id_;
 }
 
 Status RegistryWire::EncodeValue(const rapidjson::Value& value, std::string* wire) {

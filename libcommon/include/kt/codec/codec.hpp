@@ -64,6 +64,7 @@ class Codec {
   std::string spec_ = "raw";
   std::vector<Stage> stages_{Stage::kRaw};
   std::shared_ptr<RegistryWire> registry_;
+  Status RequireRegistry() const;  // InvalidArgument naming the format when none is bound
 };
 
 // What bytes hold, as the `auto` codec shows them: one JSON text, other UTF-8 text, or other
