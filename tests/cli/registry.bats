@@ -160,10 +160,10 @@ EXPECTED
   t=$(new_topic err)
   run kconsume "$t" --value-format avro -e
   [ "$status" -eq 2 ]
-  [[ "$output" == *"the avro and jsonschema formats need a Schema Registry: --registry URL, \$KT_REGISTRY"* ]]
+  [[ "$output" == *"the avro, protobuf and jsonschema formats need a Schema Registry: --registry URL, \$KT_REGISTRY"* ]]
   run kfilter -i - -o - 'true' --value-schema x.avsc
   [ "$status" -eq 2 ]
-  [[ "$output" == *"--value-schema is for --value-format avro or jsonschema"* ]]
+  [[ "$output" == *"--value-schema is for --value-format avro, protobuf or jsonschema"* ]]
   run kproduce "$t" --value-format avro --value-schema "$BATS_TEST_DIRNAME/helpers.bash" --registry "$REG" </dev/null
   [ "$status" -eq 2 ]
   [[ "$output" == *"helpers.bash: Avro schema: not JSON"* ]]

@@ -1,4 +1,4 @@
-"""Confluent's own Avro serializers (confluent-kafka from PyPI), as an independent check of the
+"""Confluent's own Avro, Protobuf and JSON Schema serializers (confluent-kafka from PyPI), as an independent check of the
 bytes ktools reads and writes. No Kafka here: bytes travel as base64 lines, which
 `kproduce --value-format binary` writes to a topic and `kconsume --value-format binary` reads.
 
@@ -6,6 +6,11 @@ bytes ktools reads and writes. No Kafka here: bytes travel as base64 lines, whic
   confluent_serde.py decode URL TOPIC               base64 lines -> JSON lines (ktools' mapping)
   confluent_serde.py encode-json URL TOPIC SCHEMA_FILE, decode-json URL TOPIC
                                                     the same with the JSON Schema serializers
+  confluent_serde.py encode-proto URL TOPIC DESCRIPTOR_SET MESSAGE, decode-proto (the same)
+                                                    the same with the Protobuf serializers, for
+                                                    message MESSAGE of a `protoc
+                                                    --descriptor_set_out --include_imports` file;
+                                                    encode writes with the subject's latest schema
 
 ktools' JSON mapping (ktools(7), SCHEMA REGISTRY) and the Python objects Confluent's
 serializers take and give are converted into each other by walking the schema, so the values
@@ -185,10 +190,60 @@ def from_kt(schema, v, named):
     return v
 
 
+def proto_class(descriptor_set, name):
+    """The message class for `name`, built from protoc's output (not from ktools' parser)."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    files = descriptor_pb2.FileDescriptorSet.FromString(open(descriptor_set, "rb").read())
+    pool = descriptor_pool.DescriptorPool()
+    for f in files.file:
+        pool.Add(f)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
+
+
+def proto_modes(mode, client, ctx):
+    import warnings
+
+    from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
+    from google.protobuf import json_format
+
+    warnings.filterwarnings("ignore", category=UserWarning)  # its MessageFactory use, deprecated
+
+    cls = proto_class(sys.argv[4], sys.argv[5])
+    if mode == "encode-proto":
+        conf = {"use.deprecated.format": False, "auto.register.schemas": False, "use.latest.version": True}
+        ser = ProtobufSerializer(cls, client, conf)
+        for line in sys.stdin:
+            if line.strip():
+                print(base64.b64encode(ser(json_format.Parse(line, cls()), ctx)).decode())
+        return
+    de = ProtobufDeserializer(cls, {"use.deprecated.format": False})
+    for line in sys.stdin:
+        if line.strip():
+            msg = de(base64.b64decode(line), ctx)
+            d = json_format.MessageToDict(msg, preserving_proto_field_name=True,
+                                          including_default_value_fields=True)
+            print(json.dumps(ints(d), separators=(",", ":"), ensure_ascii=False))
+
+
+def ints(v):
+    """Integral doubles as ktools prints them (0, not 0.0)."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    if isinstance(v, dict):
+        return {k: ints(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [ints(x) for x in v]
+    return v
+
+
 def main():
     mode, url, topic = sys.argv[1:4]
     client = SchemaRegistryClient({"url": url})
     ctx = SerializationContext(topic, MessageField.VALUE)
+    if mode in ("encode-proto", "decode-proto"):
+        proto_modes(mode, client, ctx)
+        return
     if mode == "encode-json":
         text = open(sys.argv[4]).read()
         ser = JSONSerializer(text, client, lambda obj, _ctx: obj)

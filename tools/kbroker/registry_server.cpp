@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kt/codec/avro_schema.hpp"
+#include "kt/codec/protobuf_schema.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/strings.hpp"
 
@@ -36,6 +37,9 @@ Result<int> MemoryRegistry::Register(const std::string& subject, const std::stri
                                      const std::string& type) {
   if (type == "AVRO")
     if (auto parsed = avro::Schema::Parse(schema); !parsed.ok())
+      return Status::InvalidArgument("Invalid schema: " + parsed.status().message());
+  if (type == "PROTOBUF")
+    if (auto parsed = proto::Schema::Parse(schema, "schema"); !parsed.ok())
       return Status::InvalidArgument("Invalid schema: " + parsed.status().message());
   std::lock_guard<std::mutex> lock(mu_);
   int id = 0;

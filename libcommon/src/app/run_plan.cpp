@@ -23,11 +23,11 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
 // The registry codecs' registry and writer schemas (codec/registry_wire.hpp). Needs the output topic.
 Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, RunPlan* p) {
   if (!p->value_codec.UsesRegistry() && !cli.value_schema.empty())
-    return Status::InvalidArgument("--value-schema is for --value-format avro or jsonschema");
-  if (!p->value_codec.IsAvro() && !cli.value_reader_schema.empty())
-    return Status::InvalidArgument("--value-reader-schema is for --value-format avro");
+    return Status::InvalidArgument("--value-schema is for --value-format avro, protobuf or jsonschema");
+  if (!p->value_codec.IsAvro() && !p->value_codec.IsProtobuf() && !cli.value_reader_schema.empty())
+    return Status::InvalidArgument("--value-reader-schema is for --value-format avro or protobuf");
   if (!p->key_codec.UsesRegistry() && !cli.key_schema.empty())
-    return Status::InvalidArgument("--key-schema is for --key-format avro or jsonschema");
+    return Status::InvalidArgument("--key-schema is for --key-format avro, protobuf or jsonschema");
   if (!p->value_codec.UsesRegistry() && !p->key_codec.UsesRegistry()) return Status::Ok();
   RegistrySettings rs;
   rs.url = cli.registry;
@@ -40,7 +40,8 @@ Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, Ru
   if (rs.url.empty()) rs.url = KbrokerRegistryUrl(kafka.brokers);  // kbroker serves one
   if (rs.url.empty())
     return Status::InvalidArgument(
-        "the avro and jsonschema formats need a Schema Registry: --registry URL, $KT_REGISTRY, or "
+        "the avro, protobuf and jsonschema formats need a Schema Registry: --registry URL, $KT_REGISTRY, "
+        "or "
         "schema.registry.url in "
         "the "
         "config file");
@@ -51,7 +52,9 @@ Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, Ru
   for (bool key : {false, true}) {
     Codec& codec = key ? p->key_codec : p->value_codec;
     if (!codec.UsesRegistry()) continue;
-    WireFormat format = codec.IsAvro() ? WireFormat::kAvro : WireFormat::kJsonSchema;
+    WireFormat format = codec.IsAvro()       ? WireFormat::kAvro
+                        : codec.IsProtobuf() ? WireFormat::kProtobuf
+                                             : WireFormat::kJsonSchema;
     const std::string& spec = key ? cli.key_schema : cli.value_schema;
     WriterSchemaChoice choice;
     if (!spec.empty()) {

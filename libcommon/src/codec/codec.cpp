@@ -24,12 +24,16 @@ Result<Codec> Codec::Parse(std::string_view spec) {
       s = Stage::kAuto;
     else if (p == "avro")
       s = Stage::kAvro;
+    else if (p == "protobuf")
+      s = Stage::kProtobuf;
     else if (p == "jsonschema")
       s = Stage::kJsonSchema;
     else
-      return Status::InvalidArgument("unknown format '" + std::string(p) + "' in '" + std::string(spec) +
-                                     "' (use json, raw, binary, auto, avro, jsonschema, e.g. json|binary)");
-    if ((s == Stage::kAuto || s == Stage::kAvro || s == Stage::kJsonSchema) && !c.stages_.empty())
+      return Status::InvalidArgument(
+          "unknown format '" + std::string(p) + "' in '" + std::string(spec) +
+          "' (use json, raw, binary, auto, avro, protobuf, jsonschema, e.g. json|binary)");
+    if ((s == Stage::kAuto || s == Stage::kAvro || s == Stage::kProtobuf || s == Stage::kJsonSchema) &&
+        !c.stages_.empty())
       return Status::InvalidArgument("in '" + std::string(spec) + "' '" + std::string(p) +
                                      "' cannot be chained");
     if (!c.stages_.empty() && s != Stage::kBinary)

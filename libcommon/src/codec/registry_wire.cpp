@@ -45,6 +45,11 @@ Result<std::shared_ptr<const RegistryWire::Compiled>> Compile(WireFormat format,
     if (!s.ok()) return Status::InvalidArgument(origin + ": " + s.status().message());
     c->avro = *s;
     c->name = (*s)->full_name();
+  } else if (format == WireFormat::kProtobuf) {
+    auto s = proto::Schema::Parse(text, origin);
+    if (!s.ok()) return s.status();
+    c->proto = *s;
+    c->name = (*s)->full_name();
   } else {
     auto v = SchemaValidator::Parse(text, origin);
     if (!v.ok()) return v.status();
@@ -113,7 +118,17 @@ Status RegistryWire::ResolveReader() {
   return Status::Ok();
 }
 
-const char* RegistryWire::TypeName() const { return format_ == WireFormat::kAvro ? "AVRO" : "JSON"; }
+const char* RegistryWire::TypeName() const {
+  switch (format_) {
+    case WireFormat::kAvro:
+      return "AVRO";
+    case WireFormat::kProtobuf:
+      return "PROTOBUF";
+    case WireFormat::kJsonSchema:
+      return "JSON";
+  }
+  return "";
+}
 
 Result<std::shared_ptr<const RegistryWire::Compiled>> RegistryWire::SchemaById(int id) {
   if (auto it = by_id_.find(id); it != by_id_.end()) return it->second;
@@ -152,6 +167,11 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text) {
   if (format_ == WireFormat::kJsonSchema) {
     text->append(wire.substr(5));
     return Status::Ok();
+  }
+  if (format_ == WireFormat::kProtobuf) {
+    Status s = schema->proto->DecodeToJson(wire.substr(5), text, reader ? reader->proto.get() : nullptr);
+    if (!s.ok()) return Status::DataError("Protobuf (schema id " + std::to_string(id) + "): " + s.message());
+    return s;
   }
   Status s = avro::DecodeToJson(*schema->avro, reader ? reader->avro.get() : nullptr, wire.substr(5), text);
   if (!s.ok()) return Status::DataError("Avro (schema id " + std::to_string(id) + "): " + s.message());
@@ -241,9 +261,11 @@ Status RegistryWire::ResolveWriter(const rapidjson::Value* first) {
                              ", every field optional); give --value-schema FILE to choose");
     return Status::Ok();
   }
+  const char* what = format_ == WireFormat::kAvro       ? "Avro"
+                     : format_ == WireFormat::kProtobuf ? "Protobuf"
+                                                        : "with a JSON Schema";
   return Status::InvalidArgument(latest.status().message() +
-                                 ": give --value-schema FILE (or id:N) to write " +
-                                 (format_ == WireFormat::kAvro ? "Avro" : "with a JSON Schema"));
+                                 ": give --value-schema FILE (or id:N) to write " + what);
 }
 
 Status RegistryWire::Encode(std::string_view text, std::string* wire) { return Encode(text, nullptr, wire); }
@@ -266,7 +288,8 @@ Status RegistryWire::EncodeValue(const rapidjson::Value& value, std::string* wir
 Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value, std::string* wire) {
   thread_local ValueParser parser;  // a document and arena reused from record to record
   std::string json_text;
-  if (!value) {
+  // Protobuf parses the JSON text itself: no document needed.
+  if (!value && format_ != WireFormat::kProtobuf) {
     if (Status s = parser.ParseJson(text); !s.ok()) return Status::DataError("not JSON: " + s.message());
     value = parser.doc();
   }
@@ -281,7 +304,7 @@ Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value
     if (!writer_status_.ok()) return writer_status_;
     schema = writer_, id = writer_id_;
   }
-  if (schema->json && text.empty()) {
+  if (!schema->avro && value && text.empty()) {
     AppendJson(*value, &json_text);
     text = json_text;
   }
@@ -289,12 +312,14 @@ Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value
   wire->push_back(0);
   for (int shift = 24; shift >= 0; shift -= 8)
     wire->push_back(static_cast<char>((static_cast<uint32_t>(id) >> shift) & 0xff));
-  Status s =
-      schema->avro ? avro::EncodeFromJson(*schema->avro, *value, wire) : schema->json->Validate(*value);
+  Status s = schema->avro    ? avro::EncodeFromJson(*schema->avro, *value, wire)
+             : schema->proto ? schema->proto->EncodeFromJson(text, wire)
+                             : schema->json->Validate(*value);
   if (!s.ok()) {
     wire->resize(start);
-    return Status::DataError("does not fit " + std::string(schema->avro ? "Avro" : "JSON") + " schema id " +
-                             std::to_string(id) + ": " + s.message());
+    const char* what = schema->avro ? "Avro" : schema->proto ? "Protobuf" : "JSON";
+    return Status::DataError("does not fit " + std::string(what) + " schema id " + std::to_string(id) + ": " +
+                             s.message());
   }
   if (schema->json) wire->append(text);
   return s;

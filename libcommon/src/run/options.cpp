@@ -78,22 +78,24 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
   }
   if (sets & kOptFormats) {
     app.add_option("--key-format", o.key_format,
-                   "Key codec: raw, json, binary, auto, avro, jsonschema, chains like json|binary")
+                   "Key codec: raw, json, binary, auto, avro, protobuf, jsonschema, chains like json|binary")
         ->group(g)
         ->capture_default_str();
-    app.add_option("--value-format", o.value_format,
-                   "Value codec: json, raw, binary, auto, avro, jsonschema, chains like json|binary")
+    app.add_option(
+           "--value-format", o.value_format,
+           "Value codec: json, raw, binary, auto, avro, protobuf, jsonschema, chains like json|binary")
         ->group(g)
         ->capture_default_str();
-    app.add_option("--registry", o.registry,
-                   "Schema Registry URL for avro and jsonschema (else $KT_REGISTRY, schema.registry.url)")
+    app.add_option(
+           "--registry", o.registry,
+           "Schema Registry URL for avro, protobuf and jsonschema (else $KT_REGISTRY, schema.registry.url)")
         ->group(g);
     app.add_option(
            "--value-schema", o.value_schema,
            "Schema values are written with: FILE (registered) or id:N (default: the subject's latest)")
         ->group(g);
     app.add_option("--value-reader-schema", o.value_reader_schema,
-                   "Avro schema values are read as (schema resolution): FILE, id:N, or latest (the input's "
+                   "Avro or Protobuf schema values are read as: FILE, id:N, or latest (the input's "
                    "subject)")
         ->group(g);
     app.add_option("--key-schema", o.key_schema, "Schema keys are written with: FILE or id:N")->group(g);
@@ -200,7 +202,8 @@ void AddNoRepartitionOption(CLI::App& app, StateCliOptions& o) {
 std::string VersionText(const std::string& tool) {
   std::string v = tool + " (ktools) " KT_VERSION "\n";
   v += std::string("librdkafka ") + rd_kafka_version_str() + "\n";
-  v += "features: codecs json,raw,binary,avro,jsonschema; schema-registry; json-schema; consumer-groups; "
+  v += "features: codecs json,raw,binary,avro,protobuf,jsonschema; schema-registry; json-schema; "
+       "consumer-groups; "
        "at-least-once; "
        "exactly-once";
 #ifdef KT_HAVE_RE2

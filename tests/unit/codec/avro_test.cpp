@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "fake_registry.hpp"
 #include "kt/codec/avro_binary.hpp"
 #include "kt/codec/codec.hpp"
 #include "kt/codec/registry_wire.hpp"
@@ -199,33 +200,7 @@ TEST_CASE("avro: bad bytes are bad records, never a crash or a huge allocation")
 
 namespace {
 
-// An in-memory registry that counts its calls.
-class FakeRegistry : public kt::SchemaRegistry {
- public:
-  kt::Result<kt::RegisteredSchema> ById(int id) override {
-    ++by_id_calls;
-    if (!by_id.count(id)) return kt::Status::NotFound("schema " + std::to_string(id) + " not found");
-    return kt::RegisteredSchema{id, 0, "AVRO", by_id[id]};
-  }
-  kt::Result<kt::RegisteredSchema> Latest(const std::string& subject) override {
-    if (!subjects.count(subject)) return kt::Status::NotFound("subject '" + subject + "' not found");
-    int id = subjects[subject];
-    return kt::RegisteredSchema{id, 1, "AVRO", by_id[id]};
-  }
-  kt::Result<int> Register(const std::string& subject, const std::string& schema,
-                           const std::string&) override {
-    int id = 0;
-    for (auto& [i, s] : by_id)
-      if (s == schema) id = i;
-    if (!id) by_id[id = next_id++] = schema;
-    subjects[subject] = id;
-    return id;
-  }
-  std::map<int, std::string> by_id;
-  std::map<std::string, int> subjects;
-  int next_id = 1;
-  int by_id_calls = 0;
-};
+using kt::test::FakeRegistry;
 
 const char* kUser =
     R"({"type":"record","name":"User","namespace":"ex","fields":[{"name":"name","type":"string"},{"name":"age","type":"int"}]})";
@@ -337,20 +312,7 @@ TEST_CASE("jsonschema codec: JSON behind Confluent's header, checked against the
   auto reg = std::make_shared<FakeRegistry>();
   kt::WriterSchemaChoice choice;
   choice.topic = "t";
-  // FakeRegistry keeps types as AVRO; a JSON schema registered through the codec is typed JSON.
-  struct JsonRegistry : FakeRegistry {
-    kt::Result<kt::RegisteredSchema> ById(int id) override {
-      auto r = FakeRegistry::ById(id);
-      if (r.ok()) r->type = "JSON";
-      return r;
-    }
-    kt::Result<kt::RegisteredSchema> Latest(const std::string& s) override {
-      auto r = FakeRegistry::Latest(s);
-      if (r.ok()) r->type = "JSON";
-      return r;
-    }
-  };
-  auto jreg = std::make_shared<JsonRegistry>();
+  auto jreg = std::make_shared<FakeRegistry>();
   int id = *jreg->Register(
       "t-value", R"({"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]})", "JSON");
   auto codec = *kt::Codec::Parse("jsonschema");

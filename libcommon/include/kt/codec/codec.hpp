@@ -11,6 +11,8 @@
 //           and takes any other as a string. Not chained.
 //   avro    text = JSON, wire = Avro in Confluent's wire format, with schemas from a Schema
 //           Registry (codec/registry_wire.hpp; the run plan binds the registry). Not chained.
+//   protobuf  text = JSON (Protobuf's canonical mapping), wire = Protobuf in Confluent's wire format,
+//           the same way. Not chained.
 //   jsonschema  text = JSON, wire = JSON in Confluent's wire format, with a JSON Schema from a
 //           Schema Registry (the same). Not chained.
 #pragma once
@@ -29,19 +31,22 @@ class RegistryWire;
 
 class Codec {
  public:
-  enum class Stage { kJson, kRaw, kBinary, kAuto, kAvro, kJsonSchema };
+  enum class Stage { kJson, kRaw, kBinary, kAuto, kAvro, kProtobuf, kJsonSchema };
 
   Codec() = default;  // raw
   static Result<Codec> Parse(std::string_view spec);
 
   const std::string& spec() const { return spec_; }
-  // The text form is JSON (the first stage is `json`, `avro` or `jsonschema`).
+  // The text form is JSON (the first stage is `json` or a registry format).
   bool IsJson() const { return stages_.front() == Stage::kJson || UsesRegistry(); }
-  // avro or jsonschema, through a Schema Registry: Decode and Encode need BindRegistry first.
+  // avro, protobuf or jsonschema, through a Schema Registry: Decode and Encode need BindRegistry
+  // first.
   bool UsesRegistry() const {
-    return stages_.front() == Stage::kAvro || stages_.front() == Stage::kJsonSchema;
+    return stages_.front() == Stage::kAvro || stages_.front() == Stage::kProtobuf ||
+           stages_.front() == Stage::kJsonSchema;
   }
   bool IsAvro() const { return stages_.front() == Stage::kAvro; }
+  bool IsProtobuf() const { return stages_.front() == Stage::kProtobuf; }
   // The registry-backed codec this one uses; copies of a codec share it (and its caches).
   void BindRegistry(std::shared_ptr<RegistryWire> wire) { registry_ = std::move(wire); }
   // Text and wire are the same bytes (json, raw or auto alone): no copies needed.

@@ -2,6 +2,7 @@
 // bytes big-endian, then the payload), with schemas from a Schema Registry.
 //
 //   avro        the payload is an Avro binary datum (codec/avro_binary.hpp: the JSON mapping)
+//   protobuf    the payload is message indexes and a Protobuf message (codec/protobuf_schema.hpp)
 //   jsonschema  the payload is JSON text; its schema is a JSON Schema (schemaType JSON)
 //
 // Decoding looks the writer's schema up by the id in each record (cached: one request per id).
@@ -13,10 +14,10 @@
 //   neither               the subject's latest version; if the subject has none and the run
 //                         read records of this format, the schema of the first record it read
 //                         (so kfilter and kmap write what they read), registered under the subject;
-//                         else (avro) one inferred from the first record (avro::InferSchema)
+//                         else (avro only) one inferred from the first record (avro::InferSchema)
 // Subjects (--subject-strategy): topic <topic>-value (Confluent's TopicNameStrategy, the default),
 // record <the record's name>, topic-record <topic>-<the record's name>; -key for keys. The
-// record's name is an Avro schema's full name, a JSON Schema's "title".
+// record's name is an Avro schema's or a Protobuf message's full name, a JSON Schema's "title".
 //
 // Bad bytes, an unknown id and a value that does not fit the schema are DataErrors (bad
 // records); an unreachable registry or a refused schema stop the run.
@@ -29,6 +30,7 @@
 #include <unordered_map>
 
 #include "kt/codec/avro_schema.hpp"
+#include "kt/codec/protobuf_schema.hpp"
 #include "kt/codec/schema.hpp"
 #include "kt/codec/schema_registry.hpp"
 #include "kt/core/json.hpp"
@@ -36,13 +38,13 @@
 
 namespace kt {
 
-enum class WireFormat { kAvro, kJsonSchema };
+enum class WireFormat { kAvro, kProtobuf, kJsonSchema };
 
 enum class SubjectStrategy { kTopic, kRecord, kTopicRecord };
 Result<SubjectStrategy> ParseSubjectStrategy(std::string_view name);
 
 struct WriterSchemaChoice {
-  std::string file;   // a schema file (.avsc, or a JSON Schema)
+  std::string file;   // a schema file (.avsc, .proto, or a JSON Schema)
   int id = 0;         // > 0: this registered schema
   std::string topic;  // the topic written ("" none: no subject, so a file or an id is needed)
   bool key = false;   // the key's schema, subject <...>-key
@@ -83,6 +85,7 @@ class RegistryWire {
     std::string text;
     std::string name;  // the record's name for the subject strategies; "" none
     std::shared_ptr<const avro::Schema> avro;
+    std::shared_ptr<const proto::Schema> proto;
     std::shared_ptr<const SchemaValidator> json;
   };
 

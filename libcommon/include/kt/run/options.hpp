@@ -32,7 +32,7 @@ struct CommonOptions {
   std::string key_format = "raw";
   std::string value_format = "json";
   std::string schema_file;
-  // The avro and jsonschema formats (codec/registry_wire.hpp): the registry, the schemas written,
+  // The avro, protobuf and jsonschema formats (codec/registry_wire.hpp): the registry, the schemas written,
   // their subjects
   std::string registry;             // --registry URL; else $KT_REGISTRY, else schema.registry.url
   std::string key_schema;           // --key-schema FILE|id:N

@@ -1,0 +1,176 @@
+// The Protobuf schema and payload (codec/protobuf_schema.hpp) and the protobuf codec in
+// Confluent's wire format (codec/registry_wire.hpp) against an in-memory registry.
+#include <catch2/catch.hpp>
+
+#include "fake_registry.hpp"
+#include "kt/codec/base64.hpp"
+#include "kt/codec/codec.hpp"
+#include "kt/codec/protobuf_schema.hpp"
+#include "kt/codec/registry_wire.hpp"
+
+namespace {
+
+const char* kProto = R"(syntax = "proto3";
+package ex;
+import "google/protobuf/timestamp.proto";
+message User {
+  enum Plan { FREE = 0; PRO = 1; }
+  message Address { string city = 1; }
+  string name = 1;
+  int32 age = 2;
+  int64 id = 3;
+  Plan plan = 4;
+  Address address = 5;
+  google.protobuf.Timestamp since = 6;
+}
+message Other { string note = 1; }
+)";
+
+std::shared_ptr<const kt::proto::Schema> P(const std::string& text) {
+  auto s = kt::proto::Schema::Parse(text, "test.proto");
+  INFO(s.status().message());
+  REQUIRE(s.ok());
+  return *s;
+}
+
+std::string Decode(const kt::proto::Schema& s, std::string_view payload,
+                   const kt::proto::Schema* as = nullptr) {
+  std::string out;
+  kt::Status st = s.DecodeToJson(payload, &out, as);
+  INFO(st.message());
+  REQUIRE(st.ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("protobuf: JSON -> message indexes [0] and the message -> the same canonical JSON") {
+  auto s = P(kProto);
+  CHECK(s->full_name() == "ex.User");
+  std::string wire;
+  REQUIRE(s->EncodeFromJson(R"({"name":"ann","age":30,"id":"9007199254740993","plan":"PRO"})", &wire).ok());
+  // indexes [0] as one byte 0; field 1 "ann", field 2 30, field 3 2^53+1, field 4 1.
+  CHECK(wire == std::string("\x00\x0a\x03"
+                            "ann\x10\x1e\x18\x81\x80\x80\x80\x80\x80\x80\x10\x20\x01",
+                            19));
+  // Every field without presence is printed, at its default too; 64-bit integers as strings.
+  CHECK(Decode(*s, wire) == R"({"name":"ann","age":30,"id":"9007199254740993","plan":"PRO"})");
+  CHECK(Decode(*s, std::string(1, '\0')) == R"({"name":"","age":0,"id":"0","plan":"FREE"})");
+  // Either name spelling is parsed; numbers for 64-bit integers too; well-known types as JSON.
+  wire.clear();
+  REQUIRE(
+      s->EncodeFromJson(R"({"id":5,"address":{"city":"Porto"},"since":"2026-11-24T10:00:00Z"})", &wire).ok());
+  CHECK(
+      Decode(*s, wire) ==
+      R"({"name":"","age":0,"id":"5","plan":"FREE","address":{"city":"Porto"},"since":"2026-11-24T10:00:00Z"})");
+}
+
+TEST_CASE("protobuf: message indexes name a later or a nested message") {
+  auto s = P(kProto);
+  // [1]: Other (count 1, index 1, zigzag: 2 2); [0, 0]: User.Address (count 2: 4, then 0 0).
+  CHECK(Decode(*s, std::string("\x02\x02\x0a\x01x", 5)) == R"({"note":"x"})");
+  CHECK(Decode(*s, std::string("\x04\x00\x00\x0a\x01y", 6)) == R"({"city":"y"})");
+  std::string out;
+  CHECK(s->DecodeToJson(std::string("\x02\x04", 2), &out).message() ==
+        "message index 2 names no message in the schema's file");
+  CHECK(s->DecodeToJson(std::string("\x04\x00\x02", 3), &out).message() ==
+        "message index 1 names no message in ex.User");
+  CHECK(s->DecodeToJson(std::string("\x04\x00", 2), &out).message() == "message indexes cut short");
+  CHECK(s->DecodeToJson("", &out).message() == "no message indexes");
+  CHECK(s->DecodeToJson(std::string("\x01", 1), &out).message() == "bad message index count -1");
+  CHECK(s->DecodeToJson(std::string("\x00\x0a\x05", 3), &out).message() == "not a ex.User message");
+  CHECK(s->DecodeToJson(std::string("\x00\x0a\x05", 3), &out).IsDataError());
+}
+
+TEST_CASE("protobuf: a reader schema reads by field numbers") {
+  auto v1 = P(kProto);
+  auto v2 = P("syntax = \"proto3\";\nmessage U { string full_name = 1; int64 age = 2; bool vip = 7; }");
+  std::string wire;
+  REQUIRE(v1->EncodeFromJson(R"({"name":"ann","age":30})", &wire).ok());
+  CHECK(Decode(*v1, wire, v2.get()) == R"({"full_name":"ann","age":"30","vip":false})");
+}
+
+TEST_CASE("protobuf: values that do not fit name the field; bad schemas name the line") {
+  auto s = P(kProto);
+  std::string wire;
+  auto e = s->EncodeFromJson(R"({"age":"old"})", &wire);
+  CHECK(e.IsDataError());
+  CHECK(e.message() == R"(ex.User: (age): invalid value "old" for type TYPE_INT32)");
+  CHECK(s->EncodeFromJson(R"({"agee":1})", &wire).message() == "ex.User: agee: Cannot find field.");
+  CHECK(s->EncodeFromJson(R"({"plan":"GOLD"})", &wire).IsDataError());
+  CHECK(wire.empty());
+  auto req = P("syntax = \"proto2\";\nmessage R { required string a = 1; }");
+  CHECK(req->EncodeFromJson("{}", &wire).message() == "R: missing field a");
+
+  auto bad = kt::proto::Schema::Parse("syntax = \"proto3\";\nmessage A {\n  int32 x = 1\n}", "a.proto");
+  CHECK(bad.status().IsInvalidArgument());
+  CHECK(bad.status().message() == "a.proto: not a .proto schema: line 4:1: Expected \";\".");
+  CHECK(kt::proto::Schema::Parse("syntax = \"proto3\";\nmessage A { B b = 1; }", "a.proto")
+            .status()
+            .message() == "a.proto: A.b: \"B\" is not defined.");
+  CHECK(kt::proto::Schema::Parse("syntax = \"proto3\";\nenum E { X = 0; }", "a.proto").status().message() ==
+        "a.proto: the schema defines no message");
+  CHECK(kt::proto::Schema::Parse("syntax = \"proto3\";\nimport \"dep.proto\";\nmessage A {}", "a.proto")
+            .status()
+            .message()
+            .find("imports \"dep.proto\"") != std::string::npos);
+}
+
+TEST_CASE("protobuf: a schema registered as a base64 FileDescriptorProto (Confluent's Python client)") {
+  // protoc --descriptor_set_out of `syntax = "proto3"; message M { string s = 1; }` (file m.proto).
+  std::string fdp("\x0a\x07m.proto\"\x11\x0a\x01M\x12\x0c\x0a\x01s\x18\x01 \x01(\x09R\x01s\x62\x06proto3",
+                  36);
+  std::string b64;
+  kt::Base64Encode(fdp, &b64);
+  auto s = P(b64);
+  CHECK(s->full_name() == "M");
+  CHECK(Decode(*s, std::string("\x00\x0a\x02hi", 5)) == R"({"s":"hi"})");
+}
+
+TEST_CASE("protobuf codec: Confluent's wire format through a registry; subjects and types") {
+  auto reg = std::make_shared<kt::test::FakeRegistry>();
+  int id = *reg->Register("users-value", kProto, "PROTOBUF");
+  kt::WriterSchemaChoice choice;
+  choice.topic = "users";
+  auto codec = *kt::Codec::Parse("protobuf");
+  CHECK(codec.IsJson());
+  CHECK(codec.IsProtobuf());
+  CHECK(codec.UsesRegistry());
+  CHECK_FALSE(kt::Codec::Parse("protobuf|binary").ok());
+  codec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kProtobuf, reg, choice));
+  std::string scratch, scratch2;
+  std::string_view wire, text;
+  REQUIRE(codec.Encode(R"({"name":"bo"})", &scratch, &wire).ok());
+  CHECK(std::string(wire) == std::string("\x00\x00\x00\x00", 4) + char(id) +
+                                 std::string("\x00\x0a\x02"
+                                             "bo",
+                                             5));
+  REQUIRE(codec.Decode(wire, &scratch2, &text).ok());
+  CHECK(text == R"({"name":"bo","age":0,"id":"0","plan":"FREE"})");
+  auto bad = codec.Encode(R"({"age":true})", &scratch, &wire);
+  CHECK(bad.IsDataError());
+  CHECK(bad.message().rfind("does not fit Protobuf schema id " + std::to_string(id) + ": ex.User: (age)",
+                            0) == 0);
+  // An Avro schema's id read as protobuf.
+  int avro_id = *reg->Register("a-value", R"("string")", "AVRO");
+  auto wrong = codec.Decode(std::string("\x00\x00\x00\x00", 4) + char(avro_id) + std::string(1, '\0'),
+                            &scratch2, &text);
+  CHECK(wrong.message() == "schema id " + std::to_string(avro_id) + " is AVRO, not PROTOBUF");
+  // The record strategy names the subject after the message.
+  kt::WriterSchemaChoice by_record;
+  by_record.topic = "t";
+  by_record.strategy = kt::SubjectStrategy::kRecord;
+  by_record.id = id;
+  auto rcodec = *kt::Codec::Parse("protobuf");
+  rcodec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kProtobuf, reg, by_record));
+  REQUIRE(rcodec.Encode("{}", &scratch, &wire).ok());
+  // No schema for a subject that has none: protobuf is never inferred.
+  kt::WriterSchemaChoice none;
+  none.topic = "empty";
+  auto ncodec = *kt::Codec::Parse("protobuf");
+  ncodec.BindRegistry(std::make_shared<kt::RegistryWire>(kt::WireFormat::kProtobuf, reg, none));
+  auto missing = ncodec.Encode("{}", &scratch, &wire);
+  CHECK(missing.IsInvalidArgument());
+  CHECK(missing.message() ==
+        "subject 'empty-value' not found: give --value-schema FILE (or id:N) to write Protobuf");
+}
