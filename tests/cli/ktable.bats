@@ -243,6 +243,10 @@ latest_per_key() {
   kill -TERM "$b"
   wait "$b"
   { echo '{"uri":"/","number":0}'; cat "$DATA/clickevents.ndjson"; } > "$BATS_TEST_TMPDIR/all"
-  diff <(uri_summary "$BATS_TEST_TMPDIR/all") <(ktable dump -G "$g")
+  # Not in a process substitution: a failing dump shows its status and its words.
+  run --separate-stderr ktable dump -G "$g"
+  echo "dump: status $status, stderr: $stderr"
+  [ "$status" -eq 0 ]
+  diff <(uri_summary "$BATS_TEST_TMPDIR/all") <(echo "$output")
   [ "$(topic_count "$out")" -eq 5001 ]
 }
