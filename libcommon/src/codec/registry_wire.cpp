@@ -278,7 +278,10 @@ bool RegistryWire::IsWriters(std::string_view wire) {
   if (!resolved_) return false;  // the first record is encoded (which resolves the writer)
   // jsonschema: the bytes still have to be checked against the schema on the way out.
   // With a reader schema, the text is the reader's shape, not what the bytes hold.
-  return writer_status_.ok() && format_ == WireFormat::kAvro && !reader_choice_.given() && id == writer_id_;
+  // protobuf: only the first message (indexes [0], the one written) is the writer's.
+  bool writers_message =
+      format_ == WireFormat::kAvro || (format_ == WireFormat::kProtobuf && wire.size() > 5 && wire[5] == 0);
+  return writers_message && writer_status_.ok() && !reader_choice_.given() && id == writer_id_;
 }
 
 Status RegistryWire::EncodeValue(const rapidjson::Value& value, std::string* wire) {

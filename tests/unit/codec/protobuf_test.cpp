@@ -147,6 +147,10 @@ TEST_CASE("protobuf codec: Confluent's wire format through a registry; subjects 
                                              5));
   REQUIRE(codec.Decode(wire, &scratch2, &text).ok());
   CHECK(text == R"({"name":"bo","age":0,"id":"0","plan":"FREE"})");
+  // A pass-through keeps the bytes of the writer's first message, not of another message.
+  CHECK(codec.KeepsWire(wire));
+  CHECK_FALSE(codec.KeepsWire(std::string("\x00\x00\x00\x00", 4) + char(id) + std::string("\x02\x02", 2)));
+  CHECK_FALSE(codec.KeepsWire(std::string("\x00\x00\x00\x00", 4) + char(id + 1) + std::string(1, '\0')));
   auto bad = codec.Encode(R"({"age":true})", &scratch, &wire);
   CHECK(bad.IsDataError());
   CHECK(bad.message().rfind("does not fit Protobuf schema id " + std::to_string(id) + ": ex.User: (age)",

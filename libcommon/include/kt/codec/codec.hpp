@@ -61,7 +61,8 @@ class Codec {
   // no JSON text written and read again). *wire views *scratch.
   bool EncodesDocuments() const { return IsAvro(); }
   // True when `wire` (bytes this codec decoded) may be sent again as they are instead of
-  // encoding their text: avro bytes that name the schema the codec writes with.
+  // encoding their text: avro bytes that name the schema the codec writes with, protobuf bytes
+  // of that schema's first message.
   bool KeepsWire(std::string_view wire) const;
   Status EncodeDocument(const rapidjson::Value& value, std::string* scratch, std::string_view* wire) const;
 

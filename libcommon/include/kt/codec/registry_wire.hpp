@@ -76,8 +76,10 @@ class RegistryWire {
   Status Encode(std::string_view text, std::string* wire);
   // The same from a document (no JSON text written and read again).
   Status EncodeValue(const rapidjson::Value& value, std::string* wire);
-  // True when `wire`, a record of this format, is what encoding its decoded text would give:
-  // it names the writer schema. (Avro's encoding is canonical; a pass-through keeps the bytes.)
+  // True when `wire`, a record of this format, holds what encoding its decoded text would: it
+  // names the writer schema (and for protobuf its first message). Avro's encoding is canonical;
+  // Protobuf's keeps the same fields (and unknown ones, which JSON would drop). A pass-through
+  // keeps the bytes.
   bool IsWriters(std::string_view wire);
 
   // A schema as this format compiles it.
