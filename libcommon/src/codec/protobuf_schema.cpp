@@ -8,6 +8,8 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver.h>
+#include <google/protobuf/util/type_resolver_util.h>
 
 #include <mutex>
 #include <set>
@@ -20,10 +22,18 @@ namespace pb = google::protobuf;
 
 struct Schema::Impl {
   pb::DescriptorPool pool;
-  mutable pb::DynamicMessageFactory factory{&pool};  // GetPrototype is thread-safe
   const pb::FileDescriptor* file = nullptr;
   const pb::Descriptor* first = nullptr;
+  mutable pb::DynamicMessageFactory factory{&pool};  // GetPrototype is thread-safe
+  // Converts between wire bytes and JSON without a message in between. Made once: libprotobuf's
+  // MessageToJsonString makes one per call (and serializes the message again), 5x slower.
+  std::unique_ptr<pb::util::TypeResolver> resolver;
 };
+
+namespace {
+constexpr const char* kUrlPrefix = "type.googleapis.com";
+std::string TypeUrl(const pb::Descriptor* d) { return std::string(kUrlPrefix) + "/" + d->full_name(); }
+}  // namespace
 
 namespace {
 
@@ -120,6 +130,7 @@ Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view text, const
   if (impl->file->message_type_count() == 0)
     return Status::InvalidArgument(origin + ": the schema defines no message");
   impl->first = impl->file->message_type(0);
+  impl->resolver.reset(pb::util::NewTypeResolverForDescriptorPool(kUrlPrefix, &impl->pool));
   return std::shared_ptr<const Schema>(new Schema(std::move(impl)));
 }
 
@@ -144,29 +155,32 @@ Status Schema::DecodeToJson(std::string_view payload, std::string* text, const S
   }
   const Impl& use = as ? *as->impl_ : *impl_;
   if (as) d = as->impl_->first;
-  std::unique_ptr<pb::Message> msg(use.factory.GetPrototype(d)->New());
   int offset = in.CurrentPosition();
+  // The JSON conversion takes truncated bytes silently: a parse checks them first (nested
+  // messages, lengths, UTF-8 of proto3 strings).
+  std::unique_ptr<pb::Message> msg(use.factory.GetPrototype(d)->New());
   if (!msg->ParseFromArray(payload.data() + offset, static_cast<int>(payload.size()) - offset))
     return Status::DataError("not a " + d->full_name() + " message");
   pb::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
-  auto s = pb::util::MessageToJsonString(*msg, text, options);
-  if (!s.ok()) return Status::DataError(d->full_name() + ": " + Words(s));
+  std::string json;
+  auto s = pb::util::BinaryToJsonString(use.resolver.get(), TypeUrl(d), std::string(payload.substr(offset)),
+                                        &json, options);
+  if (!s.ok()) return Status::DataError("not a " + d->full_name() + " message: " + Words(s));
+  text->append(json);
   return Status::Ok();
 }
 
 Status Schema::EncodeFromJson(std::string_view json, std::string* wire) const {
   const pb::Descriptor* d = impl_->first;
-  std::unique_ptr<pb::Message> msg(impl_->factory.GetPrototype(d)->New());
-  pb::util::JsonParseOptions options;
-  auto s = pb::util::JsonStringToMessage(pb::StringPiece(json.data(), json.size()), msg.get(), options);
+  std::string binary;
+  auto s = pb::util::JsonToBinaryString(impl_->resolver.get(), TypeUrl(d),
+                                        pb::StringPiece(json.data(), json.size()), &binary,
+                                        pb::util::JsonParseOptions());
   if (!s.ok()) return Status::DataError(d->full_name() + ": " + Words(s));
   wire->push_back(0);  // message indexes [0]: the first message
-  if (!msg->IsInitialized())
-    return Status::DataError(d->full_name() + ": missing required fields " +
-                             msg->InitializationErrorString());
-  msg->AppendToString(wire);
+  wire->append(binary);
   return Status::Ok();
 }
 
