@@ -15,6 +15,7 @@
 #include <set>
 
 #include "kt/codec/base64.hpp"
+#include "protobuf_json.hpp"
 
 namespace kt::proto {
 
@@ -25,8 +26,8 @@ struct Schema::Impl {
   const pb::FileDescriptor* file = nullptr;
   const pb::Descriptor* first = nullptr;
   mutable pb::DynamicMessageFactory factory{&pool};  // GetPrototype is thread-safe
-  // Converts between wire bytes and JSON without a message in between. Made once: libprotobuf's
-  // MessageToJsonString makes one per call (and serializes the message again), 5x slower.
+  // JSON -> wire bytes (and the well-known types' JSON), libprotobuf's converter. Made once:
+  // its JsonStringToMessage makes one per call.
   std::unique_ptr<pb::util::TypeResolver> resolver;
 };
 
@@ -156,20 +157,12 @@ Status Schema::DecodeToJson(std::string_view payload, std::string* text, const S
   const Impl& use = as ? *as->impl_ : *impl_;
   if (as) d = as->impl_->first;
   int offset = in.CurrentPosition();
-  // The JSON conversion takes truncated bytes silently: a parse checks them first (nested
-  // messages, lengths, UTF-8 of proto3 strings).
+  // Parsed (nested messages, lengths, UTF-8 of proto3 strings checked), then printed from the
+  // message's reflection (protobuf_json.hpp).
   std::unique_ptr<pb::Message> msg(use.factory.GetPrototype(d)->New());
   if (!msg->ParseFromArray(payload.data() + offset, static_cast<int>(payload.size()) - offset))
     return Status::DataError("not a " + d->full_name() + " message");
-  pb::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  auto s = pb::util::BinaryToJsonString(use.resolver.get(), TypeUrl(d), std::string(payload.substr(offset)),
-                                        &json, options);
-  if (!s.ok()) return Status::DataError("not a " + d->full_name() + " message: " + Words(s));
-  text->append(json);
-  return Status::Ok();
+  return AppendMessageJson(*msg, use.resolver.get(), text);
 }
 
 Status Schema::EncodeFromJson(std::string_view json, std::string* wire) const {

@@ -178,3 +178,39 @@ TEST_CASE("protobuf codec: Confluent's wire format through a registry; subjects 
   CHECK(missing.message() ==
         "subject 'empty-value' not found: give --value-schema FILE (or id:N) to write Protobuf");
 }
+
+TEST_CASE("protobuf: the JSON printer: floats, unknown enum numbers, map keys, well-known types, bad UTF-8") {
+  auto s = P(R"(syntax = "proto3";
+import "google/protobuf/wrappers.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/duration.proto";
+message M {
+  enum E { Z = 0; }
+  float f = 1; double d = 2; E e = 3;
+  map<int64, bool> by_id = 4; map<bool, string> flags = 5;
+  google.protobuf.Int64Value w = 6; google.protobuf.Struct st = 7; google.protobuf.Duration du = 8;
+  repeated float fs = 9; uint64 big = 10;
+})");
+  std::string wire;
+  REQUIRE(
+      s->EncodeFromJson(
+           R"({"f":0.1,"d":-0.0,"by_id":{"-5":true},"flags":{"true":"y"},"w":"7","st":{"a":[1,"x",null]},)"
+           R"("du":"1.5s","fs":["NaN","-Infinity",3e38],"big":"18446744073709551615"})",
+           &wire)
+          .ok());
+  CHECK(
+      Decode(*s, wire) ==
+      R"({"f":0.1,"d":-0,"e":"Z","by_id":{"-5":true},"flags":{"true":"y"},"w":"7",)"
+      R"("st":{"a":[1,"x",null]},"du":"1.500s","fs":["NaN","-Infinity",3e+38],"big":"18446744073709551615"})");
+  // Enum number 7, which the schema does not name: the number.
+  CHECK(Decode(*s, std::string("\x00\x18\x07", 3)) ==
+        R"({"f":0,"d":0,"e":7,"by_id":{},"flags":{},"fs":[],"big":"0"})");
+  // proto2 strings are not checked by the parser: the printer refuses bytes that are not UTF-8.
+  auto p2 = P("syntax = \"proto2\";\nmessage T { optional string s = 1; }");
+  std::string out;
+  auto bad = p2->DecodeToJson(std::string("\x00\x0a\x01\xff", 4), &out);
+  CHECK(bad.IsDataError());
+  CHECK(bad.message() == "T.s: a string that is not UTF-8");
+  // proto2 optional fields appear when set only.
+  CHECK(Decode(*p2, std::string(1, '\0')) == "{}");
+}
