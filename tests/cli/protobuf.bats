@@ -149,9 +149,9 @@ P
 {"email":"e@x","uri":"/ok2","number":2}
 J
   [ "$status" -eq 0 ]
-  [[ "$stderr" == *"line 2: "*"ktools.demo.ClickEvent: (uri): invalid value 5 for type TYPE_STRING"* ]]
-  [[ "$stderr" == *"line 3: "*"nubmer: Cannot find field"* ]]
-  [[ "$stderr" == *"line 4: "*"(number): invalid value \"many\" for type TYPE_INT32"* ]]
+  [[ "$stderr" == *"line 2: "*"ktools.demo.ClickEvent: at uri: expected a string, got a number"* ]]
+  [[ "$stderr" == *"line 3: "*"at nubmer: ktools.demo.ClickEvent has no such field"* ]]
+  [[ "$stderr" == *"line 4: "*"at number: 'many' is not an integer"* ]]
   # Bytes that are not this format: plain JSON, a message index the file does not have, a cut message.
   printf '{"a":1}\n' | kproduce "$t" --value-format raw -q
   id=$(curl -sf "$REG/subjects/$t-value/versions/latest" | jq .id)

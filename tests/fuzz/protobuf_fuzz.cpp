@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rapidjson::Document doc;
   if (!kt::ParseJson(json, &doc).ok()) __builtin_trap();  // we wrote invalid JSON
   std::string again;
-  if (!schema->EncodeFromJson(json, &again).ok()) return 0;  // a later message's JSON, as All
+  if (!schema->EncodeFromJson(doc, &again).ok()) return 0;  // a later message's JSON, as All
   std::string json_again;
   if (!schema->DecodeToJson(again, &json_again).ok() || json_again != json) __builtin_trap();
   return 0;

@@ -442,25 +442,6 @@ void PutLong(int64_t v, std::string* out) {
   out->push_back(static_cast<char>(u));
 }
 
-const char* JsonKind(const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
-  }
-  return "?";
-}
-
 Status Mismatch(const Node& n, const rapidjson::Value& v, const char* expected = nullptr) {
   std::string want = expected ? expected : TypeName(n.type);
   if (!n.name.empty()) want += " " + n.name;

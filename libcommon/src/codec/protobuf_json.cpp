@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "kt/codec/base64.hpp"
 #include "kt/core/json.hpp"
@@ -195,6 +197,226 @@ Status AppendMessageJson(const pb::Message& msg, pb::util::TypeResolver* resolve
   if (Status s = printer.Message(msg); !s.ok()) return s;
   out->append(buffer.GetString(), buffer.GetSize());
   return Status::Ok();
+}
+
+}  // namespace kt::proto
+
+namespace kt::proto {
+
+namespace {
+
+// Where in the message an error is: "at a.b[3]". Built only on the way out of a failure.
+Status Within(Status s, const std::string& step) {
+  if (s.ok()) return s;
+  const std::string& m = s.message();
+  if (m.rfind("at ", 0) == 0) return Status::DataError("at " + step + (m[3] == '[' ? "" : ".") + m.substr(3));
+  return Status::DataError("at " + step + ": " + m);
+}
+
+Status Expected(const char* what, const rapidjson::Value& v) {
+  return Status::DataError(std::string("expected ") + what + ", got " + JsonKind(v));
+}
+
+// An integer of type T from a JSON number (integral) or a string of one.
+template <typename T>
+Status Integer(const rapidjson::Value& v, T* out) {
+  using L = std::numeric_limits<T>;
+  if (v.IsInt64() || v.IsUint64() || v.IsDouble()) {
+    long double d = v.IsInt64() ? v.GetInt64() : v.IsUint64() ? v.GetUint64() : v.GetDouble();  // exact
+    if (d != std::floor(d)) return Status::DataError(ToJson(v) + " is not an integer");
+    if (d < static_cast<long double>(L::min()) || d > static_cast<long double>(L::max()))
+      return Status::DataError(ToJson(v) + " is out of range");
+    *out = v.IsInt64()    ? static_cast<T>(v.GetInt64())
+           : v.IsUint64() ? static_cast<T>(v.GetUint64())
+                          : static_cast<T>(d);
+    return Status::Ok();
+  }
+  if (v.IsString()) {
+    std::string_view text = View(v);
+    auto r = std::from_chars(text.data(), text.data() + text.size(), *out);
+    if (r.ec == std::errc::result_out_of_range)
+      return Status::DataError("'" + std::string(text) + "' is out of range");
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size() || text.empty())
+      return Status::DataError("'" + std::string(text) + "' is not an integer");
+    return Status::Ok();
+  }
+  return Expected("an integer", v);
+}
+
+template <typename T>
+Status Floating(const rapidjson::Value& v, T* out) {
+  if (v.IsNumber()) {
+    double d = v.GetDouble();
+    if (std::is_same_v<T, float> && std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max())
+      return Status::DataError(ToJson(v) + " is out of the float range");
+    *out = static_cast<T>(d);
+    return Status::Ok();
+  }
+  if (v.IsString()) {
+    std::string_view t = View(v);
+    if (t == "NaN") return *out = std::numeric_limits<T>::quiet_NaN(), Status::Ok();
+    if (t == "Infinity") return *out = std::numeric_limits<T>::infinity(), Status::Ok();
+    if (t == "-Infinity") return *out = -std::numeric_limits<T>::infinity(), Status::Ok();
+    return Status::DataError("'" + std::string(t) + "' is not a number (or NaN, Infinity, -Infinity)");
+  }
+  return Expected("a number", v);
+}
+
+class Reader {
+ public:
+  explicit Reader(pb::util::TypeResolver* resolver) : resolver_(resolver) {}
+
+  Status Message(const rapidjson::Value& v, pb::Message* m) {
+    const pb::Descriptor* d = m->GetDescriptor();
+    if (d->well_known_type() != pb::Descriptor::WELLKNOWNTYPE_UNSPECIFIED) return WellKnown(v, m);
+    if (!v.IsObject()) return Expected(("an object (" + d->full_name() + ")").c_str(), v);
+    const pb::Reflection* r = m->GetReflection();
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      std::string name(View(it->name));
+      const FD* f = d->FindFieldByName(name);
+      for (int i = 0; !f && i < d->field_count(); ++i)  // its JSON name (lowerCamelCase)
+        if (d->field(i)->json_name() == name) f = d->field(i);
+      if (!f) return Status::DataError("at " + name + ": " + d->full_name() + " has no such field");
+      if (it->value.IsNull() && !AcceptsNull(f)) continue;  // null: the field stays unset
+      if (const pb::OneofDescriptor* o = f->real_containing_oneof(); o && r->HasOneof(*m, o))
+        return Status::DataError("at " + name + ": oneof " + o->name() + " is already set by " +
+                                 r->GetOneofFieldDescriptor(*m, o)->name());
+      Status s = f->is_map()        ? Map(it->value, m, f)
+                 : f->is_repeated() ? Repeated(it->value, m, f)
+                                    : Set(it->value, m, f);
+      if (!s.ok()) return Within(s, name);
+    }
+    if (!m->IsInitialized())
+      return Status::DataError("missing required fields " + m->InitializationErrorString());
+    return Status::Ok();
+  }
+
+ private:
+  static bool AcceptsNull(const FD* f) {
+    return (f->cpp_type() == FD::CPPTYPE_ENUM &&
+            f->enum_type()->full_name() == "google.protobuf.NullValue") ||
+           (f->cpp_type() == FD::CPPTYPE_MESSAGE &&
+            f->message_type()->full_name() == "google.protobuf.Value");
+  }
+
+  Status Repeated(const rapidjson::Value& v, pb::Message* m, const FD* f) {
+    if (!v.IsArray()) return Expected("an array", v);
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+      if (Status s = Add(v[i], m, f); !s.ok()) return Within(s, "[" + std::to_string(i) + "]");
+    return Status::Ok();
+  }
+
+  Status Map(const rapidjson::Value& v, pb::Message* m, const FD* f) {
+    if (!v.IsObject()) return Expected("an object (a map)", v);
+    const FD* key = f->message_type()->map_key();
+    const FD* value = f->message_type()->map_value();
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      pb::Message* entry = m->GetReflection()->AddMessage(m, f);
+      rapidjson::Value k;  // the key as the JSON its type reads: a string, or a number/bool text
+      std::string_view text = View(it->name);
+      if (key->cpp_type() == FD::CPPTYPE_STRING) {
+        k.SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      } else if (key->cpp_type() == FD::CPPTYPE_BOOL) {
+        if (text != "true" && text != "false")
+          return Status::DataError("map key '" + std::string(text) + "' is not true or false");
+        k.SetBool(text == "true");
+      } else {
+        k.SetString(text.data(), static_cast<rapidjson::SizeType>(text.size()));  // integers from strings
+      }
+      std::string step = "[" + QuoteJson(text) + "]";
+      if (Status s = Set(k, entry, key); !s.ok()) return Within(s, step);
+      if (it->value.IsNull() && !AcceptsNull(value)) continue;
+      if (Status s = Set(it->value, entry, value); !s.ok()) return Within(s, step);
+    }
+    return Status::Ok();
+  }
+
+  Status Set(const rapidjson::Value& v, pb::Message* m, const FD* f) { return Put(v, m, f, false); }
+  Status Add(const rapidjson::Value& v, pb::Message* m, const FD* f) { return Put(v, m, f, true); }
+
+  // Sets field f of m (or adds to it) from v.
+  Status Put(const rapidjson::Value& v, pb::Message* m, const FD* f, bool add) {
+    const pb::Reflection* r = m->GetReflection();
+    switch (f->cpp_type()) {
+#define KT_PUT(CPP, T, SETTER, READ)                         \
+  case FD::CPPTYPE_##CPP: {                                  \
+    T x{};                                                   \
+    if (Status s = READ(v, &x); !s.ok()) return s;           \
+    add ? r->Add##SETTER(m, f, x) : r->Set##SETTER(m, f, x); \
+    return Status::Ok();                                     \
+  }
+      KT_PUT(INT32, int32_t, Int32, Integer)
+      KT_PUT(INT64, int64_t, Int64, Integer)
+      KT_PUT(UINT32, uint32_t, UInt32, Integer)
+      KT_PUT(UINT64, uint64_t, UInt64, Integer)
+      KT_PUT(FLOAT, float, Float, Floating)
+      KT_PUT(DOUBLE, double, Double, Floating)
+#undef KT_PUT
+      case FD::CPPTYPE_BOOL:
+        if (!v.IsBool()) return Expected("true or false", v);
+        add ? r->AddBool(m, f, v.GetBool()) : r->SetBool(m, f, v.GetBool());
+        return Status::Ok();
+      case FD::CPPTYPE_ENUM: {
+        int number = 0;
+        if (f->enum_type()->full_name() == "google.protobuf.NullValue" && v.IsNull()) {
+          number = 0;
+        } else if (v.IsString()) {
+          const pb::EnumValueDescriptor* e = f->enum_type()->FindValueByName(std::string(View(v)));
+          if (!e)
+            return Status::DataError("'" + std::string(View(v)) + "' is not a value of enum " +
+                                     f->enum_type()->full_name());
+          number = e->number();
+        } else if (v.IsInt()) {
+          number = v.GetInt();
+          if (f->enum_type()->file()->syntax() == pb::FileDescriptor::SYNTAX_PROTO2 &&
+              !f->enum_type()->FindValueByNumber(number))
+            return Status::DataError(std::to_string(number) + " is not a value of enum " +
+                                     f->enum_type()->full_name());
+        } else {
+          return Expected("an enum name or number", v);
+        }
+        add ? r->AddEnumValue(m, f, number) : r->SetEnumValue(m, f, number);
+        return Status::Ok();
+      }
+      case FD::CPPTYPE_STRING: {
+        if (!v.IsString()) return Expected(f->type() == FD::TYPE_BYTES ? "a base64 string" : "a string", v);
+        std::string s(View(v));
+        if (f->type() == FD::TYPE_BYTES) {
+          std::string bytes;
+          if (Status st = Base64Decode(s, &bytes); !st.ok())
+            return Status::DataError("not base64: " + st.message());
+          s = std::move(bytes);
+        }
+        add ? r->AddString(m, f, std::move(s)) : r->SetString(m, f, std::move(s));
+        return Status::Ok();
+      }
+      case FD::CPPTYPE_MESSAGE:
+        return Message(v, add ? r->AddMessage(m, f) : r->MutableMessage(m, f));
+    }
+    return Status::Ok();
+  }
+
+  // The well-known types' JSON forms: libprotobuf's converter, on this value's text.
+  Status WellKnown(const rapidjson::Value& v, pb::Message* m) {
+    std::string text, bytes;
+    AppendJson(v, &text);
+    auto s = pb::util::JsonToBinaryString(resolver_, "type.googleapis.com/" + m->GetDescriptor()->full_name(),
+                                          pb::StringPiece(text), &bytes, pb::util::JsonParseOptions());
+    if (!s.ok() || !m->ParseFromString(bytes)) {
+      std::string why(s.message());
+      if (why.rfind(": ", 0) == 0) why = why.substr(2);
+      return Status::DataError("not a " + m->GetDescriptor()->full_name() + (why.empty() ? "" : ": " + why));
+    }
+    return Status::Ok();
+  }
+
+  pb::util::TypeResolver* resolver_;
+};
+
+}  // namespace
+
+Status MessageFromJson(const rapidjson::Value& value, pb::Message* msg, pb::util::TypeResolver* resolver) {
+  return Reader(resolver).Message(value, msg);
 }
 
 }  // namespace kt::proto

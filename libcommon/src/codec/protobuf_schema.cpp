@@ -26,14 +26,13 @@ struct Schema::Impl {
   const pb::FileDescriptor* file = nullptr;
   const pb::Descriptor* first = nullptr;
   mutable pb::DynamicMessageFactory factory{&pool};  // GetPrototype is thread-safe
-  // JSON -> wire bytes (and the well-known types' JSON), libprotobuf's converter. Made once:
-  // its JsonStringToMessage makes one per call.
+  // The well-known types' JSON, both ways (libprotobuf's converter). Made once: its
+  // MessageToJsonString and JsonStringToMessage make one per call.
   std::unique_ptr<pb::util::TypeResolver> resolver;
 };
 
 namespace {
 constexpr const char* kUrlPrefix = "type.googleapis.com";
-std::string TypeUrl(const pb::Descriptor* d) { return std::string(kUrlPrefix) + "/" + d->full_name(); }
 }  // namespace
 
 namespace {
@@ -89,12 +88,6 @@ bool ParseSerialized(std::string_view text, pb::FileDescriptorProto* out) {
   std::string bytes;
   if (!Base64Decode(text, &bytes).ok()) return false;
   return out->ParseFromString(bytes) && out->message_type_size() > 0;
-}
-
-// A libprotobuf status as words: "(age): invalid value ...", "missing field a" (not ": missing ...").
-std::string Words(const pb::util::Status& s) {
-  std::string m(s.message());
-  return m.rfind(": ", 0) == 0 ? m.substr(2) : m;
 }
 
 // Zigzag varints, as Confluent writes the message indexes.
@@ -165,15 +158,13 @@ Status Schema::DecodeToJson(std::string_view payload, std::string* text, const S
   return AppendMessageJson(*msg, use.resolver.get(), text);
 }
 
-Status Schema::EncodeFromJson(std::string_view json, std::string* wire) const {
+Status Schema::EncodeFromJson(const rapidjson::Value& value, std::string* wire) const {
   const pb::Descriptor* d = impl_->first;
-  std::string binary;
-  auto s = pb::util::JsonToBinaryString(impl_->resolver.get(), TypeUrl(d),
-                                        pb::StringPiece(json.data(), json.size()), &binary,
-                                        pb::util::JsonParseOptions());
-  if (!s.ok()) return Status::DataError(d->full_name() + ": " + Words(s));
+  std::unique_ptr<pb::Message> msg(impl_->factory.GetPrototype(d)->New());
+  if (Status s = MessageFromJson(value, msg.get(), impl_->resolver.get()); !s.ok())
+    return Status::DataError(d->full_name() + ": " + s.message());
   wire->push_back(0);  // message indexes [0]: the first message
-  wire->append(binary);
+  msg->AppendToString(wire);
   return Status::Ok();
 }
 

@@ -291,8 +291,7 @@ Status RegistryWire::EncodeValue(const rapidjson::Value& value, std::string* wir
 Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value, std::string* wire) {
   thread_local ValueParser parser;  // a document and arena reused from record to record
   std::string json_text;
-  // Protobuf parses the JSON text itself: no document needed.
-  if (!value && format_ != WireFormat::kProtobuf) {
+  if (!value) {
     if (Status s = parser.ParseJson(text); !s.ok()) return Status::DataError("not JSON: " + s.message());
     value = parser.doc();
   }
@@ -307,7 +306,7 @@ Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value
     if (!writer_status_.ok()) return writer_status_;
     schema = writer_, id = writer_id_;
   }
-  if (!schema->avro && value && text.empty()) {
+  if (schema->json && text.empty()) {
     AppendJson(*value, &json_text);
     text = json_text;
   }
@@ -316,7 +315,7 @@ Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value
   for (int shift = 24; shift >= 0; shift -= 8)
     wire->push_back(static_cast<char>((static_cast<uint32_t>(id) >> shift) & 0xff));
   Status s = schema->avro    ? avro::EncodeFromJson(*schema->avro, *value, wire)
-             : schema->proto ? schema->proto->EncodeFromJson(text, wire)
+             : schema->proto ? schema->proto->EncodeFromJson(*value, wire)
                              : schema->json->Validate(*value);
   if (!s.ok()) {
     wire->resize(start);

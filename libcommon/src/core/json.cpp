@@ -120,6 +120,13 @@ bool KeyTextFromValue(const rapidjson::Value& v, std::string* out) {
   return true;
 }
 
+const char* JsonKind(const rapidjson::Value& v) {
+  // Indexed by rapidjson::Type: null, false, true, object, array, string, number.
+  static const char* const kKinds[] = {"null",     "a boolean", "a boolean", "an object",
+                                       "an array", "a string",  "a number"};
+  return kKinds[v.GetType()];
+}
+
 const char* JsonTypeName(const rapidjson::Value& v) {
   switch (v.GetType()) {
     case rapidjson::kNullType:

@@ -35,12 +35,6 @@ LogWhere WhereOf(const Record& rec) {
   return w;
 }
 
-// "null", "an array", "a string", ... for messages.
-std::string JsonKind(const rapidjson::Value& v) {
-  std::string name = JsonTypeName(v);
-  if (v.IsNull()) return name;
-  return (v.IsArray() || v.IsObject() ? "an " : "a ") + name;
-}
 }  // namespace
 
 Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
@@ -264,7 +258,7 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
   if (!s.ok()) return s;
   *value = parser_.doc();
   if (transform_->ReadsFields() && !(*value)->IsObject())
-    return Status::DataError("value is not a JSON object (it is " + JsonKind(**value) +
+    return Status::DataError("value is not a JSON object (it is " + std::string(JsonKind(**value)) +
                              "), and the tool reads its fields");
   if (opt_.schema) return opt_.schema->Validate(**value);
   return Status::Ok();

@@ -57,9 +57,9 @@ class Codec {
   Status Decode(std::string_view wire, std::string* scratch, std::string_view* text) const;
   // text -> wire. On return *wire views `text` or *scratch.
   Status Encode(std::string_view text, std::string* scratch, std::string_view* wire) const;
-  // A JSON document -> wire, for codecs that encode documents rather than their text (avro:
-  // no JSON text written and read again). *wire views *scratch.
-  bool EncodesDocuments() const { return IsAvro(); }
+  // A JSON document -> wire, for codecs that encode documents rather than their text (avro,
+  // protobuf: no JSON text written and read again). *wire views *scratch.
+  bool EncodesDocuments() const { return IsAvro() || IsProtobuf(); }
   // True when `wire` (bytes this codec decoded) may be sent again as they are instead of
   // encoding their text: avro bytes that name the schema the codec writes with, protobuf bytes
   // of that schema's first message.

@@ -8,7 +8,8 @@
 // printed with the field names as the .proto spells them and every field present (proto3 scalars
 // at their default too, so `n > 0` sees 0, not null): 64-bit integers as strings (their exact
 // value), enums by name, bytes as base64, well-known types (Timestamp, Duration, wrappers,
-// Struct) in their JSON form. Parsing takes either field name spelling and rejects unknown fields.
+// Struct) in their JSON form. Parsing takes either field name spelling, numbers or strings for
+// 64-bit integers, enum names or numbers, and rejects members the message does not declare.
 //
 // Imports: the well-known types (google/protobuf/*.proto) are built in; other imports (schema
 // references) are not supported and are named in the error.
@@ -18,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "kt/core/json.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt::proto {
@@ -36,9 +38,9 @@ class Schema {
   // `as`: decode as this schema's first message instead (a reader schema: Protobuf's own
   // compatibility by field numbers). DataError on bad bytes or an index the file does not have.
   Status DecodeToJson(std::string_view payload, std::string* text, const Schema* as = nullptr) const;
-  // JSON text -> message indexes and the message (the first message), appended to *wire.
-  // DataError naming the field that does not fit.
-  Status EncodeFromJson(std::string_view json, std::string* wire) const;
+  // A JSON value -> message indexes and the message (the first message), appended to *wire.
+  // DataError naming the field path that does not fit and why.
+  Status EncodeFromJson(const rapidjson::Value& value, std::string* wire) const;
 
  private:
   struct Impl;

@@ -84,6 +84,8 @@ bool KeyTextFromValue(const rapidjson::Value& v, std::string* out);
 
 // The JSON type of `v`: null, boolean, object, array, string, number.
 const char* JsonTypeName(const rapidjson::Value& v);
+// The same as a phrase for messages: "a string", "an object", "null".
+const char* JsonKind(const rapidjson::Value& v);
 
 // `s` as a JSON string literal, quotes included; bytes that are not UTF-8 become U+FFFD
 // (Utf8Text): for text shown, not for bytes that must survive a round trip.
