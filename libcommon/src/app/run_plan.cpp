@@ -24,7 +24,7 @@ Result<int64_t> DurationOption(const std::string& flag, const std::string& text)
 Status BindSchemaRegistry(const CommonOptions& cli, const KafkaConfig& kafka, RunPlan* p) {
   if (!p->value_codec.UsesRegistry() && !cli.value_schema.empty())
     return Status::InvalidArgument("--value-schema is for --value-format avro, protobuf or jsonschema");
-  if (!p->value_codec.IsAvro() && !p->value_codec.IsProtobuf() && !cli.value_reader_schema.empty())
+  if (!p->value_codec.DecodesBinary() && !cli.value_reader_schema.empty())
     return Status::InvalidArgument("--value-reader-schema is for --value-format avro or protobuf");
   if (!p->key_codec.UsesRegistry() && !cli.key_schema.empty())
     return Status::InvalidArgument("--key-schema is for --key-format avro, protobuf or jsonschema");

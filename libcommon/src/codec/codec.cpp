@@ -118,7 +118,7 @@ Status Codec::RequireRegistry() const {
 }
 
 bool Codec::KeepsWire(std::string_view wire) const {
-  return (IsAvro() || IsProtobuf()) && registry_ && registry_->IsWriters(wire);
+  return DecodesBinary() && registry_ && registry_->IsWriters(wire);
 }
 
 AutoKind AutoKindOf(std::string_view bytes) {

@@ -172,8 +172,8 @@ class Printer {
     pb::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;
     options.always_print_primitive_fields = true;
-    auto s = pb::util::BinaryToJsonString(resolver_, "type.googleapis.com/" + m.GetDescriptor()->full_name(),
-                                          bytes, &json, options);
+    auto s = pb::util::BinaryToJsonString(
+        resolver_, std::string(kTypeUrlPrefix) + "/" + m.GetDescriptor()->full_name(), bytes, &json, options);
     if (!s.ok()) return Status::DataError(m.GetDescriptor()->full_name() + ": " + std::string(s.message()));
     w_->RawValue(json.data(), json.size(), rapidjson::kObjectType);
     return Status::Ok();
@@ -198,10 +198,6 @@ Status AppendMessageJson(const pb::Message& msg, pb::util::TypeResolver* resolve
   out->append(buffer.GetString(), buffer.GetSize());
   return Status::Ok();
 }
-
-}  // namespace kt::proto
-
-namespace kt::proto {
 
 namespace {
 
@@ -400,7 +396,8 @@ class Reader {
   Status WellKnown(const rapidjson::Value& v, pb::Message* m) {
     std::string text, bytes;
     AppendJson(v, &text);
-    auto s = pb::util::JsonToBinaryString(resolver_, "type.googleapis.com/" + m->GetDescriptor()->full_name(),
+    auto s = pb::util::JsonToBinaryString(resolver_,
+                                          std::string(kTypeUrlPrefix) + "/" + m->GetDescriptor()->full_name(),
                                           pb::StringPiece(text), &bytes, pb::util::JsonParseOptions());
     if (!s.ok() || !m->ParseFromString(bytes)) {
       std::string why(s.message());

@@ -18,6 +18,9 @@ class TypeResolver;
 
 namespace kt::proto {
 
+// The prefix of the type URLs the TypeResolver of a schema's pool answers.
+inline constexpr const char* kTypeUrlPrefix = "type.googleapis.com";
+
 // Appends `msg` as JSON to *out: field names as the .proto spells them, every field without
 // presence (at its default too), fields with presence (message fields, oneof members, proto3
 // optional, proto2) when set. `resolver` resolves the well-known types of msg's pool.

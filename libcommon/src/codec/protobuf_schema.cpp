@@ -32,10 +32,6 @@ struct Schema::Impl {
 };
 
 namespace {
-constexpr const char* kUrlPrefix = "type.googleapis.com";
-}  // namespace
-
-namespace {
 
 // The first error the .proto parser reports, with its line and column (1-based).
 class FirstParseError : public pb::io::ErrorCollector {
@@ -124,7 +120,7 @@ Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view text, const
   if (impl->file->message_type_count() == 0)
     return Status::InvalidArgument(origin + ": the schema defines no message");
   impl->first = impl->file->message_type(0);
-  impl->resolver.reset(pb::util::NewTypeResolverForDescriptorPool(kUrlPrefix, &impl->pool));
+  impl->resolver.reset(pb::util::NewTypeResolverForDescriptorPool(kTypeUrlPrefix, &impl->pool));
   return std::shared_ptr<const Schema>(new Schema(std::move(impl)));
 }
 

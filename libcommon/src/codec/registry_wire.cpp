@@ -118,17 +118,26 @@ Status RegistryWire::ResolveReader() {
   return Status::Ok();
 }
 
-const char* RegistryWire::TypeName() const {
-  switch (format_) {
+namespace {
+struct FormatNames {
+  const char* type;  // the registry's schemaType
+  const char* name;  // in messages
+};
+FormatNames NamesOf(WireFormat format) {
+  switch (format) {
     case WireFormat::kAvro:
-      return "AVRO";
+      return {"AVRO", "Avro"};
     case WireFormat::kProtobuf:
-      return "PROTOBUF";
+      return {"PROTOBUF", "Protobuf"};
     case WireFormat::kJsonSchema:
-      return "JSON";
+      break;
   }
-  return "";
+  return {"JSON", "JSON"};
 }
+}  // namespace
+
+const char* RegistryWire::TypeName() const { return NamesOf(format_).type; }
+const char* RegistryWire::FormatName() const { return NamesOf(format_).name; }
 
 Result<std::shared_ptr<const RegistryWire::Compiled>> RegistryWire::SchemaById(int id) {
   if (auto it = by_id_.find(id); it != by_id_.end()) return it->second;
@@ -170,11 +179,15 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text) {
   }
   if (format_ == WireFormat::kProtobuf) {
     Status s = schema->proto->DecodeToJson(wire.substr(5), text, reader ? reader->proto.get() : nullptr);
-    if (!s.ok()) return Status::DataError("Protobuf (schema id " + std::to_string(id) + "): " + s.message());
+    if (!s.ok())
+      return Status::DataError(std::string(FormatName()) + " (schema id " + std::to_string(id) +
+                               "): " + s.message());
     return s;
   }
   Status s = avro::DecodeToJson(*schema->avro, reader ? reader->avro.get() : nullptr, wire.substr(5), text);
-  if (!s.ok()) return Status::DataError("Avro (schema id " + std::to_string(id) + "): " + s.message());
+  if (!s.ok())
+    return Status::DataError(std::string(FormatName()) + " (schema id " + std::to_string(id) +
+                             "): " + s.message());
   return s;
 }
 
@@ -261,11 +274,9 @@ Status RegistryWire::ResolveWriter(const rapidjson::Value* first) {
                              ", every field optional); give --value-schema FILE to choose");
     return Status::Ok();
   }
-  const char* what = format_ == WireFormat::kAvro       ? "Avro"
-                     : format_ == WireFormat::kProtobuf ? "Protobuf"
-                                                        : "with a JSON Schema";
   return Status::InvalidArgument(latest.status().message() +
-                                 ": give --value-schema FILE (or id:N) to write " + what);
+                                 ": give --value-schema FILE (or id:N) to write " +
+                                 (format_ == WireFormat::kJsonSchema ? "with a JSON Schema" : FormatName()));
 }
 
 Status RegistryWire::Encode(std::string_view text, std::string* wire) { return Encode(text, nullptr, wire); }
@@ -319,9 +330,8 @@ Status RegistryWire::Encode(std::string_view text, const rapidjson::Value* value
                              : schema->json->Validate(*value);
   if (!s.ok()) {
     wire->resize(start);
-    const char* what = schema->avro ? "Avro" : schema->proto ? "Protobuf" : "JSON";
-    return Status::DataError("does not fit " + std::string(what) + " schema id " + std::to_string(id) + ": " +
-                             s.message());
+    return Status::DataError("does not fit " + std::string(FormatName()) + " schema id " +
+                             std::to_string(id) + ": " + s.message());
   }
   if (schema->json) wire->append(text);
   return s;

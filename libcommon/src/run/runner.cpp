@@ -240,10 +240,8 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
   *value = nullptr;
   if (!rec.value) return Status::Ok();
   if (!transform_->WantsValue() && !opt_.schema && !transform_->ReadsFields()) {
-    // avro and protobuf wrote the text themselves: valid JSON, no check needed.
-    bool written = opt_.value_codec.IsAvro() || opt_.value_codec.IsProtobuf();
-    return opt_.value_codec.IsJson() && !written ? ValueParser::ValidateJson(*rec.value)
-                                                 : Status::Ok();  // JSON stays JSON
+    bool check = opt_.value_codec.IsJson() && !opt_.value_codec.DecodesBinary();  // else it wrote the JSON
+    return check ? ValueParser::ValidateJson(*rec.value) : Status::Ok();          // JSON stays JSON
   }
   Status s;
   value_is_json_ = opt_.value_codec.IsJson();

@@ -47,6 +47,10 @@ class Codec {
   }
   bool IsAvro() const { return stages_.front() == Stage::kAvro; }
   bool IsProtobuf() const { return stages_.front() == Stage::kProtobuf; }
+  // avro or protobuf: binary payloads this codec decodes and encodes itself, by a schema. So
+  // its text is JSON it wrote (no check needed on read), it encodes documents, a reader schema
+  // applies, and a record passed through may keep its bytes (KeepsWire).
+  bool DecodesBinary() const { return IsAvro() || IsProtobuf(); }
   // The registry-backed codec this one uses; copies of a codec share it (and its caches).
   void BindRegistry(std::shared_ptr<RegistryWire> wire) { registry_ = std::move(wire); }
   // Text and wire are the same bytes (json, raw or auto alone): no copies needed.
@@ -59,7 +63,7 @@ class Codec {
   Status Encode(std::string_view text, std::string* scratch, std::string_view* wire) const;
   // A JSON document -> wire, for codecs that encode documents rather than their text (avro,
   // protobuf: no JSON text written and read again). *wire views *scratch.
-  bool EncodesDocuments() const { return IsAvro() || IsProtobuf(); }
+  bool EncodesDocuments() const { return DecodesBinary(); }
   // True when `wire` (bytes this codec decoded) may be sent again as they are instead of
   // encoding their text: avro bytes that name the schema the codec writes with, protobuf bytes
   // of that schema's first message.

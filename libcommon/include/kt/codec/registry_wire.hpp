@@ -99,7 +99,8 @@ class RegistryWire {
   Status ResolveReader();  // under mu_
   Status Encode(std::string_view text, const rapidjson::Value* value, std::string* wire);
   std::string Subject(const Compiled* schema) const;
-  const char* TypeName() const;  // the registry's schemaType
+  const char* TypeName() const;    // the registry's schemaType
+  const char* FormatName() const;  // in messages: Avro, Protobuf, JSON
 
   WireFormat format_;
   std::shared_ptr<SchemaRegistry> registry_;
