@@ -9,6 +9,8 @@
                                                       "topic partition offset" per line, sorted
   kadmin.py groups                                    print every group id, one per line
   kadmin.py topics                                    print every topic, one per line
+  kadmin.py cluster                                   print "cluster_id controller_id", then
+                                                      "node_id host port" per broker, by id
   kadmin.py allow USER PREFIX                         allow USER everything on topics, groups and
                                                       transactional ids whose names start with PREFIX
   kadmin.py marks TOPIC                               print "partition low high" per partition
@@ -66,6 +68,11 @@ def main(argv):
         if result["failed"]:
             print(result["failed"], file=sys.stderr)
             return 1
+    elif cmd == "cluster":
+        c = admin.describe_cluster()
+        print(c["cluster_id"], c["controller_id"])
+        for b in sorted(c["brokers"], key=lambda b: b["node_id"]):
+            print(b["node_id"], b["host"], b["port"])
     elif cmd == "topics":
         for t in sorted(admin.list_topics()):
             print(t)

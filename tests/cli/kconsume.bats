@@ -233,3 +233,64 @@ setup() {
   run -2 kconsume "$t" -e -f '%s' -J
   [[ "$output" == *"not with -J or -K"* ]]
 }
+
+@test "kconsume reads several topics, shell patterns and ^regexes (each topic once); -p needs one topic" {
+  p=$(new_topic multi)
+  echo '{"a":1}' | kproduce "$p-x" -q
+  echo '{"b":2}' | kproduce "$p-y" -q
+  echo '{"c":3}' | kproduce "$p-z" -q
+  run -0 bash -c "kconsume '$p-x' '$p-y' -e -J -q | jq -c '[.topic, .value]' | sort"
+  [ "$output" = "$(printf '["%s",{"a":1}]\n["%s",{"b":2}]' "$p-x" "$p-y")" ]
+  run -0 bash -c "kconsume '$p-*' '$p-x' -e -q | sort"
+  [ "$output" = $'{"a":1}\n{"b":2}\n{"c":3}' ]
+  run -0 bash -c "kconsume '^$p-(x|z)\$' -e -q | sort"
+  [ "$output" = $'{"a":1}\n{"c":3}' ]
+  # With a group: commits for every topic; a second run sees only what is new.
+  g=$(new_topic g)
+  run -0 bash -c "kconsume '$p-*' -G '$g' -e -q | wc -l"
+  [ "$output" -eq 3 ]
+  echo '{"d":4}' | kproduce "$p-y" -q
+  run -0 kconsume "$p-*" -G "$g" -e -q
+  [ "$output" = '{"d":4}' ]
+  run kconsume "$p-x" "$p-y" -p 0 -e
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"-p picks partitions of one topic"* ]]
+  run kconsume "$p-nothing*" -e
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no topic matches '$p-nothing*' on $B"* ]]
+  run kconsume '^(' -e
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"topic pattern '^('"* ]]
+}
+
+@test "kconsume --last N: the last N records across partitions, in time order (kcat#104)" {
+  t=$(new_topic last)
+  kproduce "$t" --partitions 2 -q </dev/null
+  for i in 1 3 5 7; do echo "{\"value\":$i,\"timestamp\":$((i * 1000))}"; done | kproduce "$t" -J -p 0 -q
+  for i in 2 4 6 8; do echo "{\"value\":$i,\"timestamp\":$((i * 1000))}"; done | kproduce "$t" -J -p 1 -q
+  run -0 kconsume "$t" --last 3 -q
+  [ "$output" = $'6\n7\n8' ]
+  run -0 bash -c "kconsume '$t' --last 100 -J -q | jq -c '[.value, .partition, .offset]' | paste -sd' '"
+  [ "$output" = "[1,0,0] [2,1,0] [3,0,1] [4,1,1] [5,0,2] [6,1,2] [7,0,3] [8,1,3]" ]
+  run -0 kconsume "$t" --last 0 -q
+  [ -z "$output" ]
+  run kconsume "$t" --last 2 -G g
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--last excludes"* ]]
+}
+
+@test "kconsume and kproduce -Z: a text for null keys and values (kcat -Z), so tombstones go through lines" {
+  t=$(new_topic nulls)
+  printf 'k1:v1\nk2:NULL\nNULL:v3\n' | kproduce "$t" -K: -Z NULL --value-format raw -q
+  run -0 bash -c "kconsume '$t' -e -J -q | jq -c '[.key, .value]'"
+  [ "$output" = $'["k1","v1"]\n["k2",null]\n[null,"v3"]' ]
+  run -0 kconsume "$t" -K: -Z NULL --value-format raw -e -q
+  [ "$output" = $'k1:v1\nk2:NULL\nNULL:v3' ]
+  # kcat -Z's empty form; without -Z a null key is empty and a tombstone null.
+  run -0 kconsume "$t" -K: -Z '' --value-format raw -e -q
+  [ "$output" = $'k1:v1\nk2:\n:v3' ]
+  run -0 kconsume "$t" -K: --value-format raw -e -q
+  [ "$output" = $'k1:v1\nk2:null\n:v3' ]
+  run kconsume "$t" -J -Z NULL -e
+  [ "$status" -eq 2 ]
+}

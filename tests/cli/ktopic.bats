@@ -145,3 +145,25 @@ complete_words() {
   run -0 ktopic list "$p-zz*" --json
   [ -z "$output" ]
 }
+
+@test "ktopic list PATTERN takes a regular expression after '^', as kcat and librdkafka do; a bad one is exit 2" {
+  p=$(new_topic re)
+  for s in a1 a2 b1; do echo '{}' | kproduce "$p-$s" -q; done
+  run -0 ktopic list "^$p-(a2|b1)\$" --names
+  [ "$(sort <<<"$output")" = "$(printf '%s\n' "$p-a2" "$p-b1")" ]
+  run ktopic list '^(' --names
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"topic pattern '^('"* ]]
+}
+
+@test "ktopic cluster: id, controller and brokers as kafka-python's describe_cluster sees them" {
+  run -0 ktopic cluster --json
+  [ "${#lines[@]}" -ge 2 ]
+  "$KADMIN" cluster > "$BATS_TEST_TMPDIR/cluster"
+  read -r id controller < "$BATS_TEST_TMPDIR/cluster"
+  brokers=$(($(wc -l < "$BATS_TEST_TMPDIR/cluster") - 1))
+  [ "$(echo "${lines[0]}" | jq -r '"\(.cluster) \(.controller) \(.brokers)"')" = "$id $controller $brokers" ]
+  [ "$(echo "${lines[0]}" | jq '.topics >= 1 and .partitions >= .topics')" = true ]
+  [ "$(echo "$output" | tail -n +2 | jq -r '"\(.broker) \(.host) \(.port)"')" = "$(tail -n +2 "$BATS_TEST_TMPDIR/cluster")" ]
+  [ "$(echo "$output" | tail -n +2 | jq -r "select(.controller) | .broker")" = "$controller" ]
+}

@@ -6,8 +6,10 @@
 #include "kt/core/time.hpp"
 #include "kt/io/record_format.hpp"
 #include "kt/kafka/start_spec.hpp"
+#include "kt/kafka/topic_pattern.hpp"
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
+#include "last_records.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Print a topic's records on stdout (bare values, or -J envelopes).", "kconsume"};
@@ -15,9 +17,17 @@ int main(int argc, char** argv) {
   kt::SourceSpec source;
   kt::SinkSpec sink;
   std::string until;
-  app.add_option("topic", common.input, "Topic to read")->required();
-  app.add_option("-p,--partition", source.partitions, "Read only this partition (repeatable)")
-      ->allow_extra_args(false);
+  std::vector<std::string> topics;
+  int64_t last = -1;
+  app.add_option("topic", topics,
+                 "Topics to read: names, shell patterns ('clicks*') or regular expressions ('^clicks-.*')")
+      ->required();
+  CLI::Option* partition =
+      app.add_option("-p,--partition", source.partitions, "Read only this partition (repeatable; one topic)")
+          ->allow_extra_args(false);
+  CLI::Option* last_option =
+      app.add_option("--last", last, "Print the last N records of all partitions, in time order, and exit")
+          ->check(CLI::NonNegativeNumber);
   app.add_option("--until", until,
                  "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
   std::string format;
@@ -33,7 +43,21 @@ int main(int argc, char** argv) {
                        kt::kOptGroup | kt::kOptFrom | kt::kOptExit | kt::kOptCount | kt::kOptEnvelope |
                            kt::kOptFormats | kt::kOptSchema | kt::kOptErrors | kt::kOptKafka |
                            kt::kOptVerbosity | kt::kOptStats);
+  last_option->excludes("--from")->excludes("-G")->excludes("-n");
   if (int rc = kt::ParseCommandLine(app, argc, argv); rc >= 0) return rc;
+
+  for (const std::string& t : topics)
+    if (kt::Status s = kt::CheckTopicPattern(t); !s.ok()) return kt::FailWith("kconsume", s);
+  common.input = topics[0];
+  source.topic_patterns = true;
+  if (*partition && (topics.size() > 1 || kt::IsTopicPattern(topics[0])))
+    return kt::FailWith("kconsume",
+                        kt::Status::InvalidArgument(
+                            "-p picks partitions of one topic: name one topic, not several or a pattern"));
+  if (*last_option) {
+    common.from = "offset:-" + std::to_string(last);
+    common.exit_at_end = true;
+  }
 
   if (!format.empty()) {
     auto parts = kt::ParseRecordFormat(format);
@@ -54,5 +78,10 @@ int main(int argc, char** argv) {
   // Without -G: read everything, commit nothing (like kcat -C).
   auto plan = kt::PlanRun("kconsume", common);
   if (!plan.ok()) return kt::FailWith("kconsume", plan.status());
+  plan->more_inputs.assign(topics.begin() + 1, topics.end());
+  if (*last_option) {
+    kt::kconsume::LastRecords last_records(last);
+    return kt::RunTool(*plan, last_records, std::move(source), sink);
+  }
   return kt::RunTool(*plan, transform, std::move(source), sink);
 }

@@ -1,4 +1,4 @@
-// ktopic's subcommands, one file each: list, describe, create, delete, alter, stats.
+// ktopic's subcommands, one file each: list, describe, create, delete, alter, stats, cluster.
 #pragma once
 
 #include <memory>
@@ -18,6 +18,7 @@ std::unique_ptr<Command> MakeCreateCommand();
 std::unique_ptr<Command> MakeDeleteCommand();
 std::unique_ptr<Command> MakeAlterCommand();
 std::unique_ptr<Command> MakeStatsCommand();
+std::unique_ptr<Command> MakeClusterCommand();
 
 // Shared by the subcommands.
 std::vector<int32_t> Ids(const TopicMetadata& t);

@@ -1,13 +1,12 @@
-// ktopic list [PATTERN]: every topic (or those matching a shell pattern) with its partitions,
-// replication factor and record count.
-#include <fnmatch.h>
-
+// ktopic list [PATTERN]: every topic (or those matching a pattern, kafka/topic_pattern.hpp) with its
+// partitions, replication factor and record count.
 #include <iostream>
 
 #include "commands.hpp"
 #include "kt/core/json.hpp"
 #include "kt/io/rows.hpp"
 #include "kt/kafka/groups.hpp"
+#include "kt/kafka/topic_pattern.hpp"
 
 namespace kt::ktopic {
 
@@ -24,15 +23,17 @@ class ListCommand : public Command {
   void Setup(CLI::App& sub) override {
     sub.add_flag("-a,--all", all_, "Also internal topics (names starting with _)");
     sub.add_flag("--names", names_, "Only the names, one per line (metadata only: fast)");
-    sub.add_option("pattern", pattern_, "Only topics whose names match this shell pattern, e.g. 'clicks*'");
+    sub.add_option(
+        "pattern", pattern_,
+        "Only topics matching this shell pattern ('clicks*') or regular expression ('^clicks-.*')");
   }
   Status Run(const CommandContext& ctx) override {
+    if (Status s = CheckTopicPattern(pattern_); !s.ok()) return s;
     auto listed = DescribeTopics(ctx.kafka, ctx.tool);
     if (!listed.ok()) return listed.status();
     std::vector<TopicMetadata> topics;
     for (auto& t : *listed)
-      if ((all_ || !Internal(t.name)) &&
-          (pattern_.empty() || fnmatch(pattern_.c_str(), t.name.c_str(), 0) == 0))
+      if ((all_ || !Internal(t.name)) && (pattern_.empty() || TopicMatches(pattern_, t.name)))
         topics.push_back(std::move(t));
     if (names_) {  // metadata only: cheap enough for shell completion
       for (auto& t : topics) std::cout << t.name << "\n";

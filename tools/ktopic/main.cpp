@@ -14,5 +14,6 @@ int main(int argc, char** argv) {
   commands.push_back(kt::ktopic::MakeDeleteCommand());
   commands.push_back(kt::ktopic::MakeAlterCommand());
   commands.push_back(kt::ktopic::MakeStatsCommand());
+  commands.push_back(kt::ktopic::MakeClusterCommand());
   return kt::RunCommandTool(app, commands, argc, argv);
 }

@@ -150,6 +150,7 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
 
   p.envelope = cli.envelope;
   p.key_delimiter = cli.key_delimiter;
+  p.null_text = cli.null_text;
   auto key_codec = Codec::Parse(cli.key_format);
   if (!key_codec.ok()) return key_codec.status();
   p.key_codec = *key_codec;

@@ -107,6 +107,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
       return Status::InvalidArgument(
           "-K splits lines into key and value; CSV rows take their key with --key-field");
     so.key_delimiter = plan.key_delimiter;
+    so.null_text = plan.null_text;
     so.key_codec = plan.key_codec;
     so.value_codec = plan.value_codec;
     so.rate = spec.rate;
@@ -117,6 +118,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.tool = plan.tool;
   ko.topics = {plan.input};
   ko.topics.insert(ko.topics.end(), plan.more_inputs.begin(), plan.more_inputs.end());
+  ko.topic_patterns = spec.topic_patterns;
   ko.group = plan.group;
   ko.instance_id = plan.instance_id;
   // Exactly-once copies keep the eager protocol: with cooperative-sticky, a copy stopped past its
@@ -204,6 +206,7 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
     StdoutSinkOptions so;
     so.envelope = plan.envelope;
     so.key_delimiter = plan.key_delimiter;
+    so.null_text = plan.null_text;
     so.pretty = spec.pretty;
     if (spec.format) so.format = *spec.format, so.formatted = true;
     so.key_codec = plan.out_key_codec;

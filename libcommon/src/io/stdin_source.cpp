@@ -100,8 +100,12 @@ Source::Poll StdinSource::NextLine(int timeout_ms, Record* rec, Status* record_s
           value = line_.substr(at + opt_.key_delimiter.size());
         }
       }
-      rec->value = value;
       rec->wire_value = line_;
+      if (opt_.null_text) {  // kcat -Z: the text that stands for null
+        if (rec->key && *rec->key == *opt_.null_text) rec->key = rec->wire_key = std::nullopt;
+        if (value == *opt_.null_text) break;  // a tombstone
+      }
+      rec->value = value;
       break;
     }
     case LineFormat::kEnvelope:

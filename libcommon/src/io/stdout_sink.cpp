@@ -154,10 +154,16 @@ Status StdoutSink::Send(const OutRecord& rec, DeliveryToken* token) {
     if (Status s = AppendEnvelope(rec, opt_.key_codec, opt_.value_codec, &buf_); !s.ok()) return s;
   } else {
     if (!opt_.key_delimiter.empty()) {
-      if (rec.key) buf_.append(rec.key->data(), rec.key->size());
+      if (rec.key)
+        buf_.append(rec.key->data(), rec.key->size());
+      else if (opt_.null_text)
+        buf_.append(*opt_.null_text);
       buf_.append(opt_.key_delimiter);
     }
-    AppendValue(rec);
+    if (rec.value_kind == OutRecord::ValueKind::kNull && opt_.null_text)
+      buf_.append(*opt_.null_text);
+    else
+      AppendValue(rec);
   }
   buf_.push_back('\n');
   tokens_.push_back(token);

@@ -191,14 +191,15 @@ void KafkaClient::ServeErrors() {
   }
 }
 
-Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count) {
+Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count,
+                     std::vector<std::string>* names) {
   const rd_kafka_metadata_t* md = nullptr;
   KafkaClient* client = KafkaClient::Of(rk);
   int64_t deadline = NowMs() + kReachTimeoutMs;
   rd_kafka_resp_err_t err;
   // In slices, so that a refused login is reported as soon as the broker says so.
   int64_t asked = NowMs();
-  while ((err = rd_kafka_metadata(rk, topic.empty() ? 0 : 1, nullptr, &md, 200)) !=
+  while ((err = rd_kafka_metadata(rk, topic.empty() && !names ? 0 : 1, nullptr, &md, 200)) !=
          RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (NowMs() - asked < 50)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));  // not connected yet
@@ -214,6 +215,9 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
   }
   Status result;
   bool listed = false;
+  if (names)
+    for (int i = 0; i < md->topic_cnt; ++i)
+      if (md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) names->emplace_back(md->topics[i].topic);
   if (partition_count) {
     *partition_count = 0;
     for (int i = 0; i < md->topic_cnt; ++i) {

@@ -12,6 +12,7 @@
 #include "kt/core/origin.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/groups.hpp"
+#include "kt/kafka/topic_pattern.hpp"
 
 namespace kt {
 
@@ -84,7 +85,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // the range assignor guarantees. One topic: cooperative-sticky, so that a copy joining or
   // leaving moves only the partitions that change hands; the others keep running, their stores
   // open (-X partition.assignment.strategy=range brings back the stop-the-world rebalance).
-  if (opt_.topics.size() > 1)
+  if (opt_.topics.size() > 1 && !opt_.topic_patterns)
     forced.emplace_back("partition.assignment.strategy", "range");
   else if (opt_.cooperative)
     defaults.emplace_back("partition.assignment.strategy", "cooperative-sticky");
@@ -101,6 +102,19 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms);
   const KafkaConfig& cfg = client_.config();
 
+  if (opt_.topic_patterns &&
+      std::any_of(opt_.topics.begin(), opt_.topics.end(), [](auto& t) { return IsTopicPattern(t); })) {
+    std::vector<std::string> names;
+    if (Status s = FetchMetadata(rk_, cfg, "", nullptr, &names); !s.ok()) return s;
+    auto resolved = ResolveTopics(opt_.topics, std::move(names));
+    if (!resolved.ok()) return Status::NotFound(resolved.status().message() + " on " + cfg.brokers);
+    opt_.topics = std::move(*resolved);
+    if (opt_.verbose) {
+      std::string list;
+      for (const std::string& t : opt_.topics) list += (list.empty() ? "" : ", ") + t;
+      LogInfo(opt_.tool, "reading " + list);
+    }
+  }
   std::vector<int> counts;
   for (const std::string& topic : opt_.topics) {
     int partitions = 0;

@@ -37,17 +37,26 @@ std::string SourceName(rd_kafka_ConfigSource_t s) {
   return name;
 }
 
+// The metadata of every topic and broker, through `client` (connected here); the caller destroys
+// it. Never one topic by name: that request would auto-create it on some brokers.
+Result<const rd_kafka_metadata_t*> AllMetadata(KafkaClient& client) {
+  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  // Names the brokers and where they came from when they cannot be reached.
+  if (Status s = FetchMetadata(client.get(), client.config(), "", nullptr); !s.ok()) return s;
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_resp_err_t e = rd_kafka_metadata(client.get(), 1, nullptr, &md, kMetadataTimeoutMs))
+    return Status::KafkaError(std::string("reading metadata: ") + rd_kafka_err2str(e));
+  return md;
+}
+
 }  // namespace
 
 Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const std::string& tool,
                                                   const std::string& topic) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
-  if (Status s = FetchMetadata(client.get(), cfg, "", nullptr); !s.ok()) return s;  // names the brokers
-  const rd_kafka_metadata_t* md = nullptr;
-  // All topics (never one by name: that request would auto-create it on some brokers).
-  if (rd_kafka_resp_err_t e = rd_kafka_metadata(client.get(), 1, nullptr, &md, kMetadataTimeoutMs))
-    return Status::KafkaError(std::string("reading topic metadata: ") + rd_kafka_err2str(e));
+  auto all = AllMetadata(client);
+  if (!all.ok()) return all.status();
+  const rd_kafka_metadata_t* md = *all;
   std::vector<TopicMetadata> out;
   for (int i = 0; i < md->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = md->topics[i];
@@ -69,6 +78,26 @@ Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const 
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.name < b.name; });
   if (!topic.empty() && out.empty()) return Status::NotFound("topic '" + topic + "' does not exist");
   return out;
+}
+
+Result<ClusterInfo> DescribeCluster(const KafkaConfig& cfg, const std::string& tool) {
+  KafkaClient client(cfg, tool, false);
+  auto all = AllMetadata(client);
+  if (!all.ok()) return all.status();
+  const rd_kafka_metadata_t* md = *all;
+  ClusterInfo info;
+  for (int i = 0; i < md->broker_cnt; ++i)
+    info.brokers.push_back({md->brokers[i].id, md->brokers[i].host, md->brokers[i].port});
+  for (int i = 0; i < md->topic_cnt; ++i)
+    if (!md->topics[i].err) ++info.topics, info.partitions += md->topics[i].partition_cnt;
+  rd_kafka_metadata_destroy(md);
+  std::sort(info.brokers.begin(), info.brokers.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  if (char* id = rd_kafka_clusterid(client.get(), kMetadataTimeoutMs)) {
+    info.id = id;
+    rd_kafka_mem_free(client.get(), id);
+  }
+  info.controller = rd_kafka_controllerid(client.get(), kMetadataTimeoutMs);
+  return info;
 }
 
 Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std::string& tool,

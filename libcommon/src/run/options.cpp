@@ -75,6 +75,11 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
         ->check([](const std::string& d) {
           return d.empty() ? std::string("the key delimiter cannot be empty") : std::string();
         });
+    app.add_option_function<std::string>(
+           "-Z,--null", [&o](const std::string& text) { o.null_text = text; },
+           "Stdio lines: TEXT stands for a null key (-K) or value, both ways, as kcat -Z ('' or NULL)")
+        ->group(g)
+        ->excludes(j);
   }
   if (sets & kOptFormats) {
     app.add_option("--key-format", o.key_format,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct RunPlan {
   // Records
   bool envelope = false;
   std::string key_delimiter;
+  std::optional<std::string> null_text;  // -Z (stdin/stdout lines)
   Codec key_codec, value_codec;          // how input records are read (and, by default, written)
   Codec out_key_codec, out_value_codec;  // how output records are written: the same, except where
                                          // a stage writes an internal topic (JSON, not Avro)

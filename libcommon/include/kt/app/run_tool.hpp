@@ -35,6 +35,7 @@ struct SourceSpec {
   const std::atomic<bool>* end_gate = nullptr;
   int expected_partitions = 0;  // with end_gate: see KafkaSourceOptions
   bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)
+  bool topic_patterns = false;  // the inputs are independent topics or patterns (KafkaSourceOptions)
 };
 
 struct SinkSpec {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct StdinSourceOptions {
   // ndjson and lines: each line is KEY<key_delimiter>VALUE (kcat -K), split at the first
   // delimiter; a line without one is a value with no key. Empty: no keys.
   std::string key_delimiter;
+  // ndjson and lines: a key or value that is exactly this text is null, a tombstone (kcat -Z).
+  std::optional<std::string> null_text;
   Codec key_codec;
   Codec value_codec;
   double rate = 0;  // records per second (kproduce --rate); 0: as fast as they come

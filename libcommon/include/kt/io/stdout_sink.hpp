@@ -4,6 +4,7 @@
 // Closed() turns true and the Runner ends quietly.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct StdoutSinkOptions {
   bool envelope = false;
   bool pretty = false;        // indent JSON values (bare mode)
   std::string key_delimiter;  // bare mode: KEY<delimiter>VALUE lines (kcat -K); a null key is empty
+  // bare mode: a null key (with -K) or a tombstone is written as this text (kcat -Z); without it
+  // a null key is empty and a tombstone is `null`.
+  std::optional<std::string> null_text;
   Codec key_codec;
   Codec value_codec;
   int fd = 1;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "kt/core/status.hpp"
 #include "kt/kafka/config.hpp"
@@ -87,8 +88,10 @@ class KafkaClient {
 // "authentication failed", naming the mechanism and the user; a topic the user may not
 // describe, "not authorized".
 // The lookup asks for all topics, so it never auto-creates `topic` (a producer's request for one
-// topic would, on brokers with auto.create.topics.enable).
-Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count);
+// topic would, on brokers with auto.create.topics.enable). `names`, when given, gets the name of
+// every topic the broker lists.
+Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count,
+                     std::vector<std::string>* names = nullptr);
 // " (user 'alice')" for messages, or "" without SASL.
 std::string UserOf(const KafkaConfig& cfg);
 // Waits, up to kMetadataTimeoutMs, until `rk` sees `topic` with a leader for every partition,

@@ -32,8 +32,11 @@ namespace kt {
 struct KafkaSourceOptions {
   std::string tool;
   std::vector<std::string> topics;  // one or more co-partitioned inputs
-  std::string group;                // empty: no group, no commits (assign every partition)
-  std::string instance_id;          // group.instance.id (static membership); "" dynamic
+  // The topics are independent, not co-partitioned (kconsume a b), and each may be a pattern
+  // (kafka/topic_pattern.hpp), resolved at Open to the topics that exist then.
+  bool topic_patterns = false;
+  std::string group;        // empty: no group, no commits (assign every partition)
+  std::string instance_id;  // group.instance.id (static membership); "" dynamic
   // One topic: the cooperative-sticky assignor (else range, as for co-partitioned topics).
   bool cooperative = true;
   std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)

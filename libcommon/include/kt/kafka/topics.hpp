@@ -29,6 +29,21 @@ struct TopicMetadata {
 Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const std::string& tool,
                                                   const std::string& topic = "");
 
+// The cluster as its metadata tells it (kcat -L, rpk cluster info).
+struct BrokerInfo {
+  int32_t id = -1;
+  std::string host;
+  int port = 0;
+};
+struct ClusterInfo {
+  std::string id;                   // "" when the broker does not say
+  int32_t controller = -1;          // -1 when unknown
+  std::vector<BrokerInfo> brokers;  // by id
+  int topics = 0;                   // topics the user may see, internal ones included
+  int partitions = 0;               // in those topics
+};
+Result<ClusterInfo> DescribeCluster(const KafkaConfig& cfg, const std::string& tool);
+
 struct ConfigValue {
   std::string name, value;
   std::string source;  // dynamic_topic, dynamic_broker, static_broker, default, ...

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ struct CommonOptions {
   bool exit_at_end = false;
   int64_t count = -1;
   bool envelope = false;
-  std::string key_delimiter;  // -K: stdio lines are KEY<delimiter>VALUE (kcat -K)
+  std::string key_delimiter;             // -K: stdio lines are KEY<delimiter>VALUE (kcat -K)
+  std::optional<std::string> null_text;  // -Z: the text that stands for a null key or value on stdio lines
   std::string key_format = "raw";
   std::string value_format = "json";
   std::string schema_file;
