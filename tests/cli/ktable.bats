@@ -237,16 +237,21 @@ latest_per_key() {
   kill -TERM "$a"
   wait "$a"          # drains and commits; b takes over a's partitions, restoring their state
   wait "$feeder"
-  # b has everything once its output covers every input record (5001 updates).
-  out_complete() { [ "$(topic_count "$out")" -ge 5001 ]; }
-  wait_until 60 out_complete
+  # b has everything once the group's committed offsets cover every input record. Not once the
+  # output holds 5001 updates: a commit that a rebalance refuses (a's join, "generation id is
+  # not valid") rolls back its state and offsets, while the updates are out already
+  # (at-least-once); b then reads those records again, and the output holds them twice.
+  committed() {
+    [ "$("$BATS_TEST_DIRNAME/kadmin.py" offsets "$g" | awk -v t="$in" '$1 == t { n += $3 } END { print n + 0 }')" -eq 5001 ]
+  }
+  wait_until 60 committed
   kill -TERM "$b"
   wait "$b"
   { echo '{"uri":"/","number":0}'; cat "$DATA/clickevents.ndjson"; } > "$BATS_TEST_TMPDIR/all"
   # Not in a process substitution: a failing dump shows its status and its words.
   run --separate-stderr ktable dump -G "$g"
-  echo "dump: status $status, stderr: $stderr"
+  echo "dump: status $status, stderr: $stderr"; echo "$g" > /tmp/so.group
   [ "$status" -eq 0 ]
   diff <(uri_summary "$BATS_TEST_TMPDIR/all") <(echo "$output")
-  [ "$(topic_count "$out")" -eq 5001 ]
+  [ "$(topic_count "$out")" -ge 5001 ]
 }
