@@ -18,11 +18,14 @@ class GetCommand : public StoreCommand {
   // A running copy that serves --http answers at once; else the changelog (or --local stores).
   Status Run(const CommandContext& ctx) override {
     const StoreLocation& where = Where(ctx);
-    if (!where.local)
-      if (auto a = AskRunningCopy(ctx.kafka, "ktable", where.group, where.store, StatePath(key_))) {
-        if (where.verbose) LogInfo("ktable", "answered by the running copy at " + a->from);
-        return PrintCopyAnswer(*a, "key '" + key_ + "' is not in table " + where.store);
+    if (!where.local) {
+      auto a = AskRunningCopy(ctx.kafka, "ktable", where.group, where.store, StatePath(key_));
+      if (!a.ok()) return a.status();
+      if (*a) {
+        if (where.verbose) LogInfo("ktable", "answered by the running copy at " + (*a)->from);
+        return PrintCopyAnswer(**a, "key '" + key_ + "' is not in table " + where.store);
       }
+    }
     return RunTableQuery({where, key_}, ctx.kafka);
   }
 

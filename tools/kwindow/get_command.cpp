@@ -24,11 +24,14 @@ class GetCommand : public WindowReadCommand {
   // --now) the changelog or --local stores.
   Status Run(const CommandContext& ctx) override {
     const StoreLocation& where = Where(ctx);
-    if (!where.local && !at())
-      if (auto a = AskRunningCopy(ctx.kafka, "kwindow", where.group, where.store, StatePath(key_))) {
-        if (where.verbose) LogInfo("kwindow", "answered by the running copy at " + a->from);
-        return PrintCopyAnswer(*a, "key '" + key_ + "' has no live window in " + where.store);
+    if (!where.local && !at()) {
+      auto a = AskRunningCopy(ctx.kafka, "kwindow", where.group, where.store, StatePath(key_));
+      if (!a.ok()) return a.status();
+      if (*a) {
+        if (where.verbose) LogInfo("kwindow", "answered by the running copy at " + (*a)->from);
+        return PrintCopyAnswer(**a, "key '" + key_ + "' has no live window in " + where.store);
       }
+    }
     return RunWindowQuery({where, key_, at()}, ctx.kafka);
   }
 

@@ -30,11 +30,12 @@ Status PrintCopyAnswer(const CopyAnswer& answer, const std::string& not_found) {
   return Status::Ok();
 }
 
-std::optional<CopyAnswer> AskRunningCopy(const KafkaConfig& cfg, const std::string& tool,
-                                         const std::string& group, const std::string& store,
-                                         const std::string& path) {
+Result<std::optional<CopyAnswer>> AskRunningCopy(const KafkaConfig& cfg, const std::string& tool,
+                                                 const std::string& group, const std::string& store,
+                                                 const std::string& path) {
   for (const std::string& g : {group, group + "-" + store}) {
     auto d = DescribeGroup(cfg, tool, g);
+    if (!d.ok() && d.status().IsUnavailable()) return d.status();
     if (!d.ok() || !d->known) continue;
     for (const GroupMember& m : d->member_list) {
       std::string addr = AdvertisedAddress(m.client_id);
@@ -44,10 +45,10 @@ std::optional<CopyAnswer> AskRunningCopy(const KafkaConfig& cfg, const std::stri
       cli.set_read_timeout(6, 0);
       auto r = cli.Get(path.c_str());
       if (!r || (r->status != 200 && r->status != 404)) continue;  // restoring, gone: the next one
-      return CopyAnswer{r->status, r->body, addr};
+      return std::optional<CopyAnswer>(CopyAnswer{r->status, r->body, addr});
     }
   }
-  return std::nullopt;
+  return std::optional<CopyAnswer>();
 }
 
 }  // namespace kt

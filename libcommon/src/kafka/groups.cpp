@@ -55,7 +55,7 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,
                                        const std::string& group) {
   KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  if (Status s = ConnectAdmin(client); !s.ok()) return Status::Unavailable(s.message());
   if (IsMockCluster(client.get()))  // kbroker: committed offsets only (CommittedOffsets)
     return GroupDescription{group, "Unknown", 0, {}, false};
   const char* groups[] = {group.c_str()};

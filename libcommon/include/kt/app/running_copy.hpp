@@ -19,10 +19,12 @@ struct CopyAnswer {
 };
 
 // GET `path` from a running copy of `group` (or `group`-`store`) that serves --http; nullopt
-// when none does (or none answers): the caller reads the changelog instead.
-std::optional<CopyAnswer> AskRunningCopy(const KafkaConfig& cfg, const std::string& tool,
-                                         const std::string& group, const std::string& store,
-                                         const std::string& path);
+// when none does (or none answers): the caller reads the changelog instead. Unavailable when the
+// brokers cannot be reached: the changelog cannot be read either, and saying so at once keeps
+// the command within one connect timeout.
+Result<std::optional<CopyAnswer>> AskRunningCopy(const KafkaConfig& cfg, const std::string& tool,
+                                                 const std::string& group, const std::string& store,
+                                                 const std::string& path);
 
 // Prints a copy's rows to stdout (200), or returns NotFound with `not_found` (404).
 Status PrintCopyAnswer(const CopyAnswer& answer, const std::string& not_found);

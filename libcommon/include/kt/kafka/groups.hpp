@@ -32,7 +32,8 @@ struct GroupDescription {
   // false on kbroker, which cannot describe groups: state "Unknown", members unknown (0).
   bool known = true;
 };
-// A group the broker does not know is described with state "Dead" (Kafka's answer).
+// A group the broker does not know is described with state "Dead" (Kafka's answer). Brokers that
+// cannot be reached (or refuse the login) are Unavailable, told apart from a refused request.
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,
                                        const std::string& group);
 
