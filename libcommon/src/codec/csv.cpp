@@ -2,6 +2,7 @@
 
 #include "kt/core/json.hpp"
 #include "kt/core/json_reader.hpp"
+#include "kt/core/json_text.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt {
@@ -88,8 +89,8 @@ Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<st
       return Status::DataError("CSV field " + std::to_string(i + 1) + " (" + header[i] +
                                ") is not valid UTF-8");
   }
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  json->clear();
+  JsonText w(json);
   w.StartObject();
   for (size_t i = 0; i < header.size(); ++i) {
     w.Key(header[i].data(), static_cast<rapidjson::SizeType>(header[i].size()));
@@ -108,7 +109,6 @@ Status CsvRowToJson(const std::vector<std::string>& header, const std::vector<st
       w.String(f.data(), static_cast<rapidjson::SizeType>(f.size()));
   }
   w.EndObject();
-  json->assign(sb.GetString(), sb.GetSize());
   return Status::Ok();
 }
 

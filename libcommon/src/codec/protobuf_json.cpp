@@ -12,6 +12,7 @@
 
 #include "kt/codec/base64.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/json_text.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt::proto {
@@ -21,7 +22,7 @@ using FD = pb::FieldDescriptor;
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonText;  // straight into the output string
 
 class Printer {
  public:
@@ -190,13 +191,12 @@ class Printer {
 }  // namespace
 
 Status AppendMessageJson(const pb::Message& msg, pb::util::TypeResolver* resolver, std::string* out) {
-  thread_local rapidjson::StringBuffer buffer;  // reused from record to record
-  buffer.Clear();
-  Writer w(buffer);
+  size_t before = out->size();
+  Writer w(out);
   Printer printer(resolver, &w);
-  if (Status s = printer.Message(msg); !s.ok()) return s;
-  out->append(buffer.GetString(), buffer.GetSize());
-  return Status::Ok();
+  Status s = printer.Message(msg);
+  if (!s.ok()) out->resize(before);  // nothing of a message that does not print
+  return s;
 }
 
 namespace {

@@ -32,3 +32,14 @@ TEST_CASE("CSV numbers keep their text; a field that is not UTF-8 makes a bad re
   CHECK(s.message() == "CSV field 2 (b) is not valid UTF-8");
   CHECK(kt::CsvRowToJson({"a", "\x9d\xde", "c"}, {"1", "2", "3"}, &json).IsDataError());
 }
+
+TEST_CASE("CSV control characters come out escaped, wherever they fall (not raw 0x1A-0x1F)") {
+  // The field sits in a 16-byte aligned heap buffer: rapidjson 1.1.0's SSE2 writer wrote its
+  // 0x1F raw (invalid JSON) and the run failed on its own output.
+  std::string field =
+      "\x1f"
+      "0123456789abcdefghijklmnopqrstuvwxyz\x1e\x1d\x1a";
+  std::string json;
+  REQUIRE(kt::CsvRowToJson({"a", "b"}, {field, ".5"}, &json).ok());
+  CHECK(json == R"({"a":"\u001F0123456789abcdefghijklmnopqrstuvwxyz\u001E\u001D\u001A","b":0.5})");
+}
