@@ -155,15 +155,9 @@ class Printer {
 
   void Quoted(const std::string& s) { w_->String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
-  // The shortest text that reads back as the same float or double; NaN and the infinities as
-  // canonical JSON's strings.
   template <typename T>
   void Floating(T v) {
-    if (std::isnan(v)) return Quoted("NaN");
-    if (std::isinf(v)) return Quoted(v > 0 ? "Infinity" : "-Infinity");
-    char buf[64];
-    auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-    w_->RawValue(buf, static_cast<size_t>(end - buf), rapidjson::kNumberType);
+    WriteFloating(w_, v);
   }
 
   // Timestamp, Duration, wrappers, Struct, Any, FieldMask, Empty: libprotobuf's converter.

@@ -29,6 +29,7 @@ struct Schema::Impl {
   // The well-known types' JSON, both ways (libprotobuf's converter). Made once: its
   // MessageToJsonString and JsonStringToMessage make one per call.
   std::unique_ptr<pb::util::TypeResolver> resolver;
+  std::unique_ptr<WireLayouts> layouts;  // the file's message types, for decoding from the wire
 };
 
 namespace {
@@ -121,12 +122,13 @@ Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view text, const
     return Status::InvalidArgument(origin + ": the schema defines no message");
   impl->first = impl->file->message_type(0);
   impl->resolver.reset(pb::util::NewTypeResolverForDescriptorPool(kTypeUrlPrefix, &impl->pool));
+  impl->layouts = std::make_unique<WireLayouts>(impl->file);
   return std::shared_ptr<const Schema>(new Schema(std::move(impl)));
 }
 
 const std::string& Schema::full_name() const { return impl_->first->full_name(); }
 
-Status Schema::DecodeToJson(std::string_view payload, std::string* text, const Schema* as) const {
+Status Schema::Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire) const {
   pb::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
                               static_cast<int>(payload.size()));
   int64_t count = 0;
@@ -146,8 +148,13 @@ Status Schema::DecodeToJson(std::string_view payload, std::string* text, const S
   const Impl& use = as ? *as->impl_ : *impl_;
   if (as) d = as->impl_->first;
   int offset = in.CurrentPosition();
-  // Parsed (nested messages, lengths, UTF-8 of proto3 strings checked), then printed from the
-  // message's reflection (protobuf_json.hpp).
+  // Straight from the bytes (protobuf_json.hpp: kconsume 1.0 against 1.6 CPU s per million click
+  // events);
+  // what that does not decode is parsed (nested messages, lengths, UTF-8 of proto3 strings
+  // checked) and printed from the message's reflection, which also words any error.
+  std::string_view message = payload.substr(static_cast<size_t>(offset));
+  if (from_wire && AppendWireJson(*use.layouts, d, message, &use.factory, use.resolver.get(), text).ok())
+    return Status::Ok();
   std::unique_ptr<pb::Message> msg(use.factory.GetPrototype(d)->New());
   if (!msg->ParseFromArray(payload.data() + offset, static_cast<int>(payload.size()) - offset))
     return Status::DataError("not a " + d->full_name() + " message");

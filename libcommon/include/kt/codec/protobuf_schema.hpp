@@ -37,12 +37,20 @@ class Schema {
   // Confluent's payload (message indexes, then the message) -> canonical JSON appended to *text.
   // `as`: decode as this schema's first message instead (a reader schema: Protobuf's own
   // compatibility by field numbers). DataError on bad bytes or an index the file does not have.
-  Status DecodeToJson(std::string_view payload, std::string* text, const Schema* as = nullptr) const;
+  Status DecodeToJson(std::string_view payload, std::string* text, const Schema* as = nullptr) const {
+    return Decode(payload, text, as, true);
+  }
+  // The same through libprotobuf's parser and the message's reflection only, never straight
+  // from the wire bytes: the reference DecodeToJson is checked against (tests, fuzzing).
+  Status DecodeParsedToJson(std::string_view payload, std::string* text, const Schema* as = nullptr) const {
+    return Decode(payload, text, as, false);
+  }
   // A JSON value -> message indexes and the message (the first message), appended to *wire.
   // DataError naming the field path that does not fit and why.
   Status EncodeFromJson(const rapidjson::Value& value, std::string* wire) const;
 
  private:
+  Status Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire) const;
   struct Impl;
   explicit Schema(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
