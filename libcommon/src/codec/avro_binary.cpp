@@ -2,6 +2,7 @@
 
 #include <date/date.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -18,8 +19,11 @@ namespace kt::avro {
 
 namespace {
 
-constexpr int kMaxDepth = 256;           // nesting of the data (recursive schemas)
-constexpr size_t kMaxDecimalBytes = 64;  // ~154 digits: more is not a decimal anyone writes
+constexpr int kMaxDepth = 256;  // nesting of the data (recursive schemas)
+// A decimal's unscaled value, both ways: 64 bytes of two's complement hold any number of up to 154
+// digits (and some of 155). More is not a decimal anyone writes. One limit for decoding and
+// encoding, so that whatever decodes encodes again.
+constexpr size_t kMaxDecimalBytes = 64;
 // Items that take no bytes (null, empty records) cannot be bounded by what is left to read: a
 // datum may have this many items beyond its byte count, in all its arrays together.
 constexpr int64_t kMaxFreeItems = 1 << 16;
@@ -479,7 +483,9 @@ Status DecimalBytes(std::string_view text, int scale, std::vector<uint8_t>* be) 
     return Status::DataError("'" + std::string(text) + "' has more than the schema's " +
                              std::to_string(scale) + " decimal places");
   digits.append(static_cast<size_t>(scale - frac), '0');
-  if (digits.size() > 150) return Status::DataError("decimal of more than 150 digits");
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));  // "0.001": 1
+  if (digits.size() > 160)  // only bounds the work below: the limit is the bytes' (after it)
+    return Status::DataError("decimal of more than " + std::to_string(kMaxDecimalBytes) + " bytes");
   be->assign(1, 0);
   for (char c : digits) {  // be = be * 10 + digit
     unsigned carry = static_cast<unsigned>(c - '0');
@@ -501,6 +507,8 @@ Status DecimalBytes(std::string_view text, int scale, std::vector<uint8_t>* be) 
   }
   while (be->size() > 1 && (((*be)[0] == 0 && !((*be)[1] & 0x80)) || ((*be)[0] == 0xff && ((*be)[1] & 0x80))))
     be->erase(be->begin());  // minimal two's complement
+  if (be->size() > kMaxDecimalBytes)
+    return Status::DataError("decimal of more than " + std::to_string(kMaxDecimalBytes) + " bytes");
   return Status::Ok();
 }
 
