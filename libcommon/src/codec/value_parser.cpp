@@ -11,10 +11,10 @@ void ValueParser::Reset() {
   pool_.Clear();  // keeps the arena; frees chunks beyond it
 }
 
-Status ValueParser::ParseJson(std::string_view text) {
+Status ValueParser::ParseJson(std::string_view text, bool ours) {
   Reset();
   buffer_.assign(text.data(), text.size());  // NUL-terminated by std::string
-  return ParseJsonInsitu(&buffer_, &doc_, &raw_);
+  return ParseJsonInsitu(&buffer_, &doc_, &raw_, ours);
 }
 
 Status ValueParser::ValidateJson(std::string_view text) { return ValidateJsonText(text); }

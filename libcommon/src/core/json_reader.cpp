@@ -191,8 +191,9 @@ Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers
   return ParseInto<rapidjson::kParseDefaultFlags>(ms, doc, raw, wrapper_levels);
 }
 
-Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw) {
-  if (Status s = CheckBytes(*buffer); !s.ok()) return s;
+Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw, bool ours) {
+  if (!ours)
+    if (Status s = CheckBytes(*buffer); !s.ok()) return s;
   buffer->reserve(buffer->size() + kJsonScanPad);
   rapidjson::InsituStringStream is(buffer->data());
   return ParseInto<rapidjson::kParseInsituFlag>(is, doc, raw);

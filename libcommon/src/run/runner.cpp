@@ -246,7 +246,7 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
   Status s;
   value_is_json_ = opt_.value_codec.IsJson();
   if (opt_.value_codec.IsJson()) {
-    s = parser_.ParseJson(*rec.value);
+    s = parser_.ParseJson(*rec.value, opt_.value_codec.DecodesBinary());  // avro, protobuf: JsonText's
   } else if (opt_.value_codec.IsAuto() && AutoKindOf(*rec.value) == AutoKind::kJson) {
     s = parser_.ParseJson(*rec.value);  // auto: a JSON value is JSON, any other a string
     value_is_json_ = true;

@@ -18,8 +18,9 @@ class ValueParser {
   ValueParser(const ValueParser&) = delete;
   ValueParser& operator=(const ValueParser&) = delete;
 
-  // JSON text -> document. DataError naming the column on invalid JSON.
-  Status ParseJson(std::string_view text);
+  // JSON text -> document. DataError naming the column on invalid JSON. `ours`: as for
+  // ParseJsonInsitu, text a binary codec's decoder wrote.
+  Status ParseJson(std::string_view text, bool ours = false);
   // Checks that `text` is one valid JSON value without building a document (SAX pass).
   static Status ValidateJson(std::string_view text);
   // Any bytes -> a JSON string value (for raw/binary codecs).

@@ -37,8 +37,11 @@ Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers
 // Parses the text held in `*buffer` in place: strings in `doc` point into it, so it must outlive
 // `doc`'s current contents unchanged. The buffer's spare capacity is grown to kJsonScanPad
 // bytes: RapidJSON's SIMD scanners (RAPIDJSON_SSE2) read whole aligned 16-byte blocks, up to
-// 15 bytes past the terminating NUL.
-Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw = nullptr);
+// 15 bytes past the terminating NUL. `ours`: the text was written by JsonText from checked
+// strings (the avro and protobuf decoders), so its bytes are known good (UTF-8, no raw NUL, no
+// \u escape of a surrogate) and are not scanned again.
+Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw = nullptr,
+                       bool ours = false);
 inline constexpr size_t kJsonScanPad = 16;
 // Checks that `text` is exactly one JSON value, without building a document.
 Status ValidateJsonText(std::string_view text);
