@@ -149,7 +149,7 @@ class Decoder {
       case Type::kRecord: {
         w_.StartObject();
         for (const Field& f : n.fields) {
-          w_.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
+          w_.PreparedKey(f.json_key);
           if (Status s = Datum(*f.type, depth + 1); !s.ok()) return At(s, f.name);
         }
         w_.EndObject();

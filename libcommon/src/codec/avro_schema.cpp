@@ -1,5 +1,7 @@
 #include "kt/codec/avro_schema.hpp"
 
+#include "kt/core/json_text.hpp"
+
 namespace kt::avro {
 
 const char* TypeName(Type t) {
@@ -185,6 +187,7 @@ class SchemaParser {
       if (!type.ok())
         return Bad(type.status().message().substr(13) + " in field " + n->name + "." + field.name);
       field.type = *type;
+      field.json_key = JsonText::PrepareKey(field.name);
       if (auto d = f.FindMember("default"); d != f.MemberEnd()) field.default_value = &d->value;
       if (auto al = f.FindMember("aliases"); al != f.MemberEnd() && al->value.IsArray())
         for (const auto& a : al->value.GetArray())

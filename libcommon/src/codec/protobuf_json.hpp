@@ -56,8 +56,9 @@ class WireLayouts {
   struct Layout {
     static constexpr int kDense = 256;  // numbers below this by table, others by lookup
     const google::protobuf::Descriptor* d = nullptr;
-    std::vector<int> by_number;  // declaration index, -1 for none
-    bool parse_only = false;     // required fields (the parser checks them) or groups: not from the wire
+    std::vector<int> by_number;     // declaration index, -1 for none
+    std::vector<std::string> keys;  // by declaration index: JsonText::PrepareKey(the field's name)
+    bool parse_only = false;        // required fields (the parser checks them) or groups: not from the wire
     int IndexOf(uint64_t number) const;  // -1 for a number the type does not declare
   };
   explicit WireLayouts(const google::protobuf::FileDescriptor* file);

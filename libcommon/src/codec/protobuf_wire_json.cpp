@@ -193,7 +193,7 @@ class Decoder {
       size_t begin = pool_[static_cast<size_t>(depth)].first[static_cast<size_t>(i)];
       size_t end = pool_[static_cast<size_t>(depth)].first[static_cast<size_t>(i) + 1];
       if (begin == end && !f->is_repeated() && f->has_presence()) continue;
-      w_->Key(f->name().data(), f->name().size());
+      w_->PreparedKey(layout->keys[static_cast<size_t>(i)]);
       Status s = f->is_map()        ? Map(f, depth, begin, end)
                  : f->is_repeated() ? Repeated(f, depth, begin, end)
                                     : Singular(f, depth, begin, end);
@@ -523,6 +523,7 @@ void WireLayouts::Add(const pb::Descriptor* d) {
   for (int i = 0; i < d->field_count(); ++i) {
     const FD* f = d->field(i);
     if (f->number() < Layout::kDense) l.by_number[static_cast<size_t>(f->number())] = i;
+    l.keys.push_back(JsonText::PrepareKey(f->name()));
     l.parse_only = l.parse_only || f->is_required() || f->type() == FD::TYPE_GROUP;
   }
   for (int i = 0; i < d->nested_type_count(); ++i) Add(d->nested_type(i));  // map entries too

@@ -160,9 +160,14 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text) {
   std::shared_ptr<const Compiled> schema, reader;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto s = SchemaById(id);
-    if (!s.ok()) return s.status();
-    schema = *s;
+    if (last_read_ && id == last_read_id_) {  // most records: the schema of the one before
+      schema = last_read_;
+    } else {
+      auto s = SchemaById(id);
+      if (!s.ok()) return s.status();
+      schema = *s;
+      last_read_id_ = id, last_read_ = schema;
+    }
     if (first_read_id_ == 0) first_read_id_ = id;
     if (reader_choice_.given()) {
       if (!reader_resolved_) {

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace kt {
 
@@ -12,20 +13,52 @@ namespace {
 // Whether any of the 8 bytes in `w` is below `n` (n <= 128): hasless from "Bit Twiddling Hacks".
 // Exact as a yes/no: a borrow can flag a byte only above one that is flagged itself.
 constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-bool HasLess(uint64_t w, uint64_t n) { return ((w - kOnes * n) & ~w & kHigh) != 0; }
-bool HasZero(uint64_t w) { return HasLess(w, 1); }
+inline bool HasLess(uint64_t w, uint64_t n) { return ((w - kOnes * n) & ~w & kHigh) != 0; }
+inline bool HasZero(uint64_t w) { return HasLess(w, 1); }
 
 // Whether any of the 8 bytes in `w` needs an escape: below 0x20, '"' or '\\'.
-bool NeedsEscape(uint64_t w) {
+inline bool NeedsEscape(uint64_t w) {
   return HasLess(w, 0x20) || HasZero(w ^ (kOnes * '"')) || HasZero(w ^ (kOnes * '\\'));
 }
 
+// Whether s[0, n) needs no escape.
+bool Clean(const char* s, size_t n) {
+  size_t i = 0;
+  for (; n - i >= 8; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    if (NeedsEscape(w)) return false;
+  }
+  for (; i < n; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+constexpr size_t kShort = 120;  // composed on the stack and appended at once up to this size
+
 }  // namespace
+
+void JsonText::Value(const char* text, size_t n) {
+  if (comma_ && n < kShort) {
+    char buf[kShort + 1];
+    buf[0] = ',';
+    std::memcpy(buf + 1, text, n);
+    out_->append(buf, n + 1);
+  } else {
+    if (comma_) out_->push_back(',');
+    out_->append(text, n);
+  }
+  comma_ = true;
+}
 
 void JsonText::Int64(int64_t v) {
   char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  Value(buf, static_cast<size_t>(r.ptr - buf));
+  buf[0] = ',';
+  auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
+  out_->append(comma_ ? buf : buf + 1, r.ptr);
+  comma_ = true;
 }
 
 void JsonText::Double(double v) {
@@ -35,7 +68,25 @@ void JsonText::Double(double v) {
   Value(buf, static_cast<size_t>(end - buf));
 }
 
-void JsonText::Quoted(const char* s, size_t n) {
+void JsonText::Quoted(const char* s, size_t n, char trail) {
+  if (n <= kShort && Clean(s, n)) {  // the usual case: one append
+    char buf[kShort + 4];
+    size_t k = 0;
+    if (comma_) buf[k++] = ',';
+    buf[k++] = '"';
+    std::memcpy(buf + k, s, n);
+    k += n;
+    buf[k++] = '"';
+    if (trail) buf[k++] = trail;
+    out_->append(buf, k);
+    return;
+  }
+  Comma();
+  QuotedEscaping(s, n);
+  if (trail) out_->push_back(trail);
+}
+
+void JsonText::QuotedEscaping(const char* s, size_t n) {
   static const char kHex[] = "0123456789ABCDEF";
   out_->reserve(out_->size() + n + 2);
   out_->push_back('"');

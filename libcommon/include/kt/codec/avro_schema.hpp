@@ -49,6 +49,7 @@ struct Node;
 
 struct Field {
   std::string name;
+  std::string json_key;  // JsonText::PrepareKey(name): written once, used for every record
   const Node* type = nullptr;
   const rapidjson::Value* default_value = nullptr;  // in the Schema's document; null: none
   std::vector<std::string> aliases;                 // former names (schema resolution)

@@ -108,6 +108,8 @@ class RegistryWire {
   std::mutex mu_;
   std::unordered_map<int, std::shared_ptr<const Compiled>> by_id_;
   int first_read_id_ = 0;
+  int last_read_id_ = 0;  // with its schema (null: none yet), the one Decode looked up last
+  std::shared_ptr<const Compiled> last_read_;
   bool resolved_ = false;
   Status writer_status_;
   int writer_id_ = 0;

@@ -35,15 +35,24 @@ class JsonText {
     Value(text, n);
   }
   void String(const char* s, size_t n) {
-    Comma();
-    Quoted(s, n);
+    Quoted(s, n, 0);
     comma_ = true;
   }
   void String(const char* s) { String(s, std::strlen(s)); }
   void Key(const char* s, size_t n) {
-    Comma();
-    Quoted(s, n);
-    out_->push_back(':');
+    Quoted(s, n, ':');
+    comma_ = false;
+  }
+  // A key as PrepareKey wrote it, for names used again and again (a schema's fields).
+  static std::string PrepareKey(const std::string& name) {
+    std::string key;
+    JsonText w(&key);
+    w.comma_ = true;
+    w.Key(name.data(), name.size());
+    return key;  // ,"name":
+  }
+  void PreparedKey(const std::string& key) {
+    out_->append(key, comma_ ? 0 : 1, std::string::npos);
     comma_ = false;
   }
   void StartObject() { Open('{'); }
@@ -55,21 +64,23 @@ class JsonText {
   void Comma() {
     if (comma_) out_->push_back(',');
   }
-  void Value(const char* text, size_t n) {
-    Comma();
-    out_->append(text, n);
-    comma_ = true;
-  }
+  // Each write is one append where it can be (a comma, the text and what closes it together):
+  // std::string's push_back and append are calls, and a record is dozens of small writes.
+  void Value(const char* text, size_t n);
   void Open(char c) {
-    Comma();
-    out_->push_back(c);
+    if (comma_)
+      out_->append({',', c});
+    else
+      out_->push_back(c);
     comma_ = false;
   }
   void Close(char c) {
     out_->push_back(c);
     comma_ = true;
   }
-  void Quoted(const char* s, size_t n);
+  // A comma when due, s quoted, then `trail` unless it is 0.
+  void Quoted(const char* s, size_t n, char trail);
+  void QuotedEscaping(const char* s, size_t n);
 
   std::string* out_;
   bool comma_ = false;
