@@ -47,6 +47,15 @@ setup() {
   KT_CONFIG="$BATS_TEST_TMPDIR/sec.conf" run kconsume "$P-X-in" -n 3 -q
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | wc -l)" -eq 3 ]
+  # And as a named profile (~/.config/ktools/NAME.conf), by flag and by $KT_PROFILE.
+  mkdir -p "$BATS_TEST_TMPDIR/home/.config/ktools"
+  cp "$BATS_TEST_TMPDIR/sec.conf" "$BATS_TEST_TMPDIR/home/.config/ktools/secured.conf"
+  HOME="$BATS_TEST_TMPDIR/home" run kconsume "$P-F-in" -n 3 -q --profile secured
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$output" = "$(kconsume "$P-F-in" -n 3 -q "${F[@]}")" ]
+  HOME="$BATS_TEST_TMPDIR/home" KT_PROFILE=secured run ktopic list --names
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$P-F-in"* ]]
 }
 
 @test "a wrong password: 'authentication failed', naming the mechanism and the user, at once" {

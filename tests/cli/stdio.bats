@@ -230,6 +230,28 @@ load helpers
   [[ "$output" == *"client.id=c2"* ]]
 }
 
+@test "--profile NAME reads ~/.config/ktools/NAME.conf; a missing one is exit 2 naming the path" {
+  home="$BATS_TEST_TMPDIR/home"
+  mkdir -p "$home/.config/ktools"
+  printf 'bootstrap.servers=prod:9093\nsasl.password=hunter2\n' > "$home/.config/ktools/prod.conf"
+  printf 'bootstrap.servers=dev:9092\n' > "$home/.config/ktools/dev.conf"
+  run env -u KT_BROKERS -u KT_CONFIG HOME="$home" kmap --profile prod -X dump
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"config file $home/.config/ktools/prod.conf (profile prod)"* ]]
+  [[ "$output" == *"bootstrap.servers=prod:9093"* ]]
+  [[ "$output" != *hunter2* ]]
+  run env -u KT_BROKERS -u KT_CONFIG HOME="$home" KT_PROFILE=dev kfilter true -X dump
+  [[ "$output" == *"bootstrap.servers=dev:9092"* ]]
+  run env -u KT_BROKERS -u KT_CONFIG HOME="$home" KT_PROFILE=dev kfilter true --profile prod -X dump
+  [[ "$output" == *"bootstrap.servers=prod:9093"* ]]  # the flag beats the environment
+  run env -u KT_BROKERS HOME="$home" kconsume t --profile staging
+  [ "$status" -eq 2 ]
+  [ "$output" = "kconsume: error: --profile 'staging': no file $home/.config/ktools/staging.conf (a profile is a config file there; -F names any other)" ]
+  run env HOME="$home" kmap --profile prod -F "$home/.config/ktools/dev.conf" -X dump
+  [ "$status" -eq 2 ]
+  [[ "$output" == "kmap: error: --config excludes --profile"* ]]
+}
+
 @test "kmap --set, --key and steps in command-line order" {
   run bash -c "head -3 '$DATA/clickevents.ndjson' | kmap -q --set 'score=number * 0.5' --set 'big=score > 60' --drop email,timestamp --rename uri=path | jq -c ."
   [ "$output" = "$(head -3 "$DATA/clickevents.ndjson" | jq -c '{path: .uri, number, score: (.number * 0.5), big: (.number * 0.5 > 60)}')" ]

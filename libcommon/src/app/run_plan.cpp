@@ -118,6 +118,7 @@ Result<KafkaConfig> KafkaConfigOf(const CommonOptions& cli) {
   KafkaConfigInputs in;
   in.brokers_flag = cli.brokers;
   in.config_flag = cli.config_file;
+  in.profile_flag = cli.profile;
   for (const std::string& p : cli.properties)
     if (p != "dump") in.properties.push_back(p);
   return ResolveKafkaConfig(in, [](const char* n) { return std::getenv(n); });

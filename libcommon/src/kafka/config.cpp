@@ -37,15 +37,38 @@ bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
 
 bool IsBrokersProperty(std::string_view n) { return n == "bootstrap.servers" || n == "metadata.broker.list"; }
 
+// A profile's file: ~/.config/ktools/NAME.conf, which must exist.
+Result<std::string> ProfileFile(const std::string& name, const char* given_as, const EnvLookup& env) {
+  if (name.empty() || name.find('/') != std::string::npos || name[0] == '.')
+    return Status::InvalidArgument(std::string(given_as) + " '" + name +
+                                   "': a profile is a name (letters, digits, '-', '_', '.'), not a path");
+  const char* home = env("HOME");
+  if (!home || !*home)
+    return Status::InvalidArgument(std::string(given_as) + " '" + name + "': $HOME is not set");
+  std::string path = std::string(home) + "/.config/ktools/" + name + ".conf";
+  if (!FileExists(path))
+    return Status::InvalidArgument(std::string(given_as) + " '" + name + "': no file " + path +
+                                   " (a profile is a config file there; -F names any other)");
+  return path;
+}
+
 }  // namespace
 
 Result<KafkaConfig> ResolveKafkaConfig(const KafkaConfigInputs& in, const EnvLookup& env) {
   KafkaConfig cfg;
-  // Config file.
+  // Config file: a flag beats the environment, a file named beats a profile.
+  const char* env_file = env("KT_CONFIG");
+  const char* env_profile = env("KT_PROFILE");
   if (!in.config_flag.empty()) {
     cfg.config_file = in.config_flag;
-  } else if (const char* e = env("KT_CONFIG"); e && *e) {
-    cfg.config_file = e;
+  } else if (!in.profile_flag.empty() || (!(env_file && *env_file) && env_profile && *env_profile)) {
+    bool flag = !in.profile_flag.empty();
+    cfg.profile = flag ? in.profile_flag : env_profile;
+    auto path = ProfileFile(cfg.profile, flag ? "--profile" : "$KT_PROFILE", env);
+    if (!path.ok()) return path.status();
+    cfg.config_file = *path;
+  } else if (env_file && *env_file) {
+    cfg.config_file = env_file;
   } else if (const char* home = env("HOME"); home && *home) {
     std::string def = std::string(home) + "/.config/ktools/ktools.conf";
     if (FileExists(def)) cfg.config_file = def;
@@ -100,6 +123,7 @@ std::string DumpKafkaConfig(const KafkaConfig& cfg) {
   std::string out;
   out += "# brokers from " + cfg.brokers_origin;
   if (!cfg.config_file.empty()) out += "; config file " + cfg.config_file;
+  if (!cfg.profile.empty()) out += " (profile " + cfg.profile + ")";
   out += "\n";
   for (auto& [k, v] : merged) out += k + "=" + (IsSecretProperty(k) ? "********" : v) + "\n";
   return out;

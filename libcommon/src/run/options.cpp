@@ -127,9 +127,13 @@ void AddCommonOptions(CLI::App& app, CommonOptions& o, unsigned sets) {
         ->group(g)
         ->take_all()
         ->allow_extra_args(false);
-    app.add_option("-F,--config", o.config_file,
-                   "Properties file (else $KT_CONFIG, ~/.config/ktools/ktools.conf)")
-        ->group(g);
+    auto* file = app.add_option("-F,--config", o.config_file,
+                                "Properties file (else --profile, $KT_CONFIG, ~/.config/ktools/ktools.conf)")
+                     ->group(g);
+    app.add_option("--profile", o.profile,
+                   "Named config: the file ~/.config/ktools/NAME.conf (else $KT_PROFILE), as rpk's profiles")
+        ->group(g)
+        ->excludes(file);
   }
   if (sets & kOptVerbosity) {
     app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on stderr")->group(g);

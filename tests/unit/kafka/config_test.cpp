@@ -74,6 +74,54 @@ TEST_CASE("config file: -F beats $KT_CONFIG beats ~/.config/ktools/ktools.conf")
   CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "x2");
 }
 
+TEST_CASE("profiles: --profile NAME reads ~/.config/ktools/NAME.conf, below -F, above $KT_CONFIG") {
+  char home[] = "/tmp/kt-home-XXXXXX";
+  REQUIRE(mkdtemp(home));
+  std::string dir = std::string(home) + "/.config/ktools";
+  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
+  std::ofstream(dir + "/ktools.conf") << "client.id=from-home\n";
+  std::ofstream(dir + "/prod.conf") << "bootstrap.servers=prod:9093\nsasl.password=hunter2\n";
+  std::ofstream(dir + "/dev.conf") << "bootstrap.servers=dev:9092\n";
+  std::string other = TempFile("client.id=from-flag\n");
+
+  FakeEnv env;
+  env.vars["HOME"] = home;
+  kt::KafkaConfigInputs in;
+  in.profile_flag = "prod";
+  auto c = kt::ResolveKafkaConfig(in, env.Lookup());
+  REQUIRE(c.ok());
+  CHECK(c->brokers == "prod:9093");
+  CHECK(c->config_file == dir + "/prod.conf");
+  CHECK(c->Get("client.id").empty());  // the profile instead of ktools.conf, not on top of it
+  std::string dump = kt::DumpKafkaConfig(*c);
+  CHECK(dump.find("config file " + dir + "/prod.conf (profile prod)") != std::string::npos);
+  CHECK(dump.find("hunter2") == std::string::npos);
+
+  env.vars["KT_CONFIG"] = other;  // a flag beats the environment
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->brokers == "prod:9093");
+  in.profile_flag.clear();
+  env.vars["KT_PROFILE"] = "dev";  // a file named beats a profile named, both from the environment
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "from-flag");
+  env.vars.erase("KT_CONFIG");
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->brokers == "dev:9092");
+  in.config_flag = other;  // -F beats them all
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup())->Get("client.id") == "from-flag");
+
+  in.config_flag.clear();
+  in.profile_flag = "staging";
+  auto missing = kt::ResolveKafkaConfig(in, env.Lookup());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().IsInvalidArgument());
+  CHECK(missing.status().message() ==
+        "--profile 'staging': no file " + dir +
+            "/staging.conf (a profile is a config file there; -F names any other)");
+  in.profile_flag = "../etc/passwd";
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup()).status().message().find("not a path") != std::string::npos);
+  in.profile_flag.clear();
+  env.vars["KT_PROFILE"] = "nope";
+  CHECK(kt::ResolveKafkaConfig(in, env.Lookup()).status().message().find("$KT_PROFILE 'nope': no file") == 0);
+}
+
 TEST_CASE("-X bootstrap.servers counts as config, below -b and $KT_BROKERS") {
   FakeEnv env;
   env.vars["HOME"] = "/nonexistent";

@@ -21,6 +21,7 @@ using EnvLookup = std::function<const char*(const char*)>;
 struct KafkaConfigInputs {
   std::string brokers_flag;             // -b; empty when not given
   std::string config_flag;              // -F; empty when not given
+  std::string profile_flag;             // --profile NAME; empty when not given
   std::vector<std::string> properties;  // -X k=v, in command-line order ("dump" excluded)
 };
 
@@ -28,6 +29,7 @@ struct KafkaConfig {
   std::string brokers;
   std::string brokers_origin;  // "-b", "$KT_BROKERS", "config", "default": for messages
   std::string config_file;     // the file read, or empty
+  std::string profile;         // the profile that named it (--profile, $KT_PROFILE), or empty
   Properties properties;       // file then -X; no bootstrap.servers (see `brokers`)
   // schema.registry.* settings (url, basic.auth.user.info, ssl.ca.location), from the same
   // places: ktools' own, never passed to librdkafka.

@@ -16,6 +16,7 @@ struct CommonOptions {
   // Kafka
   std::string brokers;
   std::string config_file;
+  std::string profile;                  // --profile NAME: the config file ~/.config/ktools/NAME.conf
   std::vector<std::string> properties;  // -X
   // I/O
   std::string input = "-";
