@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -137,14 +139,42 @@ size_t LoneLowSurrogateEscape(std::string_view t) {
   return std::string_view::npos;
 }
 
-// The bytes themselves: UTF-8 (JSON text is; checked here, see FirstInvalidUtf8) and no NUL
-// byte, which ends RapidJSON's streams: a document followed by one would pass with whatever
-// comes after it unread (inside strings a NUL must be escaped).
+// Where the first control character other than JSON's whitespace (tab, LF, CR) is, or npos.
+// None may appear raw anywhere in JSON text. RapidJSON 1.1.0 cannot be left to refuse them:
+// a NUL ends its streams (a document followed by one would pass with whatever comes after it
+// unread), and with RAPIDJSON_SSE2 its string scan tests "<= 0x19", so 0x1A-0x1F inside a
+// string passed where they fell in an aligned 16-byte block and were refused elsewhere.
+size_t FirstRawControl(std::string_view text) {
+  const char* p = text.data();
+  size_t n = text.size(), i = 0;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  while (i < n) {
+    if (n - i >= 8) {  // no byte below 0x20 in these 8 ("hasless" from Bit Twiddling Hacks)
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (((w - kOnes * 0x20) & ~w & kHigh) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// The bytes themselves: UTF-8 (JSON text is; checked here, see FirstInvalidUtf8) and no raw
+// control character (FirstRawControl).
 Status CheckBytes(std::string_view text) {
   if (text.empty()) return Status::Ok();
-  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
-    size_t col = static_cast<size_t>(static_cast<const char*>(nul) - text.data()) + 1;
-    return Status::DataError("invalid JSON at column " + std::to_string(col) + ": a NUL byte");
+  if (size_t at = FirstRawControl(text); at != std::string_view::npos) {
+    std::string col = std::to_string(at + 1);
+    if (text[at] == '\0') return Status::DataError("invalid JSON at column " + col + ": a NUL byte");
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[at])));
+    return Status::DataError("invalid JSON at column " + col + ": a raw control character (" + hex +
+                             "), which JSON strings must escape");
   }
   if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos)
     return Status::DataError("invalid JSON at column " + std::to_string(bad + 1) + ": invalid UTF-8");

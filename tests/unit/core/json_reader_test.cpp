@@ -100,6 +100,29 @@ TEST_CASE("JSON text must be valid UTF-8 and end where the document ends (no NUL
   CHECK(kt::ParseJsonInsitu(&buf, &d).IsDataError());
 }
 
+TEST_CASE("a raw control character is refused wherever it stands (RapidJSON's SSE2 scan missed 0x1A-0x1F)") {
+  rapidjson::Document d;
+  for (unsigned char c = 1; c < 0x20; ++c) {
+    for (size_t pad = 0; pad < 40; ++pad) {  // every position in an aligned 16-byte block, and more
+      std::string text = "{\"s\":\"" + std::string(pad, 'a') + std::string(1, static_cast<char>(c)) +
+                         "bbbbbbbbbbbbbbbbbbbbbbbbb\"}";
+      INFO("byte " << int(c) << " after " << pad << " bytes");
+      kt::Status s = kt::ParseJsonText(text, &d);
+      REQUIRE(s.IsDataError());
+      if (c >= 0x1A) {  // the bytes RapidJSON alone let through
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", c);
+        CHECK(s.message() == "invalid JSON at column " + std::to_string(pad + 7) +
+                                 ": a raw control character (" + hex + "), which JSON strings must escape");
+      }
+      CHECK(kt::ValidateJsonText(text).IsDataError());
+      std::string buf = text;
+      CHECK(kt::ParseJsonInsitu(&buf, &d).IsDataError());
+    }
+  }
+  CHECK(kt::ParseJsonText("{\"s\":\t\"a\"\r\n}", &d).ok());  // JSON's whitespace, outside strings
+}
+
 TEST_CASE("a \\u escape of a lone surrogate is a data error, as the UTF-8 it would decode to") {
   // RapidJSON 1.1 refuses a lone high surrogate itself and decoded a lone low one to bytes
   // that no UTF-8 reader takes back (the JSON fuzzer found it: ktools wrote what it rejects).
