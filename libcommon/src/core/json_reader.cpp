@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "kt/core/byte_words.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt {
@@ -147,15 +148,10 @@ size_t LoneLowSurrogateEscape(std::string_view t) {
 size_t FirstRawControl(std::string_view text) {
   const char* p = text.data();
   size_t n = text.size(), i = 0;
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   while (i < n) {
-    if (n - i >= 8) {  // no byte below 0x20 in these 8 ("hasless" from Bit Twiddling Hacks)
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (((w - kOnes * 0x20) & ~w & kHigh) == 0) {
-        i += 8;
-        continue;
-      }
+    if (n - i >= 8 && !bytes::HasLess(bytes::Word(p + i), 0x20)) {
+      i += 8;
+      continue;
     }
     auto c = static_cast<unsigned char>(p[i]);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;

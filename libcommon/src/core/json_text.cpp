@@ -6,29 +6,22 @@
 #include <cmath>
 #include <cstring>
 
+#include "kt/core/byte_words.hpp"
+
 namespace kt {
 
 namespace {
 
-// Whether any of the 8 bytes in `w` is below `n` (n <= 128): hasless from "Bit Twiddling Hacks".
-// Exact as a yes/no: a borrow can flag a byte only above one that is flagged itself.
-constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-inline bool HasLess(uint64_t w, uint64_t n) { return ((w - kOnes * n) & ~w & kHigh) != 0; }
-inline bool HasZero(uint64_t w) { return HasLess(w, 1); }
-
 // Whether any of the 8 bytes in `w` needs an escape: below 0x20, '"' or '\\'.
 inline bool NeedsEscape(uint64_t w) {
-  return HasLess(w, 0x20) || HasZero(w ^ (kOnes * '"')) || HasZero(w ^ (kOnes * '\\'));
+  return bytes::HasLess(w, 0x20) || bytes::HasByte(w, '"') || bytes::HasByte(w, '\\');
 }
 
 // Whether s[0, n) needs no escape.
 bool Clean(const char* s, size_t n) {
   size_t i = 0;
-  for (; n - i >= 8; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s + i, 8);
-    if (NeedsEscape(w)) return false;
-  }
+  for (; n - i >= 8; i += 8)
+    if (NeedsEscape(bytes::Word(s + i))) return false;
   for (; i < n; ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == '"' || c == '\\') return false;
@@ -93,9 +86,7 @@ void JsonText::QuotedEscaping(const char* s, size_t n) {
   size_t i = 0, run = 0;  // s[run, i) is written as it is
   while (i < n) {
     if (n - i >= 8) {
-      uint64_t w;
-      std::memcpy(&w, s + i, 8);
-      if (!NeedsEscape(w)) {
+      if (!NeedsEscape(bytes::Word(s + i))) {
         i += 8;
         continue;
       }

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kt/core/byte_words.hpp"
+
 namespace kt {
 
 std::string_view Trim(std::string_view s) {
@@ -113,13 +115,9 @@ size_t FirstInvalidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size(), i = 0, bad;
   while (i < n) {
-    if (n - i >= 8) {  // ASCII, 8 bytes at a time
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (!(w & 0x8080808080808080ULL)) {
-        i += 8;
-        continue;
-      }
+    if (n - i >= 8 && bytes::AllAscii(bytes::Word(p + i))) {  // ASCII, 8 bytes at a time
+      i += 8;
+      continue;
     }
     if (p[i] < 0x80) {
       ++i;
