@@ -100,7 +100,14 @@ class Tool:
             raise RuntimeError("%s -e did not finish in %d s; see %s" % (self.name, timeout, self.stderr()))
 
     def stderr(self):
-        return os.path.join(self.workdir, "%s.%d.err" % (self.name, self.runs))
+        """The path of this run's stderr, and its last lines (what CI's log shows of it)."""
+        path = os.path.join(self.workdir, "%s.%d.err" % (self.name, self.runs))
+        try:
+            with open(path, errors="replace") as f:
+                last = [l.rstrip("\n") for l in f.readlines()[-6:]]
+        except OSError:
+            last = []
+        return path + "".join("\n    | " + l for l in last)
 
 
 def create_topic(brokers, topic, partitions):

@@ -181,9 +181,14 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
       continue;
     }
     if (hdrs) rd_kafka_headers_destroy(hdrs);
-    if (err == RD_KAFKA_RESP_ERR__FATAL) return client_.FatalError();
+    // The fatal error (a fenced producer) may be raised before its callback was served.
+    if (Status f = client_.FatalError(); !f.ok()) return f;
     std::string what = "produce to " + std::string(rd_kafka_topic_name(rkt)) + ": " + rd_kafka_err2str(err);
     if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return Status::DataError(what);
+    // No open transaction: the last one failed to end (its producer fenced, or the broker gone)
+    // and the run has yet to recover; the record is written again by the recovery.
+    if (err == RD_KAFKA_RESP_ERR__STATE && !opt_.transactional_id.empty())
+      return Status::Aborted(what + " (no transaction open)");
     return Status::KafkaError(what);
   }
 }

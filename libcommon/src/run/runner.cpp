@@ -227,6 +227,9 @@ bool Runner::Loop() {
     }
     if (p == Source::Poll::kEnd) return true;
     timeout = 0;
+    // A recovery asked for while the input was polled (a commit in a rebalance callback that
+    // found the producer fenced): this record is read again from the last commit.
+    if (!recovery_.ok()) continue;
     if (ProcessOne(rec, record_status) == Outcome::kStop) return false;
     if (++since_poll >= kPollEvery) {
       since_poll = 0;

@@ -332,6 +332,32 @@ TEST_CASE("exactly-once: a fenced producer is replaced and the run goes on, ever
   CHECK(src.committed[1] == 200);
 }
 
+// The audit's zombie: a copy resumed after SIGSTOP commits in its rebalance callback, finds its
+// producer fenced, and the same poll hands it a record; writing it (no transaction open) was exit 1.
+TEST_CASE("exactly-once: a producer fenced in a rebalance's commit: nothing is written before the recovery") {
+  FakeSource src(Records(400));
+  src.rebalance_after = 101;
+  FakeSink sink;
+  src.sink = &sink;
+  FakeTransactions txn(&src, &sink);
+  txn.fence_commits = 1;
+  StateProbe t;
+  auto o = Opts();
+  o.commit_interval_ms = 1'000'000;
+  auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t, &txn);
+  CHECK(r->Run() == 0);
+  CHECK(txn.renews == 1);
+  CHECK(src.rewinds == 1);
+  CHECK(sink.sends_outside_txn == 0);
+  std::multiset<std::string> outputs;
+  for (auto& v : txn.committed_values)
+    if (v[0] == 'v') outputs.insert(v);
+  CHECK(outputs.size() == 400);
+  CHECK(std::set<std::string>(outputs.begin(), outputs.end()).size() == 400);
+  CHECK(src.committed[0] == 200);
+  CHECK(src.committed[1] == 200);
+}
+
 TEST_CASE("a recovery that cannot reach Kafka gives up after --task-timeout, exit 1, nothing committed") {
   FakeSource src(Records(100));
   FakeSink sink;

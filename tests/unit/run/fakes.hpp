@@ -66,6 +66,7 @@ class FakeSource : public kt::Source {
   int rewinds = 0;
   std::set<int32_t> paused;
   int lose_partition_1_after = -1;  // after N records, partition 1 is lost to the group
+  int rebalance_after = -1;         // after N records, partition 1 is revoked and assigned again
   int records_of_paused = 0;        // records handed out for a paused partition (must stay 0)
 
  private:
@@ -75,6 +76,7 @@ class FakeSource : public kt::Source {
   kt::RebalanceListener* listener_ = nullptr;
   bool closed_ = false;
   bool lost_ = false;
+  bool rebalanced_ = false;
 };
 
 // Holds deliveries and acknowledges them out of order (newest first) on every Poll; internal
@@ -98,6 +100,10 @@ class FakeSink : public kt::Sink {
   }
   kt::Status Send(const kt::OutRecord& r, kt::DeliveryToken* token) override {
     if (!fail_send_topic.empty() && r.topic == fail_send_topic) return kt::Status::KafkaError("send refused");
+    if (txn_closed) {  // as librdkafka's produce when no transaction is open
+      ++sends_outside_txn;
+      return kt::Status::Aborted("produce to " + std::string(r.topic) + ": Local: Erroneous state");
+    }
     Sent s{r.internal ? r.partition : r.source_partition, r.source_offset, token};
     s.topic = std::string(r.topic);
     s.internal = r.internal;
@@ -154,6 +160,8 @@ class FakeSink : public kt::Sink {
   int fail_deliveries_left = -1;                             // how often (-1: always)
   kt::Status delivery_error = kt::Status::KafkaError("delivery refused");
   bool fail_internal_delivery = false;  // every internal record is refused
+  bool txn_closed = false;              // set by FakeTransactions between a failed commit and Begin
+  int sends_outside_txn = 0;            // Sends while no transaction was open (must stay 0)
 
  private:
   kt::DeliveryListener* listener_ = nullptr;
@@ -168,6 +176,11 @@ inline kt::Source::Poll FakeSource::Next(int, kt::Record* rec, kt::Status* st) {
     recs_.erase(std::remove_if(recs_.begin() + static_cast<long>(i_), recs_.end(),
                                [](const FakeRecord& r) { return r.partition == 1; }),
                 recs_.end());
+  }
+  if (rebalance_after >= 0 && static_cast<int>(i_) >= rebalance_after && !rebalanced_) {
+    rebalanced_ = true;  // the callbacks run inside the poll, as librdkafka's do
+    listener_->OnRevoking({{"in", 1}});
+    listener_->OnAssigned({{"in", 1}});
   }
   while (i_ < recs_.size() && paused.count(recs_[i_].partition)) {
     // a paused partition's records wait: hand out the next record of another partition
@@ -230,6 +243,7 @@ class FakeTransactions : public kt::Transactions {
   kt::Status Begin() override {
     if (fenced) return kt::Status::Fenced("fenced");
     ++begins;
+    sink_->txn_closed = false;
     open_from_ = sink_->sent.size();
     return kt::Status::Ok();
   }
@@ -241,6 +255,7 @@ class FakeTransactions : public kt::Transactions {
     if (fence_commits > 0) {
       --fence_commits;
       fenced = true;
+      sink_->txn_closed = true;
       return kt::Status::Fenced("Producer fenced by newer instance (injected)");
     }
     ++commits;
