@@ -14,6 +14,7 @@
 #include "kt/codec/codec.hpp"
 #include "kt/codec/registry_wire.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 
 namespace {
 
@@ -63,17 +64,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::string json;
   kt::Status s = kt::avro::DecodeToJson(schema, bytes, &json);
+  // Decoded with its document in the same pass (what the Runner reads): the same outcome and
+  // text, and the document and number texts parsing that text gives.
+  std::string tee_json;
+  rapidjson::Document tee_doc;
+  kt::RawNumbers tee_raw;
+  kt::Status tee = kt::avro::DecodeToJson(schema, nullptr, bytes, &tee_json, &tee_doc, &tee_raw);
+  if (tee.ok() != s.ok() || tee.message() != s.message() || tee_json != json) __builtin_trap();
   if (!s.ok()) {
     if (s.message().empty() || !s.IsDataError()) __builtin_trap();
+    if (!tee_doc.IsNull()) __builtin_trap();
   } else {
     rapidjson::Document doc;
-    if (!kt::ParseJson(json, &doc).ok()) __builtin_trap();  // we wrote invalid JSON
+    kt::RawNumbers raw;
+    if (!kt::ParseJsonText(json, &doc, &raw).ok()) __builtin_trap();  // we wrote invalid JSON
+    // Compared as written: a map may hold a key twice, and such objects never compare equal.
+    std::string a, b;
+    kt::AppendJson(doc, &a, &raw);
+    kt::AppendJson(tee_doc, &b, &tee_raw);
+    if (a != b) __builtin_trap();
     std::string again;
     if (!kt::avro::EncodeFromJson(schema, doc, &again).ok()) __builtin_trap();
     std::string json_again;
     if (!kt::avro::DecodeToJson(schema, again, &json_again).ok() || json_again != json) __builtin_trap();
     std::string resolved;  // resolving a schema against itself changes nothing
     if (!kt::avro::DecodeToJson(schema, &schema, bytes, &resolved).ok() || resolved != json) __builtin_trap();
+    std::string resolved_tee;
+    rapidjson::Document resolved_doc;
+    if (!kt::avro::DecodeToJson(schema, &schema, bytes, &resolved_tee, &resolved_doc, nullptr).ok() ||
+        resolved_tee != json || (doc == doc && !(resolved_doc == doc)))
+      __builtin_trap();
   }
 
   // The same bytes as a whole record in Confluent's wire format.

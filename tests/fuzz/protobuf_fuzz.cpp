@@ -14,6 +14,7 @@
 
 #include "kt/codec/protobuf_schema.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/json_reader.hpp"
 
 namespace {
 
@@ -55,6 +56,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // document (map entries may come in another order: objects compare by member).
   kt::Status reference = schema->DecodeParsedToJson(rest, &parsed_json);
   if (s.ok() != reference.ok() || s.message() != reference.message()) __builtin_trap();
+  // Decoded with its document in the same pass (what the Runner reads), where the wire decoder
+  // builds one: the same outcome and text, and the document and number texts parsing that text
+  // gives (compared as written: an object may hold a map key twice).
+  std::string tee_json;
+  rapidjson::Document tee_doc;
+  kt::RawNumbers tee_raw;
+  kt::DocumentTarget target{&tee_doc, &tee_raw};
+  kt::Status tee = schema->DecodeToJson(rest, &tee_json, nullptr, &target);
+  if (tee.ok() != s.ok() || tee.message() != s.message() || tee_json != json) __builtin_trap();
+  if (target.filled) {
+    rapidjson::Document text_doc;
+    kt::RawNumbers text_raw;
+    if (!kt::ParseJsonText(json, &text_doc, &text_raw).ok()) __builtin_trap();
+    std::string a, b;
+    kt::AppendJson(text_doc, &a, &text_raw);
+    kt::AppendJson(tee_doc, &b, &tee_raw);
+    if (a != b) __builtin_trap();
+  } else if (!tee_doc.IsNull()) {
+    __builtin_trap();
+  }
   if (!s.ok()) {
     if (s.message().empty() || !s.IsDataError()) __builtin_trap();
     return 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kt/codec/base64.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/json_text.hpp"
 #include "kt/core/strings.hpp"
 
@@ -29,9 +30,10 @@ constexpr size_t kMaxDecimalBytes = 64;
 constexpr int64_t kMaxFreeItems = 1 << 16;
 constexpr int64_t kFirstDay = -719528, kLastDay = 2932896;  // 0000-01-01, 9999-12-31
 
-// Straight into the output string (rapidjson's Writer kept a level stack and a buffer of its
-// own to copy from: 12 % of a kfilter run on Avro).
-using JsonWriter = JsonText;
+// Decoders write JSON straight into the output string (JsonText; rapidjson's Writer kept a
+// level stack and a buffer of its own to copy from: 12 % of a kfilter run on Avro), or into both
+// that string and the document it reads as (TextAndDocument) for a Runner that reads the value.
+using TextAndDocument = JsonTee<JsonText, JsonDocWriter>;
 
 // Where in the datum an error is: "field a.b[3]". Built only on the way out of a failure.
 Status At(Status s, const std::string& step) {
@@ -70,9 +72,10 @@ std::string DecimalText(std::vector<uint8_t> be, int scale) {
   return out;
 }
 
+template <typename Writer>
 class Decoder {
  public:
-  Decoder(std::string_view in, std::string* out) : p_(in.data()), end_(in.data() + in.size()), w_(out) {}
+  Decoder(std::string_view in, Writer w) : p_(in.data()), end_(in.data() + in.size()), w_(w) {}
 
   Status Datum(const Node& n, int depth) {
     if (depth > kMaxDepth)
@@ -149,7 +152,7 @@ class Decoder {
       case Type::kRecord: {
         w_.StartObject();
         for (const Field& f : n.fields) {
-          w_.PreparedKey(f.json_key);
+          w_.PreparedKey(f.json_key, f.name);
           if (Status s = Datum(*f.type, depth + 1); !s.ok()) return At(s, f.name);
         }
         w_.EndObject();
@@ -382,7 +385,7 @@ class Decoder {
   // decoder stands, and moves past it.
   Status Sub(const Node& w, const Node* r, int depth, std::string* json) {
     json->clear();
-    Decoder sub(std::string_view(p_, static_cast<size_t>(end_ - p_)), json);
+    Decoder<JsonText> sub(std::string_view(p_, static_cast<size_t>(end_ - p_)), JsonText(json));
     sub.free_items_ = free_items_;
     Status s = r ? sub.Resolve(w, *r, depth) : sub.Datum(w, depth);
     if (!s.ok()) return s;
@@ -427,9 +430,12 @@ class Decoder {
     return Status::Ok();
   }
 
+  template <typename>
+  friend class Decoder;  // Sub's, which writes text only
+
   const char* p_;
   const char* end_;
-  JsonWriter w_;
+  Writer w_;
   std::string scratch_;
   int64_t free_items_ = kMaxFreeItems;
 };
@@ -725,15 +731,36 @@ Status DecodeToJson(const Schema& schema, std::string_view bytes, std::string* o
   return DecodeToJson(schema, nullptr, bytes, out);
 }
 
-Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out) {
-  size_t before = out->size();
-  Decoder d(bytes, out);
+namespace {
+
+template <typename Writer>
+Status DecodeWith(const Schema& writer, const Schema* reader, std::string_view bytes, Writer w) {
+  Decoder<Writer> d(bytes, w);
   Status s = reader ? d.Resolve(writer.root(), reader->root(), 0) : d.Datum(writer.root(), 0);
   if (s.ok() && !d.AtEnd())
     s = Status::DataError(std::to_string(d.Left()) +
                           " bytes left over after the datum (a payload longer than "
                           "its schema says, or the wrong schema)");
+  return s;
+}
+
+}  // namespace
+
+Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out) {
+  size_t before = out->size();
+  Status s = DecodeWith(writer, reader, bytes, JsonText(out));
   if (!s.ok()) out->resize(before);  // nothing of a datum that does not decode
+  return s;
+}
+
+Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out,
+                    rapidjson::Document* doc, RawNumbers* raw) {
+  size_t before = out->size();
+  JsonText text(out);
+  Status s = JsonDocWriter::Build(doc, raw, [&](JsonDocWriter& d) {
+    return DecodeWith(writer, reader, bytes, TextAndDocument(&text, &d));
+  });
+  if (!s.ok()) out->resize(before);
   return s;
 }
 

@@ -49,7 +49,9 @@ Result<Codec> Codec::Parse(std::string_view spec) {
 
 // The first stage maps text <-> bytes: identity for json/raw; for binary the text is base64 of
 // the bytes. Each later `binary` stage maps bytes <-> base64 text of them on the wire.
-Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_view* text) const {
+Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_view* text,
+                     DocumentTarget* also) const {
+  if (also) also->filled = false;
   if (IsIdentity()) {
     *text = wire;
     return Status::Ok();
@@ -57,7 +59,7 @@ Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_vi
   if (UsesRegistry()) {
     if (Status s = RequireRegistry(); !s.ok()) return s;
     scratch->clear();
-    if (Status s = registry_->Decode(wire, scratch); !s.ok()) return s;
+    if (Status s = registry_->Decode(wire, scratch, also); !s.ok()) return s;
     *text = *scratch;
     return Status::Ok();
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/json_text.hpp"
 #include "kt/core/status.hpp"
 
@@ -40,8 +41,8 @@ Status AppendMessageJson(const google::protobuf::Message& msg, google::protobuf:
 
 // A float or double as canonical JSON has it: the shortest text that reads back as the same
 // value; NaN and the infinities as the strings "NaN", "Infinity", "-Infinity".
-template <typename T>
-void WriteFloating(JsonText* w, T v) {
+template <typename W, typename T>
+void WriteFloating(W* w, T v) {
   if (std::isnan(v)) return w->String("NaN");
   if (std::isinf(v)) return w->String(v > 0 ? "Infinity" : "-Infinity");
   char buf[64];
@@ -78,6 +79,11 @@ class WireLayouts {
 Status AppendWireJson(const WireLayouts& layouts, const google::protobuf::Descriptor* d,
                       std::string_view bytes, google::protobuf::MessageFactory* factory,
                       google::protobuf::util::TypeResolver* resolver, std::string* out);
+// The same, building in the same pass the document that JSON reads as, into `also`
+// (core/json_doc_writer.hpp); `also->filled` when it was.
+Status AppendWireJson(const WireLayouts& layouts, const google::protobuf::Descriptor* d,
+                      std::string_view bytes, google::protobuf::MessageFactory* factory,
+                      google::protobuf::util::TypeResolver* resolver, std::string* out, DocumentTarget* also);
 
 // Sets `msg`'s fields from the JSON object `value`: names as the .proto spells them or their
 // JSON names; null leaves a field unset; 64-bit integers from numbers or strings; enums by name

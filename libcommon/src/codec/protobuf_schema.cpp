@@ -128,7 +128,9 @@ Result<std::shared_ptr<const Schema>> Schema::Parse(std::string_view text, const
 
 const std::string& Schema::full_name() const { return impl_->first->full_name(); }
 
-Status Schema::Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire) const {
+Status Schema::Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire,
+                      DocumentTarget* also) const {
+  if (also) also->filled = false;
   pb::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
                               static_cast<int>(payload.size()));
   int64_t count = 0;
@@ -153,7 +155,10 @@ Status Schema::Decode(std::string_view payload, std::string* text, const Schema*
   // what that does not decode is parsed (nested messages, lengths, UTF-8 of proto3 strings
   // checked) and printed from the message's reflection, which also words any error.
   std::string_view message = payload.substr(static_cast<size_t>(offset));
-  if (from_wire && AppendWireJson(*use.layouts, d, message, &use.factory, use.resolver.get(), text).ok())
+  if (from_wire &&
+      (also ? AppendWireJson(*use.layouts, d, message, &use.factory, use.resolver.get(), text, also)
+            : AppendWireJson(*use.layouts, d, message, &use.factory, use.resolver.get(), text))
+          .ok())
     return Status::Ok();
   std::unique_ptr<pb::Message> msg(use.factory.GetPrototype(d)->New());
   if (!msg->ParseFromArray(payload.data() + offset, static_cast<int>(payload.size()) - offset))

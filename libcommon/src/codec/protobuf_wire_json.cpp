@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "kt/codec/base64.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/json_text.hpp"
 #include "kt/core/strings.hpp"
 #include "protobuf_json.hpp"
@@ -136,10 +137,11 @@ int WireTypeOf(const FD* f) {
   }
 }
 
+template <typename Writer>
 class Decoder {
  public:
   Decoder(const WireLayouts& layouts, pb::MessageFactory* factory, pb::util::TypeResolver* resolver,
-          std::vector<Scratch>* pool, JsonText* w)
+          std::vector<Scratch>* pool, Writer* w)
       : layouts_(layouts), factory_(factory), resolver_(resolver), pool_(*pool), w_(w) {}
 
   // The message of type `d` whose bytes are the concatenation of `spans` (one, or a message
@@ -193,7 +195,7 @@ class Decoder {
       size_t begin = pool_[static_cast<size_t>(depth)].first[static_cast<size_t>(i)];
       size_t end = pool_[static_cast<size_t>(depth)].first[static_cast<size_t>(i) + 1];
       if (begin == end && !f->is_repeated() && f->has_presence()) continue;
-      w_->PreparedKey(layout->keys[static_cast<size_t>(i)]);
+      w_->PreparedKey(layout->keys[static_cast<size_t>(i)], f->name());
       Status s = f->is_map()        ? Map(f, depth, begin, end)
                  : f->is_repeated() ? Repeated(f, depth, begin, end)
                                     : Singular(f, depth, begin, end);
@@ -506,7 +508,7 @@ class Decoder {
   pb::MessageFactory* factory_;
   pb::util::TypeResolver* resolver_;
   std::vector<Scratch>& pool_;  // per nesting level
-  JsonText* w_;
+  Writer* w_;
   std::string scratch_;
 };
 
@@ -545,9 +547,26 @@ Status AppendWireJson(const WireLayouts& layouts, const pb::Descriptor* d, std::
   thread_local std::vector<Scratch> pool;  // reused from record to record
   size_t before = out->size();
   JsonText w(out);
-  Decoder decoder(layouts, factory, resolver, &pool, &w);
+  Decoder<JsonText> decoder(layouts, factory, resolver, &pool, &w);
   Occurrence whole{0, kDelimited, bytes.data(), bytes.data() + bytes.size()};
   Status s = decoder.Message(d, &whole, 1, 0);
+  if (!s.ok()) out->resize(before);
+  return s;
+}
+
+Status AppendWireJson(const WireLayouts& layouts, const pb::Descriptor* d, std::string_view bytes,
+                      pb::MessageFactory* factory, pb::util::TypeResolver* resolver, std::string* out,
+                      DocumentTarget* also) {
+  thread_local std::vector<Scratch> pool;
+  size_t before = out->size();
+  JsonText text(out);
+  Status s = JsonDocWriter::Build(also->doc, also->raw, [&](JsonDocWriter& doc) {
+    JsonTee<JsonText, JsonDocWriter> both(&text, &doc);
+    Decoder<JsonTee<JsonText, JsonDocWriter>> decoder(layouts, factory, resolver, &pool, &both);
+    Occurrence whole{0, kDelimited, bytes.data(), bytes.data() + bytes.size()};
+    return decoder.Message(d, &whole, 1, 0);
+  });
+  also->filled = s.ok();
   if (!s.ok()) out->resize(before);
   return s;
 }

@@ -153,7 +153,7 @@ Result<std::shared_ptr<const RegistryWire::Compiled>> RegistryWire::SchemaById(i
   return *compiled;
 }
 
-Status RegistryWire::Decode(std::string_view wire, std::string* text) {
+Status RegistryWire::Decode(std::string_view wire, std::string* text, DocumentTarget* also) {
   auto header = SchemaIdOf(wire);
   if (!header.ok()) return header.status();
   int id = *header;
@@ -183,13 +183,17 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text) {
     return Status::Ok();
   }
   if (format_ == WireFormat::kProtobuf) {
-    Status s = schema->proto->DecodeToJson(wire.substr(5), text, reader ? reader->proto.get() : nullptr);
+    Status s =
+        schema->proto->DecodeToJson(wire.substr(5), text, reader ? reader->proto.get() : nullptr, also);
     if (!s.ok())
       return Status::DataError(std::string(FormatName()) + " (schema id " + std::to_string(id) +
                                "): " + s.message());
     return s;
   }
-  Status s = avro::DecodeToJson(*schema->avro, reader ? reader->avro.get() : nullptr, wire.substr(5), text);
+  const avro::Schema* r = reader ? reader->avro.get() : nullptr;
+  Status s = also ? avro::DecodeToJson(*schema->avro, r, wire.substr(5), text, also->doc, also->raw)
+                  : avro::DecodeToJson(*schema->avro, r, wire.substr(5), text);
+  if (also) also->filled = s.ok();
   if (!s.ok())
     return Status::DataError(std::string(FormatName()) + " (schema id " + std::to_string(id) +
                              "): " + s.message());

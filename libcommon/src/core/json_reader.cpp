@@ -48,6 +48,28 @@ NumKind ConvertNumber(const char* s, size_t n, int64_t* i, uint64_t* u, double* 
   return NumKind::kDouble;
 }
 
+// Whether `t` is a number by JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumberText(std::string_view t) {
+  size_t i = 0, n = t.size();
+  auto digits = [&] {
+    size_t from = i;
+    while (i < n && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < n && t[i] == '-') ++i;
+  if (i < n && t[i] == '0')
+    ++i;
+  else if (!digits())
+    return false;
+  if (i < n && t[i] == '.' && (++i, !digits())) return false;
+  if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == n;
+}
+
 // Whether RapidJSON's writer prints `d` back as exactly `text` (its Writer::Double: Grisu2
 // shortest digits; -0.0 and every finite double included).
 bool PrintsAs(double d, std::string_view text) {
@@ -223,6 +245,28 @@ Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers
   buffer->reserve(buffer->size() + kJsonScanPad);
   rapidjson::InsituStringStream is(buffer->data());
   return ParseInto<rapidjson::kParseInsituFlag>(is, doc, raw);
+}
+
+bool JsonNumber(std::string_view text, rapidjson::Value* v, RawNumbers* raw) {
+  if (!IsJsonNumberText(text)) return false;
+  int64_t i;
+  uint64_t u;
+  double d;
+  switch (ConvertNumber(text.data(), text.size(), &i, &u, &d)) {
+    case NumKind::kInt:
+      v->SetInt64(i);
+      return true;
+    case NumKind::kUint:
+      v->SetUint64(u);
+      return true;
+    case NumKind::kDouble:
+      if (raw && !PrintsAs(d, text)) raw->Add(d, text);
+      v->SetDouble(d);
+      return true;
+    case NumKind::kBad:
+      break;
+  }
+  return false;
 }
 
 Status ValidateJsonText(std::string_view text) {

@@ -577,10 +577,11 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   if (m->payload) {
     rec->wire_value = std::string_view(static_cast<const char*>(m->payload), m->len);
     std::string_view text;
-    Status s = opt_.value_codec.Decode(*rec->wire_value, &value_scratch_, &text);
-    if (s.ok())
+    Status s = opt_.value_codec.Decode(*rec->wire_value, &value_scratch_, &text, value_documents_);
+    if (s.ok()) {
       rec->value = text;
-    else if (record_status->ok())
+      rec->value_document = value_documents_ && value_documents_->filled;
+    } else if (record_status->ok())
       *record_status = s.WithContext("value");
   }
 }

@@ -113,6 +113,13 @@ int Runner::Run() {
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   }
+  // A value the transform reads, decoded from Avro or Protobuf: its document is built with its text, in one
+  // pass, into the parser's document (not written as text and parsed again).
+  value_documents_ = opt_.value_codec.DecodesBinary() && ReadsValues();
+  if (value_documents_) {
+    document_target_ = parser_.Target();
+    source_->BuildValueDocuments(&document_target_);
+  }
   if (st.ok()) st = source_->Open(this);
   if (st.ok()) st = fatal_;  // OnAssigned during Open may have failed
   if (!st.ok()) {
@@ -209,6 +216,7 @@ bool Runner::Loop() {
     if (!restoring_.empty() && NowMs() - last_restore_ms_ >= kRestoreSliceMs)
       RestoreSome(kRestoreSliceMs / 2);
     Status record_status;
+    if (value_documents_) parser_.Clear();  // the source builds the next record's document there
     Source::Poll p = source_->Next(restoring_.empty() ? timeout : 0, &rec, &record_status);
     if (p == Source::Poll::kIdle) {
       if (!restoring_.empty()) RestoreSome(kRestoreIdleMs);
@@ -242,13 +250,15 @@ bool Runner::Loop() {
 Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
   *value = nullptr;
   if (!rec.value) return Status::Ok();
-  if (!transform_->WantsValue() && !opt_.schema && !transform_->ReadsFields()) {
+  if (!ReadsValues()) {
     bool check = opt_.value_codec.IsJson() && !opt_.value_codec.DecodesBinary();  // else it wrote the JSON
     return check ? ValueParser::ValidateJson(*rec.value) : Status::Ok();          // JSON stays JSON
   }
   Status s;
   value_is_json_ = opt_.value_codec.IsJson();
-  if (opt_.value_codec.IsJson()) {
+  if (rec.value_document) {
+    // built by the source with the text (BuildValueDocuments)
+  } else if (opt_.value_codec.IsJson()) {
     s = parser_.ParseJson(*rec.value, opt_.value_codec.DecodesBinary());  // avro, protobuf: JsonText's
   } else if (opt_.value_codec.IsAuto() && AutoKindOf(*rec.value) == AutoKind::kJson) {
     s = parser_.ParseJson(*rec.value);  // auto: a JSON value is JSON, any other a string

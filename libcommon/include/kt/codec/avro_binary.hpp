@@ -36,6 +36,10 @@ Status DecodeToJson(const Schema& schema, std::string_view bytes, std::string* o
 // long -> float, double; float -> double; string <-> bytes), an enum's default for a symbol the
 // reader lacks. What cannot be resolved is a DataError naming the field.
 Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out);
+// The same, building in the same pass the document that text reads as, into `*doc` (with the
+// texts of numbers that print differently in `*raw`, may be null): see core/json_doc_writer.hpp.
+Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out,
+                    rapidjson::Document* doc, RawNumbers* raw);
 
 // Appends the binary encoding of `value`.
 Status EncodeFromJson(const Schema& schema, const rapidjson::Value& value, std::string* out);

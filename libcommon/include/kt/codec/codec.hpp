@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
@@ -57,8 +58,11 @@ class Codec {
   bool IsIdentity() const { return stages_.size() == 1 && stages_[0] != Stage::kBinary && !UsesRegistry(); }
   bool IsAuto() const { return stages_.front() == Stage::kAuto; }
 
-  // wire -> text. On return *text views `wire` or *scratch.
-  Status Decode(std::string_view wire, std::string* scratch, std::string_view* text) const;
+  // wire -> text. On return *text views `wire` or *scratch. `also`: the document of that text,
+  // built in the same pass by the decoders that can (avro; protobuf read straight from its
+  // bytes); `also->filled` says whether it was.
+  Status Decode(std::string_view wire, std::string* scratch, std::string_view* text,
+                DocumentTarget* also = nullptr) const;
   // text -> wire. On return *wire views `text` or *scratch.
   Status Encode(std::string_view text, std::string* scratch, std::string_view* wire) const;
   // A JSON document -> wire, for codecs that encode documents rather than their text (avro,

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt::proto {
@@ -37,8 +38,11 @@ class Schema {
   // Confluent's payload (message indexes, then the message) -> canonical JSON appended to *text.
   // `as`: decode as this schema's first message instead (a reader schema: Protobuf's own
   // compatibility by field numbers). DataError on bad bytes or an index the file does not have.
-  Status DecodeToJson(std::string_view payload, std::string* text, const Schema* as = nullptr) const {
-    return Decode(payload, text, as, true);
+  // `also`: the document of that text too, built in the same pass when the message is decoded
+  // straight from the wire bytes (`also->filled`; core/json_doc_writer.hpp).
+  Status DecodeToJson(std::string_view payload, std::string* text, const Schema* as = nullptr,
+                      DocumentTarget* also = nullptr) const {
+    return Decode(payload, text, as, true, also);
   }
   // The same through libprotobuf's parser and the message's reflection only, never straight
   // from the wire bytes: the reference DecodeToJson is checked against (tests, fuzzing).
@@ -50,7 +54,8 @@ class Schema {
   Status EncodeFromJson(const rapidjson::Value& value, std::string* wire) const;
 
  private:
-  Status Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire) const;
+  Status Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire,
+                DocumentTarget* also = nullptr) const;
   struct Impl;
   explicit Schema(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -34,6 +34,7 @@
 #include "kt/codec/schema.hpp"
 #include "kt/codec/schema_registry.hpp"
 #include "kt/core/json.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
@@ -70,8 +71,9 @@ class RegistryWire {
   RegistryWire(WireFormat format, std::shared_ptr<SchemaRegistry> registry, WriterSchemaChoice writer,
                ReaderSchemaChoice reader = {});
 
-  // wire -> JSON text appended to *text.
-  Status Decode(std::string_view wire, std::string* text);
+  // wire -> JSON text appended to *text; Avro and Protobuf also fill `*also` when given and
+  // they can (its `filled`).
+  Status Decode(std::string_view wire, std::string* text, DocumentTarget* also = nullptr);
   // JSON text -> wire appended to *wire.
   Status Encode(std::string_view text, std::string* wire);
   // The same from a document (no JSON text written and read again).

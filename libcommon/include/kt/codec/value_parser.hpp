@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "kt/core/json.hpp"
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
@@ -23,6 +24,12 @@ class ValueParser {
   Status ParseJson(std::string_view text, bool ours = false);
   // Checks that `text` is one valid JSON value without building a document (SAX pass).
   static Status ValidateJson(std::string_view text);
+  // An empty document and no raw numbers, for a decoder to build into (Target).
+  void Clear() {
+    Reset();
+    raw_.clear();
+  }
+  DocumentTarget Target() { return DocumentTarget{&doc_, &raw_}; }
   // Any bytes -> a JSON string value (for raw/binary codecs).
   void SetString(std::string_view text);
 

@@ -43,6 +43,11 @@ Status ParseJsonText(std::string_view text, rapidjson::Document* doc, RawNumbers
 Status ParseJsonInsitu(std::string* buffer, rapidjson::Document* doc, RawNumbers* raw = nullptr,
                        bool ours = false);
 inline constexpr size_t kJsonScanPad = 16;
+// One JSON number's text as ParseJsonText converts it into `*v` (an integer when it fits int64
+// or uint64, else the nearest double), with its text added to `raw` (may be null) when that
+// value would print differently. False, `*v` unchanged, when `text` is no JSON number or out of
+// range.
+bool JsonNumber(std::string_view text, rapidjson::Value* v, RawNumbers* raw);
 // Checks that `text` is exactly one JSON value, without building a document.
 Status ValidateJsonText(std::string_view text);
 // Whether valid JSON `text` nests arrays and objects kMaxJsonDepth deep, so that no array or

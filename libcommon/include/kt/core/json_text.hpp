@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace kt {
 
@@ -55,6 +56,8 @@ class JsonText {
     out_->append(key, comma_ ? 0 : 1, std::string::npos);
     comma_ = false;
   }
+  // The same, as a decoder written for JsonDocWriter too calls it (which takes the name).
+  void PreparedKey(const std::string& key, std::string_view /*name*/) { PreparedKey(key); }
   void StartObject() { Open('{'); }
   void EndObject() { Close('}'); }
   void StartArray() { Open('['); }

@@ -37,6 +37,9 @@ struct Record {
   int64_t offset = -1;
   int64_t line = 0;                // input line number when read from a file or stdin, else 0
   const Origin* origin = nullptr;  // set for records of a repartition topic (core/origin.hpp)
+  // The Source also built `value`'s document, into the target it was given
+  // (Source::BuildValueDocuments): the Runner does not parse the text again.
+  bool value_document = false;
 
   // Where the record came from, for error messages: "line 17" or
   // "topic clicks partition 0 offset 1234".

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "kt/core/json_doc_writer.hpp"
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
 
@@ -51,6 +52,10 @@ class Source {
   virtual Poll Next(int timeout_ms, Record* rec, Status* record_status) = 0;
   // A fatal error seen by the source (e.g. the topic vanished), or ok.
   virtual Status Fatal() const { return Status::Ok(); }
+  // A source whose value codec can (avro, protobuf) builds each record's value document into `*target`
+  // beside its text, and sets Record::value_document. The target is overwritten by every Next;
+  // its owner (the Runner) clears it before each.
+  virtual void BuildValueDocuments(DocumentTarget* /*target*/) {}
   // Whether Commit means anything (Kafka with a consumer group).
   virtual bool Commits() const { return false; }
   // Commits `offsets` and returns once the broker answered: ok means they are committed.

@@ -77,6 +77,7 @@ class KafkaSource : public Source {
 
   Status Open(RebalanceListener* listener) override;
   Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
+  void BuildValueDocuments(DocumentTarget* target) override { value_documents_ = target; }
   Status Fatal() const override {
     return !fatal_.ok() ? fatal_ : !client_.auth_error().ok() ? client_.auth_error() : client_.fatal();
   }
@@ -117,6 +118,7 @@ class KafkaSource : public Source {
   std::vector<TopicPartition> TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const;
   // Fills `rec` from the current message.
   void FillRecord(Record* rec, Status* record_status);
+  DocumentTarget* value_documents_ = nullptr;  // BuildValueDocuments
 
   KafkaSourceOptions opt_;
   KafkaClient client_;

@@ -152,6 +152,11 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   OffsetTracker tracker_;
   bool value_is_json_ = false;  // the value Decode parsed last is JSON (not a string of its bytes)
   ValueParser parser_;
+  // Whether the transform reads record values (as documents), and whether the source builds
+  // them in parser_ itself as it decodes (avro, protobuf: Source::BuildValueDocuments).
+  bool ReadsValues() const { return transform_->WantsValue() || opt_.schema || transform_->ReadsFields(); }
+  bool value_documents_ = false;
+  DocumentTarget document_target_;
   Stats stats_;
   FieldWatch fields_;  // the fields the Transform names that no record had so far
   std::unique_ptr<DeadLetterWriter> dead_letters_;  // --on-error dlq
