@@ -93,7 +93,13 @@ RegistryWire::RegistryWire(WireFormat format, std::shared_ptr<SchemaRegistry> re
     : format_(format),
       registry_(std::move(registry)),
       choice_(std::move(writer)),
+      serial_(NextSerial()),
       reader_choice_(std::move(reader)) {}
+
+uint64_t RegistryWire::NextSerial() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 Status RegistryWire::ResolveReader() {
   if (!reader_choice_.file.empty()) {
@@ -157,17 +163,25 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text, DocumentTa
   auto header = SchemaIdOf(wire);
   if (!header.ok()) return header.status();
   int id = *header;
-  std::shared_ptr<const Compiled> schema, reader;
-  {
+  // Most records have the schema of the one before. This thread's last lookup is used without
+  // the lock: it names this object by serial (never reused), and the schemas it points to are
+  // owned by this object's maps, which only ever grow, as long as it lives.
+  struct LastRead {
+    uint64_t owner = 0;
+    int id = 0;
+    const Compiled* schema = nullptr;
+    const Compiled* reader = nullptr;
+  };
+  thread_local LastRead last;
+  const Compiled* schema = nullptr;
+  const Compiled* reader = nullptr;
+  if (last.owner == serial_ && last.id == id) {
+    schema = last.schema, reader = last.reader;
+  } else {
     std::lock_guard<std::mutex> lock(mu_);
-    if (last_read_ && id == last_read_id_) {  // most records: the schema of the one before
-      schema = last_read_;
-    } else {
-      auto s = SchemaById(id);
-      if (!s.ok()) return s.status();
-      schema = *s;
-      last_read_id_ = id, last_read_ = schema;
-    }
+    auto s = SchemaById(id);
+    if (!s.ok()) return s.status();
+    schema = s->get();
     if (first_read_id_ == 0) first_read_id_ = id;
     if (reader_choice_.given()) {
       if (!reader_resolved_) {
@@ -175,8 +189,9 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text, DocumentTa
         reader_resolved_ = true;
       }
       if (!reader_status_.ok()) return reader_status_;
-      if (reader_id_ != id) reader = reader_;
+      if (reader_id_ != id) reader = reader_.get();
     }
+    last = {serial_, id, schema, reader};
   }
   if (format_ == WireFormat::kJsonSchema) {
     text->append(wire.substr(5));
@@ -233,7 +248,7 @@ Status RegistryWire::ResolveWriter(const rapidjson::Value* first) {
     auto id = registry_->Register(subject, *text, TypeName());
     if (!id.ok()) return id.status();
     writer_id_ = *id, writer_ = *schema;
-    by_id_[*id] = *schema;
+    by_id_.emplace(*id, *schema);  // never replaced: Decode may hold a schema of by_id_ (LastRead)
     return Status::Ok();
   }
   std::string subject = Subject(nullptr);

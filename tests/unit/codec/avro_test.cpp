@@ -261,6 +261,37 @@ TEST_CASE("avro codec: Confluent's wire format, schemas looked up once per id") 
   CHECK(bad.message().find("at age: missing") != std::string::npos);
 }
 
+// Decode keeps the last schema it looked up per thread, without a lock: two registries whose id 1
+// are different schemas, read in turn on one thread, each decode with their own; and so does
+// one made where another was destroyed.
+TEST_CASE("avro codec: the schema of the record before is never another registry's") {
+  auto make = [](const char* schema) {
+    auto reg = std::make_shared<FakeRegistry>();
+    REQUIRE(reg->Register("t-value", schema, "AVRO").ok());
+    auto codec = *kt::Codec::Parse("avro");
+    codec.BindRegistry(
+        std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, kt::WriterSchemaChoice{}));
+    return codec;
+  };
+  const char* as_long = R"({"type":"record","name":"A","fields":[{"name":"a","type":"long"}]})";
+  const char* as_int_pair =
+      R"({"type":"record","name":"B","fields":[{"name":"b","type":"int"},{"name":"c","type":"int"}]})";
+  std::string bytes("\x00\x00\x00\x00\x01\x02\x04", 7);  // id 1: a=1 and c=2, or b=1, c=2
+  std::string scratch;
+  std::string_view text;
+  for (int round = 0; round < 3; ++round) {
+    auto one = make(as_long), two = make(as_int_pair);
+    for (int i = 0; i < 2; ++i) {
+      CHECK(one.Decode(bytes, &scratch, &text).IsDataError());  // a=1, then one byte left over
+      REQUIRE(two.Decode(bytes, &scratch, &text).ok());
+      CHECK(text == R"({"b":1,"c":2})");
+    }
+  }
+  auto one = make(as_long);
+  REQUIRE(one.Decode(std::string("\x00\x00\x00\x00\x01\x02", 6), &scratch, &text).ok());
+  CHECK(text == R"({"a":1})");
+}
+
 TEST_CASE("avro codec: without a schema for the output, a run writes with the schema it read") {
   auto reg = std::make_shared<FakeRegistry>();
   int id = *reg->Register("in-value", kUser, "AVRO");

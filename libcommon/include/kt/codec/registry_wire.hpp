@@ -23,6 +23,8 @@
 // records); an unreachable registry or a refused schema stop the run.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -95,6 +97,7 @@ class RegistryWire {
 
  private:
   Result<std::shared_ptr<const Compiled>> SchemaById(int id);  // under mu_
+  static uint64_t NextSerial();
   // Under mu_. `first`: the first record written, when nothing else says which schema (avro
   // then infers one from it).
   Status ResolveWriter(const rapidjson::Value* first);
@@ -110,8 +113,9 @@ class RegistryWire {
   std::mutex mu_;
   std::unordered_map<int, std::shared_ptr<const Compiled>> by_id_;
   int first_read_id_ = 0;
-  int last_read_id_ = 0;  // with its schema (null: none yet), the one Decode looked up last
-  std::shared_ptr<const Compiled> last_read_;
+  // Tells this object from any other, dead or alive, in Decode's per-thread cache of the last
+  // schema it looked up (no lock for a record of the same schema as the one before).
+  const uint64_t serial_;
   bool resolved_ = false;
   Status writer_status_;
   int writer_id_ = 0;
