@@ -101,4 +101,6 @@ need_registry() {
   REG="$KT_TEST_REGISTRY"
   unset KT_REGISTRY
 }
+# The id of the latest schema of topic $1's values.
+value_schema_id() { curl -sf "$REG/subjects/$1-value/versions/latest" | jq .id; }
 serde() { "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/../registry/confluent_serde.py" "$1" "$REG" "${@:2}"; }

@@ -46,6 +46,16 @@ avro_values() { kconsume "$1" --value-format avro --registry "$REG" -e -q; }
     <(jq -c 'select(.number >= 100)' "$BATS_TEST_TMPDIR/in.ndjson")
   diff <(curl -sf "$REG/subjects/$out-value/versions/latest" | jq -c '.schema | fromjson') \
     <(curl -sf "$REG/subjects/$in-value/versions/latest" | jq -c '.schema | fromjson')
+  # Another schema for the output (the record renamed: another id). The source built only the
+  # filter's documents, so every record's text is made from its bytes here and encoded again.
+  jq -c '.name = "Click2"' "$AVRO/click.avsc" >"$BATS_TEST_TMPDIR/click2.avsc"
+  out2=$(new_topic big2)
+  run kfilter -i "$in" -o "$out2" 'number >= 100 and source == "web"' --value-format avro --registry "$REG" \
+    --value-schema "$BATS_TEST_TMPDIR/click2.avsc" -e -q
+  [ "$status" -eq 0 ]
+  [ "$(value_schema_id "$out2")" != "$(value_schema_id "$in")" ]
+  diff <(kconsume "$out2" --value-format binary -e -q | serde decode "$out2") \
+    <(jq -c 'select(.number >= 100)' "$BATS_TEST_TMPDIR/in.ndjson")
   # A new shape with its own schema.
   cat >"$BATS_TEST_TMPDIR/short.avsc" <<'EOF'
 {"type":"record","name":"Short","fields":[{"name":"uri","type":"string"},{"name":"n","type":"long"}]}

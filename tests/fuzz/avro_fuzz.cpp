@@ -71,9 +71,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   kt::RawNumbers tee_raw;
   kt::Status tee = kt::avro::DecodeToJson(schema, nullptr, bytes, &tee_json, &tee_doc, &tee_raw);
   if (tee.ok() != s.ok() || tee.message() != s.message() || tee_json != json) __builtin_trap();
+  // The document alone (no text: kfilter passing values on): the same outcome and document.
+  rapidjson::Document alone_doc;
+  kt::RawNumbers alone_raw;
+  kt::Status alone = kt::avro::DecodeToDocument(schema, nullptr, bytes, &alone_doc, &alone_raw);
+  if (alone.ok() != s.ok() || alone.message() != s.message()) __builtin_trap();
   if (!s.ok()) {
     if (s.message().empty() || !s.IsDataError()) __builtin_trap();
-    if (!tee_doc.IsNull()) __builtin_trap();
+    if (!tee_doc.IsNull() || !alone_doc.IsNull()) __builtin_trap();
   } else {
     rapidjson::Document doc;
     kt::RawNumbers raw;
@@ -83,6 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kt::AppendJson(doc, &a, &raw);
     kt::AppendJson(tee_doc, &b, &tee_raw);
     if (a != b) __builtin_trap();
+    std::string c;
+    kt::AppendJson(alone_doc, &c, &alone_raw);
+    if (c != a) __builtin_trap();
     std::string again;
     if (!kt::avro::EncodeFromJson(schema, doc, &again).ok()) __builtin_trap();
     std::string json_again;

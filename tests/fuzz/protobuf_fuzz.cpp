@@ -76,6 +76,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (!tee_doc.IsNull()) {
     __builtin_trap();
   }
+  // The document alone (no text: kfilter passing values on): built where the tee built one,
+  // with the same document; else the text, as before.
+  std::string alone_json;
+  rapidjson::Document alone_doc;
+  kt::RawNumbers alone_raw;
+  kt::DocumentTarget alone_target{&alone_doc, &alone_raw};
+  alone_target.text_optional = true;
+  kt::Status alone = schema->DecodeToJson(rest, &alone_json, nullptr, &alone_target);
+  if (alone.ok() != s.ok() || alone.message() != s.message() || alone_target.filled != target.filled ||
+      alone_target.text_skipped != target.filled || alone_json != (target.filled ? "" : json))
+    __builtin_trap();
+  if (target.filled) {
+    std::string a, b;
+    kt::AppendJson(tee_doc, &a, &tee_raw);
+    kt::AppendJson(alone_doc, &b, &alone_raw);
+    if (a != b) __builtin_trap();
+  }
   if (!s.ok()) {
     if (s.message().empty() || !s.IsDataError()) __builtin_trap();
     return 0;

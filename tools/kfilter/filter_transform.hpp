@@ -15,6 +15,7 @@ class FilterTransform : public Transform {
 
   bool WantsValue() const override { return expr_.ReadsValue(); }
   bool ReadsFields() const override { return expr_.ReadsFields(); }
+  bool PassesValuesThrough() const override { return true; }
   RecordNames Names() const override {
     RecordNames n;
     n.Add(expr_);

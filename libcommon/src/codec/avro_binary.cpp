@@ -764,6 +764,14 @@ Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view
   return s;
 }
 
+Status DecodeToDocument(const Schema& writer, const Schema* reader, std::string_view bytes,
+                        rapidjson::Document* doc, RawNumbers* raw) {
+  JsonDiscard none;
+  return JsonDocWriter::Build(doc, raw, [&](JsonDocWriter& d) {
+    return DecodeWith(writer, reader, bytes, JsonTee<JsonDiscard, JsonDocWriter>(&none, &d));
+  });
+}
+
 Status EncodeFromJson(const Schema& schema, const rapidjson::Value& value, std::string* out) {
   Encoder e(out);
   return e.Datum(schema.root(), value, 0);

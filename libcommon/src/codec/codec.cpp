@@ -51,7 +51,7 @@ Result<Codec> Codec::Parse(std::string_view spec) {
 // the bytes. Each later `binary` stage maps bytes <-> base64 text of them on the wire.
 Status Codec::Decode(std::string_view wire, std::string* scratch, std::string_view* text,
                      DocumentTarget* also) const {
-  if (also) also->filled = false;
+  if (also) also->filled = also->text_skipped = false;
   if (IsIdentity()) {
     *text = wire;
     return Status::Ok();

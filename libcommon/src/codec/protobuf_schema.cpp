@@ -130,7 +130,7 @@ const std::string& Schema::full_name() const { return impl_->first->full_name();
 
 Status Schema::Decode(std::string_view payload, std::string* text, const Schema* as, bool from_wire,
                       DocumentTarget* also) const {
-  if (also) also->filled = false;
+  if (also) also->filled = also->text_skipped = false;
   pb::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
                               static_cast<int>(payload.size()));
   int64_t count = 0;

@@ -558,13 +558,23 @@ Status AppendWireJson(const WireLayouts& layouts, const pb::Descriptor* d, std::
                       pb::MessageFactory* factory, pb::util::TypeResolver* resolver, std::string* out,
                       DocumentTarget* also) {
   thread_local std::vector<Scratch> pool;
+  Occurrence whole{0, kDelimited, bytes.data(), bytes.data() + bytes.size()};
+  if (also->text_optional) {
+    JsonDiscard none;
+    Status s = JsonDocWriter::Build(also->doc, also->raw, [&](JsonDocWriter& doc) {
+      JsonTee<JsonDiscard, JsonDocWriter> only(&none, &doc);
+      return Decoder<JsonTee<JsonDiscard, JsonDocWriter>>(layouts, factory, resolver, &pool, &only)
+          .Message(d, &whole, 1, 0);
+    });
+    also->filled = also->text_skipped = s.ok();
+    return s;
+  }
   size_t before = out->size();
   JsonText text(out);
   Status s = JsonDocWriter::Build(also->doc, also->raw, [&](JsonDocWriter& doc) {
     JsonTee<JsonText, JsonDocWriter> both(&text, &doc);
-    Decoder<JsonTee<JsonText, JsonDocWriter>> decoder(layouts, factory, resolver, &pool, &both);
-    Occurrence whole{0, kDelimited, bytes.data(), bytes.data() + bytes.size()};
-    return decoder.Message(d, &whole, 1, 0);
+    return Decoder<JsonTee<JsonText, JsonDocWriter>>(layouts, factory, resolver, &pool, &both)
+        .Message(d, &whole, 1, 0);
   });
   also->filled = s.ok();
   if (!s.ok()) out->resize(before);

@@ -206,9 +206,11 @@ Status RegistryWire::Decode(std::string_view wire, std::string* text, DocumentTa
     return s;
   }
   const avro::Schema* r = reader ? reader->avro.get() : nullptr;
-  Status s = also ? avro::DecodeToJson(*schema->avro, r, wire.substr(5), text, also->doc, also->raw)
-                  : avro::DecodeToJson(*schema->avro, r, wire.substr(5), text);
-  if (also) also->filled = s.ok();
+  Status s = !also ? avro::DecodeToJson(*schema->avro, r, wire.substr(5), text)
+             : also->text_optional
+                 ? avro::DecodeToDocument(*schema->avro, r, wire.substr(5), also->doc, also->raw)
+                 : avro::DecodeToJson(*schema->avro, r, wire.substr(5), text, also->doc, also->raw);
+  if (also) also->filled = s.ok(), also->text_skipped = s.ok() && also->text_optional;
   if (!s.ok())
     return Status::DataError(std::string(FormatName()) + " (schema id " + std::to_string(id) +
                              "): " + s.message());

@@ -18,6 +18,7 @@ OutRecord OutRecord::From(const Record& in) {
     o.value_text = *in.value;
     o.input_wire_value = in.wire_value;
     o.input_value_text = o.value_text;
+    o.input_value_text_from = in.value_text_from;
   }
   o.timestamp = in.timestamp;
   o.headers = in.headers;
@@ -25,6 +26,13 @@ OutRecord OutRecord::From(const Record& in) {
   o.source_partition = in.partition;
   o.source_offset = in.offset;
   return o;
+}
+
+Status OutRecord::Text(std::string* scratch, std::string_view* text) const {
+  if (input_value_text_from && ValueIsInputs())
+    return input_value_text_from->Text(*input_wire_value, scratch, text);
+  *text = value_text;
+  return Status::Ok();
 }
 
 }  // namespace kt

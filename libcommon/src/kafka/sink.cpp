@@ -138,7 +138,9 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
       return EncodeError(s, "value", opt_.value_codec);
   } else if (has_value) {
     std::string_view text = rec.value_text;
-    if (rec.value_kind == OutRecord::ValueKind::kJson) {
+    if (rec.value_kind == OutRecord::ValueKind::kText && !rec.wire) {
+      if (Status s = rec.Text(&json_, &text); !s.ok()) return s.WithContext("value");  // an input's, made now
+    } else if (rec.value_kind == OutRecord::ValueKind::kJson) {
       if (!opt_.value_codec.IsJson() && rec.value_json->IsString()) {
         text = View(*rec.value_json);
       } else {

@@ -17,7 +17,9 @@
 namespace kt {
 
 KafkaSource::KafkaSource(KafkaConfig cfg, KafkaSourceOptions options)
-    : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {}
+    : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {
+  value_text_.codec = &opt_.value_codec;
+}
 
 KafkaSource::~KafkaSource() {
   Release();
@@ -581,6 +583,10 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
     if (s.ok()) {
       rec->value = text;
       rec->value_document = value_documents_ && value_documents_->filled;
+      if (rec->value_document && value_documents_->text_skipped) {
+        rec->value = rec->wire_value->substr(0, 0);
+        rec->value_text_from = &value_text_;
+      }
     } else if (record_status->ok())
       *record_status = s.WithContext("value");
   }

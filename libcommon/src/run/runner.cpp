@@ -118,6 +118,9 @@ int Runner::Run() {
   value_documents_ = opt_.value_codec.DecodesBinary() && ReadsValues();
   if (value_documents_) {
     document_target_ = parser_.Target();
+    // No text at all for a value passed on as its bytes (kfilter from Avro to Avro).
+    document_target_.text_optional =
+        transform_->PassesValuesThrough() && sinks_.output && sinks_.output->MayKeepInputValues();
     source_->BuildValueDocuments(&document_target_);
   }
   if (st.ok()) st = source_->Open(this);
@@ -278,7 +281,8 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
 Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   ++stats_.in;
   work_since_commit_ = true;
-  if (rec.value) stats_.bytes_in += static_cast<int64_t>(rec.value->size());
+  if (rec.value)
+    stats_.bytes_in += static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
   if (monitor_id_ >= 0) ++CountersOf(rec).in;
   OffsetTracker::Entry* entry =
       tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);

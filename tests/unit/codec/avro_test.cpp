@@ -7,6 +7,8 @@
 #include "kt/codec/avro_binary.hpp"
 #include "kt/codec/codec.hpp"
 #include "kt/codec/registry_wire.hpp"
+#include "kt/core/json.hpp"
+#include "kt/core/json_doc_writer.hpp"
 
 namespace {
 
@@ -290,6 +292,44 @@ TEST_CASE("avro codec: the schema of the record before is never another registry
   auto one = make(as_long);
   REQUIRE(one.Decode(std::string("\x00\x00\x00\x00\x01\x02", 6), &scratch, &text).ok());
   CHECK(text == R"({"a":1})");
+}
+
+TEST_CASE("avro codec: a document built alone leaves the text unmade; the same document as with it") {
+  auto reg = std::make_shared<FakeRegistry>();
+  REQUIRE(reg->Register("t-value",
+                        R"({"type":"record","name":"B","fields":[{"name":"b","type":"int"},)"
+                        R"({"name":"c","type":"double"}]})",
+                        "AVRO")
+              .ok());
+  auto codec = *kt::Codec::Parse("avro");
+  codec.BindRegistry(
+      std::make_shared<kt::RegistryWire>(kt::WireFormat::kAvro, reg, kt::WriterSchemaChoice{}));
+  // id 1: b=1, c=0.1 (a double whose text is kept as written)
+  std::string bytes("\x00\x00\x00\x00\x01\x02\x9a\x99\x99\x99\x99\x99\xb9\x3f", 14);
+  std::string scratch;
+  std::string_view text;
+  rapidjson::Document both_doc, alone_doc;
+  kt::RawNumbers both_raw, alone_raw;
+  kt::DocumentTarget both{&both_doc, &both_raw}, alone{&alone_doc, &alone_raw};
+  alone.text_optional = true;
+  REQUIRE(codec.Decode(bytes, &scratch, &text, &both).ok());
+  CHECK(text == R"({"b":1,"c":0.1})");
+  CHECK((both.filled && !both.text_skipped));
+  REQUIRE(codec.Decode(bytes, &scratch, &text, &alone).ok());
+  CHECK(text.empty());
+  CHECK((alone.filled && alone.text_skipped));
+  std::string a, b;
+  kt::AppendJson(both_doc, &a, &both_raw);
+  kt::AppendJson(alone_doc, &b, &alone_raw);
+  CHECK(b == R"({"b":1,"c":0.1})");
+  CHECK(a == b);
+  // A payload that does not decode: the same error either way, nothing filled.
+  std::string cut = bytes.substr(0, 8);
+  kt::Status with_text = codec.Decode(cut, &scratch, &text, &both);
+  kt::Status without = codec.Decode(cut, &scratch, &text, &alone);
+  CHECK(without.IsDataError());
+  CHECK(without.message() == with_text.message());
+  CHECK((!alone.filled && !alone.text_skipped && alone_doc.IsNull()));
 }
 
 TEST_CASE("avro codec: without a schema for the output, a run writes with the schema it read") {

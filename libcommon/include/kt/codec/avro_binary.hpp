@@ -40,6 +40,9 @@ Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view
 // texts of numbers that print differently in `*raw`, may be null): see core/json_doc_writer.hpp.
 Status DecodeToJson(const Schema& writer, const Schema* reader, std::string_view bytes, std::string* out,
                     rapidjson::Document* doc, RawNumbers* raw);
+// The document alone, no text (DocumentTarget::text_optional).
+Status DecodeToDocument(const Schema& writer, const Schema* reader, std::string_view bytes,
+                        rapidjson::Document* doc, RawNumbers* raw);
 
 // Appends the binary encoding of `value`.
 Status EncodeFromJson(const Schema& schema, const rapidjson::Value& value, std::string* out);

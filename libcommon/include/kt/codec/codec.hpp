@@ -60,7 +60,8 @@ class Codec {
 
   // wire -> text. On return *text views `wire` or *scratch. `also`: the document of that text,
   // built in the same pass by the decoders that can (avro; protobuf read straight from its
-  // bytes); `also->filled` says whether it was.
+  // bytes); `also->filled` says whether it was, `also->text_skipped` whether it was built alone
+  // (`also->text_optional`: *text is then empty).
   Status Decode(std::string_view wire, std::string* scratch, std::string_view* text,
                 DocumentTarget* also = nullptr) const;
   // text -> wire. On return *wire views `text` or *scratch.

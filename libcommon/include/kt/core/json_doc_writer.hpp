@@ -56,27 +56,39 @@ class JsonDocWriter {
   void Key(const char* s, size_t n) { doc_->Key(s, static_cast<rapidjson::SizeType>(n), true); }
   // JsonText's prepared form of `name` is for text only: the document takes the name.
   void PreparedKey(const std::string& /*key*/, std::string_view name) { Key(name.data(), name.size()); }
-  void StartObject() { Value(), doc_->StartObject(), counts_.push_back(0); }
+  void StartObject() { Value(), doc_->StartObject(), Push(); }
   void EndObject() { doc_->EndObject(Pop()); }
-  void StartArray() { Value(), doc_->StartArray(), counts_.push_back(0); }
+  void StartArray() { Value(), doc_->StartArray(), Push(); }
   void EndArray() { doc_->EndArray(Pop()); }
 
  private:
   JsonDocWriter(rapidjson::Document* doc, RawNumbers* raw) : doc_(doc), raw_(raw) {}
-  // Counts a value of the object or array being written: their ends need the count.
+  // Values so far, per open object or array (their ends need the count): the first kNear
+  // levels in place, deeper ones in far_ (no allocation per record for the usual depths).
+  static constexpr size_t kNear = 16;
+  rapidjson::SizeType& Top() { return depth_ <= kNear ? near_[depth_ - 1] : far_[depth_ - kNear - 1]; }
   void Value() {
-    if (!counts_.empty()) ++counts_.back();
+    if (depth_ > 0) ++Top();
+  }
+  void Push() {
+    if (depth_ < kNear)
+      near_[depth_] = 0;
+    else
+      far_.push_back(0);
+    ++depth_;
   }
   rapidjson::SizeType Pop() {
-    rapidjson::SizeType n = counts_.back();
-    counts_.pop_back();
+    rapidjson::SizeType n = Top();
+    if (depth_-- > kNear) far_.pop_back();
     return n;
   }
 
   rapidjson::Document* doc_;
   RawNumbers* raw_;
-  std::vector<rapidjson::SizeType> counts_;  // values so far, per open object or array
-  Status status_;                            // a raw text that did not parse
+  size_t depth_ = 0;
+  rapidjson::SizeType near_[kNear] = {};
+  std::vector<rapidjson::SizeType> far_;
+  Status status_;  // a raw text that did not parse
 };
 
 // A document a decoder that can (Avro's, Protobuf's) builds beside the text it decodes to; `filled` says
@@ -84,7 +96,31 @@ class JsonDocWriter {
 struct DocumentTarget {
   rapidjson::Document* doc = nullptr;
   RawNumbers* raw = nullptr;  // may be null
+  // In: the caller needs no text when the document is filled (it makes the text from the bytes
+  // again if it ever does: Record::value_text_from), so a decoder may build the document alone.
+  bool text_optional = false;
   bool filled = false;
+  bool text_skipped = false;  // out: filled, and no text written (text_optional)
+};
+
+// JsonText's interface, writing nothing: JsonTee<JsonDiscard, JsonDocWriter> builds a document
+// alone, through a decoder written for the tee.
+struct JsonDiscard {
+  void Null() {}
+  void Bool(bool) {}
+  void Int(int32_t) {}
+  void Uint(uint32_t) {}
+  void Int64(int64_t) {}
+  void Double(double) {}
+  void RawValue(const char*, size_t, rapidjson::Type = rapidjson::kNumberType) {}
+  void String(const char*, size_t) {}
+  void String(const char*) {}
+  void Key(const char*, size_t) {}
+  void PreparedKey(const std::string&, std::string_view) {}
+  void StartObject() {}
+  void EndObject() {}
+  void StartArray() {}
+  void EndArray() {}
 };
 
 // Every write to two writers (JsonText and JsonDocWriter), which the caller owns.

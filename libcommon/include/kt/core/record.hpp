@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kt/core/json.hpp"
+#include "kt/core/status.hpp"
 
 namespace kt {
 
@@ -18,6 +19,14 @@ struct Header {
 using Headers = std::vector<Header>;
 
 struct Origin;  // core/origin.hpp
+
+// Makes the text of a value whose Source built only its document (Record::value_text_from).
+class ValueTextMaker {
+ public:
+  virtual ~ValueTextMaker() = default;
+  // wire -> the text the Source would have made; *text views `wire` or *scratch.
+  virtual Status Text(std::string_view wire, std::string* scratch, std::string_view* text) const = 0;
+};
 
 // One input record. All views point into memory owned by the Source and are valid only until
 // the Source's next Next() call; a Transform that keeps anything copies it.
@@ -40,6 +49,11 @@ struct Record {
   // The Source also built `value`'s document, into the target it was given
   // (Source::BuildValueDocuments): the Runner does not parse the text again.
   bool value_document = false;
+  // Non-null: the Source built only `value`'s document and left its text unmade (`value` is
+  // an empty view into `wire_value`); this makes it from `wire_value`. Set only when the Runner
+  // asked for it: its Transform reads values as documents and passes them on unchanged
+  // (Transform::PassesValuesThrough), to a Sink that makes their text when it needs it.
+  const ValueTextMaker* value_text_from = nullptr;
 
   // Where the record came from, for error messages: "line 17" or
   // "topic clicks partition 0 offset 1234".
@@ -74,11 +88,15 @@ struct OutRecord {
   // again (a registry codec, when the writer schema is the one the bytes name).
   std::optional<std::string_view> input_wire_value;
   std::string_view input_value_text;
+  const ValueTextMaker* input_value_text_from = nullptr;  // Record::value_text_from
   bool ValueIsInputs() const {
     return input_wire_value && value_kind == ValueKind::kText &&
            value_text.data() == input_value_text.data() && value_text.size() == input_value_text.size();
   }
 
+  // value_text (kText), made first from input_wire_value when the Source left it unmade
+  // (input_value_text_from). *text views value_text, the input's bytes or *scratch.
+  Status Text(std::string* scratch, std::string_view* text) const;
   // The input record passed through unchanged (same key, value text, timestamp, headers); a
   // record of a repartition topic gets its original key back (Origin).
   static OutRecord From(const Record& in);

@@ -55,6 +55,9 @@ class Sink {
   virtual bool Closed() const { return false; }
   // The largest record the sink takes (key, value and headers), or -1 when unbounded.
   virtual int64_t MaxRecordBytes() const { return -1; }
+  // May send an input's value on as its bytes (OutRecord::ValueIsInputs), and makes its text
+  // only when it does not (OutRecord::Text): worth a Source leaving that text unmade.
+  virtual bool MayKeepInputValues() const { return false; }
 };
 
 }  // namespace kt

@@ -119,6 +119,14 @@ class KafkaSource : public Source {
   // Fills `rec` from the current message.
   void FillRecord(Record* rec, Status* record_status);
   DocumentTarget* value_documents_ = nullptr;  // BuildValueDocuments
+  // The value codec, making a text the source left unmade (Record::value_text_from).
+  struct CodecText : ValueTextMaker {
+    const Codec* codec = nullptr;
+    Status Text(std::string_view wire, std::string* scratch, std::string_view* text) const override {
+      return codec->Decode(wire, scratch, text);
+    }
+  };
+  CodecText value_text_;
 
   KafkaSourceOptions opt_;
   KafkaClient client_;

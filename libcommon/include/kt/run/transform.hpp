@@ -109,6 +109,11 @@ class Transform {
   // them on (OutRecord::From). When not (and no dead letter needs them), the Kafka source skips
   // them: librdkafka 2.0 allocates for every record it is asked about, headers or none.
   virtual bool WantsHeaders() const { return true; }
+  // Whether every value Process emits is its input's, unchanged (OutRecord::From), and it reads
+  // values only as documents (Input::value), never Record::value's text. Then a Source that
+  // decodes Avro or Protobuf may leave that text unmade for a Sink that may send the input's
+  // bytes on (Sink::MayKeepInputValues), which makes it only when it has to (OutRecord::Text).
+  virtual bool PassesValuesThrough() const { return false; }
   // What its expressions (and options like kmap's --drop) name in the records.
   virtual RecordNames Names() const { return {}; }
   // The top-level value fields Process reads, when it reads nothing else of a value (no @value,
