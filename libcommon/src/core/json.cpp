@@ -51,48 +51,52 @@ const std::string* RawNumbers::Find(double value) const {
 
 Status ParseJson(std::string_view text, rapidjson::Document* doc) { return ParseJsonText(text, doc); }
 
+void WriteJson(const rapidjson::Value& v, JsonText* w, const RawNumbers* raw) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType:
+      return w->Null();
+    case rapidjson::kFalseType:
+      return w->Bool(false);
+    case rapidjson::kTrueType:
+      return w->Bool(true);
+    case rapidjson::kStringType:
+      return w->String(v.GetString(), v.GetStringLength());
+    case rapidjson::kNumberType:  // as Value::Accept tells them apart
+      if (v.IsDouble()) {
+        const std::string* text = raw ? raw->Find(v.GetDouble()) : nullptr;
+        return text ? w->RawValue(text->data(), text->size()) : w->Double(v.GetDouble());
+      }
+      return v.IsInt64() ? w->Int64(v.GetInt64()) : w->Uint64(v.GetUint64());
+    case rapidjson::kObjectType:
+      w->StartObject();
+      for (const auto& m : v.GetObject()) {
+        w->Key(m.name.GetString(), m.name.GetStringLength());
+        WriteJson(m.value, w, raw);
+      }
+      return w->EndObject();
+    case rapidjson::kArrayType:
+      w->StartArray();
+      for (const auto& e : v.GetArray()) WriteJson(e, w, raw);
+      return w->EndArray();
+  }
+}
+
 void AppendJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw) {
-  StringOutStream os{out};
-  if (raw && !raw->empty()) {
-    ExactWriter<rapidjson::Writer<StringOutStream>> w(os, raw);
-    v.Accept(w);
-    return;
-  }
-  rapidjson::Writer<StringOutStream> w(os);
-  v.Accept(w);
+  JsonText w(out);
+  WriteJson(v, &w, raw);
 }
-
-namespace {
-
-// The braces, commas and colons are written here and every name and value by a writer of its
-// own: a writer allocates its stack on its first object, and a flat record then needs none.
-template <typename W, typename... A>
-void WriteMembers(const rapidjson::Value& object, const std::vector<std::string>& names, std::string* out,
-                  A... writer_args) {
-  StringOutStream os{out};
-  out->push_back('{');
-  bool first = true;
-  for (const auto& m : object.GetObject()) {
-    std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
-    if (!first) out->push_back(',');
-    first = false;
-    W(os, writer_args...).String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    out->push_back(':');
-    W w(os, writer_args...);
-    m.value.Accept(w);
-  }
-  out->push_back('}');
-}
-
-}  // namespace
 
 void AppendJsonMembers(const rapidjson::Value& object, const std::vector<std::string>& names,
                        std::string* out, const RawNumbers* raw) {
-  if (raw && !raw->empty())
-    WriteMembers<ExactWriter<rapidjson::Writer<StringOutStream>>>(object, names, out, raw);
-  else
-    WriteMembers<rapidjson::Writer<StringOutStream>>(object, names, out);
+  JsonText w(out);
+  w.StartObject();
+  for (const auto& m : object.GetObject()) {
+    std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+    w.Key(name.data(), name.size());
+    WriteJson(m.value, &w, raw);
+  }
+  w.EndObject();
 }
 
 void AppendPrettyJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw) {

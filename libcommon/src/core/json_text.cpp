@@ -54,6 +54,14 @@ void JsonText::Int64(int64_t v) {
   comma_ = true;
 }
 
+void JsonText::Uint64(uint64_t v) {
+  char buf[24];
+  buf[0] = ',';
+  auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
+  out_->append(comma_ ? buf : buf + 1, r.ptr);
+  comma_ = true;
+}
+
 void JsonText::Double(double v) {
   if (!std::isfinite(v)) return Null();
   char buf[32];

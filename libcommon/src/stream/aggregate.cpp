@@ -297,27 +297,25 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
 
 void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std::string* out,
                         const rapidjson::Value* window, const RawNumbers* raw) const {
-  StringOutStream os{out};
-  RawNumbers none;
-  ExactWriter<rapidjson::Writer<StringOutStream>> w(os, raw ? raw : &none);
+  JsonText w(out);
   w.StartObject();
-  w.Key("key");
+  w.Key("key", 3);
   std::string scratch;
   key = Utf8Text(key, &scratch);
-  w.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.String(key.data(), key.size());
   if (window) {
-    w.Key("window");
-    window->Accept(w);
+    w.Key("window", 6);
+    WriteJson(*window, &w, raw);
   }
   for (const AggSpec& s : specs_) {
-    w.Key(s.name.data(), static_cast<rapidjson::SizeType>(s.name.size()));
+    w.Key(s.name.data(), s.name.size());
     const rapidjson::Value* v = nullptr;
     if (state.IsObject()) {
       auto it = state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
       if (it != state.MemberEnd()) v = &it->value;
     }
     if (v)
-      v->Accept(w);
+      WriteJson(*v, &w, raw);
     else if (s.kind == AggSpec::Kind::kCount)
       w.Int64(0);
     else

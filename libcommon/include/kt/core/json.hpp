@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "kt/core/json_text.hpp"
 #include "kt/core/status.hpp"
 
 namespace kt {
@@ -69,7 +70,11 @@ struct ExactWriter : Base {
 Status ParseJson(std::string_view text, rapidjson::Document* doc);
 
 // Compact JSON text of `v`, appended to `out`; doubles with a text in `raw` are written as it.
+// The same text as rapidjson's Writer (ExactWriter) writes, one append per value (JsonText), not
+// one push_back per character.
 void AppendJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw = nullptr);
+// The same, as the next value of `w` (a member's value after its Key, an array's element).
+void WriteJson(const rapidjson::Value& v, JsonText* w, const RawNumbers* raw = nullptr);
 // The members of `object` named in `names` (in the object's order; the others left out) as a
 // compact JSON object, appended to `out`; numbers as AppendJson writes them.
 void AppendJsonMembers(const rapidjson::Value& object, const std::vector<std::string>& names,

@@ -28,6 +28,7 @@ class JsonText {
   void Int(int32_t v) { Int64(v); }
   void Uint(uint32_t v) { Int64(v); }
   void Int64(int64_t v);
+  void Uint64(uint64_t v);
   // As rapidjson's Writer::Double writes it (Grisu2, its shortest form); NaN and infinities,
   // which JSON cannot hold, as null.
   void Double(double v);
