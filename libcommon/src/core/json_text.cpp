@@ -46,7 +46,8 @@ void JsonText::Value(const char* text, size_t n) {
   comma_ = true;
 }
 
-void JsonText::Int64(int64_t v) {
+template <typename T>
+void JsonText::Integer(T v) {
   char buf[24];
   buf[0] = ',';
   auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
@@ -54,13 +55,8 @@ void JsonText::Int64(int64_t v) {
   comma_ = true;
 }
 
-void JsonText::Uint64(uint64_t v) {
-  char buf[24];
-  buf[0] = ',';
-  auto r = std::to_chars(buf + 1, buf + sizeof buf, v);
-  out_->append(comma_ ? buf : buf + 1, r.ptr);
-  comma_ = true;
-}
+void JsonText::Int64(int64_t v) { Integer(v); }
+void JsonText::Uint64(uint64_t v) { Integer(v); }
 
 void JsonText::Double(double v) {
   if (!std::isfinite(v)) return Null();

@@ -71,6 +71,8 @@ class JsonText {
   // Each write is one append where it can be (a comma, the text and what closes it together):
   // std::string's push_back and append are calls, and a record is dozens of small writes.
   void Value(const char* text, size_t n);
+  template <typename T>
+  void Integer(T v);  // a comma when due and v, in one append
   void Open(char c) {
     if (comma_)
       out_->append({',', c});
