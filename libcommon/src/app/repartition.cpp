@@ -1,5 +1,6 @@
 #include "kt/app/repartition.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -38,10 +39,12 @@ int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage) {
       rekeys_done.wait(false);  // every re-keying stage ends, on a stop too; then it is notified
       if (StopRequested()) return;
     }
+    // A topic created a moment ago may not be in the broker's metadata yet: asked again after
+    // 5 ms, then less often, up to every 100 ms (kbroker's, created by a first record).
     for (const RekeyPlan& r : plan.rekeys) {
-      while (!exists(r.run.output)) {
+      for (int wait_ms = 5; !exists(r.run.output); wait_ms = std::min(2 * wait_ms, 100)) {
         if (rekeys_done || StopRequested()) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
       }
     }
     rc2 = stage(&rekeys_done);

@@ -129,8 +129,9 @@ std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
 Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool,
                            bool* created, const Properties& configs) {
   *created = false;
-  KafkaClient rk(cfg, tool, false);
-  if (Status s = ConnectAdmin(rk); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& rk = **shared;
   int existing = 0;
   if (Status s = FetchMetadata(rk.get(), cfg, topic, &existing); !s.ok()) return s;
   if (existing > 0 || !HasController(rk.get())) return Status::Ok();
@@ -141,8 +142,9 @@ Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, con
 }
 
 Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool) {
-  KafkaClient rk(cfg, tool, false);
-  if (Status s = ConnectAdmin(rk); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& rk = **shared;
   bool created = false;
   if (Status s = Create(rk.get(), spec, &created); !s.ok()) return s;
   if (!created) return Status::KafkaError("topic '" + spec.name + "' exists already");
@@ -150,8 +152,9 @@ Status CreateTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
 }
 
 Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, const std::string& tool) {
-  KafkaClient admin(cfg, tool, false);
-  if (Status s = ConnectAdmin(admin); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& admin = **shared;
   int n = 0;
   Status s = FetchMetadata(admin.get(), cfg, topic, &n);
   if (!s.ok()) return s;
@@ -160,8 +163,9 @@ Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, con
 
 Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool, bool* created) {
   *created = false;
-  KafkaClient rk(cfg, tool, false);
-  if (Status s = ConnectAdmin(rk); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& rk = **shared;
   int existing = 0;
   if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
   bool admin = HasController(rk.get());

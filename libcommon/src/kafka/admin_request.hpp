@@ -32,14 +32,6 @@ inline Event AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, Request reques
   return ev;
 }
 
-// An admin client: a producer handle that never produces.
-// The admin client is connected before its first request: an unreachable broker, or one that
-// refuses the credentials, is reported at once (FetchMetadata), not when a request times out.
-inline Status ConnectAdmin(KafkaClient& client) {
-  if (Status s = client.Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
-  return FetchMetadata(client.get(), client.config(), "", nullptr);
-}
-
 // The request-level outcome of an admin event: timed out, or the event's own error.
 inline Status EventStatus(const Event& ev, const std::string& what) {
   if (!ev) return Status::KafkaError(what + ": timed out");

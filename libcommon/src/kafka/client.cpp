@@ -172,7 +172,7 @@ void KafkaClient::ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque
       self->auth_error_ = Status::KafkaError("authentication failed at " + self->cfg_.brokers + who + ": " +
                                              (reason ? reason : "refused"));
     }
-  } else if (self->verbose_ || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+  } else if (!self->quiet_ && (self->verbose_ || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)) {
     LogWarning(self->tool_, std::string("kafka: ") + reason);
   }
 }
@@ -189,6 +189,12 @@ void KafkaClient::ServeErrors() {
   } else {
     rd_kafka_poll(rk_, 0);
   }
+}
+
+void KafkaClient::DropStaleErrors() {
+  quiet_ = true;
+  ServeErrors();
+  quiet_ = false;
 }
 
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count,

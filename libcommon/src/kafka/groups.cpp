@@ -27,8 +27,9 @@ Status GroupResultStatus(const rd_kafka_group_result_t* g, const std::string& wh
 }  // namespace
 
 Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::string& tool) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   // Not asked: librdkafka 2.0 leaks the request the mock refuses.
   if (IsMockCluster(client.get()))
     return Status::KafkaError("listing groups: kbroker, librdkafka's mock cluster, cannot list groups");
@@ -54,8 +55,9 @@ Result<std::vector<GroupListing>> ListGroups(const KafkaConfig& cfg, const std::
 
 Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string& tool,
                                        const std::string& group) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return Status::Unavailable(s.message());
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return Status::Unavailable(shared.status().message());
+  KafkaClient& client = **shared;
   if (IsMockCluster(client.get()))  // kbroker: committed offsets only (CommittedOffsets)
     return GroupDescription{group, "Unknown", 0, {}, false};
   const char* groups[] = {group.c_str()};
@@ -93,8 +95,9 @@ Result<GroupDescription> DescribeGroup(const KafkaConfig& cfg, const std::string
 
 Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cfg, const std::string& tool,
                                                            const std::string& group) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   // kbroker answers no request for "all of the group's offsets": it is asked for every
   // partition of every topic, and the group's are those with an offset.
   rd_kafka_topic_partition_list_t* all = nullptr;
@@ -129,8 +132,9 @@ Result<std::vector<TopicPartitionOffset>> CommittedOffsets(const KafkaConfig& cf
 
 Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::string& group,
                     const std::vector<TopicPartitionOffset>& offsets) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
   for (auto& o : offsets)
     rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
@@ -150,8 +154,9 @@ Status AlterOffsets(const KafkaConfig& cfg, const std::string& tool, const std::
 }
 
 Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::string& group) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   if (IsMockCluster(client.get()))
     return Status::KafkaError("deleting group " + group + ": " + KbrokerCannot("delete groups"));
   rd_kafka_DeleteGroup_t* req = rd_kafka_DeleteGroup_new(group.c_str());
@@ -170,8 +175,9 @@ Status DeleteGroup(const KafkaConfig& cfg, const std::string& tool, const std::s
 
 Result<std::vector<std::vector<PartitionOffsets>>> Watermarks(const KafkaConfig& cfg, const std::string& tool,
                                                               const TopicPartitions& topics) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   std::vector<std::vector<PartitionOffsets>> out;
   for (auto& [t, parts] : topics) out.emplace_back(parts.size());
   // ListOffsets by "time": -2 asks for each partition's first offset, -1 for its end.
@@ -210,8 +216,9 @@ Result<std::vector<PartitionOffsets>> Watermarks(const KafkaConfig& cfg, const s
 Result<std::vector<int64_t>> OffsetsForTime(const KafkaConfig& cfg, const std::string& tool,
                                             const std::string& topic, const std::vector<int32_t>& partitions,
                                             int64_t time_ms) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
   for (int32_t p : partitions) rd_kafka_topic_partition_list_add(l, topic.c_str(), p)->offset = time_ms;
   rd_kafka_resp_err_t e = OffsetsForTimes(client.get(), l);

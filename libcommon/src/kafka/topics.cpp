@@ -37,10 +37,9 @@ std::string SourceName(rd_kafka_ConfigSource_t s) {
   return name;
 }
 
-// The metadata of every topic and broker, through `client` (connected here); the caller destroys
-// it. Never one topic by name: that request would auto-create it on some brokers.
+// The metadata of every topic and broker, through `client`; the caller destroys it. Never one
+// topic by name: that request would auto-create it on some brokers.
 Result<const rd_kafka_metadata_t*> AllMetadata(KafkaClient& client) {
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
   // Names the brokers and where they came from when they cannot be reached.
   if (Status s = FetchMetadata(client.get(), client.config(), "", nullptr); !s.ok()) return s;
   const rd_kafka_metadata_t* md = nullptr;
@@ -53,7 +52,9 @@ Result<const rd_kafka_metadata_t*> AllMetadata(KafkaClient& client) {
 
 Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const std::string& tool,
                                                   const std::string& topic) {
-  KafkaClient client(cfg, tool, false);
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   auto all = AllMetadata(client);
   if (!all.ok()) return all.status();
   const rd_kafka_metadata_t* md = *all;
@@ -81,7 +82,9 @@ Result<std::vector<TopicMetadata>> DescribeTopics(const KafkaConfig& cfg, const 
 }
 
 Result<ClusterInfo> DescribeCluster(const KafkaConfig& cfg, const std::string& tool) {
-  KafkaClient client(cfg, tool, false);
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   auto all = AllMetadata(client);
   if (!all.ok()) return all.status();
   const rd_kafka_metadata_t* md = *all;
@@ -102,10 +105,11 @@ Result<ClusterInfo> DescribeCluster(const KafkaConfig& cfg, const std::string& t
 
 Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std::string& tool,
                                               const std::string& topic) {
-  KafkaClient client(cfg, tool, false);
   // Unreachable (or a refused login) is Unavailable, told apart from a broker that answers no
   // DescribeConfigs (kbroker), whose callers go on with defaults.
-  if (Status s = ConnectAdmin(client); !s.ok()) return Status::Unavailable(s.message());
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return Status::Unavailable(shared.status().message());
+  KafkaClient& client = **shared;
   if (IsMockCluster(client.get())) return Status::NotFound(KbrokerCannot("show topic configs"));
   rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   Event ev = AdminRequest(client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS,
@@ -134,8 +138,9 @@ Result<std::vector<ConfigValue>> TopicConfigs(const KafkaConfig& cfg, const std:
 }
 
 Status DeleteTopic(const KafkaConfig& cfg, const std::string& tool, const std::string& topic) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   if (IsMockCluster(client.get()))
     return Status::KafkaError("cannot delete topic '" + topic + "': " + KbrokerCannot("delete topics") +
                               "; its topics go when it stops");
@@ -174,10 +179,11 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
     else
       next.emplace_back(k, v);
   }
-  KafkaClient client(cfg, tool, false);
   // Unreachable (or a refused login) is Unavailable, told apart from a broker that answers no
   // DescribeConfigs (kbroker), whose callers go on with defaults.
-  if (Status s = ConnectAdmin(client); !s.ok()) return Status::Unavailable(s.message());
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return Status::Unavailable(shared.status().message());
+  KafkaClient& client = **shared;
   if (IsMockCluster(client.get())) return Status::NotFound(KbrokerCannot("show topic configs"));
   rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   for (auto& [k, v] : next) rd_kafka_ConfigResource_set_config(res, k.c_str(), v.c_str());
@@ -196,8 +202,9 @@ Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const 
 
 Status AddPartitions(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
                      int partitions) {
-  KafkaClient client(cfg, tool, false);
-  if (Status s = ConnectAdmin(client); !s.ok()) return s;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return shared.status();
+  KafkaClient& client = **shared;
   char err[512];
   rd_kafka_NewPartitions_t* np = rd_kafka_NewPartitions_new(topic.c_str(), partitions, err, sizeof err);
   if (!np) return Status::InvalidArgument("topic " + topic + ": " + err);

@@ -57,6 +57,9 @@ class KafkaClient {
   Status FatalError() const;
   // Serves the handle's error events now (authentication failures come as one).
   void ServeErrors();
+  // Serves them without showing any: what happened while an idle handle waited to be used
+  // again (a broker restart) is history. Fatal and authentication errors are still kept.
+  void DropStaleErrors();
   // The KafkaClient of a handle Create made.
   static KafkaClient* Of(rd_kafka_t* rk) { return static_cast<KafkaClient*>(rd_kafka_opaque(rk)); }
   // The first fatal error librdkafka reported, or ok: Fenced for a fenced producer.
@@ -78,9 +81,22 @@ class KafkaClient {
   rd_kafka_type_t type_ = RD_KAFKA_PRODUCER;
   void* owner_ = nullptr;
   bool closed_ = false;
+  bool quiet_ = false;  // DropStaleErrors
   Status fatal_;
   Status auth_error_;
 };
+
+// The process's admin client for `cfg` and `tool` (a producer handle that never produces):
+// made on first use and kept, shared by every admin request of the process (topic and group
+// lookups, topic creation), until it exits. A tool's start makes several such requests (a
+// stateful tool with a repartition stage about ten); each used to open a client of its own: a
+// TCP connection, ApiVersions and metadata, 5-10 ms on loopback, 35-80 ms on a SASL_SSL
+// listener (TLS handshake and SCRAM exchange). Every call reaches the broker before it returns
+// (FetchMetadata: one round trip on an open connection): an unreachable broker, or one that
+// refuses the credentials, is reported as at a first contact, and a client that never
+// connected is not kept. Errors from while the client was idle are not shown. Thread-safe:
+// admin requests wait on queues of their own (admin_request.hpp).
+Result<KafkaClient*> SharedAdmin(const KafkaConfig& cfg, const std::string& tool);
 
 // Waits for broker metadata. With `topic` non-empty also reports whether it exists and its
 // partition count (0 when missing). Brokers that do not answer within kReachTimeoutMs give a
