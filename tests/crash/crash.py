@@ -129,15 +129,22 @@ def make_records(n, seed):
 class Producer(threading.Thread):
     """Writes the records at a steady rate, keyed by `key_field`, with ts as the Kafka timestamp."""
 
-    def __init__(self, brokers, topic, records, key_field, rate):
+    def __init__(self, brokers, topic, records, key_field, rate, together=None):
         super().__init__(daemon=True)
         self.brokers, self.topic, self.records, self.key_field, self.rate = brokers, topic, records, key_field, rate
+        self.together = together  # a Barrier: producers of several inputs start their clocks at once
         self.sent = 0
         self.error = None
 
     def run(self):
         try:
             p = KafkaProducer(bootstrap_servers=self.brokers, acks="all", linger_ms=5, retries=100)
+            if self.together:
+                # Connected, with the topic's metadata, before any producer sends: event time runs
+                # 20x faster than the clock (5 ms a record at 4,000/s), so a producer starting
+                # 0.1 s late would write its first records 2 s of event time behind the other's.
+                p.partitions_for(self.topic)
+                self.together.wait(timeout=60)
             start = time.time()
             for r in self.records:
                 key = str(r[self.key_field]).encode()
@@ -210,9 +217,10 @@ class Scenario:
         create_topic(self.brokers, source, PARTITIONS)
         for t in tools:
             t.start()
-        producers = [Producer(self.brokers, source, self.records, key_field, rate)]
+        together = threading.Barrier(2) if also else None
+        producers = [Producer(self.brokers, source, self.records, key_field, rate, together)]
         if also:
-            producers.append(Producer(self.brokers, also[0], also[1], key_field, rate))
+            producers.append(Producer(self.brokers, also[0], also[1], key_field, rate, together))
         for producer in producers:
             producer.start()
         span = len(self.records) / rate
