@@ -5,12 +5,13 @@ namespace kt {
 OffsetTracker::Entry* OffsetTracker::Begin(std::string_view topic, int32_t partition, int64_t offset) {
   Partition* p = last_;
   if (!p || p->partition != partition || p->topic != topic) {
-    auto [it, inserted] = partitions_.try_emplace({std::string(topic), partition});
-    p = &it->second;
-    if (inserted) {
-      p->topic = std::string(topic);
-      p->partition = partition;
+    auto it = partitions_.find(Key(topic, partition));
+    if (it == partitions_.end()) {
+      it = partitions_.try_emplace({std::string(topic), partition}).first;
+      it->second.topic = std::string(topic);
+      it->second.partition = partition;
     }
+    p = &it->second;
     last_ = p;
   }
   p->entries.emplace_back(offset, p);
@@ -46,13 +47,13 @@ std::vector<TopicPartitionOffset> OffsetTracker::Committable() const {
 
 void OffsetTracker::MarkCommitted(const std::vector<TopicPartitionOffset>& offsets) {
   for (auto& o : offsets) {
-    auto it = partitions_.find({o.topic, o.partition});
+    auto it = partitions_.find(Key(o.topic, o.partition));
     if (it != partitions_.end() && o.offset > it->second.committed_next) it->second.committed_next = o.offset;
   }
 }
 
 bool OffsetTracker::SkipTo(const std::string& topic, int32_t partition, int64_t next) {
-  auto it = partitions_.find({topic, partition});
+  auto it = partitions_.find(Key(topic, partition));
   if (it == partitions_.end()) return false;
   Partition& p = it->second;
   if (!p.entries.empty() || p.done_next < 0 || next <= p.done_next) return false;
@@ -66,7 +67,7 @@ void OffsetTracker::Clear() {
 }
 
 void OffsetTracker::Remove(const std::string& topic, int32_t partition) {
-  auto it = partitions_.find({topic, partition});
+  auto it = partitions_.find(Key(topic, partition));
   if (it == partitions_.end()) return;
   if (last_ == &it->second) last_ = nullptr;
   partitions_.erase(it);

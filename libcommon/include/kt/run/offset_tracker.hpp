@@ -70,7 +70,17 @@ class OffsetTracker {
 
  private:
   void Advance(Partition* p);
-  std::map<std::pair<std::string, int32_t>, Partition> partitions_;
+  // (topic, partition), looked up by a view: a record from another partition than the last
+  // one (every other record of a many-partition input) makes no string of its topic's name.
+  using Key = std::pair<std::string_view, int32_t>;
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Key(a.first, a.second) < Key(b.first, b.second);
+    }
+  };
+  std::map<std::pair<std::string, int32_t>, Partition, KeyLess> partitions_;
   Partition* last_ = nullptr;  // fast path: consecutive records from one partition
 };
 
