@@ -15,10 +15,6 @@ namespace kt::kgroup {
 
 namespace {
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // A ktools stateful group's own topics (<group>-...-changelog, <group>-...-repartition) and its
 // local state (<state dir>/<group>/<store>/partition-N), one row each.
 Status DescribeInternals(const KafkaConfig& cfg, const std::string& group, const std::string& state_dir,
@@ -29,8 +25,8 @@ Status DescribeInternals(const KafkaConfig& cfg, const std::string& group, const
   TopicPartitions internal;
   for (auto& t : *topics) {
     if (t.name.rfind(group + "-", 0) != 0) continue;
-    std::string kind = EndsWith(t.name, "-changelog")     ? "changelog"
-                       : EndsWith(t.name, "-repartition") ? "repartition"
+    std::string kind = t.name.ends_with("-changelog")     ? "changelog"
+                       : t.name.ends_with("-repartition") ? "repartition"
                                                           : "";
     if (kind.empty()) continue;
     std::vector<int32_t> ids;

@@ -19,10 +19,6 @@ namespace kt::kgroup {
 
 namespace {
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 struct StartOverPlan {
   std::vector<GroupListing> groups;
   std::vector<std::string> topics;
@@ -40,7 +36,7 @@ Result<StartOverPlan> PlanStartOver(const KafkaConfig& cfg, const std::string& t
   if (!topics.ok()) return topics.status();
   for (auto& t : *topics)
     if (t.name.rfind(group + "-", 0) == 0 &&
-        (EndsWith(t.name, "-changelog") || EndsWith(t.name, "-repartition")))
+        (t.name.ends_with("-changelog") || t.name.ends_with("-repartition")))
       plan.topics.push_back(t.name);
   std::string dir = StateDir(state_root, group, "");
   std::error_code ec;

@@ -11,7 +11,7 @@ namespace {
 
 constexpr char kSides[2] = {'L', 'R'};
 const std::string kTimeKeys[2] = {"\x01L", "\x01R"};
-constexpr std::string_view kValueMember = ",\"v\":";
+constexpr std::string_view kEntryValueMember = ",\"v\":";
 
 std::string IdOf(int side, std::string_view key, int64_t offset) {
   char num[24];
@@ -30,7 +30,7 @@ bool WindowJoinTransform::OuterSide(int side) const {
 
 void WindowJoinTransform::Store(int32_t p, const std::string& id, const Entry& e, bool new_key) {
   text_.assign("{\"t\":").append(std::to_string(e.t)).append(",\"p\":").append(e.pending ? "1" : "0");
-  text_.append(kValueMember).append(e.value).push_back('}');
+  text_.append(kEntryValueMember).append(e.value).push_back('}');
   PutState(p, id, text_, AppliedPositions(), e.t, new_key);
 }
 
@@ -231,7 +231,7 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
         return;
       }
     size_t sep = id.rfind('\x1f');
-    size_t v = text.find(kValueMember);
+    size_t v = text.find(kEntryValueMember);
     if (id.size() < 2 || (id[0] != 'L' && id[0] != 'R') || sep == std::string_view::npos ||
         v == std::string::npos || text.back() != '}') {
       bad = Status::IoError("not a kjoin window record in state: '" + std::string(id) + "'");
@@ -245,7 +245,7 @@ Status WindowJoinTransform::OnRestored(int32_t p) {
     }
     int side = id[0] == 'L' ? 0 : 1;
     Entry e{side, std::string(id.substr(1, sep - 1)), doc["t"].GetInt64(),
-            text.substr(v + kValueMember.size(), text.size() - v - kValueMember.size() - 1),
+            text.substr(v + kEntryValueMember.size(), text.size() - v - kEntryValueMember.size() - 1),
             doc["p"].GetInt() == 1};
     std::string key_id(id);
     part.by_key[side][e.key].emplace(e.t, key_id);

@@ -67,7 +67,7 @@ Value TrimFn(const Value* a, size_t, EvalContext&) {
   return Value::String(Trim(a[0].AsString()));
 }
 
-bool In(const Value& needle, const Value& hay) {
+bool ArrayHas(const Value& hay, const Value& needle) {
   for (size_t i = 0; i < hay.ArraySize(); ++i)
     if (Equal(needle, hay.ArrayAt(i))) return true;
   return false;
@@ -76,7 +76,7 @@ bool In(const Value& needle, const Value& hay) {
 Value Contains(const Value* a, size_t, EvalContext&) {
   if (a[0].IsString() && a[1].IsString())
     return Value::Bool(a[0].AsString().find(a[1].AsString()) != std::string_view::npos);
-  if (a[0].IsArray()) return Value::Bool(In(a[1], a[0]));
+  if (a[0].IsArray()) return Value::Bool(ArrayHas(a[0], a[1]));
   return Value::Null();
 }
 
