@@ -5,7 +5,9 @@ Every command of README's ```sh blocks runs in order (continuations joined, comm
 what they document) in one directory holding the data files README names, against a kbroker
 this script starts, with the topics README's examples read but never write seeded first
 (orders, payments, accounts, limits, users_by_id). A command that README shows running until
-interrupted gets SIGTERM after a few seconds and must then stop cleanly, as a user's Ctrl-C.
+interrupted gets SIGTERM, as a user's Ctrl-C, and must then stop cleanly: once it has caught up
+(its stderr is a terminal, so the tools show their running counts; SIGTERM when every tool's
+counts stayed the same for a second and it has written something), else after RUN_SECONDS.
 
 Each step passes when its exit status is the one its comment documents ("exit N", default 0)
 and it produced something: lines on stdout, or records written ("N out" with N > 0 in its
@@ -13,13 +15,16 @@ summary), or an admin tool's report on stderr. Setup commands (scripts/..., cmak
 not run: they build and test this very tree. Prints one line per step; exits 1 if any failed.
 """
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smoke"))
 from doc_blocks import sh_commands  # noqa: E402
@@ -82,6 +87,60 @@ def sh(cmd, timeout=None):
         return p.returncode, out, err, True
 
 
+PROGRESS = re.compile(r"(\w+): (\d+) in, (\d+) out")
+IDLE_SECONDS = 1.0
+
+
+def shown(raw):
+    """What a terminal shows of a stderr with progress lines: each line's text after its last \\r."""
+    text = raw.decode(errors="replace").replace("\x1b[K", "")
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
+def run_step(cmd, limit):
+    """Runs a step with stderr on a terminal; SIGTERM once caught up (see above) or at limit."""
+    master, slave = pty.openpty()
+    tty.setraw(slave)  # no \n -> \r\n
+    p = subprocess.Popen(["bash", "-c", cmd], cwd=work, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=slave, start_new_session=True)
+    os.close(slave)
+    start = time.monotonic()
+    out, err = bytearray(), bytearray()
+    counts = {}  # tool -> ((in, out), when they last changed)
+    stopped_at = None
+    open_fds = {p.stdout.fileno(): out, master: err}
+    while open_fds:
+        ready, _, _ = select.select(list(open_fds), [], [], 0.1)
+        for fd in ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # the terminal's last writer is gone
+                data = b""
+            if not data:
+                del open_fds[fd]
+                continue
+            open_fds[fd] += data
+            if fd == master:  # each tool's latest counts, read whole from what came so far
+                now = time.monotonic()
+                latest = {m.group(1): (int(m.group(2)), int(m.group(3)))
+                          for m in PROGRESS.finditer(err[-4096:].decode(errors="replace"))}
+                for tool, seen in latest.items():
+                    if counts.get(tool, (None,))[0] != seen:
+                        counts[tool] = (seen, now)
+        now = time.monotonic()
+        if stopped_at is None and p.poll() is None:
+            wrote = out.strip() or any(c[0][1] > 0 for c in counts.values())
+            idle = counts and all(now - c[1] >= IDLE_SECONDS for c in counts.values())
+            if (wrote and idle) or now - start >= limit:
+                os.killpg(p.pid, signal.SIGTERM)  # Ctrl-C's effect: the whole pipeline
+                stopped_at = now
+        elif stopped_at is not None and now - stopped_at > 30 and p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    os.close(master)
+    p.wait()
+    return p.returncode, out.decode(errors="replace"), shown(err), stopped_at and stopped_at - start
+
+
 # Topics README's examples read and no example writes.
 seed = r"""
 for i in $(seq 1 50); do
@@ -132,13 +191,13 @@ for n, line in enumerate(steps, 1):
         env[m.group(1)] = out
         print(f"ok {n} (exported {m.group(1)}={out}) {cmd}")
         continue
-    rc, out, err, stopped = sh(cmd, timeout=RUN_SECONDS)
+    rc, out, err, stopped = run_step(cmd, RUN_SECONDS)
     wrote = re.search(r"\b[1-9]\d* out\b", err) is not None
     reported = re.search(r"created topic|exists already|dry run|moved the offsets|deleted|"
                          r"wrote [1-9]\d* state changes", err) is not None
     produced = bool(out.strip()) or wrote or reported or want != 0
     ok = rc == want and produced
-    how = "stopped after %ds, " % RUN_SECONDS if stopped else ""
+    how = "stopped after %.1fs, " % stopped if stopped else ""
     print(f"{'ok' if ok else 'FAILED'} {n} ({how}exit {rc}, {len(out.splitlines())} lines) {cmd}")
     if not ok:
         failed += 1
