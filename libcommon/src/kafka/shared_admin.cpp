@@ -33,7 +33,12 @@ Result<KafkaClient*> SharedAdmin(const KafkaConfig& cfg, const std::string& tool
     return it->second.get();
   }
   auto client = std::make_unique<KafkaClient>(cfg, tool, false);
-  if (Status s = client->Create(RD_KAFKA_PRODUCER, "admin client", {}, {}); !s.ok()) return s;
+  // Used now and then, not kept busy: after an outage librdkafka's reconnect backoff would have
+  // grown to seconds (10 at most), longer than the reach timeout of the first use after the
+  // broker is back, which would then say "cannot reach Kafka" of a broker that is up. At most
+  // 1 s between attempts instead (a -X reconnect.backoff.max.ms given by the user wins).
+  Properties defaults{{"reconnect.backoff.max.ms", "1000"}};
+  if (Status s = client->Create(RD_KAFKA_PRODUCER, "admin client", defaults, {}); !s.ok()) return s;
   if (Status s = FetchMetadata(client->get(), cfg, "", nullptr); !s.ok()) return s;
   KafkaClient* out = client.get();
   clients.emplace(std::move(key), std::move(client));
