@@ -7,6 +7,8 @@
   kadmin.py replicas TOPIC                            print the replication factor
   kadmin.py offsets GROUP                             print the group's committed offsets, one
                                                       "topic partition offset" per line, sorted
+  kadmin.py metadata GROUP                            the same, each with its commit's metadata:
+                                                      "topic partition offset metadata" (- for none)
   kadmin.py groups                                    print every group id, one per line
   kadmin.py topics                                    print every topic, one per line
   kadmin.py cluster                                   print "cluster_id controller_id", then
@@ -54,6 +56,10 @@ def main(argv):
         offsets = admin.list_consumer_group_offsets(topic)
         for tp in sorted(offsets, key=lambda tp: (tp.topic, tp.partition)):
             print(tp.topic, tp.partition, offsets[tp].offset)
+    elif cmd == "metadata":
+        offsets = admin.list_consumer_group_offsets(topic)
+        for tp in sorted(offsets, key=lambda tp: (tp.topic, tp.partition)):
+            print(tp.topic, tp.partition, offsets[tp].offset, offsets[tp].metadata or "-")
     elif cmd == "groups":
         for group, _ in admin.list_consumer_groups():
             print(group)

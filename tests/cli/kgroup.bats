@@ -111,7 +111,7 @@ $T 2 4" ]
   records() { "$KADMIN" marks "$1" | awk '{ n += $3 - $2 } END { print n }'; }
   diff <(echo "$rows" | jq -c 'select(.internal_topic) | [.internal_topic, .kind, .partitions, .records]') - <<EXPECTED
 ["$G-table-changelog","changelog",2,$(records "$G-table-changelog")]
-["$G-table-repartition","repartition",2,3]
+["$G-table-repartition","repartition",2,$(records "$G-table-repartition")]
 EXPECTED
   [ "$(echo "$rows" | jq -c 'select(.local_state) | [.store, .local_state, .partitions]')" = "[\"table\",\"$STATE/$G/table\",2]" ]
 }

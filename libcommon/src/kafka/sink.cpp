@@ -1,9 +1,14 @@
 #include "kt/kafka/sink.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <memory>
 
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
+#include "kt/core/murmur2.hpp"
+#include "kt/core/time.hpp"
 #include "kt/kafka/admin.hpp"
 
 namespace kt {
@@ -94,6 +99,13 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   }
   // A topic just created (here or by the tool, e.g. kgroupby's) may have no leaders yet.
   if (named && (partitions > 0 || created)) (void)AwaitTopicLeaders(rk_, opt_.topic);
+  packs_.clear();
+  if (opt_.internal_topic && partitions > 0) {
+    packs_.resize(static_cast<size_t>(partitions));
+    // A pack and its message's overhead stay within what the producer may send.
+    pack_bytes_ =
+        std::min<size_t>(kPackBytes, static_cast<size_t>(std::max<int64_t>(max_bytes_ - 1024, 1024)));
+  }
   return Status::Ok();
 }
 
@@ -154,6 +166,22 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
     else if (Status s = opt_.value_codec.Encode(text, &value_scratch_, &value); !s.ok())
       return EncodeError(s, "value", opt_.value_codec);
   }
+  std::optional<std::string_view> k, v;
+  if (has_key) k = key;
+  if (has_value) v = value;
+  rd_kafka_topic_t* rkt = TopicFor(rec.topic);
+  int32_t partition = rec.partition;
+  if (!packs_.empty() && !rec.wire && rkt == TopicFor("") && (has_key || partition >= 0)) {
+    auto n = static_cast<int32_t>(packs_.size());
+    if (partition < 0) partition = Murmur2Partition(key, n);
+    size_t size = key.size() + value.size() + 32;
+    if (rec.headers)
+      for (const Header& h : *rec.headers) size += h.name.size() + (h.value ? h.value->size() : 0) + 8;
+    if (size <= pack_bytes_)
+      return AddToPack(partition % n, k, v, rec.timestamp >= 0 ? rec.timestamp : NowMs(), rec.headers, token);
+    // Too large to share a message: what its partition holds goes first, then it alone.
+    if (Status s = SendPack(partition % n, nullptr); !s.ok()) return s;
+  }
   rd_kafka_headers_t* hdrs = nullptr;
   if (rec.headers && !rec.headers->empty()) {
     hdrs = rd_kafka_headers_new(rec.headers->size());
@@ -168,42 +196,128 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
                "a record with timestamp 0 (1970-01-01T00:00:00Z) is written with the current time: "
                "librdkafka reads 0 as 'now' (this warning is given once)");
   }
-  rd_kafka_topic_t* rkt = TopicFor(rec.topic);
+  Status error;
+  Produce(rkt, partition, k, v, rec.timestamp, hdrs, token, &error);
+  return error;
+}
+
+bool KafkaSink::Produce(rd_kafka_topic_t* rkt, int32_t partition, std::optional<std::string_view> key,
+                        std::optional<std::string_view> value, int64_t timestamp, rd_kafka_headers_t* hdrs,
+                        void* opaque, Status* error) {
+  const char* key_data = key ? key->data() : nullptr;
+  size_t key_size = key ? key->size() : 0;
+  char* value_data = value ? const_cast<char*>(value->data()) : nullptr;
+  size_t value_size = value ? value->size() : 0;
   while (true) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(rec.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-        RD_KAFKA_V_VALUE(has_value ? const_cast<char*>(value.data()) : nullptr, has_value ? value.size() : 0),
-        RD_KAFKA_V_TIMESTAMP(rec.timestamp >= 0 ? rec.timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
-        RD_KAFKA_V_OPAQUE(static_cast<void*>(token)), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
+        rk_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
+        RD_KAFKA_V_TIMESTAMP(timestamp >= 0 ? timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
+        RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 10);  // serve delivery reports to make room
       continue;
     }
     if (hdrs) rd_kafka_headers_destroy(hdrs);
     // The fatal error (a fenced producer) may be raised before its callback was served.
-    if (Status f = client_.FatalError(); !f.ok()) return f;
+    if (Status f = client_.FatalError(); !f.ok()) {
+      *error = f;
+      return false;
+    }
     std::string what = "produce to " + std::string(rd_kafka_topic_name(rkt)) + ": " + rd_kafka_err2str(err);
-    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return Status::DataError(what);
+    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) *error = Status::DataError(what);
     // No open transaction: the last one failed to end (its producer fenced, or the broker gone)
     // and the run has yet to recover; the record is written again by the recovery.
-    if (err == RD_KAFKA_RESP_ERR__STATE && !opt_.transactional_id.empty())
-      return Status::Aborted(what + " (no transaction open)");
-    return Status::KafkaError(what);
+    else if (err == RD_KAFKA_RESP_ERR__STATE && !opt_.transactional_id.empty())
+      *error = Status::Aborted(what + " (no transaction open)");
+    else
+      *error = Status::KafkaError(what);
+    return false;
   }
 }
 
-void KafkaSink::Poll() { rd_kafka_poll(rk_, 0); }
+Status KafkaSink::AddToPack(int32_t partition, std::optional<std::string_view> key,
+                            std::optional<std::string_view> value, int64_t timestamp, const Headers* headers,
+                            DeliveryToken* token) {
+  Pack& p = packs_[static_cast<size_t>(partition)];
+  size_t size = (key ? key->size() : 0) + (value ? value->size() : 0);
+  if (headers)
+    for (const Header& h : *headers) size += h.name.size() + (h.value ? h.value->size() : 0);
+  if (!p.writer.empty() && p.writer.bytes().size() + size > pack_bytes_)
+    if (Status s = SendPack(partition, nullptr); !s.ok()) return s;
+  if (p.writer.empty()) p.since_ms = NowMs();
+  p.writer.Append(key, value, timestamp, headers);
+  p.tokens.push_back(token);
+  p.timestamp = std::max(p.timestamp, timestamp);
+  if (p.writer.bytes().size() >= pack_bytes_) return SendPack(partition, token);
+  return Status::Ok();
+}
+
+Status KafkaSink::SendPack(int32_t partition, DeliveryToken* sending) {
+  Pack& p = packs_[static_cast<size_t>(partition)];
+  if (p.writer.empty()) return Status::Ok();
+  auto sent = std::make_unique<SentPack>();
+  sent->tokens.swap(p.tokens);
+  rd_kafka_headers_t* hdrs = rd_kafka_headers_new(1);
+  rd_kafka_header_add(hdrs, kPackHeader.data(), static_cast<ssize_t>(kPackHeader.size()), kPackVersion.data(),
+                      static_cast<ssize_t>(kPackVersion.size()));
+  // Tagged in its lowest bit (a token's is always clear): DeliveryCb tells a pack from a record.
+  void* opaque = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(sent.get()) | 1);
+  Status error;
+  bool ok =
+      Produce(TopicFor(""), partition, std::nullopt, p.writer.bytes(), p.timestamp, hdrs, opaque, &error);
+  p.writer.Clear();
+  p.timestamp = 0;
+  if (ok) {
+    SentPack* key = sent.get();
+    in_flight_.emplace(key, std::move(sent));  // DeliveryCb's
+    return Status::Ok();
+  }
+  for (DeliveryToken* t : sent->tokens)
+    if (t != sending && listener_) listener_->OnDelivered(t, error, Delivered{opt_.topic, partition, -1});
+  return error;
+}
+
+Status KafkaSink::SendPacks(int64_t age_ms) {
+  if (packs_.empty()) return Status::Ok();
+  int64_t now = age_ms > 0 ? NowMs() : 0;
+  Status result;
+  for (size_t i = 0; i < packs_.size(); ++i)
+    if (!packs_[i].writer.empty() && (age_ms <= 0 || now - packs_[i].since_ms >= age_ms))
+      if (Status s = SendPack(static_cast<int32_t>(i), nullptr); !s.ok() && result.ok()) result = s;
+  return result;
+}
+
+void KafkaSink::DropPacks() {
+  for (size_t i = 0; i < packs_.size(); ++i) {
+    Pack& p = packs_[i];
+    std::vector<DeliveryToken*> tokens;
+    tokens.swap(p.tokens);
+    p.writer.Clear();
+    p.timestamp = 0;
+    for (DeliveryToken* t : tokens)
+      if (listener_)
+        listener_->OnDelivered(t, Status::Aborted(opt_.topic + ": purged before it was sent"),
+                               Delivered{opt_.topic, static_cast<int32_t>(i), -1});
+  }
+}
+
+void KafkaSink::Poll() {
+  // A pack refused here fails its records through the listener: the run stops on it.
+  (void)SendPacks(kPackLingerMs);
+  rd_kafka_poll(rk_, 0);
+}
 
 void KafkaSink::Purge() {
+  DropPacks();
   if (!rk_) return;
   rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   (void)rd_kafka_flush(rk_, 1000);  // serves the purged records' reports
 }
 
 Status KafkaSink::Renew() {
+  DropPacks();
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
   topics_.clear();
   client_.Reset();
@@ -213,6 +327,7 @@ Status KafkaSink::Renew() {
 
 Status KafkaSink::Flush(int timeout_ms) {
   if (!rk_) return Status::Ok();
+  if (Status s = SendPacks(0); !s.ok()) return s;
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, timeout_ms);
   if (const Status& f = client_.fatal(); !f.ok()) return f;
   if (e == RD_KAFKA_RESP_ERR__TIMED_OUT)
@@ -226,6 +341,17 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
   if (m->err) s = DeliveryError(m->err, std::string(topic) + ": " + rd_kafka_err2str(m->err));
+  auto tagged = reinterpret_cast<uintptr_t>(m->_private);
+  if (tagged & 1) {  // a pack (SendPack): its records' reports
+    auto it = self->in_flight_.find(reinterpret_cast<SentPack*>(tagged & ~uintptr_t{1}));
+    if (it == self->in_flight_.end()) return;
+    std::unique_ptr<SentPack> sent = std::move(it->second);
+    self->in_flight_.erase(it);
+    if (self->listener_)
+      for (DeliveryToken* t : sent->tokens)
+        self->listener_->OnDelivered(t, s, Delivered{topic, m->partition, m->offset});
+    return;
+  }
   if (self->listener_)
     self->listener_->OnDelivered(static_cast<DeliveryToken*>(m->_private), s,
                                  Delivered{topic, m->partition, m->offset});

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <thread>
 
 #include "kt/core/log.hpp"
 #include "kt/core/origin.hpp"
+#include "kt/core/record_pack.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/groups.hpp"
 #include "kt/kafka/topic_pattern.hpp"
@@ -33,8 +36,8 @@ KafkaSource::~KafkaSource() {
 }
 
 void KafkaSource::Release() {
-  if (current_) rd_kafka_message_destroy(current_);
-  current_ = nullptr;
+  if (current_.message && current_.last) rd_kafka_message_destroy(current_.message);
+  current_ = {};
 }
 
 int KafkaSource::InputOf(const char* topic) const {
@@ -101,7 +104,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       });
   if (!created.ok()) return created;
   rk_ = client_.get();
-  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms);
+  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/opt_.origin_headers);
   const KafkaConfig& cfg = client_.config();
 
   if (opt_.topic_patterns &&
@@ -208,6 +211,14 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
                        (time ? ", and partitions without one start at their beginning, not at --from" : ""));
       return;
     }
+    // A commit inside a packed message: its records done already are not read again.
+    if (opt_.origin_headers)
+      for (int i = 0; i < parts->cnt; ++i) {
+        const rd_kafka_topic_partition_t& tp = parts->elems[i];
+        std::string_view md(static_cast<const char*>(tp.metadata), tp.metadata ? tp.metadata_size : 0);
+        synced_->SkipPacked(InputOf(tp.topic), tp.partition, tp.offset,
+                            tp.offset >= 0 ? ParsePackDoneMetadata(md) : 0);
+      }
   } else {
     for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
   }
@@ -494,7 +505,10 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
   while (true) {
     if (++since_events_ >= 32 || synced_->parts().empty())
       if (!ServeEvents()) return Poll::kIdle;
-    if (rd_kafka_message_t* m = synced_->TryNext()) {
+    if (SyncedInput::Buffered b = synced_->TryNext(); rd_kafka_message_t* m = b.message) {
+      auto drop = [&] {
+        if (b.last) rd_kafka_message_destroy(m);
+      };
       if (m->err) {
         std::string msg = rd_kafka_message_errstr(m);
         rd_kafka_resp_err_t err = m->err;
@@ -510,7 +524,7 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
       if (opt_.until_ms >= 0 && rd_kafka_message_timestamp(m, nullptr) >= opt_.until_ms) {
         TopicPartition tp{rd_kafka_topic_name(m->rkt), m->partition};
         int input = InputOf(tp.topic.c_str());
-        rd_kafka_message_destroy(m);
+        drop();
         done_[{input, tp.partition}] = true;
         Pause({tp});
         if (AllCaughtUp()) return Poll::kEnd;
@@ -520,13 +534,13 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
         auto it = seeking_time_.find({rd_kafka_topic_name(m->rkt), m->partition});
         if (it != seeking_time_.end()) {
           if (rd_kafka_message_timestamp(m, nullptr) < opt_.from.time_ms) {
-            rd_kafka_message_destroy(m);
+            drop();
             continue;
           }
           seeking_time_.erase(it);
         }
       }
-      current_ = m;
+      current_ = b;
       FillRecord(rec, record_status);
       return Poll::kRecord;
     }
@@ -540,16 +554,20 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
 }
 
 void KafkaSource::FillRecord(Record* rec, Status* record_status) {
-  rd_kafka_message_t* m = current_;
+  rd_kafka_message_t* m = current_.message;
   *rec = Record();
   rec->input = InputOf(rd_kafka_topic_name(m->rkt));
   rec->topic = opt_.topics[static_cast<size_t>(rec->input)];
   rec->partition = m->partition;
   rec->offset = m->offset;
-  rd_kafka_timestamp_type_t tstype;
-  rec->timestamp = rd_kafka_message_timestamp(m, &tstype);
+  rec->timestamp = rd_kafka_message_timestamp(m, nullptr);
   headers_.clear();
   origin_.Reset();
+  *record_status = Status::Ok();
+  if (current_.at > 0) {
+    FillPacked(rec, record_status);
+    return;
+  }
   rd_kafka_headers_t* hdrs = nullptr;
   if ((opt_.headers || opt_.origin_headers) &&
       rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -566,9 +584,37 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   }
   rec->headers = &headers_;
   rec->origin = origin_.origin();
-  *record_status = Status::Ok();
-  if (m->key) {
-    rec->wire_key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+  std::optional<std::string_view> key, value;
+  if (m->key) key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+  if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
+  Decode(key, value, rec, record_status);
+}
+
+void KafkaSource::FillPacked(Record* rec, Status* record_status) {
+  rd_kafka_message_t* m = current_.message;
+  std::string_view pack(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+  rec->more_at_offset = !current_.last;
+  rec->packed_index = current_.index;
+  rec->headers = &headers_;
+  size_t at = current_.at;
+  Status s = PackStart(pack).status();
+  if (s.ok()) s = ReadPacked(pack, &at, &packed_);
+  if (!s.ok()) {  // a bad record: a dead letter of it carries the whole pack
+    *record_status = s;
+    rec->wire_value = pack;
+    return;
+  }
+  rec->timestamp = packed_.timestamp;
+  for (const Header& h : packed_.headers)
+    if (!origin_.Take(h) && opt_.headers) headers_.push_back(h);
+  rec->origin = origin_.origin();
+  Decode(packed_.key, packed_.value, rec, record_status);
+}
+
+void KafkaSource::Decode(std::optional<std::string_view> key, std::optional<std::string_view> value,
+                         Record* rec, Status* record_status) {
+  if (key) {
+    rec->wire_key = key;
     std::string_view text;
     Status s = opt_.key_codec.Decode(*rec->wire_key, &key_scratch_, &text);
     if (s.ok())
@@ -576,8 +622,8 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
     else
       *record_status = s.WithContext("key");
   }
-  if (m->payload) {
-    rec->wire_value = std::string_view(static_cast<const char*>(m->payload), m->len);
+  if (value) {
+    rec->wire_value = value;
     std::string_view text;
     Status s = opt_.value_codec.Decode(*rec->wire_value, &value_scratch_, &text, value_documents_);
     if (s.ok()) {
@@ -592,11 +638,26 @@ void KafkaSource::FillRecord(Record* rec, Status* record_status) {
   }
 }
 
+rd_kafka_topic_partition_list_t* CommitList(const std::vector<TopicPartitionOffset>& offsets) {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (auto& o : offsets) {
+    rd_kafka_topic_partition_t* tp = rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition);
+    tp->offset = o.offset;
+    if (o.packed_done > 0) {  // the list frees it
+      std::string md = PackDoneMetadata(o.packed_done);
+      tp->metadata = std::malloc(md.size());
+      if (tp->metadata) {
+        std::memcpy(tp->metadata, md.data(), md.size());
+        tp->metadata_size = md.size();
+      }
+    }
+  }
+  return l;
+}
+
 Status KafkaSource::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   if (offsets.empty() || opt_.group.empty()) return Status::Ok();
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-  for (auto& o : offsets)
-    rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+  rd_kafka_topic_partition_list_t* l = CommitList(offsets);
   rd_kafka_resp_err_t e = rd_kafka_commit(rk_, l, /*async=*/0);
   std::string failed;
   for (int i = 0; !e && i < l->cnt; ++i)

@@ -13,11 +13,14 @@ namespace kt {
 
 namespace {
 constexpr size_t kBatch = 512;
+// Messages moved at once from a queue of packs (hundreds of records each): the buffer holds
+// a few thousand records, not a queue's worth (the rest waits in librdkafka's queue).
+constexpr size_t kPackBatch = 8;
 constexpr int64_t kWakeEveryMs = 5;
 }  // namespace
 
-SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms)
-    : rk_(rk), max_idle_ms_(max_idle_ms), batch_(kBatch) {
+SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms, bool unpack)
+    : rk_(rk), max_idle_ms_(max_idle_ms), unpack_(unpack), batch_(kBatch) {
   if (pipe2(wake_fd_, O_NONBLOCK | O_CLOEXEC) != 0) wake_fd_[0] = wake_fd_[1] = -1;
   consumer_queue_ = rd_kafka_queue_get_consumer(rk_);
   if (consumer_queue_ && wake_fd_[1] >= 0)
@@ -75,7 +78,7 @@ void SyncedInput::Remove(int input, int32_t partition) {
   auto it = parts_.find({input, partition});
   if (it == parts_.end()) return;
   Part& p = it->second;
-  for (Buffered& b : p.buf) rd_kafka_message_destroy(b.message);
+  for (Buffered& b : p.buf) Destroy(b);
   if (p.queue) {
     rd_kafka_queue_cb_event_enable(p.queue, nullptr, nullptr);  // under the queue's lock: no call after this
     // What the queue holds is dropped here rather than moved on: the next owner reads it again.
@@ -86,7 +89,15 @@ void SyncedInput::Remove(int input, int32_t partition) {
     rd_kafka_queue_destroy(p.queue);
   }
   parts_.erase(it);
+  skips_.erase({input, partition});
   Reorder();
+}
+
+void SyncedInput::SkipPacked(int input, int32_t partition, int64_t offset, int32_t done) {
+  if (done > 0)
+    skips_[{input, partition}] = {offset, done};
+  else
+    skips_.erase({input, partition});
 }
 
 void SyncedInput::Reorder() {
@@ -129,15 +140,52 @@ void SyncedInput::Adopt(int input, rd_kafka_message_t* m) {
     rd_kafka_message_destroy(m);
     return;
   }
-  p->buf.push_back({rd_kafka_message_timestamp(m, nullptr), m});
+  Push(*p, m);
   p->eof = false;
   p->empty_since = -1;
   Sync(*p);
 }
 
+void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
+  int64_t ts = rd_kafka_message_timestamp(m, nullptr);
+  rd_kafka_headers_t* hdrs = nullptr;
+  const void* v = nullptr;
+  size_t n = 0;
+  if (!unpack_ || rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      rd_kafka_header_get_last(hdrs, kPackHeader.data(), &v, &n) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    p.buf.push_back({ts, m});
+    return;
+  }
+  // A pack: a record per record, the last owning the message. One the reader cannot read is
+  // buffered at where it begins all the same: reading it there again reports it (a bad record).
+  // The first records of the message a commit said were done (SkipPacked) are left out.
+  int32_t skip = 0;
+  if (auto s = skips_.find({p.input, p.partition}); s != skips_.end() && m->offset >= s->second.first) {
+    if (m->offset == s->second.first) skip = s->second.second;
+    skips_.erase(s);
+  }
+  std::string_view pack(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+  auto start = PackStart(pack);
+  size_t at = start.ok() ? *start : 0, before = p.buf.size();
+  int32_t index = 0;
+  for (; at > 0 && at < pack.size(); ++index) {
+    size_t next = at;
+    if (!ReadPacked(pack, &next, &scratch_).ok()) break;
+    if (index >= skip) p.buf.push_back({scratch_.timestamp, m, static_cast<uint32_t>(at), index, false});
+    at = next;
+  }
+  if (at == 0 || at < pack.size() || (index == 0 && skip == 0))  // unreadable, or a pack of none
+    p.buf.push_back({ts, m, static_cast<uint32_t>(at == 0 ? 1 : at), index, false});
+  if (p.buf.size() == before) {  // every record done already
+    rd_kafka_message_destroy(m);
+    return;
+  }
+  p.buf.back().last = true;
+}
+
 void SyncedInput::Clear() {
   for (auto& [key, p] : parts_) {
-    for (Buffered& b : p.buf) rd_kafka_message_destroy(b.message);
+    for (Buffered& b : p.buf) Destroy(b);
     p.buf.clear();
     Sync(p);
     p.queue_ready = true;  // refilled from the new position
@@ -153,7 +201,7 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
   // Found empty before and nothing arrived since: no need to ask. Cleared before asking, so
   // that whatever arrives after the answer sets it again.
   if (!p.queue_ready.exchange(false, std::memory_order_acq_rel)) return nullptr;
-  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), batch_.size());
+  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), unpack_ ? kPackBatch : batch_.size());
   if (n > 0) {
     p.queue_ready.store(true,
                         std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties
@@ -176,7 +224,7 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
       if (error) rd_kafka_message_destroy(error);  // the last one says it
       error = m;
     } else {
-      p.buf.push_back({rd_kafka_message_timestamp(m, nullptr), m});
+      Push(p, m);
       p.eof = false;
       p.empty_since = -1;
       p.last_record_ms = now();
@@ -193,7 +241,7 @@ void SyncedInput::WakeFetcher(Part& p, LazyNow& now) {
   waker_->Wake(p.topic, p.partition);
 }
 
-rd_kafka_message_t* SyncedInput::TryNext() {
+SyncedInput::Buffered SyncedInput::TryNext() {
   LazyNow now;
   waiting_ = false;
   Part* best = nullptr;
@@ -203,7 +251,7 @@ rd_kafka_message_t* SyncedInput::TryNext() {
     if (head == kSkip) continue;  // paused
     if (head == kEmpty) {
       Part& p = *order_[i];
-      if (rd_kafka_message_t* error = Fill(p, now)) return error;
+      if (rd_kafka_message_t* error = Fill(p, now)) return {0, error};
       if (p.buf.empty()) {
         // Older records may still come: wait, unless the partition said it is at its end (and,
         // with --max-idle, has stayed empty that long).
@@ -223,13 +271,13 @@ rd_kafka_message_t* SyncedInput::TryNext() {
       best_ts = head;
     }
   }
-  if (waiting_ || !best) return nullptr;
-  rd_kafka_message_t* m = best->buf.front().message;
+  if (waiting_ || !best) return {};
+  Buffered b = best->buf.front();
   best->buf.pop_front();
-  best->next = m->offset + 1;
+  best->next = b.last ? b.message->offset + 1 : b.message->offset;
   if (best->buf.empty() && best->eof) best->empty_since = now();
   Sync(*best);
-  return m;
+  return b;
 }
 
 void SyncedInput::Wait(int timeout_ms) {

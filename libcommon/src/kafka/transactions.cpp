@@ -68,9 +68,7 @@ Status KafkaTransactions::Begin() {
 Status KafkaTransactions::Commit(const std::vector<TopicPartitionOffset>& offsets) {
   rd_kafka_t* rk = sink_->handle();
   if (!offsets.empty() && source_) {
-    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-    for (auto& o : offsets)
-      rd_kafka_topic_partition_list_add(l, o.topic.c_str(), o.partition)->offset = o.offset;
+    rd_kafka_topic_partition_list_t* l = CommitList(offsets);
     rd_kafka_consumer_group_metadata_t* md = rd_kafka_consumer_group_metadata(source_->handle());
     Status s = Retry("sending offsets to the transaction", timeout_ms_,
                      [&] { return rd_kafka_send_offsets_to_transaction(rk, l, md, timeout_ms_); });

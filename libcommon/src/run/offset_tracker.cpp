@@ -2,7 +2,8 @@
 
 namespace kt {
 
-OffsetTracker::Entry* OffsetTracker::Begin(std::string_view topic, int32_t partition, int64_t offset) {
+OffsetTracker::Entry* OffsetTracker::Begin(std::string_view topic, int32_t partition, int64_t offset,
+                                           int32_t packed_done) {
   Partition* p = last_;
   if (!p || p->partition != partition || p->topic != topic) {
     auto it = partitions_.find(Key(topic, partition));
@@ -14,8 +15,9 @@ OffsetTracker::Entry* OffsetTracker::Begin(std::string_view topic, int32_t parti
     p = &it->second;
     last_ = p;
   }
-  p->entries.emplace_back(offset, p);
-  return &p->entries.back();
+  Entry& e = p->entries.emplace_back(offset, p);
+  e.packed_done = packed_done;
+  return &e;
 }
 
 void OffsetTracker::Ack(Entry* e, bool ok) {
@@ -33,7 +35,8 @@ void OffsetTracker::Advance(Partition* p) {
   while (!p->entries.empty()) {
     const Entry& front = p->entries.front();
     if (!front.sealed || front.pending != 0 || front.failed) break;
-    p->done_next = front.offset + 1;
+    p->done_next = front.packed_done > 0 ? front.offset : front.offset + 1;
+    p->done_packed = front.packed_done;
     p->entries.pop_front();
   }
 }
@@ -41,14 +44,20 @@ void OffsetTracker::Advance(Partition* p) {
 std::vector<TopicPartitionOffset> OffsetTracker::Committable() const {
   std::vector<TopicPartitionOffset> out;
   for (auto& [k, p] : partitions_)
-    if (p.done_next > p.committed_next) out.push_back({p.topic, p.partition, p.done_next});
+    if (std::pair(p.done_next, p.done_packed) > std::pair(p.committed_next, p.committed_packed))
+      out.push_back({p.topic, p.partition, p.done_next, p.done_packed});
   return out;
 }
 
 void OffsetTracker::MarkCommitted(const std::vector<TopicPartitionOffset>& offsets) {
   for (auto& o : offsets) {
     auto it = partitions_.find(Key(o.topic, o.partition));
-    if (it != partitions_.end() && o.offset > it->second.committed_next) it->second.committed_next = o.offset;
+    if (it == partitions_.end()) continue;
+    Partition& p = it->second;
+    if (std::pair(o.offset, o.packed_done) > std::pair(p.committed_next, p.committed_packed)) {
+      p.committed_next = o.offset;
+      p.committed_packed = o.packed_done;
+    }
   }
 }
 
@@ -58,6 +67,7 @@ bool OffsetTracker::SkipTo(const std::string& topic, int32_t partition, int64_t 
   Partition& p = it->second;
   if (!p.entries.empty() || p.done_next < 0 || next <= p.done_next) return false;
   p.done_next = next;
+  p.done_packed = 0;
   return true;
 }
 
@@ -76,7 +86,9 @@ void OffsetTracker::Remove(const std::string& topic, int32_t partition) {
 std::vector<TopicPartitionOffset> OffsetTracker::NextOffsets() const {
   std::vector<TopicPartitionOffset> out;
   for (auto& [k, p] : partitions_) {
-    int64_t next = p.entries.empty() ? p.done_next : p.entries.back().offset + 1;
+    int64_t next = p.entries.empty()                  ? p.done_next
+                   : p.entries.back().packed_done > 0 ? p.entries.back().offset
+                                                      : p.entries.back().offset + 1;
     if (next >= 0) out.push_back({p.topic, p.partition, next});
   }
   return out;

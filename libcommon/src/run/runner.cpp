@@ -284,8 +284,8 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   if (rec.value)
     stats_.bytes_in += static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
   if (monitor_id_ >= 0) ++CountersOf(rec).in;
-  OffsetTracker::Entry* entry =
-      tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset);
+  OffsetTracker::Entry* entry = tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset,
+                                               rec.more_at_offset ? rec.packed_index + 1 : 0);
   current_ = entry;
   emit_error_ = Status::Ok();
 

@@ -114,3 +114,49 @@ TEST_CASE(
   CHECK_FALSE(t.SkipTo("in", 0, 6));  // never back
   CHECK_FALSE(t.SkipTo("in", 1, 3));  // a partition nothing was read from
 }
+
+TEST_CASE("records packed into one message: their offset is committed with how many of them are done") {
+  OffsetTracker t;
+  auto* before = t.Begin("in", 0, 6);
+  t.Seal(before);
+  auto c = Take(t);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].offset == 7);
+  CHECK(c[0].packed_done == 0);
+  auto* a = t.Begin("in", 0, 7, /*packed_done=*/1);
+  auto* b = t.Begin("in", 0, 7, /*packed_done=*/2);
+  t.AddPending(a);
+  t.Seal(a);
+  t.Seal(b);
+  CHECK(Take(t).empty());  // a is not acknowledged: nothing moves
+  CHECK(t.NextOffsets()[0].offset == 7);
+  t.Ack(a, true);
+  c = Take(t);  // the message at 7 is read again, after its first two records
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].offset == 7);
+  CHECK(c[0].packed_done == 2);
+  CHECK(Take(t).empty());
+  auto* last = t.Begin("in", 0, 7);  // the message's last record
+  CHECK(t.NextOffsets()[0].offset == 8);
+  t.Seal(last);
+  c = Take(t);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].offset == 8);
+  CHECK(c[0].packed_done == 0);
+}
+
+TEST_CASE("a record's offset is committed while the packed message after it is in flight") {
+  OffsetTracker t;
+  auto* r = t.Begin("in", 0, 3);
+  auto* a = t.Begin("in", 0, 4, /*packed_done=*/1);
+  t.Seal(r);
+  auto c = Take(t);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].offset == 4);
+  CHECK(c[0].packed_done == 0);
+  t.Seal(a);
+  c = Take(t);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].offset == 4);
+  CHECK(c[0].packed_done == 1);
+}

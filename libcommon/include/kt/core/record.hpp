@@ -44,6 +44,11 @@ struct Record {
   int input = 0;                     // which of the tool's inputs (kjoin: 0 left, 1 right)
   int32_t partition = -1;
   int64_t offset = -1;
+  // One of several records packed into the Kafka message at `offset` (core/record_pack.hpp),
+  // not its last: the offset is not done when this record is; once it is, `packed_index` + 1
+  // records of the message are (TopicPartitionOffset::packed_done).
+  bool more_at_offset = false;
+  int32_t packed_index = 0;        // its place among the message's records
   int64_t line = 0;                // input line number when read from a file or stdin, else 0
   const Origin* origin = nullptr;  // set for records of a repartition topic (core/origin.hpp)
   // The Source also built `value`'s document, into the target it was given

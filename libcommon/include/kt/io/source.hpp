@@ -17,6 +17,9 @@ struct TopicPartitionOffset {
   std::string topic;
   int32_t partition;
   int64_t offset;  // the next offset to read (Kafka's commit convention)
+  // Records of the packed message at `offset` already done (core/record_pack.hpp): reading
+  // starts after them. Committed as the offset's metadata (kPackDoneMetadata).
+  int32_t packed_done = 0;
 };
 
 struct TopicPartition {

@@ -5,10 +5,15 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "kt/codec/codec.hpp"
+#include "kt/core/record_pack.hpp"
 #include "kt/io/sink.hpp"
 #include "kt/kafka/client.hpp"
 
@@ -31,8 +36,11 @@ struct KafkaSinkOptions {
   // The largest record to send (the input's max.message.bytes): message.max.bytes at least
   // that, unless -X sets it.
   int64_t max_record_bytes = 0;
-  // The tool's own topic (a repartition topic): written lz4-compressed unless -X says otherwise;
-  // the broker stores and serves the batches as they are (bench/README, issue 30).
+  // The tool's own topic (a repartition topic): written lz4-compressed unless -X says otherwise
+  // (the broker stores and serves the batches as they are), and, when it exists at Open, with
+  // the records bound for one partition packed into one message (core/record_pack.hpp) of at
+  // most kPackBytes, sent once full, kPackLingerMs after its first record, or at a Flush
+  // (bench/README, issue 30).
   bool internal_topic = false;
 };
 
@@ -43,6 +51,9 @@ Status DeliveryError(rd_kafka_resp_err_t err, const std::string& what);
 
 class KafkaSink : public Sink {
  public:
+  static constexpr size_t kPackBytes = 64 * 1024;
+  static constexpr int64_t kPackLingerMs = 5;
+
   KafkaSink(KafkaConfig cfg, KafkaSinkOptions options);
   ~KafkaSink() override;
   KafkaSink(const KafkaSink&) = delete;
@@ -67,8 +78,35 @@ class KafkaSink : public Sink {
  private:
   static void DeliveryCb(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   rd_kafka_topic_t* TopicFor(std::string_view name);
+  // Produces one message; false with *error set when librdkafka refused it.
+  bool Produce(rd_kafka_topic_t* rkt, int32_t partition, std::optional<std::string_view> key,
+               std::optional<std::string_view> value, int64_t timestamp, rd_kafka_headers_t* hdrs,
+               void* opaque, Status* error);
+  // Packs (KafkaSinkOptions::internal_topic): AddToPack adds a record to its partition's pack,
+  // sent when it is full; SendPack sends one, SendPacks every one older than `age_ms`.
+  // A pack librdkafka refuses fails every record in it, through the listener but for
+  // `sending` (the record whose Send it is: that Send returns the error).
+  struct Pack {
+    PackWriter writer;
+    std::vector<DeliveryToken*> tokens;
+    int64_t timestamp = 0;  // the message's: its newest record's (retention by time keeps all of them)
+    int64_t since_ms = 0;   // when its first record came
+  };
+  struct SentPack {  // a pack's delivery opaque (tagged: DeliveryCb tells it from a token)
+    std::vector<DeliveryToken*> tokens;
+  };
+  Status AddToPack(int32_t partition, std::optional<std::string_view> key,
+                   std::optional<std::string_view> value, int64_t timestamp, const Headers* headers,
+                   DeliveryToken* token);
+  Status SendPack(int32_t partition, DeliveryToken* sending);
+  Status SendPacks(int64_t age_ms);
+  // Every record in a pack not yet sent comes back as purged.
+  void DropPacks();
 
   KafkaSinkOptions opt_;
+  // Packs sent and not yet reported (DeliveryCb frees them): declared before client_, so that
+  // they outlive the producer and whatever reports it makes as it goes.
+  std::map<SentPack*, std::unique_ptr<SentPack>> in_flight_;
   KafkaClient client_;
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
   DeliveryListener* listener_ = nullptr;
@@ -76,6 +114,8 @@ class KafkaSink : public Sink {
   std::string last_name_;  // the topic of the last TopicFor, looked up without a key string
   rd_kafka_topic_t* last_topic_ = nullptr;
   std::string json_, key_scratch_, value_scratch_;
+  std::vector<Pack> packs_;  // by partition of opt_.topic; empty: not packing
+  size_t pack_bytes_ = kPackBytes;
   int64_t max_bytes_ = 1000000;     // message.max.bytes
   bool warned_epoch_zero_ = false;  // RD_KAFKA_V_TIMESTAMP(0) means now: said once per run
 };

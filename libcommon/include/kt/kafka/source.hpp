@@ -68,6 +68,11 @@ struct KafkaSourceOptions {
   bool headers = true;
 };
 
+// The offsets to commit, as librdkafka takes them (a commit, or a transaction's offsets); a
+// packed message's records done already go as the offset's metadata (kPackDoneMetadata).
+// The caller destroys the list.
+rd_kafka_topic_partition_list_t* CommitList(const std::vector<TopicPartitionOffset>& offsets);
+
 class KafkaSource : public Source {
  public:
   KafkaSource(KafkaConfig cfg, KafkaSourceOptions options);
@@ -116,8 +121,12 @@ class KafkaSource : public Source {
   bool DirectBatch() const;
   rd_kafka_topic_partition_list_t* ListOf(const std::vector<TopicPartition>& partitions) const;
   std::vector<TopicPartition> TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const;
-  // Fills `rec` from the current message.
+  // Fills `rec` from the current record: a message, or one record of a pack (FillPacked).
   void FillRecord(Record* rec, Status* record_status);
+  void FillPacked(Record* rec, Status* record_status);
+  // The key and value of `rec`, decoded by the codecs.
+  void Decode(std::optional<std::string_view> key, std::optional<std::string_view> value, Record* rec,
+              Status* record_status);
   DocumentTarget* value_documents_ = nullptr;  // BuildValueDocuments
   // The value codec, making a text the source left unmade (Record::value_text_from).
   struct CodecText : ValueTextMaker {
@@ -133,7 +142,9 @@ class KafkaSource : public Source {
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
   std::unique_ptr<SyncedInput> synced_;
   RebalanceListener* listener_ = nullptr;
-  rd_kafka_message_t* current_ = nullptr;         // owned; destroyed on the next Next()
+  // Destroyed on the next Next() when it is its message's last record (SyncedInput::TryNext).
+  SyncedInput::Buffered current_;
+  PackedRecord packed_;                           // the current record of a pack
   std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
   // kbroker and --from TIME: partitions still before their first record at or after the time
   std::set<std::pair<std::string, int32_t>> seeking_time_;

@@ -11,6 +11,10 @@
 // input gives the same output whatever the fetch interleaving, at any partition count. Every
 // assigned partition takes part, so a task (one partition number across co-partitioned topics)
 // is in timestamp order, and so is the whole input.
+//
+// With `unpack` (ktools' own repartition topics), a packed message (core/record_pack.hpp) is
+// buffered as its records, each with its own timestamp, so they take their places in that order
+// one by one.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -24,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "kt/core/record_pack.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/fetch_waker.hpp"
 
@@ -32,7 +37,7 @@ namespace kt {
 class SyncedInput {
  public:
   // `rk` is a consumer whose partition queues this object takes over (and gives back).
-  SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms);
+  SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms, bool unpack = false);
   ~SyncedInput();
   SyncedInput(const SyncedInput&) = delete;
   SyncedInput& operator=(const SyncedInput&) = delete;
@@ -45,14 +50,25 @@ class SyncedInput {
   void SetPaused(int input, int32_t partition, bool paused);
   // Drops every buffered record (the consumer is about to seek).
   void Clear();
+  // The partition starts at `offset`, a packed message whose first `done` records are done
+  // (TopicPartitionOffset::packed_done): they are not handed out again. Until the partition
+  // reads that message, or leaves.
+  void SkipPacked(int input, int32_t partition, int64_t offset, int32_t done);
   // A record or end-of-partition event that reached the consumer's own queue instead of its
   // partition's: appended to the partition's buffer (records of a partition arrive in order),
   // or destroyed when the partition is not (any more) ours.
   void Adopt(int input, rd_kafka_message_t* m);
 
+  // A record: a message, or one record of a packed message.
   struct Buffered {
     int64_t timestamp;  // read once, when the record is buffered: compared for every record out
-    rd_kafka_message_t* message;
+    rd_kafka_message_t* message = nullptr;
+    // A packed record: where it begins in the message's value (core/record_pack.hpp); 0: the
+    // message is the record.
+    uint32_t at = 0;
+    int32_t index = 0;  // a packed record's place among its message's records
+    // The message's last record (every message that is not packed): the one that owns it.
+    bool last = true;
   };
   struct Part {
     int input = 0;
@@ -78,10 +94,12 @@ class SyncedInput {
         false;  // its queue reached queued.min.messages: librdkafka may have stopped fetching
   };
 
-  // The next message in order if one is ready now, else null (nothing buffered, or a
-  // partition must be waited for). Error messages of a partition (end-of-partition aside, which
-  // is recorded) are handed out as they come. The caller destroys the message.
-  rd_kafka_message_t* TryNext();
+  // The next record in order if one is ready now, else one without a message (nothing
+  // buffered, or a partition must be waited for). Error messages of a partition
+  // (end-of-partition aside, which is recorded) are handed out as they come. The caller
+  // destroys the message of a record that is its message's last; the others stay valid until
+  // the next call of any method that changes this object.
+  Buffered TryNext();
   // Waits up to `timeout_ms` for any partition queue, or the consumer's own queue (rebalances,
   // errors), to receive something.
   void Wait(int timeout_ms);
@@ -97,6 +115,11 @@ class SyncedInput {
  private:
   // Moves what the partition's queue holds into its buffer; an error message is returned.
   rd_kafka_message_t* Fill(Part& p, LazyNow& now);
+  // Buffers a message's records (one, or a pack's: see `unpack`).
+  void Push(Part& p, rd_kafka_message_t* m);
+  static void Destroy(const Buffered& b) {
+    if (b.last) rd_kafka_message_destroy(b.message);
+  }
   // See FetchWaker: as soon as a queue that reached queued.min.messages has been drained below
   // it, and when a partition whose records were flowing runs dry.
   void WakeFetcher(Part& p, LazyNow& now);
@@ -106,7 +129,10 @@ class SyncedInput {
 
   rd_kafka_t* rk_;
   int64_t max_idle_ms_;
-  std::map<std::pair<int, int32_t>, Part> parts_;  // (input, partition)
+  bool unpack_;
+  PackedRecord scratch_;  // Push's, reading a pack's timestamps
+  std::map<std::pair<int, int32_t>, std::pair<int64_t, int32_t>> skips_;  // SkipPacked's (offset, done)
+  std::map<std::pair<int, int32_t>, Part> parts_;                         // (input, partition)
   // parts_ in its order, and the timestamp of each one's first buffered record (kEmpty: none,
   // kSkip: paused), kept by Sync: the scan for every record reads one small array.
   std::vector<Part*> order_;

@@ -27,6 +27,9 @@ class OffsetTracker {
     uint32_t pending = 0;  // outputs sent, not yet acknowledged
     bool sealed = false;
     bool failed = false;  // an output failed: never committable
+    // Not the last record of its offset (Record::more_at_offset): once done, that offset is
+    // where reading starts again, after this many of its records (0: the offset after it).
+    int32_t packed_done = 0;
     Partition* owner;
   };
   struct Partition {
@@ -34,7 +37,9 @@ class OffsetTracker {
     int32_t partition;
     std::deque<Entry> entries;  // deque: references stay valid across push_back/pop_front
     int64_t done_next = -1;     // next offset after the last done record, -1 none yet
+    int32_t done_packed = 0;    // records of the packed message at done_next done already
     int64_t committed_next = -1;
+    int32_t committed_packed = 0;
   };
 
   OffsetTracker() = default;
@@ -42,8 +47,9 @@ class OffsetTracker {
   OffsetTracker& operator=(const OffsetTracker&) = delete;
 
   // Starts tracking a record. The returned entry is the delivery token of its outputs; it
-  // stays valid until the entry is done (popped) or its partition is removed.
-  Entry* Begin(std::string_view topic, int32_t partition, int64_t offset);
+  // stays valid until the entry is done (popped) or its partition is removed. `packed_done`:
+  // Entry::packed_done.
+  Entry* Begin(std::string_view topic, int32_t partition, int64_t offset, int32_t packed_done = 0);
   void AddPending(Entry* e) { ++e->pending; }
   // An output was acknowledged (ok) or failed for good.
   void Ack(Entry* e, bool ok);
