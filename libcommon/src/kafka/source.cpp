@@ -104,7 +104,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       });
   if (!created.ok()) return created;
   rk_ = client_.get();
-  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/opt_.origin_headers);
+  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/true);
   const KafkaConfig& cfg = client_.config();
 
   if (opt_.topic_patterns &&
@@ -212,13 +212,12 @@ void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool
       return;
     }
     // A commit inside a packed message: its records done already are not read again.
-    if (opt_.origin_headers)
-      for (int i = 0; i < parts->cnt; ++i) {
-        const rd_kafka_topic_partition_t& tp = parts->elems[i];
-        std::string_view md(static_cast<const char*>(tp.metadata), tp.metadata ? tp.metadata_size : 0);
-        synced_->SkipPacked(InputOf(tp.topic), tp.partition, tp.offset,
-                            tp.offset >= 0 ? ParsePackDoneMetadata(md) : 0);
-      }
+    for (int i = 0; i < parts->cnt; ++i) {
+      const rd_kafka_topic_partition_t& tp = parts->elems[i];
+      std::string_view md(static_cast<const char*>(tp.metadata), tp.metadata ? tp.metadata_size : 0);
+      synced_->SkipPacked(InputOf(tp.topic), tp.partition, tp.offset,
+                          tp.offset >= 0 ? ParsePackDoneMetadata(md) : 0);
+    }
   } else {
     for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
   }
@@ -605,8 +604,10 @@ void KafkaSource::FillPacked(Record* rec, Status* record_status) {
     return;
   }
   rec->timestamp = packed_.timestamp;
-  for (const Header& h : packed_.headers)
-    if (!origin_.Take(h) && opt_.headers) headers_.push_back(h);
+  for (const Header& h : packed_.headers) {
+    if (opt_.origin_headers && origin_.Take(h)) continue;
+    if (opt_.headers) headers_.push_back(h);
+  }
   rec->origin = origin_.origin();
   Decode(packed_.key, packed_.value, rec, record_status);
 }

@@ -6,6 +6,9 @@
 // p, and the group assigns them together (the range assignor is forced). Record::input tells
 // which topic a record came from (its index in `topics`).
 //
+// A packed message (a repartition topic's, core/record_pack.hpp) is read as its records, in
+// any topic: a ktools stage after the hop, or kconsume inspecting the topic.
+//
 // Offsets: auto-commit is off; the Runner commits what the OffsetTracker allows. --from applies
 // only to partitions without a committed offset. Rebalances call the RebalanceListener: on
 // revocation before the partitions go (the Runner commits there), on loss without a commit.
