@@ -13,8 +13,9 @@ namespace kt {
 
 namespace {
 constexpr size_t kBatch = 512;
-// Messages moved at once from a queue of packs (hundreds of records each): the buffer holds
-// a few thousand records, not a queue's worth (the rest waits in librdkafka's queue).
+// Messages moved at once from the queue of a partition whose messages are packs (hundreds of
+// records each): its buffer holds a few thousand records, not a queue's worth (the rest waits
+// in librdkafka's queue). Other partitions move kBatch at once.
 constexpr size_t kPackBatch = 8;
 constexpr int64_t kWakeEveryMs = 5;
 }  // namespace
@@ -154,8 +155,10 @@ void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
   if (!unpack_ || rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       rd_kafka_header_get_last(hdrs, kPackHeader.data(), &v, &n) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     p.buf.push_back({ts, m});
+    p.packed = false;
     return;
   }
+  p.packed = true;
   // A pack: a record per record, the last owning the message. One the reader cannot read is
   // buffered at where it begins all the same: reading it there again reports it (a bad record).
   // The first records of the message a commit said were done (SkipPacked) are left out.
@@ -201,7 +204,7 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
   // Found empty before and nothing arrived since: no need to ask. Cleared before asking, so
   // that whatever arrives after the answer sets it again.
   if (!p.queue_ready.exchange(false, std::memory_order_acq_rel)) return nullptr;
-  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), unpack_ ? kPackBatch : batch_.size());
+  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), p.packed ? kPackBatch : batch_.size());
   if (n > 0) {
     p.queue_ready.store(true,
                         std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties

@@ -83,6 +83,7 @@ class SyncedInput {
     int wake_fd = -1;  // written by the callback too, for Wait
     std::deque<Buffered> buf;
     bool paused = false;
+    bool packed = false;       // its last message was a pack: Fill moves fewer at once (kPackBatch)
     bool eof = false;          // at its end, as of its last end-of-partition event
     int64_t eof_at = -1;       // offset of the last end-of-partition event
     int64_t next = -1;         // offset after the last record handed out
