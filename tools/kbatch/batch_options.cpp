@@ -1,5 +1,7 @@
 #include "batch_options.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "kt/codec/codec.hpp"
 #include "kt/core/time.hpp"
 

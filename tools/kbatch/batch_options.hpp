@@ -1,10 +1,10 @@
 // kbatch's own flags and the BatchOptions they resolve to.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <string>
 
 #include "batch_transform.hpp"
+#include "kt/run/cli_fwd.hpp"
 
 namespace kt::kbatch {
 

@@ -1,5 +1,7 @@
 // kbatch: collect up to N records (or --max-bytes) into one, flushing after --within of wall
 // time without waiting for N (Faust's stream.take(N, within=T)); optionally per key.
+#include <CLI/CLI.hpp>
+
 #include "batch_options.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"

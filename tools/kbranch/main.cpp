@@ -1,4 +1,6 @@
 // kbranch: route each record to the topic of the first route whose expression is true.
+#include <CLI/CLI.hpp>
+
 #include "branch_transform.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"

@@ -1,4 +1,6 @@
 // kconsume: print a topic's records on stdout, like kcat -C.
+#include <CLI/CLI.hpp>
+
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"

@@ -1,4 +1,6 @@
 // kfilter: keep the records for which an expression is true.
+#include <CLI/CLI.hpp>
+
 #include "filter_transform.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"

@@ -1,4 +1,6 @@
 // kgen: synthetic click events or taxi rides, to a topic or stdout.
+#include <CLI/CLI.hpp>
+
 #include "gen_source.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_plan.hpp"

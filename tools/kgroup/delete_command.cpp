@@ -1,4 +1,6 @@
 // kgroup delete GROUP: a group and its committed offsets, after a confirmation.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/core/log.hpp"
 #include "kt/io/confirm.hpp"

@@ -1,5 +1,6 @@
 // kgroup describe GROUP: committed offset, end offset and lag per partition; for a ktools
 // stateful group also its internal topics and its local state.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <tuple>

@@ -1,4 +1,6 @@
 // kgroup list: every consumer group the cluster knows, with its state.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/core/json.hpp"
 #include "kt/io/rows.hpp"

@@ -1,5 +1,7 @@
 // kgroup: consumer groups as an operator sees them: list, describe (lag), reset offsets, delete,
 // start over.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 
 int main(int argc, char** argv) {

@@ -1,5 +1,7 @@
 // kgroup reset GROUP: where each partition's committed offset would go (a dry run), or moves
 // them there with --execute.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"

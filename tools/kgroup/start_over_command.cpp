@@ -6,6 +6,7 @@
 // Deleting the groups, not moving their offsets, is what "never ran" means: the next run starts
 // at its --from, like a first one, and an input topic the stage no longer reads leaves nothing
 // behind. Output topics are the user's and stay: the rerun appends what it recomputes.
+#include <CLI/CLI.hpp>
 #include <filesystem>
 
 #include "commands.hpp"

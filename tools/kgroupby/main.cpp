@@ -1,4 +1,6 @@
 // kgroupby: re-key records by an expression and write them co-partitioned by the new key.
+#include <CLI/CLI.hpp>
+
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"

@@ -1,5 +1,6 @@
 #include "join_options.hpp"
 
+#include <CLI/CLI.hpp>
 #include <tuple>
 
 #include "kt/codec/codec.hpp"

@@ -3,12 +3,12 @@
 // type and output shape. Every rule about flags that do not fit together lives here.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 
 #include "global_join_transform.hpp"
 #include "join_run.hpp"
+#include "kt/run/cli_fwd.hpp"
 
 namespace kt::kjoin {
 

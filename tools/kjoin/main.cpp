@@ -1,4 +1,6 @@
 // kjoin: joins the records of the input with those of another topic by key (kjoin(1)).
+#include <CLI/CLI.hpp>
+
 #include "join_options.hpp"
 #include "join_run.hpp"
 #include "kt/app/fail.hpp"

@@ -1,4 +1,5 @@
 // kmap: reshape JSON records — set, keep, drop and rename fields, rewrite keys.
+#include <CLI/CLI.hpp>
 #include <map>
 
 #include "kt/app/fail.hpp"

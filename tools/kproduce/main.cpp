@@ -1,4 +1,6 @@
 // kproduce: write records from a file or stdin to a topic, like kcat -P.
+#include <CLI/CLI.hpp>
+
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"

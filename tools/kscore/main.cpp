@@ -1,4 +1,6 @@
 // kscore: add a score field computed by an expression (or a random score, or a per-key statistic).
+#include <CLI/CLI.hpp>
+
 #include "kt/app/fail.hpp"
 #include "kt/app/run_stateful.hpp"
 #include "kt/app/run_tool.hpp"

@@ -1,5 +1,7 @@
 #include "score_options.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "kt/codec/json_path.hpp"
 #include "kt/core/strings.hpp"
 

@@ -2,10 +2,10 @@
 // --random-int) or a stateful one (--zscore, --ewma, keyed by --by or the record key).
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 
+#include "kt/run/cli_fwd.hpp"
 #include "score_transform.hpp"
 #include "stat_score_transform.hpp"
 

@@ -1,5 +1,7 @@
 // ktable get KEY: one key's aggregates, from a running copy serving --http, else the changelog
 // (or --local stores).
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/app/running_copy.hpp"
 #include "kt/core/log.hpp"

@@ -1,4 +1,6 @@
 // ktable: keyed aggregates with changelog-backed state; `ktable get|dump` read a table.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_stateful.hpp"

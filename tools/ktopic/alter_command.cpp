@@ -1,4 +1,6 @@
 // ktopic alter TOPIC: change its configs, or grow its partitions.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/core/log.hpp"
 

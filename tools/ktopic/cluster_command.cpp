@@ -2,6 +2,7 @@
 // holds (kcat -L, rpk cluster info), from one metadata request.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands.hpp"

@@ -1,4 +1,6 @@
 // ktopic create TOPIC: a new topic, with its partitions, replication factor and configs.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/core/log.hpp"
 

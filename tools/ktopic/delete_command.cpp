@@ -1,4 +1,6 @@
 // ktopic delete TOPIC...: topics and all their records, after a confirmation.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/core/log.hpp"
 #include "kt/io/confirm.hpp"

@@ -2,6 +2,7 @@
 // timestamps), then the topic's configs.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands.hpp"

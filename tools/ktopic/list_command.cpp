@@ -1,5 +1,6 @@
 // ktopic list [PATTERN]: every topic (or those matching a pattern, kafka/topic_pattern.hpp) with its
 // partitions, replication factor and record count.
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands.hpp"

@@ -1,4 +1,6 @@
 // ktopic: topics as an operator sees them: list, describe, create, delete, alter, stats.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 
 int main(int argc, char** argv) {

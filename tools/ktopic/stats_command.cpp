@@ -1,6 +1,7 @@
 // ktopic stats TOPIC: reads the topic whole for what it holds (TopicStats).
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands.hpp"

@@ -1,5 +1,7 @@
 // kwindow get KEY: one key's live windows, from the changelog (or --local stores), all of them or
 // those containing a time (--at, --now).
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/app/running_copy.hpp"
 #include "kt/core/log.hpp"

@@ -1,5 +1,7 @@
 // kwindow: windowed aggregates (tumbling, hopping, sliding, session) by event time;
 // `kwindow get|dump` read the live windows.
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "kt/app/fail.hpp"
 #include "kt/app/run_stateful.hpp"

@@ -1,5 +1,6 @@
 #include "window_options.hpp"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 
 #include "kt/core/time.hpp"

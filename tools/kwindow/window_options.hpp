@@ -3,10 +3,10 @@
 // --time-format, --time-unit), the aggregates and --by, the emit mode.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
+#include "kt/run/cli_fwd.hpp"
 #include "kt/stream/event_time.hpp"
 #include "kt/stream/grouping.hpp"
 #include "kt/stream/window.hpp"

@@ -1,5 +1,6 @@
 #include "window_query.hpp"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
 #include <tuple>

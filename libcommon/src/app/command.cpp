@@ -1,5 +1,7 @@
 #include "kt/app/command.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "kt/app/fail.hpp"
 #include "kt/app/run_plan.hpp"
 #include "kt/core/exit_code.hpp"

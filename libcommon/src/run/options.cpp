@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>

@@ -1,5 +1,6 @@
 #include "kt/state/store_contents.hpp"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 
 #include "kt/core/murmur2.hpp"

@@ -3,13 +3,13 @@
 // parsed, Check refuses what does not fit (usage errors) and Run does the work.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "kt/core/status.hpp"
 #include "kt/kafka/config.hpp"
+#include "kt/run/cli_fwd.hpp"
 #include "kt/run/options.hpp"
 #include "kt/state/store_contents.hpp"
 

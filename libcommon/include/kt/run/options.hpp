@@ -2,13 +2,13 @@
 // as the "Common options" group; plus parsing with exit codes and "did you mean" suggestions.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "kt/core/status.hpp"
+#include "kt/run/cli_fwd.hpp"
 
 namespace kt {
 

@@ -3,13 +3,13 @@
 // needed), or read from the local stores under <state dir>/<group>/<store> (--local).
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <map>
 #include <string>
 
 #include "kt/core/status.hpp"
 #include "kt/kafka/config.hpp"
+#include "kt/run/cli_fwd.hpp"
 
 namespace kt {
 
