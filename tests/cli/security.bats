@@ -76,9 +76,11 @@ setup() {
   run kconsume "$P-in" -e "${B_OPTS[@]}"
   [ "$status" -eq 1 ]
   [[ "$output" == *"not authorized on topic '$P-in' for operation "*"(user 'bob')"* ]] || { echo "$output"; false; }
+  # kproduce looks its topic up before it produces: the first ACL it misses is the topic's
+  # (the producer's IdempotentWrite on the cluster, missing too, is tests/unit/kafka/client_test.cpp's).
   run bash -c "echo '{}' | kproduce '$P-in' ${B_OPTS[*]}"
   [ "$status" -eq 1 ]
-  [[ "$output" == *"not authorized on the cluster for operation IdempotentWrite (user 'bob')"* ]] || { echo "$output"; false; }
+  [[ "$output" == *"not authorized on topic '$P-in' for operation Describe (user 'bob')"* ]] || { echo "$output"; false; }
   [ $((SECONDS - start)) -le 6 ]
 }
 

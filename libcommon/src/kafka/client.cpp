@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <memory>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -197,15 +198,41 @@ void KafkaClient::DropStaleErrors() {
   quiet_ = false;
 }
 
+namespace {
+
+// Whether a metadata request naming a topic leaves a missing one missing: the client's
+// allow.auto.create.topics is false (a consumer's default, and the admin client's, set so;
+// librdkafka puts it in the request, and a producer's is true), and the cluster is known not to
+// be librdkafka's mock cluster (kbroker), which creates a topic named in any metadata request.
+bool LooksWithoutCreating(rd_kafka_t* rk) {
+  char value[8];
+  size_t size = sizeof value;
+  if (rd_kafka_conf_get(rd_kafka_conf(rk), "allow.auto.create.topics", value, &size) != RD_KAFKA_CONF_OK ||
+      std::string_view(value) != "false")
+    return false;
+  char* id = rd_kafka_clusterid(rk, 0);  // known once the client has had metadata; not asked for
+  bool known_real = id && !std::string_view(id).starts_with("mockCluster");
+  if (id) rd_kafka_mem_free(rk, id);
+  return known_real;
+}
+
+}  // namespace
+
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count,
                      std::vector<std::string>* names) {
   const rd_kafka_metadata_t* md = nullptr;
   KafkaClient* client = KafkaClient::Of(rk);
   int64_t deadline = NowMs() + kReachTimeoutMs;
   rd_kafka_resp_err_t err;
+  // One topic is asked for alone where that cannot create it: a cluster's full metadata is
+  // every topic's every partition (60 kB for the test broker's ~600 topics, megabytes on a
+  // large cluster), and a stateful tool's start asks about a topic half a dozen times.
+  std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> alone(nullptr, rd_kafka_topic_destroy);
+  if (!topic.empty() && !names && LooksWithoutCreating(rk))
+    alone.reset(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
   // In slices, so that a refused login is reported as soon as the broker says so.
   int64_t asked = NowMs();
-  while ((err = rd_kafka_metadata(rk, topic.empty() && !names ? 0 : 1, nullptr, &md, 200)) !=
+  while ((err = rd_kafka_metadata(rk, alone || (topic.empty() && !names) ? 0 : 1, alone.get(), &md, 200)) !=
          RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (NowMs() - asked < 50)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));  // not connected yet

@@ -38,7 +38,9 @@ Result<KafkaClient*> SharedAdmin(const KafkaConfig& cfg, const std::string& tool
   // broker is back, which would then say "cannot reach Kafka" of a broker that is up. At most
   // 1 s between attempts instead (a -X reconnect.backoff.max.ms given by the user wins).
   Properties defaults{{"reconnect.backoff.max.ms", "1000"}};
-  if (Status s = client->Create(RD_KAFKA_PRODUCER, "admin client", defaults, {}); !s.ok()) return s;
+  // It looks a topic up by its name alone (FetchMetadata), which must not create it.
+  Properties forced{{"allow.auto.create.topics", "false"}};
+  if (Status s = client->Create(RD_KAFKA_PRODUCER, "admin client", defaults, forced); !s.ok()) return s;
   if (Status s = FetchMetadata(client->get(), cfg, "", nullptr); !s.ok()) return s;
   KafkaClient* out = client.get();
   clients.emplace(std::move(key), std::move(client));

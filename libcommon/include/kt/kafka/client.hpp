@@ -103,9 +103,10 @@ Result<KafkaClient*> SharedAdmin(const KafkaConfig& cfg, const std::string& tool
 // KafkaError naming them and where they came from; credentials the broker refuses give at once
 // "authentication failed", naming the mechanism and the user; a topic the user may not
 // describe, "not authorized".
-// The lookup asks for all topics, so it never auto-creates `topic` (a producer's request for one
-// topic would, on brokers with auto.create.topics.enable). `names`, when given, gets the name of
-// every topic the broker lists.
+// The lookup never auto-creates `topic`: it names the topic alone only on a client whose
+// allow.auto.create.topics is false (a consumer, the admin client), and asks for all topics on
+// others (a producer's request for one topic would create it on brokers with
+// auto.create.topics.enable). `names`, when given, gets the name of every topic the broker lists.
 Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& topic, int* partition_count,
                      std::vector<std::string>* names = nullptr);
 // " (user 'alice')" for messages, or "" without SASL.
