@@ -107,3 +107,15 @@ need_registry() {
 # The id of the latest schema of topic $1's values.
 value_schema_id() { curl -sf "$REG/subjects/$1-value/versions/latest" | jq .id; }
 serde() { "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/../registry/confluent_serde.py" "$1" "$REG" "${@:2}"; }
+
+# same_names LISTED BEFORE AFTER: a tool's list of every topic or group (LISTED, one name a
+# line) against an independent client's lists taken just before and just after it, while other
+# test files create and delete topics and groups on the same broker: every name seen both
+# times is listed, and every name listed was seen at least once.
+same_names() {
+  local listed before after missing extra
+  listed=$(echo "$1" | LC_ALL=C sort) before=$(echo "$2" | LC_ALL=C sort) after=$(echo "$3" | LC_ALL=C sort)
+  missing=$(LC_ALL=C comm -23 <(LC_ALL=C comm -12 <(echo "$before") <(echo "$after")) <(echo "$listed"))
+  extra=$(LC_ALL=C comm -23 <(echo "$listed") <(printf '%s\n%s\n' "$before" "$after" | LC_ALL=C sort -u))
+  [ -z "$missing" ] && [ -z "$extra" ] || { echo "not listed: $missing; listed, never seen: $extra"; return 1; }
+}

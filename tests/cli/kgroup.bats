@@ -30,9 +30,11 @@ group_at_4() {
 [1,10,6]
 [2,10,6]
 EXPECTED
+  before=$("$KADMIN" groups)
   run kgroup list
+  after=$("$KADMIN" groups)
   [ "$status" -eq 0 ]
-  [[ "$(echo "$output" | jq -r .group | sort)" == "$("$KADMIN" groups | sort)" ]]
+  same_names "$(echo "$output" | jq -r .group)" "$before" "$after"
   [[ "$output" == *"{\"group\":\"$G\",\"state\":\"Empty\""* ]]
 }
 

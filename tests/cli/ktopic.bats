@@ -21,12 +21,18 @@ three_partitions() {
 
 @test "ktopic list: partitions, replication and record counts as kafka-python sees them; internal topics with -a" {
   three_partitions
+  before=$("$KADMIN" topics | LC_ALL=C sort)
   run ktopic list
+  after=$("$KADMIN" topics | LC_ALL=C sort)
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | jq -c "select(.topic == \"$T\")")" = "{\"topic\":\"$T\",\"partitions\":3,\"replication\":$("$KADMIN" replicas "$T"),\"records\":7}" ]
-  [ "$(echo "$output" | jq -r .topic)" = "$("$KADMIN" topics | grep -v '^_')" ]
+  listed=$(echo "$output" | jq -r .topic)
+  [ "$listed" = "$(echo "$listed" | LC_ALL=C sort)" ]  # in name order
+  same_names "$listed" "$(echo "$before" | grep -v '^_')" "$(echo "$after" | grep -v '^_')"
+  before=$("$KADMIN" topics | LC_ALL=C sort)
   run ktopic list -a
-  [ "$(echo "$output" | jq -r .topic)" = "$("$KADMIN" topics)" ]
+  after=$("$KADMIN" topics | LC_ALL=C sort)
+  same_names "$(echo "$output" | jq -r .topic)" "$before" "$after"
 }
 
 @test "ktopic describe: watermarks and first/last timestamps per partition equal kafka-python's; set configs only" {
