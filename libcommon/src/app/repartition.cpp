@@ -13,15 +13,19 @@
 
 namespace kt {
 
+TopicSpec RepartitionTopicSpec(const StatefulPlan& plan, const RekeyPlan& rekey) {
+  return TopicSpec{.name = rekey.run.output,
+                   .partitions = plan.partitions,
+                   .replication_factor = plan.stage.replication_factor,
+                   .configs = plan.topic_configs};
+}
+
 int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage) {
   const RunPlan& run = plan.stage;
   for (const RekeyPlan& r : plan.rekeys) {
+    if (std::ranges::count(plan.created_together, r.run.output)) continue;
     bool created = false;
-    TopicSpec topic{.name = r.run.output,
-                    .partitions = plan.partitions,
-                    .replication_factor = run.replication_factor,
-                    .configs = plan.topic_configs};
-    if (Status s = EnsureTopic(run.kafka, topic, run.tool, &created); !s.ok()) {
+    if (Status s = EnsureTopic(run.kafka, RepartitionTopicSpec(plan, r), run.tool, &created); !s.ok()) {
       LogError(run.tool, "repartition " + s.message());
       return ExitCodeFor(Status::KafkaError(s.message()));
     }

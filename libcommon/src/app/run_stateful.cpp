@@ -1,5 +1,6 @@
 #include "kt/app/run_stateful.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #include "kt/app/fail.hpp"
@@ -21,9 +22,10 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
     return state;
   }
   auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
-  if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor, plan.topic_configs);
-      !s.ok())
-    return s;
+  if (!std::ranges::count(plan.created_together, plan.store.changelog))
+    if (Status s = changelog->Ensure(plan.store.partitions, run.replication_factor, plan.topic_configs);
+        !s.ok())
+      return s;
   so.dir = plan.store.dir;
   auto state = std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
   state->RequireHomeKeys(plan.store.home_partitions);
@@ -54,6 +56,14 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     auto e = expr::Expr::Parse(plan->by[i]);
     if (!e.ok()) return FailWith(run.tool, Status::InvalidArgument("--by: " + e.status().message()));
     by[i] = std::move(*e);
+  }
+  if (!plan->rekeys.empty()) {  // the changelog and the repartition topics, in one request
+    std::vector<TopicSpec> specs;
+    if (!plan->store.changelog.empty())
+      specs.push_back(Changelog::Spec(plan->store.changelog, plan->store.partitions, run.replication_factor,
+                                      plan->topic_configs));
+    for (const RekeyPlan& r : plan->rekeys) specs.push_back(RepartitionTopicSpec(*plan, r));
+    plan->created_together = CreateMissingTogether(run.kafka, specs, run.tool);
   }
   auto state = OpenState(*plan);
   if (!state.ok()) return FailWith(run.tool, state.status());

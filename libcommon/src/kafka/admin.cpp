@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "admin_request.hpp"
 #include "kt/core/log.hpp"
@@ -48,13 +49,20 @@ Status CreateOnKbroker(rd_kafka_t* rk, const TopicSpec& spec, bool* created) {
   return s;
 }
 
+// `spec` as a topic of a CreateTopics request, or nullptr with `err` saying why.
+rd_kafka_NewTopic_t* NewTopicOf(const TopicSpec& spec, char* err, size_t err_size) {
+  rd_kafka_NewTopic_t* nt =
+      rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, err, err_size);
+  if (nt)
+    for (auto& [k, v] : spec.configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
+  return nt;
+}
+
 Status Create(rd_kafka_t* rk, const TopicSpec& spec, bool* created) {
   if (IsMockCluster(rk)) return CreateOnKbroker(rk, spec, created);
   char err[512];
-  rd_kafka_NewTopic_t* nt =
-      rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, err, sizeof err);
+  rd_kafka_NewTopic_t* nt = NewTopicOf(spec, err, sizeof err);
   if (!nt) return Status::InvalidArgument("topic " + spec.name + ": " + err);
-  for (auto& [k, v] : spec.configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
   Event ev = AdminRequest(
       rk, RD_KAFKA_ADMIN_OP_CREATETOPICS,
       [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) { rd_kafka_CreateTopics(rk, &nt, 1, o, q); });
@@ -159,6 +167,44 @@ Result<int> PartitionCount(const KafkaConfig& cfg, const std::string& topic, con
   Status s = FetchMetadata(admin.get(), cfg, topic, &n);
   if (!s.ok()) return s;
   return n;
+}
+
+std::vector<std::string> CreateMissingTogether(const KafkaConfig& cfg, const std::vector<TopicSpec>& specs,
+                                               const std::string& tool) {
+  std::vector<std::string> created;
+  auto shared = SharedAdmin(cfg, tool);
+  if (!shared.ok()) return created;
+  rd_kafka_t* rk = (*shared)->get();
+  std::vector<const TopicSpec*> missing;
+  for (const TopicSpec& spec : specs) {
+    int existing = 0;
+    if (!FetchMetadata(rk, cfg, spec.name, &existing).ok()) return created;
+    if (existing == 0) missing.push_back(&spec);
+  }
+  if (missing.size() < 2 || IsMockCluster(rk) || !HasController(rk)) return created;
+  std::vector<rd_kafka_NewTopic_t*> topics;
+  for (const TopicSpec* spec : missing) {
+    char err[512];
+    rd_kafka_NewTopic_t* nt = NewTopicOf(*spec, err, sizeof err);
+    if (!nt) break;
+    topics.push_back(nt);
+  }
+  if (topics.size() == missing.size()) {
+    Event ev = AdminRequest(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS,
+                            [&](rd_kafka_AdminOptions_t* o, rd_kafka_queue_t* q) {
+                              rd_kafka_CreateTopics(rk, topics.data(), topics.size(), o, q);
+                            });
+    if (ev && !rd_kafka_event_error(ev.get())) {
+      size_t n = 0;
+      const rd_kafka_topic_result_t** tr =
+          rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
+      for (size_t i = 0; i < n; ++i)
+        if (rd_kafka_topic_result_error(tr[i]) == RD_KAFKA_RESP_ERR_NO_ERROR)
+          created.emplace_back(rd_kafka_topic_result_name(tr[i]));
+    }
+  }
+  for (rd_kafka_NewTopic_t* nt : topics) rd_kafka_NewTopic_destroy(nt);
+  return created;
 }
 
 Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::string& tool, bool* created) {

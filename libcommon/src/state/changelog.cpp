@@ -42,16 +42,21 @@ Status Changelog::Connect() {
   return Status::Ok();
 }
 
-Status Changelog::Ensure(int partitions, int replication_factor, const Properties& configs) {
+TopicSpec Changelog::Spec(const std::string& topic, int partitions, int replication_factor,
+                          const Properties& configs) {
   Properties all = {{"cleanup.policy", "compact"}};
   all.insert(all.end(), configs.begin(), configs.end());
-  TopicSpec spec{.name = topic_,
-                 .partitions = partitions,
-                 .replication_factor = replication_factor,
-                 .configs = all,
-                 .required = {{"cleanup.policy", "compact"}}};
+  return TopicSpec{.name = topic,
+                   .partitions = partitions,
+                   .replication_factor = replication_factor,
+                   .configs = all,
+                   .required = {{"cleanup.policy", "compact"}}};
+}
+
+Status Changelog::Ensure(int partitions, int replication_factor, const Properties& configs) {
   bool created = false;
-  Status s = EnsureTopic(client_.config(), spec, tool_, &created);
+  Status s =
+      EnsureTopic(client_.config(), Spec(topic_, partitions, replication_factor, configs), tool_, &created);
   if (s.IsInvalidArgument() && s.message().find("partitions") != std::string::npos)
     return Status::KafkaError("changelog " + s.message() + ", but the input has " +
                               std::to_string(partitions) +

@@ -16,6 +16,7 @@
 #include <functional>
 
 #include "kt/app/stateful_plan.hpp"
+#include "kt/kafka/admin.hpp"
 
 namespace kt {
 
@@ -23,7 +24,12 @@ namespace kt {
 // returns its exit code.
 using StageAfterRekeys = std::function<int(const std::atomic<bool>* rekeys_done)>;
 
-// Creates the repartition topics (plan.partitions each), then runs the stages. The stage after
+// The repartition topic a re-keying stage writes: plan.partitions, the run's replication factor
+// and topic configs.
+TopicSpec RepartitionTopicSpec(const StatefulPlan& plan, const RekeyPlan& rekey);
+
+// Creates the repartition topics (plan.partitions each; but not plan.created_together), then
+// runs the stages. The stage after
 // them starts once every repartition topic exists, or, with plan.after_rekeys, once every
 // re-keying stage has finished (a bounded join: it then finds each repartition topic complete,
 // so its timestamp-ordered merge of several inputs does not depend on how fast they were).

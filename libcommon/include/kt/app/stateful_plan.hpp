@@ -77,6 +77,9 @@ struct StatefulPlan {
   bool after_rekeys = false;      // the stage starts once every re-keying stage has finished
   StorePlan store;
   Properties topic_configs;  // of the topics the run creates (RunStateful: sized as its inputs)
+  // The changelog and repartition topics RunStateful created together (CreateMissingTogether):
+  // OpenState and RunRepartitioned do not ensure them again.
+  std::vector<std::string> created_together;
 };
 
 // One input (-i), grouped by `by` ("" : the record key): ktable, kwindow, kscore. Its stage

@@ -17,6 +17,7 @@
 
 #include "kt/core/record.hpp"
 #include "kt/core/status.hpp"
+#include "kt/kafka/admin.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/config.hpp"
 #include "kt/state/store.hpp"
@@ -37,6 +38,10 @@ class Changelog {
   // with the input, Faust's PartitionsMismatch) and is compacted.
   // `configs`: further settings for a new topic (max.message.bytes).
   Status Ensure(int partitions, int replication_factor, const Properties& configs = {});
+  // The changelog topic `topic` as Ensure creates it: for creating it together with other topics
+  // (CreateMissingTogether), after which Ensure is not needed.
+  static TopicSpec Spec(const std::string& topic, int partitions, int replication_factor,
+                        const Properties& configs = {});
 
   // The offsets of partition p's first record and of the one after its last (its high
   // watermark; under read_committed, the last stable offset). {0, 0} when it does not exist.
