@@ -225,7 +225,7 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
   int64_t deadline = NowMs() + kReachTimeoutMs;
   rd_kafka_resp_err_t err;
   // One topic is asked for alone where that cannot create it: a cluster's full metadata is
-  // every topic's every partition (60 kB for the test broker's ~600 topics, megabytes on a
+  // every topic's every partition (60 kB on the test broker after a bats run, megabytes on a
   // large cluster), and a stateful tool's start asks about a topic half a dozen times.
   std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> alone(nullptr, rd_kafka_topic_destroy);
   if (!topic.empty() && !names && LooksWithoutCreating(rk))

@@ -29,10 +29,10 @@ using StageAfterRekeys = std::function<int(const std::atomic<bool>* rekeys_done)
 TopicSpec RepartitionTopicSpec(const StatefulPlan& plan, const RekeyPlan& rekey);
 
 // Creates the repartition topics (plan.partitions each; but not plan.created_together), then
-// runs the stages. The stage after
-// them starts once every repartition topic exists, or, with plan.after_rekeys, once every
-// re-keying stage has finished (a bounded join: it then finds each repartition topic complete,
-// so its timestamp-ordered merge of several inputs does not depend on how fast they were).
+// runs the stages. The stage after them starts once every repartition topic exists, or, with
+// plan.after_rekeys, once every re-keying stage has finished (a bounded join: it then finds
+// each repartition topic complete, so its timestamp-ordered merge of several inputs does not
+// depend on how fast they were).
 // Returns the process exit code.
 int RunRepartitioned(const StatefulPlan& plan, const StageAfterRekeys& stage);
 
