@@ -321,24 +321,47 @@ bool LeaderNotReady(rd_kafka_resp_err_t e) {
       return false;
   }
 }
+
+// Calls `ask(ms left)` until it answers something other than a leader not ready yet, or
+// kMetadataTimeoutMs has passed. Waits 5 ms, then 10, then 20 between: a leader learns it leads
+// within tens of milliseconds of the topic's creation (the broker loads the partitions of one
+// CreateTopics one after another, ~3 ms each), and a longer wait is paid in full by whoever
+// waits for the last partition.
+template <typename Ask>
+rd_kafka_resp_err_t WhileLeaderNotReady(Ask ask) {
+  int64_t deadline = NowMs() + kMetadataTimeoutMs;
+  for (int backoff_ms = 5;; backoff_ms = std::min(backoff_ms * 2, 20)) {
+    int left = static_cast<int>(std::max<int64_t>(1, deadline - NowMs()));
+    bool again = false;
+    rd_kafka_resp_err_t e = ask(left, &again);
+    if (!again || NowMs() + backoff_ms >= deadline) return e;
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+  }
+}
 }  // namespace
 
 rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
   std::vector<int64_t> asked(parts->cnt);
   for (int i = 0; i < parts->cnt; ++i) asked[i] = parts->elems[i].offset;
-  int64_t deadline = NowMs() + kMetadataTimeoutMs;
-  for (int backoff_ms = 5;; backoff_ms = std::min(backoff_ms * 2, 200)) {
-    int left = static_cast<int>(std::max<int64_t>(1, deadline - NowMs()));
-    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, parts, left);
-    bool again = LeaderNotReady(e);
-    for (int i = 0; !again && i < parts->cnt; ++i) again = LeaderNotReady(parts->elems[i].err);
-    if (!again || NowMs() + backoff_ms >= deadline) return e;
-    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
-    for (int i = 0; i < parts->cnt; ++i) {  // the answer replaced the question
+  return WhileLeaderNotReady([&](int left, bool* again) {
+    for (int i = 0; i < parts->cnt; ++i) {  // an answer replaced the question
       parts->elems[i].offset = asked[i];
       parts->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
     }
-  }
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, parts, left);
+    *again = LeaderNotReady(e);
+    for (int i = 0; !*again && i < parts->cnt; ++i) *again = LeaderNotReady(parts->elems[i].err);
+    return e;
+  });
+}
+
+rd_kafka_resp_err_t QueryWatermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition, int64_t* low,
+                                    int64_t* high) {
+  return WhileLeaderNotReady([&](int left, bool* again) {
+    rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, low, high, left);
+    *again = LeaderNotReady(e);
+    return e;
+  });
 }
 
 bool IsMockCluster(rd_kafka_t* rk) {

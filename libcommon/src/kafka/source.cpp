@@ -456,8 +456,7 @@ bool KafkaSource::GatedCaughtUp() {
     auto end = gate_end_.find(key);
     if (end == gate_end_.end()) {
       int64_t lo = 0, hi = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, p.topic.c_str(), p.partition, &lo, &hi, kMetadataTimeoutMs))
-        return false;
+      if (QueryWatermarks(rk_, p.topic, p.partition, &lo, &hi)) return false;
       end = gate_end_.emplace(key, hi).first;
       if (hi == lo) continue;  // an empty partition
     }
@@ -486,7 +485,7 @@ bool KafkaSource::OthersCaughtUp() {
     auto end = gate_end_.find(key);
     if (end == gate_end_.end()) {
       int64_t lo = 0, hi = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, tp.topic, tp.partition, &lo, &hi, kMetadataTimeoutMs)) {
+      if (QueryWatermarks(rk_, tp.topic, tp.partition, &lo, &hi)) {
         done = false;
         break;
       }

@@ -104,7 +104,7 @@ void OffsetsAt(rd_kafka_t* rk, const std::string& topic, const std::vector<int32
                std::map<int32_t, int64_t>* out) {
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(ps.size()));
   for (int32_t p : ps) rd_kafka_topic_partition_list_add(l, topic.c_str(), p)->offset = which;
-  if (rd_kafka_offsets_for_times(rk, l, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR)
+  if (OffsetsForTimes(rk, l) == RD_KAFKA_RESP_ERR_NO_ERROR)
     for (int i = 0; i < l->cnt; ++i)
       if (l->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && l->elems[i].offset >= 0)
         (*out)[l->elems[i].partition] = l->elems[i].offset;
@@ -137,8 +137,7 @@ Result<std::pair<int64_t, int64_t>> Changelog::Watermarks(int32_t p) {
   if (!client.ok()) return client.status();
   rd_kafka_t* rk = *client;
   int64_t lo = 0, hi = 0;
-  rd_kafka_resp_err_t e =
-      rd_kafka_query_watermark_offsets(rk, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
+  rd_kafka_resp_err_t e = QueryWatermarks(rk, topic_, p, &lo, &hi);
   if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
     return std::pair<int64_t, int64_t>{0, 0};
   if (e)
@@ -155,8 +154,7 @@ Result<int64_t> Changelog::LogEnd(int32_t p) {
   auto lookup = Lookup(end_client_, "changelog end lookup", "read_uncommitted");
   if (!lookup.ok()) return lookup.status();
   int64_t lo = 0, hi = 0;
-  rd_kafka_resp_err_t e =
-      rd_kafka_query_watermark_offsets(*lookup, topic_.c_str(), p, &lo, &hi, kMetadataTimeoutMs);
+  rd_kafka_resp_err_t e = QueryWatermarks(*lookup, topic_, p, &lo, &hi);
   if (e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
     return int64_t{0};
   if (e)

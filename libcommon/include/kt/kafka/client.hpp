@@ -124,6 +124,12 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 // `kconsume -e` runs did). Returns the last general error; per-partition ones stay in `err`.
 rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
 
+// rd_kafka_query_watermark_offsets, retried as OffsetsForTimes is while the partition's leader
+// does not know it leads yet (a changelog created a moment ago: a stateful stage's first start
+// failed on it when its consumer was quicker than the broker).
+rd_kafka_resp_err_t QueryWatermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition, int64_t* low,
+                                    int64_t* high);
+
 // This copy of a tool among others: "<host>-<pid>", in every client.id it sets (so that
 // DescribeGroups tells copies apart: --http's state routing, --standbys).
 std::string CopyToken();
