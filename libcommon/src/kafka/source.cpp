@@ -161,6 +161,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
         rd_kafka_topic_partition_list_add(parts, opt_.topics[i].c_str(), p);
     }
   }
+  if (listener_) listener_->OnAssigning(TopicPartitions(parts));
   ApplyStartOffsets(parts, !opt_.group.empty());
   Status s = fatal_.ok() ? Assign(parts) : fatal_;
   rd_kafka_topic_partition_list_destroy(parts);
@@ -363,6 +364,7 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (listener_) listener_->OnAssigning(tps);
     ApplyStartOffsets(parts, true);
     if (synced_)
       for (const TopicPartition& tp : tps) synced_->Add(InputOf(tp.topic.c_str()), tp.topic, tp.partition);

@@ -520,16 +520,25 @@ void Runner::Tick(int64_t now) {
 
 // A task is a partition number across every input (kjoin's two sides): the Transform sees
 // tasks, the source and the offset tracker see topic partitions.
-void Runner::OnAssigned(const std::vector<TopicPartition>& partitions) {
-  ++rebalances_;
-  assigned_once_ = true;
+std::vector<int32_t> Runner::TasksAdded(const std::vector<TopicPartition>& partitions) const {
   std::set<int32_t> before;
   for (const TopicPartition& tp : assigned_) before.insert(tp.partition);
-  assigned_.insert(partitions.begin(), partitions.end());
   std::vector<int32_t> added;
   for (const TopicPartition& tp : partitions)
     if (!before.count(tp.partition) && std::find(added.begin(), added.end(), tp.partition) == added.end())
       added.push_back(tp.partition);
+  return added;
+}
+
+void Runner::OnAssigning(const std::vector<TopicPartition>& partitions) {
+  if (std::vector<int32_t> added = TasksAdded(partitions); !added.empty()) transform_->OnAssigning(added);
+}
+
+void Runner::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  ++rebalances_;
+  assigned_once_ = true;
+  std::vector<int32_t> added = TasksAdded(partitions);
+  assigned_.insert(partitions.begin(), partitions.end());
   if (added.empty()) return;
   auto restoring = transform_->OnAssigned(added);
   if (!restoring.ok()) {

@@ -26,33 +26,48 @@ Result<bool> PartitionedState::Assign(int32_t p) {
     restoring_[p] = RestoreProgress{};
     return true;
   }
-  if (auto ahead = opened_ahead_.find(p); ahead != opened_ahead_.end()) {
-    stores_[p] = std::move(ahead->second);
-    opened_ahead_.erase(ahead);
-  } else {
-    auto s = factory_.Open(p);
-    if (!s.ok()) return s.status();
-    stores_[p] = std::move(*s);
-  }
+  auto s = OpenStore(p);
+  if (!s.ok()) return s.status();
+  stores_[p] = std::move(*s);
   if (!changelog_) return false;
   restoring_[p] = RestoreProgress{};
   return true;
 }
 
-void PartitionedState::OpenAhead(const std::vector<int32_t>& partitions) {
+Result<std::unique_ptr<StateStore>> PartitionedState::OpenStore(int32_t p) {
+  if (auto f = opening_.find(p); f != opening_.end()) {
+    auto s = f->second.get();
+    opening_.erase(f);
+    if (s.ok()) return s;  // else opened again here, which reports the error
+  } else if (auto ahead = opened_ahead_.find(p); ahead != opened_ahead_.end()) {
+    std::unique_ptr<StateStore> store = std::move(ahead->second);
+    opened_ahead_.erase(ahead);
+    return store;
+  }
+  return factory_.Open(p);
+}
+
+void PartitionedState::StartOpening(const std::vector<int32_t>& partitions) {
   std::vector<int32_t> todo;
   for (int32_t p : partitions) {
     p = Task(p);
-    if (!stores_.count(p) && !standbys_.count(p) && !opened_ahead_.count(p) &&
+    if (!stores_.count(p) && !standbys_.count(p) && !opened_ahead_.count(p) && !opening_.count(p) &&
         std::find(todo.begin(), todo.end(), p) == todo.end())
       todo.push_back(p);
   }
   if (todo.size() < 2) return;  // nothing to win: Assign opens it
-  std::vector<std::pair<int32_t, std::future<Result<std::unique_ptr<StateStore>>>>> opening;
   for (int32_t p : todo)
-    opening.emplace_back(p, std::async(std::launch::async, [this, p] { return factory_.Open(p); }));
-  for (auto& [p, f] : opening)
-    if (auto s = f.get(); s.ok()) opened_ahead_[p] = std::move(*s);
+    opening_.emplace(p, std::async(std::launch::async, [this, p] { return factory_.Open(p); }));
+}
+
+void PartitionedState::OpenAhead(const std::vector<int32_t>& partitions) {
+  StartOpening(partitions);
+  for (int32_t p : partitions) {
+    auto f = opening_.find(Task(p));
+    if (f == opening_.end()) continue;
+    if (auto s = f->second.get(); s.ok()) opened_ahead_[f->first] = std::move(*s);
+    opening_.erase(f);
+  }
 }
 
 Status PartitionedState::Rebuild(int32_t p, const std::string& why) {
@@ -234,7 +249,7 @@ Status PartitionedState::PollChangelog(int budget_ms, bool bounded, bool wait, s
 }
 
 Status PartitionedState::StartStandby(int32_t p) {
-  auto store = factory_.Open(p);
+  auto store = OpenStore(p);
   if (!store.ok()) return store.status();
   auto marks = changelog_->Watermarks(p);
   if (!marks.ok()) return marks.status();

@@ -33,6 +33,10 @@ struct TopicPartition {
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
+  // Partitions about to be assigned, before the source looks up where they start (one or more
+  // round trips): the listener may begin slow preparations in the background. OnAssigned
+  // follows with the same partitions, unless the source fails first.
+  virtual void OnAssigning(const std::vector<TopicPartition>& /*partitions*/) {}
   virtual void OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
   // Called before the partitions go: the listener flushes outputs and commits them.
   virtual void OnRevoking(const std::vector<TopicPartition>& partitions) = 0;

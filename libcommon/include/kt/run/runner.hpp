@@ -130,8 +130,11 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   std::vector<int32_t> Tasks() const;
   std::vector<TopicPartition> PartitionsOf(const std::vector<int32_t>& tasks) const;
   std::vector<int32_t> TasksLeaving(const std::vector<TopicPartition>& partitions) const;
+  // The tasks of `partitions` not assigned yet (in their order, once each).
+  std::vector<int32_t> TasksAdded(const std::vector<TopicPartition>& partitions) const;
 
   // RebalanceListener
+  void OnAssigning(const std::vector<TopicPartition>& partitions) override;
   void OnAssigned(const std::vector<TopicPartition>& partitions) override;
   void OnRevoking(const std::vector<TopicPartition>& partitions) override;
   void OnLost(const std::vector<TopicPartition>& partitions) override;

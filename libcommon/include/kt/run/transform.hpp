@@ -131,6 +131,9 @@ class Transform {
   virtual Result<std::vector<int32_t>> OnAssigned(const std::vector<int32_t>& /*partitions*/) {
     return std::vector<int32_t>{};
   }
+  // Partitions OnAssigned will be given once the source knows where they start: work that
+  // needs no start (opening their stores) may begin now, off the caller's thread.
+  virtual void OnAssigning(const std::vector<int32_t>& /*partitions*/) {}
   // Restores for about `budget_ms`; appends the partitions that are ready to `ready`.
   virtual Status Restore(int /*budget_ms*/, std::vector<int32_t>* /*ready*/) { return Status::Ok(); }
   // Partitions going away after the Runner committed everything they produced: close them.

@@ -45,6 +45,7 @@ class StatefulTransform : public Transform {
   bool WantsCommit() const override { return cached_ > kMaxCachedKeys; }
 
   Result<std::vector<int32_t>> OnAssigned(const std::vector<int32_t>& partitions) override;
+  void OnAssigning(const std::vector<int32_t>& partitions) override { state_->StartOpening(partitions); }
   Status Restore(int budget_ms, std::vector<int32_t>* ready) override;
   Status Maintain(int budget_ms, bool idle) override { return state_->Tend(budget_ms, idle); }
   Status OnRevoked(const std::vector<int32_t>& partitions) override;
