@@ -61,7 +61,7 @@ TEST_CASE("PartitionedState: Assign takes the store StartOpening opens in the ba
 TEST_CASE("PartitionedState: stores still opening when the state goes are closed with it") {
   StateDir dir;
   RocksDbState(dir.path)->StartOpening({0, 1, 2, 3});  // destroyed at once
-  auto again = RocksDbState(dir.path);                  // their locks are released
+  auto again = RocksDbState(dir.path);                 // their locks are released
   for (int32_t p : {0, 1, 2, 3}) {
     INFO("partition " << p);
     REQUIRE(again->Assign(p).ok());
