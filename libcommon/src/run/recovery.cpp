@@ -61,7 +61,12 @@ void Runner::TryRecover() {
   }
   // 2. A new producer in place of a fenced one (its init aborts what the old one left open).
   if (renew_producer_ && txn_) {
-    if (Status r = txn_->Renew(); !r.ok()) return retry(r);
+    // A producer in a fatal state may still hold records of the work dropped above: they are
+    // reported (purged) as it is destroyed, and their tokens are gone. They settle nothing.
+    renewing_ = true;
+    Status r = txn_->Renew();
+    renewing_ = false;
+    if (!r.ok()) return retry(r);
     renew_producer_ = false;
   }
   // 3. Read again from the last committed offsets; restore the state of every task.

@@ -412,6 +412,7 @@ void Runner::Drop(const std::vector<Hold>& holds) {
 }
 
 void Runner::OnDelivered(DeliveryToken* token, const Status& status, const Delivered& where) {
+  if (renewing_) return;  // an old producer's report: see TryRecover
   // Reports of an aborted transaction's records (purged with it) settle nothing.
   bool ok = status.ok() && !aborting_;
   if (!status.ok() && !aborting_) {

@@ -100,6 +100,11 @@ class FakeSink : public kt::Sink {
   }
   kt::Status Send(const kt::OutRecord& r, kt::DeliveryToken* token) override {
     if (!fail_send_topic.empty() && r.topic == fail_send_topic) return kt::Status::KafkaError("send refused");
+    if (fatal_at_send >= 0 && static_cast<int>(sent.size()) == fatal_at_send) {
+      fatal_at_send = -1;
+      reports_stuck = true;
+      return kt::Status::Fenced("produce: Local: Fatal error (injected)");
+    }
     if (txn_closed) {  // as librdkafka's produce when no transaction is open
       ++sends_outside_txn;
       return kt::Status::Aborted("produce to " + std::string(r.topic) + ": Local: Erroneous state");
@@ -117,16 +122,25 @@ class FakeSink : public kt::Sink {
     return kt::Status::Ok();
   }
   void Poll() override {
+    if (reports_stuck) return;
     for (size_t i = sent.size(); i-- > 0;)
       if (!sent[i].acked && ++polls_ % 2 == 0) Ack(i);
   }
   kt::Status Flush(int) override {
+    if (reports_stuck) return kt::Status::Fenced("flush: Local: Fatal error (injected)");
     for (size_t i = sent.size(); i-- > 0;)
       if (!sent[i].acked) Ack(i);
     return kt::Status::Ok();
   }
   // As rd_kafka_purge: what is not acknowledged yet fails now.
   void Purge() override {
+    if (reports_stuck) return;
+    ReportPurged();
+  }
+  // What a producer in a fatal state still holds, reported when it is destroyed
+  // (KafkaClient::Reset purges and polls it).
+  void ReportPurged() {
+    reports_stuck = false;
     for (size_t i = 0; i < sent.size(); ++i)
       if (!sent[i].acked) {
         sent[i].acked = sent[i].purged = true;
@@ -161,7 +175,11 @@ class FakeSink : public kt::Sink {
   kt::Status delivery_error = kt::Status::KafkaError("delivery refused");
   bool fail_internal_delivery = false;  // every internal record is refused
   bool txn_closed = false;              // set by FakeTransactions between a failed commit and Begin
-  int sends_outside_txn = 0;            // Sends while no transaction was open (must stay 0)
+  // The send with this index finds the producer in a fatal state (Fenced): from then on it
+  // reports nothing (Poll, Flush, Purge) until Renew destroys it (ReportPurged).
+  int fatal_at_send = -1;
+  bool reports_stuck = false;
+  int sends_outside_txn = 0;  // Sends while no transaction was open (must stay 0)
 
  private:
   kt::DeliveryListener* listener_ = nullptr;
@@ -273,6 +291,7 @@ class FakeTransactions : public kt::Transactions {
   kt::Status Renew() override {
     ++renews;
     fenced = false;
+    if (sink_->reports_stuck) sink_->ReportPurged();  // the old producer goes
     sink_->sent.resize(open_from_);  // the old producer's open transaction is aborted by the new one
     return kt::Status::Ok();
   }

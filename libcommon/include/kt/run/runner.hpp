@@ -183,6 +183,7 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   std::set<TopicPartition> assigned_;
   std::set<int32_t> restoring_;     // tasks (partition numbers) whose state restores
   bool aborting_ = false;           // delivery reports of an aborted transaction
+  bool renewing_ = false;           // the producer is replaced: its reports are of dropped work
   bool work_since_commit_ = false;  // records processed or outputs sent since the last commit
   int64_t last_commit_ms_ = 0;
   int64_t last_progress_ms_ = 0;
