@@ -39,10 +39,6 @@ Result<std::unique_ptr<StateStore>> PartitionedState::OpenStore(int32_t p) {
     auto s = f->second.get();
     opening_.erase(f);
     if (s.ok()) return s;  // else opened again here, which reports the error
-  } else if (auto ahead = opened_ahead_.find(p); ahead != opened_ahead_.end()) {
-    std::unique_ptr<StateStore> store = std::move(ahead->second);
-    opened_ahead_.erase(ahead);
-    return store;
   }
   return factory_.Open(p);
 }
@@ -51,23 +47,13 @@ void PartitionedState::StartOpening(const std::vector<int32_t>& partitions) {
   std::vector<int32_t> todo;
   for (int32_t p : partitions) {
     p = Task(p);
-    if (!stores_.count(p) && !standbys_.count(p) && !opened_ahead_.count(p) && !opening_.count(p) &&
+    if (!stores_.count(p) && !standbys_.count(p) && !opening_.count(p) &&
         std::find(todo.begin(), todo.end(), p) == todo.end())
       todo.push_back(p);
   }
   if (todo.size() < 2) return;  // nothing to win: Assign opens it
   for (int32_t p : todo)
     opening_.emplace(p, std::async(std::launch::async, [this, p] { return factory_.Open(p); }));
-}
-
-void PartitionedState::OpenAhead(const std::vector<int32_t>& partitions) {
-  StartOpening(partitions);
-  for (int32_t p : partitions) {
-    auto f = opening_.find(Task(p));
-    if (f == opening_.end()) continue;
-    if (auto s = f->second.get(); s.ok()) opened_ahead_[f->first] = std::move(*s);
-    opening_.erase(f);
-  }
 }
 
 Status PartitionedState::Rebuild(int32_t p, const std::string& why) {

@@ -9,7 +9,7 @@ bool StatefulTransform::WritesInternal() const { return state_->changelog() != n
 
 Result<std::vector<int32_t>> StatefulTransform::OnAssigned(const std::vector<int32_t>& partitions) {
   std::vector<int32_t> restoring;
-  state_->OpenAhead(partitions);
+  state_->StartOpening(partitions);  // Assign below waits for each
   for (int32_t p : partitions) {
     auto r = state_->Assign(p);
     if (!r.ok()) return r.status();

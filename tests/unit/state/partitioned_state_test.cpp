@@ -47,11 +47,11 @@ TEST_CASE("PartitionedState: Assign takes the store StartOpening opens in the ba
     CHECK(*r);  // a changelog: restored before use
   }
   for (int32_t p : {0, 1, 2}) CHECK(std::filesystem::exists(dir.path + "/partition-" + std::to_string(p)));
-  // The same with the stores collected by OpenAhead first.
+  // The same with a second StartOpening that overlaps the first (as OnAssigned's after OnAssigning).
   StateDir dir2;
   auto other = RocksDbState(dir2.path);
   other->StartOpening({0, 1});
-  other->OpenAhead({0, 1, 3});
+  other->StartOpening({0, 1, 3});
   for (int32_t p : {0, 1, 3}) {
     INFO("partition " << p);
     REQUIRE(other->Assign(p).ok());

@@ -44,15 +44,14 @@ class PartitionedState {
 
   // Opens p's store; returns true when p must restore before it is used.
   Result<bool> Assign(int32_t p);
-  // Opens the stores that Assign of `partitions` will open, all at once on threads of their
-  // own: a new RocksDB store is mostly file creation and fsyncs (about 6 ms), and sixteen
-  // opened one after another held the first record back by 0.1 s. A store that fails to open
-  // here is opened again by Assign, which reports the error. Returns when all are open.
-  void OpenAhead(const std::vector<int32_t>& partitions);
-  // OpenAhead without waiting: the stores open on their threads while the caller goes on (the
-  // source looks up where the partitions start: sixteen new stores took 0.1-0.13 s beside a
-  // busy re-keying stage, as long as a new repartition topic's leaders take to be ready).
-  // OpenAhead or Assign of a partition waits for its store then.
+  // Starts opening the stores that Assign of `partitions` will open, all at once on threads of
+  // their own, and returns: a new RocksDB store is mostly file creation and fsyncs (about 6 ms),
+  // and sixteen opened one after another held the first record back by 0.1 s; begun while the
+  // source looks up where the partitions start, they open meanwhile (sixteen new stores took
+  // 0.1-0.13 s beside a busy re-keying stage, as long as a new repartition topic's leaders take
+  // to be ready). Assign of a partition waits for its store; a store that failed to open is
+  // opened again by Assign, which reports the error. Partitions already open or opening are
+  // left alone.
   void StartOpening(const std::vector<int32_t>& partitions);
   bool Restoring() const { return !restoring_.empty(); }
   bool IsRestoring(int32_t p) const { return restoring_.count(p) > 0; }
@@ -114,7 +113,7 @@ class PartitionedState {
   Status Begin(int32_t p, RestoreProgress* r, std::vector<int32_t>* ready);
   Status Finish(int32_t p, int64_t checkpoint, std::vector<int32_t>* ready);
   Status Rebuild(int32_t p, const std::string& why);
-  // p's store: the one StartOpening or OpenAhead opened (waited for), or opened now.
+  // p's store: the one StartOpening opened (waited for), or opened now.
   Result<std::unique_ptr<StateStore>> OpenStore(int32_t p);
 
   int32_t Task(int32_t p) const { return single_task_ ? -1 : p; }
@@ -123,8 +122,7 @@ class PartitionedState {
   std::unique_ptr<Changelog> changelog_;
   std::string tool_;
   std::map<int32_t, std::unique_ptr<StateStore>> stores_;
-  std::map<int32_t, std::unique_ptr<StateStore>> opened_ahead_;  // OpenAhead's, until Assign
-  // StartOpening's, until OpenAhead or Assign. A future of std::async waits for its thread
+  // StartOpening's, until Assign or StartStandby. A future of std::async waits for its thread
   // when destroyed: no store outlives the factory it came from.
   std::map<int32_t, std::future<Result<std::unique_ptr<StateStore>>>> opening_;
   std::map<int32_t, RestoreProgress> restoring_;
