@@ -152,7 +152,9 @@ void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
   rd_kafka_headers_t* hdrs = nullptr;
   const void* v = nullptr;
   size_t n = 0;
-  if (!unpack_ || rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+  std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+  if (!unpack_ || !MayBePack(m->key != nullptr, value) ||
+      rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       rd_kafka_header_get_last(hdrs, kPackHeader.data(), &v, &n) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     p.buf.push_back({ts, m});
     p.packed = false;
@@ -167,7 +169,7 @@ void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
     if (m->offset == s->second.first) skip = s->second.second;
     skips_.erase(s);
   }
-  std::string_view pack(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+  std::string_view pack = value;
   auto start = PackStart(pack);
   size_t at = start.ok() ? *start : 0, before = p.buf.size();
   int32_t index = 0;

@@ -103,6 +103,19 @@ TEST_CASE("a pack cut short anywhere, or of another version, is a data error, ne
   CHECK(at == 1);  // not moved
 }
 
+TEST_CASE("only a keyless message whose value begins below 0x20 may be a pack") {
+  PackWriter w;
+  w.Append(std::string_view("k"), std::string_view("{}"), 1, nullptr);
+  CHECK(kt::MayBePack(false, w.bytes()));
+  CHECK(kt::MayBePack(false, std::string_view("\x02rest", 5)));  // another version: read, reported
+  CHECK(kt::MayBePack(false, ""));                               // an empty pack is reported too
+  CHECK(kt::MayBePack(false, std::string_view("\x00\x00\x00\x00\x01", 5)));  // a registry's frame: looked at
+  CHECK_FALSE(kt::MayBePack(true, w.bytes()));                               // a pack has no key
+  CHECK_FALSE(kt::MayBePack(false, "{\"a\":1}"));
+  CHECK_FALSE(kt::MayBePack(false, " 1"));
+  CHECK_FALSE(kt::MayBePack(false, "plain text"));
+}
+
 TEST_CASE("a commit's metadata says how many records of a packed message are done") {
   CHECK(kt::PackDoneMetadata(0) == "");
   CHECK(kt::PackDoneMetadata(17) == "kt.pack.done=17");

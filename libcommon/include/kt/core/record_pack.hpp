@@ -6,7 +6,7 @@
 // and headers (the origin headers among them).
 //
 // A packed message carries the header kt.pack = "1" and no key; its value is
-//   pack   := 0x01 record*
+//   pack   := version record*      (version 0x01; every version stays below 0x20, see MayBePack)
 //   record := zigzag-varint timestamp, bytes key, bytes value,
 //             varint header count, (bytes name, bytes value)*
 //   bytes  := varint (length + 1), 0 for null (a name is never null), then length bytes
@@ -32,6 +32,15 @@ inline constexpr std::string_view kPackDoneMetadata = "kt.pack.done=";
 // for anything else).
 std::string PackDoneMetadata(int32_t done);
 int32_t ParsePackDoneMetadata(std::string_view metadata);
+
+// Whether a message with this key and value may be a pack, so that its headers are worth
+// looking at: no key, and a value that is empty or begins with a byte below 0x20 (a version;
+// no JSON or text value begins so). Asking librdkafka (2.0) for a message's headers allocates
+// and frees a buffer whenever the message has none, the most per-record work of a read: this
+// leaves almost every other message alone.
+inline bool MayBePack(bool has_key, std::string_view value) {
+  return !has_key && (value.empty() || static_cast<unsigned char>(value[0]) < 0x20);
+}
 
 // Builds one pack. Append copies what it is given.
 class PackWriter {
