@@ -175,6 +175,29 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
   diff <(last_window_updates "$out") <(clicks_per_uri_per_10s)
 }
 
+@test "kwindow --by in place on a topic partitioned by uri, repartitioning from a record in the wrong partition: no record late, every window exact" {
+  need_kafka
+  first=$(new_topic first); second=$(new_topic second); grouped=$(new_topic grouped); out=$(new_topic out); g=$(new_topic g)
+  jq -s -c 'sort_by(.timestamp)[] | {value: ., timestamp: ((.timestamp[0:19] + "Z" | fromdate) * 1000 + (.timestamp[20:23] | tonumber))}' \
+    "$DATA/clickevents.ndjson" > "$BATS_TEST_TMPDIR/sorted"
+  head -2500 "$BATS_TEST_TMPDIR/sorted" | kproduce "$first" -J --partitions 4 -q
+  tail -2500 "$BATS_TEST_TMPDIR/sorted" | kproduce "$second" -J --partitions 4 -q
+  # The first half partitioned by uri (each record keeps its time), then a click in partitions 0
+  # and 1 at the time of the last of them (its uri belongs in one only), then the second half.
+  kgroupby -i "$first" -o "$grouped" --by uri -e -q
+  stranger=$(sed -n 2500p "$BATS_TEST_TMPDIR/sorted" | jq -c '.value.uri = "/elsewhere" | .value.number = 7')
+  for p in 0 1; do kproduce "$grouped" -J -p "$p" -q <<<"$stranger"; done
+  kgroupby -i "$second" -o "$grouped" --by uri -e -q
+  run kwindow -i "$grouped" -o "$out" -G "$g" --tumbling 10s --grace 0 --by uri \
+    --agg count --agg 'sum(number)' --state-dir "$STATE" -e
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"the group key '/elsewhere' of topic $grouped partition "*"repartitioning from there"* ]]
+  [[ "$output" != *"late"* ]]
+  diff <(last_window_updates "$out") \
+    <( (cat "$DATA/clickevents.ndjson"; jq -c .value <<<"$stranger"; jq -c .value <<<"$stranger") |
+      python3 "$BATS_TEST_DIRNAME/windows.py" 10000 | sort)
+}
+
 @test "kwindow on stdin: taxi rides per vendor per minute from a custom time format, final at end of input" {
   python3 "$BATS_TEST_DIRNAME/csv2json.py" < "$DATA/yellow_tripdata_sample.csv" | head -400 > "$BATS_TEST_TMPDIR/rides"
   run kwindow --tumbling 1m --grace 1h --time tpep_pickup_datetime --time-format '%Y-%m-%d %H:%M:%S' \

@@ -20,9 +20,13 @@ were produced:
                   back to an older state than one before it, and no copy exiting by itself
   restart-chain-eos  kgroupby then ktable, both --exactly-once, through a broker restart: the
                   table exact, one update per record, no stage exiting
+  ktable-batch    batch runs (-e) of ktable --by over an input keyed by the group key with a few
+                  records in other partitions: each run reads in place up to the first of those
+                  and repartitions from there; killed at seeded moments and run again until one
+                  finishes: the table exact
 
 Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S]
-Scenarios: kmap, kmap-eos, ktable, ktable-eos, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
+Scenarios: kmap, kmap-eos, ktable, ktable-eos, ktable-batch, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
 two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos; two-copies-standbys,
 scale-out-standbys and scale-out-standbys-eos run the copies with --standbys 1. Brokers from $KT_BROKERS,
 tools from $KT_BIN (else PATH), the broker script for broker restarts from $KT_KAFKA_SCRIPT. Exits 0
@@ -42,6 +46,7 @@ import threading
 import time
 
 from kafka import KafkaProducer
+from kafka.partitioner.default import murmur2
 from kafka.admin import KafkaAdminClient, NewTopic
 
 PARTITIONS = 4
@@ -251,6 +256,28 @@ class Scenario:
             rc = t.finish(timeout=180)
             self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
         return source
+
+    def drive_batch(self, tool, strangers):
+        """Writes the records keyed by k, each in its key's partition but those at the indexes in
+        `strangers`, which go to the next partition; then runs `tool` with -e, killing it (SIGKILL) after
+        seeded delays --kills times and starting it again, and once more to the end."""
+        source = self.name("in")
+        create_topic(self.brokers, source, PARTITIONS)
+        p = KafkaProducer(bootstrap_servers=self.brokers, acks="all", linger_ms=5, retries=100)
+        for i, r in enumerate(self.records):
+            key = r["k"].encode()
+            home = (murmur2(key) & 0x7FFFFFFF) % PARTITIONS
+            part = (home + 1) % PARTITIONS if i in strangers else home
+            p.send(source, key=key, value=json.dumps(r).encode(), timestamp_ms=r["ts"], partition=part)
+        p.flush()
+        p.close()
+        for n in range(self.args.kills):
+            tool.start(["-e"])
+            time.sleep(self.rng.uniform(0.05, 0.8))  # fault injection timing, not synchronisation
+            log("run %d %s" % (n + 1, "killed" if tool.alive() else "finished before its kill"))
+            tool.kill()
+        rc = tool.finish(timeout=180)
+        self.check(rc == 0, "%s -e exited %d (see %s)" % (tool.name, rc, tool.stderr()))
 
     def drive_copies(self, copies, late, rate, during=None):
         """Produces the records while `copies` run in one group; `late` joins half-way. Seeded
@@ -501,6 +528,17 @@ class Scenario:
             self.bind([t])
             self.drive([t])
             self.expect_table(out, bool(eos))
+        elif s == "ktable-batch":
+            t = table("a")
+            self.bind([t])
+            n = self.args.records  # the first two thirds read in place, unless a kill comes first
+            self.drive_batch(t, strangers={n * 2 // 3, n * 5 // 6})
+            rekeyed = subprocess.run(["kcat", "-b", self.brokers, "-C", "-t", self.name("g") + "-table-repartition",
+                                      "-e", "-q", "-f", "x\\n"], check=True, capture_output=True,
+                                     timeout=180).stdout.count(b"x")
+            log("%d packed messages in the repartition topic" % rekeyed)
+            self.check(rekeyed > 0, "no run repartitioned (the input has records in other partitions)")
+            self.expect_table(out, False)
         elif s in ("kwindow", "kwindow-eos"):
             t = self.tool("kwindow", "kwindow", "-i", "IN", "-o", out, "-G", self.name("g"), "--tumbling",
                           "%dms" % WINDOW_MS, "--grace", "500ms", "--agg", "count", "--agg", "sum(v)", "--emit", "final",

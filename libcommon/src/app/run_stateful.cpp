@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
+#include <map>
+#include <optional>
+#include <thread>
 
 #include "kt/app/fail.hpp"
+#include "kt/app/in_place_start.hpp"
 #include "kt/app/repartition.hpp"
 #include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
@@ -12,13 +17,18 @@
 
 namespace kt {
 
+namespace {
+// How many records of each partition FirstRecordsHome looks at before an in-place start.
+constexpr int kFirstRecordsLooked = 32;
+}  // namespace
+
 Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
   const RunPlan& run = plan.stage;
   StoreOptions so;
   so.kind = plan.store.kind;
   if (plan.store.changelog.empty()) {
     auto state = std::make_unique<PartitionedState>(so, nullptr, run.tool, plan.store.single_task);
-    state->RequireHomeKeys(plan.store.home_partitions);
+    state->RequireHomeKeys(plan.store.home_partitions, plan.store.stop_at_stranger);
     return state;
   }
   auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
@@ -28,7 +38,7 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
       return s;
   so.dir = plan.store.dir;
   auto state = std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
-  state->RequireHomeKeys(plan.store.home_partitions);
+  state->RequireHomeKeys(plan.store.home_partitions, plan.store.stop_at_stranger);
   if (plan.store.standbys > 0 && !run.group.empty())  // the copies are found by their client ids
     state->SetStandbyPlanner(std::make_unique<StandbyPlanner>(run.kafka, run.tool, run.group, run.input,
                                                               "id=" + CopyToken(), plan.store.standbys));
@@ -40,8 +50,14 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     DumpConfig(run.kafka);
     return kExitOk;
   }
-  auto plan = PlanStateful(
-      run, intent, [&](const std::string& topic) { return PartitionCount(run.kafka, topic, run.tool); });
+  std::map<std::string, int> counts;  // each topic looked up once
+  PartitionLookup lookup = [&](const std::string& topic) -> Result<int> {
+    if (auto it = counts.find(topic); it != counts.end()) return it->second;
+    auto n = PartitionCount(run.kafka, topic, run.tool);
+    if (n.ok()) counts[topic] = *n;
+    return n;
+  };
+  auto plan = PlanStateful(run, intent, lookup);
   if (!plan.ok()) return FailWith(run.tool, plan.status());
   if (run.kafka_input()) {  // the changelog and repartition topics take what the inputs take
     std::vector<std::string> inputs;
@@ -50,13 +66,20 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     if (!largest.ok()) return FailWith(run.tool, largest.status());
     plan->topic_configs = SizedTopicConfigs(*largest);
   }
-  SideKeys by(plan->by.size());
-  for (size_t i = 0; i < by.size(); ++i) {
-    if (plan->by[i].empty()) continue;
-    auto e = expr::Expr::Parse(plan->by[i]);
-    if (!e.ok()) return FailWith(run.tool, Status::InvalidArgument("--by: " + e.status().message()));
-    by[i] = std::move(*e);
-  }
+  auto by = ParseSideKeys(*plan);
+  if (!by.ok()) return FailWith(run.tool, by.status());
+  // The in-place start looks at the input's first records while the topics are created.
+  std::promise<bool> home_answer;
+  std::future<bool> first_home;
+  std::jthread looker;
+  if (plan->in_place_first)
+    if (auto e = expr::Expr::Parse(intent.sides[0].by); e.ok()) {
+      first_home = home_answer.get_future();
+      looker = std::jthread([&run, &home_answer, partitions = plan->partitions, e = std::move(*e)] {
+        FirstRecordsHome(run, e, partitions, kFirstRecordsLooked,
+                         [&](bool home) { home_answer.set_value(home); });
+      });
+    }
   if (!plan->rekeys.empty()) {  // the changelog and the repartition topics, in one request
     std::vector<TopicSpec> specs;
     if (!plan->store.changelog.empty())
@@ -65,9 +88,11 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     for (const RekeyPlan& r : plan->rekeys) specs.push_back(RepartitionTopicSpec(*plan, r));
     plan->created_together = CreateMissingTogether(run.kafka, specs, run.tool);
   }
+  if (first_home.valid() && MayStartInPlace(run, *plan, first_home.get()))
+    if (std::optional<int> rc = StartInPlace(run, intent, *plan, lookup, make)) return *rc;
   auto state = OpenState(*plan);
   if (!state.ok()) return FailWith(run.tool, state.status());
-  std::unique_ptr<Transform> transform = make(std::move(*state), std::move(by));
+  std::unique_ptr<Transform> transform = make(std::move(*state), std::move(*by));
   if (plan->rekeys.empty()) return RunTool(plan->stage, *transform);
   if (plan->rekeys.size() == 1) plan->rekeys[0].keep_fields = transform->ValueFieldsRead();
   return RunRepartitioned(*plan, [&](const std::atomic<bool>* rekeys_done) {

@@ -140,6 +140,13 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     p.stage.exit_at_end = run.bounded();
     // A bounded join joins once the re-keying is done: deterministic, whatever the stages' speeds.
     p.after_rekeys = in.sides.size() > 1 && p.stage.exit_at_end;
+    // Where the in-place start stops, the re-keying stage starts from the offsets it committed;
+    // a partition it committed none for starts at --from again: the same offset only for the
+    // beginning or a time (not the end, nor N records before it, which move meanwhile).
+    p.in_place_first =
+        in.sides.size() == 1 && rekeyed[0] && in.groups_itself && run.exit_at_end && run.count < 0 &&
+        !run.exactly_once &&
+        (run.from.kind == StartSpec::Kind::kBeginning || run.from.kind == StartSpec::Kind::kTime);
   }
   p.store.changelog = group + "-" + in.store.name + "-changelog";
   p.store.partitions = partitions;

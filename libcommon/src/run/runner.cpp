@@ -306,6 +306,15 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
 
 Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry, const Status& error) {
   Status located = error.WithContext(rec.Where());
+  if (error.IsElsewhere()) {  // another stage reads it: not counted here, its offset not committed
+    --stats_.in;
+    if (rec.value)
+      stats_.bytes_in -=
+          static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
+    if (monitor_id_ >= 0) --CountersOf(rec).in;
+    if (opt_.verbose) LogInfo(opt_.tool, "stopping before " + rec.Where() + ": " + error.message());
+    return Outcome::kStop;
+  }
   if (error.IsDropped()) {
     if (opt_.on_error == ErrorPolicy::kDlq) SendDeadLetter(rec, entry, error);
     tracker_.Seal(entry);

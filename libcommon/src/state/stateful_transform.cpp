@@ -103,6 +103,12 @@ Status StatefulTransform::CheckHome(const Record& rec, std::string_view key) con
   int32_t home = Murmur2Partition(key, n);
   if (home == rec.partition) return Status::Ok();
   std::string scratch;
+  if (state_->stop_at_stranger()) {
+    std::string why = "the group key '" + std::string(Utf8Text(key, &scratch)) + "' of " + rec.Where() +
+                      " belongs in partition " + std::to_string(home);
+    state_->StopBefore(why);
+    return Status::Elsewhere(why);
+  }
   return Status::DataError("--no-repartition: the group key '" + std::string(Utf8Text(key, &scratch)) +
                            "' belongs in partition " + std::to_string(home) +
                            " (Java's murmur2 over the key), not " + std::to_string(rec.partition) +

@@ -114,7 +114,9 @@ class StatefulTransform : public Transform {
   Status ForEachState(int32_t partition,
                       const std::function<void(std::string_view key, const StateView& state)>& fn);
   // --no-repartition: a DataError when `key` (a record's group key) does not belong in the
-  // record's partition (PartitionedState::RequireHomeKeys); Ok otherwise, and always without it.
+  // record's partition (PartitionedState::RequireHomeKeys), or Elsewhere where the state says to
+  // stop at such a record; Ok otherwise, and always without it. Called before the record
+  // touches the state or emits anything.
   Status CheckHome(const Record& rec, std::string_view key) const;
   // The partition a record's state lives in (-1 for stdin/file input, and in a one-store run).
   int32_t PartitionOf(const Record& rec) const {
