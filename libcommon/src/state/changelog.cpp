@@ -34,7 +34,7 @@ Status Changelog::Connect() {
                              {"enable.partition.eof", "true"},
                              {"auto.offset.reset", "error"},
                              {"isolation.level", "read_committed"},
-                             {"fetch.wait.max.ms", one_shot_ ? "10" : "500"}});
+                             {"fetch.wait.max.ms", follows_ && !one_shot_ ? "500" : "10"}});
   if (!s.ok()) return s;
   rk_ = client_.get();
   queue_ = rd_kafka_queue_get_consumer(rk_);

@@ -65,6 +65,15 @@ class Changelog {
     ends_ahead_.clear();
   }
 
+  // Standbys will follow the changelog at its end for the whole run (PartitionedState's
+  // standby planner): a fetch at a partition's end then waits for records (fetch.wait.max.ms
+  // 500 ms) rather than asking a hundred times a second. Without them the consumer only
+  // restores, and asks again every 10 ms: the end of a partition whose checkpoint lies just
+  // before its last transaction marker (every restart of a stage with local state: the marker
+  // is never delivered) is seen in milliseconds, not after two long polls (~1 s a restart).
+  // Before the first Start.
+  void FollowForStandbys() { follows_ = true; }
+
   // Starts reading partition p at `from`.
   Status Start(int32_t p, int64_t from);
   // Stops reading partition p.
@@ -102,6 +111,7 @@ class Changelog {
   std::map<int32_t, std::pair<int64_t, int64_t>> marks_ahead_;  // LookAhead's, until taken
   std::map<int32_t, int64_t> ends_ahead_;
   bool one_shot_ = false;      // ReadAll: fetches at the end are answered at once
+  bool follows_ = false;       // FollowForStandbys
   KafkaClient client_;         // an assign-only consumer, never in a group
   KafkaClient end_client_;     // read_uncommitted: LogEnd
   KafkaClient lookup_client_;  // read_committed: Watermarks once Start was called (never fetches)

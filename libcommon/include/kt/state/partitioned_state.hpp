@@ -91,7 +91,10 @@ class PartitionedState {
   const std::string& stopped_before() const { return stopped_before_; }
 
   // --standbys: which partitions to keep warm comes from `planner` (asked at each Tend).
-  void SetStandbyPlanner(std::unique_ptr<StandbyPlanner> planner) { planner_ = std::move(planner); }
+  void SetStandbyPlanner(std::unique_ptr<StandbyPlanner> planner) {
+    planner_ = std::move(planner);
+    if (changelog_) changelog_->FollowForStandbys();
+  }
   // Keeps the standbys warm for about `budget_ms` (nothing while a partition restores: Restore
   // reads for both). `wait`: for records to arrive (the input is idle); else only what the
   // consumer has fetched already is applied.
