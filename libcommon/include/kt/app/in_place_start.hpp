@@ -24,9 +24,10 @@
 
 namespace kt {
 
-// Whether the first `per_partition` records of each partition of run.input, from where the run
-// starts (its group's committed offsets, else --from), all have their `by` key in their own
-// partition of `partitions` (Java's murmur2, as a repartition topic's producer). Records
+// Whether the first `per_partition` records of a few partitions of run.input (four at most,
+// spread over its `partitions`), from where the run starts (its group's committed offsets, else
+// --from), all have their `by` key in their own partition (Java's murmur2, as a repartition
+// topic's producer). Records
 // without a group key do not count. A hint, not a guarantee: false also when it cannot tell
 // (values that are not plain JSON, an expression that reads headers, no answer in time).
 // Calls `answer` once, as soon as it knows (before its consumer is closed).
