@@ -51,14 +51,16 @@ void FirstRecordsHome(const RunPlan& run, const expr::Expr& by, int partitions, 
   if (by.ReadsHeaders() || !run.value_codec.IsJson() || run.value_codec.DecodesBinary()) return answer(false);
   KafkaClient client(run.kafka, run.tool, run.verbose);
   // The group's id only to read its committed offsets: this consumer never joins it. A few
-  // records of each partition are wanted, at once: no fetch is long-polled.
+  // records of each partition are wanted, at once: no fetch is long-polled, and librdkafka's
+  // default queue (queued.min.messages 100000) takes the first batch of every partition looked
+  // at; a smaller one stopped fetching the partitions the first fetch had not served, and
+  // librdkafka 2.0 looked again only a second later.
   Properties forced = {{"group.id", run.group},
                        {"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
                        {"enable.partition.eof", "true"},
                        {"auto.offset.reset", "earliest"},
-                       {"fetch.wait.max.ms", "2"},
-                       {"queued.min.messages", "1000"}};
+                       {"fetch.wait.max.ms", "2"}};
   if (!client.Create(RD_KAFKA_CONSUMER, "consumer looking at the first records", {}, forced).ok())
     return answer(false);
   rd_kafka_t* rk = client.get();
