@@ -35,6 +35,12 @@ LogWhere WhereOf(const Record& rec) {
   return w;
 }
 
+// The bytes of a record's value as the input had them (stats' bytes in).
+int64_t ValueBytes(const Record& rec) {
+  if (!rec.value) return 0;
+  return static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
+}
+
 }  // namespace
 
 Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
@@ -281,8 +287,7 @@ Status Runner::Decode(const Record& rec, rapidjson::Document** value) {
 Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
   ++stats_.in;
   work_since_commit_ = true;
-  if (rec.value)
-    stats_.bytes_in += static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
+  stats_.bytes_in += ValueBytes(rec);
   if (monitor_id_ >= 0) ++CountersOf(rec).in;
   OffsetTracker::Entry* entry = tracker_.Begin(rec.topic, rec.partition, rec.line > 0 ? rec.line : rec.offset,
                                                rec.more_at_offset ? rec.packed_index + 1 : 0);
@@ -308,11 +313,9 @@ Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry
   Status located = error.WithContext(rec.Where());
   if (error.IsElsewhere()) {  // another stage reads it: not counted here, its offset not committed
     --stats_.in;
-    if (rec.value)
-      stats_.bytes_in -=
-          static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
+    stats_.bytes_in -= ValueBytes(rec);
     if (monitor_id_ >= 0) --CountersOf(rec).in;
-    if (opt_.verbose) LogInfo(opt_.tool, "stopping before " + rec.Where() + ": " + error.message());
+    if (opt_.verbose) LogInfo(opt_.tool, "stopping before a record for another stage: " + error.message());
     return Outcome::kStop;
   }
   if (error.IsDropped()) {

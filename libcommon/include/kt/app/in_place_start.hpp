@@ -9,7 +9,7 @@
 // as --no-repartition does, and stops before the first record whose key belongs in another
 // partition (Status::Elsewhere: what came before is committed, that record is not); the
 // repartitioned run then starts where it stopped, with the same state. Each task sees the same
-// records in the same order either way (SEMANTICS.md, "Repartitioning"). Where it cannot read
+// records in the same order either way (ktools(7), STATE, "Repartitioning"). Where it cannot read
 // alone (a group with members, a repartition topic holding records not yet read) or the first
 // records show it would stop at once, the run repartitions from the start.
 #pragma once
@@ -27,9 +27,9 @@ namespace kt {
 // Whether the first `per_partition` records of a few partitions of run.input (four at most,
 // spread over its `partitions`), from where the run starts (its group's committed offsets, else
 // --from), all have their `by` key in their own partition (Java's murmur2, as a repartition
-// topic's producer). Records
-// without a group key do not count. A hint, not a guarantee: false also when it cannot tell
-// (values that are not plain JSON, an expression that reads headers, no answer in time).
+// topic's producer). Records without a group key do not count. A hint, not a guarantee: false
+// also when it cannot tell (values that are not plain JSON, an expression that reads headers, no
+// answer in time).
 // Calls `answer` once, as soon as it knows (before its consumer is closed).
 void FirstRecordsHome(const RunPlan& run, const expr::Expr& by, int partitions, int per_partition,
                       const std::function<void(bool)>& answer);

@@ -86,7 +86,7 @@ struct StatefulPlan {
   // A batch run (-e, from the beginning or a time, at-least-once) of one input re-keyed by a
   // --by it groups by itself: RunStateful may read the input in place first, as --no-repartition
   // does, while every record is in its group key's partition, and repartition from the first that
-  // is not. The results are the same either way (SEMANTICS.md, "Repartitioning").
+  // is not. The results are the same either way (ktools(7), STATE, "Repartitioning").
   bool in_place_first = false;
 };
 
