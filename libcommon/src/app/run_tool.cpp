@@ -139,6 +139,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.verbose = plan.verbose;
   ko.end_gate = spec.end_gate;
   ko.expected_partitions = spec.expected_partitions;
+  ko.prefetch_partitions = plan.prefetch_partitions;
   ko.origin_headers = spec.origin_headers;
   ko.headers = headers;
   auto source = std::make_unique<KafkaSource>(plan.kafka, ko);

@@ -1,6 +1,7 @@
 #include "kt/app/stateful_plan.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace kt {
 
@@ -68,6 +69,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     p.store.kind = StoreOptions::Kind::kMemory;
     p.store.single_task = moves;
     p.partitions = counts[0];
+    p.stage.prefetch_partitions = std::accumulate(counts.begin(), counts.end(), 0);
     p.stage.more_inputs.clear();
     for (size_t i = 1; i < in.sides.size(); ++i) p.stage.more_inputs.push_back(in.sides[i].topic);
     return p;
@@ -97,6 +99,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     partitions = all ? *std::max_element(counts.begin(), counts.end()) : fixed;
   }
   p.partitions = partitions;
+  p.stage.prefetch_partitions = partitions * static_cast<int>(in.sides.size());
   if (in.sides.size() == 1 && !rekeyed[0]) p.by[0] = in.sides[0].by;
 
   const std::string& group = run.group;

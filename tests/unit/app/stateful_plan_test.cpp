@@ -90,6 +90,8 @@ TEST_CASE(
   CHECK(p->partitions == 4);
   CHECK(p->store.changelog == "G-table-changelog");
   CHECK(p->store.partitions == 4);
+  CHECK(p->stage.prefetch_partitions == 4);  // the stateful stage shares its prefetch over them
+  CHECK(r.run.prefetch_partitions == 0);     // the re-keying stage forwards: librdkafka's sizes
 }
 
 TEST_CASE("--no-repartition: the Transform groups by --by in place, each key checked against its partition") {
@@ -215,6 +217,7 @@ TEST_CASE("a re-keyed side follows the other side's partition count") {
   CHECK(both->rekeys.size() == 2);
   CHECK(both->store.changelog == "G-join-changelog");
   CHECK(both->store.partitions == 5);
+  CHECK(both->stage.prefetch_partitions == 10);  // both sides' partitions
 }
 
 TEST_CASE("a bounded join runs its stateful stage after the re-keying") {
@@ -238,6 +241,7 @@ TEST_CASE("an ad-hoc run creates nothing: state in memory, one store per partiti
   CHECK_FALSE(p->store.single_task);
   CHECK(p->stage.group.empty());
   CHECK(p->partitions == 4);
+  CHECK(p->stage.prefetch_partitions == 4);
 }
 
 TEST_CASE("an ad-hoc run whose keys move between partitions groups in one store") {

@@ -38,6 +38,8 @@ struct RunPlan {
   int64_t max_idle_ms = 0;
   bool exit_at_end = false;
   int64_t count = -1;  // -n; -1: no limit
+  // A stateful stage's input partitions, all inputs together (KafkaSourceOptions); 0: not one.
+  int prefetch_partitions = 0;
   // Records
   bool envelope = false;
   std::string key_delimiter;

@@ -63,6 +63,9 @@ struct KafkaSourceOptions {
   // With end_gate: how many partitions each input topic has (as the stage that created it
   // knows; the topic's metadata may lag behind a creation): every one must be read to its end.
   int expected_partitions = 0;
+  // How many partitions a stage whose per-record work dominates will read (a stateful one; 0:
+  // another kind). Their prefetch together stays near one partition's: see KafkaSource::Open.
+  int prefetch_partitions = 0;
   // The topics are ktools repartition topics: their origin headers become Record::origin
   // (core/origin.hpp).
   bool origin_headers = false;
