@@ -51,6 +51,9 @@ namespace {
 // down) by the TryNext before the Wait, so anything arriving for it raises the mark.
 void OnQueueEvent(rd_kafka_t*, void* opaque) {
   auto* p = static_cast<SyncedInput::Part*>(opaque);
+  // Read before written: the mark shares a cache line with the consumer thread's reads, and a
+  // write on each enqueue would pull the line away from it (as Fill's does, below).
+  if (p->queue_ready.load(std::memory_order_relaxed)) return;
   if (!p->queue_ready.exchange(true, std::memory_order_acq_rel) && p->wake_fd >= 0) {
     ssize_t ignored = ::write(p->wake_fd, "1", 1);  // a full pipe already wakes Wait
     (void)ignored;
@@ -205,7 +208,13 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
   if (!p.buf.empty() || !p.queue) return nullptr;
   // Found empty before and nothing arrived since: no need to ask. Cleared before asking, so
   // that whatever arrives after the answer sets it again.
-  if (!p.queue_ready.exchange(false, std::memory_order_acq_rel)) return nullptr;
+  // Read first: an exchange writes even when the mark is down already, and each write takes the
+  // cache line from the librdkafka thread that raises it (a partition waited for is looked at
+  // for every record; 16 partitions of 1M records: 3% of the stage's samples were this line's,
+  // 0.5% now; the wall time did not change measurably).
+  if (!p.queue_ready.load(std::memory_order_relaxed) ||
+      !p.queue_ready.exchange(false, std::memory_order_acq_rel))
+    return nullptr;
   ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), p.packed ? kPackBatch : batch_.size());
   if (n > 0) {
     p.queue_ready.store(true,
