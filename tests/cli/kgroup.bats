@@ -128,7 +128,8 @@ EXPECTED
   # kgroup reset alone is not enough: the state has every record and skips them when read again
   run -0 kgroup start-over "$g" --state-dir "$st" --json
   plan=$output
-  [ "$(jq -r '.delete + " " + .name' <<<"$plan" | sort)" = "$(printf '%s\n' "group $g" "group $g-table" "local_state $st/$g" "topic $g-table-changelog" "topic $g-table-repartition" | sort)" ]
+  # (a batch run reads in place: the stage after the repartition topic, group $g-table, never ran)
+  [ "$(jq -r '.delete + " " + .name' <<<"$plan" | sort)" = "$(printf '%s\n' "group $g" "local_state $st/$g" "topic $g-table-changelog" "topic $g-table-repartition" | sort)" ]
   [ -d "$st/$g" ]
   [ "$(ktable dump -G "$g" | sort)" = "$want" ]
   # refused while the stage runs; nothing changes

@@ -98,28 +98,39 @@ for line in sys.stdin:
 
 @test "kscore --zscore --by on a multi-partition topic: statistics per group across partitions, original keys kept" {
   need_kafka
-  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  in=$(new_topic in)
   # Group "a" is written to partition 0 and group "b" to partition 1, each under per-record keys
   # that say nothing about the group: --by must repartition, and the output keeps those keys.
   printf '%s\n' 2 4 4 4 5 5 7 9 | awk '{printf "{\"k\":\"a\",\"x\":%s,\"id\":\"a%d\"}\n", $1, NR}' > "$BATS_TEST_TMPDIR/a"
   printf '%s\n' 1 3 3 8 | awk '{printf "{\"k\":\"b\",\"x\":%s,\"id\":\"b%d\"}\n", $1, NR}' > "$BATS_TEST_TMPDIR/b"
   kproduce "$in" "$BATS_TEST_TMPDIR/a" --key-field id -p 0 --partitions 2 -q
   kproduce "$in" "$BATS_TEST_TMPDIR/b" --key-field id -p 1 -q
-  run kscore -i "$in" -o "$out" -G "$g" --zscore x --by k --state-dir "$BATS_TEST_TMPDIR/s" -e
-  [ "$status" -eq 0 ]
-  kconsume "$out" -e -J -q > "$BATS_TEST_TMPDIR/out"
-  [ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -eq 12 ]
-  # every output keeps its input key
-  [ "$(jq -r 'select(.key != .value.id) | .key' "$BATS_TEST_TMPDIR/out")" = "" ]
-  for grp in a b; do
-    # in input order (the output has the input's two partitions, keyed by id)
-    got=$(jq -s -c "map(select(.value.k == \"$grp\") | .value) | sort_by(.id[1:] | tonumber) | .[]" "$BATS_TEST_TMPDIR/out" |
-      jq -r 'if .score == null then "null" else (.score * 1e9 | round / 1e9 | tostring) end' | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
-    want=$(zscores < "$BATS_TEST_TMPDIR/$grp" | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
-    [ "$got" = "$want" ]
+  # Exactly-once, a batch run goes through the repartition topic; at-least-once, it reads the
+  # input in place, each record to its group's partition: the same scores either way.
+  for mode in exactly-once at-least-once; do
+    out=$(new_topic "out-$mode"); g=$(new_topic "g-$mode")
+    eos=(); [ "$mode" = exactly-once ] && eos=(--exactly-once)
+    run kscore -i "$in" -o "$out" -G "$g" --zscore x --by k --state-dir "$BATS_TEST_TMPDIR/s" -e -v "${eos[@]}"
+    [ "$status" -eq 0 ]
+    if [ "$mode" = exactly-once ]; then
+      [[ "$output" == *"kscore-repartition: 12 in"* ]]
+      # its 12 records packed in the repartition topic, read back one by one
+      [ "$(kconsume "$g-zscore-repartition" -e -q | wc -l)" -eq 12 ]
+    else
+      [[ "$output" == *"reading $in in place"* ]]
+      [ "$(topic_count "$g-zscore-repartition")" -eq 0 ]
+    fi
+    [ "$(topic_count "$g-zscore-changelog")" -ge 2 ]
+    kconsume "$out" -e -J -q > "$BATS_TEST_TMPDIR/out"
+    [ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -eq 12 ]
+    # every output keeps its input key
+    [ "$(jq -r 'select(.key != .value.id) | .key' "$BATS_TEST_TMPDIR/out")" = "" ]
+    for grp in a b; do
+      # in input order (the output has the input's two partitions, keyed by id)
+      got=$(jq -s -c "map(select(.value.k == \"$grp\") | .value) | sort_by(.id[1:] | tonumber) | .[]" "$BATS_TEST_TMPDIR/out" |
+        jq -r 'if .score == null then "null" else (.score * 1e9 | round / 1e9 | tostring) end' | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
+      want=$(zscores < "$BATS_TEST_TMPDIR/$grp" | awk '$1 == "null" {print; next} {printf "%.9g\n", $1}')
+      [ "$got" = "$want" ]
+    done
   done
-  # the state went through the keyed path: a repartition topic (its 12 records packed, read
-  # back one by one) and a changelog of the group
-  [ "$(kconsume "$g-zscore-repartition" -e -q | wc -l)" -eq 12 ]
-  [ "$(topic_count "$g-zscore-changelog")" -ge 2 ]
 }

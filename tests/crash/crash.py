@@ -20,10 +20,11 @@ were produced:
                   back to an older state than one before it, and no copy exiting by itself
   restart-chain-eos  kgroupby then ktable, both --exactly-once, through a broker restart: the
                   table exact, one update per record, no stage exiting
-  ktable-batch    batch runs (-e) of ktable --by over an input keyed by the group key with a few
-                  records in other partitions: each run reads in place up to the first of those
-                  and repartitions from there; killed at seeded moments and run again until one
-                  finishes: the table exact
+  ktable-batch    ktable --by over an input not partitioned by the group key: batch runs (-e)
+                  read it in place, each record to its key's task; continuous runs between them
+                  go through the repartition topic (and leave records there, so the next batch
+                  run repartitions too); every run killed at a seeded moment and run again
+                  until one finishes: the table exact
 
 Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S]
 Scenarios: kmap, kmap-eos, ktable, ktable-eos, ktable-batch, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
@@ -257,26 +258,36 @@ class Scenario:
             self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
         return source
 
-    def drive_batch(self, tool, strangers):
-        """Writes the records keyed by k, each in its key's partition but those at the indexes in
-        `strangers`, which go to the next partition; then runs `tool` with -e, killing it (SIGKILL) after
-        seeded delays --kills times and starting it again, and once more to the end."""
+    def drive_batch(self, tool):
+        """Writes the records without keys, each to a seeded partition (not its group key's), in
+        --kills + 1 parts, one before each run of `tool`: --kills runs, each killed (SIGKILL) after a
+        seeded delay, the first half with -e (read in place), then without (through the repartition
+        topic) and with -e in turn (in place or not: a killed continuous run may leave records in
+        the repartition topic, and its static member in the group); and once more with -e to the
+        end. Runs with -e say (-v) whether they read in place."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
+        tool.argv = [a for a in tool.argv if a != "-q"]
         p = KafkaProducer(bootstrap_servers=self.brokers, acks="all", linger_ms=5, retries=100)
-        for i, r in enumerate(self.records):
-            key = r["k"].encode()
-            home = (murmur2(key) & 0x7FFFFFFF) % PARTITIONS
-            part = (home + 1) % PARTITIONS if i in strangers else home
-            p.send(source, key=key, value=json.dumps(r).encode(), timestamp_ms=r["ts"], partition=part)
-        p.flush()
-        p.close()
+        parts = self.args.kills + 1
+        size = (len(self.records) + parts - 1) // parts
+
+        def produce(n):
+            for r in self.records[n * size:(n + 1) * size]:
+                p.send(source, value=json.dumps(r).encode(), timestamp_ms=r["ts"],
+                       partition=self.rng.randrange(PARTITIONS))
+            p.flush()
+
         for n in range(self.args.kills):
-            tool.start(["-e"])
+            produce(n)
+            tool.start([] if n >= self.args.kills // 2 and n % 2 == 1 else ["-e", "-v"])
             time.sleep(self.rng.uniform(0.05, 0.8))  # fault injection timing, not synchronisation
             log("run %d %s" % (n + 1, "killed" if tool.alive() else "finished before its kill"))
             tool.kill()
-        rc = tool.finish(timeout=180)
+        produce(self.args.kills)
+        p.close()
+        tool.start(["-e", "-v"])
+        rc = tool.wait(timeout=180)
         self.check(rc == 0, "%s -e exited %d (see %s)" % (tool.name, rc, tool.stderr()))
 
     def drive_copies(self, copies, late, rate, during=None):
@@ -531,13 +542,15 @@ class Scenario:
         elif s == "ktable-batch":
             t = table("a")
             self.bind([t])
-            n = self.args.records  # the first two thirds read in place, unless a kill comes first
-            self.drive_batch(t, strangers={n * 2 // 3, n * 5 // 6})
+            self.drive_batch(t)
             rekeyed = subprocess.run(["kcat", "-b", self.brokers, "-C", "-t", self.name("g") + "-table-repartition",
                                       "-e", "-q", "-f", "x\\n"], check=True, capture_output=True,
                                      timeout=180).stdout.count(b"x")
-            log("%d packed messages in the repartition topic" % rekeyed)
-            self.check(rekeyed > 0, "no run repartitioned (the input has records in other partitions)")
+            in_place = sum("in place" in open(os.path.join(t.workdir, "%s.%d.err" % (t.name, i)),
+                                              errors="replace").read() for i in range(1, t.runs + 1))
+            log("%d runs read in place; %d packed messages in the repartition topic" % (in_place, rekeyed))
+            self.check(rekeyed > 0, "no run repartitioned (the continuous runs do)")
+            self.check(in_place > 0, "no batch run read in place (the first ones do)")
             self.expect_table(out, False)
         elif s in ("kwindow", "kwindow-eos"):
             t = self.tool("kwindow", "kwindow", "-i", "IN", "-o", out, "-G", self.name("g"), "--tumbling",

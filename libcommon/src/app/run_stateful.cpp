@@ -2,13 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <future>
 #include <map>
-#include <optional>
-#include <thread>
 
 #include "kt/app/fail.hpp"
-#include "kt/app/in_place_start.hpp"
+#include "kt/app/in_place.hpp"
 #include "kt/app/repartition.hpp"
 #include "kt/app/run_tool.hpp"
 #include "kt/core/exit_code.hpp"
@@ -17,18 +14,13 @@
 
 namespace kt {
 
-namespace {
-// How many records of each partition FirstRecordsHome looks at before an in-place start.
-constexpr int kFirstRecordsLooked = 32;
-}  // namespace
-
 Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
   const RunPlan& run = plan.stage;
   StoreOptions so;
   so.kind = plan.store.kind;
   if (plan.store.changelog.empty()) {
     auto state = std::make_unique<PartitionedState>(so, nullptr, run.tool, plan.store.single_task);
-    state->RequireHomeKeys(plan.store.home_partitions, plan.store.stop_at_stranger);
+    state->RequireHomeKeys(plan.store.home_partitions, plan.store.route_keys);
     return state;
   }
   auto changelog = std::make_unique<Changelog>(run.kafka, plan.store.changelog, run.tool, run.verbose);
@@ -38,7 +30,7 @@ Result<std::unique_ptr<PartitionedState>> OpenState(const StatefulPlan& plan) {
       return s;
   so.dir = plan.store.dir;
   auto state = std::make_unique<PartitionedState>(so, std::move(changelog), run.tool);
-  state->RequireHomeKeys(plan.store.home_partitions, plan.store.stop_at_stranger);
+  state->RequireHomeKeys(plan.store.home_partitions, plan.store.route_keys);
   if (plan.store.standbys > 0 && !run.group.empty())  // the copies are found by their client ids
     state->SetStandbyPlanner(std::make_unique<StandbyPlanner>(run.kafka, run.tool, run.group, run.input,
                                                               "id=" + CopyToken(), plan.store.standbys));
@@ -68,18 +60,6 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
   }
   auto by = ParseSideKeys(*plan);
   if (!by.ok()) return FailWith(run.tool, by.status());
-  // The in-place start looks at the input's first records while the topics are created.
-  std::promise<bool> home_answer;
-  std::future<bool> first_home;
-  std::jthread looker;
-  if (plan->in_place_first)
-    if (auto e = expr::Expr::Parse(intent.sides[0].by); e.ok()) {
-      first_home = home_answer.get_future();
-      looker = std::jthread([&run, &home_answer, partitions = plan->partitions, e = std::move(*e)] {
-        FirstRecordsHome(run, e, partitions, kFirstRecordsLooked,
-                         [&](bool home) { home_answer.set_value(home); });
-      });
-    }
   if (!plan->rekeys.empty()) {  // the changelog and the repartition topics, in one request
     std::vector<TopicSpec> specs;
     if (!plan->store.changelog.empty())
@@ -88,8 +68,7 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     for (const RekeyPlan& r : plan->rekeys) specs.push_back(RepartitionTopicSpec(*plan, r));
     plan->created_together = CreateMissingTogether(run.kafka, specs, run.tool);
   }
-  if (first_home.valid() && MayStartInPlace(run, *plan, first_home.get()))
-    if (std::optional<int> rc = StartInPlace(run, intent, *plan, lookup, make)) return *rc;
+  if (plan->in_place && MayReadInPlace(run, *plan)) return RunInPlace(run, intent, *plan, lookup, make);
   auto state = OpenState(*plan);
   if (!state.ok()) return FailWith(run.tool, state.status());
   std::unique_ptr<Transform> transform = make(std::move(*state), std::move(*by));

@@ -58,12 +58,12 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
   // --no-repartition: the user says the input is partitioned by the --by key already (Kafka
   // Streams' groupByKey); every record is checked against it, since a wrong claim would
   // silently split a key's state.
-  bool in_place =
+  bool grouped_here =
       in.store.no_repartition && in.sides.size() == 1 && in.groups_itself && !in.sides[0].by.empty();
-  if (in_place && counts[0] > 1) p.store.home_partitions = counts[0];
+  if (grouped_here && counts[0] > 1) p.store.home_partitions = counts[0];
   if (run.ad_hoc()) {  // no group: nothing created, state in memory for the run
     bool moves = std::any_of(in.sides.begin(), in.sides.end(), [](auto& s) { return !s.by.empty(); }) &&
-                 (in.sides.size() > 1 || counts[0] > 1) && !in_place;
+                 (in.sides.size() > 1 || counts[0] > 1) && !grouped_here;
     for (int n : counts) moves = moves || n != counts[0];
     for (size_t i = 0; i < in.sides.size(); ++i) p.by[i] = in.sides[i].by;
     p.store.kind = StoreOptions::Kind::kMemory;
@@ -79,7 +79,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
   std::vector<bool> rekeyed;
   for (const StatefulIntent::Side& side : in.sides)
     rekeyed.push_back(!side.by.empty() &&
-                      !(in.sides.size() == 1 && in.groups_itself && (counts[0] <= 1 || in_place)));
+                      !(in.sides.size() == 1 && in.groups_itself && (counts[0] <= 1 || grouped_here)));
   // Co-partitioned: key k is in the same partition number of every input, one task per number.
   // A re-keyed side follows the sides that are not (the larger count when all are).
   int partitions = counts[0];
@@ -143,13 +143,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     p.stage.exit_at_end = run.bounded();
     // A bounded join joins once the re-keying is done: deterministic, whatever the stages' speeds.
     p.after_rekeys = in.sides.size() > 1 && p.stage.exit_at_end;
-    // Where the in-place start stops, the re-keying stage starts from the offsets it committed;
-    // a partition it committed none for starts at --from again: the same offset only for the
-    // beginning or a time (not the end, nor N records before it, which move meanwhile).
-    p.in_place_first =
-        in.sides.size() == 1 && rekeyed[0] && in.groups_itself && run.exit_at_end && run.count < 0 &&
-        !run.exactly_once &&
-        (run.from.kind == StartSpec::Kind::kBeginning || run.from.kind == StartSpec::Kind::kTime);
+    p.in_place = in.sides.size() == 1 && rekeyed[0] && in.groups_itself && run.bounded() && !run.exactly_once;
   }
   p.store.changelog = group + "-" + in.store.name + "-changelog";
   p.store.partitions = partitions;

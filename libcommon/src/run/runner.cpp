@@ -311,13 +311,6 @@ Runner::Outcome Runner::ProcessOne(Record& rec, const Status& record_status) {
 
 Runner::Outcome Runner::HandleBad(const Record& rec, OffsetTracker::Entry* entry, const Status& error) {
   Status located = error.WithContext(rec.Where());
-  if (error.IsElsewhere()) {  // another stage reads it: not counted here, its offset not committed
-    --stats_.in;
-    stats_.bytes_in -= ValueBytes(rec);
-    if (monitor_id_ >= 0) --CountersOf(rec).in;
-    if (opt_.verbose) LogInfo(opt_.tool, "stopping before a record for another stage: " + error.message());
-    return Outcome::kStop;
-  }
   if (error.IsDropped()) {
     if (opt_.on_error == ErrorPolicy::kDlq) SendDeadLetter(rec, entry, error);
     tracker_.Seal(entry);

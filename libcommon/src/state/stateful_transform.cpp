@@ -1,5 +1,7 @@
 #include "kt/state/stateful_transform.hpp"
 
+#include <algorithm>
+
 #include "kt/core/murmur2.hpp"
 #include "kt/core/strings.hpp"
 
@@ -19,6 +21,11 @@ Result<std::vector<int32_t>> StatefulTransform::OnAssigned(const std::vector<int
       return s;
     }
   }
+  if (state_->routes() && !restoring.empty()) {  // none is ready before every one is
+    for (int32_t p : partitions)
+      if (!std::ranges::count(restoring, p)) held_.push_back(p);
+    restoring.insert(restoring.end(), held_.begin(), held_.end());
+  }
   return restoring;
 }
 
@@ -27,6 +34,14 @@ Status StatefulTransform::Restore(int budget_ms, std::vector<int32_t>* ready) {
   if (Status s = state_->Restore(budget_ms, ready); !s.ok()) return s;
   for (size_t i = before; i < ready->size(); ++i)
     if (Status s = OnRestored((*ready)[i]); !s.ok()) return s;
+  if (state_->routes()) {
+    held_.insert(held_.end(), ready->begin() + static_cast<std::ptrdiff_t>(before), ready->end());
+    ready->resize(before);
+    if (!state_->Restoring()) {
+      ready->insert(ready->end(), held_.begin(), held_.end());
+      held_.clear();
+    }
+  }
   return Status::Ok();
 }
 
@@ -101,14 +116,12 @@ Status StatefulTransform::CheckHome(const Record& rec, std::string_view key) con
   int32_t n = state_->home_partitions();
   if (n <= 0 || rec.partition < 0 || rec.origin) return Status::Ok();
   int32_t home = Murmur2Partition(key, n);
+  if (state_->routes()) {
+    routed_ = {&rec, rec.partition, rec.offset, rec.packed_index, home};
+    return Status::Ok();
+  }
   if (home == rec.partition) return Status::Ok();
   std::string scratch;
-  if (state_->stop_at_stranger()) {
-    std::string why = "the group key '" + std::string(Utf8Text(key, &scratch)) + "' of " + rec.Where() +
-                      " belongs in partition " + std::to_string(home);
-    state_->StopBefore(why);
-    return Status::Elsewhere(why);
-  }
   return Status::DataError("--no-repartition: the group key '" + std::string(Utf8Text(key, &scratch)) +
                            "' belongs in partition " + std::to_string(home) +
                            " (Java's murmur2 over the key), not " + std::to_string(rec.partition) +

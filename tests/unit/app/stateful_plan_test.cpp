@@ -115,8 +115,7 @@ TEST_CASE("--no-repartition: the Transform groups by --by in place, each key che
   CHECK(one->store.home_partitions == 0);  // one partition: every key is at home
 }
 
-TEST_CASE(
-    "a batch run may start in place: -e, one re-keyed input, at-least-once, from the beginning or a time") {
+TEST_CASE("a batch run may read in place: -e or -n, one re-keyed input, at-least-once") {
   auto plan = [](const std::function<void(kt::RunPlan&)>& change, int partitions = 4) {
     kt::RunPlan run = Run("clicks");
     run.exit_at_end = true;
@@ -127,32 +126,34 @@ TEST_CASE(
     return *p;
   };
   kt::StatefulPlan batch = plan([](kt::RunPlan&) {});
-  CHECK(batch.in_place_first);
+  CHECK(batch.in_place);
   CHECK(batch.rekeys.size() == 1);  // and the repartitioned run is planned as ever
   CHECK(batch.stage.input == "G-table-repartition");
-  CHECK(plan([](kt::RunPlan& r) { r.from.kind = kt::StartSpec::Kind::kTime; }).in_place_first);
-  CHECK_FALSE(plan([](kt::RunPlan& r) { r.exit_at_end = false; }).in_place_first);  // a continuous run
-  CHECK_FALSE(plan([](kt::RunPlan& r) { r.count = 10; }).in_place_first);           // -n counts across both
-  CHECK_FALSE(plan([](kt::RunPlan& r) { r.exactly_once = true; }).in_place_first);
-  // Where a partition it committed nothing in would start again: not the same offset.
-  CHECK_FALSE(plan([](kt::RunPlan& r) { r.from.kind = kt::StartSpec::Kind::kEnd; }).in_place_first);
-  CHECK_FALSE(plan([](kt::RunPlan& r) { r.from.kind = kt::StartSpec::Kind::kOffset; }).in_place_first);
-  CHECK_FALSE(plan([](kt::RunPlan&) {}, 1).in_place_first);  // one partition: in place anyway
+  CHECK(plan([](kt::RunPlan& r) {
+          r.from.kind = kt::StartSpec::Kind::kEnd;
+        }).in_place);  // no switch: any start
+  CHECK(plan([](kt::RunPlan& r) {
+          r.exit_at_end = false;
+          r.count = 10;
+        }).in_place);
+  CHECK_FALSE(plan([](kt::RunPlan& r) { r.exit_at_end = false; }).in_place);  // a continuous run
+  CHECK_FALSE(plan([](kt::RunPlan& r) { r.exactly_once = true; }).in_place);
+  CHECK_FALSE(plan([](kt::RunPlan&) {}, 1).in_place);  // one partition: in place anyway
   kt::StateCliOptions store = Store("table");
   store.no_repartition = true;
   kt::RunPlan run = Run("clicks");
   run.exit_at_end = true;
   auto told = kt::PlanStateful(run, kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 4}}));
   REQUIRE(told.ok());
-  CHECK_FALSE(told->in_place_first);          // in place all along
-  CHECK_FALSE(told->store.stop_at_stranger);  // a stranger is a bad record there
+  CHECK_FALSE(told->in_place);          // in place all along
+  CHECK_FALSE(told->store.route_keys);  // a key in another partition is a bad record there
   kt::StatefulIntent join;
   join.sides = {{"clicks", "uri", "left"}, {"right", "uri", "right"}};
   join.stage_name = "join";
   join.store = Store("join");
   auto joined = kt::PlanStateful(run, join, Sizes({{"clicks", 4}, {"right", 4}}));
   REQUIRE(joined.ok());
-  CHECK_FALSE(joined->in_place_first);
+  CHECK_FALSE(joined->in_place);
 }
 
 TEST_CASE("a missing input topic and a bad store name are errors") {

@@ -23,7 +23,6 @@ class CopyTransform : public kt::Transform {
   bool WantsValue() const override { return false; }
   kt::Status Process(kt::Input& in, kt::Emitter& out) override {
     if (in.record.value == "bad") return kt::Status::DataError("bad value");
-    if (in.record.value == "elsewhere") return kt::Status::Elsewhere("another stage's");
     for (int i = 0; i < copies_; ++i) out.Emit(kt::OutRecord::From(in.record));
     return kt::Status::Ok();
   }
@@ -69,29 +68,6 @@ TEST_CASE("runner under --on-error fail stops at the bad record and does not com
   CHECK(src.committed[0] == 3);  // offsets 0..2 done, 3 is the bad one
   CHECK(src.committed[1] == 3);  // partition 1 got offsets 0..2 before the stop
   CHECK(src.violations == 0);
-}
-
-TEST_CASE(
-    "runner stops before a record that belongs elsewhere: exit 0, that record neither counted nor "
-    "committed") {
-  auto recs = Records(10);
-  recs[6].value = "elsewhere";  // partition 0, offset 3
-  for (kt::ErrorPolicy policy : {kt::ErrorPolicy::kFail, kt::ErrorPolicy::kSkip}) {
-    FakeSource src(recs);
-    FakeSink sink;
-    src.sink = &sink;
-    CopyTransform t(1);
-    auto o = Opts();
-    o.on_error = policy;  // not a bad record under any policy
-    auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
-    CHECK(r->Run() == 0);
-    CHECK(src.committed[0] == 3);  // the next stage starts at offset 3
-    CHECK(src.committed[1] == 3);
-    CHECK(r->stats().in == 6);
-    CHECK(r->stats().skipped == 0);
-    CHECK(sink.Outputs() == 6);
-    CHECK(src.violations == 0);
-  }
 }
 
 TEST_CASE("runner under --on-error skip counts bad records and commits past them") {

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "kt/core/murmur2.hpp"
+
 namespace {
 
 // Exposes the protected state calls; Process is unused.
@@ -145,4 +147,64 @@ TEST_CASE("a key's state carries the input positions it reflects; a replayed rec
   CHECK(t.StateSummary() ==
         "restored 0 changelog records, wrote 1 state changes, 2 replayed records already in "
         "the state skipped");
+}
+
+namespace {
+
+// Four in-memory stores, one per partition, each key's state in its murmur2 partition.
+struct HomeProbe : kt::StatefulTransform {
+  explicit HomeProbe(bool route) : StatefulTransform(Stores(route)) {
+    REQUIRE(OnAssigned({0, 1, 2, 3}).ok());
+  }
+  static std::unique_ptr<kt::PartitionedState> Stores(bool route) {
+    kt::StoreOptions so;
+    so.kind = kt::StoreOptions::Kind::kMemory;
+    auto state = std::make_unique<kt::PartitionedState>(so, nullptr);
+    state->RequireHomeKeys(4, route);
+    return state;
+  }
+  kt::Status Process(kt::Input&, kt::Emitter&) override { return kt::Status::Ok(); }
+  using StatefulTransform::CheckHome;
+  using StatefulTransform::EditState;
+  using StatefulTransform::ForEachState;
+  using StatefulTransform::PartitionOf;
+  using StatefulTransform::ReplaceState;
+  std::vector<std::string> Keys(int32_t p) {
+    std::vector<std::string> keys;
+    REQUIRE(ForEachState(p, [&](std::string_view k, const kt::StateView&) { keys.emplace_back(k); }).ok());
+    return keys;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a key's state in another partition: a bad record, or, routed, that partition's state") {
+  std::string key = "k";
+  while (kt::Murmur2Partition(key, 4) == 0) key += "k";
+  const int32_t home = kt::Murmur2Partition(key, 4);
+  kt::Record rec = KafkaRecord(0, 7);
+
+  HomeProbe strict(false);
+  kt::Status s = strict.CheckHome(rec, key);
+  CHECK(s.IsDataError());
+  CHECK(s.message().find("belongs in partition " + std::to_string(home)) != std::string::npos);
+
+  HomeProbe routed(true);
+  REQUIRE(routed.CheckHome(rec, key).ok());
+  CHECK(routed.PartitionOf(rec) == home);
+  auto edit = routed.EditState(rec, key);
+  REQUIRE(edit.ok());
+  std::string v = "1";
+  routed.ReplaceState(edit->slot, rec, v);
+  Collect out;
+  REQUIRE(routed.WriteState(out).ok());
+  REQUIRE(routed.PersistState({}).ok());
+  CHECK(routed.Keys(home) == std::vector<std::string>{key});
+  CHECK(routed.Keys(0).empty());
+  // The routing holds for the record CheckHome saw, not for the next one in the same Record.
+  rec.offset = 8;
+  CHECK(routed.PartitionOf(rec) == 0);
+  kt::Record at_home = KafkaRecord(home, 9);
+  REQUIRE(routed.CheckHome(at_home, key).ok());
+  CHECK(routed.PartitionOf(at_home) == home);
 }

@@ -57,9 +57,9 @@ struct StorePlan {
   // --no-repartition on a partitioned input: the input's partition count, which every record's
   // group key must hash to its own partition of (PartitionedState::RequireHomeKeys); 0: no check.
   int home_partitions = 0;
-  // With home_partitions: a record whose key belongs elsewhere ends the stage instead of being a
-  // bad record (the in-place start of a batch run: StatefulPlan::in_place_first).
-  bool stop_at_stranger = false;
+  // With home_partitions: a record whose key belongs elsewhere goes to that partition's state
+  // instead of being a bad record (a batch run reading in place: StatefulPlan::in_place).
+  bool route_keys = false;
 };
 
 // A stage that re-keys one side into its repartition topic.
@@ -83,11 +83,11 @@ struct StatefulPlan {
   // The changelog and repartition topics RunStateful created together (CreateMissingTogether):
   // OpenState and RunRepartitioned do not ensure them again.
   std::vector<std::string> created_together;
-  // A batch run (-e, from the beginning or a time, at-least-once) of one input re-keyed by a
-  // --by it groups by itself: RunStateful may read the input in place first, as --no-repartition
-  // does, while every record is in its group key's partition, and repartition from the first that
-  // is not. The results are the same either way (ktools(7), STATE, "Repartitioning").
-  bool in_place_first = false;
+  // A batch run (-e or -n, at-least-once) of one input re-keyed by a --by it groups by itself:
+  // RunStateful may read the input in place, each record applied to the state of its group key's
+  // partition, as the repartition topic would have taken it there (app/in_place.hpp). The
+  // results are the same either way (ktools(7), STATE, "Repartitioning").
+  bool in_place = false;
 };
 
 // One input (-i), grouped by `by` ("" : the record key): ktable, kwindow, kscore. Its stage

@@ -21,7 +21,6 @@ class [[nodiscard]] Status {
     kAborted,
     kUnavailable,
     kFenced,
-    kElsewhere,
     kEnd
   };
 
@@ -46,12 +45,6 @@ class [[nodiscard]] Status {
   // void; a new producer may go on.
   static Status Fenced(std::string msg) { return {Code::kFenced, std::move(msg)}; }
 
-  // A good record this stage must not handle: it belongs to another stage of the run (a stage
-  // reading its input in place meets a record that is not in its group key's partition). The
-  // Runner stops before it, commits what came before it, and ends without an error; the stage
-  // that takes over starts at it (app/run_stateful.cpp).
-  static Status Elsewhere(std::string msg) { return {Code::kElsewhere, std::move(msg)}; }
-
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return msg_; }
@@ -62,7 +55,6 @@ class [[nodiscard]] Status {
   bool IsAborted() const { return code_ == Code::kAborted; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   bool IsFenced() const { return code_ == Code::kFenced; }
-  bool IsElsewhere() const { return code_ == Code::kElsewhere; }
   // A failure the run recovers from by doing the work since its last commit again.
   bool IsRecoverable() const { return IsAborted() || IsUnavailable() || IsFenced(); }
 

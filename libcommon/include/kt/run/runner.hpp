@@ -21,11 +21,6 @@
 // once Kafka answers, renews a fenced producer, reads the input again from the last committed
 // offsets and restores the state; retried with one log line per attempt until --task-timeout.
 // A run that cannot read its input again (stdin, a file) fails instead.
-//
-// A record the Transform says belongs to another stage (Status::Elsewhere) ends the run before
-// it: it is not counted, its offset and everything after it in its partition stay uncommitted,
-// what came before is committed as at any end, and the run exits 0 for the next stage to start
-// there (app/run_stateful.cpp).
 #pragma once
 
 #include <map>

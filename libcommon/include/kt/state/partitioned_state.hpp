@@ -78,17 +78,15 @@ class PartitionedState {
 
   // --no-repartition: every key's state belongs in its murmur2 partition of `partitions` (the
   // partition a repartition topic would have put it in); 0 (the default): wherever it comes.
-  // A record whose key belongs elsewhere is a bad record, or, with `stop_at_stranger`, where
-  // the stage stops (Status::Elsewhere): a batch run reading in place until it must repartition.
-  void RequireHomeKeys(int32_t partitions, bool stop_at_stranger = false) {
+  // A record whose key belongs elsewhere is a bad record; with `route` (a batch run reading its
+  // input directly, app/in_place.hpp) it goes to that partition's state instead, as the
+  // repartition topic would have taken it there.
+  void RequireHomeKeys(int32_t partitions, bool route = false) {
     home_partitions_ = partitions;
-    stop_at_stranger_ = stop_at_stranger;
+    route_ = route;
   }
   int32_t home_partitions() const { return home_partitions_; }
-  bool stop_at_stranger() const { return stop_at_stranger_; }
-  // With stop_at_stranger: what the stage stopped before ("" : it did not).
-  void StopBefore(std::string why) { stopped_before_ = std::move(why); }
-  const std::string& stopped_before() const { return stopped_before_; }
+  bool routes() const { return route_; }
 
   // --standbys: which partitions to keep warm comes from `planner` (asked at each Tend).
   void SetStandbyPlanner(std::unique_ptr<StandbyPlanner> planner) {
@@ -140,8 +138,7 @@ class PartitionedState {
   std::map<int32_t, RestoreProgress> restoring_;
   int64_t restored_ = 0;
   int32_t home_partitions_ = 0;
-  bool stop_at_stranger_ = false;
-  std::string stopped_before_;
+  bool route_ = false;
   bool single_task_;
   std::unique_ptr<StandbyPlanner> planner_;
   std::map<int32_t, Standby> standbys_;

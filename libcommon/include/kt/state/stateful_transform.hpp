@@ -114,12 +114,14 @@ class StatefulTransform : public Transform {
   Status ForEachState(int32_t partition,
                       const std::function<void(std::string_view key, const StateView& state)>& fn);
   // --no-repartition: a DataError when `key` (a record's group key) does not belong in the
-  // record's partition (PartitionedState::RequireHomeKeys), or Elsewhere where the state says to
-  // stop at such a record; Ok otherwise, and always without it. Called before the record
-  // touches the state or emits anything.
+  // record's partition (PartitionedState::RequireHomeKeys); Ok otherwise, and always without it.
+  // Where the state routes keys, Ok, and the record's state lives in its key's partition
+  // (PartitionOf). Called before the record touches the state or emits anything.
   Status CheckHome(const Record& rec, std::string_view key) const;
-  // The partition a record's state lives in (-1 for stdin/file input, and in a one-store run).
+  // The partition a record's state lives in: its own; the one CheckHome routed it to (called
+  // first, for the same record); -1 for stdin/file input, and in a one-store run.
   int32_t PartitionOf(const Record& rec) const {
+    if (routed_.Is(rec)) return routed_.partition;
     return rec.line > 0 || state_->single_task() ? -1 : rec.partition;
   }
   // "restored N changelog records, wrote M state changes" (M: keys written to the store and
@@ -141,6 +143,22 @@ class StatefulTransform : public Transform {
   int64_t replays_ = 0;
   std::unique_ptr<PartitionedState> state_;
   bool read_cache_;
+  // CheckHome's routing of the record being processed (RequireHomeKeys with `route`); the
+  // Runner's Record is reused, so its place in the input says which record it was for.
+  struct Routed {
+    const Record* record = nullptr;
+    int32_t from = -1;
+    int64_t offset = -1;
+    int32_t index = 0;
+    int32_t partition = -1;
+    bool Is(const Record& r) const {
+      return &r == record && r.partition == from && r.offset == offset && r.packed_index == index;
+    }
+  };
+  mutable Routed routed_;
+  // Routed state: partitions restored while others still restore, reported ready with the last
+  // (any record may need any partition's state).
+  std::vector<int32_t> held_;
   std::string buf_, pos_text_;
   Headers headers_;
   struct KeyHash {  // lookups by string_view: no string built per record for a known key

@@ -1,0 +1,66 @@
+#include "kt/app/in_place.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "kt/app/fail.hpp"
+#include "kt/app/run_tool.hpp"
+#include "kt/core/log.hpp"
+#include "kt/kafka/groups.hpp"
+
+namespace kt {
+
+bool MayReadInPlace(const RunPlan& run, const StatefulPlan& plan) {
+  auto input_group = DescribeGroup(run.kafka, run.tool, run.group);
+  if (!input_group.ok() || input_group->members > 0) return false;
+  const std::string& repartition = plan.rekeys[0].run.output;
+  if (std::ranges::count(plan.created_together, repartition)) return true;
+  auto stage_group = DescribeGroup(run.kafka, run.tool, plan.stage.group);
+  if (!stage_group.ok() || stage_group->members > 0) return false;
+  std::vector<int32_t> parts;
+  for (int32_t p = 0; p < plan.partitions; ++p) parts.push_back(p);
+  auto marks = Watermarks(run.kafka, run.tool, repartition, parts);
+  auto committed = CommittedOffsets(run.kafka, run.tool, plan.stage.group);
+  if (!marks.ok() || !committed.ok() || marks->size() != parts.size()) return false;
+  for (int32_t p : parts) {
+    const PartitionOffsets& m = (*marks)[static_cast<size_t>(p)];
+    int64_t next = m.low;  // no commit: the stage after reads from the beginning
+    for (const TopicPartitionOffset& c : *committed)
+      if (c.topic == repartition && c.partition == p) next = c.packed_done > 0 ? -1 : c.offset;
+    if (next < m.high) return false;
+  }
+  return true;
+}
+
+int RunInPlace(const RunPlan& run, const StatefulIntent& intent, const StatefulPlan& plan,
+               const PartitionLookup& lookup, const StatefulFactory& make) {
+  StatefulIntent in_place = intent;
+  in_place.store.no_repartition = true;
+  auto ip = PlanStateful(run, in_place, lookup);
+  if (!ip.ok()) return FailWith(run.tool, ip.status());
+  ip->topic_configs = plan.topic_configs;
+  ip->created_together = plan.created_together;
+  ip->store.route_keys = true;
+  auto by = ParseSideKeys(*ip);
+  if (!by.ok()) return FailWith(run.tool, by.status());
+  auto state = OpenState(*ip);
+  if (!state.ok()) return FailWith(run.tool, state.status());
+  std::unique_ptr<Transform> transform = make(std::move(*state), std::move(*by));
+  if (run.verbose)
+    LogInfo(run.tool, "reading " + run.input +
+                          " in place: this run reads it alone, each record to its --by key's partition");
+  return RunTool(ip->stage, *transform);
+}
+
+Result<SideKeys> ParseSideKeys(const StatefulPlan& plan) {
+  SideKeys by(plan.by.size());
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (plan.by[i].empty()) continue;
+    auto e = expr::Expr::Parse(plan.by[i]);
+    if (!e.ok()) return Status::InvalidArgument("--by: " + e.status().message());
+    by[i] = std::move(*e);
+  }
+  return by;
+}
+
+}  // namespace kt
