@@ -28,8 +28,9 @@ crash() {
 @test "kill -9, --exactly-once: a two-tool chain (kmap, then ktable) is exactly-once end to end" { crash chain-eos; }
 @test "kill -9 of one copy at a time, two copies in one group: ktable exact" { crash two-copies; }
 # Issue 30: batch runs read their input in place, each record to its group key's task;
-# continuous runs between them go through the repartition topic; all killed and run again.
-@test "kill -9 of ktable --by runs in place (batch) and through the repartition topic (continuous), in turn: exact" {
+# continuous runs between them read in place too while alone, and the runs after a killed
+# continuous one (its members still in the groups) go through the repartition topic; all killed.
+@test "kill -9 of ktable --by runs, batch and continuous, in place and through the repartition topic in turn: exact" {
   crash ktable-batch --records 120000 --kills 6
 }
 @test "a broker restart mid-run: ktable exact, nothing lost" { crash broker-restart; }

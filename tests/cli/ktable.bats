@@ -7,6 +7,12 @@ setup() {
   STATE="$BATS_TEST_TMPDIR/state"
 }
 
+# Copies a test started in the background, if it failed before stopping them.
+teardown() {
+  [ -f "$BATS_TEST_TMPDIR/pids" ] || return 0
+  while read -r pid; do kill -TERM "$pid" 2> /dev/null || true; done < "$BATS_TEST_TMPDIR/pids"
+}
+
 # The URI summary recomputed with jq: {"key","count","sum_number"} per URI, sorted.
 uri_summary() {
   jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length, sum_number: (map(.number) | add)}' "$@" | sort
@@ -108,6 +114,13 @@ latest_per_key() {
     # under load it may).
     for attempt in 1 2 3 4 5; do
       g=$(new_topic "g-$mode"); out=$(new_topic "out-$mode")
+      # At-least-once, a run alone reads in place: a record left in the repartition topic takes
+      # it through the topic (that record counts too).
+      extra=0
+      if [ "$mode" = at-least-once ]; then
+        kproduce "$g-table-repartition" --partitions 2 -J -q <<<'{"key":"/moved","value":{"uri":"/moved"}}'
+        extra=1
+      fi
       ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --state-dir "$STATE-$mode" "${eos[@]}" \
         2> "$BATS_TEST_TMPDIR/first-$mode" &
       pid=$!
@@ -125,9 +138,9 @@ latest_per_key() {
     run ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --state-dir "$STATE-$mode" "${eos[@]}" -e
     [ "$status" -eq 0 ]
     second=$(sed -n 's/^ktable: \([0-9]*\) in,.*/\1/p' <<<"$output")
-    [ "$((first + second))" -eq "$n" ]
+    [ "$((first + second))" -eq "$((n + extra))" ]
     [[ "$output" != *"replayed"* ]]
-    [ "$(ktable dump -G "$g" | jq -s 'map(.count) | add')" -eq "$n" ]
+    [ "$(ktable dump -G "$g" | jq -s 'map(.count) | add')" -eq "$((n + extra))" ]
   done
 }
 
@@ -212,6 +225,63 @@ updates_per_key() {
   [[ "$output" == *"reading $in in place"* ]]
   [[ "$output" == *"ktable: 1000 in, 1000 out"* ]]
   diff <( (expected; head -1000 "$DATA/clickevents.ndjson") | uri_summary) <(latest_per_key "$out")
+}
+
+# A continuous run alone reads in place too, holding the group of the stage after the repartition
+# topic meanwhile; when another copy joins either group it commits what it applied and goes on
+# through the topic. `join` starts what joins: a copy of the tool, or a consumer of the
+# repartition topic in the stage's group (the hold's side of the handover).
+handover() {
+  local join=$1
+  in=$(new_topic clicks); out=$(new_topic summary); g=$(new_topic g)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
+  ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE/a" -v \
+    2> "$BATS_TEST_TMPDIR/a.err" 3>&- &
+  a=$!
+  echo "$a" >> "$BATS_TEST_TMPDIR/pids"
+  all_out() { [ "$(topic_count "$out")" -ge "$1" ]; }
+  wait_until 60 all_out 5000
+  grep -q "reading $in in place" "$BATS_TEST_TMPDIR/a.err"
+  [ "$(topic_count "$g-table-repartition")" -eq 0 ]
+  b=""
+  if [ "$join" = copy ]; then
+    ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE/b" -v \
+      2> "$BATS_TEST_TMPDIR/b.err" 3>&- &
+    b=$!
+    echo "$b" >> "$BATS_TEST_TMPDIR/pids"
+  else
+    run --separate-stderr kconsume "$g-table-repartition" -G "$g-table" -e
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]  # nothing there: the run in place never wrote to it
+  fi
+  handed() { grep -q "another copy joined: this run goes on through $g-table-repartition" "$BATS_TEST_TMPDIR/a.err"; }
+  wait_until 60 handed
+  grep -q "hands its input over" "$BATS_TEST_TMPDIR/a.err"
+  [ "$join" = copy ] || grep -q "group $g-table changed" "$BATS_TEST_TMPDIR/a.err"
+  # More records, through the repartition topic now; then the table is every record's.
+  head -1000 "$DATA/clickevents.ndjson" | kproduce "$in" -q
+  expected() { cat "$DATA/clickevents.ndjson"; head -1000 "$DATA/clickevents.ndjson"; }
+  exact() { diff <(expected | uri_summary) <(latest_per_key "$out") > /dev/null; }
+  wait_until 60 exact
+  kill -TERM "$a" $b
+  wait "$a"
+  [ -z "$b" ] || wait "$b"
+  [ "$(topic_count "$g-table-repartition")" -gt 0 ]
+  # The first run's in-place part applied the first 5000, each once.
+  grep -q "ktable: 5000 in, 5000 out" "$BATS_TEST_TMPDIR/a.err"
+  run ktable dump -G "$g"
+  [ "$status" -eq 0 ]
+  diff <(expected | uri_summary) <(echo "$output")
+}
+
+@test "ktable --by continuous and alone reads in place; a copy joining takes it through the repartition topic, the table exact" {
+  need_kafka
+  handover copy
+}
+
+@test "ktable --by continuous in place hands over when the stage's group on the repartition topic changes, the table exact" {
+  need_kafka
+  handover consumer
 }
 
 @test "ktable reads headers only where they matter: @headers in --by, and a dead letter keeps its record's headers" {

@@ -68,7 +68,11 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     for (const RekeyPlan& r : plan->rekeys) specs.push_back(RepartitionTopicSpec(*plan, r));
     plan->created_together = CreateMissingTogether(run.kafka, specs, run.tool);
   }
-  if (plan->in_place && MayReadInPlace(run, *plan)) return RunInPlace(run, intent, *plan, lookup, make);
+  if (plan->in_place && MayReadInPlace(run, *plan)) {
+    bool handed_over = false;
+    int rc = RunInPlace(run, intent, *plan, lookup, make, &handed_over);
+    if (!handed_over || rc != kExitOk) return rc;
+  }
   auto state = OpenState(*plan);
   if (!state.ok()) return FailWith(run.tool, state.status());
   std::unique_ptr<Transform> transform = make(std::move(*state), std::move(*by));

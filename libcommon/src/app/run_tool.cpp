@@ -141,6 +141,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.expected_partitions = spec.expected_partitions;
   ko.prefetch_partitions = plan.prefetch_partitions;
   ko.origin_headers = spec.origin_headers;
+  ko.hold = spec.hold;
   ko.headers = headers;
   auto source = std::make_unique<KafkaSource>(plan.kafka, ko);
   w->kafka_source = source.get();
@@ -309,7 +310,9 @@ int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkS
   auto runner = Runner::Create(w.runner, w.source.get(), sinks, &transform, w.txn.get());
   if (!runner.ok()) return FailWith(plan.tool, runner.status());
   InstallSignalHandlers();
-  return (*runner)->Run();
+  int rc = (*runner)->Run();
+  if (source.handed_over) *source.handed_over = w.source->HandingOver();
+  return rc;
 }
 
 Result<int64_t> LargestRecordOf(const RunPlan& plan, const std::vector<std::string>& topics) {

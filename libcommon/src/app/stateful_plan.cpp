@@ -143,7 +143,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     p.stage.exit_at_end = run.bounded();
     // A bounded join joins once the re-keying is done: deterministic, whatever the stages' speeds.
     p.after_rekeys = in.sides.size() > 1 && p.stage.exit_at_end;
-    p.in_place = in.sides.size() == 1 && rekeyed[0] && in.groups_itself && run.bounded() && !run.exactly_once;
+    p.in_place = in.sides.size() == 1 && rekeyed[0] && in.groups_itself && !run.exactly_once;
   }
   p.store.changelog = group + "-" + in.store.name + "-changelog";
   p.store.partitions = partitions;

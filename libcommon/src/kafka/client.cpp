@@ -154,6 +154,13 @@ void KafkaClient::Reset() {
 
 void* KafkaClient::Owner(void* opaque) { return static_cast<KafkaClient*>(opaque)->owner_; }
 
+bool HasMemberId(rd_kafka_t* rk) {
+  char* id = rd_kafka_memberid(rk);
+  bool has = id && *id;
+  if (id) rd_kafka_mem_free(rk, id);
+  return has;
+}
+
 void KafkaClient::CloseConsumer() {
   if (!rk_ || type_ != RD_KAFKA_CONSUMER || closed_) return;
   closed_ = true;

@@ -162,6 +162,11 @@ Status KafkaSource::Open(RebalanceListener* listener) {
     rd_kafka_topic_partition_list_destroy(topics);
     if (e) return Status::KafkaError(std::string("subscribe failed: ") + rd_kafka_err2str(e));
     subscribed_ = true;
+    if (opt_.hold) {
+      hold_ = std::make_unique<GroupHold>(cfg, opt_.tool, opt_.hold->group, opt_.hold->topic,
+                                          opt_.hold->partitions, opt_.instance_id, opt_.verbose);
+      return hold_->Open();
+    }
     return Status::Ok();
   }
   // Direct assignment: the listed partitions, or all of them.
@@ -366,6 +371,7 @@ void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_top
 }
 
 void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+  synced_once_ = true;
   // librdkafka has no protocol to name once the consumer is closing (NULL).
   const char* protocol = rd_kafka_rebalance_protocol(rk_);
   bool cooperative = protocol && std::string(protocol) == "COOPERATIVE";
@@ -377,6 +383,15 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (handing_over_) {  // none is read any more: taken only to be given back at Close
+      if (cooperative) {
+        if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, parts)) rd_kafka_error_destroy(e);
+      } else {
+        rd_kafka_assign(rk_, parts);
+      }
+      for (const TopicPartition& tp : tps) handed_.insert({InputOf(tp.topic.c_str()), tp.partition});
+      return;
+    }
     if (listener_) listener_->OnAssigning(tps);
     ApplyStartOffsets(parts, true);
     if (synced_)
@@ -388,17 +403,22 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     }
     if (opt_.verbose) LogInfo(opt_.tool, "assigned " + std::to_string(tps.size()) + " partition(s)");
     if (listener_) listener_->OnAssigned(tps);
+    // In place, the run reads every partition of its input or none: a sole member is given them
+    // all at once, so fewer (or more later) means another member.
+    if (hold_ && !leaving_ && !tps.empty()) {
+      if (input_changed_ || synced_->parts().size() != static_cast<size_t>(partition_counts_[0]))
+        HandOver(false, "another member joined group " + opt_.group);
+      input_changed_ = true;  // from now on, any assignment is a change
+    }
   } else {
     Release();  // the current message may belong to a revoked partition
     // Lost: the group went on without us (missed heartbeats, max.poll.interval.ms): another
     // member may already own these partitions, so nothing of them may be committed or written.
     bool lost = rd_kafka_assignment_lost(rk_);
-    if (listener_) {
-      if (lost)
-        listener_->OnLost(tps);
-      else
-        listener_->OnRevoking(tps);
-    }
+    std::vector<TopicPartition> reported;  // those HandOver reported already are not again
+    for (const TopicPartition& tp : tps)
+      if (!handed_.count({InputOf(tp.topic.c_str()), tp.partition})) reported.push_back(tp);
+    ReportLeaving(reported, lost);
     for (const TopicPartition& tp : tps) {
       int input = InputOf(tp.topic.c_str());
       if (synced_)
@@ -415,11 +435,44 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     if (opt_.verbose)
       LogInfo(opt_.tool,
               std::string(lost ? "lost " : "revoked ") + std::to_string(tps.size()) + " partition(s)");
+    if (hold_ && !leaving_ && !tps.empty()) HandOver(lost, "group " + opt_.group + " changed");
+  }
+}
+
+void KafkaSource::ReportLeaving(const std::vector<TopicPartition>& tps, bool lost) {
+  if (!listener_ || tps.empty()) return;
+  if (lost)
+    listener_->OnLost(tps);
+  else
+    listener_->OnRevoking(tps);
+}
+
+bool KafkaSource::HoldReady() const {
+  return !handing_over_ && hold_->complete() &&
+         synced_->parts().size() == static_cast<size_t>(partition_counts_[0]);
+}
+
+void KafkaSource::HandOver(bool lost, const std::string& why) {
+  if (handing_over_) return;
+  handing_over_ = true;
+  if (opt_.verbose) LogInfo(opt_.tool, why + ": the run hands its input over to the repartition topic");
+  Release();
+  std::vector<TopicPartition> tps;
+  for (auto& [key, p] : synced_->parts()) tps.push_back({p.topic, p.partition});
+  // Before the held partitions go (this runs inside the hold's or the input's rebalance): the
+  // Runner commits what was applied (lost: drops it), and the tasks' state is written.
+  ReportLeaving(tps, lost);
+  for (const TopicPartition& tp : tps) {
+    int input = InputOf(tp.topic.c_str());
+    handed_.insert({input, tp.partition});
+    synced_->Remove(input, tp.partition);
   }
 }
 
 bool KafkaSource::ServeEvents() {
   since_events_ = 0;
+  if (hold_ && !handing_over_)
+    hold_->Serve([this](bool lost) { HandOver(lost, "group " + opt_.hold->group + " changed"); });
   while (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 0)) {  // rebalances run in here
     if (!m->err || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       if (m->rkt) {  // a record that missed its partition's queue: keep it, in order
@@ -516,8 +569,16 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
   Release();
   int64_t deadline = -1;  // read from the clock only when there is nothing to hand out at once
   while (true) {
-    if (++since_events_ >= 32 || synced_->parts().empty())
+    if (++since_events_ >= 32 || synced_->parts().empty() || (hold_ && !HoldReady()))
       if (!ServeEvents()) return Poll::kIdle;
+    if (hold_ && !HoldReady()) {  // nothing is applied before both groups are held whole
+      if (handing_over_) return Poll::kEnd;
+      int64_t now = NowMs();
+      if (deadline < 0) deadline = now + timeout_ms;
+      if (now >= deadline) return Poll::kIdle;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(5, deadline - now)));
+      continue;
+    }
     if (SyncedInput::Buffered b = synced_->TryNext(); rd_kafka_message_t* m = b.message) {
       auto drop = [&] {
         if (b.last) rd_kafka_message_destroy(m);
@@ -751,7 +812,15 @@ Status KafkaSource::Rewind() {
 }
 
 void KafkaSource::Close() {
+  leaving_ = true;
   Release();
+  if (rk_ && subscribed_ && !synced_once_ && !closing_ && HasMemberId(rk_)) {
+    // Still in its first join (a run stopped, or handing over, at its start): let it finish
+    // (kJoinWaitMs), taking none of what it is given.
+    closing_ = true;
+    for (int64_t deadline = NowMs() + kJoinWaitMs; !synced_once_ && NowMs() < deadline;)
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 50)) rd_kafka_message_destroy(m);
+  }
   // A static member (--instance-id) stays in the group: closing does not leave it (KIP-345), so
   // a restart within session.timeout.ms gets its partitions back without a rebalance.
   if (rk_ && subscribed_ && !closing_ && opt_.instance_id.empty()) {
@@ -768,7 +837,8 @@ void KafkaSource::Close() {
     }
   }
   closing_ = true;
-  client_.CloseConsumer();  // revokes through the rebalance callback
+  client_.CloseConsumer();    // revokes through the rebalance callback
+  if (hold_) hold_->Close();  // last: the tasks it kept from others are written
 }
 
 std::vector<TopicPartitionOffset> KafkaSource::EndPositions() const {

@@ -142,7 +142,10 @@ int Runner::Run() {
   bool natural_end = false;
   while (true) {
     natural_end = Loop();
-    if (natural_end && data_error_.ok() && fatal_.ok()) {
+    if (natural_end && source_->HandingOver()) {
+      // Not the input's end: another run goes on reading it (Source::HandingOver). The commit
+      // below writes what was applied, as at a stop.
+    } else if (natural_end && data_error_.ok() && fatal_.ok()) {
       current_ = nullptr;
       transform_->Finish(*this);
     } else if (StopRequested() && data_error_.ok() && fatal_.ok() && !sinks_.output->Closed()) {
@@ -168,7 +171,9 @@ int Runner::Run() {
   }
   std::optional<int64_t> lag = source_->Lag(tracker_.NextOffsets());
   // A run that ends with nothing read says why (not an exit 0 in silence).
-  std::string nothing = natural_end && stats_.in == 0 && !opt_.quiet ? source_->NothingReadNote() : "";
+  std::string nothing = natural_end && stats_.in == 0 && !opt_.quiet && !source_->HandingOver()
+                            ? source_->NothingReadNote()
+                            : "";
   source_->Close();
   if (opt_.progress) Progress(true);
 

@@ -13,6 +13,15 @@
 // Only where the run reads alone: its group has no members (a batch reads by direct assignment
 // and is its only user), and the repartition topic holds nothing the stage after it has not read
 // (records the hop moved earlier come first). Otherwise the run repartitions.
+//
+// A continuous run alone reads in place too, for as long as it stays alone. It joins its group on
+// the input and holds the stage's group on the repartition topic (kafka/group_hold): a copy
+// started meanwhile sees members and goes through the topic, and its stage gets no task before
+// this run lets go of it. At the first change of either group (a copy joining), the run commits
+// what it applied, its state written, before the partitions go, and ends its in-place part
+// (Source::HandingOver); RunStateful then goes on through the repartition topic like the copy.
+// No record is applied before the run holds every partition of both topics, so two copies
+// starting at once both go through the topic.
 #pragma once
 
 #include "kt/app/run_plan.hpp"
@@ -28,9 +37,11 @@ namespace kt {
 bool MayReadInPlace(const RunPlan& run, const StatefulPlan& plan);
 
 // Runs `intent` in place: planned as --no-repartition, each record's state in its group key's
-// partition. Returns the exit code.
+// partition. Returns the exit code. A continuous run ends with *handed_over set when another
+// copy joins either group: what it applied is committed, and the caller goes on through the
+// repartition topic.
 int RunInPlace(const RunPlan& run, const StatefulIntent& intent, const StatefulPlan& plan,
-               const PartitionLookup& lookup, const StatefulFactory& make);
+               const PartitionLookup& lookup, const StatefulFactory& make, bool* handed_over);
 
 // The expressions of plan.by, parsed (InvalidArgument naming --by).
 Result<SideKeys> ParseSideKeys(const StatefulPlan& plan);

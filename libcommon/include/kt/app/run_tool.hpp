@@ -19,6 +19,7 @@
 #include "kt/io/record_format.hpp"
 #include "kt/io/source.hpp"
 #include "kt/io/stdin_source.hpp"
+#include "kt/kafka/source.hpp"
 #include "kt/run/transform.hpp"
 
 namespace kt {
@@ -36,6 +37,10 @@ struct SourceSpec {
   int expected_partitions = 0;  // with end_gate: see KafkaSourceOptions
   bool origin_headers = false;  // the input is a repartition topic (KafkaSourceOptions)
   bool topic_patterns = false;  // the inputs are independent topics or patterns (KafkaSourceOptions)
+  // A continuous run in place: the group it holds meanwhile (KafkaSourceOptions::hold); when the
+  // run ends by handing over (Source::HandingOver), *handed_over is set.
+  std::optional<KafkaSourceOptions::Hold> hold;
+  bool* handed_over = nullptr;
 };
 
 struct SinkSpec {

@@ -83,10 +83,11 @@ struct StatefulPlan {
   // The changelog and repartition topics RunStateful created together (CreateMissingTogether):
   // OpenState and RunRepartitioned do not ensure them again.
   std::vector<std::string> created_together;
-  // A batch run (-e or -n, at-least-once) of one input re-keyed by a --by it groups by itself:
-  // RunStateful may read the input in place, each record applied to the state of its group key's
-  // partition, as the repartition topic would have taken it there (app/in_place.hpp). The
-  // results are the same either way (ktools(7), STATE, "Repartitioning").
+  // An at-least-once run of one input re-keyed by a --by it groups by itself: RunStateful may
+  // read the input in place, each record applied to the state of its group key's partition, as
+  // the repartition topic would have taken it there (app/in_place.hpp); a continuous one until
+  // another copy joins. The results are the same either way (ktools(7), STATE,
+  // "Repartitioning").
   bool in_place = false;
 };
 

@@ -95,6 +95,9 @@ class Source {
   // (a group's committed offsets at the end offsets; an empty input); "" when there is nothing
   // to say. Before Close.
   virtual std::string NothingReadNote() const { return ""; }
+  // Next ended because the run hands its input over to another way of reading it (a continuous
+  // run in place whose group changed: app/in_place.hpp), not at the input's end.
+  virtual bool HandingOver() const { return false; }
 };
 
 }  // namespace kt

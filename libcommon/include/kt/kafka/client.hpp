@@ -14,6 +14,14 @@ namespace kt {
 
 constexpr int kMetadataTimeoutMs = 10000;
 constexpr int kReachTimeoutMs = 5000;  // how long a first contact waits for an unreachable broker
+// How long a group member that is closed while its first join is under way is let finish it:
+// librdkafka 2.0 aborts destroying a cooperative-sticky member that has joined and not yet been
+// given an assignment (its assignor state is still null; librdkafka#4312, fixed in 2.3). A join
+// waits for the group's other members to join again, one that died included until its session
+// times out (45 s).
+constexpr int kJoinWaitMs = 60000;
+// Whether consumer `rk` has a member id in its group (a join answered): see kJoinWaitMs.
+bool HasMemberId(rd_kafka_t* rk);
 
 // A conf with, in order: `defaults`, the user's properties (-F file, -X), then `forced`
 // (settings the tool's guarantees depend on). bootstrap.servers comes from cfg.brokers.

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "kt/core/origin.hpp"
 #include "kt/io/source.hpp"
 #include "kt/kafka/client.hpp"
+#include "kt/kafka/group_hold.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/kafka/synced_input.hpp"
 
@@ -72,6 +74,17 @@ struct KafkaSourceOptions {
   // Whether records need their headers (Transform::WantsHeaders, dead letters); origin headers
   // are read either way.
   bool headers = true;
+  // A continuous run reading in place (app/in_place.hpp): while it applies records to the tasks
+  // of the stage after a repartition topic, it holds that stage's `group` on the repartition
+  // `topic` (GroupHold), and it hands over at the first change of either group (a copy of the
+  // tool joining): everything applied is committed before a held or an input partition goes,
+  // and Next ends (HandingOver). No record is handed out before the run holds every partition
+  // of both topics.
+  struct Hold {
+    std::string group, topic;
+    int partitions = 0;
+  };
+  std::optional<Hold> hold;
 };
 
 // The offsets to commit, as librdkafka takes them (a commit, or a transaction's offsets); a
@@ -103,6 +116,7 @@ class KafkaSource : public Source {
       const std::vector<TopicPartitionOffset>& next) const override;
   std::vector<TopicPartitionOffset> EndPositions() const override;
   std::string NothingReadNote() const override;
+  bool HandingOver() const override { return handing_over_; }
   // The consumer (exactly-once sends its group metadata with the offsets).
   rd_kafka_t* handle() const { return rk_; }
 
@@ -119,6 +133,12 @@ class KafkaSource : public Source {
   // Serves consumer events (rebalances, errors); false when a fatal error was recorded.
   bool ServeEvents();
   bool AllCaughtUp();
+  // KafkaSourceOptions::hold: every partition of both topics held, no change yet.
+  bool HoldReady() const;
+  // The group changed: what was applied is committed (lost: dropped), and Next ends.
+  void HandOver(bool lost, const std::string& why);
+  // `tps` go: the listener commits first (revoked) or drops their work (lost).
+  void ReportLeaving(const std::vector<TopicPartition>& tps, bool lost);
   bool GatedCaughtUp();
   bool OthersCaughtUp();
   void Release();
@@ -164,6 +184,12 @@ class KafkaSource : public Source {
   bool closing_ = false;       // Close has begun
   bool subscribed_ = false;    // a member of its group (not assigned directly)
   int64_t last_gate_check_ms_ = 0;
+  std::unique_ptr<GroupHold> hold_;           // KafkaSourceOptions::hold
+  bool handing_over_ = false;                 // HandOver
+  std::set<std::pair<int, int32_t>> handed_;  // reported to the listener by HandOver
+  bool input_changed_ = false;                // with hold_: assigned once already
+  bool leaving_ = false;                      // Close has begun (before closing_)
+  bool synced_once_ = false;                  // a rebalance callback came (kJoinWaitMs)
   int since_events_ = 0;
 };
 
