@@ -18,7 +18,8 @@ GroupHold::GroupHold(KafkaConfig cfg, std::string tool, std::string group, std::
 GroupHold::~GroupHold() { Close(); }
 
 void GroupHold::Close() {
-  if (!client_.get()) return;
+  if (!client_.get() || closed_) return;
+  closed_ = true;
   for (int64_t deadline = NowMs() + kJoinWaitMs;
        !synced_ && HasMemberId(client_.get()) && NowMs() < deadline;)
     if (rd_kafka_message_t* m = rd_kafka_consumer_poll(client_.get(), 50)) rd_kafka_message_destroy(m);

@@ -58,6 +58,7 @@ class GroupHold {
   int held_ = 0;
   bool changed_ = false;
   bool synced_ = false;  // a rebalance callback came: the join completed once
+  bool closed_ = false;
   const std::function<void(bool)>* giving_up_ = nullptr;  // Serve's, while it serves
 };
 
