@@ -161,6 +161,34 @@ bool HasMemberId(rd_kafka_t* rk) {
   return has;
 }
 
+void FinishFirstJoin(rd_kafka_t* rk, const bool* synced) {
+  for (int64_t deadline = NowMs() + kJoinWaitMs; !*synced && HasMemberId(rk) && NowMs() < deadline;)
+    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 50)) rd_kafka_message_destroy(m);
+}
+
+namespace {
+bool Cooperative(rd_kafka_t* rk) {
+  const char* protocol = rd_kafka_rebalance_protocol(rk);  // NULL once the consumer is closing
+  return protocol && std::string_view(protocol) == "COOPERATIVE";
+}
+}  // namespace
+
+void TakeAssigned(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  if (!Cooperative(rk)) {
+    rd_kafka_assign(rk, parts);
+  } else if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts)) {
+    rd_kafka_error_destroy(e);
+  }
+}
+
+void GiveBack(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+  if (!Cooperative(rk)) {
+    rd_kafka_assign(rk, nullptr);
+  } else if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) {
+    rd_kafka_error_destroy(e);
+  }
+}
+
 void KafkaClient::CloseConsumer() {
   if (!rk_ || type_ != RD_KAFKA_CONSUMER || closed_) return;
   closed_ = true;

@@ -1,9 +1,6 @@
 #include "kt/kafka/group_hold.hpp"
 
 #include <algorithm>
-#include <string_view>
-
-#include "kt/core/time.hpp"
 
 namespace kt {
 
@@ -20,9 +17,7 @@ GroupHold::~GroupHold() { Close(); }
 void GroupHold::Close() {
   if (!client_.get() || closed_) return;
   closed_ = true;
-  for (int64_t deadline = NowMs() + kJoinWaitMs;
-       !synced_ && HasMemberId(client_.get()) && NowMs() < deadline;)
-    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(client_.get(), 50)) rd_kafka_message_destroy(m);
+  FinishFirstJoin(client_.get(), &synced_);
   client_.CloseConsumer();
 }
 
@@ -59,15 +54,9 @@ void GroupHold::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic
 void GroupHold::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
   rd_kafka_t* rk = client_.get();
   synced_ = true;
-  const char* protocol = rd_kafka_rebalance_protocol(rk);
-  bool cooperative = protocol && std::string_view(protocol) == "COOPERATIVE";
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     bool first = held_ == 0 && !changed_;
-    if (cooperative) {
-      if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts)) rd_kafka_error_destroy(e);
-    } else {
-      rd_kafka_assign(rk, parts);
-    }
+    TakeAssigned(rk, parts);
     if (parts->cnt == 0) return;  // a cooperative round that moved nothing here
     rd_kafka_pause_partitions(rk, parts);
     held_ += parts->cnt;
@@ -78,11 +67,7 @@ void GroupHold::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
   // Revoked: before the partitions go (the caller writes what it applied); lost: after.
   if (parts->cnt > 0) Change(rd_kafka_assignment_lost(rk));
   held_ = std::max(0, held_ - parts->cnt);
-  if (cooperative) {
-    if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) rd_kafka_error_destroy(e);
-  } else {
-    rd_kafka_assign(rk, nullptr);
-  }
+  GiveBack(rk, parts);
 }
 
 void GroupHold::Change(bool lost) {

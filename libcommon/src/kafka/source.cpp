@@ -372,9 +372,6 @@ void KafkaSource::RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_top
 
 void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
   synced_once_ = true;
-  // librdkafka has no protocol to name once the consumer is closing (NULL).
-  const char* protocol = rd_kafka_rebalance_protocol(rk_);
-  bool cooperative = protocol && std::string(protocol) == "COOPERATIVE";
   std::vector<TopicPartition> tps = TopicPartitions(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS && closing_) {
     // Partitions assigned while the consumer closes (a rebalance it took part in was completing):
@@ -384,11 +381,7 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     if (handing_over_) {  // none is read any more: taken only to be given back at Close
-      if (cooperative) {
-        if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, parts)) rd_kafka_error_destroy(e);
-      } else {
-        rd_kafka_assign(rk_, parts);
-      }
+      TakeAssigned(rk_, parts);
       for (const TopicPartition& tp : tps) handed_.insert({InputOf(tp.topic.c_str()), tp.partition});
       return;
     }
@@ -396,11 +389,7 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     ApplyStartOffsets(parts, true);
     if (synced_)
       for (const TopicPartition& tp : tps) synced_->Add(InputOf(tp.topic.c_str()), tp.topic, tp.partition);
-    if (cooperative) {
-      if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, parts)) rd_kafka_error_destroy(e);
-    } else {
-      rd_kafka_assign(rk_, parts);
-    }
+    TakeAssigned(rk_, parts);
     if (opt_.verbose) LogInfo(opt_.tool, "assigned " + std::to_string(tps.size()) + " partition(s)");
     if (listener_) listener_->OnAssigned(tps);
     // In place, the run reads every partition of its input or none: a sole member is given them
@@ -427,11 +416,7 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
       done_.erase({input, tp.partition});
       gate_end_.erase({input, tp.partition});
     }
-    if (cooperative) {
-      if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, parts)) rd_kafka_error_destroy(e);
-    } else {
-      rd_kafka_assign(rk_, nullptr);
-    }
+    GiveBack(rk_, parts);
     if (opt_.verbose)
       LogInfo(opt_.tool,
               std::string(lost ? "lost " : "revoked ") + std::to_string(tps.size()) + " partition(s)");
@@ -815,11 +800,10 @@ void KafkaSource::Close() {
   leaving_ = true;
   Release();
   if (rk_ && subscribed_ && !synced_once_ && !closing_ && HasMemberId(rk_)) {
-    // Still in its first join (a run stopped, or handing over, at its start): let it finish
-    // (kJoinWaitMs), taking none of what it is given.
+    // Still in its first join (a run stopped, or handing over, at its start): let it finish,
+    // taking none of what it is given.
     closing_ = true;
-    for (int64_t deadline = NowMs() + kJoinWaitMs; !synced_once_ && NowMs() < deadline;)
-      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 50)) rd_kafka_message_destroy(m);
+    FinishFirstJoin(rk_, &synced_once_);
   }
   // A static member (--instance-id) stays in the group: closing does not leave it (KIP-345), so
   // a restart within session.timeout.ms gets its partitions back without a rebalance.

@@ -20,8 +20,17 @@ constexpr int kReachTimeoutMs = 5000;  // how long a first contact waits for an 
 // waits for the group's other members to join again, one that died included until its session
 // times out (45 s).
 constexpr int kJoinWaitMs = 60000;
-// Whether consumer `rk` has a member id in its group (a join answered): see kJoinWaitMs.
+// Consumer `rk`, about to close: while its group has given it a member id and `*synced` (set
+// by its rebalance callback) is false, its first join is under way; polls until it finishes,
+// at most kJoinWaitMs.
+void FinishFirstJoin(rd_kafka_t* rk, const bool* synced);
+// Whether consumer `rk` has a member id in its group (a join answered).
 bool HasMemberId(rd_kafka_t* rk);
+// In a rebalance callback of consumer `rk`: takes the partitions assigned, or gives back those
+// revoked or lost, incrementally under the cooperative protocol, the whole assignment under the
+// eager one (and once the consumer is closing, when librdkafka names no protocol).
+void TakeAssigned(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
+void GiveBack(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
 
 // A conf with, in order: `defaults`, the user's properties (-F file, -X), then `forced`
 // (settings the tool's guarantees depend on). bootstrap.servers comes from cfg.brokers.
