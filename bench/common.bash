@@ -69,6 +69,29 @@ measure_pair() {
   report "$nb" "$n" "${best[b]}" "${rss[b]}"
 }
 
+# measure_round NAME CMD... : one run of CMD under GNU time, "@R" in its arguments replaced by
+# $round; keeps in "$out/NAME" the fastest run so far ("elapsed_s peak_rss_kb cpu_s", the peak
+# RSS the largest of all). For a bench that goes round all its configurations $REPEAT times
+# (run-partitions), so that the machine's and the broker's drift over minutes weighs on each
+# alike instead of on whichever ran last; report_best prints the line afterwards.
+measure_round() {
+  local name=$1 t r u s bt br bc; shift
+  /usr/bin/time -f '%e %M %U %S' -o "$out/run" "${@//@R/$round}"
+  read -r t r u s < "$out/run"
+  u=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
+  if [ -f "$out/$name" ]; then
+    read -r bt br bc < "$out/$name"
+    awk -v a="$t" -v b="$bt" 'BEGIN {exit !(a >= b)}' && t=$bt u=$bc
+    [ "$br" -gt "$r" ] && r=$br
+  fi
+  echo "$t $r $u" > "$out/$name"
+}
+report_best() {  # name, records: the line of what measure_round kept
+  local t r c
+  read -r t r c < "$out/$1"
+  report "$1" "$2" "$t" "$r" "$c"
+}
+
 report() {  # name, records, elapsed_s, peak_rss_kb[, cpu_s]
   awk -v name="$1" -v n="$2" -v t="$3" -v r="$4" -v c="${5:-}" -v b="${bytes:-}" -v total="$N" 'BEGIN {
     line = sprintf("%-46s %10.0f rec/s", name, n / t)
