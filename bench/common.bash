@@ -8,9 +8,13 @@ export PATH="${KT_BUILD_DIR:-$root/build}/bin:$PATH"
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (scripts/setup)"; exit 1; }
 out=$(mktemp -d)
 if [ -z "${KT_BROKERS:-}" ]; then
-  export KT_KAFKA_RUN=${KT_KAFKA_RUN:-$(mktemp -d /tmp/ktools-bench-kafka.XXXXXX)}
+  # A broker of its own, removed with its data at the end (run-partitions leaves ~7 GB of
+  # topics); one given as KT_KAFKA_RUN is only stopped.
+  mine=""
+  [ -z "${KT_KAFKA_RUN:-}" ] && mine=$(mktemp -d /tmp/ktools-bench-kafka.XXXXXX)
+  export KT_KAFKA_RUN=${KT_KAFKA_RUN:-$mine}
   KT_BROKERS=$("$root/scripts/kafka" start)
-  trap '"$root/scripts/kafka" stop; rm -rf "$out"' EXIT
+  trap '"$root/scripts/kafka" stop; rm -rf "$out" $mine' EXIT
 else
   trap 'rm -rf "$out"' EXIT
 fi
