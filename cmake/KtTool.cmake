@@ -1,4 +1,4 @@
-# kt_add_tool(<name> [NO_COMMON] SOURCES <files...>)
+# kt_add_tool(<name> [NO_COMMON] [JEMALLOC] SOURCES <files...>)
 #
 # Builds the tool's code but main.cpp (its Transforms, option parsing, subcommands) as the
 # library kt_<name>, which the unit tests link too (the property KT_TOOL_LIBS lists them), and
@@ -14,8 +14,11 @@
 # The man page is man/<name>.1.scd followed by man/fragments/common.scd (common options, exit
 # status, environment) unless NO_COMMON (a tool without the common options, like kbroker); the
 # fragment keeps only the entries of options the tool takes (render_man.sh --tool).
+# JEMALLOC: the executable allocates with jemalloc (KT_JEMALLOC, top-level CMakeLists.txt), linked
+# even though no symbol of it is named: it replaces malloc for the whole process, librdkafka's
+# and RocksDB's threads included.
 function(kt_add_tool name)
-  cmake_parse_arguments(T "NO_COMMON" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(T "NO_COMMON;JEMALLOC" "" "SOURCES" ${ARGN})
   set(lib_sources ${T_SOURCES})
   list(FILTER lib_sources EXCLUDE REGEX "/main\\.cpp$")
   if(lib_sources)
@@ -31,6 +34,9 @@ function(kt_add_tool name)
     target_link_libraries(${name} PRIVATE kt_common)
   endif()
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  if(T_JEMALLOC AND TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${name} PRIVATE -Wl,--push-state,--no-as-needed PkgConfig::JEMALLOC -Wl,--pop-state)
+  endif()
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   set_property(GLOBAL APPEND PROPERTY KT_TOOLS ${name})
