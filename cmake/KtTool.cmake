@@ -16,7 +16,7 @@
 # fragment keeps only the entries of options the tool takes (render_man.sh --tool).
 # JEMALLOC: the executable allocates with jemalloc (KT_JEMALLOC, top-level CMakeLists.txt), linked
 # even though no symbol of it is named: it replaces malloc for the whole process, librdkafka's
-# and RocksDB's threads included.
+# and RocksDB's threads included; tools/jemalloc_conf.cpp holds its settings.
 function(kt_add_tool name)
   cmake_parse_arguments(T "NO_COMMON;JEMALLOC" "" "SOURCES" ${ARGN})
   set(lib_sources ${T_SOURCES})
@@ -35,6 +35,7 @@ function(kt_add_tool name)
   endif()
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   if(T_JEMALLOC AND TARGET PkgConfig::JEMALLOC)
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tools/jemalloc_conf.cpp)
     target_link_libraries(${name} PRIVATE -Wl,--push-state,--no-as-needed PkgConfig::JEMALLOC -Wl,--pop-state)
   endif()
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
