@@ -20,6 +20,8 @@ constexpr int kReachTimeoutMs = 5000;  // how long a first contact waits for an 
 // waits for the group's other members to join again, one that died included until its session
 // times out (45 s).
 constexpr int kJoinWaitMs = 60000;
+// How long closing a consumer may take before it is left behind (KafkaClient::CloseConsumer).
+constexpr int kCloseWaitMs = 120000;
 // Consumer `rk`, about to close: while its group has given it a member id and `*synced` (set
 // by its rebalance callback) is false, its first join is under way; polls until it finishes,
 // at most kJoinWaitMs.
@@ -81,7 +83,8 @@ class KafkaClient {
   static KafkaClient* Of(rd_kafka_t* rk) { return static_cast<KafkaClient*>(rd_kafka_opaque(rk)); }
   // The first fatal error librdkafka reported, or ok: Fenced for a fenced producer.
   const Status& fatal() const { return fatal_; }
-  // Consumers: leaves the group and stops fetching. Idempotent; the destructor calls it.
+  // Consumers: leaves the group and stops fetching. Idempotent; the destructor calls it. A close
+  // that hangs (kCloseWaitMs) leaves the handle behind: get() is null afterwards.
   void CloseConsumer();
   // Destroys the handle (a producer's queued and in-flight records come back purged, through
   // its delivery callback) and forgets its fatal error; Create makes a new one.
