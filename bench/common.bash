@@ -79,10 +79,15 @@ measure_pair() {
 # (run-partitions), so that the machine's and the broker's drift over minutes weighs on each
 # alike instead of on whichever ran last; report_best prints the line afterwards.
 measure_round() {
-  local name=$1 t r u s bt br bc; shift
+  local name=$1 t r u s; shift
   /usr/bin/time -f '%e %M %U %S' -o "$out/run" "${@//@R/$round}"
   read -r t r u s < "$out/run"
-  u=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
+  keep_best "$name" "$t" "$r" "$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')"
+}
+# keep_best NAME ELAPSED_S PEAK_RSS_KB [CPU_S]: "$out/NAME" keeps the fastest run so far (with
+# its CPU) and the largest peak RSS of all.
+keep_best() {
+  local name=$1 t=$2 r=$3 u=${4:-} bt br bc
   if [ -f "$out/$name" ]; then
     read -r bt br bc < "$out/$name"
     awk -v a="$t" -v b="$bt" 'BEGIN {exit !(a >= b)}' && t=$bt u=$bc
