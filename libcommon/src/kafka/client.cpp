@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string_view>
@@ -70,6 +71,22 @@ std::string CopyToken() {
 
 int64_t LastBrokerContactMs() { return last_broker_contact_ms.load(); }
 
+namespace {
+// Runs `work` on a helper thread and waits up to `limit`: true when it finished; otherwise the
+// thread is left running it (detached) and false. For librdkafka calls that can wait for good.
+bool RunWithin(std::function<void()> work, std::chrono::milliseconds limit) {
+  std::packaged_task<void()> task(std::move(work));
+  std::future<void> done = task.get_future();
+  std::thread t(std::move(task));
+  if (done.wait_for(limit) == std::future_status::ready) {
+    t.join();
+    return true;
+  }
+  t.detach();
+  return false;
+}
+}  // namespace
+
 KafkaClient::KafkaClient(KafkaConfig cfg, std::string tool, bool verbose)
     : cfg_(std::move(cfg)), tool_(std::move(tool)), verbose_(verbose) {}
 
@@ -82,16 +99,9 @@ KafkaClient::KafkaClient(KafkaConfig cfg, std::string tool, bool verbose)
 KafkaClient::~KafkaClient() {
   if (!rk_) return;
   CloseConsumer();
-  constexpr auto kDestroyWait = std::chrono::seconds(5);
+  if (!rk_) return;  // a close that hung left it behind
   rd_kafka_t* rk = rk_;
-  std::packaged_task<void()> destroy([rk] { rd_kafka_destroy(rk); });
-  std::future<void> done = destroy.get_future();
-  std::thread t(std::move(destroy));
-  if (done.wait_for(kDestroyWait) == std::future_status::ready) {
-    t.join();
-    return;
-  }
-  t.detach();
+  if (RunWithin([rk] { rd_kafka_destroy(rk); }, std::chrono::seconds(5))) return;
   if (verbose_)
     LogWarning(tool_,
                what_ + ": librdkafka did not shut down in 5 s; leaving it (a known librdkafka 2.0 issue)");
@@ -202,14 +212,7 @@ void KafkaClient::CloseConsumer() {
   if (!rk_ || type_ != RD_KAFKA_CONSUMER || closed_) return;
   closed_ = true;
   rd_kafka_t* rk = rk_;
-  std::packaged_task<void()> close([rk] { rd_kafka_consumer_close(rk); });
-  std::future<void> done = close.get_future();
-  std::thread t(std::move(close));
-  if (done.wait_for(std::chrono::milliseconds(kCloseWaitMs)) == std::future_status::ready) {
-    t.join();
-    return;
-  }
-  t.detach();
+  if (RunWithin([rk] { rd_kafka_consumer_close(rk); }, std::chrono::milliseconds(kCloseWaitMs))) return;
   rk_ = nullptr;  // left to the close: not destroyed, not closed again
   LogWarning(tool_, what_ + ": librdkafka did not close the consumer in " +
                         std::to_string(kCloseWaitMs / 1000) +
