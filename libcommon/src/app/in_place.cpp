@@ -46,6 +46,7 @@ int RunInPlace(const RunPlan& run, const StatefulIntent& intent, const StatefulP
   ip->topic_configs = plan.topic_configs;
   ip->created_together = plan.created_together;
   ip->store.route_keys = true;
+  ip->stage.partition_tasks = false;  // each record to its key's task: every partition merged
   auto by = ParseSideKeys(*ip);
   if (!by.ok()) return FailWith(run.tool, by.status());
   auto state = OpenState(*ip);

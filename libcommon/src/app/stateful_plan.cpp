@@ -68,6 +68,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
     for (size_t i = 0; i < in.sides.size(); ++i) p.by[i] = in.sides[i].by;
     p.store.kind = StoreOptions::Kind::kMemory;
     p.store.single_task = moves;
+    p.stage.partition_tasks = !moves;
     p.partitions = counts[0];
     p.stage.prefetch_partitions = std::accumulate(counts.begin(), counts.end(), 0);
     p.stage.more_inputs.clear();
@@ -100,6 +101,7 @@ Result<StatefulPlan> PlanStateful(const RunPlan& run, const StatefulIntent& in,
   }
   p.partitions = partitions;
   p.stage.prefetch_partitions = partitions * static_cast<int>(in.sides.size());
+  p.stage.partition_tasks = true;
   if (in.sides.size() == 1 && !rekeyed[0]) p.by[0] = in.sides[0].by;
 
   const std::string& group = run.group;

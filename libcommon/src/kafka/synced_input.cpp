@@ -107,12 +107,24 @@ void SyncedInput::SkipPacked(int input, int32_t partition, int64_t offset, int32
 void SyncedInput::Reorder() {
   order_.clear();
   heads_.clear();
+  std::map<int32_t, std::vector<size_t>> tasks;  // by partition number; inputs in order within
   for (auto& [key, p] : parts_) {
     p.slot = order_.size();
+    tasks[p.partition].push_back(p.slot);
     order_.push_back(&p);
     heads_.push_back(kEmpty);
     Sync(p);
   }
+  tasks_.clear();
+  for (auto& [partition, slots] : tasks) tasks_.push_back(std::move(slots));
+  turn_ = 0;
+  turn_taken_ = 0;
+}
+
+void SyncedInput::TakeTurns(size_t per_turn) {
+  per_turn_ = per_turn;
+  turn_ = 0;
+  turn_taken_ = 0;
 }
 
 void SyncedInput::Sync(const Part& p) {
@@ -202,6 +214,8 @@ void SyncedInput::Clear() {
     p.next = -1;
     p.empty_since = -1;
   }
+  turn_ = 0;  // the order starts over from the new position, as the merge of every partition does
+  turn_taken_ = 0;
 }
 
 rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
@@ -255,42 +269,73 @@ void SyncedInput::WakeFetcher(Part& p, LazyNow& now) {
   waker_->Wake(p.topic, p.partition);
 }
 
+// A slot's head, its buffer filled first when empty, weighed against the best so far. False
+// when an error message came out of the queue instead (*error).
+bool SyncedInput::Consider(size_t slot, LazyNow& now, Part** best, int64_t* best_ts,
+                           rd_kafka_message_t** error) {
+  int64_t head = heads_[slot];
+  if (head == kSkip) return true;  // paused
+  if (head == kEmpty) {
+    Part& p = *order_[slot];
+    if ((*error = Fill(p, now))) return false;
+    if (p.buf.empty()) {
+      // Older records may still come: wait, unless the partition said it is at its end (and,
+      // with --max-idle, has stayed empty that long).
+      if (!p.eof) {
+        waiting_ = true;
+        WakeFetcher(p, now);
+      } else if (max_idle_ms_ > 0 && now() < p.empty_since + max_idle_ms_) {
+        waiting_ = true;
+      }
+      return true;
+    }
+    head = heads_[slot];
+  }
+  // Ties keep the earlier slot: the map's order (input, partition).
+  if (!*best || head < *best_ts) {
+    *best = order_[slot];
+    *best_ts = head;
+  }
+  return true;
+}
+
 SyncedInput::Buffered SyncedInput::TryNext() {
   LazyNow now;
   waiting_ = false;
   Part* best = nullptr;
   int64_t best_ts = 0;
-  for (size_t i = 0; i < heads_.size(); ++i) {
-    int64_t head = heads_[i];
-    if (head == kSkip) continue;  // paused
-    if (head == kEmpty) {
-      Part& p = *order_[i];
-      if (rd_kafka_message_t* error = Fill(p, now)) return {0, error};
-      if (p.buf.empty()) {
-        // Older records may still come: wait, unless the partition said it is at its end (and,
-        // with --max-idle, has stayed empty that long).
-        if (!p.eof) {
-          waiting_ = true;
-          WakeFetcher(p, now);
-        } else if (max_idle_ms_ > 0 && now() < p.empty_since + max_idle_ms_) {
-          waiting_ = true;
-        }
-        continue;
-      }
-      head = heads_[i];
-    }
-    // Ties keep the earlier (input, partition): the map's order.
-    if (!best || head < best_ts) {
-      best = order_[i];
-      best_ts = head;
-    }
+  rd_kafka_message_t* error = nullptr;
+  if (per_turn_ == 0) {
+    for (size_t i = 0; i < heads_.size(); ++i)
+      if (!Consider(i, now, &best, &best_ts, &error)) return {0, error};
+    if (waiting_ || !best) return {};
+    return Pop(*best, now);
   }
-  if (waiting_ || !best) return {};
-  Buffered b = best->buf.front();
-  best->buf.pop_front();
-  best->next = b.last ? b.message->offset + 1 : b.message->offset;
-  if (best->buf.empty() && best->eof) best->empty_since = now();
-  Sync(*best);
+  // In turns: the task whose turn it is hands out up to per_turn_ records, then the next one
+  // (by partition number) takes over; a task with nothing to hand out passes its turn at once,
+  // one that must wait for a partition holds the turn (as the merge of every partition would).
+  for (size_t passed = 0; passed < tasks_.size(); ++passed) {
+    if (turn_taken_ < per_turn_) {
+      for (size_t slot : tasks_[turn_])
+        if (!Consider(slot, now, &best, &best_ts, &error)) return {0, error};
+      if (waiting_) return {};
+      if (best) {
+        ++turn_taken_;
+        return Pop(*best, now);
+      }
+    }
+    turn_ = (turn_ + 1) % tasks_.size();
+    turn_taken_ = 0;
+  }
+  return {};
+}
+
+SyncedInput::Buffered SyncedInput::Pop(Part& p, LazyNow& now) {
+  Buffered b = p.buf.front();
+  p.buf.pop_front();
+  p.next = b.last ? b.message->offset + 1 : b.message->offset;
+  if (p.buf.empty() && p.eof) p.empty_since = now();
+  Sync(p);
   return b;
 }
 

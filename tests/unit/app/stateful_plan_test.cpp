@@ -92,6 +92,8 @@ TEST_CASE(
   CHECK(p->store.partitions == 4);
   CHECK(p->stage.prefetch_partitions == 4);  // the stateful stage shares its prefetch over them
   CHECK(r.run.prefetch_partitions == 0);     // the re-keying stage forwards: librdkafka's sizes
+  CHECK(p->stage.partition_tasks);           // its tasks, the repartition topic's partitions, take turns
+  CHECK_FALSE(r.run.partition_tasks);        // a record goes to any task: every partition merged
 }
 
 TEST_CASE("--no-repartition: the Transform groups by --by in place, each key checked against its partition") {
@@ -110,6 +112,8 @@ TEST_CASE("--no-repartition: the Transform groups by --by in place, each key che
   REQUIRE(adhoc.ok());
   CHECK_FALSE(adhoc->store.single_task);  // keys stay put: a store per partition
   CHECK(adhoc->store.home_partitions == 4);
+  CHECK(p->stage.partition_tasks);
+  CHECK(adhoc->stage.partition_tasks);
   auto one = kt::PlanStateful(Run("clicks"), kt::KeyedIntent("clicks", "uri", store), Sizes({{"clicks", 1}}));
   REQUIRE(one.ok());
   CHECK(one->store.home_partitions == 0);  // one partition: every key is at home
@@ -243,6 +247,7 @@ TEST_CASE("an ad-hoc run creates nothing: state in memory, one store per partiti
   CHECK(p->stage.group.empty());
   CHECK(p->partitions == 4);
   CHECK(p->stage.prefetch_partitions == 4);
+  CHECK(p->stage.partition_tasks);
 }
 
 TEST_CASE("an ad-hoc run whose keys move between partitions groups in one store") {
@@ -251,6 +256,7 @@ TEST_CASE("an ad-hoc run whose keys move between partitions groups in one store"
   REQUIRE(keyed.ok());
   CHECK(keyed->rekeys.empty());
   CHECK(keyed->store.single_task);
+  CHECK_FALSE(keyed->stage.partition_tasks);  // one task for all: every partition merged
   CHECK(keyed->by == std::vector<std::string>{"uri"});
 
   auto one = kt::PlanStateful(AdHoc("clicks"), kt::KeyedIntent("clicks", "uri", Store("table")),
@@ -262,6 +268,7 @@ TEST_CASE("an ad-hoc run whose keys move between partitions groups in one store"
   REQUIRE(j.ok());  // sides of different sizes: fine in one store
   CHECK(j->rekeys.empty());
   CHECK(j->store.single_task);
+  CHECK_FALSE(j->stage.partition_tasks);
   CHECK(j->by == std::vector<std::string>{"user", "id"});
   CHECK(j->stage.more_inputs == std::vector<std::string>{"right"});
 

@@ -1,6 +1,7 @@
 // KafkaSource over several co-partitioned topics on librdkafka's mock cluster: the records of
 // every partition of every topic come out in timestamp order (ties: the first topic, then the
-// lower partition), each partition's in offset order, whatever order they were written in.
+// lower partition), each partition's in offset order, whatever order they were written in; or,
+// with task turns, each task's records so, the tasks in turns.
 #include <catch2/catch.hpp>
 #include <string>
 #include <tuple>
@@ -15,13 +16,15 @@ using kt::test::Produce;
 
 // Reads `topics` of the mock cluster to their end: (timestamp, input, partition) of each record.
 std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock,
-                                                       const std::vector<std::string>& topics) {
+                                                       const std::vector<std::string>& topics,
+                                                       size_t task_turn = 0) {
   kt::KafkaConfig cfg;
   cfg.brokers = mock.brokers();
   kt::KafkaSourceOptions opt;
   opt.tool = "test";
   opt.topics = topics;
   opt.exit_at_end = true;
+  opt.task_turn = task_turn;
   kt::KafkaSource source(cfg, opt);
   REQUIRE(source.Open(nullptr).ok());
   std::vector<std::tuple<int64_t, int, int32_t>> got;
@@ -37,21 +40,37 @@ std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock,
   return got;
 }
 
-TEST_CASE("KafkaSource merges partitions and topics in timestamp order") {
-  MockCluster mock;
+// Two co-partitioned topics of 3 partitions, written partition by partition, so fetch order is
+// nothing like time order; partition 2 of "left" holds one record out of order (35 after 40),
+// which keeps its offset order.
+void WriteLeftRight(const MockCluster& mock) {
   REQUIRE(mock.cluster);
   rd_kafka_mock_topic_create(mock.cluster, "left", 3, 1);
   rd_kafka_mock_topic_create(mock.cluster, "right", 3, 1);
-  // Written partition by partition, so fetch order is nothing like time order; partition 2 of
-  // "left" holds one record out of order (35 after 40), which keeps its offset order.
   Produce(mock.brokers(), "left",
           {{2, 10}, {2, 40}, {2, 35}, {2, 90}, {0, 20}, {0, 50}, {0, 80}, {1, 30}, {1, 60}});
   Produce(mock.brokers(), "right", {{1, 20}, {1, 55}, {0, 5}, {0, 70}, {2, 100}});
+}
+
+TEST_CASE("KafkaSource merges partitions and topics in timestamp order") {
+  MockCluster mock;
+  WriteLeftRight(mock);
   auto got = ReadAll(mock, {"left", "right"});
   std::vector<std::tuple<int64_t, int, int32_t>> want = {
       {5, 1, 0},  {10, 0, 2}, {20, 0, 0}, {20, 1, 1}, {30, 0, 1}, {40, 0, 2}, {35, 0, 2},
       {50, 0, 0}, {55, 1, 1}, {60, 0, 1}, {70, 1, 0}, {80, 0, 0}, {90, 0, 2}, {100, 1, 2}};
   CHECK(got == want);
+}
+
+TEST_CASE("KafkaSource with task turns: each task in timestamp order, the tasks in turns") {
+  MockCluster mock;
+  WriteLeftRight(mock);
+  // Two records per turn: task 0 (partition 0 of both topics, merged), task 1, task 2, again;
+  // in the third round tasks 0 and 1 run out, and pass their turns on.
+  std::vector<std::tuple<int64_t, int, int32_t>> want = {
+      {5, 1, 0},  {20, 0, 0}, {20, 1, 1}, {30, 0, 1}, {10, 0, 2}, {40, 0, 2}, {50, 0, 0},
+      {70, 1, 0}, {55, 1, 1}, {60, 0, 1}, {35, 0, 2}, {90, 0, 2}, {80, 0, 0}, {100, 1, 2}};
+  CHECK(ReadAll(mock, {"left", "right"}, 2) == want);
 }
 
 TEST_CASE("KafkaSource hands out records at the extremes of the timestamp range") {

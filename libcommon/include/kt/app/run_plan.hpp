@@ -40,6 +40,9 @@ struct RunPlan {
   int64_t count = -1;  // -n; -1: no limit
   // A stateful stage's input partitions, all inputs together (KafkaSourceOptions); 0: not one.
   int prefetch_partitions = 0;
+  // The stage's tasks are its input partitions (each record's state is its partition's): they
+  // take turns (KafkaSourceOptions::partition_tasks).
+  bool partition_tasks = false;
   // Records
   bool envelope = false;
   std::string key_delimiter;

@@ -68,6 +68,11 @@ struct KafkaSourceOptions {
   // How many partitions a stage whose per-record work dominates will read (a stateful one; 0:
   // another kind). Their prefetch together stays near one partition's: see KafkaSource::Open.
   int prefetch_partitions = 0;
+  // > 0: each partition number is one of the stage's tasks, and no record's state is another
+  // partition's; the tasks take turns of this many records instead of every partition being
+  // merged (SyncedInput::TakeTurns). Not for a stage that routes records to other tasks (a
+  // re-keying stage, a run in place) or keeps one task for all (ad hoc): they need the merge.
+  size_t task_turn = 0;
   // The topics are ktools repartition topics: their origin headers become Record::origin
   // (core/origin.hpp).
   bool origin_headers = false;

@@ -10,7 +10,8 @@
 // With -e every partition's end is known, so the order depends on the data only: the same
 // input gives the same output whatever the fetch interleaving, at any partition count. Every
 // assigned partition takes part, so a task (one partition number across co-partitioned topics)
-// is in timestamp order, and so is the whole input.
+// is in timestamp order, and so is the whole input; or, when the partitions are the stage's
+// tasks, each task in timestamp order and the tasks in turns (TakeTurns).
 //
 // With `unpack` (ktools' own repartition topics), a packed message (core/record_pack.hpp) is
 // buffered as its records, each with its own timestamp, so they take their places in that order
@@ -42,6 +43,15 @@ class SyncedInput {
   SyncedInput(const SyncedInput&) = delete;
   SyncedInput& operator=(const SyncedInput&) = delete;
 
+  // The partitions are the stage's tasks (each record's state is its partition's): instead of
+  // merging every partition, the tasks take turns, each handing out up to `per_turn` records
+  // of its own partitions (one per input) merged in timestamp order, then the next one (by
+  // partition number, round and round). Each task still reads its records in timestamp
+  // order, and with -e the order still depends on the data only; only the interleaving of
+  // different tasks changes (Kafka Streams processes its tasks in turns too). A turn reads
+  // one partition's buffer while it is in the cache: on 16 partitions, the merge of every
+  // partition reads each record after the 15 others' (see bench/README). Before Add; 0: merge.
+  void TakeTurns(size_t per_turn);
   // A partition joins (before it is assigned, so that its first records land in its own
   // queue) or leaves (before unassign; buffered records are dropped).
   void Add(int input, const std::string& topic, int32_t partition);
@@ -127,6 +137,8 @@ class SyncedInput {
   // Rebuilds order_ and heads_ (a partition joined or left); updates p's head.
   void Reorder();
   void Sync(const Part& p);
+  bool Consider(size_t slot, LazyNow& now, Part** best, int64_t* best_ts, rd_kafka_message_t** error);
+  Buffered Pop(Part& p, LazyNow& now);
 
   rd_kafka_t* rk_;
   int64_t max_idle_ms_;
@@ -138,6 +150,11 @@ class SyncedInput {
   // kSkip: paused), kept by Sync: the scan for every record reads one small array.
   std::vector<Part*> order_;
   std::vector<int64_t> heads_;
+  // TakeTurns: the slots of each task (partition number), the task whose turn it is, and how
+  // many records it handed out in this turn.
+  size_t per_turn_ = 0;
+  std::vector<std::vector<size_t>> tasks_;
+  size_t turn_ = 0, turn_taken_ = 0;
   static constexpr int64_t kEmpty = INT64_MIN, kSkip = INT64_MAX;
   int wake_fd_[2] = {-1, -1};  // librdkafka writes here when a queue turns non-empty
   std::vector<rd_kafka_message_t*> batch_;
