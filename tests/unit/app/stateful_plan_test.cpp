@@ -223,6 +223,8 @@ TEST_CASE("a re-keyed side follows the other side's partition count") {
   CHECK(both->store.changelog == "G-join-changelog");
   CHECK(both->store.partitions == 5);
   CHECK(both->stage.prefetch_partitions == 10);  // both sides' partitions
+  CHECK_FALSE(both->stage.partition_tasks);      // two inputs: every partition merged
+  CHECK_FALSE(right->stage.partition_tasks);
 }
 
 TEST_CASE("a bounded join runs its stateful stage after the re-keying") {

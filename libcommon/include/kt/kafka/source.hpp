@@ -72,6 +72,7 @@ struct KafkaSourceOptions {
   // partition's; the tasks take turns of this many records instead of every partition being
   // merged (SyncedInput::TakeTurns). Not for a stage that routes records to other tasks (a
   // re-keying stage, a run in place) or keeps one task for all (ad hoc): they need the merge.
+  // RunTool uses it for one input only (see PlanStateful).
   size_t task_turn = 0;
   // The topics are ktools repartition topics: their origin headers become Record::origin
   // (core/origin.hpp).
