@@ -41,7 +41,7 @@ struct RunPlan {
   // A stateful stage's input partitions, all inputs together (KafkaSourceOptions); 0: not one.
   int prefetch_partitions = 0;
   // The stage's tasks are its input partitions (each record's state is its partition's): they
-  // take turns (KafkaSourceOptions::partition_tasks).
+  // take turns (KafkaSourceOptions::task_turn).
   bool partition_tasks = false;
   // Records
   bool envelope = false;
