@@ -314,7 +314,10 @@ SyncedInput::Buffered SyncedInput::TryNext() {
   // In turns: the task whose turn it is hands out up to per_turn_ records, then the next one
   // (by partition number) takes over; a task with nothing to hand out passes its turn at once,
   // one that must wait for a partition holds the turn (as the merge of every partition would).
-  for (size_t passed = 0; passed < tasks_.size(); ++passed) {
+  // One round, plus the task the call began with again: its turn may have been over while the
+  // others had nothing, and it takes a new one at once rather than after a wait for the broker.
+  if (tasks_.empty()) return {};
+  for (size_t passed = 0; passed <= tasks_.size(); ++passed) {
     if (turn_taken_ < per_turn_) {
       for (size_t slot : tasks_[turn_])
         if (!Consider(slot, now, &best, &best_ts, &error)) return {0, error};

@@ -15,9 +15,11 @@ using kt::test::MockCluster;
 using kt::test::Produce;
 
 // Reads `topics` of the mock cluster to their end: (timestamp, input, partition) of each record.
+// `*waited_ms`: how long it took from the first record to the end.
 std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock,
                                                        const std::vector<std::string>& topics,
-                                                       size_t task_turn = 0) {
+                                                       size_t task_turn = 0, int next_ms = 100,
+                                                       int64_t* waited_ms = nullptr) {
   kt::KafkaConfig cfg;
   cfg.brokers = mock.brokers();
   kt::KafkaSourceOptions opt;
@@ -32,10 +34,14 @@ std::vector<std::tuple<int64_t, int, int32_t>> ReadAll(const MockCluster& mock,
   while (kt::NowMs() < deadline) {
     kt::Record rec;
     kt::Status st;
-    auto poll = source.Next(100, &rec, &st);
+    auto poll = source.Next(next_ms, &rec, &st);
     if (poll == kt::Source::Poll::kEnd) break;
-    if (poll == kt::Source::Poll::kRecord) got.emplace_back(rec.timestamp, rec.input, rec.partition);
+    if (poll == kt::Source::Poll::kRecord) {
+      if (got.empty() && waited_ms) *waited_ms = -kt::NowMs();
+      got.emplace_back(rec.timestamp, rec.input, rec.partition);
+    }
   }
+  if (waited_ms) *waited_ms += kt::NowMs();
   REQUIRE(source.Fatal().ok());
   return got;
 }
@@ -71,6 +77,23 @@ TEST_CASE("KafkaSource with task turns: each task in timestamp order, the tasks 
       {5, 1, 0},  {20, 0, 0}, {20, 1, 1}, {30, 0, 1}, {10, 0, 2}, {40, 0, 2}, {50, 0, 0},
       {70, 1, 0}, {55, 1, 1}, {60, 0, 1}, {35, 0, 2}, {90, 0, 2}, {80, 0, 0}, {100, 1, 2}};
   CHECK(ReadAll(mock, {"left", "right"}, 2) == want);
+}
+
+TEST_CASE(
+    "KafkaSource with task turns: a task whose turn is over takes the next at once when the others have "
+    "nothing") {
+  // Only partition 0 holds records: after each turn of 2 the other tasks pass theirs, and the
+  // turn comes back to task 0 within the same call, not after a wait for news from the broker
+  // (none comes: everything is buffered), which Next(5000) would spend in full, 3 times.
+  MockCluster mock;
+  REQUIRE(mock.cluster);
+  rd_kafka_mock_topic_create(mock.cluster, "one", 3, 1);
+  Produce(mock.brokers(), "one", {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7}});
+  int64_t waited_ms = 0;
+  std::vector<std::tuple<int64_t, int, int32_t>> want = {{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {4, 0, 0},
+                                                         {5, 0, 0}, {6, 0, 0}, {7, 0, 0}};
+  CHECK(ReadAll(mock, {"one"}, 2, 5000, &waited_ms) == want);
+  CHECK(waited_ms < 5000);
 }
 
 TEST_CASE("KafkaSource hands out records at the extremes of the timestamp range") {
