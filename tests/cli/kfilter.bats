@@ -77,3 +77,17 @@ load helpers
   # keys travel with their records
   [ "$(kconsume "$out" -e -J -q | jq -r 'select(.key != .value.uri)' | wc -l)" -eq 0 ]
 }
+
+@test "kfilter into a 16-partition topic it creates: every leader answers before the first record" {
+  need_kafka
+  in=$(new_topic clicks); out=$(new_topic popular)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 16 --key-field uri -q
+  # The metadata names a partition's leader before that broker has taken it on; a record sent
+  # then is refused (NOT_LEADER_FOR_PARTITION) and retried 100 ms later. The run waits instead.
+  kfilter -i "$in" -o "$out" 'number >= 100' -e -q -X debug=msg,broker,protocol 2> "$BATS_TEST_TMPDIR/debug"
+  grep -q "Sent ProduceRequest" "$BATS_TEST_TMPDIR/debug"
+  run grep -iE "ProduceRequest failed|MessageSet .* encountered error" "$BATS_TEST_TMPDIR/debug"
+  [ "$status" -eq 1 ]
+  [ "$(partition_count "$out")" -eq 16 ]
+  diff <(kconsume "$out" -e -q | sort) <(jq -c 'select(.number >= 100)' "$DATA/clickevents.ndjson" | sort)
+}

@@ -348,12 +348,14 @@ std::string UserOf(const KafkaConfig& cfg) {
 bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   if (!rkt) return false;
+  int partitions = 0;
   auto led = [&] {
     const rd_kafka_metadata_t* md = nullptr;
     if (rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
     bool ok = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
               md->topics[0].partition_cnt > 0;
     for (int i = 0; ok && i < md->topics[0].partition_cnt; ++i) ok = md->topics[0].partitions[i].leader >= 0;
+    if (ok) partitions = md->topics[0].partition_cnt;
     rd_kafka_metadata_destroy(md);
     return ok;
   };
@@ -361,7 +363,18 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
   for (int64_t deadline = NowMs() + kMetadataTimeoutMs; !(ok = led()) && NowMs() < deadline;)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   rd_kafka_topic_destroy(rkt);
-  return ok;
+  if (!ok) return false;
+  // The metadata names a leader before that broker has taken the partition on: a Produce
+  // then fails with NOT_LEADER_FOR_PARTITION and waits retry.backoff.ms (100 ms) for its retry.
+  // A ListOffsets of every partition (OffsetsForTimes retries it every 5-20 ms) answers once
+  // each leader leads; on a topic that is ready, in one round trip.
+  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(partitions);
+  for (int32_t p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+  rd_kafka_resp_err_t e = OffsetsForTimes(rk, parts);
+  for (int i = 0; e == RD_KAFKA_RESP_ERR_NO_ERROR && i < parts->cnt; ++i) e = parts->elems[i].err;
+  rd_kafka_topic_partition_list_destroy(parts);
+  return e == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 namespace {
