@@ -368,3 +368,48 @@ EXPECTED
 EXPECTED
   [ "$(partition_count "$g-join-right-repartition")" = 2 ]
 }
+
+# hdr KEY VALUE TIME TRACE: a -J line with header trace=TRACE.
+hdr() { printf '{"key":"%s","value":%s,"timestamp":%s,"headers":[["trace","%s"]]}\n' "$1" "$2" "$3" "$4"; }
+with_headers() { jq -c '[.key, .value, .timestamp, .headers]'; }
+
+@test "kjoin results carry the headers of the record that triggered them, as Kafka Streams' do" {
+  need_kafka
+  L=$(new_topic left); R=$(new_topic right)
+  { hdr a '{"n":1}' 1000 l1; hdr a '{"n":2}' 3000 l2; hdr b '{"n":3}' 5000 l3; } | kproduce "$L" -J --partitions 2 -q
+  { hdr a '{"name":"X"}' 2000 r1; hdr b '{"name":"Y"}' 2500 r2; } | kproduce "$R" -J --partitions 2 -q
+  # Stream-table: the left record's.
+  run kjoin -i "$L" --table "$R" -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | with_headers | sort) - <<'EXPECTED'
+["a",{"left":{"n":2},"right":{"name":"X"}},3000,[["trace","l2"]]]
+["b",{"left":{"n":3},"right":{"name":"Y"}},5000,[["trace","l3"]]]
+EXPECTED
+  # Table-table: whichever side's update it is.
+  run kjoin -i "$L" --left-table --table "$R" --join outer -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | with_headers | sort) - <<'EXPECTED'
+["a",{"left":{"n":1},"right":null},1000,[["trace","l1"]]]
+["a",{"left":{"n":1},"right":{"name":"X"}},2000,[["trace","r1"]]]
+["a",{"left":{"n":2},"right":{"name":"X"}},3000,[["trace","l2"]]]
+["b",{"left":null,"right":{"name":"Y"}},2500,[["trace","r2"]]]
+["b",{"left":{"n":3},"right":{"name":"Y"}},5000,[["trace","l3"]]]
+EXPECTED
+  # Stream-stream outer: a record unmatched when its window closed takes the headers of the
+  # record that moved stream time past it (Kafka Streams forwards it with that record's context).
+  run kjoin -i "$L" --stream "$R" --join outer --within 500ms --grace 0s -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | with_headers) - <<'EXPECTED'
+["a",{"left":{"n":1},"right":null},1000,[["trace","r1"]]]
+["a",{"left":null,"right":{"name":"X"}},2000,[["trace","l2"]]]
+["b",{"left":null,"right":{"name":"Y"}},2500,[["trace","l3"]]]
+["a",{"left":{"n":2},"right":null},3000,[["trace","l3"]]]
+EXPECTED
+  # Re-keyed through a repartition topic: the record's own headers, not the stage's kt.origin.*.
+  run kjoin -i "$L" --table "$R" --by '@key' --right-by '@key' -G "$(new_topic g)" -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | with_headers | sort) - <<'EXPECTED'
+["a",{"left":{"n":2},"right":{"name":"X"}},3000,[["trace","l2"]]]
+["b",{"left":{"n":3},"right":{"name":"Y"}},5000,[["trace","l3"]]]
+EXPECTED
+}

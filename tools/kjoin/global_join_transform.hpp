@@ -37,7 +37,6 @@ class GlobalJoinTransform : public Transform {
     return JoinWantsValue(opt_.merge, opt_.json_values) || (opt_.on && opt_.on->ReadsValue());
   }
   bool ReadsFields() const override { return opt_.merge || (opt_.on && opt_.on->ReadsFields()); }
-  bool WantsHeaders() const override { return opt_.on && opt_.on->ReadsHeaders(); }  // results carry none
   RecordNames Names() const override {
     RecordNames n;
     n.Add(opt_.on);

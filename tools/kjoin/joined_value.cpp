@@ -40,6 +40,7 @@ OutRecord JoinOutput(const Record& rec, std::optional<std::string_view> key, con
     o.value_text = *value;
   }
   o.timestamp = time;
+  o.headers = rec.headers;  // the triggering record's, as Kafka Streams forwards its context's
   o.source_topic = rec.topic;
   o.source_partition = rec.partition;
   o.source_offset = rec.offset;

@@ -22,7 +22,10 @@ inline bool JoinWantsValue(bool merge, bool json_values) { return merge || !json
 std::optional<std::string> ValueTextOf(const Input& in, bool json_values);
 
 // The output record of a join result for input `rec`: `key` (nullopt: a null key), the joined
-// `value` (null: a tombstone), time `time`. Views into `key` and `value` must outlive its Emit.
+// `value` (null: a tombstone), time `time`, and `rec`'s headers: the record whose processing
+// emits a result lends it its headers, as Kafka Streams' record context does (a pair: the
+// record that completed it; an (l, null) emitted when a window closed: the record that moved
+// stream time). Views into `key` and `value` must outlive its Emit.
 OutRecord JoinOutput(const Record& rec, std::optional<std::string_view> key, const std::string* value,
                      int64_t time);
 

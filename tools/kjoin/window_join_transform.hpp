@@ -59,7 +59,6 @@ class WindowJoinTransform : public StatefulTransform {
     return JoinWantsValue(opt_.merge, opt_.json_values) || keys_.ByExpression();
   }
   bool ReadsFields() const override { return opt_.merge || keys_.ByExpression(); }
-  bool WantsHeaders() const override { return false; }  // join results carry none
   Status Process(Input& in, Emitter& out) override;
   std::string SummaryExtra() const override;
 
