@@ -405,6 +405,14 @@ EXPECTED
 ["b",{"left":null,"right":{"name":"Y"}},2500,[["trace","l3"]]]
 ["a",{"left":{"n":2},"right":null},3000,[["trace","l3"]]]
 EXPECTED
+  # Global: the stream record's.
+  run kjoin -i "$L" --global "$R" -G "$(new_topic g)" -o - -J -q --store memory -e
+  [ "$status" -eq 0 ]
+  diff <(echo "$output" | with_headers | sort) - <<'EXPECTED'
+["a",{"left":{"n":1},"right":{"name":"X"}},1000,[["trace","l1"]]]
+["a",{"left":{"n":2},"right":{"name":"X"}},3000,[["trace","l2"]]]
+["b",{"left":{"n":3},"right":{"name":"Y"}},5000,[["trace","l3"]]]
+EXPECTED
   # Re-keyed through a repartition topic: the record's own headers, not the stage's kt.origin.*.
   run kjoin -i "$L" --table "$R" --by '@key' --right-by '@key' -G "$(new_topic g)" -o - -J -q --store memory -e
   [ "$status" -eq 0 ]
