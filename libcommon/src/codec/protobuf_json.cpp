@@ -9,6 +9,8 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <unordered_map>
+#include <vector>
 
 #include "kt/codec/base64.hpp"
 #include "kt/core/json.hpp"
@@ -54,41 +56,56 @@ class Printer {
     return Status::Ok();
   }
 
-  // A map is a repeated field of entries (key = 1, value = 2); JSON keys are strings.
+  // A map is a repeated field of entries (key = 1, value = 2); JSON keys are strings. A key the
+  // wire gives twice is there twice in a parsed message's entries (a dynamic message keeps them
+  // as they came): the last one wins, as the protobuf spec says a parser must do, printed where
+  // it came. Printing both made a JSON object with one name twice.
   Status Map(const pb::Message& m, const FD* f) {
     const pb::Reflection* r = m.GetReflection();
-    const FD* key = f->message_type()->map_key();
     const FD* value = f->message_type()->map_value();
+    int n = r->FieldSize(m, f);
+    std::vector<std::string> keys(static_cast<size_t>(n));
+    std::unordered_map<std::string_view, int> last;
+    for (int j = 0; j < n; ++j) {
+      if (Status s = MapKey(r->GetRepeatedMessage(m, f, j), f, &keys[static_cast<size_t>(j)]); !s.ok())
+        return s;
+      last[keys[static_cast<size_t>(j)]] = j;
+    }
     w_->StartObject();
-    for (int j = 0, n = r->FieldSize(m, f); j < n; ++j) {
-      const pb::Message& entry = r->GetRepeatedMessage(m, f, j);
-      std::string k;
-      const pb::Reflection* er = entry.GetReflection();
-      switch (key->cpp_type()) {
-        case FD::CPPTYPE_STRING:
-          k = er->GetString(entry, key);
-          if (!IsValidUtf8(k)) return NotUtf8(f);
-          break;
-        case FD::CPPTYPE_BOOL:
-          k = er->GetBool(entry, key) ? "true" : "false";
-          break;
-        case FD::CPPTYPE_INT32:
-          k = std::to_string(er->GetInt32(entry, key));
-          break;
-        case FD::CPPTYPE_INT64:
-          k = std::to_string(er->GetInt64(entry, key));
-          break;
-        case FD::CPPTYPE_UINT32:
-          k = std::to_string(er->GetUInt32(entry, key));
-          break;
-        default:
-          k = std::to_string(er->GetUInt64(entry, key));
-          break;
-      }
+    for (int j = 0; j < n; ++j) {
+      const std::string& k = keys[static_cast<size_t>(j)];
+      if (last[k] != j) continue;
       w_->Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-      if (Status s = Singular(entry, value); !s.ok()) return s;
+      if (Status s = Singular(r->GetRepeatedMessage(m, f, j), value); !s.ok()) return s;
     }
     w_->EndObject();
+    return Status::Ok();
+  }
+
+  // The JSON name of map `f`'s `entry`: its key as text.
+  Status MapKey(const pb::Message& entry, const FD* f, std::string* k) {
+    const FD* key = f->message_type()->map_key();
+    const pb::Reflection* er = entry.GetReflection();
+    switch (key->cpp_type()) {
+      case FD::CPPTYPE_STRING:
+        *k = er->GetString(entry, key);
+        return IsValidUtf8(*k) ? Status::Ok() : NotUtf8(f);
+      case FD::CPPTYPE_BOOL:
+        *k = er->GetBool(entry, key) ? "true" : "false";
+        break;
+      case FD::CPPTYPE_INT32:
+        *k = std::to_string(er->GetInt32(entry, key));
+        break;
+      case FD::CPPTYPE_INT64:
+        *k = std::to_string(er->GetInt64(entry, key));
+        break;
+      case FD::CPPTYPE_UINT32:
+        *k = std::to_string(er->GetUInt32(entry, key));
+        break;
+      default:
+        *k = std::to_string(er->GetUInt64(entry, key));
+        break;
+    }
     return Status::Ok();
   }
 
