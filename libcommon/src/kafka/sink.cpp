@@ -320,6 +320,8 @@ Status KafkaSink::Renew() {
   DropPacks();
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
   topics_.clear();
+  last_topic_ = nullptr;  // destroyed above: TopicFor must not hand it out again
+  last_name_.clear();
   client_.Reset();
   rk_ = nullptr;
   return Open(listener_);
@@ -341,6 +343,10 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
   if (m->err) s = DeliveryError(m->err, std::string(topic) + ": " + rd_kafka_err2str(m->err));
+  // Records a fatal error purged (a fenced producer) fail for that error, not as "Purged in
+  // queue": the Runner then knows a new producer is what it takes to go on.
+  if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)
+    if (Status f = self->client_.FatalError(); !f.ok()) s = f;
   auto tagged = reinterpret_cast<uintptr_t>(m->_private);
   if (tagged & 1) {  // a pack (SendPack): its records' reports
     auto it = self->in_flight_.find(reinterpret_cast<SentPack*>(tagged & ~uintptr_t{1}));

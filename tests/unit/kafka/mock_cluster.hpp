@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "kt/io/sink.hpp"
+
 namespace kt::test {
 
 struct MockCluster {
@@ -59,5 +61,13 @@ inline void Produce(const std::string& brokers, const std::string& topic,
   REQUIRE(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
   rd_kafka_destroy(p);
 }
+
+// Counts a sink's delivery reports.
+struct Acks : kt::DeliveryListener {
+  int ok = 0, failed = 0;
+  void OnDelivered(kt::DeliveryToken*, const kt::Status& s, const kt::Delivered&) override {
+    ++(s.ok() ? ok : failed);
+  }
+};
 
 }  // namespace kt::test

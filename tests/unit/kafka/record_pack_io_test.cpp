@@ -15,16 +15,10 @@
 #include "kt/run/offset_tracker.hpp"
 #include "mock_cluster.hpp"
 
+using kt::test::Acks;
 using kt::test::MockCluster;
 
 namespace {
-
-struct Acks : kt::DeliveryListener {
-  int ok = 0, failed = 0;
-  void OnDelivered(kt::DeliveryToken*, const kt::Status& s, const kt::Delivered&) override {
-    ++(s.ok() ? ok : failed);
-  }
-};
 
 // Writes records keyed k0..k<n-1> with timestamps 1000 + 10 * i, each with
 // origin headers at input partition 0, offset i, through a repartition topic's sink.
