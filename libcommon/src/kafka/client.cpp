@@ -345,6 +345,10 @@ std::string UserOf(const KafkaConfig& cfg) {
   return user.empty() ? "" : " (user '" + user + "')";
 }
 
+namespace {
+constexpr int kLeaderProbeMs = 2000;
+}  // namespace
+
 bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   if (!rkt) return false;
@@ -371,7 +375,9 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
   rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(partitions);
   for (int32_t p = 0; p < partitions; ++p)
     rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
-  rd_kafka_resp_err_t e = OffsetsForTimes(rk, parts);
+  // Bounded well below a metadata timeout: only a retry's 100 ms is at stake, and a leader that
+  // does not answer (a broker down, mid-failover) must not hold the run's start for long.
+  rd_kafka_resp_err_t e = OffsetsForTimes(rk, parts, kLeaderProbeMs);
   for (int i = 0; e == RD_KAFKA_RESP_ERR_NO_ERROR && i < parts->cnt; ++i) e = parts->elems[i].err;
   rd_kafka_topic_partition_list_destroy(parts);
   return e == RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -400,8 +406,8 @@ bool LeaderNotReady(rd_kafka_resp_err_t e) {
 // CreateTopics one after another, ~3 ms each), and a longer wait is paid in full by whoever
 // waits for the last partition.
 template <typename Ask>
-rd_kafka_resp_err_t WhileLeaderNotReady(Ask ask) {
-  int64_t deadline = NowMs() + kMetadataTimeoutMs;
+rd_kafka_resp_err_t WhileLeaderNotReady(Ask ask, int timeout_ms = kMetadataTimeoutMs) {
+  int64_t deadline = NowMs() + timeout_ms;
   for (int backoff_ms = 5;; backoff_ms = std::min(backoff_ms * 2, 20)) {
     int left = static_cast<int>(std::max<int64_t>(1, deadline - NowMs()));
     bool again = false;
@@ -412,19 +418,21 @@ rd_kafka_resp_err_t WhileLeaderNotReady(Ask ask) {
 }
 }  // namespace
 
-rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts, int timeout_ms) {
   std::vector<int64_t> asked(parts->cnt);
   for (int i = 0; i < parts->cnt; ++i) asked[i] = parts->elems[i].offset;
-  return WhileLeaderNotReady([&](int left, bool* again) {
-    for (int i = 0; i < parts->cnt; ++i) {  // an answer replaced the question
-      parts->elems[i].offset = asked[i];
-      parts->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    }
-    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, parts, left);
-    *again = LeaderNotReady(e);
-    for (int i = 0; !*again && i < parts->cnt; ++i) *again = LeaderNotReady(parts->elems[i].err);
-    return e;
-  });
+  return WhileLeaderNotReady(
+      [&](int left, bool* again) {
+        for (int i = 0; i < parts->cnt; ++i) {  // an answer replaced the question
+          parts->elems[i].offset = asked[i];
+          parts->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        }
+        rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, parts, left);
+        *again = LeaderNotReady(e);
+        for (int i = 0; !*again && i < parts->cnt; ++i) *again = LeaderNotReady(parts->elems[i].err);
+        return e;
+      },
+      timeout_ms);
 }
 
 rd_kafka_resp_err_t QueryWatermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition, int64_t* low,

@@ -138,17 +138,19 @@ std::string UserOf(const KafkaConfig& cfg);
 // NOT_LEADER_FOR_PARTITION from a leader that has not taken the partition on yet: the broker
 // loads a new topic's partitions one after another, and the metadata names their leader
 // first (kfilter of 1,000 records into a new 16-partition topic on a broker just started:
-// 0.18 -> 0.08 s). Creating a topic does not wait for this itself: a run's first output to
-// stdout came 40 ms later when the creation of its changelogs waited. For a topic known to
-// exist only: a producer's request for one missing topic may auto-create it.
+// 0.18 -> 0.08 s; the answers are waited for 2 s at most). Creating a topic does not wait for
+// this itself: a run's first output to stdout came 40 ms later when the creation of its
+// changelogs waited. For a topic known to exist only: a producer's request for one missing
+// topic may auto-create it.
 bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
 
 // rd_kafka_offsets_for_times: each partition's offset for the timestamp in its `offset` (-2: the
-// log's start, -1: its end), retried for up to kMetadataTimeoutMs while a leader does not know
+// log's start, -1: its end), retried for up to `timeout_ms` while a leader does not know
 // it leads yet. librdkafka 2.0 does not retry ListOffsets, and a topic created a moment ago
 // answers NOT_LEADER_FOR_PARTITION for its first milliseconds (14 of 15 `ktopic create` +
 // `kconsume -e` runs did). Returns the last general error; per-partition ones stay in `err`.
-rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts);
+rd_kafka_resp_err_t OffsetsForTimes(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts,
+                                    int timeout_ms = kMetadataTimeoutMs);
 
 // rd_kafka_query_watermark_offsets, retried as OffsetsForTimes is while the partition's leader
 // does not know it leads yet (a changelog created a moment ago: a stateful stage's first start
