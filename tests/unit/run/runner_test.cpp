@@ -31,7 +31,7 @@ class CopyTransform : public kt::Transform {
   int copies_;
 };
 
-kt::RunnerOptions Opts() {
+kt::RunnerOptions RunnerOpts() {
   kt::RunnerOptions o;
   o.tool = "test";
   o.quiet = true;
@@ -46,7 +46,7 @@ TEST_CASE("runner commits only acknowledged work, with out-of-order acks") {
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(3);
-  auto r = fakes::MakeRunner(Opts(), &src, {&sink, nullptr, nullptr}, &t);
+  auto r = fakes::MakeRunner(RunnerOpts(), &src, {&sink, nullptr, nullptr}, &t);
   CHECK(r->Run() == 0);
   CHECK(src.violations == 0);
   CHECK(sink.Outputs() == 3000);
@@ -63,7 +63,7 @@ TEST_CASE("runner under --on-error fail stops at the bad record and does not com
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(1);
-  auto r = fakes::MakeRunner(Opts(), &src, {&sink, nullptr, nullptr}, &t);
+  auto r = fakes::MakeRunner(RunnerOpts(), &src, {&sink, nullptr, nullptr}, &t);
   CHECK(r->Run() == 3);
   CHECK(src.committed[0] == 3);  // offsets 0..2 done, 3 is the bad one
   CHECK(src.committed[1] == 3);  // partition 1 got offsets 0..2 before the stop
@@ -77,7 +77,7 @@ TEST_CASE("runner under --on-error skip counts bad records and commits past them
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(1);
-  auto o = Opts();
+  auto o = RunnerOpts();
   o.on_error = kt::ErrorPolicy::kSkip;
   auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
   CHECK(r->Run() == 0);
@@ -93,7 +93,7 @@ TEST_CASE("runner dead-letters bad records with their bytes and error headers") 
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(1);
-  auto o = Opts();
+  auto o = RunnerOpts();
   o.on_error = kt::ErrorPolicy::kDlq;
   o.dlq_topic = "dlq";
   auto r = fakes::MakeRunner(o, &src, {&sink, &sink, &sink}, &t);
@@ -118,7 +118,7 @@ TEST_CASE("runner stops after -n records") {
   FakeSink sink;
   src.sink = &sink;
   CopyTransform t(1);
-  auto o = Opts();
+  auto o = RunnerOpts();
   o.max_records = 10;
   auto r = fakes::MakeRunner(o, &src, {&sink, nullptr, nullptr}, &t);
   CHECK(r->Run() == 0);
@@ -155,7 +155,7 @@ class CachingTransform : public kt::Transform {
 }  // namespace
 
 TEST_CASE("runner commits when the Transform's cache is full, before the interval") {
-  auto o = Opts();
+  auto o = RunnerOpts();
   o.commit_interval_ms = 3'600'000;
   FakeSource src(Records(1000));
   FakeSink sink;
