@@ -201,6 +201,9 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
   [[ "$output" == *"--exactly-once needs a Kafka output"* ]]
 }
 
+# Whether topic $1 holds $2 committed records (read_committed).
+committed() { [ "$(kconsume "$1" -e -q | wc -l)" -eq "$2" ]; }
+
 # Fences a transactional id the way a second producer with it does: initTransactions bumps the
 # epoch and aborts the open transaction (Confluent's Python client, from the test venv).
 fence() {
@@ -227,12 +230,11 @@ need_pyclients() {
   head -1500 "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri --partitions 3 -q
   kmap -i "$in" -o "$out" -G "$g" --drop email --exactly-once 2> "$BATS_TEST_TMPDIR/err" &
   pid=$!
-  committed() { [ "$(kconsume "$out" -e -q | wc -l)" -eq "$1" ]; }
-  wait_until 60 committed 1500
+  wait_until 60 committed "$out" 1500
   # Its transactional id: the group, the host and the first free slot of that group's locks.
   fence "$g-$(hostname)-0"
   sed -n '1501,3000p' "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri --partitions 3 -q
-  wait_until 60 committed 3000
+  wait_until 60 committed "$out" 3000
   kill -TERM "$pid"
   wait "$pid"
   # It was fenced (not a test that passes without a fence), and went on: every record once.
@@ -254,13 +256,12 @@ fenced_ktable_is_exact() {
   ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --exactly-once --state-dir "$STATE" "$@" \
     2> "$BATS_TEST_TMPDIR/err" &
   pid=$!
-  committed() { [ "$(kconsume "$out" -e -q | wc -l)" -eq "$1" ]; }
-  wait_until 60 committed 1500
+  wait_until 60 committed "$out" 1500
   for stage in $stages; do
     if [ "$stage" = input ]; then fence "$g-$(hostname)-0"; else fence "$g-$stage-$(hostname)-0"; fi
   done
   sed -n '1501,3000p' "$DATA/clickevents.ndjson" | kproduce "$in" --key-field uri --partitions 3 -q
-  wait_until 60 committed 3000
+  wait_until 60 committed "$out" 3000
   kill -TERM "$pid"
   wait "$pid"
   cat "$BATS_TEST_TMPDIR/err"
