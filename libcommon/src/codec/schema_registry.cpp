@@ -2,6 +2,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 #include "kt/core/json.hpp"
 
 namespace kt {
@@ -69,7 +74,12 @@ class HttpSchemaRegistry : public SchemaRegistry {
   Result<std::string> Call(const std::string& method, const std::string& path, const std::string& body,
                            const std::string& what) {
     std::string full = prefix_ + path;
-    httplib::Result res = method == "GET" ? client_.Get(full) : client_.Post(full, body, kContentType);
+    auto send = [&] { return method == "GET" ? client_.Get(full) : client_.Post(full, body, kContentType); };
+    httplib::Result res = send();
+    for (int attempt = 0; res && Transient(res->status) && attempt < kRetries; ++attempt) {
+      std::this_thread::sleep_for(Backoff(*res, attempt));
+      res = send();
+    }
     if (!res)
       return Status::Unavailable("schema registry at " + settings_.url + " is unreachable (" +
                                  httplib::to_string(res.error()) + ")");
@@ -87,6 +97,27 @@ class HttpSchemaRegistry : public SchemaRegistry {
                                      "; basic auth: schema.registry.basic.auth.user.info)");
     return Status::Unavailable(where + "HTTP " + std::to_string(res->status) + ": " + message);
   }
+
+  // Answers worth asking again, as Confluent's clients retry them: a registry restarting, behind
+  // a busy proxy, or failing one request of many (Apicurio's storage under concurrent writes).
+  // Every call here is idempotent (registering a schema the subject has returns its id), so a
+  // retried POST registers once. A registry that does not answer at all is not retried: its
+  // timeout has been spent already.
+  static bool Transient(int status) {
+    return status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
+  }
+  // 100 ms doubled per attempt, or the answer's Retry-After, at most 2 s.
+  static std::chrono::milliseconds Backoff(const httplib::Response& res, int attempt) {
+    auto wait = std::chrono::milliseconds(100 << attempt);
+    if (res.has_header("Retry-After")) {
+      char* end = nullptr;
+      std::string v = res.get_header_value("Retry-After");
+      long seconds = std::strtol(v.c_str(), &end, 10);
+      if (end != v.c_str() && *end == '\0' && seconds >= 0) wait = std::chrono::seconds(seconds);
+    }
+    return std::min(wait, std::chrono::milliseconds(2000));
+  }
+  static constexpr int kRetries = 3;
 
   Result<RegisteredSchema> SchemaOf(const std::string& body) {
     rapidjson::Document d;

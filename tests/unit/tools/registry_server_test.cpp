@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -139,4 +140,55 @@ TEST_CASE("registry client: https, trusting the CA given (schema.registry.ssl.ca
   auto untrusted = kt::OpenSchemaRegistry({.url = s.url("https"), .timeout_ms = 2000});
   auto r = (*untrusted)->ById(1);  // a self-signed certificate the system does not trust
   CHECK(r.status().IsUnavailable());
+}
+
+namespace {
+
+// kbroker's registry behind a front that answers the first `failures` requests with `status`;
+// `calls` counts every request.
+struct FlakyServed {
+  FlakyServed(int status, int failures) : served(Front(status, failures, calls)) {}
+  static std::unique_ptr<httplib::Server> Front(int status, int failures, std::atomic<int>& calls) {
+    auto front = std::make_unique<httplib::Server>();
+    front->set_pre_routing_handler(
+        [status, failures, &calls](const httplib::Request&, httplib::Response& res) {
+          if (calls++ >= failures) return httplib::Server::HandlerResponse::Unhandled;
+          res.status = status;
+          res.set_content(R"({"error_code":50001,"message":"storage busy"})", "application/json");
+          return httplib::Server::HandlerResponse::Handled;
+        });
+    return front;
+  }
+  std::atomic<int> calls{0};
+  Served served;
+};
+
+}  // namespace
+
+TEST_CASE("registry client: a transient answer (408, 429, 5xx) is asked again; the call then succeeds") {
+  for (int status : {500, 502, 503, 504, 429, 408}) {
+    INFO(status);
+    FlakyServed s(status, 1);
+    auto id = (*kt::OpenSchemaRegistry({.url = s.served.url()}))->Register("a-value", kV1, "AVRO");
+    REQUIRE(id.ok());
+    CHECK(s.served.registry.ById(*id)->schema == kV1);
+    CHECK(s.calls == 2);
+  }
+}
+
+TEST_CASE("registry client: a transient answer given every time is an error after 3 retries") {
+  FlakyServed s(503, 100);
+  auto id = (*kt::OpenSchemaRegistry({.url = s.served.url()}))->Register("a-value", kV1, "AVRO");
+  CHECK(id.status().IsUnavailable());
+  CHECK(id.status().message().find("subject 'a-value': HTTP 503: storage busy") != std::string::npos);
+  CHECK(s.calls == 4);
+}
+
+TEST_CASE("registry client: an answer that will not change is not asked again") {
+  for (int status : {409, 422, 404, 401, 400, 501}) {
+    INFO(status);
+    FlakyServed s(status, 100);
+    CHECK(!(*kt::OpenSchemaRegistry({.url = s.served.url()}))->Latest("a-value").ok());
+    CHECK(s.calls == 1);
+  }
 }

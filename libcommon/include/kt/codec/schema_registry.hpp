@@ -3,7 +3,9 @@
 //
 // Lookups by id are cached for the life of the client: an id names one schema forever, so the
 // registry sees one request per schema, not one per record. A client is shared by the threads of
-// one run (calls are serialized).
+// one run (calls are serialized). A transient answer (408, 429, 500, 502-504) is asked again up to
+// 3 times, 100 ms doubling between (or the answer's Retry-After, at most 2 s), as Confluent's
+// clients do; one the registry keeps giving is an error in its words.
 #pragma once
 
 #include <cstdint>
