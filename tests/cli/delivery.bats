@@ -277,3 +277,27 @@ fenced_ktable_is_exact() {
 @test "--exactly-once: both stages of a ktable through its repartition topic fenced: each goes on with a new producer, the table exact" {
   fenced_ktable_is_exact "input table"
 }
+
+@test "an output topic deleted mid-run: exit 1 naming the cause, the failed deliveries counted, nothing committed past them" {
+  need_kafka
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  ktopic create "$out" -p 4 -q
+  head -100 "$DATA/clickevents.ndjson" | kproduce "$in" --partitions 2 -q
+  kfilter true -i "$in" -o "$out" -G "$g" 2> "$BATS_TEST_TMPDIR/err" &
+  pid=$!
+  wait_until 60 committed "$out" 100
+  ktopic delete "$out" --yes -q
+  sed -n '101,200p' "$DATA/clickevents.ndjson" | kproduce "$in" -q
+  wait_until 60 bash -c "! kill -0 $pid 2>/dev/null"
+  rc=0
+  wait "$pid" || rc=$?
+  cat "$BATS_TEST_TMPDIR/err"
+  [ "$rc" -eq 1 ]
+  grep -Eq "delivery failed: $out \[[0-9]+\]: .*(was it deleted, or created again with fewer\?|was it deleted\?)" "$BATS_TEST_TMPDIR/err"
+  grep -Eq "kfilter: [0-9]+ in, [0-9]+ out \([0-9]+ deliver(y|ies) failed\)" "$BATS_TEST_TMPDIR/err"
+  # Nothing lost: the group's offsets stop before the records that were not delivered, so the
+  # next run writes each of them.
+  again=$(new_topic again)
+  kfilter true -i "$in" -o "$again" -G "$g" -e -q
+  [ -z "$(comm -13 <(kconsume "$again" -e -q | canon | sort) <(sed -n '101,200p' "$DATA/clickevents.ndjson" | canon | sort))" ]
+}

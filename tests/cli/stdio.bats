@@ -305,7 +305,7 @@ EXPECTED
   run --separate-stderr kfilter 'a > 1' --on-error skip --stats json -q < <(printf '%s\n' '{"a":1}' '{"a":2}' '{broken')
   [ "$status" -eq 0 ]
   [ "$output" = '{"a":2}' ]
-  [ "$(echo "$stderr" | jq -c 'del(.duration_ms, .records_per_s)')" = '{"tool":"kfilter","in":3,"out":1,"skipped":1,"dead_lettered":0,"bytes_in":21,"filtered":1,"lag":null,"exit":0}' ]
+  [ "$(echo "$stderr" | jq -c 'del(.duration_ms, .records_per_s)')" = '{"tool":"kfilter","in":3,"out":1,"skipped":1,"dead_lettered":0,"delivery_errors":0,"bytes_in":21,"filtered":1,"lag":null,"exit":0}' ]
   run --separate-stderr kmap --drop x --stats json < <(printf '%s\n' '{"a":1}' '{broken')
   [ "$status" -eq 3 ]
   [ "$(echo "$stderr" | grep '^{' | jq -c '[.in, .out, .exit]')" = '[2,1,3]' ]

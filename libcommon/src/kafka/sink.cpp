@@ -39,6 +39,14 @@ Status DeliveryError(rd_kafka_resp_err_t err, const std::string& what) {
     case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
     case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
       return Status::Aborted(what);
+    // The topic changed under the run: its partitions are counted once, at the start.
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+      return Status::KafkaError(what +
+                                " (the topic no longer has this partition: was it deleted, or "
+                                "created again with fewer?)");
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+      return Status::KafkaError(what + " (the topic is gone: was it deleted?)");
     default:
       return Status::KafkaError(what);
   }
@@ -342,7 +350,9 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   auto* self = static_cast<KafkaSink*>(KafkaClient::Owner(opaque));
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
-  if (m->err) s = DeliveryError(m->err, std::string(topic) + ": " + rd_kafka_err2str(m->err));
+  if (m->err)
+    s = DeliveryError(
+        m->err, std::string(topic) + " [" + std::to_string(m->partition) + "]: " + rd_kafka_err2str(m->err));
   // Records a fatal error purged (a fenced producer) fail for that error, not as "Purged in
   // queue": the Runner then knows a new producer is what it takes to go on.
   if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)

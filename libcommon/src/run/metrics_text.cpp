@@ -143,7 +143,7 @@ std::string MetricsText(const std::string& tool, const std::vector<StageSnapshot
     }
   });
   per_stage("ktools_delivery_errors_total", "counter", "Records the broker did not take.",
-            [](const StageSnapshot& s) { return static_cast<double>(s.delivery_errors); });
+            [](const StageSnapshot& s) { return static_cast<double>(s.stats.delivery_errors); });
   per_stage("ktools_rebalances_total", "counter", "Partition assignments, revocations and losses seen.",
             [](const StageSnapshot& s) { return static_cast<double>(s.rebalances); });
   per_stage("ktools_assigned_partitions", "gauge", "Input partitions held.",

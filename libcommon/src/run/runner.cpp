@@ -426,7 +426,7 @@ void Runner::OnDelivered(DeliveryToken* token, const Status& status, const Deliv
   // Reports of an aborted transaction's records (purged with it) settle nothing.
   bool ok = status.ok() && !aborting_;
   if (!status.ok() && !aborting_) {
-    ++delivery_errors_;
+    ++stats_.delivery_errors;
     SetFatal(status.WithContext("delivery failed"));
   }
   if (!token) return;
@@ -643,7 +643,6 @@ void Runner::Publish(bool final) {
   s.commits = commits_;
   s.commit_failures = commit_failures_;
   s.commit_seconds = commit_seconds_;
-  s.delivery_errors = delivery_errors_;
   s.rebalances = rebalances_;
   s.assigned.assign(assigned_.begin(), assigned_.end());
   s.restoring = static_cast<int>(restoring_.size());

@@ -141,6 +141,9 @@ TEST_CASE("a failed output: exit 1, and no offset is committed past it or past u
   CHECK((src.committed.count(0) == 0 || src.committed.at(0) <= 50));
   CHECK(src.violations == 0);
   CheckStateCoversCommits(src, t);
+  // The summary says so: "N in, M out (1 delivery failed)".
+  CHECK(r->stats().delivery_errors == 1);
+  CHECK(r->stats().Summary("t", r->stats().start_ms).find(" out (1 delivery failed), ") != std::string::npos);
   CHECK(t.revoked.empty());  // closed without a commit: dropped, not checkpointed
   CHECK(t.lost == std::set<int32_t>{0, 1});
 }

@@ -49,8 +49,7 @@ struct StageSnapshot {
   std::map<TopicPartition, PartitionCounters> partitions;
   std::vector<std::pair<std::string, int64_t>> counters;  // the Transform's (Transform::Counters)
   int64_t commits = 0, commit_failures = 0;
-  double commit_seconds = 0;  // time spent in commits that went through
-  int64_t delivery_errors = 0;
+  double commit_seconds = 0;             // time spent in commits that went through
   int64_t rebalances = 0;                // assignments and revocations seen
   std::vector<TopicPartition> assigned;  // input partitions held now
   int restoring = 0;                     // tasks whose state is restoring

@@ -196,7 +196,7 @@ class Runner : private RebalanceListener, private DeliveryListener, private Emit
   std::map<TopicPartition, PartitionCounters> partition_counters_;
   PartitionCounters* last_counters_ = nullptr;  // the partition of the previous record
   TopicPartition last_partition_{"", -2};
-  int64_t commits_ = 0, commit_failures_ = 0, delivery_errors_ = 0, rebalances_ = 0;
+  int64_t commits_ = 0, commit_failures_ = 0, rebalances_ = 0;
   double commit_seconds_ = 0;
   bool assigned_once_ = false;
 };

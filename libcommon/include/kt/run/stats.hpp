@@ -10,16 +10,18 @@
 namespace kt {
 
 struct Stats {
-  int64_t in = 0;             // input records read (good and bad)
-  int64_t out = 0;            // outputs sent
-  int64_t skipped = 0;        // bad records skipped (--on-error skip)
-  int64_t dead_lettered = 0;  // bad records sent to --dlq
-  int64_t bytes_in = 0;       // value bytes read
+  int64_t in = 0;               // input records read (good and bad)
+  int64_t out = 0;              // outputs sent
+  int64_t skipped = 0;          // bad records skipped (--on-error skip)
+  int64_t dead_lettered = 0;    // bad records sent to --dlq
+  int64_t delivery_errors = 0;  // records the broker did not take (outputs within `out`, state)
+  int64_t bytes_in = 0;         // value bytes read
   int64_t start_ms = 0;
 
-  // "kmap: 1000 in, 998 out, 1 skipped, 1 dead-lettered, 0.52 s, 1923 rec/s, 0.3 MB/s"
+  // "kmap: 1000 in, 998 out, 1 skipped, 1 dead-lettered, 0.52 s, 1923 rec/s, 0.3 MB/s"; after
+  // "out", "(N deliveries failed)" when some did.
   std::string Summary(const std::string& tool, int64_t now_ms) const;
-  // {"tool":"kmap","in":1000,"out":998,"skipped":1,"dead_lettered":1,"bytes_in":...,
+  // {"tool":"kmap","in":1000,"out":998,"skipped":1,"dead_lettered":1,"delivery_errors":0,"bytes_in":...,
   //  "duration_ms":520,"records_per_s":1923,<extra counters>,"lag":N|null,
   //  ["missing_fields":["nubmer"],]"exit":0}
   // `lag`: input records left behind at exit (Kafka inputs), `extra`: the tool's own counters,
