@@ -5,26 +5,26 @@
 namespace kt {
 
 namespace {
-constexpr std::string_view kKeyHeader = "kt.origin.key";
-constexpr std::string_view kPosHeader = "kt.origin.pos";
+constexpr std::string_view kOriginKeyHeader = "kt.origin.key";
+constexpr std::string_view kOriginPosHeader = "kt.origin.pos";
 }  // namespace
 
 void OriginWriter::Append(const Record& rec, Headers* headers) {
-  if (rec.key) headers->push_back({kKeyHeader, *rec.key});
+  if (rec.key) headers->push_back({kOriginKeyHeader, *rec.key});
   char num[24];
   pos_.assign(num, std::to_chars(num, num + sizeof num, rec.partition).ptr);
   pos_.push_back(':');
   pos_.append(num, std::to_chars(num, num + sizeof num, rec.offset).ptr);
-  headers->push_back({kPosHeader, pos_});
+  headers->push_back({kOriginPosHeader, pos_});
 }
 
 bool OriginReader::Take(const Header& h) {
-  if (h.name == kKeyHeader) {
+  if (h.name == kOriginKeyHeader) {
     origin_.key = h.value;
     found_ = true;
     return true;
   }
-  if (h.name != kPosHeader || !h.value) return false;
+  if (h.name != kOriginPosHeader || !h.value) return false;
   std::string_view pos = *h.value;
   size_t colon = pos.find(':');
   if (colon == std::string_view::npos) return false;

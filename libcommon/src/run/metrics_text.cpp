@@ -34,9 +34,9 @@ std::string Number(double v) {  // the shortest text that reads back as v
   return std::string(buf, r.ptr);
 }
 
-class Writer {
+class MetricsWriter {
  public:
-  explicit Writer(std::string tool) : tool_(std::move(tool)) {}
+  explicit MetricsWriter(std::string tool) : tool_(std::move(tool)) {}
   // One metric family: its HELP and TYPE lines, then each series `series` adds.
   void Family(const std::string& name, const char* type, const std::string& help,
               const std::function<void()>& series) {
@@ -85,7 +85,7 @@ ProcessUsage ReadProcessUsage() {
 
 std::string MetricsText(const std::string& tool, const std::vector<StageSnapshot>& stages,
                         const ProcessUsage& process) {
-  Writer w(tool);
+  MetricsWriter w(tool);
   auto per_partition = [&](const std::string& name, const char* type, const std::string& help,
                            int64_t PartitionCounters::*field, bool skip_unknown = false) {
     w.Family(name, type, help, [&] {

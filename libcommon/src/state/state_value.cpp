@@ -3,8 +3,8 @@
 namespace kt {
 
 namespace {
-constexpr std::string_view kAuxHeader = "kt.aux";
-constexpr std::string_view kPosHeader = "kt.pos";
+constexpr std::string_view kStateAuxHeader = "kt.aux";
+constexpr std::string_view kStatePosHeader = "kt.pos";
 
 void Frame(std::string_view value, std::string_view aux, std::string_view pos_text, std::string* out) {
   out->append(value);
@@ -42,16 +42,16 @@ Result<StateView> DecodeState(std::string_view stored) {
 }
 
 void AppendStateHeaders(std::string_view aux, std::string_view pos_text, Headers* headers) {
-  if (!aux.empty()) headers->push_back({kAuxHeader, aux});
-  if (!pos_text.empty()) headers->push_back({kPosHeader, pos_text});
+  if (!aux.empty()) headers->push_back({kStateAuxHeader, aux});
+  if (!pos_text.empty()) headers->push_back({kStatePosHeader, pos_text});
 }
 
 void StoredFromChangelog(std::string_view value, const Headers& headers, std::string* out) {
   std::string_view aux, pos;
   for (const Header& h : headers) {
-    if (h.name == kAuxHeader && h.value)
+    if (h.name == kStateAuxHeader && h.value)
       aux = *h.value;
-    else if (h.name == kPosHeader && h.value)
+    else if (h.name == kStatePosHeader && h.value)
       pos = *h.value;
   }
   out->clear();

@@ -38,7 +38,7 @@ struct Probe : kt::StatefulTransform {
   }
 };
 
-struct Collect : kt::Emitter {
+struct ValueOutputs : kt::Emitter {
   void Emit(const kt::OutRecord& o) override { values.emplace_back(o.value_text); }
   std::vector<std::string> values;
 };
@@ -60,7 +60,7 @@ kt::Record KafkaRecord(int32_t p, int64_t offset) {
 
 TEST_CASE("EditState reads through the cache; ReplaceState writes at the next commit") {
   Probe t;
-  Collect out;
+  ValueOutputs out;
   kt::Record rec = StdinRecord();
 
   auto edit = t.EditState(rec, "a");
@@ -94,7 +94,7 @@ TEST_CASE("EditState reads through the cache; ReplaceState writes at the next co
 
 TEST_CASE("a key created with new_key and deleted before the commit writes nothing") {
   Probe t;
-  Collect out;
+  ValueOutputs out;
   kt::Record rec = StdinRecord();
   t.PutState(-1, "kept", "k", kt::AppliedPositions(), 1, true);
   CHECK(t.Get(rec, "kept") == "k");
@@ -116,7 +116,7 @@ TEST_CASE("a key's state carries the input positions it reflects; a replayed rec
   struct KafkaProbe : Probe {
     KafkaProbe() { REQUIRE(OnAssigned({0}).ok()); }
   } t;
-  Collect out;
+  ValueOutputs out;
   auto apply = [&](int64_t offset, const std::string& value) {
     kt::Record rec = KafkaRecord(0, offset);
     auto edit = t.EditState(rec, "k");
@@ -196,7 +196,7 @@ TEST_CASE("a key's state in another partition: a bad record, or, routed, that pa
   REQUIRE(edit.ok());
   std::string v = "1";
   routed.ReplaceState(edit->slot, rec, v);
-  Collect out;
+  ValueOutputs out;
   REQUIRE(routed.WriteState(out).ok());
   REQUIRE(routed.PersistState({}).ok());
   CHECK(routed.Keys(home) == std::vector<std::string>{key});

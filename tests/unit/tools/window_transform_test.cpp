@@ -9,7 +9,7 @@
 
 namespace {
 
-struct Collect : kt::Emitter {
+struct WindowOutputs : kt::Emitter {
   std::vector<std::string> lines;  // "key value" ("null" for tombstones)
   void Emit(const kt::OutRecord& o) override {
     if (o.internal) return;
@@ -21,7 +21,7 @@ struct Collect : kt::Emitter {
 struct Harness {
   kt::PartitionedState* state;
   std::unique_ptr<kt::kwindow::WindowTransform> t;
-  Collect out;
+  WindowOutputs out;
   int64_t line = 0;
 
   Harness(kt::Result<kt::WindowSpec> spec, bool final, bool close_at_end = false) {
