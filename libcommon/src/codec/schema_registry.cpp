@@ -113,7 +113,8 @@ class HttpSchemaRegistry : public SchemaRegistry {
       char* end = nullptr;
       std::string v = res.get_header_value("Retry-After");
       long seconds = std::strtol(v.c_str(), &end, 10);
-      if (end != v.c_str() && *end == '\0' && seconds >= 0) wait = std::chrono::seconds(seconds);
+      if (end != v.c_str() && *end == '\0' && seconds >= 0)
+        wait = std::chrono::seconds(std::min(seconds, 2L));
     }
     return std::min(wait, std::chrono::milliseconds(2000));
   }
