@@ -144,19 +144,21 @@ TEST_CASE("registry client: https, trusting the CA given (schema.registry.ssl.ca
 
 namespace {
 
-// kbroker's registry behind a front that answers the first `failures` requests with `status`;
-// `calls` counts every request.
+// kbroker's registry behind a front that answers the first `failures` requests with `status` (and
+// a Retry-After header, unless ""); `calls` counts every request.
 struct FlakyServed {
-  FlakyServed(int status, int failures) : served(Front(status, failures, calls)) {}
-  static std::unique_ptr<httplib::Server> Front(int status, int failures, std::atomic<int>& calls) {
+  FlakyServed(int status, int failures, std::string retry_after = "")
+      : served(Front(status, failures, std::move(retry_after), calls)) {}
+  static std::unique_ptr<httplib::Server> Front(int status, int failures, std::string retry_after,
+                                                std::atomic<int>& calls) {
     auto front = std::make_unique<httplib::Server>();
-    front->set_pre_routing_handler(
-        [status, failures, &calls](const httplib::Request&, httplib::Response& res) {
-          if (calls++ >= failures) return httplib::Server::HandlerResponse::Unhandled;
-          res.status = status;
-          res.set_content(R"({"error_code":50001,"message":"storage busy"})", "application/json");
-          return httplib::Server::HandlerResponse::Handled;
-        });
+    front->set_pre_routing_handler([=, &calls](const httplib::Request&, httplib::Response& res) {
+      if (calls++ >= failures) return httplib::Server::HandlerResponse::Unhandled;
+      res.status = status;
+      if (!retry_after.empty()) res.set_header("Retry-After", retry_after);
+      res.set_content(R"({"error_code":50001,"message":"storage busy"})", "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    });
     return front;
   }
   std::atomic<int> calls{0};
@@ -172,6 +174,15 @@ TEST_CASE("registry client: a transient answer (408, 429, 5xx) is asked again; t
     auto id = (*kt::OpenSchemaRegistry({.url = s.served.url()}))->Register("a-value", kV1, "AVRO");
     REQUIRE(id.ok());
     CHECK(s.served.registry.ById(*id)->schema == kV1);
+    CHECK(s.calls == 2);
+  }
+}
+
+TEST_CASE("registry client: a Retry-After is read; one that is not a number of seconds is passed over") {
+  for (const char* after : {"0", "soon", "-1", ""}) {
+    INFO(after);
+    FlakyServed s(429, 1, after);
+    CHECK((*kt::OpenSchemaRegistry({.url = s.served.url()}))->Register("a-value", kV1, "AVRO").ok());
     CHECK(s.calls == 2);
   }
 }
