@@ -39,7 +39,7 @@ Status DeliveryError(rd_kafka_resp_err_t err, const std::string& what) {
     case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
     case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
       return Status::Aborted(what);
-    // The topic changed under the run: its partitions are counted once, at the start.
+    // The topic changed under the run: it has fewer partitions than the record was sent to, or none.
     case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
       return Status::KafkaError(what +
                                 " (the topic no longer has this partition: was it deleted, or "
