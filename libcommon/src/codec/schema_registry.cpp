@@ -77,7 +77,7 @@ class HttpSchemaRegistry : public SchemaRegistry {
     auto send = [&] { return method == "GET" ? client_.Get(full) : client_.Post(full, body, kContentType); };
     httplib::Result res = send();
     for (int attempt = 0; res && Transient(res->status) && attempt < kRetries; ++attempt) {
-      std::this_thread::sleep_for(Backoff(*res, attempt));
+      std::this_thread::sleep_for(RegistryRetryWait(attempt, res->get_header_value("Retry-After")));
       res = send();
     }
     if (!res)
@@ -106,18 +106,6 @@ class HttpSchemaRegistry : public SchemaRegistry {
   static bool Transient(int status) {
     return status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
   }
-  // 100 ms doubled per attempt, or the answer's Retry-After, at most 2 s.
-  static std::chrono::milliseconds Backoff(const httplib::Response& res, int attempt) {
-    auto wait = std::chrono::milliseconds(100 << attempt);
-    if (res.has_header("Retry-After")) {
-      char* end = nullptr;
-      std::string v = res.get_header_value("Retry-After");
-      long seconds = std::strtol(v.c_str(), &end, 10);
-      if (end != v.c_str() && *end == '\0' && seconds >= 0)
-        wait = std::chrono::seconds(std::min(seconds, 2L));
-    }
-    return std::min(wait, std::chrono::milliseconds(2000));
-  }
   static constexpr int kRetries = 3;
 
   Result<RegisteredSchema> SchemaOf(const std::string& body) {
@@ -140,6 +128,15 @@ class HttpSchemaRegistry : public SchemaRegistry {
 };
 
 }  // namespace
+
+std::chrono::milliseconds RegistryRetryWait(int attempt, const std::string& retry_after) {
+  auto wait = std::chrono::milliseconds(100 << std::min(attempt, 5));
+  char* end = nullptr;
+  long seconds = std::strtol(retry_after.c_str(), &end, 10);
+  if (end != retry_after.c_str() && *end == '\0' && seconds >= 0)
+    wait = std::chrono::seconds(std::min(seconds, 2L));
+  return std::min(wait, std::chrono::milliseconds(2000));
+}
 
 Result<std::shared_ptr<SchemaRegistry>> OpenSchemaRegistry(const RegistrySettings& settings) {
   const std::string& url = settings.url;

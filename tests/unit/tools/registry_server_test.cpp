@@ -144,18 +144,15 @@ TEST_CASE("registry client: https, trusting the CA given (schema.registry.ssl.ca
 
 namespace {
 
-// kbroker's registry behind a front that answers the first `failures` requests with `status` (and
-// a Retry-After header, unless ""); `calls` counts every request.
+// kbroker's registry behind a front that answers the first `failures` requests with `status`;
+// `calls` counts every request.
 struct FlakyServed {
-  FlakyServed(int status, int failures, std::string retry_after = "")
-      : served(Front(status, failures, std::move(retry_after), calls)) {}
-  static std::unique_ptr<httplib::Server> Front(int status, int failures, std::string retry_after,
-                                                std::atomic<int>& calls) {
+  FlakyServed(int status, int failures) : served(Front(status, failures, calls)) {}
+  static std::unique_ptr<httplib::Server> Front(int status, int failures, std::atomic<int>& calls) {
     auto front = std::make_unique<httplib::Server>();
     front->set_pre_routing_handler([=, &calls](const httplib::Request&, httplib::Response& res) {
       if (calls++ >= failures) return httplib::Server::HandlerResponse::Unhandled;
       res.status = status;
-      if (!retry_after.empty()) res.set_header("Retry-After", retry_after);
       res.set_content(R"({"error_code":50001,"message":"storage busy"})", "application/json");
       return httplib::Server::HandlerResponse::Handled;
     });
@@ -178,13 +175,17 @@ TEST_CASE("registry client: a transient answer (408, 429, 5xx) is asked again; t
   }
 }
 
-TEST_CASE("registry client: a Retry-After is read; one that is not a number of seconds is passed over") {
-  for (const char* after : {"0", "soon", "-1", ""}) {
-    INFO(after);
-    FlakyServed s(429, 1, after);
-    CHECK((*kt::OpenSchemaRegistry({.url = s.served.url()}))->Register("a-value", kV1, "AVRO").ok());
-    CHECK(s.calls == 2);
-  }
+TEST_CASE("registry client: the wait before a retry: 100 ms doubling, or Retry-After, at most 2 s") {
+  using std::chrono::milliseconds;
+  CHECK(kt::RegistryRetryWait(0, "") == milliseconds(100));
+  CHECK(kt::RegistryRetryWait(1, "") == milliseconds(200));
+  CHECK(kt::RegistryRetryWait(2, "") == milliseconds(400));
+  CHECK(kt::RegistryRetryWait(0, "0") == milliseconds(0));
+  CHECK(kt::RegistryRetryWait(2, "1") == milliseconds(1000));
+  CHECK(kt::RegistryRetryWait(0, "7") == milliseconds(2000));
+  CHECK(kt::RegistryRetryWait(0, "99999999999999999999") == milliseconds(2000));  // no overflow
+  for (const char* not_seconds : {"soon", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT"})
+    CHECK(kt::RegistryRetryWait(1, not_seconds) == milliseconds(200));
 }
 
 TEST_CASE("registry client: a transient answer given every time is an error after 3 retries") {

@@ -8,6 +8,7 @@
 // clients do; one the registry keeps giving is an error in its words.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -45,6 +46,10 @@ class SchemaRegistry {
   virtual Result<int> Register(const std::string& subject, const std::string& schema,
                                const std::string& type) = 0;
 };
+
+// The wait before retry `attempt` (0, 1, 2) of a transient answer: 100 ms doubled per attempt,
+// or the answer's Retry-After (whole seconds; "" or anything else: none), at most 2 s.
+std::chrono::milliseconds RegistryRetryWait(int attempt, const std::string& retry_after);
 
 // InvalidArgument when the URL is not http(s)://host[:port][/path].
 Result<std::shared_ptr<SchemaRegistry>> OpenSchemaRegistry(const RegistrySettings& settings);
