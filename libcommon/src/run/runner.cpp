@@ -426,7 +426,9 @@ void Runner::OnDelivered(DeliveryToken* token, const Status& status, const Deliv
   // Reports of an aborted transaction's records (purged with it) settle nothing.
   bool ok = status.ok() && !aborting_;
   if (!status.ok() && !aborting_) {
-    ++stats_.delivery_errors;
+    // A failure the run recovers from is not a record lost: the work since the last commit,
+    // this record's with it, is done again (SetFatal).
+    if (!(status.IsRecoverable() && CanRecover())) ++stats_.delivery_errors;
     SetFatal(status.WithContext("delivery failed"));
   }
   if (!token) return;

@@ -309,6 +309,7 @@ TEST_CASE(
   auto r = fakes::MakeRunner(Opts(), &src, {&sink, &sink, &sink}, &t);
   CHECK(r->Run() == 0);
   CHECK(src.rewinds == 1);
+  CHECK(r->stats().delivery_errors == 0);    // sent again: nothing is lost
   CHECK(t.lost == std::set<int32_t>{0, 1});  // the state since the last commit is rolled back
   CHECK(src.committed[0] == 100);
   CHECK(src.committed[1] == 100);

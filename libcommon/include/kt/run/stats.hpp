@@ -10,12 +10,13 @@
 namespace kt {
 
 struct Stats {
-  int64_t in = 0;               // input records read (good and bad)
-  int64_t out = 0;              // outputs sent
-  int64_t skipped = 0;          // bad records skipped (--on-error skip)
-  int64_t dead_lettered = 0;    // bad records sent to --dlq
-  int64_t delivery_errors = 0;  // records the broker did not take (outputs within `out`, state)
-  int64_t bytes_in = 0;         // value bytes read
+  int64_t in = 0;             // input records read (good and bad)
+  int64_t out = 0;            // outputs sent
+  int64_t skipped = 0;        // bad records skipped (--on-error skip)
+  int64_t dead_lettered = 0;  // bad records sent to --dlq
+  // Records the broker did not take (outputs within `out`, state); not those a recovery sent again.
+  int64_t delivery_errors = 0;
+  int64_t bytes_in = 0;  // value bytes read
   int64_t start_ms = 0;
 
   // "kmap: 1000 in, 998 out, 1 skipped, 1 dead-lettered, 0.52 s, 1923 rec/s, 0.3 MB/s"; after
