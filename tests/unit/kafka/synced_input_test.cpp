@@ -2,9 +2,12 @@
 // every partition of every topic come out in timestamp order (ties: the first topic, then the
 // lower partition), each partition's in offset order, whatever order they were written in; or,
 // with task turns, each task's records so, the tasks in turns.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "kt/core/time.hpp"
@@ -106,4 +109,44 @@ TEST_CASE("KafkaSource hands out records at the extremes of the timestamp range"
   Produce(mock.brokers(), "edge", {{0, 7}, {0, kMax}, {1, 3}, {1, kMax}});
   std::vector<std::tuple<int64_t, int, int32_t>> want = {{3, 0, 1}, {7, 0, 0}, {kMax, 0, 0}, {kMax, 0, 1}};
   CHECK(ReadAll(mock, {"edge"}) == want);
+}
+
+// The merge hands out the records in the order of a stable sort by (the largest timestamp of
+// the record's partition up to it, input, partition, offset): a record behind a later one of
+// its own partition waits with it. So a record's place in the whole order follows from its own
+// partition's records alone, and each task's order from its partitions' (bench/README, "What
+// turns in place would take"). Random timestamps out of order, three seeds.
+TEST_CASE("KafkaSource's merge is a sort by each partition's running largest timestamp") {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    MockCluster mock;
+    REQUIRE(mock.cluster);
+    rd_kafka_mock_topic_create(mock.cluster, "a", 4, 1);
+    rd_kafka_mock_topic_create(mock.cluster, "b", 4, 1);
+    uint32_t state = seed;
+    auto next = [&state](uint32_t n) {  // a small LCG: the same records on every machine
+      state = state * 1664525u + 1013904223u;
+      return (state >> 16) % n;
+    };
+    // (running largest timestamp, input, partition, offset) -> (timestamp, input, partition)
+    std::vector<std::pair<std::tuple<int64_t, int, int32_t, int>, std::tuple<int64_t, int, int32_t>>> sorted;
+    for (int input = 0; input < 2; ++input) {
+      std::vector<std::pair<int32_t, int64_t>> records;
+      for (int32_t partition = 0; partition < 4; ++partition) {
+        int64_t largest = -1;
+        int count = static_cast<int>(next(12));
+        for (int offset = 0; offset < count; ++offset) {
+          int64_t ts = 1 + next(40);
+          largest = std::max(largest, ts);
+          records.emplace_back(partition, ts);
+          sorted.push_back({{largest, input, partition, offset}, {ts, input, partition}});
+        }
+      }
+      Produce(mock.brokers(), input == 0 ? "a" : "b", records);
+    }
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::tuple<int64_t, int, int32_t>> want;
+    for (auto& [key, record] : sorted) want.push_back(record);
+    INFO("seed " << seed);
+    CHECK(ReadAll(mock, {"a", "b"}) == want);
+  }
 }
