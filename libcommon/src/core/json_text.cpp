@@ -31,14 +31,22 @@ bool Clean(const char* s, size_t n) {
 
 constexpr size_t kShort = 120;  // composed on the stack and appended at once up to this size
 
+// A size whose bound the compiler no longer knows. A copy it knows to be short (up to kShort)
+// GCC inlines as `rep movsq`, which takes ~30 cycles to start: in ktable one such append was
+// 5% of the samples. libc's memcpy copies a few dozen bytes in a handful of cycles.
+inline size_t Opaque(size_t n) {
+  asm("" : "+r"(n));
+  return n;
+}
+
 }  // namespace
 
 void JsonText::Value(const char* text, size_t n) {
   if (comma_ && n < kShort) {
     char buf[kShort + 1];
     buf[0] = ',';
-    std::memcpy(buf + 1, text, n);
-    out_->append(buf, n + 1);
+    std::memcpy(buf + 1, text, Opaque(n));
+    out_->append(buf, Opaque(n + 1));
   } else {
     if (comma_) out_->push_back(',');
     out_->append(text, n);
@@ -71,11 +79,11 @@ void JsonText::Quoted(const char* s, size_t n, char trail) {
     size_t k = 0;
     if (comma_) buf[k++] = ',';
     buf[k++] = '"';
-    std::memcpy(buf + k, s, n);
+    std::memcpy(buf + k, s, Opaque(n));
     k += n;
     buf[k++] = '"';
     if (trail) buf[k++] = trail;
-    out_->append(buf, k);
+    out_->append(buf, Opaque(k));
     return;
   }
   Comma();
