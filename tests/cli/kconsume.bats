@@ -89,9 +89,14 @@ setup() {
   [ "$(echo "$output" | jq -r '.headers[] | select(.[0] == "kt.origin.key") | .[1]' | sort -n)" = "$(seq 1 300)" ]
   [ "$(echo "$output" | jq -r '[.key, (.headers[] | select(.[0] == "kt.origin.key") | .[1] | tonumber % 5)] | "\(.[0]) k\(.[1])"' |
        awk '$1 != $2' | wc -l)" -eq 0 ]
+  origins() { jq -r '.headers[] | select(.[0] == "kt.origin.key") | .[1]'; }
+  # --last counts records, not messages: the last 5 of the whole topic in time order
+  # (each partition's timestamps only go up here, so its tail's order is the whole's).
+  last=$(kconsume "$rp" --last 5 -q -J | origins)
+  [ "$(wc -l <<< "$last")" -eq 5 ]
+  [ "$last" = "$(echo "$output" | origins | tail -n 5)" ]
   # A group stopped after 7 records commits how many of a packed message it read: the next
   # run reads the other 293, none twice.
-  origins() { jq -r '.headers[] | select(.[0] == "kt.origin.key") | .[1]'; }
   kconsume "$rp" -G "$c" -n 7 -q -J | origins > "$BATS_TEST_TMPDIR/first"
   [ "$(wc -l < "$BATS_TEST_TMPDIR/first")" -eq 7 ]
   kconsume "$rp" -G "$c" -e -q -J | origins > "$BATS_TEST_TMPDIR/rest"
