@@ -33,6 +33,9 @@ crash() {
 @test "kill -9 of ktable --by runs, batch and continuous, in place and through the repartition topic in turn: exact" {
   crash ktable-batch --records 120000 --kills 6
 }
+@test "kill -9 of ktable --by runs over an input keyed by the group key (a few records not): in place in turns, merged, and through the repartition topic: exact" {
+  crash ktable-batch-keyed --records 120000 --kills 6
+}
 @test "a broker restart mid-run: ktable exact, nothing lost" { crash broker-restart; }
 # Issue 32: copies in one group (two, a third joining), one killed now and then, one stopped past
 # its session and transaction timeouts and resumed; and a chain through a broker outage.

@@ -176,7 +176,7 @@ updates_per_key() {
   kconsume "$1" -e -J -q | jq -c '[.key, .value.count, .value.sum_number]' | jq -s -c 'group_by(.[0])[]'
 }
 
-@test "ktable --by in a batch run reads its input in place, each record to its key's partition: the updates of the repartition topic's run, and either run takes over from the other" {
+@test "ktable --by in a batch run reads its input in place, each record to its key's partition (keyed: in turns): the updates of the repartition topic's run, and either run takes over from the other" {
   need_kafka
   in=$(new_topic clicks); grouped=$(new_topic grouped); out=$(new_topic summary); g=$(new_topic g)
   kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 -q
@@ -189,6 +189,23 @@ updates_per_key() {
   [[ "$output" != *"ktable-repartition:"* ]]
   [ "$(topic_count "$g-table-repartition")" -eq 0 ]  # created for the run, never written
   diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
+  # So keyed, the partitions take turns; then a record of /help in each partition (three not its
+  # key's) and more keyed records: every partition is merged from the first such record on. Each
+  # key's updates are those of a run through the repartition topic.
+  mixed=$(new_topic mixed); more=$(new_topic more); hop=$(new_topic hop); out=$(new_topic summary)
+  kgroupby -i "$in" -o "$mixed" --by uri -e -q
+  for p in 0 1 2 3; do echo '{"uri":"/help","number":1000}' | kproduce "$mixed" -p "$p" -q; done
+  head -1000 "$DATA/clickevents.ndjson" | kproduce "$more" --partitions 4 -q
+  kgroupby -i "$more" -o "$mixed" --by uri -e -q
+  run ktable -i "$mixed" -o "$out" -G "$g-mixed" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"reading $mixed in place"* ]]
+  [[ "$output" == *"ktable: 6004 in, 6004 out"* ]]
+  run ktable -i "$mixed" -o "$hop" -G "$g-hop" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e \
+    --exactly-once
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ktable-repartition: 6004 in"* ]]
+  diff <(updates_per_key "$hop") <(updates_per_key "$out")
   # The clicks as produced, not partitioned by uri: in place too, and each key's updates are
   # those of a run through the repartition topic (an exactly-once run always goes through it).
   out=$(new_topic summary); hop=$(new_topic hop); g=$(new_topic g)

@@ -25,10 +25,13 @@ were produced:
                   go through the repartition topic (and leave records there, so the next batch
                   run repartitions too); every run killed at a seeded moment and run again
                   until one finishes: the table exact
+  ktable-batch-keyed  the same over an input keyed by the group key (each record in its key's
+                  murmur2 partition), but for three records in every other part: the batch runs
+                  in place take turns until they read one of those
 
 Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S]
-Scenarios: kmap, kmap-eos, ktable, ktable-eos, ktable-batch, kwindow, kwindow-eos, kjoin, kjoin-eos, chain-eos,
-two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos; two-copies-standbys,
+Scenarios: kmap, kmap-eos, ktable, ktable-eos, ktable-batch, ktable-batch-keyed, kwindow, kwindow-eos, kjoin,
+kjoin-eos, chain-eos, two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos; two-copies-standbys,
 scale-out-standbys and scale-out-standbys-eos run the copies with --standbys 1. Brokers from $KT_BROKERS,
 tools from $KT_BIN (else PATH), the broker script for broker restarts from $KT_KAFKA_SCRIPT. Exits 0
 when the output checks out, 1 with the differences otherwise.
@@ -281,13 +284,15 @@ class Scenario:
             self.check(rc == 0, "%s -e exited %d (see %s)" % (t.name, rc, t.stderr()))
         return source
 
-    def drive_batch(self, tool):
-        """Writes the records without keys, each to a seeded partition (not its group key's), in
-        --kills + 1 parts, one before each run of `tool`: --kills runs, each killed (SIGKILL) after a
-        seeded delay, the first half with -e (read in place), then without and with -e in turn (in
-        place while the group is free; a killed continuous run leaves its static members in the
-        groups, and maybe records in the repartition topic, so the runs after it go through the
-        topic); and once more with -e to the end. Every run says (-v) whether it read in place."""
+    def drive_batch(self, tool, keyed=False):
+        """Writes the records without keys, each to a seeded partition (not its group key's; with
+        `keyed`, its group key's murmur2 partition, but for three seeded records of every other
+        part), in --kills + 1 parts, one before each run of `tool`: --kills runs, each killed
+        (SIGKILL) after a seeded delay, the first half with -e (read in place), then without and
+        with -e in turn (in place while the group is free; a killed continuous run leaves its static
+        members in the groups, and maybe records in the repartition topic, so the runs after it go
+        through the topic); and once more with -e to the end. Every run says (-v) whether it read in
+        place."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
         tool.argv = [a for a in tool.argv if a != "-q"]
@@ -297,9 +302,12 @@ class Scenario:
 
         def produce(n):
             sent = []
-            for r in self.records[n * size:(n + 1) * size]:
+            part = self.records[n * size:(n + 1) * size]
+            strays = set(self.rng.sample(range(len(part)), min(3, len(part)))) if keyed and n % 2 else set()
+            for i, r in enumerate(part):
+                home = (murmur2(r["k"].encode()) & 0x7FFFFFFF) % PARTITIONS
                 send(p, sent, source, value=json.dumps(r).encode(), timestamp_ms=r["ts"],
-                     partition=self.rng.randrange(PARTITIONS))
+                     partition=home if keyed and i not in strays else self.rng.randrange(PARTITIONS))
             settle(p, sent)
 
         for n in range(self.args.kills):
@@ -563,10 +571,10 @@ class Scenario:
             self.bind([t])
             self.drive([t])
             self.expect_table(out, bool(eos))
-        elif s == "ktable-batch":
+        elif s in ("ktable-batch", "ktable-batch-keyed"):
             t = table("a")
             self.bind([t])
-            self.drive_batch(t)
+            self.drive_batch(t, keyed=s.endswith("-keyed"))
             rekeyed = subprocess.run(["kcat", "-b", self.brokers, "-C", "-t", self.name("g") + "-table-repartition",
                                       "-e", "-q", "-f", "x\\n"], check=True, capture_output=True,
                                      timeout=180).stdout.count(b"x")

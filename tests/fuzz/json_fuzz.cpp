@@ -1,9 +1,10 @@
 // libFuzzer target for the JSON reader, the exact-number writer and the -J envelope. Input: any
 // bytes, read as a record value and as an envelope line. Checked: no crash or sanitizer report;
-// the validating and the building parser agree; a parsed document (with its recorded number
-// texts) is written as valid JSON that reads back and writes the same; an envelope either
-// parses or says why. The same bytes as a key, a raw value and a header: an envelope carries
-// them exactly or refuses the record (never invalid JSON), and text shown from them is UTF-8.
+// the validating and the building parser agree, and so does the field scanner where it answers;
+// a parsed document (with its recorded number texts) is written as valid JSON that reads back and
+// writes the same; an envelope either parses or says why. The same bytes as a key, a raw value
+// and a header: an envelope carries them exactly or refuses the record (never invalid JSON), and
+// text shown from them is UTF-8.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,7 @@
 #include "kt/codec/codec.hpp"
 #include "kt/codec/envelope.hpp"
 #include "kt/codec/value_parser.hpp"
+#include "kt/core/json_field_scan.hpp"
 #include "kt/core/json_reader.hpp"
 #include "kt/core/strings.hpp"
 
@@ -34,6 +36,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (out_again != out) __builtin_trap();
     std::string pretty;
     kt::AppendPrettyJson(doc, &pretty, &raw);
+    // The field scanner's answers (core/json_field_scan.hpp) are the parser's: for "a", and for
+    // the first member's name.
+    std::string first = doc.IsObject() && doc.MemberCount() > 0 ? doc.MemberBegin()->name.GetString() : "a";
+    for (std::string_view name : {std::string_view("a"), std::string_view(first)}) {
+      std::string_view scanned;
+      if (!kt::ScanPlainStringField(in, name, &scanned)) continue;
+      if (!doc.IsObject()) __builtin_trap();
+      int seen = 0;
+      for (auto& m : doc.GetObject())
+        if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == name) {
+          ++seen;
+          if (!m.value.IsString() ||
+              std::string_view(m.value.GetString(), m.value.GetStringLength()) != scanned)
+            __builtin_trap();
+        }
+      if (seen != 1) __builtin_trap();
+    }
   } else if (parsed.message().empty()) {
     __builtin_trap();  // errors must explain themselves
   }

@@ -5,7 +5,9 @@
 
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"
+#include "kt/core/json_field_scan.hpp"
 #include "kt/core/log.hpp"
+#include "kt/core/murmur2.hpp"
 #include "kt/kafka/groups.hpp"
 
 namespace kt {
@@ -36,6 +38,32 @@ bool MayReadInPlace(const RunPlan& run, const StatefulPlan& plan) {
   return true;
 }
 
+namespace {
+
+// Whether a record is in its own partition's task, told from its bytes alone (KafkaSourceOptions::
+// home): on an input keyed by the group key, every record is, and the tasks may take turns. For
+// a batch run (-e, no -n: the first N records are the merge's) of one input whose --by is a
+// top-level field of JSON values; null otherwise. A record it cannot tell (its key is no plain
+// string, a tombstone, another format) counts as not home: from there on, every partition is
+// merged.
+std::function<bool(const rd_kafka_message_t&)> HomeByField(const StatefulPlan& ip, const SideKeys& by) {
+  const RunPlan& stage = ip.stage;
+  int32_t n = ip.store.home_partitions;
+  if (!stage.exit_at_end || stage.count >= 0 || !stage.more_inputs.empty() || stage.group.empty() || n <= 0 ||
+      by.size() != 1 || !by[0] || !stage.value_codec.IsJson() || !stage.value_codec.IsIdentity())
+    return nullptr;
+  const expr::Expr& e = *by[0];
+  if (e.Fields().size() != 1 || e.source() != e.Fields()[0] || e.ReadsHeaders()) return nullptr;
+  return [field = e.Fields()[0], n](const rd_kafka_message_t& m) {
+    std::string_view key;
+    return m.payload &&
+           ScanPlainStringField(std::string_view(static_cast<const char*>(m.payload), m.len), field, &key) &&
+           Murmur2Partition(key, n) == m.partition;
+  };
+}
+
+}  // namespace
+
 int RunInPlace(const RunPlan& run, const StatefulIntent& intent, const StatefulPlan& plan,
                const PartitionLookup& lookup, const StatefulFactory& make, bool* handed_over) {
   *handed_over = false;
@@ -47,12 +75,13 @@ int RunInPlace(const RunPlan& run, const StatefulIntent& intent, const StatefulP
   ip->created_together = plan.created_together;
   ip->store.route_keys = true;
   ip->stage.partition_tasks = false;  // each record to its key's task: every partition merged
+  SourceSpec source;
   auto by = ParseSideKeys(*ip);
   if (!by.ok()) return FailWith(run.tool, by.status());
+  source.home = HomeByField(*ip, *by);
   auto state = OpenState(*ip);
   if (!state.ok()) return FailWith(run.tool, state.status());
   std::unique_ptr<Transform> transform = make(std::move(*state), std::move(*by));
-  SourceSpec source;
   if (!run.bounded()) {  // a continuous run: until a copy joins
     // Its partitions keep librdkafka's prefetch each (KafkaSource::Open): the timestamp merge
     // waits whenever one runs dry, and a continuous run's fetches wait up to 10 ms at partitions

@@ -146,7 +146,8 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.end_gate = spec.end_gate;
   ko.expected_partitions = spec.expected_partitions;
   ko.prefetch_partitions = plan.prefetch_partitions;
-  ko.task_turn = plan.partition_tasks ? kTaskTurn : 0;
+  ko.task_turn = plan.partition_tasks || spec.home ? kTaskTurn : 0;
+  ko.home = spec.home;
   ko.origin_headers = spec.origin_headers;
   ko.hold = spec.hold;
   ko.headers = headers;

@@ -118,7 +118,10 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   if (!created.ok()) return created;
   rk_ = client_.get();
   synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/true);
-  synced_->TakeTurns(opt_.task_turn);
+  if (opt_.home)
+    synced_->TakeTurnsWhileHome(opt_.task_turn, opt_.home);
+  else
+    synced_->TakeTurns(opt_.task_turn);
   const KafkaConfig& cfg = client_.config();
 
   if (opt_.topic_patterns &&

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 
 #include "kt/core/time.hpp"
@@ -18,6 +19,10 @@ constexpr size_t kBatch = 512;
 // in librdkafka's queue). Other partitions move kBatch at once.
 constexpr size_t kPackBatch = 8;
 constexpr int64_t kWakeEveryMs = 5;
+// TakeTurnsWhileHome: how many records a partition may hold buffered while it is read ahead for
+// another partition's turn. Past that (its records are far older than the turn's), the turn ends
+// rather than the whole partition being held in memory.
+constexpr size_t kReadAhead = 8 * kBatch;
 }  // namespace
 
 SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms, bool unpack)
@@ -119,6 +124,8 @@ void SyncedInput::Reorder() {
   for (auto& [partition, slots] : tasks) tasks_.push_back(std::move(slots));
   turn_ = 0;
   turn_taken_ = 0;
+  current_ = nullptr;
+  past_ = {INT64_MIN, 0, 0};
 }
 
 void SyncedInput::TakeTurns(size_t per_turn) {
@@ -127,9 +134,29 @@ void SyncedInput::TakeTurns(size_t per_turn) {
   turn_taken_ = 0;
 }
 
+void SyncedInput::TakeTurnsWhileHome(size_t per_turn, std::function<bool(const rd_kafka_message_t&)> home) {
+  TakeTurns(0);
+  home_turn_ = per_turn;
+  home_ = std::move(home);
+  by_running_max_ = true;
+  current_ = nullptr;
+  past_ = {INT64_MIN, 0, 0};
+}
+
+void SyncedInput::LeaveHome() {
+  home_ = nullptr;
+  current_ = nullptr;
+}
+
 void SyncedInput::Sync(const Part& p) {
   // A record's timestamp is whatever its producer wrote: one of INT64_MAX must not read as paused.
-  heads_[p.slot] = p.paused ? kSkip : p.buf.empty() ? kEmpty : std::min(p.buf.front().timestamp, kSkip - 1);
+  if (p.paused || p.buf.empty()) {
+    heads_[p.slot] = p.paused ? kSkip : kEmpty;
+    return;
+  }
+  int64_t ts = p.buf.front().timestamp;
+  if (by_running_max_) ts = std::max(ts, p.out_max);
+  heads_[p.slot] = std::min(ts, kSkip - 1);
 }
 
 SyncedInput::Part* SyncedInput::Find(int input, int32_t partition) {
@@ -172,10 +199,13 @@ void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
       rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       rd_kafka_header_get_last(hdrs, kPackHeader.data(), &v, &n) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     p.buf.push_back({ts, m});
+    p.buffered_max = std::max(p.buffered_max, ts);
     p.packed = false;
+    if (home_ && !home_(*m)) LeaveHome();
     return;
   }
   p.packed = true;
+  if (home_) LeaveHome();  // a run in place reads no repartition topic
   // A pack: a record per record, the last owning the message. One the reader cannot read is
   // buffered at where it begins all the same: reading it there again reports it (a bad record).
   // The first records of the message a commit said were done (SkipPacked) are left out.
@@ -191,7 +221,10 @@ void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
   for (; at > 0 && at < pack.size(); ++index) {
     size_t next = at;
     if (!ReadPacked(pack, &next, &scratch_).ok()) break;
-    if (index >= skip) p.buf.push_back({scratch_.timestamp, m, static_cast<uint32_t>(at), index, false});
+    if (index >= skip) {
+      p.buf.push_back({scratch_.timestamp, m, static_cast<uint32_t>(at), index, false});
+      p.buffered_max = std::max(p.buffered_max, scratch_.timestamp);
+    }
     at = next;
   }
   if (at == 0 || at < pack.size() || (index == 0 && skip == 0))  // unreadable, or a pack of none
@@ -213,13 +246,16 @@ void SyncedInput::Clear() {
     p.eof_at = -1;
     p.next = -1;
     p.empty_since = -1;
+    p.buffered_max = p.out_max = INT64_MIN;
   }
   turn_ = 0;  // the order starts over from the new position, as the merge of every partition does
   turn_taken_ = 0;
+  current_ = nullptr;
+  past_ = {INT64_MIN, 0, 0};
 }
 
-rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now) {
-  if (!p.buf.empty() || !p.queue) return nullptr;
+rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now, bool more) {
+  if ((!more && !p.buf.empty()) || !p.queue) return nullptr;
   // Found empty before and nothing arrived since: no need to ask. Cleared before asking, so
   // that whatever arrives after the answer sets it again.
   // Read first: an exchange writes even when the mark is down already, and each write takes the
@@ -301,6 +337,7 @@ bool SyncedInput::Consider(size_t slot, LazyNow& now, Part** best, int64_t* best
 
 SyncedInput::Buffered SyncedInput::TryNext() {
   LazyNow now;
+  if (home_) return TryNextHome(now);
   waiting_ = false;
   Part* best = nullptr;
   int64_t best_ts = 0;
@@ -333,9 +370,69 @@ SyncedInput::Buffered SyncedInput::TryNext() {
   return {};
 }
 
+SyncedInput::Buffered SyncedInput::TryNextHome(LazyNow& now) {
+  waiting_ = false;
+  rd_kafka_message_t* error = nullptr;
+  // The turn goes on while its partition has records, fewer than home_turn_ went in it, and the
+  // other partitions have been read past its head (reading a little ahead where needed).
+  if (Part* p = current_; p && turn_taken_ < home_turn_) {
+    if ((error = Fill(*p, now))) return {0, error};
+    bool past = !p->buf.empty() && OthersPast(*p, now, &error);
+    if (error) return {0, error};
+    if (!home_) return TryNext();  // a record read ahead was not home: merged from now on
+    if (past) {
+      ++turn_taken_;
+      return Pop(*p, now);
+    }
+  }
+  // A new turn, for the partition whose head goes first in the merge's order: every other
+  // partition has been read past it (each buffered record's running largest timestamp is at least
+  // its partition's head's), or is at its end. Consider fills an empty buffer and waits, as the
+  // merge does, for a partition that has none but may have more.
+  current_ = nullptr;
+  Part* best = nullptr;
+  int64_t best_ts = 0;
+  for (size_t i = 0; i < heads_.size(); ++i)
+    if (!Consider(i, now, &best, &best_ts, &error)) return {0, error};
+  if (!home_) return TryNext();
+  if (waiting_ || !best) return {};
+  current_ = best;
+  turn_taken_ = 1;
+  past_ = {INT64_MIN, 0, 0};
+  return Pop(*best, now);
+}
+
+bool SyncedInput::OthersPast(const Part& p, LazyNow& now, rd_kafka_message_t** error) {
+  using Key = std::tuple<int64_t, int, int32_t>;
+  // Where p's head goes in the merge's order; the records of another partition still to come go
+  // after its last buffered one, at or past (buffered_max, input, partition).
+  const Key head{std::max(p.out_max, p.buf.front().timestamp), p.input, p.partition};
+  if (head < past_) return true;
+  Key least{INT64_MAX, INT_MAX, INT32_MAX};
+  for (Part* o : order_) {
+    if (o == &p || o->paused) continue;  // a paused partition holds nothing up in the merge either
+    for (;;) {
+      Key read{o->buffered_max, o->input, o->partition};
+      if (head < read) {
+        least = std::min(least, read);
+        break;
+      }
+      if (o->eof) break;  // read to its end
+      // Not read past it yet: read more of it, unless it holds many records already, or has
+      // none more now (the turn ends; the next is the merge's choice, which waits where needed).
+      if (o->buf.size() >= kReadAhead) return false;
+      size_t before = o->buf.size();
+      if ((*error = Fill(*o, now, /*more=*/true)) || !home_ || o->buf.size() == before) return false;
+    }
+  }
+  past_ = least;
+  return true;
+}
+
 SyncedInput::Buffered SyncedInput::Pop(Part& p, LazyNow& now) {
   Buffered b = p.buf.front();
   p.buf.pop_front();
+  p.out_max = std::max(p.out_max, b.timestamp);
   p.next = b.last ? b.message->offset + 1 : b.message->offset;
   if (p.buf.empty() && p.eof) p.empty_since = now();
   Sync(p);

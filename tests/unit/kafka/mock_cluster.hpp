@@ -36,21 +36,25 @@ struct MockCluster {
 };
 
 // A client of `brokers` (the caller destroys it); log_level 0 keeps injected errors quiet.
-inline rd_kafka_t* NewClient(const std::string& brokers, rd_kafka_type_t type = RD_KAFKA_PRODUCER) {
+// `batch`: a producer's batch.num.messages, when not empty.
+inline rd_kafka_t* NewClient(const std::string& brokers, rd_kafka_type_t type = RD_KAFKA_PRODUCER,
+                             const std::string& batch = "") {
   char err[256];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err, sizeof err);
   rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
+  if (!batch.empty()) rd_kafka_conf_set(conf, "batch.num.messages", batch.c_str(), err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
   REQUIRE(rk);
   return rk;
 }
 
 // Writes (partition, timestamp) records, in the order given, to `topic`; each value is
-// {"t":<timestamp>}.
+// {"t":<timestamp>}. `one_per_batch`: each record in a batch of its own, so that a consumer
+// fetching one batch at a time (max.partition.fetch.bytes=1) gets a partition in pieces.
 inline void Produce(const std::string& brokers, const std::string& topic,
-                    const std::vector<std::pair<int32_t, int64_t>>& recs) {
-  rd_kafka_t* p = NewClient(brokers);
+                    const std::vector<std::pair<int32_t, int64_t>>& recs, bool one_per_batch = false) {
+  rd_kafka_t* p = NewClient(brokers, RD_KAFKA_PRODUCER, one_per_batch ? "1" : "");
   for (auto [partition, ts] : recs) {
     std::string value = "{\"t\":" + std::to_string(ts) + "}";
     REQUIRE(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),

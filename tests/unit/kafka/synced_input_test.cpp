@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -149,4 +150,116 @@ TEST_CASE("KafkaSource's merge is a sort by each partition's running largest tim
     INFO("seed " << seed);
     CHECK(ReadAll(mock, {"a", "b"}) == want);
   }
+}
+
+// Reads topic "in" of the mock cluster to its end as a run in place would, in turns of 3 while
+// `home` says each record is in its own partition's task: (timestamp, partition, offset) of each.
+std::vector<std::tuple<int64_t, int32_t, int64_t>> ReadInPlace(
+    const MockCluster& mock, std::function<bool(const rd_kafka_message_t&)> home,
+    kt::Properties properties = {}) {
+  kt::KafkaConfig cfg;
+  cfg.brokers = mock.brokers();
+  cfg.properties = std::move(properties);
+  kt::KafkaSourceOptions opt;
+  opt.tool = "test";
+  opt.topics = {"in"};
+  opt.exit_at_end = true;
+  opt.task_turn = 3;
+  opt.home = std::move(home);
+  kt::KafkaSource source(cfg, opt);
+  REQUIRE(source.Open(nullptr).ok());
+  std::vector<std::tuple<int64_t, int32_t, int64_t>> got;
+  int64_t deadline = kt::NowMs() + 30000;
+  while (kt::NowMs() < deadline) {
+    kt::Record rec;
+    kt::Status st;
+    auto poll = source.Next(100, &rec, &st);
+    if (poll == kt::Source::Poll::kEnd) break;
+    if (poll == kt::Source::Poll::kRecord) got.emplace_back(rec.timestamp, rec.partition, rec.offset);
+  }
+  REQUIRE(source.Fatal().ok());
+  return got;
+}
+
+// A run in place (SyncedInput::TakeTurnsWhileHome): the tasks take turns while every record is
+// in its own partition's task. Each task must still get its records in the merge's order: those
+// of its own partition, and, from the first record that is not home (routed here to another task,
+// as a record whose --by key belongs elsewhere), that one in its place among them. Random
+// timestamps out of order on 4 partitions, turns of 3; without such a record, and with one at a
+// random place.
+TEST_CASE("KafkaSource in place: each task in the merge's order, in turns while every record is home") {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    MockCluster mock;
+    REQUIRE(mock.cluster);
+    rd_kafka_mock_topic_create(mock.cluster, "in", 4, 1);
+    uint32_t state = seed;
+    auto next = [&state](uint32_t n) {
+      state = state * 1664525u + 1013904223u;
+      return (state >> 16) % n;
+    };
+    using Key = std::tuple<int64_t, int32_t, int64_t>;  // (running largest timestamp, partition, offset)
+    std::vector<std::pair<Key, int64_t>> sorted;        // -> timestamp
+    std::vector<std::pair<int32_t, int64_t>> records;
+    for (int32_t partition = 0; partition < 4; ++partition) {
+      int64_t largest = -1;
+      int count = 5 + static_cast<int>(next(25));
+      for (int offset = 0; offset < count; ++offset) {
+        int64_t ts = 1 + next(60);
+        largest = std::max(largest, ts);
+        records.emplace_back(partition, ts);
+        sorted.push_back({{largest, partition, offset}, ts});
+      }
+    }
+    Produce(mock.brokers(), "in", records, /*one_per_batch=*/true);
+    std::sort(sorted.begin(), sorted.end());
+    // Odd seeds: one record goes to another task.
+    int32_t away_partition = -1, away_task = -1;
+    int64_t away_offset = -1;
+    if (seed % 2) {
+      auto& [key, ts] = sorted[next(static_cast<uint32_t>(sorted.size()))];
+      away_partition = std::get<1>(key);
+      away_offset = std::get<2>(key);
+      away_task = (away_partition + 1 + static_cast<int32_t>(next(3))) % 4;
+    }
+    auto task_of = [&](int32_t partition, int64_t offset) {
+      return partition == away_partition && offset == away_offset ? away_task : partition;
+    };
+    // A batch (a record) per partition and fetch: partitions arrive in pieces, and a turn must
+    // wait for the others to be read past it.
+    auto got = ReadInPlace(
+        mock, [&](const rd_kafka_message_t& m) { return task_of(m.partition, m.offset) == m.partition; },
+        {{"max.partition.fetch.bytes", "1"}});
+    INFO("seed " << seed << ", away: partition " << away_partition << " offset " << away_offset << " to task "
+                 << away_task);
+    REQUIRE(got.size() == sorted.size());
+    for (int32_t task = 0; task < 4; ++task) {
+      std::vector<std::tuple<int64_t, int32_t, int64_t>> want_task, got_task;
+      for (auto& [key, ts] : sorted)
+        if (task_of(std::get<1>(key), std::get<2>(key)) == task)
+          want_task.emplace_back(ts, std::get<1>(key), std::get<2>(key));
+      for (auto& r : got)
+        if (task_of(std::get<1>(r), std::get<2>(r)) == task) got_task.push_back(r);
+      INFO("task " << task);
+      CHECK(got_task == want_task);
+    }
+  }
+}
+
+TEST_CASE("KafkaSource in place: while every record is home, the partitions take turns") {
+  // Timestamps interleaved (partition p holds 1 + p, 5 + p, 9 + p, ...): the merge would switch
+  // partitions at every record. In turns of 3, each turn goes to the partition whose head comes
+  // first in the merge.
+  MockCluster mock;
+  REQUIRE(mock.cluster);
+  rd_kafka_mock_topic_create(mock.cluster, "in", 4, 1);
+  std::vector<std::pair<int32_t, int64_t>> records;
+  for (int64_t i = 0; i < 6; ++i)
+    for (int32_t p = 0; p < 4; ++p) records.emplace_back(p, 1 + 4 * i + p);
+  Produce(mock.brokers(), "in", records);
+  std::vector<int64_t> got;
+  for (auto& r : ReadInPlace(mock, [](const rd_kafka_message_t&) { return true; }))
+    got.push_back(std::get<0>(r));
+  std::vector<int64_t> want = {1,  5,  9,  2,  6,  10, 3,  7,  11, 4,  8,  12,
+                               13, 17, 21, 14, 18, 22, 15, 19, 23, 16, 20, 24};
+  CHECK(got == want);
 }

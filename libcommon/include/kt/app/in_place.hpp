@@ -8,7 +8,11 @@
 // partition (PartitionedState::RequireHomeKeys with `route`). Each task sees the same records in
 // the same order either way, and each key's state carries the same input positions (those the
 // hop's origin headers carry), so a replay after a crash is recognised in either mode and a later
-// run may use either (ktools(7), STATE, "Repartitioning").
+// run may use either (ktools(7), STATE, "Repartitioning"). A batch run whose --by is a field of
+// JSON values lets the tasks take turns while every record is in its key's partition (an input
+// keyed by the group key), each task's records still in the merge's order
+// (SyncedInput::TakeTurnsWhileHome): the speed of --no-repartition on such an input, without the
+// claim.
 //
 // Only where the run reads alone: its group has no members (a batch reads by direct assignment
 // and is its only user), and the repartition topic holds nothing the stage after it has not read

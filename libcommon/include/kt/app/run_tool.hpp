@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ struct SourceSpec {
   // run ends by handing over (Source::HandingOver), *handed_over is set.
   std::optional<KafkaSourceOptions::Hold> hold;
   bool* handed_over = nullptr;
+  // A batch run in place: see KafkaSourceOptions::home.
+  std::function<bool(const rd_kafka_message_t&)> home;
 };
 
 struct SinkSpec {

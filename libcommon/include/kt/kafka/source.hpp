@@ -17,6 +17,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,9 +72,13 @@ struct KafkaSourceOptions {
   // > 0: each partition number is one of the stage's tasks, and no record's state is another
   // partition's; the tasks take turns of this many records instead of every partition being
   // merged (SyncedInput::TakeTurns). Not for a stage that routes records to other tasks (a
-  // re-keying stage, a run in place) or keeps one task for all (ad hoc): they need the merge.
+  // re-keying stage, a run in place: but see `home`) or keeps one task for all (ad hoc): they
+  // need the merge.
   // RunTool uses it for one input only (see PlanStateful).
   size_t task_turn = 0;
+  // A run in place: the tasks take turns (task_turn) while each record is in its own partition's
+  // task, as `home` tells from the message (SyncedInput::TakeTurnsWhileHome); then the merge.
+  std::function<bool(const rd_kafka_message_t&)> home;
   // The topics are ktools repartition topics: their origin headers become Record::origin
   // (core/origin.hpp).
   bool origin_headers = false;

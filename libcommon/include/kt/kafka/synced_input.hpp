@@ -11,7 +11,9 @@
 // input gives the same output whatever the fetch interleaving, at any partition count. Every
 // assigned partition takes part, so a task (one partition number across co-partitioned topics)
 // is in timestamp order, and so is the whole input; or, when the partitions are the stage's
-// tasks, each task in timestamp order and the tasks in turns (TakeTurns).
+// tasks, each task in timestamp order and the tasks in turns (TakeTurns); or, for a run in place
+// whose records are each in their own partition's task, in turns as long as that holds
+// (TakeTurnsWhileHome).
 //
 // With `unpack` (ktools' own repartition topics), a packed message (core/record_pack.hpp) is
 // buffered as its records, each with its own timestamp, so they take their places in that order
@@ -23,9 +25,11 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -52,6 +56,18 @@ class SyncedInput {
   // one partition's buffer while it is in the cache: on 16 partitions, the merge of every
   // partition reads each record after the 15 others' (see bench/README). Before Add; 0: merge.
   void TakeTurns(size_t per_turn);
+  // A run in place (app/in_place.hpp): each record goes to the task of its key's partition, and
+  // so far each was in its own (`home` says so from the message alone, false when it cannot
+  // tell). While that holds, the tasks take turns as with TakeTurns, and a record is handed out
+  // only once every other partition has been read past it in the merge's order (the order of a
+  // stable sort by its partition's running largest timestamp up to it, input, partition, offset):
+  // a record of another partition that would go before it in the merge has been buffered, and
+  // `home` has said it stays in its own task. So each task's records come in the merge's order,
+  // as their re-keying stage would write them. From the first record `home` refuses on, every
+  // partition is merged: each task has had only records that go before it in the merge, so the
+  // order stays the merge's. For one input, read to its end (-e): with live input the merge
+  // itself may hand out a record before an older one arrives. Before Add.
+  void TakeTurnsWhileHome(size_t per_turn, std::function<bool(const rd_kafka_message_t&)> home);
   // A partition joins (before it is assigned, so that its first records land in its own
   // queue) or leaves (before unassign; buffered records are dropped).
   void Add(int input, const std::string& topic, int32_t partition);
@@ -103,6 +119,9 @@ class SyncedInput {
     size_t slot = 0;  // in order_ and heads_
     bool maybe_stopped =
         false;  // its queue reached queued.min.messages: librdkafka may have stopped fetching
+    // Running largest timestamps: of the records buffered, and of those handed out (since the
+    // start, or the last Clear).
+    int64_t buffered_max = INT64_MIN, out_max = INT64_MIN;
   };
 
   // The next record in order if one is ready now, else one without a message (nothing
@@ -125,7 +144,8 @@ class SyncedInput {
 
  private:
   // Moves what the partition's queue holds into its buffer; an error message is returned.
-  rd_kafka_message_t* Fill(Part& p, LazyNow& now);
+  // `more`: even when its buffer holds records (TakeTurnsWhileHome's reading ahead).
+  rd_kafka_message_t* Fill(Part& p, LazyNow& now, bool more = false);
   // Buffers a message's records (one, or a pack's: see `unpack`).
   void Push(Part& p, rd_kafka_message_t* m);
   static void Destroy(const Buffered& b) {
@@ -139,6 +159,12 @@ class SyncedInput {
   void Sync(const Part& p);
   bool Consider(size_t slot, LazyNow& now, Part** best, int64_t* best_ts, rd_kafka_message_t** error);
   Buffered Pop(Part& p, LazyNow& now);
+  // TakeTurnsWhileHome's TryNext.
+  Buffered TryNextHome(LazyNow& now);
+  // Whether every other partition has been read past p's head in the merge's order, reading
+  // ahead a little where needed; false when one has not (or an error message came out: *error).
+  bool OthersPast(const Part& p, LazyNow& now, rd_kafka_message_t** error);
+  void LeaveHome();
 
   rd_kafka_t* rk_;
   int64_t max_idle_ms_;
@@ -155,6 +181,16 @@ class SyncedInput {
   size_t per_turn_ = 0;
   std::vector<std::vector<size_t>> tasks_;
   size_t turn_ = 0, turn_taken_ = 0;
+  // TakeTurnsWhileHome's, until a record is not home; and the smallest (buffered_max, input,
+  // partition) of the other partitions found past the turn's head (valid for this turn: they
+  // only grow).
+  std::function<bool(const rd_kafka_message_t&)> home_;
+  size_t home_turn_ = 0;
+  Part* current_ = nullptr;  // whose turn it is
+  std::tuple<int64_t, int, int32_t> past_{INT64_MIN, 0, 0};
+  // Heads are compared by their partition's running largest timestamp: the merge's order from
+  // any point, once the partitions have been read in turns (see TakeTurnsWhileHome).
+  bool by_running_max_ = false;
   static constexpr int64_t kEmpty = INT64_MIN, kSkip = INT64_MAX;
   int wake_fd_[2] = {-1, -1};  // librdkafka writes here when a queue turns non-empty
   std::vector<rd_kafka_message_t*> batch_;
