@@ -185,6 +185,7 @@ updates_per_key() {
   run ktable -i "$grouped" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e -v
   [ "$status" -eq 0 ]
   [[ "$output" == *"reading $grouped in place"* ]]
+  [[ "$output" != *"merged from there on"* ]]  # every record in its key's partition: turns throughout
   [[ "$output" == *"ktable: 5000 in, 5000 out"* ]]
   [[ "$output" != *"ktable-repartition:"* ]]
   [ "$(topic_count "$g-table-repartition")" -eq 0 ]  # created for the run, never written
@@ -200,6 +201,7 @@ updates_per_key() {
   run ktable -i "$mixed" -o "$out" -G "$g-mixed" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e -v
   [ "$status" -eq 0 ]
   [[ "$output" == *"reading $mixed in place"* ]]
+  [[ "$output" == *"$mixed ["[0-3]"] at offset "*": a record not in its --by key's partition"*"merged from there on"* ]]
   [[ "$output" == *"ktable: 6004 in, 6004 out"* ]]
   run ktable -i "$mixed" -o "$hop" -G "$g-hop" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e \
     --exactly-once

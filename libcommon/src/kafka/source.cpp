@@ -118,6 +118,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   if (!created.ok()) return created;
   rk_ = client_.get();
   synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/true);
+  tell_stray_ = opt_.home && opt_.verbose;
   if (opt_.home)
     synced_->TakeTurnsWhileHome(opt_.task_turn, opt_.home);
   else
@@ -568,7 +569,16 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(5, deadline - now)));
       continue;
     }
-    if (SyncedInput::Buffered b = synced_->TryNext(); rd_kafka_message_t* m = b.message) {
+    SyncedInput::Buffered b = synced_->TryNext();
+    if (tell_stray_ && !synced_->stray().topic.empty()) {
+      tell_stray_ = false;
+      const SyncedInput::Stray& s = synced_->stray();
+      LogInfo(opt_.tool, s.topic + " [" + std::to_string(s.partition) + "] at offset " +
+                             std::to_string(s.offset) +
+                             ": a record not in its --by key's partition (or one that cannot tell); the "
+                             "partitions are merged from there on instead of taking turns");
+    }
+    if (rd_kafka_message_t* m = b.message) {
       auto drop = [&] {
         if (b.last) rd_kafka_message_destroy(m);
       };

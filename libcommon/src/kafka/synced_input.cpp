@@ -143,9 +143,10 @@ void SyncedInput::TakeTurnsWhileHome(size_t per_turn, std::function<bool(const r
   past_ = {INT64_MIN, 0, 0};
 }
 
-void SyncedInput::LeaveHome() {
+void SyncedInput::LeaveHome(const Part& p, const rd_kafka_message_t& m) {
   home_ = nullptr;
   current_ = nullptr;
+  stray_ = {p.topic, p.partition, m.offset};
 }
 
 void SyncedInput::Sync(const Part& p) {
@@ -201,11 +202,11 @@ void SyncedInput::Push(Part& p, rd_kafka_message_t* m) {
     p.buf.push_back({ts, m});
     p.buffered_max = std::max(p.buffered_max, ts);
     p.packed = false;
-    if (home_ && !home_(*m)) LeaveHome();
+    if (home_ && !home_(*m)) LeaveHome(p, *m);
     return;
   }
   p.packed = true;
-  if (home_) LeaveHome();  // a run in place reads no repartition topic
+  if (home_) LeaveHome(p, *m);  // a run in place reads no repartition topic
   // A pack: a record per record, the last owning the message. One the reader cannot read is
   // buffered at where it begins all the same: reading it there again reports it (a bad record).
   // The first records of the message a commit said were done (SkipPacked) are left out.

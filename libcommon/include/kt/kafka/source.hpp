@@ -202,6 +202,7 @@ class KafkaSource : public Source {
   bool leaving_ = false;                      // Close has begun (before closing_)
   bool synced_once_ = false;                  // a rebalance callback came (kJoinWaitMs)
   int since_events_ = 0;
+  bool tell_stray_ = false;  // -v with `home`: say once where the turns ended (SyncedInput::stray)
 };
 
 }  // namespace kt

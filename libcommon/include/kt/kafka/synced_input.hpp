@@ -68,6 +68,14 @@ class SyncedInput {
   // order stays the merge's. For one input, read to its end (-e): with live input the merge
   // itself may hand out a record before an older one arrives. Before Add.
   void TakeTurnsWhileHome(size_t per_turn, std::function<bool(const rd_kafka_message_t&)> home);
+  // TakeTurnsWhileHome: the first record `home` refused (where every partition was merged from);
+  // empty topic while none was.
+  struct Stray {
+    std::string topic;
+    int32_t partition = -1;
+    int64_t offset = -1;
+  };
+  const Stray& stray() const { return stray_; }
   // A partition joins (before it is assigned, so that its first records land in its own
   // queue) or leaves (before unassign; buffered records are dropped).
   void Add(int input, const std::string& topic, int32_t partition);
@@ -164,7 +172,7 @@ class SyncedInput {
   // Whether every other partition has been read past p's head in the merge's order, reading
   // ahead a little where needed; false when one has not (or an error message came out: *error).
   bool OthersPast(const Part& p, LazyNow& now, rd_kafka_message_t** error);
-  void LeaveHome();
+  void LeaveHome(const Part& p, const rd_kafka_message_t& m);
 
   rd_kafka_t* rk_;
   int64_t max_idle_ms_;
@@ -187,6 +195,7 @@ class SyncedInput {
   std::function<bool(const rd_kafka_message_t&)> home_;
   size_t home_turn_ = 0;
   Part* current_ = nullptr;  // whose turn it is
+  Stray stray_;
   std::tuple<int64_t, int, int32_t> past_{INT64_MIN, 0, 0};
   // Heads are compared by their partition's running largest timestamp: the merge's order from
   // any point, once the partitions have been read in turns (see TakeTurnsWhileHome).
