@@ -43,6 +43,24 @@ load helpers
   [ "$output" = $'{"a":1}\n{"a":3}' ]
 }
 
+@test "kmap --set writes no record deeper than JSON readers take: a path of 1001 fields exits 2, a too-deep value is a bad record" {
+  deep=$(python3 -c "print('.'.join(['a'] * 1001))")
+  run kmap --set "$deep=1" < /dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--set: field path of 1001 fields: its value would nest deeper than JSON readers (ktools, Jackson) take, 1000 levels"* ]]
+  # 1000 fields deep with a number: the deepest record a reader takes, and ours reads it back.
+  run bash -c "echo '{\"x\":1}' | kmap --set '${deep#a.}=1' -q | kmap --drop x -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(python3 -c "print('{\"a\":' * 1000 + '1' + '}' * 1000)")" ]
+  # A copy of a value 1000 levels deep, one field down: skipped, the records around it written.
+  python3 -c "print('{\"a\":1}'); print('{\"d\":' + '[' * 999 + ']' * 999 + '}'); print('{\"a\":3}')" > "$BATS_TEST_TMPDIR/deep"
+  run kmap --set 'copy=@value' --on-error skip < "$BATS_TEST_TMPDIR/deep"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"skipped line 2: the value for field 'copy' nests 1000 levels or more, at a depth of 1"* ]]
+  [[ "$output" == *'{"a":1,"copy":{"a":1}}'* ]]
+  [[ "$output" == *'{"a":3,"copy":{"a":3}}'* ]]
+}
+
 @test "-J envelopes round-trip every value a record may hold: numbers as written, 1000 levels deep" {
   python3 -c "print('{\"key\":\"a\",\"value\":{\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846,\"x\":1.50},\"timestamp\":5}'); print('{\"key\":\"b\",\"value\":' + '[' * 1000 + ']' * 1000 + ',\"timestamp\":6}')" > "$BATS_TEST_TMPDIR/env"
   # Before, the envelope reader wrote the value back from its parse (1.2345678901234568e29,

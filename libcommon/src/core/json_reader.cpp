@@ -306,6 +306,18 @@ bool FillsJsonDepth(std::string_view text) {
   return false;
 }
 
+int JsonNesting(const rapidjson::Value& v, int limit) {
+  if (!v.IsObject() && !v.IsArray()) return 0;
+  if (limit <= 0) return 1;
+  int inner = 0;
+  if (v.IsObject()) {
+    for (auto& m : v.GetObject()) inner = std::max(inner, JsonNesting(m.value, limit - 1));
+  } else {
+    for (auto& e : v.GetArray()) inner = std::max(inner, JsonNesting(e, limit - 1));
+  }
+  return 1 + inner;
+}
+
 std::string_view SingleLineJson(std::string_view text, std::string* scratch) {
   if (!std::memchr(text.data(), '\n', text.size()) && !std::memchr(text.data(), '\r', text.size()))
     return text;

@@ -55,6 +55,9 @@ Status ValidateJsonText(std::string_view text);
 // refused by every reader, ours and Jackson. Text under 2 * kMaxJsonDepth bytes cannot, and is
 // not scanned.
 bool FillsJsonDepth(std::string_view text);
+// How deep `v` nests arrays and objects (a scalar 0, [] 1, [{}] 2), counted up to `limit` + 1:
+// whether it fits where a value may nest `limit` levels. Recurses once per level counted.
+int JsonNesting(const rapidjson::Value& v, int limit = kMaxJsonDepth);
 // JSON `text` on one line, for line-oriented output (NDJSON, envelopes): `text` itself when it
 // holds no line break (the common case: no copy, numbers and spacing as written), else the
 // value written again compactly into `*scratch` (numbers still as written). Line breaks in
