@@ -8,6 +8,12 @@ namespace kt {
 
 namespace {
 
+// What ends a scalar (a number, true, false, null): white space, a separator, a closing bracket,
+// or a NUL byte (which the parser refuses anywhere).
+constexpr bool IsDelimiter(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '}' || c == ']' || c == '\0';
+}
+
 class Scanner {
  public:
   explicit Scanner(std::string_view s) : s_(s) {}
@@ -49,7 +55,7 @@ class Scanner {
     if (c == '"') return String(&text, &plain);
     if (c != '{' && c != '[') {
       size_t from = i_;
-      while (i_ < s_.size() && !std::strchr(" \t\r\n,}]", s_[i_]) && s_[i_] != '\0') ++i_;
+      while (i_ < s_.size() && !IsDelimiter(s_[i_])) ++i_;
       return i_ > from;
     }
     int depth = 0;
