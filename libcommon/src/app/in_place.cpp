@@ -74,7 +74,9 @@ int RunInPlace(const RunPlan& run, const StatefulIntent& intent, const StatefulP
   ip->topic_configs = plan.topic_configs;
   ip->created_together = plan.created_together;
   ip->store.route_keys = true;
-  ip->stage.partition_tasks = false;  // each record to its key's task: every partition merged
+  // Each record to its key's task: every partition merged, or in turns while every record is in
+  // its own partition's task (source.home).
+  ip->stage.partition_tasks = false;
   SourceSpec source;
   auto by = ParseSideKeys(*ip);
   if (!by.ok()) return FailWith(run.tool, by.status());

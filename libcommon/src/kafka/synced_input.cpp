@@ -376,7 +376,7 @@ SyncedInput::Buffered SyncedInput::TryNextHome(LazyNow& now) {
   rd_kafka_message_t* error = nullptr;
   // The turn goes on while its partition has records, fewer than home_turn_ went in it, and the
   // other partitions have been read past its head (reading a little ahead where needed).
-  if (Part* p = current_; p && turn_taken_ < home_turn_) {
+  if (Part* p = current_; p && !p->paused && turn_taken_ < home_turn_) {
     if ((error = Fill(*p, now))) return {0, error};
     bool past = !p->buf.empty() && OthersPast(*p, now, &error);
     if (error) return {0, error};
