@@ -91,3 +91,17 @@ load helpers
   [ "$(partition_count "$out")" -eq 16 ]
   diff <(kconsume "$out" -e -q | sort) <(jq -c 'select(.number >= 100)' "$DATA/clickevents.ndjson" | sort)
 }
+
+@test "kfilter on 64 partitions shares one prefetch among them; a record larger than a partition's share comes whole" {
+  need_kafka
+  in=$(new_topic clicks); out=$(new_topic popular)
+  # 600 KB: more than a partition's 256 KB a fetch (key /huge: partition 47 of 64).
+  /usr/bin/python3 -c 'import json; print(json.dumps({"uri": "/huge", "number": 500, "s": "x" * 600000}, separators=(",", ":")))' > "$BATS_TEST_TMPDIR/big"
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 64 --key-field email -q
+  kproduce "$in" "$BATS_TEST_TMPDIR/big" --key-field uri -q
+  run kfilter -i "$in" -o "$out" 'number >= 100' -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"reading 64 partitions: each prefetches up to 1250 records, 256 KB a fetch"* ]]
+  diff -q <(kconsume "$out" -e -q | sort) \
+    <(cat "$DATA/clickevents.ndjson" "$BATS_TEST_TMPDIR/big" | jq -c 'select(.number >= 100)' | sort)
+}

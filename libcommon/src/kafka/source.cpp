@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <numeric>
 #include <thread>
 
 #include "kt/core/log.hpp"
@@ -15,6 +16,7 @@
 #include "kt/core/record_pack.hpp"
 #include "kt/core/time.hpp"
 #include "kt/kafka/groups.hpp"
+#include "kt/kafka/prefetch.hpp"
 #include "kt/kafka/topic_pattern.hpp"
 
 namespace kt {
@@ -59,12 +61,11 @@ rd_kafka_topic_partition_list_t* KafkaSource::ListOf(const std::vector<TopicPart
   return l;
 }
 
-Status KafkaSource::Open(RebalanceListener* listener) {
-  listener_ = listener;
-  // queued.min.messages applies to each partition's queue (SyncedInput keeps them apart):
-  // librdkafka's 100000 holds ~50 MB of small records per partition; 5000 (about one fetch) keeps
-  // a 4-partition input near 35 MB at the same throughput, because FetchWaker restarts fetching
-  // as soon as a queue drops below it. fetch.wait.max.ms: librdkafka sends one Fetch per broker
+Status KafkaSource::CreateConsumer(const Prefetch& prefetch) {
+  // queued.min.messages applies to each partition's queue (SyncedInput keeps them apart), and
+  // librdkafka's 100000 held ~50 MB of small records per partition; PrefetchFor sizes it and
+  // each fetch for all the partitions together. FetchWaker restarts fetching a partition
+  // as soon as its queue drops below it. fetch.wait.max.ms: librdkafka sends one Fetch per broker
   // at a time, and while it is a long poll for partitions with nothing new (one at its end, say)
   // a partition that is needed next waits with it: 500 ms held a 4-partition merge up for 4.5 s
   // of a 5.8 s run, and made every -e run wait that long for the last end-of-partition event.
@@ -75,24 +76,12 @@ Status KafkaSource::Open(RebalanceListener* listener) {
   // never idles, and partitions of unequal size are fetched to their ends while their last
   // records wait in the merge (70 waits, 0.52 s of a 1.3 s run at 10 ms; 0.06 s at 2 ms), so
   // it uses 2 ms.
-  // A stateful stage on many partitions: librdkafka sizes each partition's prefetch alone (a
-  // fetch of up to 1 MB, fetched again below queued.min.messages), so 16 partitions held ~25 MB
-  // of records waiting, each out of the CPU's caches by the time the stage parsed it. Such a
-  // stage is bound by its per-record work, not by fetching, so its partitions share about what
-  // one partition's prefetch would be (16 partitions of 1M click events, 8 alternated runs each:
-  // ktable --by 1.70 -> 1.56 CPU s, kwindow 2.19 -> 2.06, peak RSS 92 -> 69 MB). A stage that
-  // only forwards (kfilter) keeps these sizes: it is bound by fetching, and small fetches of 16
-  // partitions made it slower (0.90 -> 1.05 s).
-  const int shared_by = opt_.prefetch_partitions;
   Properties defaults = {
       {"auto.offset.reset", opt_.from.kind == StartSpec::Kind::kEnd ? "latest" : "earliest"},
-      {"queued.min.messages",
-       shared_by > 1 ? std::to_string(std::clamp(32000 / shared_by, 2000, 5000)) : "5000"},
+      {"queued.min.messages", std::to_string(prefetch.queued_min_messages)},
+      {"max.partition.fetch.bytes", std::to_string(prefetch.partition_fetch_bytes)},
       {"fetch.wait.max.ms", opt_.exit_at_end ? "2" : "10"},
       {"isolation.level", "read_committed"}};
-  if (shared_by > 1)
-    defaults.emplace_back("max.partition.fetch.bytes",
-                          std::to_string(std::clamp((2 << 20) / shared_by, 128 << 10, 1 << 20)));
   Properties forced = {{"enable.auto.commit", "false"},
                        {"enable.auto.offset.store", "false"},
                        {"enable.partition.eof", "true"}};
@@ -117,12 +106,18 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       });
   if (!created.ok()) return created;
   rk_ = client_.get();
-  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/true);
-  tell_stray_ = opt_.home && opt_.verbose;
-  if (opt_.home)
-    synced_->TakeTurnsWhileHome(opt_.task_turn, opt_.home);
-  else
-    synced_->TakeTurns(opt_.task_turn);
+  return Status::Ok();
+}
+
+Status KafkaSource::Open(RebalanceListener* listener) {
+  listener_ = listener;
+  // A stateful stage's partitions are all its inputs' (prefetch_partitions); a forwarding one
+  // reads the listed partitions, or every one (a group member gets a share of them later: its
+  // prefetch may be smaller than its share would need, never larger).
+  const bool stateful = opt_.prefetch_partitions > 0;
+  const int listed = static_cast<int>(opt_.partitions.size() * opt_.topics.size());
+  Prefetch prefetch = PrefetchFor(stateful ? opt_.prefetch_partitions : std::max(listed, 1), stateful);
+  if (Status s = CreateConsumer(prefetch); !s.ok()) return s;
   const KafkaConfig& cfg = client_.config();
 
   if (opt_.topic_patterns &&
@@ -155,6 +150,31 @@ Status KafkaSource::Open(RebalanceListener* listener) {
     if (p < 0 || p >= counts[0])
       return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
                                      " (it has " + std::to_string(counts[0]) + ")");
+  if (!stateful && listed == 0) {
+    Prefetch fit = PrefetchFor(std::accumulate(counts.begin(), counts.end(), 0), false);
+    if (fit.queued_min_messages != prefetch.queued_min_messages ||
+        fit.partition_fetch_bytes != prefetch.partition_fetch_bytes) {
+      // More partitions than librdkafka's sizes fit: the consumer, which has only looked topics
+      // up, is made again with their share. Its metadata request connects it now; a request
+      // that only waits for a broker (rd_kafka_clusterid, rd_kafka_committed) would leave that
+      // to librdkafka's 1 s timer.
+      client_.Reset();
+      if (Status s = CreateConsumer(fit); !s.ok()) return s;
+      int again = 0;
+      if (Status s = FetchMetadata(rk_, cfg, opt_.topics[0], &again); !s.ok()) return s;
+      if (opt_.verbose)
+        LogInfo(opt_.tool, "reading " + std::to_string(std::accumulate(counts.begin(), counts.end(), 0)) +
+                               " partitions: each prefetches up to " +
+                               std::to_string(fit.queued_min_messages) + " records, " +
+                               std::to_string(fit.partition_fetch_bytes >> 10) + " KB a fetch");
+    }
+  }
+  synced_ = std::make_unique<SyncedInput>(rk_, opt_.max_idle_ms, /*unpack=*/true);
+  tell_stray_ = opt_.home && opt_.verbose;
+  if (opt_.home)
+    synced_->TakeTurnsWhileHome(opt_.task_turn, opt_.home);
+  else
+    synced_->TakeTurns(opt_.task_turn);
 
   bool whole_group = !opt_.group.empty() && opt_.partitions.empty();  // else: direct assignment
   direct_batch_ = whole_group && DirectBatch();

@@ -30,6 +30,7 @@
 #include "kt/io/source.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/group_hold.hpp"
+#include "kt/kafka/prefetch.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/kafka/synced_input.hpp"
 
@@ -156,6 +157,8 @@ class KafkaSource : public Source {
   int InputOf(const char* topic) const;
   // A batch run of a group without members (KafkaSourceOptions::batch).
   bool DirectBatch() const;
+  // Makes the consumer (client_, rk_) with `prefetch` and every other property it needs.
+  Status CreateConsumer(const Prefetch& prefetch);
   rd_kafka_topic_partition_list_t* ListOf(const std::vector<TopicPartition>& partitions) const;
   std::vector<TopicPartition> TopicPartitions(const rd_kafka_topic_partition_list_t* parts) const;
   // Fills `rec` from the current record: a message, or one record of a pack (FillPacked).
