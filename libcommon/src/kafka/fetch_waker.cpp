@@ -33,8 +33,12 @@ void FetchWaker::Loop() {
     auto [topic, partition] = *pending_.begin();
     pending_.erase(pending_.begin());
     lock.unlock();
-    int64_t lo = 0, hi = 0;
-    (void)rd_kafka_query_watermark_offsets(rk_, topic.c_str(), partition, &lo, &hi, kQueryTimeoutMs);
+    // One ListOffsets request for the latest offset (a watermark query sends two, the earliest's
+    // too): half the requests, each with its share of the broker's per-request work.
+    rd_kafka_topic_partition_list_t* latest = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(latest, topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_END;
+    (void)rd_kafka_offsets_for_times(rk_, latest, kQueryTimeoutMs);
+    rd_kafka_topic_partition_list_destroy(latest);
     lock.lock();
   }
 }
