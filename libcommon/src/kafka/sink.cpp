@@ -74,6 +74,14 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   if (opt_.max_record_bytes > 1000000)
     defaults.emplace_back("message.max.bytes", std::to_string(opt_.max_record_bytes));
   if (opt_.internal_topic) defaults.emplace_back("compression.type", "lz4");
+  // Records queued for sending: librdkafka bounds them by count (100,000) and by 1 GB, so records
+  // of 10 KB could hold a gigabyte. 64 MB (Java's producer: 32 MB) is about a second of sending
+  // here; at least twice the largest record the producer takes, so that one always fits.
+  std::string user_max = client_.config().Get("message.max.bytes", "");
+  int64_t largest =
+      !user_max.empty() ? std::atoll(user_max.c_str()) : std::max<int64_t>(opt_.max_record_bytes, 1000000);
+  defaults.emplace_back("queue.buffering.max.kbytes",
+                        std::to_string(std::max<int64_t>(64 << 10, 2 * largest / 1024 + 1)));
   Properties forced = {{"partitioner", "murmur2_random"}};
   if (!opt_.transactional_id.empty()) {
     forced.emplace_back("transactional.id", opt_.transactional_id);

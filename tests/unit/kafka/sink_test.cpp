@@ -19,6 +19,14 @@ kt::OutRecord Value(const std::string& text) {
   return out;
 }
 
+// A configuration for the mock cluster, which has `topic` (one partition).
+kt::KafkaConfig WithTopic(MockCluster& mock, const char* topic) {
+  kt::KafkaConfig cfg;
+  cfg.brokers = mock.brokers();
+  REQUIRE(rd_kafka_mock_topic_create(mock.cluster, topic, 1, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  return cfg;
+}
+
 }  // namespace
 
 // Renew destroyed the producer's topic handles but TopicFor still handed out the last one it
@@ -26,9 +34,7 @@ kt::OutRecord Value(const std::string& text) {
 // --exactly-once fenced by another producer: a segmentation fault, delivery.bats).
 TEST_CASE("KafkaSink: after Renew, records go out through the new producer") {
   MockCluster mock;
-  kt::KafkaConfig cfg;
-  cfg.brokers = mock.brokers();
-  REQUIRE(rd_kafka_mock_topic_create(mock.cluster, "renewed", 1, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  kt::KafkaConfig cfg = WithTopic(mock, "renewed");
   kt::KafkaSink sink(cfg, kt::KafkaSinkOptions{"test", "renewed", kt::Codec(), kt::Codec(), false});
   Acks acks;
   REQUIRE(sink.Open(&acks).ok());
@@ -47,4 +53,36 @@ TEST_CASE("KafkaSink: after Renew, records go out through the new producer") {
   REQUIRE(rd_kafka_query_watermark_offsets(c, "renewed", 0, &lo, &hi, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR);
   rd_kafka_destroy(c);
   CHECK(hi - lo == 2);
+}
+
+namespace {
+
+// The producer's bound on the bytes of records queued for sending, as its handle has it.
+std::string QueuedKbytes(const kt::KafkaConfig& cfg, int64_t max_record_bytes) {
+  kt::KafkaSinkOptions opt{"test", "bounded", kt::Codec(), kt::Codec(), false};
+  opt.max_record_bytes = max_record_bytes;
+  kt::KafkaSink sink(cfg, opt);
+  Acks acks;
+  REQUIRE(sink.Open(&acks).ok());
+  char value[64] = "";
+  size_t size = sizeof value;
+  REQUIRE(rd_kafka_conf_get(rd_kafka_conf(sink.handle()), "queue.buffering.max.kbytes", value, &size) ==
+          RD_KAFKA_CONF_OK);
+  return value;
+}
+
+}  // namespace
+
+// librdkafka's 1 GB would let 100,000 queued records of 10 KB hold a gigabyte: 64 MB, or twice the
+// largest record the producer takes (the input's, or -X message.max.bytes), so that one fits.
+TEST_CASE("KafkaSink: records queued for sending hold at most 64 MB, or two of the largest") {
+  MockCluster mock;
+  kt::KafkaConfig cfg = WithTopic(mock, "bounded");
+  CHECK(QueuedKbytes(cfg, 0) == "65536");
+  CHECK(QueuedKbytes(cfg, 4000000) == "65536");
+  CHECK(QueuedKbytes(cfg, 100000000) == "195313");
+  cfg.properties.emplace_back("message.max.bytes", "50000000");
+  CHECK(QueuedKbytes(cfg, 0) == "97657");
+  cfg.properties.emplace_back("queue.buffering.max.kbytes", "1024");  // -X wins
+  CHECK(QueuedKbytes(cfg, 0) == "1024");
 }
