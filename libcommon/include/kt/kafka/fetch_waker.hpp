@@ -5,8 +5,8 @@
 // fetch.queue.backoff.ms for this): a consumer faster than that timer would stall for most of
 // every second. Any request queued on the leader's broker thread wakes it and makes it decide to
 // fetch again; a query of the latest offset (ListOffsets, one small round trip) is such a request
-// and changes no fetch state. The queries run on a thread of their own, so the records already queued keep
-// flowing meanwhile, and the query's time limit never stalls the tool.
+// and changes no fetch state. The queries run on a thread of their own, so the records already
+// queued keep flowing meanwhile, and the query's time limit never stalls the tool.
 #pragma once
 
 #include <librdkafka/rdkafka.h>

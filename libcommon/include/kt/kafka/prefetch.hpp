@@ -20,8 +20,9 @@ struct Prefetch {
 // prefetch alone, since records fetched long before they are parsed have left the CPU's caches;
 // a stage that only forwards is bound by fetching and keeps librdkafka's sizes up to 16
 // partitions (smaller fetches made kfilter slower there). Floors keep each fetch worth a round
-// trip; a record larger than a partition's share still comes whole (the broker returns a
-// partition's first batch whatever its size).
+// trip. A record larger than a partition's share still comes whole: the broker returns a
+// response's first batch whatever its size, and librdkafka fetches a partition whose record came
+// cut again with a larger size (kfilter.bats reads a 600 KB record among 64 partitions).
 Prefetch PrefetchFor(int partitions, bool per_record_bound);
 
 }  // namespace kt
