@@ -76,12 +76,13 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   if (opt_.internal_topic) defaults.emplace_back("compression.type", "lz4");
   // Records queued for sending: librdkafka bounds them by count (100,000) and by 1 GB, so records
   // of 10 KB could hold a gigabyte. 64 MB (Java's producer: 32 MB) is about a second of sending
-  // here; at least twice the largest record the producer takes, so that one always fits.
+  // here; at least twice the largest record the producer takes (max_bytes_: message.max.bytes
+  // as -X or the input sets it), so that one always fits.
   std::string user_max = client_.config().Get("message.max.bytes", "");
-  int64_t largest =
+  max_bytes_ =
       !user_max.empty() ? std::atoll(user_max.c_str()) : std::max<int64_t>(opt_.max_record_bytes, 1000000);
   defaults.emplace_back("queue.buffering.max.kbytes",
-                        std::to_string(std::max<int64_t>(64 << 10, 2 * largest / 1024 + 1)));
+                        std::to_string(std::max<int64_t>(64 << 10, 2 * max_bytes_ / 1024 + 1)));
   Properties forced = {{"partitioner", "murmur2_random"}};
   if (!opt_.transactional_id.empty()) {
     forced.emplace_back("transactional.id", opt_.transactional_id);
@@ -96,10 +97,6 @@ Status KafkaSink::Open(DeliveryListener* listener) {
                             [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb); });
   if (!s.ok()) return s;
   rk_ = client_.get();
-  std::string max = client_.config().Get("message.max.bytes", "");
-  max_bytes_ = !max.empty()                      ? std::atoll(max.c_str())
-               : opt_.max_record_bytes > 1000000 ? opt_.max_record_bytes
-                                                 : 1000000;
   bool named = !opt_.topic.empty();
   int partitions = 0;  // of the output topic, looked up in the same metadata request
   if (Status m = FetchMetadata(rk_, client_.config(), named ? opt_.topic : "", named ? &partitions : nullptr);

@@ -151,9 +151,9 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       return Status::InvalidArgument("topic '" + opt_.topics[0] + "' has no partition " + std::to_string(p) +
                                      " (it has " + std::to_string(counts[0]) + ")");
   if (!stateful && listed == 0) {
-    Prefetch fit = PrefetchFor(std::accumulate(counts.begin(), counts.end(), 0), false);
-    if (fit.queued_min_messages != prefetch.queued_min_messages ||
-        fit.partition_fetch_bytes != prefetch.partition_fetch_bytes) {
+    const int total = std::accumulate(counts.begin(), counts.end(), 0);
+    Prefetch fit = PrefetchFor(total, false);
+    if (fit != prefetch) {
       // More partitions than librdkafka's sizes fit: the consumer, which has only looked topics
       // up, is made again with their share. Its metadata request connects it now; a request
       // that only waits for a broker (rd_kafka_clusterid, rd_kafka_committed) would leave that
@@ -163,8 +163,7 @@ Status KafkaSource::Open(RebalanceListener* listener) {
       int again = 0;
       if (Status s = FetchMetadata(rk_, cfg, opt_.topics[0], &again); !s.ok()) return s;
       if (opt_.verbose)
-        LogInfo(opt_.tool, "reading " + std::to_string(std::accumulate(counts.begin(), counts.end(), 0)) +
-                               " partitions: each prefetches up to " +
+        LogInfo(opt_.tool, "reading " + std::to_string(total) + " partitions: each prefetches up to " +
                                std::to_string(fit.queued_min_messages) + " records, " +
                                std::to_string(fit.partition_fetch_bytes >> 10) + " KB a fetch");
     }

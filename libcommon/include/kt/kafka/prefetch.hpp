@@ -13,6 +13,7 @@ namespace kt {
 struct Prefetch {
   int queued_min_messages = 0;    // queued.min.messages
   int partition_fetch_bytes = 0;  // max.partition.fetch.bytes
+  bool operator==(const Prefetch&) const = default;
 };
 
 // The prefetch of each of `partitions` partitions. `per_record_bound`: a stage whose per-record
