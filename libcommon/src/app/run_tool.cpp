@@ -225,6 +225,7 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
   } else {  // a topic; "" when every record names its own (kbranch)
     KafkaSinkOptions ko{plan.tool, plan.output, plan.out_key_codec, plan.out_value_codec, plan.verbose};
     ko.create_missing = partitions == 0;
+    ko.topic_exists = partitions > 0;  // EnsureOutputTopics created or found it
     ko.internal_topic = plan.internal_output;
     ko.topic_configs = SizedTopicConfigs(input_max);
     ko.max_record_bytes = OutputRecordLimit(plan, input_max);

@@ -349,7 +349,8 @@ namespace {
 constexpr int kLeaderProbeMs = 2000;
 }  // namespace
 
-bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
+bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic, int* listed) {
+  if (listed) *listed = 0;
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   if (!rkt) return false;
   int partitions = 0;
@@ -368,6 +369,7 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   rd_kafka_topic_destroy(rkt);
   if (!ok) return false;
+  if (listed) *listed = partitions;
   // The metadata names a leader before that broker has taken the partition on: a Produce
   // then fails with NOT_LEADER_FOR_PARTITION and waits retry.backoff.ms (100 ms) for its retry.
   // A ListOffsets of every partition (OffsetsForTimes retries it every 5-20 ms) answers once

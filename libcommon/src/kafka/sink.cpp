@@ -111,7 +111,11 @@ Status KafkaSink::Open(DeliveryListener* listener) {
       LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
   }
   // A topic just created (here or by the tool, e.g. kgroupby's) may have no leaders yet.
-  if (named && (partitions > 0 || created)) (void)AwaitTopicLeaders(rk_, opt_.topic);
+  if (named && (partitions > 0 || created || opt_.topic_exists)) {
+    int listed = 0;
+    (void)AwaitTopicLeaders(rk_, opt_.topic, &listed);
+    if (partitions == 0) partitions = listed;  // listed only now
+  }
   packs_.clear();
   if (opt_.internal_topic && partitions > 0) {
     packs_.resize(static_cast<size_t>(partitions));

@@ -141,8 +141,9 @@ std::string UserOf(const KafkaConfig& cfg);
 // 0.18 -> 0.08 s; the answers are waited for 2 s at most). Creating a topic does not wait for
 // this itself: a run's first output to stdout came 40 ms later when the creation of its
 // changelogs waited. For a topic known to exist only: a producer's request for one missing
-// topic may auto-create it.
-bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic);
+// topic may auto-create it. `partitions`, when given, gets the topic's partition count once the
+// metadata lists it (else 0).
+bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic, int* partitions = nullptr);
 
 // rd_kafka_offsets_for_times: each partition's offset for the timestamp in its `offset` (-2: the
 // log's start, -1: its end), retried for up to `timeout_ms` while a leader does not know

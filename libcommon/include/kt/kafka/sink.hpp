@@ -31,6 +31,12 @@ struct KafkaSinkOptions {
   // Open creates `topic` at once when it is missing and the broker would auto-create it
   // (CreateAsAutoCreated): no second lost to the producer's auto-creation retries.
   bool create_missing = false;
+  // The caller created or found `topic` a moment ago (a tool's output topic): Open waits for its
+  // leaders even when the broker's metadata does not list it yet. A broker answers CreateTopics
+  // once the controller has committed the topic, and lists it once it has loaded it: a few
+  // milliseconds later, more on a busy machine. Records sent meanwhile were refused
+  // (NOT_LEADER_FOR_PARTITION) and retried 100 ms later.
+  bool topic_exists = false;
   // Settings of a topic it creates (max.message.bytes as the input's).
   Properties topic_configs;
   // The largest record to send (the input's max.message.bytes): message.max.bytes at least
