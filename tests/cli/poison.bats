@@ -43,7 +43,9 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
     [ "$(echo "$output" | grep '"/big"')" = '{"key":"/big","count":1,"sum_n":7}' ]
     [ -z "$(echo "$output" | grep '"/deep"')" ]
     # The internal topics take what the input takes, and nothing is left unread.
-    [ "$(kadmin config "$g-table-repartition" max.message.bytes)" = 5000000 ]
+    if [ "$mode" = exactly-once ]; then  # (a batch run in place does not make it)
+      [ "$(kadmin config "$g-table-repartition" max.message.bytes)" = 5000000 ]
+    fi
     [ "$(kadmin config "$g-table-changelog" max.message.bytes)" = 5000000 ]
     stage=$g; [ "$mode" = exactly-once ] && stage=$g-table
     kgroup describe "$stage" --json -q > "$BATS_TEST_TMPDIR/lag"

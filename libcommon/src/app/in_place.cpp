@@ -4,10 +4,12 @@
 #include <vector>
 
 #include "kt/app/fail.hpp"
+#include "kt/app/repartition.hpp"
 #include "kt/app/run_tool.hpp"
 #include "kt/core/json_field_scan.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/murmur2.hpp"
+#include "kt/kafka/admin.hpp"
 #include "kt/kafka/groups.hpp"
 
 namespace kt {
@@ -23,6 +25,17 @@ bool MayReadInPlace(const RunPlan& run, const StatefulPlan& plan) {
   if (std::ranges::count(plan.created_together, repartition)) return true;
   auto stage_group = DescribeGroup(run.kafka, run.tool, plan.stage.group);
   if (!stage_group.ok() || stage_group->members > 0) return false;
+  // Never made (a batch run in place does not make it, RunStateful): nothing in it to read first.
+  // A continuous run holds its partitions, so it makes it now (empty). Not on kbroker, where a
+  // repartition topic appears with its first record and a run in place keeps no offsets.
+  auto made = PartitionCount(run.kafka, repartition, run.tool);
+  if (!made.ok()) return false;
+  if (*made == 0) {
+    bool created = false;
+    return input_group->known &&
+           (run.bounded() ||
+            EnsureTopic(run.kafka, RepartitionTopicSpec(plan, plan.rekeys[0]), run.tool, &created).ok());
+  }
   std::vector<int32_t> parts;
   for (int32_t p = 0; p < plan.partitions; ++p) parts.push_back(p);
   auto marks = Watermarks(run.kafka, run.tool, repartition, parts);

@@ -65,7 +65,13 @@ int RunStateful(const RunPlan& run, const StatefulIntent& intent, const Stateful
     if (!plan->store.changelog.empty())
       specs.push_back(Changelog::Spec(plan->store.changelog, plan->store.partitions, run.replication_factor,
                                       plan->topic_configs));
-    for (const RekeyPlan& r : plan->rekeys) specs.push_back(RepartitionTopicSpec(*plan, r));
+    // A batch run that may read in place does not make its repartition topic: reading in place
+    // it never writes there, a missing one has nothing unread (MayReadInPlace), and a run that
+    // goes through it makes it (RunRepartitioned). The broker takes a new topic's partitions on
+    // one after another, so 16 more held up the changelog's: a batch run's first output on 16
+    // partitions came 50-70 ms later.
+    if (!plan->in_place || !run.bounded())
+      for (const RekeyPlan& r : plan->rekeys) specs.push_back(RepartitionTopicSpec(*plan, r));
     plan->created_together = CreateMissingTogether(run.kafka, specs, run.tool);
   }
   if (plan->in_place && MayReadInPlace(run, *plan)) {

@@ -16,7 +16,8 @@
 //
 // Only where the run reads alone: its group has no members (a batch reads by direct assignment
 // and is its only user), and the repartition topic holds nothing the stage after it has not read
-// (records the hop moved earlier come first). Otherwise the run repartitions.
+// (records the hop moved earlier come first). Otherwise the run repartitions. A batch run does not
+// make a missing repartition topic (RunStateful): whichever run first goes through it does.
 //
 // A continuous run alone reads in place too, for as long as it stays alone. It joins its group on
 // the input and holds the stage's group on the repartition topic (kafka/group_hold): a copy
