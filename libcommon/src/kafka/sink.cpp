@@ -56,10 +56,12 @@ KafkaSink::KafkaSink(KafkaConfig cfg, KafkaSinkOptions options)
     : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {}
 
 KafkaSink::~KafkaSink() {
+  AwaitLeaders();
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
 }
 
 Status KafkaSink::Open(DeliveryListener* listener) {
+  AwaitLeaders();
   listener_ = listener;
   // Keyed records go where Java's producer puts them (SEMANTICS.md, Keys and partitioning):
   // murmur2_random is librdkafka's port of Java's murmur2 partitioner (random, batched per
@@ -111,10 +113,11 @@ Status KafkaSink::Open(DeliveryListener* listener) {
       LogInfo(opt_.tool, "created topic " + opt_.topic + " with the broker's defaults");
   }
   // A topic just created (here or by the tool, e.g. kgroupby's) may have no leaders yet.
-  if (named && (partitions > 0 || created || opt_.topic_exists)) {
-    int listed = 0;
-    (void)AwaitTopicLeaders(rk_, opt_.topic, &listed);
-    if (partitions == 0) partitions = listed;  // listed only now
+  if (named && partitions > 0) {
+    // In the background: the run's first record waits for it (Send), not the source's start.
+    leaders_ = std::thread([rk = rk_, topic = opt_.topic] { (void)AwaitTopicLeaders(rk, topic); });
+  } else if (named && (created || opt_.topic_exists)) {
+    (void)AwaitTopicLeaders(rk_, opt_.topic, &partitions);  // listed only now: packs need the count
   }
   packs_.clear();
   if (opt_.internal_topic && partitions > 0) {
@@ -149,6 +152,7 @@ Status EncodeError(const Status& s, const char* what, const Codec& codec) {
 }  // namespace
 
 Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
+  AwaitLeaders();
   if (const Status& f = client_.fatal(); !f.ok()) return f;
   if (const Status& a = client_.auth_error(); !a.ok()) return a;
   std::string_view key, value;
@@ -327,6 +331,7 @@ void KafkaSink::Poll() {
 }
 
 void KafkaSink::Purge() {
+  AwaitLeaders();
   DropPacks();
   if (!rk_) return;
   rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
@@ -334,6 +339,7 @@ void KafkaSink::Purge() {
 }
 
 Status KafkaSink::Renew() {
+  AwaitLeaders();
   DropPacks();
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
   topics_.clear();
@@ -345,6 +351,7 @@ Status KafkaSink::Renew() {
 }
 
 Status KafkaSink::Flush(int timeout_ms) {
+  AwaitLeaders();
   if (!rk_) return Status::Ok();
   if (Status s = SendPacks(0); !s.ok()) return s;
   rd_kafka_resp_err_t e = rd_kafka_flush(rk_, timeout_ms);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -108,6 +109,11 @@ class KafkaSink : public Sink {
   Status SendPacks(int64_t age_ms);
   // Every record in a pack not yet sent comes back as purged.
   void DropPacks();
+  // Waits for leaders_, if it runs: before the first record, a new producer, or the producer's end.
+  void AwaitLeaders() {
+    if (leaders_.joinable()) [[unlikely]]
+      leaders_.join();
+  }
 
   KafkaSinkOptions opt_;
   // Packs sent and not yet reported (DeliveryCb frees them): declared before client_, so that
@@ -124,6 +130,9 @@ class KafkaSink : public Sink {
   size_t pack_bytes_ = kPackBytes;
   int64_t max_bytes_ = 1000000;     // message.max.bytes
   bool warned_epoch_zero_ = false;  // RD_KAFKA_V_TIMESTAMP(0) means now: said once per run
+  // AwaitTopicLeaders of the output topic, started by Open: the source starts meanwhile (a new
+  // 16-partition topic's leaders take ~50 ms to answer). Uses rk_ only; joined by AwaitLeaders.
+  std::thread leaders_;
 };
 
 }  // namespace kt
