@@ -154,7 +154,7 @@ latest_per_key() {
   [ "$status" -eq 0 ]
   [[ "$output" == *"ktable: 5000 in, 5000 out"* ]]
   [[ "$output" != *"repartition"* ]]
-  [ "$(ktopic list --names | grep -cx -- "$g-table-repartition")" -eq 0 ]
+  [ -z "$(partition_count "$g-table-repartition")" ]
   diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
   # The same record in partitions 0 and 1: its key belongs in one of them, not both.
   for p in 0 1; do echo '{"uri":"/elsewhere","number":7}' | kcat -b "$B" -P -t "$grouped" -p "$p" -k /elsewhere; done
@@ -188,7 +188,7 @@ updates_per_key() {
   [[ "$output" != *"merged from there on"* ]]  # every record in its key's partition: turns throughout
   [[ "$output" == *"ktable: 5000 in, 5000 out"* ]]
   [[ "$output" != *"ktable-repartition:"* ]]
-  [ "$(ktopic list --names | grep -cx -- "$g-table-repartition")" -eq 0 ]  # not needed, not made
+  [ -z "$(partition_count "$g-table-repartition")" ]  # not needed, not made
   diff <(uri_summary "$DATA/clickevents.ndjson") <(latest_per_key "$out")
   # So keyed, the partitions take turns; then a record of /help in each partition (three not its
   # key's) and more keyed records: every partition is merged from the first such record on. Each
@@ -215,7 +215,7 @@ updates_per_key() {
   [ "$status" -eq 0 ]
   [[ "$output" == *"reading $in in place"* ]]
   [[ "$output" == *"ktable: 5000 in, 5000 out"* ]]
-  [ "$(ktopic list --names | grep -cx -- "$g-table-repartition")" -eq 0 ]
+  [ -z "$(partition_count "$g-table-repartition")" ]
   run ktable -i "$in" -o "$hop" -G "$g-hop" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e \
     --exactly-once
   [ "$status" -eq 0 ]
@@ -310,7 +310,7 @@ handover() {
   run ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -e -v
   [ "$status" -eq 0 ]
   [[ "$output" == *"reading $in in place"* ]]
-  [ "$(ktopic list --names | grep -cx -- "$g-table-repartition")" -eq 0 ]
+  [ -z "$(partition_count "$g-table-repartition")" ]
   head -1000 "$DATA/clickevents.ndjson" | kproduce "$in" -q
   ktable -i "$in" -o "$out" -G "$g" --by uri --agg count --agg 'sum(number)' --state-dir "$STATE" -v \
     2> "$BATS_TEST_TMPDIR/c.err" 3>&- &
