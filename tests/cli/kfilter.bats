@@ -105,3 +105,50 @@ load helpers
   diff -q <(kconsume "$out" -e -q | sort) \
     <(cat "$DATA/clickevents.ndjson" "$BATS_TEST_TMPDIR/big" | jq -c 'select(.number >= 100)' | sort)
 }
+
+@test "kfilter of an input keyed as its output: the partitions take turns, and each output partition is the merge's" {
+  need_kafka
+  in=$(new_topic keyed); out=$(new_topic out); ref=$(new_topic ref); keys=$(new_topic keys)
+  T=$BATS_TEST_TMPDIR
+  # "PARTITION [key, value]" lines of a topic's records, each partition in offset order.
+  by_partition() { kconsume "$1" -e -J -q | jq -rs "sort_by(.partition, .offset)[] | $2 \"\\(.partition) \\([.key, .value] | tojson)\""; }
+  # Keys of partition 0 and of partition 1 of 2, as the producer puts them.
+  seq 0 2999 | jq -c '{key: "k\(.)", value: {}}' | kproduce "$keys" -J --partitions 2 -q
+  kconsume "$keys" -p 0 -e -J -q | jq -r .key | head -100 > "$T/keys0"
+  kconsume "$keys" -p 1 -e -J -q | jq -r .key | head -1200 > "$T/keys1"
+  # Partition 0: 100 records, one every 20 ms; partition 1: 1000 records, one every ms, then
+  # (in $in only) a stray, a record of a partition-0 key at the time of partition 0's 51st, then
+  # 200 more. The stray is read long after partition 0's last record is: in turns of 128 records,
+  # partition 0 would write all of its records before the stray.
+  t0=$(( $(date +%s%3N) - 100000 ))
+  envelopes() { sed -n "$2,$3p" "$T/$1" | jq -Rnc --argjson t "$t0" --argjson step "$4" --argjson n "$5" \
+    '[inputs] | to_entries[] | {key: .value, value: {n: ($n + .key)}, timestamp: ($t + $step * ($n + .key))}'; }
+  kproduce "$ref" --partitions 2 -q < /dev/null
+  kproduce "$in" --partitions 2 -q < /dev/null
+  for t in "$ref" "$in"; do envelopes keys0 1 100 20 0 | kproduce "$t" -J -p 0 -q; envelopes keys1 1 1000 1 0 | kproduce "$t" -J -p 1 -q; done
+  stray=$(head -1 "$T/keys0")
+  jq -nc --arg k "$stray" --argjson t "$((t0 + 1000))" '{key: $k, value: {n: 5000}, timestamp: $t}' | kproduce "$in" -J -p 1 -q
+  for t in "$ref" "$in"; do envelopes keys1 1001 1200 1 1001 | kproduce "$t" -J -p 1 -q; done
+  # Keyed as its output: each output partition is its input partition's records, filtered.
+  run kfilter -i "$ref" -o "$out" 'n % 3 != 0' -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"the partitions take turns while each record is in its key's partition of $out"* ]]
+  [[ "$output" != *"merged from there on"* ]]
+  [[ "$output" == *"1300 in, 865 out"* ]]
+  diff <(by_partition "$ref" 'select(.value.n % 3 != 0) |') <(by_partition "$out")
+  # With the stray: from it on every partition is merged, and each output partition, in offset
+  # order, holds its keys' records in the merge's order (the same filter's to stdout, whose
+  # partitions are always merged).
+  out=$(new_topic out)
+  run kfilter -i "$in" -o "$out" 'n % 3 != 0' -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$in [1] at offset 1000: a record not in the output partition of its key"*"merged from there on"* ]]
+  [[ "$output" == *"1301 in, 866 out"* ]]
+  kfilter -i "$in" -o - -J 'n % 3 != 0' -e -q > "$T/merged"
+  kconsume "$out" -e -J -q > "$T/out"
+  by_partition "$out" > "$T/got"
+  jq -rn --slurpfile o "$T/out" '($o | map({(.key): .partition}) | add) as $p | inputs |
+    "\($p[.key]) \([.key, .value] | tojson)"' "$T/merged" | sort -s -k1,1n > "$T/want"
+  diff "$T/want" "$T/got"
+  grep -qx "0 \[\"$stray\",{\"n\":5000}\]" "$T/got"
+}

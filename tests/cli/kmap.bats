@@ -12,6 +12,25 @@ load helpers
   diff <(kconsume "$out" -e -q) <(jq -c 'del(.email)' "$DATA/clickevents.ndjson")
 }
 
+@test "kmap of an input keyed as its output keeps each partition's records in it, in turns; --key merges" {
+  need_kafka
+  in=$(new_topic in); out=$(new_topic out); rekeyed=$(new_topic rekeyed)
+  kproduce "$in" "$DATA/clickevents.ndjson" --partitions 4 --key-field uri -q
+  run kmap -i "$in" -o "$out" --drop email -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"the partitions take turns while each record is in its key's partition of $out"* ]]
+  [[ "$output" != *"merged from there on"* ]]
+  for p in 0 1 2 3; do
+    diff <(kconsume "$in" -p "$p" -e -J -q | jq -c '[.key, (.value | del(.email))]') \
+         <(kconsume "$out" -p "$p" -e -J -q | jq -c '[.key, .value]')
+  done
+  # A new key: the output partitions are the merge's (Java's murmur2 of the new key).
+  run kmap -i "$in" -o "$rekeyed" --key email -e -v
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"take turns"* ]]
+  [[ "$output" == *"5000 in, 5000 out"* ]]
+}
+
 @test "bad record under fail: exit 3 names it; its offset is not committed, a restart re-reads it" {
   need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)

@@ -2,6 +2,7 @@
 
 #include "kt/app/fail.hpp"
 #include "kt/app/http_service.hpp"
+#include "kt/app/key_turns.hpp"
 #include "kt/codec/schema.hpp"
 #include "kt/core/exit_code.hpp"
 #include "kt/core/log.hpp"
@@ -34,7 +35,9 @@ struct Wiring {
   std::unique_ptr<Sink> output, side;   // side: internal records and dead letters, when -o is stdout
   std::unique_ptr<Sink> state;          // a stateful run's transactional changelog producer (at-least-once)
   KafkaSink* kafka_output = nullptr;    // output, when it is a Kafka topic
-  Sink* kafka = nullptr;                // the producer internal records and dead letters go through
+  // Its partitions, when the run made or found every output topic with that many (0: unknown).
+  int output_partitions = 0;
+  Sink* kafka = nullptr;  // the producer internal records and dead letters go through
   std::unique_ptr<KafkaTransactions> txn;
 };
 
@@ -148,6 +151,7 @@ Status OpenSource(const RunPlan& plan, SourceSpec& spec, bool headers, bool read
   ko.prefetch_partitions = plan.prefetch_partitions;
   ko.task_turn = plan.partition_tasks || spec.home ? kTaskTurn : 0;
   ko.home = spec.home;
+  ko.home_rule = spec.home_rule;
   ko.origin_headers = spec.origin_headers;
   ko.hold = spec.hold;
   ko.headers = headers;
@@ -170,7 +174,9 @@ Result<int> OutputPartitions(const RunPlan& plan) {
 }
 
 // Creates the run's missing output topics with `partitions` and its input's record size.
-Status EnsureOutputTopics(const RunPlan& plan, int partitions, int64_t input_max) {
+// *as_asked: every one has `partitions` now.
+Status EnsureOutputTopics(const RunPlan& plan, int partitions, int64_t input_max, bool* as_asked) {
+  *as_asked = true;
   for (const std::string& name : plan.outputs) {
     bool created = false;
     TopicSpec topic{.name = name,
@@ -180,6 +186,7 @@ Status EnsureOutputTopics(const RunPlan& plan, int partitions, int64_t input_max
     Status s = EnsureTopic(plan.kafka, topic, plan.tool, &created);
     if (s.IsInvalidArgument() && plan.partitions == 0) {  // not asked for: the topic as it is
       LogWarning(plan.tool, s.message() + "; writing to it anyway");
+      *as_asked = false;
       continue;
     }
     if (!s.ok()) return s;
@@ -209,8 +216,10 @@ Status OpenSinks(const RunPlan& plan, const SinkSpec& spec, bool side, bool stat
     auto n = OutputPartitions(plan);
     if (!n.ok()) return n.status();
     partitions = *n;
+    bool as_asked = false;
     if (partitions > 0)
-      if (Status s = EnsureOutputTopics(plan, partitions, input_max); !s.ok()) return s;
+      if (Status s = EnsureOutputTopics(plan, partitions, input_max, &as_asked); !s.ok()) return s;
+    if (as_asked) w->output_partitions = partitions;
   }
   if (!plan.kafka_output()) {
     StdoutSinkOptions so;
@@ -300,6 +309,10 @@ int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkS
   bool state_txn = StateInTransactions(plan, transform);
   // A batch run of a group without members reads by direct assignment even when its state goes
   // in transactions: it commits as the group's only user, and nothing else can fence it.
+  // Known once the output is open, before the first record is read.
+  auto output_partitions = std::make_shared<int>(0);
+  bool key_turns = !source.home && (source.home = KeyTurns(plan, output_partitions));
+  if (key_turns) source.home_rule = "the output partition of its key";
   if (s.ok()) s = OpenSource(plan, source, headers, transform.Names().headers, plan.exactly_once, &w);
   int64_t input_max = 0;  // only looked up when the run writes to Kafka
   if (s.ok() && plan.kafka_input() && (plan.kafka_output() || transform.WritesInternal() || dead_letters)) {
@@ -313,6 +326,10 @@ int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkS
   }
   if (s.ok()) s = OpenSinks(plan, sink, dead_letters || transform.WritesInternal(), state_txn, input_max, &w);
   if (!s.ok()) return FailWith(plan.tool, s);
+  *output_partitions = w.output_partitions;
+  if (key_turns && w.output_partitions > 0 && plan.verbose)
+    LogInfo(plan.tool,
+            "the partitions take turns while each record is in its key's partition of " + plan.output);
   RunnerSinks sinks{.output = w.output.get(),
                     .internal = w.state ? w.state.get() : w.kafka,
                     .dead_letters = dead_letters ? w.kafka : nullptr};

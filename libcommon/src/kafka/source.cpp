@@ -593,9 +593,9 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
       tell_stray_ = false;
       const SyncedInput::Stray& s = synced_->stray();
       LogInfo(opt_.tool, s.topic + " [" + std::to_string(s.partition) + "] at offset " +
-                             std::to_string(s.offset) +
-                             ": a record not in its --by key's partition (or one that cannot tell); the "
-                             "partitions are merged from there on instead of taking turns");
+                             std::to_string(s.offset) + ": a record not in " + opt_.home_rule +
+                             " (or one that cannot tell); the partitions are merged from there on instead of "
+                             "taking turns");
     }
     if (rd_kafka_message_t* m = b.message) {
       auto drop = [&] {

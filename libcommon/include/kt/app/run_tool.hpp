@@ -44,6 +44,7 @@ struct SourceSpec {
   bool* handed_over = nullptr;
   // A batch run in place: see KafkaSourceOptions::home.
   std::function<bool(const rd_kafka_message_t&)> home;
+  std::string home_rule = "its --by key's partition";  // KafkaSourceOptions::home_rule
 };
 
 struct SinkSpec {

@@ -80,6 +80,8 @@ struct KafkaSourceOptions {
   // A run in place: the tasks take turns (task_turn) while each record is in its own partition's
   // task, as `home` tells from the message (SyncedInput::TakeTurnsWhileHome); then the merge.
   std::function<bool(const rd_kafka_message_t&)> home;
+  // What `home` checks, for -v's note on the first record it refuses: "a record not in ...".
+  std::string home_rule = "its --by key's partition";
   // The topics are ktools repartition topics: their origin headers become Record::origin
   // (core/origin.hpp).
   bool origin_headers = false;
