@@ -344,6 +344,15 @@ SyncedInput::Buffered SyncedInput::TryNext() {
   int64_t best_ts = 0;
   rd_kafka_message_t* error = nullptr;
   if (per_turn_ == 0) {
+    // The smallest head, in one pass over the array (ties: the earlier slot). kEmpty is below
+    // every timestamp: when it is the smallest, a buffer must be filled first, and its partition
+    // may have to be waited for, which Consider's pass does.
+    size_t slot = 0;
+    int64_t least = kSkip;
+    for (size_t i = 0; i < heads_.size(); ++i)
+      if (heads_[i] < least) least = heads_[i], slot = i;
+    if (least == kSkip) return {};  // none, or every one paused
+    if (least != kEmpty) return Pop(*order_[slot], now);
     for (size_t i = 0; i < heads_.size(); ++i)
       if (!Consider(i, now, &best, &best_ts, &error)) return {0, error};
     if (waiting_ || !best) return {};
