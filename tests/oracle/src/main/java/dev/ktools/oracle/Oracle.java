@@ -7,13 +7,15 @@
 //   Oracle BROKERS APP_ID join-tables  inner|left|outer LEFT RIGHT OUT
 //   Oracle BROKERS APP_ID join-global  inner|left       LEFT TABLE OUT FIELD
 //   Oracle BROKERS APP_ID window tumbling|hopping|sliding|session IN OUT SIZE_MS STEP_MS GRACE_MS update|final
-//   Oracle BROKERS APP_ID group-sum IN OUT BY_FIELD SUM_FIELD nocache|defaults
+//   Oracle BROKERS APP_ID group-sum IN OUT BY_FIELD SUM_FIELD nocache|defaults [EXPECT]
 //
 // group-sum is bench/run-partitions' peer of `ktable --by BY --agg count --agg 'sum(SUM)'`:
 // groupBy a top-level field (through a repartition topic), count and sum in a RocksDB store,
 // every update written as {"count":..,"sum_SUM":..}. `nocache` runs it with the settings below
 // but RocksDB stores; `defaults` with Kafka Streams' own (a 10 MB record cache), except the
-// commit interval, which is ktools' 5 s instead of 30 s.
+// commit interval, which is ktools' 5 s instead of 30 s. With EXPECT (nocache: one update per
+// input record), it exits as soon as OUT holds EXPECT records, without closing: the time the bench
+// gives ktools too, every output visible at the broker (see awaitOutputs).
 //
 // Values are JSON text. A join writes {"left":L,"right":R} (kjoin's default output); a window
 // writes kwindow's record for --agg count --agg 'sum(n)': key "<key>@<start>/<end>", value
@@ -34,6 +36,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -75,6 +78,8 @@ public final class Oracle {
     String brokers = args[0], app = args[1], kind = args[2];
     StreamsBuilder b = new StreamsBuilder();
     Set<String> inputs = new HashSet<>();
+    String expectTopic = null;
+    long expect = 0;
     switch (kind) {
       case "join-stream" -> {
         String type = args[3], left = args[4], right = args[5], out = args[6];
@@ -129,6 +134,10 @@ public final class Oracle {
       }
       case "group-sum" -> {
         String in = args[3], out = args[4], by = args[5], sum = args[6];
+        if (args.length > 8) {
+          expectTopic = out;
+          expect = Long.parseLong(args[8]);
+        }
         b.<String, String>stream(in)
             .groupBy((k, v) -> field(v, by))
             .aggregate(() -> "0,0", (k, v, agg) -> addField(v, sum, agg),
@@ -168,6 +177,10 @@ public final class Oracle {
         return null;
       });
       streams.start();
+      if (expect > 0) {
+        awaitOutputs(admin, expectTopic, expect);
+        Runtime.getRuntime().halt(0);
+      }
       awaitProcessed(admin, app, inputs);
       streams.close(Duration.ofSeconds(30));
     }
@@ -250,6 +263,28 @@ public final class Oracle {
     String[] a = agg.split(",");
     return "{\"key\":" + JSON.valueToTree(wk.key()).toString() + ",\"window\":{\"start\":" + wk.window().start()
         + ",\"end\":" + wk.window().end() + "},\"count\":" + a[0] + ",\"sum_n\":" + a[1] + "}";
+  }
+
+  // Returns once `topic` holds `expect` records (its partitions' end offsets add up to that),
+  // polled every 20 ms. awaitProcessed waits for committed offsets instead, so its end falls on a
+  // commit: with the bench's 5 s commit interval, the same run took 11.7 s or 16.7 s.
+  private static void awaitOutputs(Admin admin, String topic, long expect) throws Exception {
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (true) {
+      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the oracle did not finish in 5 min");
+      try {
+        int n = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+        for (int i = 0; i < n; ++i) ask.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        long total = 0;
+        for (ListOffsetsResult.ListOffsetsResultInfo end : admin.listOffsets(ask).all().get().values())
+          total += end.offset();
+        if (total >= expect) return;
+      } catch (ExecutionException e) {
+        // the output topic is not made yet (its first record makes it)
+      }
+      Thread.sleep(20);
+    }
   }
 
   // Returns once the application's committed offsets have reached the end of every partition it
