@@ -307,12 +307,13 @@ int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkS
   // A dead letter keeps its record's headers, so they are read whenever one may be written.
   bool headers = transform.WantsHeaders() || dead_letters;
   bool state_txn = StateInTransactions(plan, transform);
-  // A batch run of a group without members reads by direct assignment even when its state goes
-  // in transactions: it commits as the group's only user, and nothing else can fence it.
-  // Known once the output is open, before the first record is read.
+  // A forwarding stage keeping its keys may take turns (app/key_turns.hpp); the output's
+  // partition count is known once it is open, before the first record is read.
   auto output_partitions = std::make_shared<int>(0);
   bool key_turns = !source.home && (source.home = KeyTurns(plan, output_partitions));
   if (key_turns) source.home_rule = "the output partition of its key";
+  // A batch run of a group without members reads by direct assignment even when its state goes
+  // in transactions: it commits as the group's only user, and nothing else can fence it.
   if (s.ok()) s = OpenSource(plan, source, headers, transform.Names().headers, plan.exactly_once, &w);
   int64_t input_max = 0;  // only looked up when the run writes to Kafka
   if (s.ok() && plan.kafka_input() && (plan.kafka_output() || transform.WritesInternal() || dead_letters)) {
