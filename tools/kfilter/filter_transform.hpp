@@ -16,6 +16,7 @@ class FilterTransform : public Transform {
   bool WantsValue() const override { return expr_.ReadsValue(); }
   bool ReadsFields() const override { return expr_.ReadsFields(); }
   bool PassesValuesThrough() const override { return true; }
+  bool KeepsKeys() const override { return true; }
   RecordNames Names() const override {
     RecordNames n;
     n.Add(expr_);

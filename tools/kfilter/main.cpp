@@ -25,6 +25,5 @@ int main(int argc, char** argv) {
   kt::kfilter::FilterTransform transform(std::move(*e), negate, seed);
   auto plan = kt::PlanRun("kfilter", common);
   if (!plan.ok()) return kt::FailWith("kfilter", plan.status());
-  plan->keeps_keys = true;
   return kt::RunTool(*plan, transform);
 }

@@ -1,6 +1,5 @@
 // kmap: reshape JSON records — set, keep, drop and rename fields, rewrite keys.
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <map>
 
 #include "kt/app/fail.hpp"
@@ -43,7 +42,5 @@ int main(int argc, char** argv) {
   if (!transform.ok()) return kt::FailWith("kmap", kt::Status::InvalidArgument(transform.status().message()));
   auto plan = kt::PlanRun("kmap", common);
   if (!plan.ok()) return kt::FailWith("kmap", plan.status());
-  plan->keeps_keys =
-      std::ranges::none_of(steps, [](const kt::kmap::MapStep& s) { return s.kind == K::kKey; });
   return kt::RunTool(*plan, **transform);
 }

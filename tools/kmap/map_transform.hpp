@@ -6,6 +6,7 @@
 // object, with a value step to apply, is a bad record.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -30,6 +31,9 @@ class MapTransform : public Transform {
   bool ReadsFields() const override {
     return reads_fields_;
   }  // --keep/--drop/--rename/--set, or a --key naming fields
+  bool KeepsKeys() const override {
+    return std::ranges::none_of(steps_, [](const Step& s) { return s.kind == MapStep::Kind::kKey; });
+  }
   Status Process(Input& in, Emitter& out) override;
   // The fields steps read or remove, but not those an earlier step made (--set, --rename's new
   // name).

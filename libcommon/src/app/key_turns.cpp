@@ -6,11 +6,11 @@
 
 namespace kt {
 
-std::function<bool(const rd_kafka_message_t&)> KeyTurns(const RunPlan& plan,
+std::function<bool(const rd_kafka_message_t&)> KeyTurns(const RunPlan& plan, bool keeps_keys,
                                                         std::shared_ptr<const int> output_partitions) {
   // -n: the first N records are the merge's. Key codecs that change the bytes: the producer
   // hashes other bytes than the message's.
-  if (!plan.keeps_keys || !plan.kafka_input() || !plan.kafka_output() || plan.output.empty() ||
+  if (!keeps_keys || !plan.kafka_input() || !plan.kafka_output() || plan.output.empty() ||
       plan.outputs.size() > 1 || !plan.more_inputs.empty() || !plan.exit_at_end || plan.count >= 0 ||
       plan.partition_tasks || !plan.key_codec.IsIdentity() || !plan.out_key_codec.IsIdentity())
     return nullptr;

@@ -310,7 +310,7 @@ int RunTool(const RunPlan& given, Transform& transform, SourceSpec source, SinkS
   // A forwarding stage keeping its keys may take turns (app/key_turns.hpp); the output's
   // partition count is known once it is open, before the first record is read.
   auto output_partitions = std::make_shared<int>(0);
-  bool key_turns = !source.home && (source.home = KeyTurns(plan, output_partitions));
+  bool key_turns = !source.home && (source.home = KeyTurns(plan, transform.KeepsKeys(), output_partitions));
   if (key_turns) source.home_rule = "the output partition of its key";
   // A batch run of a group without members reads by direct assignment even when its state goes
   // in transactions: it commits as the group's only user, and nothing else can fence it.

@@ -16,7 +16,6 @@ kt::RunPlan Batch() {
   c.exit_at_end = true;
   auto p = kt::PlanRun("kfilter", c);
   REQUIRE(p.ok());
-  p->keeps_keys = true;
   return *p;
 }
 
@@ -34,7 +33,7 @@ rd_kafka_message_t Message(const std::string& key, int32_t partition, bool null_
 
 TEST_CASE("key turns: a message is home in the output partition its key's murmur2 gives it") {
   auto parts = std::make_shared<int>(0);
-  auto home = kt::KeyTurns(Batch(), parts);
+  auto home = kt::KeyTurns(Batch(), true, parts);
   REQUIRE(home);
   std::string key = "/products/42";
   int32_t p = kt::Murmur2Partition(key, 16);
@@ -51,25 +50,24 @@ TEST_CASE("key turns: a message is home in the output partition its key's murmur
 
 TEST_CASE("key turns: only a batch run of one Kafka input into one Kafka output, keys as their bytes") {
   auto parts = std::make_shared<int>(16);
-  CHECK(kt::KeyTurns(Batch(), parts));
+  CHECK(kt::KeyTurns(Batch(), true, parts));
   auto plan = Batch();
-  plan.keeps_keys = false;  // kmap --key, kbranch, ...
-  CHECK_FALSE(kt::KeyTurns(plan, parts));
+  CHECK_FALSE(kt::KeyTurns(plan, false, parts));  // kmap --key, kbranch, ...
   plan = Batch();
   plan.exit_at_end = false;  // continuous: live input may come before older records
-  CHECK_FALSE(kt::KeyTurns(plan, parts));
+  CHECK_FALSE(kt::KeyTurns(plan, true, parts));
   plan = Batch();
   plan.count = 10;  // -n: the first N records are the merge's
-  CHECK_FALSE(kt::KeyTurns(plan, parts));
+  CHECK_FALSE(kt::KeyTurns(plan, true, parts));
   plan = Batch();
   plan.output = "-";  // stdout shows the merge
-  CHECK_FALSE(kt::KeyTurns(plan, parts));
+  CHECK_FALSE(kt::KeyTurns(plan, true, parts));
   plan = Batch();
   plan.more_inputs = {"views"};
-  CHECK_FALSE(kt::KeyTurns(plan, parts));
+  CHECK_FALSE(kt::KeyTurns(plan, true, parts));
   plan = Batch();
   auto binary = kt::Codec::Parse("json|binary");
   REQUIRE(binary.ok());
   plan.out_key_codec = *binary;  // the producer hashes other bytes
-  CHECK_FALSE(kt::KeyTurns(plan, parts));
+  CHECK_FALSE(kt::KeyTurns(plan, true, parts));
 }

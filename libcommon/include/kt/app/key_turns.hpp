@@ -1,5 +1,5 @@
-// Turns for a forwarding stage whose records keep their keys (RunPlan::keeps_keys: kfilter, kmap
-// without --key).
+// Turns for a forwarding stage whose records keep their keys (Transform::KeepsKeys: kfilter,
+// kmap without --key).
 //
 // Such a stage merges every input partition in timestamp order (SEMANTICS.md, "Input order"), and
 // its producer puts each record in its key's partition (murmur2, KafkaSink). On an input keyed by
@@ -29,8 +29,9 @@ namespace kt {
 
 // The check for KafkaSourceOptions::home: whether a message's key puts it in the output partition
 // of its own number, among *output_partitions (set once the output is open, before the first
-// record; 0: unknown, so no record is). Null where `plan` may not take turns this way.
-std::function<bool(const rd_kafka_message_t&)> KeyTurns(const RunPlan& plan,
+// record; 0: unknown, so no record is). Null where `plan`, of a Transform that keeps its keys or
+// not (`keeps_keys`), may not take turns this way.
+std::function<bool(const rd_kafka_message_t&)> KeyTurns(const RunPlan& plan, bool keeps_keys,
                                                         std::shared_ptr<const int> output_partitions);
 
 }  // namespace kt

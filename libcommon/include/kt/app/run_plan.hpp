@@ -43,9 +43,6 @@ struct RunPlan {
   // The stage's tasks are its input partitions (each record's state is its partition's): they
   // take turns (KafkaSourceOptions::task_turn).
   bool partition_tasks = false;
-  // A forwarding stage that writes each record it keeps with its input key's bytes (kfilter,
-  // kmap without --key): its partitions may take turns (app/key_turns.hpp).
-  bool keeps_keys = false;
   // Records
   bool envelope = false;
   std::string key_delimiter;

@@ -169,6 +169,9 @@ class Transform {
   // Whether the Transform emits internal records (OutRecord::internal: changelogs). The run
   // then needs a Kafka sink for them (RunnerSinks::internal), checked when it is built.
   virtual bool WritesInternal() const { return false; }
+  // Whether every record it writes is one input record with that record's key, unchanged
+  // (kfilter; kmap without --key): its input partitions may then take turns (app/key_turns.hpp).
+  virtual bool KeepsKeys() const { return false; }
   virtual Status WriteState(Emitter& /*out*/) { return Status::Ok(); }
   virtual Status PersistState(const std::vector<TopicPartitionOffset>& /*changelog_acked*/) {
     return Status::Ok();
