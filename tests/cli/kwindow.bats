@@ -142,6 +142,15 @@ last_window_updates() {
 }
 # The same windows from Python's own grouping of the click file, sorted.
 clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DATA/clickevents.ndjson" | sort; }
+# "uri partition" for each window's uri and each partition its records are in, sorted.
+window_partitions() { kconsume "$1" -e -J -q | jq -r '"\(.value.key) \(.partition)"' | sort -u; }
+# "uri partition" for each uri of the click file, where the producer puts a record keyed by it in
+# a topic of 4 partitions: where Kafka Streams' WindowedStreamPartitioner puts its windows.
+uri_partitions() {
+  local t; t=$(new_topic uris)
+  jq -c '{key: .uri, value: 1}' "$DATA/clickevents.ndjson" | sort -u | kproduce "$t" -J --partitions 4 -q
+  kconsume "$t" -e -J -q | jq -r '"\(.key) \(.partition)"' | sort -u
+}
 
 @test "kwindow: clicks per URI per 10 s tumbling window by event time equal a recomputation" {
   need_kafka
@@ -158,7 +167,7 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
   diff <(last_window_updates "$out") <(clicks_per_uri_per_10s)
 }
 
-@test "kwindow --by on 4 partitions with --grace 0: read in timestamp order, in place or through the repartition topic, no record late, every window exact" {
+@test "kwindow --by on 4 partitions with --grace 0: read in timestamp order, in place or through the repartition topic, no record late, every window exact and in its uri's partition" {
   need_kafka
   in=$(new_topic clicks); out=$(new_topic out); g=$(new_topic g)
   # Clicks in time order, each record stamped with its click time, spread over 4 partitions.
@@ -175,6 +184,8 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
   [[ "$output" == *"reading $in in place"* ]]
   [[ "$output" != *"late"* ]]
   diff <(last_window_updates "$out") <(clicks_per_uri_per_10s)
+  uri_partitions > "$BATS_TEST_TMPDIR/uri_partitions"
+  diff <(window_partitions "$out") "$BATS_TEST_TMPDIR/uri_partitions"
   # Through the repartition topic (an exactly-once run always goes through it), the same.
   out=$(new_topic out)
   run kwindow -i "$in" -o "$out" -G "$g-hop" --tumbling 10s --grace 0 --by uri \
@@ -183,6 +194,7 @@ clicks_per_uri_per_10s() { python3 "$BATS_TEST_DIRNAME/windows.py" 10000 < "$DAT
   [[ "$output" == *"kwindow-repartition: 5000 in"* ]]
   [[ "$output" != *"late"* ]]
   diff <(last_window_updates "$out") <(clicks_per_uri_per_10s)
+  diff <(window_partitions "$out") "$BATS_TEST_TMPDIR/uri_partitions"
 }
 
 @test "kwindow on stdin: taxi rides per vendor per minute from a custom time format, final at end of input" {

@@ -38,6 +38,8 @@ same_as_oracle() {
   [ "$1" = --spurious ] && { flags=(--spurious); shift; }
   ours=$1; shift 2
   theirs=$(new_topic oracle)
+  # As many partitions as ours, so that each key's partition compares too.
+  ktopic create "$theirs" --partitions "$(ktopic describe "$ours" --json | wc -l)" -q
   "$ORACLE/oracle" "$B" "$(new_topic app)" "${@//OUT/$theirs}"
   kconsume "$ours" -e -J -q > ours.ndjson
   kconsume "$theirs" -e -J -q > theirs.ndjson

@@ -3,9 +3,11 @@
 
   compare.py [--spurious] KTOOLS ORACLE
 
-Records must be identical: keys, values (as JSON), timestamps, and their order per key (a key's
-records are in one partition, in the order they were produced). Null-key records, whose
-partition is arbitrary, are compared as a multiset.
+Records must be identical: keys, values (as JSON), timestamps, their order per key (a key's
+records are in one partition, in the order they were produced), and the partition each key is in
+(both topics have as many partitions; a window's record is in its group key's partition, by Kafka
+Streams' WindowedStreamPartitioner). Null-key records, whose partition is arbitrary, are compared
+as a multiset.
 
 --spurious normalises the one documented difference of stream-stream left/outer joins
 (SEMANTICS.md, "Joins"): Kafka Streams emits (l, null) at once for an out-of-order left record
@@ -22,11 +24,12 @@ from collections import defaultdict
 
 
 def load(path):
-    per_key = defaultdict(list)
+    per_key, partitions = defaultdict(list), defaultdict(set)
     for line in open(path):
         r = json.loads(line)
         per_key[r.get("key")].append([r.get("value"), r["timestamp"]])
-    return per_key
+        partitions[r.get("key")].add(r["partition"])
+    return per_key, partitions
 
 
 def drop_spurious(records):
@@ -48,7 +51,7 @@ def main():
     spurious = args[0] == "--spurious"
     if spurious:
         args = args[1:]
-    ours, theirs = load(args[0]), load(args[1])
+    (ours, ours_at), (theirs, theirs_at) = load(args[0]), load(args[1])
     bad = 0
     for key in sorted(set(ours) | set(theirs), key=lambda k: (k is None, k or "")):
         a, b = ours.get(key, []), theirs.get(key, [])
@@ -59,6 +62,11 @@ def main():
             b = [r for r in b if not alone(r)] + sorted((r for r in b if alone(r)), key=json.dumps)
         if key is None:
             a, b = sorted(a, key=json.dumps), sorted(b, key=json.dumps)
+        elif ours_at.get(key, set()) != theirs_at.get(key, set()):
+            bad += 1
+            print("key %r: ktools in partitions %s, Kafka Streams in %s"
+                  % (key, sorted(ours_at.get(key, set())), sorted(theirs_at.get(key, set()))))
+            continue
         if a != b:
             bad += 1
             print("key %r: ktools %d records, Kafka Streams %d" % (key, len(a), len(b)))

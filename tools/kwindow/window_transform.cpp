@@ -393,6 +393,7 @@ void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_tim
   agg_.Render(state, key, &out_, &window_json_, raw);
   OutRecord o;
   o.key = okey;
+  o.partition_key = key;
   o.value_kind = OutRecord::ValueKind::kText;
   o.value_text = out_;
   o.timestamp = max_time;
@@ -407,6 +408,7 @@ void WindowTransform::EmitWindow(std::string_view key, Window w, int64_t max_tim
 void WindowTransform::EmitTombstone(std::string_view key, Window w, int64_t t, Emitter& out) {
   OutRecord o;
   o.key = WindowKey(key, w);
+  o.partition_key = key;
   o.value_kind = OutRecord::ValueKind::kNull;
   o.timestamp = t;
   out.Emit(o);

@@ -119,6 +119,7 @@ Status KafkaSink::Open(DeliveryListener* listener) {
   } else if (named && (created || opt_.topic_exists)) {
     (void)AwaitTopicLeaders(rk_, opt_.topic, &partitions);  // listed only now: packs need the count
   }
+  output_partitions_ = partitions;
   packs_.clear();
   if (opt_.internal_topic && partitions > 0) {
     packs_.resize(static_cast<size_t>(partitions));
@@ -192,6 +193,12 @@ Status KafkaSink::Send(const OutRecord& rec, DeliveryToken* token) {
   if (has_value) v = value;
   rd_kafka_topic_t* rkt = TopicFor(rec.topic);
   int32_t partition = rec.partition;
+  if (partition < 0 && rec.partition_key && !rec.wire && output_partitions_ > 0 && rkt == TopicFor("")) {
+    std::string_view pk;
+    if (Status s = opt_.key_codec.Encode(*rec.partition_key, &partition_key_scratch_, &pk); !s.ok())
+      return EncodeError(s, "key", opt_.key_codec);
+    partition = Murmur2Partition(pk, output_partitions_);
+  }
   if (!packs_.empty() && !rec.wire && rkt == TopicFor("") && (has_key || partition >= 0)) {
     auto n = static_cast<int32_t>(packs_.size());
     if (partition < 0) partition = Murmur2Partition(key, n);

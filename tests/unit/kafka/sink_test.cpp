@@ -1,9 +1,12 @@
 // KafkaSink on librdkafka's mock cluster: a renewed producer (the Runner's recovery from a
-// fenced one) is the one the records after it go through.
+// fenced one) is the one the records after it go through; a record's partition key.
 #include "kt/kafka/sink.hpp"
 
 #include <catch2/catch.hpp>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "mock_cluster.hpp"
 
@@ -85,4 +88,51 @@ TEST_CASE("KafkaSink: records queued for sending hold at most 64 MB, or two of t
   CHECK(QueuedKbytes(cfg, 0) == "97657");
   cfg.properties.emplace_back("queue.buffering.max.kbytes", "1024");  // -X wins
   CHECK(QueuedKbytes(cfg, 0) == "1024");
+}
+
+// A window's record goes to its group key's partition (OutRecord::partition_key), as Kafka
+// Streams' WindowedStreamPartitioner puts it; a record without one goes by its own key.
+TEST_CASE("KafkaSink: a record with a partition key goes to that key's partition of the output") {
+  MockCluster mock;
+  REQUIRE(rd_kafka_mock_topic_create(mock.cluster, "windows", 4, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  kt::KafkaConfig cfg;
+  cfg.brokers = mock.brokers();
+  kt::KafkaSink sink(cfg, kt::KafkaSinkOptions{"test", "windows", kt::Codec(), kt::Codec(), false});
+  Acks acks;
+  REQUIRE(sink.Open(&acks).ok());
+  auto partition = [](std::string_view key) {
+    return rd_kafka_msg_partitioner_murmur2_random(nullptr, key.data(), key.size(), 4, nullptr, nullptr);
+  };
+  struct Case {
+    std::string key;
+    std::optional<std::string> by;
+  };
+  const std::vector<Case> cases = {{"user-1@0/10000", "user-1"},
+                                   {"/products/42@0/10000", "/products/42"},
+                                   {"/products/42@10000/20000", "/products/42"},
+                                   {"foobar", std::nullopt}};
+  // Else the test could not tell the two apart.
+  CHECK(partition("user-1@0/10000") != partition("user-1"));
+  CHECK(partition("/products/42@10000/20000") != partition("/products/42"));
+  std::vector<int64_t> expected(4, 0);
+  std::vector<std::unique_ptr<kt::DeliveryToken>> tokens;
+  for (const Case& c : cases) {
+    kt::OutRecord o = Value("{}");
+    o.key = c.key;
+    if (c.by) o.partition_key = *c.by;
+    tokens.push_back(std::make_unique<kt::DeliveryToken>(kt::DeliveryToken::Kind::kRecord));
+    REQUIRE(sink.Send(o, tokens.back().get()).ok());
+    ++expected[static_cast<size_t>(partition(c.by ? *c.by : c.key))];
+  }
+  REQUIRE(sink.Flush(10000).ok());
+  CHECK(acks.ok == 4);
+  rd_kafka_t* c = kt::test::NewClient(mock.brokers(), RD_KAFKA_CONSUMER);
+  std::vector<int64_t> got;
+  for (int32_t p = 0; p < 4; ++p) {
+    int64_t lo = 0, hi = 0;
+    REQUIRE(rd_kafka_query_watermark_offsets(c, "windows", p, &lo, &hi, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    got.push_back(hi - lo);
+  }
+  rd_kafka_destroy(c);
+  CHECK(got == expected);
 }

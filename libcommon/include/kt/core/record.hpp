@@ -78,6 +78,11 @@ struct OutRecord {
   const Headers* headers = nullptr;              // may be null
   std::string_view topic;                        // empty: the tool's output (-o)
   int32_t partition = -1;                        // -1: partitioner decides
+  // With partition -1: the key whose partition of the tool's output (-o) the record goes to, when
+  // not its own key's. A window's record goes to its group key's partition, as Kafka Streams'
+  // WindowedStreamPartitioner puts it: every window of a key in the key's partition. Encoded with
+  // the output's key codec, then murmur2 like a key; other topics and stdout ignore it.
+  std::optional<std::string_view> partition_key;
   // key/value_text are bytes to send as they are, bypassing codecs (dead letters).
   bool wire = false;
   // A record of the tool's own bookkeeping (changelog, repartition topic): always goes to Kafka,

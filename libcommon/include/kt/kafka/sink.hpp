@@ -125,8 +125,9 @@ class KafkaSink : public Sink {
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
   std::string last_name_;  // the topic of the last TopicFor, looked up without a key string
   rd_kafka_topic_t* last_topic_ = nullptr;
-  std::string json_, key_scratch_, value_scratch_;
-  std::vector<Pack> packs_;  // by partition of opt_.topic; empty: not packing
+  std::string json_, key_scratch_, value_scratch_, partition_key_scratch_;
+  std::vector<Pack> packs_;        // by partition of opt_.topic; empty: not packing
+  int32_t output_partitions_ = 0;  // of opt_.topic when Open listed it; 0: not known
   size_t pack_bytes_ = kPackBytes;
   int64_t max_bytes_ = 1000000;     // message.max.bytes
   bool warned_epoch_zero_ = false;  // RD_KAFKA_V_TIMESTAMP(0) means now: said once per run

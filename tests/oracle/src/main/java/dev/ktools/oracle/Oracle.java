@@ -64,6 +64,9 @@ import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.ValueJoiner;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.TimeWindowedSerializer;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
+import org.apache.kafka.streams.kstream.internals.WindowedStreamPartitioner;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -217,10 +220,16 @@ public final class Oracle {
       default -> throw new IllegalArgumentException("unknown window " + type);
     };
     if (fin) t = t.suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()));
+    // Each window's record in its group key's partition, by Kafka Streams' own partitioner for
+    // windowed keys (what .to() uses for one); the key is rendered as "key@start/end" before.
+    WindowedStreamPartitioner<String, String> byGroupKey =
+        new WindowedStreamPartitioner<>(new TimeWindowedSerializer<>(Serdes.String().serializer()));
     t.toStream()
         .map((wk, agg) -> KeyValue.pair(wk.key() + "@" + wk.window().start() + "/" + wk.window().end(),
                                         agg == null ? null : render(wk, agg)))
-        .to(out, Produced.with(Serdes.String(), Serdes.String()));
+        .to(out, Produced.with(Serdes.String(), Serdes.String()).withStreamPartitioner(
+            (topic, key, value, n) -> byGroupKey.partition(
+                topic, new Windowed<>(key.substring(0, key.lastIndexOf('@')), new TimeWindow(0, 1)), value, n)));
   }
 
   // String keys and aggregates, so that suppress() can buffer the windowed keys.
