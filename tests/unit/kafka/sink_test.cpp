@@ -116,8 +116,9 @@ TEST_CASE("KafkaSink: a record with a partition key goes to that key's partition
   CHECK(partition("/products/42@10000/20000") != partition("/products/42"));
   std::vector<int64_t> expected(4, 0);
   std::vector<std::unique_ptr<kt::DeliveryToken>> tokens;
+  const std::string value = "{}";  // the records view it
   for (const Case& c : cases) {
-    kt::OutRecord o = Value("{}");
+    kt::OutRecord o = Value(value);
     o.key = c.key;
     if (c.by) o.partition_key = *c.by;
     tokens.push_back(std::make_unique<kt::DeliveryToken>(kt::DeliveryToken::Kind::kRecord));
