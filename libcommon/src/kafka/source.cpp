@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <thread>
@@ -20,6 +21,10 @@
 #include "kt/kafka/topic_pattern.hpp"
 
 namespace kt {
+
+namespace {
+constexpr size_t kRetireBatch = 256;  // messages destroyed together (KafkaSource::retired_)
+}  // namespace
 
 KafkaSource::KafkaSource(KafkaConfig cfg, KafkaSourceOptions options)
     : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {
@@ -38,8 +43,24 @@ KafkaSource::~KafkaSource() {
 }
 
 void KafkaSource::Release() {
-  if (current_.message && current_.last) rd_kafka_message_destroy(current_.message);
+  Retire();
+  DestroyRetired();
+}
+
+void KafkaSource::Retire() {
+  if (current_.message && current_.last) {
+    retired_.push_back(current_.message);
+    if (retired_.size() >= kRetireBatch) DestroyRetired();
+  }
   current_ = {};
+}
+
+void KafkaSource::DestroyRetired() {
+  std::sort(retired_.begin(), retired_.end(), [](const rd_kafka_message_t* a, const rd_kafka_message_t* b) {
+    return std::less<const void*>()(a->rkt, b->rkt) || (a->rkt == b->rkt && a->partition < b->partition);
+  });
+  for (rd_kafka_message_t* m : retired_) rd_kafka_message_destroy(m);
+  retired_.clear();
 }
 
 int KafkaSource::InputOf(const char* topic) const {
@@ -575,7 +596,7 @@ bool KafkaSource::OthersCaughtUp() {
 }
 
 Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_status) {
-  Release();
+  Retire();
   int64_t deadline = -1;  // read from the clock only when there is nothing to hand out at once
   while (true) {
     if (++since_events_ >= 32 || synced_->parts().empty() || (hold_ && !HoldReady()))
@@ -636,6 +657,9 @@ Source::Poll KafkaSource::Next(int timeout_ms, Record* rec, Status* record_statu
       FillRecord(rec, record_status);
       return Poll::kRecord;
     }
+    // Nothing to hand out now: the retired messages go before the input waits or idles, rather
+    // than keeping their fetch buffers meanwhile.
+    DestroyRetired();
     if (!ServeEvents()) return Poll::kIdle;
     if (AllCaughtUp()) return Poll::kEnd;
     int64_t now = NowMs();

@@ -155,7 +155,11 @@ class KafkaSource : public Source {
   void ReportLeaving(const std::vector<TopicPartition>& tps, bool lost);
   bool GatedCaughtUp();
   bool OthersCaughtUp();
+  // Release: the current record's message and every retired one are destroyed. Retire: the
+  // current record's message joins retired_, which is destroyed kRetireBatch at a time.
   void Release();
+  void Retire();
+  void DestroyRetired();
   int InputOf(const char* topic) const;
   // A batch run of a group without members (KafkaSourceOptions::batch).
   bool DirectBatch() const;
@@ -184,8 +188,15 @@ class KafkaSource : public Source {
   rd_kafka_t* rk_ = nullptr;  // client_'s handle
   std::unique_ptr<SyncedInput> synced_;
   RebalanceListener* listener_ = nullptr;
-  // Destroyed on the next Next() when it is its message's last record (SyncedInput::TryNext).
+  // Retired on the next Next() when it is its message's last record (SyncedInput::TryNext).
   SyncedInput::Buffered current_;
+  // Messages done with, destroyed together and grouped by partition (DestroyRetired). Destroying
+  // one drops two references, its fetch buffer's and its partition's, that librdkafka's fetching
+  // thread takes for every message it queues. One at a time, each from another partition of a
+  // merge, those counters' cache lines moved between the two threads for every message. Next
+  // empties it when it has nothing to hand out at once, and Release wherever a partition may go
+  // (a revocation, a hand-over, Close, the destructor).
+  std::vector<rd_kafka_message_t*> retired_;
   PackedRecord packed_;                           // the current record of a pack
   std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
   // kbroker and --from TIME: partitions still before their first record at or after the time
