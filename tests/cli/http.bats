@@ -90,7 +90,9 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
       [ "$(topic_count "$out")" -ge "$total" ] &&
       [ "$(http_status "$pa" /health/ready)" = 200 ] && [ "$(http_status "$pb" /health/ready)" = 200 ]
   }
-  wait_until 90 settled
+  # Within a session timeout (45 s): each copy's in-place run leaves the group when it hands over,
+  # its hold of the stage's group too (one that closed mid-rebalance was waited out once).
+  wait_until 40 settled
   proxied=0
   while read -r want; do
     key=$(jq -r .key <<< "$want")

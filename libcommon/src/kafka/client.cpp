@@ -176,6 +176,17 @@ void FinishFirstJoin(rd_kafka_t* rk, const bool* synced) {
     if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 50)) rd_kafka_message_destroy(m);
 }
 
+void LeaveGroup(rd_kafka_t* rk) {
+  (void)rd_kafka_unsubscribe(rk);
+  for (int64_t deadline = NowMs() + 5000, wait = 0; NowMs() < deadline; wait = 50) {
+    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, wait)) rd_kafka_message_destroy(m);
+    rd_kafka_topic_partition_list_t* parts = nullptr;
+    bool empty = rd_kafka_assignment(rk, &parts) == RD_KAFKA_RESP_ERR_NO_ERROR && parts && parts->cnt == 0;
+    if (parts) rd_kafka_topic_partition_list_destroy(parts);
+    if (empty) return;
+  }
+}
+
 namespace {
 bool Cooperative(rd_kafka_t* rk) {
   const char* protocol = rd_kafka_rebalance_protocol(rk);  // NULL once the consumer is closing

@@ -18,6 +18,8 @@ void GroupHold::Close() {
   if (!client_.get() || closed_) return;
   closed_ = true;
   FinishFirstJoin(client_.get(), &synced_);
+  // As KafkaSource::Close: a static member stays in the group (KIP-345).
+  if (instance_id_.empty()) LeaveGroup(client_.get());
   client_.CloseConsumer();
 }
 

@@ -425,7 +425,10 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    if (handing_over_) {  // none is read any more: taken only to be given back at Close
+    // Handing over, or Close leaving the group (before the consumer closes): none is read any
+    // more. The assign call is still made: librdkafka 2.0 waits for it, and a consumer closed
+    // while it waits never finishes closing (librdkafka#4527). Close's unsubscribe gives them back.
+    if (handing_over_ || leaving_) {
       TakeAssigned(rk_, parts);
       for (const TopicPartition& tp : tps) handed_.insert({InputOf(tp.topic.c_str()), tp.partition});
       return;
@@ -854,29 +857,15 @@ Status KafkaSource::Rewind() {
 }
 
 void KafkaSource::Close() {
-  leaving_ = true;
+  bool first = !leaving_;
+  leaving_ = true;  // from now on, what is assigned is taken unread (OnRebalance)
   Release();
-  if (rk_ && subscribed_ && !synced_once_ && !closing_ && HasMemberId(rk_)) {
-    // Still in its first join (a run stopped, or handing over, at its start): let it finish,
-    // taking none of what it is given.
-    closing_ = true;
-    FinishFirstJoin(rk_, &synced_once_);
-  }
+  // Still in its first join (a run stopped, or handing over, at its start): let it finish.
+  if (first && rk_ && subscribed_ && !synced_once_ && HasMemberId(rk_)) FinishFirstJoin(rk_, &synced_once_);
   // A static member (--instance-id) stays in the group: closing does not leave it (KIP-345), so
   // a restart within session.timeout.ms gets its partitions back without a rebalance.
-  if (rk_ && subscribed_ && !closing_ && opt_.instance_id.empty()) {
-    // Leave the group and wait until the partitions are gone (revoked through the rebalance
-    // callback as in any rebalance), before closing: a rebalance in progress when the consumer
-    // closes may assign partitions the close then hangs on (librdkafka#4884).
-    (void)rd_kafka_unsubscribe(rk_);
-    for (int64_t deadline = NowMs() + 5000; NowMs() < deadline;) {
-      rd_kafka_topic_partition_list_t* parts = nullptr;
-      bool empty = rd_kafka_assignment(rk_, &parts) == RD_KAFKA_RESP_ERR_NO_ERROR && parts && parts->cnt == 0;
-      if (parts) rd_kafka_topic_partition_list_destroy(parts);
-      if (empty) break;
-      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 50)) rd_kafka_message_destroy(m);
-    }
-  }
+  // The partitions are revoked through the rebalance callback, as in any rebalance.
+  if (first && rk_ && subscribed_ && opt_.instance_id.empty()) LeaveGroup(rk_);
   closing_ = true;
   client_.CloseConsumer();    // revokes through the rebalance callback
   if (hold_) hold_->Close();  // last: the tasks it kept from others are written

@@ -26,6 +26,13 @@ constexpr int kCloseWaitMs = 120000;
 // by its rebalance callback) is false, its first join is under way; polls until it finishes,
 // at most kJoinWaitMs.
 void FinishFirstJoin(rd_kafka_t* rk, const bool* synced);
+// Consumer `rk` (a dynamic member), about to close: leaves its group and serves its rebalance
+// callback until its assignment is empty (at most 5 s). librdkafka 2.0 can hang in, or leave the
+// group silently from, a close made while a rebalance hands this member an assignment
+// (librdkafka#4527, #4884): the group then waits out its session timeout (45 s). The queue is
+// served before the first look: an assignment handed over just before (the assignment still
+// empty) waits there for its assign call.
+void LeaveGroup(rd_kafka_t* rk);
 // Whether consumer `rk` has a member id in its group (a join answered).
 bool HasMemberId(rd_kafka_t* rk);
 // In a rebalance callback of consumer `rk`: takes the partitions assigned, or gives back those

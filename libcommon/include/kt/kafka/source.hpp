@@ -208,12 +208,12 @@ class KafkaSource : public Source {
   std::string key_scratch_, value_scratch_;
   Status fatal_;
   bool direct_batch_ = false;  // a batch run of a group without members (DirectBatch)
-  bool closing_ = false;       // Close has begun
+  bool closing_ = false;       // Close is closing the consumer (after leaving the group)
   bool subscribed_ = false;    // a member of its group (not assigned directly)
   int64_t last_gate_check_ms_ = 0;
   std::unique_ptr<GroupHold> hold_;           // KafkaSourceOptions::hold
   bool handing_over_ = false;                 // HandOver
-  std::set<std::pair<int, int32_t>> handed_;  // reported to the listener by HandOver
+  std::set<std::pair<int, int32_t>> handed_;  // reported by HandOver, or taken unread
   bool input_changed_ = false;                // with hold_: assigned once already
   bool leaving_ = false;                      // Close has begun (before closing_)
   bool synced_once_ = false;                  // a rebalance callback came (kJoinWaitMs)
