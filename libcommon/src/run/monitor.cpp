@@ -1,5 +1,6 @@
 #include "kt/run/monitor.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace kt {
@@ -22,8 +23,47 @@ bool Monitor::enabled() const {
 int Monitor::Register(const std::string& stage) {
   std::lock_guard<std::mutex> lock(mu_);
   int id = next_id_++;
-  stages_[id].snap.stage = stage;
+  Stage& s = stages_[id];
+  s.snap.stage = stage;
+  for (auto it = stages_.begin(); it != stages_.end(); ++it)
+    if (it->first != id && it->second.snap.stage == stage && !it->second.snap.running) {
+      s.ended = it->second.Shown();
+      stages_.erase(it);
+      break;
+    }
   return id;
+}
+
+StageSnapshot Monitor::Stage::Shown() const {
+  if (ended.stage.empty()) return snap;
+  StageSnapshot shown = snap;
+  shown.stats.in += ended.stats.in;
+  shown.stats.out += ended.stats.out;
+  shown.stats.skipped += ended.stats.skipped;
+  shown.stats.dead_lettered += ended.stats.dead_lettered;
+  shown.stats.delivery_errors += ended.stats.delivery_errors;
+  shown.stats.bytes_in += ended.stats.bytes_in;
+  shown.stats.start_ms = ended.stats.start_ms;
+  for (auto& [tp, c] : ended.partitions) {
+    auto [it, added] = shown.partitions.emplace(tp, c);
+    if (added) continue;  // a partition only the ended stage read: its counts as they ended
+    it->second.in += c.in;
+    it->second.skipped += c.skipped;
+    it->second.dead_lettered += c.dead_lettered;
+  }
+  for (auto& [name, n] : ended.counters) {
+    auto it =
+        std::find_if(shown.counters.begin(), shown.counters.end(), [&](auto& c) { return c.first == name; });
+    if (it == shown.counters.end())
+      shown.counters.emplace_back(name, n);
+    else
+      it->second += n;
+  }
+  shown.commits += ended.commits;
+  shown.commit_failures += ended.commit_failures;
+  shown.commit_seconds += ended.commit_seconds;
+  shown.rebalances += ended.rebalances;
+  return shown;
 }
 
 void Monitor::Publish(int id, StageSnapshot snap) {
@@ -43,14 +83,14 @@ void Monitor::Publish(int id, StageSnapshot snap) {
 std::vector<StageSnapshot> Monitor::Snapshots() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<StageSnapshot> out;
-  for (auto& [id, s] : stages_) out.push_back(s.snap);
+  for (auto& [id, s] : stages_) out.push_back(s.Shown());
   return out;
 }
 
 StageSnapshot Monitor::Snapshot(int id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = stages_.find(id);
-  return it == stages_.end() ? StageSnapshot{} : it->second.snap;
+  return it == stages_.end() ? StageSnapshot{} : it->second.Shown();
 }
 
 int Monitor::StateStage() const {

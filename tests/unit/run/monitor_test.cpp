@@ -101,3 +101,43 @@ TEST_CASE("monitor: a Runner publishes its counts per input partition, and its e
   REQUIRE(mine->counters.size() == 1);
   CHECK(mine->counters[0].second == 7);
 }
+
+TEST_CASE("monitor: a stage started again under its name shows as one, its counters going on") {
+  kt::Monitor& m = kt::Monitor::Instance();
+  kt::TopicPartition p0{"in", 0}, p1{"in", 1};
+  kt::StageSnapshot first;
+  first.stage = "handed-over";
+  first.stats.in = 10;
+  first.stats.out = 9;
+  first.partitions[p0].in = 6;
+  first.partitions[p1].in = 4;
+  first.counters = {{"updates", 9}};
+  first.commits = 2;
+  first.assigned = {p0, p1};
+  first.running = false;  // its end: handed over to the repartition topic
+  m.Publish(m.Register("handed-over"), first);
+  int id = m.Register("handed-over");
+  kt::StageSnapshot again;
+  again.stage = "handed-over";
+  again.stats.in = 5;
+  again.partitions[p0].in = 5;
+  again.counters = {{"updates", 1}, {"late", 1}};
+  again.commits = 1;
+  again.assigned = {p0};
+  m.Publish(id, again);
+
+  std::vector<kt::StageSnapshot> shown;
+  for (auto& s : m.Snapshots())
+    if (s.stage == "handed-over") shown.push_back(s);
+  REQUIRE(shown.size() == 1);
+  const kt::StageSnapshot& s = shown[0];
+  CHECK(s.running);
+  CHECK(s.stats.in == 15);
+  CHECK(s.stats.out == 9);
+  CHECK(s.partitions.at(p0).in == 11);
+  CHECK(s.partitions.at(p1).in == 4);
+  CHECK(s.counters == std::vector<std::pair<std::string, int64_t>>{{"updates", 10}, {"late", 1}});
+  CHECK(s.commits == 3);
+  CHECK(s.assigned == std::vector<kt::TopicPartition>{p0});  // what it holds now
+  CHECK(m.Snapshot(id).stats.in == 15);
+}

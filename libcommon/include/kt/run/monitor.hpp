@@ -83,7 +83,10 @@ class Monitor {
   void Enable();
   bool enabled() const;
 
-  // A Runner registers when it starts and ends with Finished (its last snapshot stays).
+  // A Runner registers when it starts and ends with Finished (its last snapshot stays). A stage
+  // that starts again under the same name (a run handing its input over to the repartition topic
+  // starts a new Runner as "ktable") takes the ended one's place: one series per stage, its
+  // counters going on from the ended one's.
   int Register(const std::string& stage);
   void Publish(int id, StageSnapshot snap);
   std::vector<StageSnapshot> Snapshots() const;
@@ -105,7 +108,9 @@ class Monitor {
   };
   struct Stage {
     StageSnapshot snap;
+    StageSnapshot ended;  // the counters of the stages of this name that ended before it
     std::deque<std::shared_ptr<Pending>> queries;
+    StageSnapshot Shown() const;  // snap with ended's counters added
   };
   mutable std::mutex mu_;
   std::condition_variable answered_;
