@@ -157,7 +157,8 @@ jq -r .email clickevents.ndjson | sort -u | awk '{printf "{\"key\":\"id-%d\",\"v
 
 
 def cleanup():
-    for p in background:
+    # The last started first: a tool stopped after its broker waits out its commit's timeout (45 s).
+    for p in reversed(background):
         try:
             os.killpg(p.pid, signal.SIGTERM)
         except ProcessLookupError:
