@@ -140,4 +140,6 @@ TEST_CASE("monitor: a stage started again under its name shows as one, its count
   CHECK(s.commits == 3);
   CHECK(s.assigned == std::vector<kt::TopicPartition>{p0});  // what it holds now
   CHECK(m.Snapshot(id).stats.in == 15);
+  again.running = false;  // the monitor is the process's: a stage left running fails --http's liveness
+  m.Publish(id, again);
 }
