@@ -2,8 +2,8 @@
 # use the broker scripts/test started ($KT_TEST_BROKERS). Without one they skip — except under
 # CI=true, where a missing broker fails the test.
 # scripts/test runs two files at a time against the one broker: a test names its own topics,
-# groups and ports (new_topic, free_port); only crash.bats, run alone after the others, may stop
-# the broker or rely on having the machine to itself.
+# groups and ports (new_topic, free_port). crash.bats (kill -9 bounces) runs after them, two of
+# its tests at a time; only outage.bats, run alone last, may stop the broker.
 
 : "${KT_BIN:=$BATS_TEST_DIRNAME/../../build/bin}"
 export PATH="$KT_BIN:$PATH"
