@@ -50,6 +50,30 @@ teardown() { [ -z "${KB_PID:-}" ] || kill "$KB_PID" 2>/dev/null || true; }
   [[ "$output" == *"cannot delete groups"* ]]
 }
 
+@test "SIGTERM with the broker gone: the stop says after 5 s what it waits for; a second SIGTERM stops at once (130)" {
+  start_kbroker
+  kgen clickevents -n 100 --seed 5 -o clicks -b "$MB" -q
+  # With the broker there, a stop is done at once and says nothing of the kind.
+  kmap -b "$MB" -i clicks -o first -G first 2> "$BATS_TEST_TMPDIR/first.err" &
+  local first=$!
+  wait_until 30 bash -c "[ \$(kconsume first -b '$MB' -e -q | wc -l) -eq 100 ]"
+  kill -TERM "$first"
+  wait "$first"
+  ! grep -q "still stopping" "$BATS_TEST_TMPDIR/first.err"
+  kmap -b "$MB" -i clicks -o clean -G stage --commit-interval 1h 2> "$BATS_TEST_TMPDIR/err" &
+  local pid=$!
+  wait_until 30 bash -c "[ \$(kconsume clean -b '$MB' -e -q | wc -l) -eq 100 ]"
+  kill -9 "$KB_PID"
+  KB_PID=
+  kill -TERM "$pid"
+  wait_until 20 grep -q "still stopping: writing the last records and committing their offsets waits for Kafka" "$BATS_TEST_TMPDIR/err"
+  kill -0 "$pid"  # still there: the notice came before the stop was done
+  kill -TERM "$pid"
+  local rc=0
+  wait "$pid" || rc=$?
+  [ "$rc" -eq 130 ]
+}
+
 @test "kbroker --topic pre-creates partitions and --brokers runs a cluster" {
   start_kbroker --brokers 3 --topic keyed:4
   printf '{"k":"a"}\n{"k":"b"}\n{"k":"c"}\n{"k":"d"}\n{"k":"e"}\n' | kproduce keyed --key-field k -b "$MB" -q

@@ -4,13 +4,18 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "kt/core/exit_code.hpp"
+#include "kt/core/log.hpp"
 
 namespace kt {
 
 namespace {
 volatile sig_atomic_t g_stop = 0;
+std::atomic<bool> g_notice{false};  // a StopNotice exists
 
 void OnSignal(int) {
   if (g_stop) _exit(kExitAborted);
@@ -29,5 +34,32 @@ void InstallSignalHandlers() {
 
 bool StopRequested() { return g_stop != 0; }
 void RequestStop() { g_stop = 1; }
+
+struct StopNotice::Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread thread;
+};
+
+StopNotice::StopNotice(std::string tool, std::string note, std::chrono::milliseconds after) {
+  if (g_notice.exchange(true)) return;
+  waiter_ = std::make_unique<Waiter>();
+  waiter_->thread = std::thread([w = waiter_.get(), tool = std::move(tool), note = std::move(note), after] {
+    std::unique_lock lock(w->mu);
+    if (!w->cv.wait_for(lock, after, [w] { return w->done; })) LogInfo(tool, note);
+  });
+}
+
+StopNotice::~StopNotice() {
+  if (!waiter_) return;
+  {
+    std::lock_guard lock(waiter_->mu);
+    waiter_->done = true;
+  }
+  waiter_->cv.notify_one();
+  waiter_->thread.join();
+  g_notice = false;
+}
 
 }  // namespace kt

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "kt/core/exit_code.hpp"
@@ -140,8 +141,16 @@ int Runner::Run() {
   }
 
   bool natural_end = false;
+  std::optional<StopNotice> stopping;  // from a stop's start until the input is closed
   while (true) {
     natural_end = Loop();
+    if (StopRequested() && !stopping)
+      stopping.emplace(
+          opt_.tool,
+          "still stopping: writing the last records and committing their offsets waits for Kafka (up to a "
+          "minute when it is unreachable); a second Ctrl-C or SIGTERM stops at once (exit 130), and a "
+          "restart reads again what was not committed",
+          std::chrono::seconds(5));
     if (natural_end && source_->HandingOver()) {
       // Not the input's end: another run goes on reading it (Source::HandingOver). The commit
       // below writes what was applied, as at a stop.
@@ -175,6 +184,7 @@ int Runner::Run() {
                             ? source_->NothingReadNote()
                             : "";
   source_->Close();
+  stopping.reset();
   if (opt_.progress) Progress(true);
 
   if (!data_error_.ok()) {

@@ -1,0 +1,63 @@
+#include "kt/core/signals.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+// What the process writes to stderr while `body` runs (into a temporary file).
+template <typename Body>
+std::string Stderr(Body body) {
+  std::fflush(stderr);
+  int saved = dup(2);
+  char path[] = "/tmp/kt-signals-test-XXXXXX";
+  int fd = mkstemp(path);
+  dup2(fd, 2);
+  body(path);
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  close(fd);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  unlink(path);
+  return text.str();
+}
+
+bool Written(const char* path) {  // waits for the notice's line, 10 s at most
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream in(path);
+    std::string line;
+    if (std::getline(in, line)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a stop notice says its note once its time is up, and the process's second says nothing") {
+  std::string out = Stderr([](const char* path) {
+    kt::StopNotice first("ktable", "still stopping", std::chrono::milliseconds(1));
+    kt::StopNotice second("ktable", "said twice", std::chrono::milliseconds(1));
+    CHECK(Written(path));
+  });
+  CHECK(out == "ktable: still stopping\n");
+}
+
+TEST_CASE("a stop notice destroyed before its time says nothing, at once; the next is the process's") {
+  std::string out = Stderr([](const char* path) {
+    { kt::StopNotice notice("kmap", "never said", std::chrono::hours(1)); }  // returns: not an hour
+    kt::StopNotice next("kmap", "the next", std::chrono::milliseconds(1));
+    CHECK(Written(path));
+  });
+  CHECK(out == "kmap: the next\n");
+}
