@@ -59,7 +59,7 @@ teardown() { [ -z "${KB_PID:-}" ] || kill "$KB_PID" 2>/dev/null || true; }
   wait_until 30 bash -c "[ \$(kconsume first -b '$MB' -e -q | wc -l) -eq 100 ]"
   kill -TERM "$first"
   wait "$first"
-  ! grep -q "still stopping" "$BATS_TEST_TMPDIR/first.err"
+  run -1 grep -q "still stopping" "$BATS_TEST_TMPDIR/first.err"
   kmap -b "$MB" -i clicks -o clean -G stage --commit-interval 1h 2> "$BATS_TEST_TMPDIR/err" &
   local pid=$!
   wait_until 30 bash -c "[ \$(kconsume clean -b '$MB' -e -q | wc -l) -eq 100 ]"
