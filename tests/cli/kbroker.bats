@@ -72,6 +72,7 @@ teardown() { [ -z "${KB_PID:-}" ] || kill "$KB_PID" 2>/dev/null || true; }
   local rc=0
   wait "$pid" || rc=$?
   [ "$rc" -eq 130 ]
+  grep -q "^kmap: error: stopped at once by a second signal (exit 130): a restart reads again what was not committed$" "$BATS_TEST_TMPDIR/err"
 }
 
 @test "kbroker --topic pre-creates partitions and --brokers runs a cluster" {

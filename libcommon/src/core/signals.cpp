@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -17,8 +19,21 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 std::atomic<bool> g_notice{false};  // a StopNotice exists
 
+void Write(const char* text) { (void)!write(2, text, std::strlen(text)); }
+
+// Only async-signal-safe calls: write, strlen, _exit (and a lock-free atomic's load).
 void OnSignal(int) {
-  if (g_stop) _exit(kExitAborted);
+  if (g_stop) {
+    const char* msg =
+        "stopped at once by a second signal (exit 130): a restart reads again what was not committed";
+    bool json = GetLogFormat() == LogFormat::kJson;
+    Write(json ? "{\"level\":\"error\",\"tool\":\"" : "");
+    Write(program_invocation_short_name);
+    Write(json ? "\",\"msg\":\"" : ": error: ");
+    Write(msg);
+    Write(json ? "\"}\n" : "\n");
+    _exit(kExitAborted);
+  }
   g_stop = 1;
 }
 }  // namespace

@@ -1,5 +1,5 @@
-// SIGINT/SIGTERM: the first asks for a graceful stop (drain, commit, exit 0); the second exits
-// at once with 130. SIGPIPE is ignored so a closed stdout shows up as EPIPE.
+// SIGINT/SIGTERM: the first asks for a graceful stop (drain, commit, exit 0); the second says so
+// and exits at once with 130. SIGPIPE is ignored so a closed stdout shows up as EPIPE.
 // The stop flag and whether a StopNotice exists are libcommon's global state here.
 #pragma once
 
