@@ -90,9 +90,10 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
       [ "$(topic_count "$out")" -ge "$total" ] &&
       [ "$(http_status "$pa" /health/ready)" = 200 ] && [ "$(http_status "$pb" /health/ready)" = 200 ]
   }
-  # Within a session timeout (45 s): each copy's in-place run leaves the group when it hands over,
-  # its hold of the stage's group too (one that closed mid-rebalance was waited out once).
-  wait_until 40 settled
+  # Each copy's in-place run leaves the group when it hands over, its hold of the stage's group
+  # too: 7-13 s on stop 58's machine. 40 s was too short on a machine half as fast, with another
+  # file running beside it (fresh clone fc20); 90 s still fails a copy stuck in the group.
+  wait_until 90 settled
   proxied=0
   while read -r want; do
     key=$(jq -r .key <<< "$want")
