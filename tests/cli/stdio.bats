@@ -140,6 +140,21 @@ load helpers
   [[ "$output" == *"3 in, 2 out, 1 skipped"* ]]
 }
 
+@test "a stdin line over 64 MiB is a bad record naming its line and size, read in bounded memory" {
+  # 1 GiB without a newline between two records: the line's first 64 MiB are kept, the rest read past.
+  run bash -c "{ echo '{\"a\":1}'; head -c 1073741824 /dev/zero; printf '\n{\"a\":3}\n'; } |
+    /usr/bin/time -f 'peak %M kB' kmap --on-error skip 2>'$BATS_TEST_TMPDIR/err'"
+  [ "$status" -eq 0 ]
+  [ "$output" = $'{"a":1}\n{"a":3}' ]
+  grep -F 'skipped line 2: the line has 1073741824 bytes, more than the 64 MiB a record'"'"'s line may have' "$BATS_TEST_TMPDIR/err"
+  peak=$(sed -n 's/^peak \([0-9]*\) kB$/\1/p' "$BATS_TEST_TMPDIR/err")
+  [ "$peak" -lt 700000 ]  # the line is 1 GiB; the kept 64 MiB in a doubling buffer (and ASan's quarantine)
+  run bash -c "{ echo '{\"a\":1}'; head -c 67108865 /dev/zero; } | kmap 2>'$BATS_TEST_TMPDIR/err'"
+  [ "$status" -eq 3 ]
+  [ "$output" = '{"a":1}' ]
+  grep -F 'line 2: the line has 67108865 bytes, more than the 64 MiB' "$BATS_TEST_TMPDIR/err"
+}
+
 @test "-J envelopes round trip losslessly through kmap" {
   line='{"key":"k1","value":{"a":1,"b":"x"},"timestamp":1700000000000,"headers":[["h","1"],["h","2"],["n",null]],"topic":"src","partition":2,"offset":9}'
   run bash -c "echo '$line' | kmap -J -q"

@@ -50,27 +50,34 @@ bool LineReader::WaitReadable(int timeout_ms) {
 // U+FEFF (a CSV header field that matches no name, a JSON text that does not parse). RFC 8259
 // lets a reader ignore it.
 LineReader::Result LineReader::Deliver(std::string_view* line) {
+  line_size_ = line->size() + dropped_;
+  bool too_long = dropped_ > 0;
+  dropped_ = 0;
   if (line_no_++ == 0 && line->substr(0, kBom.size()) == kBom) line->remove_prefix(kBom.size());
-  return Result::kLine;
+  return too_long ? Result::kTooLong : Result::kLine;
 }
 
 LineReader::Result LineReader::Next(std::string_view* line) {
   size_t scan = start_;
   while (true) {
     const char* nl = static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
-    if (nl) {
-      size_t pos = static_cast<size_t>(nl - buf_.data());
+    if (nl || eof_) {
+      if (!nl && start_ == end_) return Result::kEnd;
+      size_t pos = nl ? static_cast<size_t>(nl - buf_.data()) : end_;
       size_t len = pos - start_;
-      if (len > 0 && buf_[pos - 1] == '\r') --len;
+      if (len > max_line_) {
+        dropped_ += len - max_line_;
+        len = max_line_;
+      } else if (nl && len > 0 && buf_[pos - 1] == '\r' && dropped_ == 0) {
+        --len;
+      }
       *line = std::string_view(buf_.data() + start_, len);
-      start_ = pos + 1;
+      start_ = nl ? pos + 1 : end_;
       return Deliver(line);
     }
-    if (eof_) {
-      if (start_ == end_) return Result::kEnd;
-      *line = std::string_view(buf_.data() + start_, end_ - start_);
-      start_ = end_;
-      return Deliver(line);
+    if (end_ - start_ > max_line_) {  // no '\n' yet: keep the line's first max_line_ bytes only
+      dropped_ += end_ - start_ - max_line_;
+      end_ = start_ + max_line_;
     }
     size_t consumed = start_;
     scan = end_;

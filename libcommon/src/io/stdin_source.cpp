@@ -31,7 +31,7 @@ Status StdinSource::Open(RebalanceListener* listener) {
     fd_ = ::open(opt_.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return Status::IoError("cannot open " + opt_.path + ": " + std::strerror(errno));
   }
-  reader_ = std::make_unique<LineReader>(fd_);
+  reader_ = std::make_unique<LineReader>(fd_, opt_.max_line);
   if (listener) listener->OnAssigned({TopicPartition{"", -1}});
   return Status::Ok();
 }
@@ -63,11 +63,14 @@ Source::Poll StdinSource::NextLine(int timeout_ms, Record* rec, Status* record_s
       }
       return Poll::kEnd;
     }
+    if (r == LineReader::Result::kTooLong)
+      return TooLong(csv_pending_.size() + reader_->line_size(), rec, record_status);
     if (line_.empty() && csv_pending_.empty()) continue;
     if (json_lines_ && line_.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     if (opt_.format == LineFormat::kCsv) {
       if (csv_pending_.empty()) record_line_ = reader_->line_number();
       csv_pending_.append(line_.data(), line_.size());
+      if (csv_pending_.size() > reader_->max_line()) return TooLong(csv_pending_.size(), rec, record_status);
       if (!SplitCsvRow(csv_pending_, &csv_row_)) {
         csv_pending_.push_back('\n');  // quoted field continues on the next line
         continue;
@@ -115,6 +118,31 @@ Source::Poll StdinSource::NextLine(int timeout_ms, Record* rec, Status* record_s
       FillCsv(rec, record_status);
       break;
   }
+  return Poll::kRecord;
+}
+
+// A line (or CSV row) longer than the reader keeps is a bad record, with its first bytes as
+// its wire value (a dead letter's); reading goes on at the next line. A CSV header is every
+// row's names: without it the input cannot be read.
+Source::Poll StdinSource::TooLong(size_t size, Record* rec, Status* record_status) {
+  bool row = !csv_pending_.empty();  // a CSV row whose quoted field spans lines
+  size_t max = reader_->max_line();
+  Status s = Status::DataError(
+      std::string(row ? "the CSV row (a quoted field not closed?)" : "the line") + " has " +
+      std::to_string(size) + " bytes" + (row ? " so far" : "") + ", more than the " +
+      (max % (1 << 20) == 0 ? std::to_string(max >> 20) + " MiB" : std::to_string(max) + " bytes") +
+      " a record's line may have: is the input text with a newline after each record?");
+  if (opt_.format == LineFormat::kCsv && !csv_have_header_) {
+    fatal_ = s.WithContext("CSV header, line " + std::to_string(reader_->line_number()));
+    return Poll::kIdle;  // the Runner stops on Fatal()
+  }
+  *rec = Record();
+  rec->line = row ? record_line_ : reader_->line_number();
+  rec->offset = rec->line;
+  rec->wire_value = row ? std::string_view(csv_pending_) : line_;
+  if (row) pending_clear_ = true;  // csv_pending_ must outlive the record
+  line_ = {};
+  *record_status = s;
   return Poll::kRecord;
 }
 

@@ -6,6 +6,7 @@
 // Empty lines are skipped, and where lines are JSON (envelopes, ndjson with the json codec)
 // so are lines of JSON whitespace only: in JSON they are empty too. Records carry their line
 // number for error messages; their wire bytes (for dead letters) are the line itself.
+// A line longer than LineReader::kMaxLineBytes is a bad record holding the line's first bytes.
 #pragma once
 
 #include <memory>
@@ -35,6 +36,7 @@ struct StdinSourceOptions {
   Codec key_codec;
   Codec value_codec;
   double rate = 0;  // records per second (kproduce --rate); 0: as fast as they come
+  size_t max_line = LineReader::kMaxLineBytes;  // a longer line is a bad record
 };
 
 class StdinSource : public Source {
@@ -44,13 +46,17 @@ class StdinSource : public Source {
 
   Status Open(RebalanceListener* listener) override;
   Poll Next(int timeout_ms, Record* rec, Status* record_status) override;
-  Status Fatal() const override { return reader_ ? reader_->status() : Status::Ok(); }
+  Status Fatal() const override {
+    if (!fatal_.ok()) return fatal_;
+    return reader_ ? reader_->status() : Status::Ok();
+  }
 
  private:
   void FillEnvelope(Record* rec, Status* record_status);
   void FillCsv(Record* rec, Status* record_status);
 
   Poll NextLine(int timeout_ms, Record* rec, Status* record_status);
+  Poll TooLong(size_t size, Record* rec, Status* record_status);
   StdinSourceOptions opt_;
   Pacer pacer_;
   // Lines are JSON texts: a line of whitespace only is an empty one.
@@ -68,6 +74,7 @@ class StdinSource : public Source {
   std::string csv_pending_, json_;
   bool csv_have_header_ = false;
   bool pending_clear_ = false;
+  Status fatal_;
 };
 
 }  // namespace kt
