@@ -595,16 +595,18 @@ class Scenario:
             # Right record i: the key and time of left record i, 10 ms later (and so within the
             # window of no other left record of its key, those being KEYS x 5 ms apart). The grace
             # covers how far one input may run ahead of the other while both are being written:
-            # event time runs 20x the clock here (5 ms a record at 4,000/s), so 10 s of grace is
-            # half a second of skew between the two producer threads and the two sides' fetches.
-            # With 2 s (a tenth of a second) a loaded machine lost 3-11 join results in about one
-            # run in ten, records the other side had expired as late (the fresh-clone runs of
-            # 2d8af41 and fbd3234); the grace decides how long records are kept, not which pairs
-            # match.
+            # event time runs 20x the clock here (5 ms a record at 4,000/s), so 60 s of grace is
+            # three seconds of skew between the two producer threads (pure Python, one GIL) and
+            # the two sides' fetches. With 2 s (a tenth of a second) a loaded machine lost 3-11
+            # join results in about one run in ten (the fresh-clone runs of 2d8af41 and fbd3234);
+            # with 10 s, 2,123 in a row once (stop 60, two scenarios at a time beside a build):
+            # records the other side had expired as late, as Kafka Streams would with
+            # max.task.idle.ms 0. The grace decides how long records are kept, not which pairs
+            # match: the expected output is the same.
             right = self.name("right")
             create_topic(self.brokers, right, PARTITIONS)
             right_records = [dict(r, ts=r["ts"] + 10, side="R") for r in self.records]
-            t = self.tool("kjoin", "kjoin", "-i", "IN", "--stream", right, "--within", "%dms" % JOIN_MS, "--grace", "10s", "-o", out,
+            t = self.tool("kjoin", "kjoin", "-i", "IN", "--stream", right, "--within", "%dms" % JOIN_MS, "--grace", "60s", "-o", out,
                           "-G", self.name("g"), "--state-dir", self.state, *eos, *interval)
             self.bind([t])
             self.drive([t], key_field="k", also=(right, right_records))
