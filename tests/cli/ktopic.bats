@@ -101,6 +101,21 @@ EXPECTED
   ! "$KADMIN" topics | grep -qx "$T"
 }
 
+@test "ktopic delete and create return once the broker lists the change: a topic is made again at once, with other partitions, empty" {
+  T=$(new_topic t)
+  for run in 1 2 3; do
+    ktopic create "$T" -p 4 -q
+    echo '{"a":1}' | kproduce "$T" -q
+    ktopic delete "$T" -y -q
+    ktopic create "$T" -p 2 -q
+    [ "$("$KADMIN" marks "$T" | wc -l)" -eq 2 ]
+    run kconsume "$T" -e -q
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    ktopic delete "$T" -y -q
+  done
+}
+
 @test "ktopic: an unknown topic is exit 1; bad config pairs are exit 2; a table on a terminal" {
   run ktopic describe "no-such-topic-$RANDOM"
   [ "$status" -eq 1 ]

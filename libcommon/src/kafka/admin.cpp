@@ -75,11 +75,13 @@ Status Create(rd_kafka_t* rk, const TopicSpec& spec, bool* created) {
   const rd_kafka_topic_result_t** tr =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
   rd_kafka_resp_err_t e = n ? rd_kafka_topic_result_error(tr[0]) : RD_KAFKA_RESP_ERR_NO_ERROR;
-  if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+  if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
     *created = true;
-  else if (e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)  // someone else made it meanwhile: checked after
+    (void)AwaitTopicMetadata(rk, spec.name, spec.partitions);  // not there in time: used all the same
+  } else if (e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {  // someone else made it meanwhile: checked after
     return Status::KafkaError("cannot create topic '" + spec.name +
                               "': " + rd_kafka_topic_result_error_string(tr[0]));
+  }
   return Status::Ok();
 }
 
@@ -133,6 +135,17 @@ std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
 }
 
 }  // namespace
+
+bool AwaitTopicMetadata(rd_kafka_t* rk, const std::string& topic, int partitions) {
+  const KafkaConfig& cfg = KafkaClient::Of(rk)->config();
+  for (int64_t deadline = NowMs() + kMetadataTimeoutMs;;
+       std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+    int existing = 0;
+    if (!FetchMetadata(rk, cfg, topic, &existing).ok()) return false;
+    if (partitions == 0 ? existing == 0 : partitions < 0 ? existing > 0 : existing == partitions) return true;
+    if (NowMs() >= deadline) return false;
+  }
+}
 
 Status CreateAsAutoCreated(const KafkaConfig& cfg, const std::string& topic, const std::string& tool,
                            bool* created, const Properties& configs) {

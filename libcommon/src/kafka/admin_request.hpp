@@ -23,7 +23,7 @@ inline Event AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, Request reques
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
   rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, op);
   rd_kafka_AdminOptions_set_request_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
-  if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS)
+  if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS)
     rd_kafka_AdminOptions_set_operation_timeout(opts, kMetadataTimeoutMs, err, sizeof err);
   request(opts, q);
   Event ev(rd_kafka_queue_poll(q, kMetadataTimeoutMs + 5000));
@@ -39,5 +39,12 @@ inline Status EventStatus(const Event& ev, const std::string& what) {
     return Status::KafkaError(what + ": " + rd_kafka_event_error_string(ev.get()));
   return Status::Ok();
 }
+
+// Waits, up to kMetadataTimeoutMs, until the metadata `rk` reads lists `topic` with every one of
+// its `partitions` (at least one when partitions < 0), or, with partitions == 0, lists it no more.
+// The controller answers CreateTopics and DeleteTopics once it has decided; the brokers' metadata
+// follows a moment later (seconds on a loaded machine), and a tool started next (`ktopic create
+// t && ktable -i t`) asks a broker. False when it did not settle in that time (admin.cpp).
+bool AwaitTopicMetadata(rd_kafka_t* rk, const std::string& topic, int partitions);
 
 }  // namespace kt

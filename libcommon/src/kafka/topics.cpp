@@ -155,7 +155,10 @@ Status DeleteTopic(const KafkaConfig& cfg, const std::string& tool, const std::s
   size_t n = 0;
   const rd_kafka_topic_result_t** tr =
       rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
-  return TopicResultStatus(tr, n, what);
+  if (Status s = TopicResultStatus(tr, n, what); !s.ok()) return s;
+  // So that `ktopic delete -y t && ktopic create t` finds the name free.
+  (void)AwaitTopicMetadata(client.get(), topic, 0);  // still listed after 10 s: deleted all the same
+  return Status::Ok();
 }
 
 Status AlterTopicConfigs(const KafkaConfig& cfg, const std::string& tool, const std::string& topic,
