@@ -48,6 +48,8 @@ TEST_CASE("a stop notice says its note once its time is up, and the process's se
   std::string out = Stderr([](const char* path) {
     kt::StopNotice first("ktable", "still stopping", std::chrono::milliseconds(1));
     kt::StopNotice second("ktable", "said twice", std::chrono::milliseconds(1));
+    CHECK(first.Speaks());
+    CHECK_FALSE(second.Speaks());  // it never says anything, whenever it is destroyed
     CHECK(Written(path));
   });
   CHECK(out == "ktable: still stopping\n");
@@ -57,6 +59,7 @@ TEST_CASE("a stop notice destroyed before its time says nothing, at once; the ne
   std::string out = Stderr([](const char* path) {
     { kt::StopNotice notice("kmap", "never said", std::chrono::hours(1)); }  // returns: not an hour
     kt::StopNotice next("kmap", "the next", std::chrono::milliseconds(1));
+    CHECK(next.Speaks());
     CHECK(Written(path));
   });
   CHECK(out == "kmap: the next\n");

@@ -21,7 +21,8 @@ void RequestStop();  // for tests and internal shutdown
 class StopNotice {
  public:
   StopNotice(std::string tool, std::string note, std::chrono::milliseconds after);
-  ~StopNotice();  // returns at once: its thread is woken and joined
+  ~StopNotice();                                      // returns at once: its thread is woken and joined
+  bool Speaks() const { return waiter_ != nullptr; }  // false: another notice existed when made
 
  private:
   struct Waiter;
