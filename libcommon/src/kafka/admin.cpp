@@ -142,7 +142,7 @@ bool AwaitTopicMetadata(rd_kafka_t* rk, const std::string& topic, int partitions
        std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
     int existing = 0;
     if (!FetchMetadata(rk, cfg, topic, &existing).ok()) return false;
-    if (partitions == 0 ? existing == 0 : partitions < 0 ? existing > 0 : existing == partitions) return true;
+    if (partitions == 0 ? existing == 0 : partitions < 0 ? existing > 0 : existing >= partitions) return true;
     if (NowMs() >= deadline) return false;
   }
 }
@@ -245,9 +245,8 @@ Status EnsureTopic(const KafkaConfig& cfg, const TopicSpec& spec, const std::str
   // A topic another process is creating right now (a copy of this tool started at the same
   // moment) may show no or not all of its partitions for a moment: its metadata settles first.
   // A topic that was there at our first look is as it is: no waiting.
-  for (int64_t deadline = NowMs() + kMetadataTimeoutMs;
-       racing && spec.partitions > 0 && existing < spec.partitions && NowMs() < deadline;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (racing && spec.partitions > 0 && existing < spec.partitions) {
+    (void)AwaitTopicMetadata(rk.get(), spec.name, spec.partitions);
     if (Status s = FetchMetadata(rk.get(), cfg, spec.name, &existing); !s.ok()) return s;
   }
   if (spec.partitions > 0 && existing != spec.partitions)

@@ -1,5 +1,5 @@
-// One admin request on a temporary queue, waited for (admin.cpp and groups.cpp). Internal to
-// libcommon/src/kafka.
+// One admin request on a temporary queue, waited for (admin.cpp and groups.cpp), and a wait for
+// a topic's metadata (admin.cpp, topics.cpp). Internal to libcommon/src/kafka.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -40,8 +40,8 @@ inline Status EventStatus(const Event& ev, const std::string& what) {
   return Status::Ok();
 }
 
-// Waits, up to kMetadataTimeoutMs, until the metadata `rk` reads lists `topic` with every one of
-// its `partitions` (at least one when partitions < 0), or, with partitions == 0, lists it no more.
+// Waits, up to kMetadataTimeoutMs, until the metadata `rk` reads lists `topic` with at least
+// `partitions` partitions (at least one when partitions < 0), or, with 0, lists it no more.
 // The controller answers CreateTopics and DeleteTopics once it has decided; the brokers' metadata
 // follows a moment later (seconds on a loaded machine), and a tool started next (`ktopic create
 // t && ktable -i t`) asks a broker. False when it did not settle in that time (admin.cpp).
