@@ -174,6 +174,22 @@ kadmin() { "$BATS_TEST_DIRNAME/kadmin.py" "$@"; }
   [[ "$output" == *"0 in"* ]]
 }
 
+@test "a stdin line over 64 MiB is dead-lettered as its first bytes, kt.truncated giving the line's size" {
+  need_kafka
+  out=$(new_topic out); dlq=$(new_topic dlq)
+  kadmin create "$out" 1
+  kadmin create "$dlq" 1
+  { echo '{"a":1}'; head -c 70000000 /dev/zero | tr '\0' x; printf '\n{"a":3}\n'; } |
+    kmap -o "$out" --set y=1 --dlq "$dlq" > "$BATS_TEST_TMPDIR/log" 2>&1
+  grep -q "3 in, 2 out, 0 skipped, 1 dead-lettered" "$BATS_TEST_TMPDIR/log"
+  [ "$(kconsume "$out" -e -q | tr '\n' ' ')" = '{"a":1,"y":1} {"a":3,"y":1} ' ]
+  kconsume "$dlq" -e -J --value-format raw -q > "$BATS_TEST_TMPDIR/dlq"
+  [ "$(jq -r '.headers[] | select(.[0] == "kt.truncated") | .[1]' "$BATS_TEST_TMPDIR/dlq")" = 70000000 ]
+  [ "$(jq -r '.headers[] | select(.[0] == "kt.source.line") | .[1]' "$BATS_TEST_TMPDIR/dlq")" = 2 ]
+  [[ "$(jq -r '.headers[] | select(.[0] == "kt.error") | .[1]' "$BATS_TEST_TMPDIR/dlq")" == *"the line has 70000000 bytes"* ]]
+  [[ "$(jq -r '.value' "$BATS_TEST_TMPDIR/dlq")" =~ ^x+$ ]]  # its first bytes, cut to fit the topic
+}
+
 @test "--exactly-once: kmap copies a topic exactly; kproduce loads a file all or nothing" {
   need_kafka
   in=$(new_topic in); out=$(new_topic out)

@@ -140,6 +140,7 @@ Source::Poll StdinSource::TooLong(size_t size, Record* rec, Status* record_statu
   rec->line = row ? record_line_ : reader_->line_number();
   rec->offset = rec->line;
   rec->wire_value = row ? std::string_view(csv_pending_) : line_;
+  rec->wire_value_size = static_cast<int64_t>(size);
   if (row) pending_clear_ = true;  // csv_pending_ must outlive the record
   line_ = {};
   *record_status = s;

@@ -27,6 +27,12 @@ Status DeadLetterWriter::Send(const Record& rec, const Status& error, DeliveryTo
   }
   d.timestamp = rec.timestamp;
   d.headers = &headers;
+  // A value the source kept only the first bytes of says so, with its whole size.
+  // (Headers are views: `whole_size` outlives both sends.)
+  bool cut = rec.wire_value_size >= 0;
+  std::string whole_size =
+      std::to_string(cut ? static_cast<size_t>(rec.wire_value_size) : d.value_text.size());
+  if (cut) headers.push_back({"kt.truncated", whole_size});
   Status s = sink_->Send(d, token);
   if (!s.IsDataError() || sink_->MaxRecordBytes() <= 0) return s;
   // Too large: cut the key and value to fit, and say how large the value was.
@@ -36,9 +42,8 @@ Status DeadLetterWriter::Send(const Record& rec, const Status& error, DeliveryTo
   size_t room = max > overhead ? max - overhead : 0;
   if (d.key && d.key->size() > room / 2) d.key = d.key->substr(0, room / 2);
   room -= d.key ? d.key->size() : 0;
-  std::string original_size = std::to_string(d.value_text.size());
+  if (!cut) headers.push_back({"kt.truncated", whole_size});
   if (d.value_text.size() > room) d.value_text = d.value_text.substr(0, room);
-  headers.push_back({"kt.truncated", original_size});
   return sink_->Send(d, token);
 }
 

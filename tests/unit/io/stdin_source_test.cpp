@@ -14,6 +14,7 @@ struct SourceRead {
   std::string value;  // the record's value, or its wire bytes when it is bad
   std::string error;  // empty for a good record
   int64_t line;
+  int64_t wire_size;  // Record::wire_value_size: the whole size of a value kept in part, else -1
 };
 
 // Every record of `content` read as `format`, lines bounded to `max_line` bytes; *fatal gets
@@ -39,7 +40,7 @@ std::vector<SourceRead> ReadRecords(const std::string& content, kt::LineFormat f
     if (p == kt::Source::Poll::kEnd || !src.Fatal().ok()) break;
     if (p != kt::Source::Poll::kRecord) continue;
     out.push_back({st.ok() ? std::string(rec.value.value_or("")) : std::string(rec.wire_value.value_or("")),
-                   st.ok() ? "" : st.message(), rec.line});
+                   st.ok() ? "" : st.message(), rec.line, rec.wire_value_size});
   }
   *fatal = src.Fatal();
   ::unlink(name);
@@ -59,6 +60,8 @@ TEST_CASE("stdin source: a line longer than the bound is a bad record naming its
   CHECK(recs[0].value == "{\"a\":1}");
   CHECK(recs[1].line == 2);
   CHECK(recs[1].value == std::string(64, 'x'));  // its first bytes, for a dead letter
+  CHECK(recs[1].wire_size == 100);               // and its whole size, for kt.truncated
+  CHECK(recs[0].wire_size == -1);
   CHECK(recs[1].error ==
         "the line has 100 bytes, more than the 64 bytes a record's line may have: is the input text with a "
         "newline after each record?");

@@ -38,6 +38,9 @@ struct Record {
   // The bytes exactly as they were on Kafka (or on the input line): what a dead letter carries.
   std::optional<std::string_view> wire_key;
   std::optional<std::string_view> wire_value;
+  // The wire value's whole size when `wire_value` holds only its first bytes (a line longer
+  // than the input reader keeps); -1 when it is whole. A dead letter's kt.truncated gives it.
+  int64_t wire_value_size = -1;
   int64_t timestamp = -1;            // ms since epoch; -1 unknown
   const Headers* headers = nullptr;  // never null once produced by a Source
   std::string_view topic;            // source topic ("" when unknown, e.g. bare stdin lines)

@@ -1,7 +1,8 @@
 // Dead letters (--on-error dlq): a bad record's bytes as they were read, with why and where in
 // kt.* headers (kt.error, kt.tool, kt.source.topic/partition/offset or kt.source.line), written
 // to the dead-letter topic. One too large for that topic is cut to fit (kt.truncated: the
-// original value's size), so that one oversized record cannot wedge a pipeline.
+// original value's size), so that one oversized record cannot wedge a pipeline. A value its
+// source kept only the first bytes of (Record::wire_value_size) carries kt.truncated too.
 #pragma once
 
 #include <string>
