@@ -3,6 +3,7 @@
 #include <rapidjson/schema.h>
 
 #include "kt/core/paths.hpp"
+#include "schema_guard.hpp"
 
 namespace kt {
 
@@ -25,6 +26,8 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Parse(std::string_view
   v->impl_ = std::make_unique<Impl>();
   Status s = ParseJson(text, &v->impl_->doc);
   if (!s.ok()) return Status::InvalidArgument(origin + ": " + s.message());
+  if (Status g = GuardSchema(v->impl_->doc); !g.ok())
+    return Status::InvalidArgument(origin + ": " + g.message());
   v->impl_->schema = std::make_unique<rapidjson::SchemaDocument>(v->impl_->doc);
   return v;
 }

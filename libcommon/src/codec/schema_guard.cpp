@@ -1,0 +1,307 @@
+#include "schema_guard.hpp"
+
+#include <rapidjson/pointer.h>
+#include <rapidjson/schema.h>  // its regex engine, configured as the validator uses it
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace kt {
+
+namespace {
+
+// A schema that applies itself to the same value again without going down into the value
+// ({"anyOf": [{"type": "null"}, {"$ref": "#"}]}, or definitions whose $refs lead round to each
+// other through allOf/anyOf/oneOf/not) sends RapidJSON's validator round in circles until the
+// stack overflows, on the first value. Such a loop is found when the schema is read: the
+// subschemas a subschema applies to the same value are a graph, and a loop there has a $ref.
+// Only local references ("#...") are followed, as they are the only ones the validator resolves.
+class SameValueLoop {
+ public:
+  explicit SameValueLoop(const rapidjson::Value& root) : root_(root) {}
+  // The $ref that closes a loop, or "" when there is none.
+  std::string Find() { return Visit(root_) ? closing_ref_ : ""; }
+
+ private:
+  enum State { kOnPath, kDone };
+  bool Visit(const rapidjson::Value& schema) {
+    if (!schema.IsObject()) return false;
+    auto [it, fresh] = state_.emplace(&schema, kOnPath);
+    if (!fresh) return it->second == kOnPath;
+    for (const char* combine : {"allOf", "anyOf", "oneOf"}) {
+      auto m = schema.FindMember(combine);
+      if (m != schema.MemberEnd() && m->value.IsArray())
+        for (const rapidjson::Value& sub : m->value.GetArray())
+          if (Visit(sub)) return true;
+    }
+    if (auto m = schema.FindMember("not"); m != schema.MemberEnd() && Visit(m->value)) return true;
+    if (auto m = schema.FindMember("dependencies"); m != schema.MemberEnd() && m->value.IsObject())
+      for (const auto& dep : m->value.GetObject())
+        if (Visit(dep.value)) return true;
+    if (auto m = schema.FindMember("$ref"); m != schema.MemberEnd() && m->value.IsString() &&
+                                            m->value.GetStringLength() > 0 &&
+                                            m->value.GetString()[0] == '#') {
+      rapidjson::Pointer pointer(m->value.GetString(), m->value.GetStringLength());
+      const rapidjson::Value* target = pointer.IsValid() ? pointer.Get(root_) : nullptr;
+      if (target && Visit(*target)) {
+        if (closing_ref_.empty()) closing_ref_.assign(m->value.GetString(), m->value.GetStringLength());
+        return true;
+      }
+    }
+    state_[&schema] = kDone;
+    return false;
+  }
+
+  const rapidjson::Value& root_;
+  std::map<const rapidjson::Value*, State> state_;
+  std::string closing_ref_;
+};
+
+// RapidJSON makes a schema of every object in the document, so what it reads while it makes one
+// is checked on every object: its "pattern" and the names of its "patternProperties", compiled by
+// RapidJSON's own small regex engine (internal/regex.h: linear time, no recursion on the value),
+// which drops a pattern it cannot read, so that the schema checks nothing there ("^\\d+$" let
+// "abc" through), and asserts on some it does not refuse; and the shapes it reads unchecked
+// (BuiltUnchecked). Each pattern is compiled here first; one that does not compile makes the
+// schema an error, naming the pattern and where it is.
+class EveryObjectCheck {
+ public:
+  explicit EveryObjectCheck(const rapidjson::Value& root) : root_(root) {}
+
+  // InvalidArgument for the first thing in `v` (at JSON pointer `where`) the validator cannot take.
+  Status Check(const rapidjson::Value& v, const std::string& where) {
+    if (v.IsArray()) {
+      for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+        if (Status s = Check(v[i], where + "/" + std::to_string(i)); !s.ok()) return s;
+      return Status::Ok();
+    }
+    if (!v.IsObject()) return Status::Ok();
+    if (Status s = BuiltUnchecked(v, where); !s.ok()) return s;
+    if (auto m = v.FindMember("pattern"); m != v.MemberEnd() && m->value.IsString())
+      if (Status s = One(m->value.GetString(), where + "/pattern"); !s.ok()) return s;
+    if (auto m = v.FindMember("patternProperties"); m != v.MemberEnd())
+      for (const auto& p : m->value.GetObject())  // an object: Shape checked
+        if (Status s = One(p.name.GetString(), where + "/patternProperties"); !s.ok()) return s;
+    for (const auto& member : v.GetObject())
+      if (Status s = Check(member.value, where + "/" + member.name.GetString()); !s.ok()) return s;
+    return Status::Ok();
+  }
+
+ private:
+  // What RapidJSON reads unchecked while it makes a schema of an object, which it does for every
+  // object in the document: "patternProperties" as an object, and a local $ref's target as an
+  // object (a target that is missing leaves the referring slot empty).
+  Status BuiltUnchecked(const rapidjson::Value& v, const std::string& where) {
+    if (auto m = v.FindMember("patternProperties"); m != v.MemberEnd() && !m->value.IsObject())
+      return Status::InvalidArgument(where +
+                                     "/patternProperties is not an object (of patterns and their schemas)");
+    if (auto m = v.FindMember("$ref"); m != v.MemberEnd() && m->value.IsString() &&
+                                       m->value.GetStringLength() > 0 && m->value.GetString()[0] == '#') {
+      rapidjson::Pointer pointer(m->value.GetString(), m->value.GetStringLength());
+      const rapidjson::Value* target = pointer.IsValid() ? pointer.Get(root_) : nullptr;
+      std::string ref(m->value.GetString(), m->value.GetStringLength());
+      if (!target)
+        return Status::InvalidArgument("the $ref '" + ref + "' at " + where +
+                                       " points at nothing in the schema");
+      if (!target->IsObject())
+        return Status::InvalidArgument("the $ref '" + ref + "' at " + where +
+                                       " points at a value that is not a schema (a JSON object)");
+    }
+    return Status::Ok();
+  }
+
+  // As RapidJSON reads it: a C string (it stops at a NUL).
+  static Status One(const char* pattern, const std::string& where) {
+    if (!*pattern) return Status::Ok();  // matches every string; the engine drops it, to the same effect
+    if (const char* problem = GroupProblem(pattern))
+      return Status::InvalidArgument("the pattern '" + std::string(pattern) + "' at " + where + " " +
+                                     problem);
+    rapidjson::internal::GenericRegex<rapidjson::UTF8<>> regex(pattern);
+    if (!regex.IsValid())
+      return Status::InvalidArgument(
+          "the pattern '" + std::string(pattern) + "' at " + where +
+          " is not one the validator can check: it knows literals, '.', [...] classes, groups, '|', '?', "
+          "'*', '+', "
+          "{m,n}, '^', '$' and the escapes \\f \\n \\r \\t \\v and \\ before those signs; no \\d, \\w or "
+          "\\s (write [0-9], [A-Za-z0-9_], [ \\t\\n])");
+    return Status::Ok();
+  }
+  // What RapidJSON's engine does not refuse but cannot take: a '(' never closed, and a group with
+  // nothing in it to match ("()", "(^)"), which it counts as an operand it does not have (it
+  // asserts; built without assertions it reads and writes outside its stack); and repeats that
+  // copy a part of the pattern too many times ("(a{1000}){1000}": it copies the states of a
+  // repeated part m or n times, so memory grows with their product); and a quantifier with no
+  // atom before it ("{2}a", "(*a)"), or an alternative with nothing in it ("(|a)"), for which
+  // it takes an operand it may not have. Null when none of these.
+  static const char* GroupProblem(const char* p) {
+    constexpr uint64_t kMaxStates = 100000;
+    // ("(|a)": the engine takes an operand from before the group for the empty side.)
+    constexpr const char* kEmptyAlternative =
+        "has an alternative with nothing in it ('|' with nothing on one side)";
+    // Per open group (and the whole pattern): whether it matches something, and its size in
+    // the engine's states once its repeats are copied out.
+    struct Group {
+      bool has_atom = false;
+      bool branch_has_atom = false;  // since the group's start or its last '|'
+      uint64_t size = 0;
+    };
+    std::vector<Group> open(1);
+    uint64_t last = 0;        // the size of the atom a quantifier would repeat
+    bool can_repeat = false;  // an atom comes right before (perhaps repeated already)
+    auto atom = [&](uint64_t size) {
+      open.back().has_atom = open.back().branch_has_atom = true;
+      open.back().size += size;
+      last = size;
+      can_repeat = true;
+    };
+    for (; *p; ++p) {
+      switch (*p) {
+        case '(':
+          open.emplace_back();
+          can_repeat = false;
+          break;
+        case ')': {
+          if (open.size() == 1) return nullptr;  // refused by the engine itself
+          Group g = open.back();
+          if (!g.has_atom) return "has a group with nothing in it to match";
+          if (!g.branch_has_atom) return kEmptyAlternative;
+          open.pop_back();
+          atom(g.size);
+          break;
+        }
+        case '{': {  // a quantifier {m}, {m,} or {m,n}: the engine copies the atom before it
+          if (!can_repeat) return "repeats nothing: a quantifier '{' with no atom before it";
+          uint64_t m = 0, n = 0;
+          bool second = false;
+          for (; p[1] && p[1] != '}'; ++p) {
+            if (p[1] == ',') second = true;
+            if (p[1] >= '0' && p[1] <= '9') {
+              uint64_t& v = second ? n : m;
+              v = std::min<uint64_t>(v * 10 + static_cast<uint64_t>(p[1] - '0'), kMaxStates + 1);
+            }
+          }
+          uint64_t copies = std::max(m + 1, n);
+          open.back().size += std::min(last, kMaxStates + 1) * copies;
+          last *= copies;
+          break;
+        }
+        case '[':  // a class: one atom, whatever it holds
+          while (p[1] && p[1] != ']') p += p[1] == '\\' && p[2] ? 2 : 1;
+          atom(1);
+          break;
+        case '\\':
+          if (!p[1]) return nullptr;
+          ++p;
+          atom(1);
+          break;
+        case '|':
+          if (!open.back().branch_has_atom) return kEmptyAlternative;
+          open.back().branch_has_atom = false;
+          can_repeat = false;
+          break;
+        case '?':
+        case '*':
+        case '+':
+          if (!can_repeat) return "repeats nothing: a quantifier with no atom before it";
+          break;
+        case '^':
+        case '$':
+          break;
+        default:
+          atom(1);
+      }
+      if (open.back().size > kMaxStates || last > kMaxStates)
+        return "repeats a part more times than the validator can hold (it copies each repeat)";
+    }
+    if (open.size() > 1) return "opens a group with '(' that it does not close";
+    return open[0].has_atom && !open[0].branch_has_atom ? kEmptyAlternative : nullptr;
+  }
+
+  const rapidjson::Value& root_;
+};
+
+// The keywords whose values RapidJSON validates with as schemas without checking that they are:
+// "not" (else it validates with a schema it never made), each of "allOf", "anyOf", "oneOf" and
+// "items" (else an array slot it never fills), and the values of "properties" and
+// "patternProperties". Checked on the schemas a value can reach from the root (through these,
+// "additionalProperties", "additionalItems", "dependencies" and $refs), not on every object, so
+// that a property named "properties" or "not" (GeoJSON has one) is no schema keyword.
+class ReachableShape {
+ public:
+  explicit ReachableShape(const rapidjson::Value& root) : root_(root) {}
+  Status Check() { return Visit(root_, "#"); }
+
+ private:
+  Status Visit(const rapidjson::Value& v, const std::string& where) {
+    if (!v.IsObject() || !seen_.insert(&v).second) return Status::Ok();
+    if (auto m = v.FindMember("not"); m != v.MemberEnd())
+      if (Status s = Schema(m->value, where + "/not"); !s.ok()) return s;
+    for (const char* combine : {"allOf", "anyOf", "oneOf"}) {
+      auto m = v.FindMember(combine);
+      if (m == v.MemberEnd()) continue;
+      std::string at = where + "/" + combine;
+      if (!m->value.IsArray() || m->value.Empty())
+        return Status::InvalidArgument(at + " is not an array of one or more schemas");
+      for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i)
+        if (Status s = Schema(m->value[i], at + "/" + std::to_string(i)); !s.ok()) return s;
+    }
+    if (auto m = v.FindMember("items"); m != v.MemberEnd()) {
+      if (m->value.IsArray()) {
+        for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i)
+          if (Status s = Schema(m->value[i], where + "/items/" + std::to_string(i)); !s.ok()) return s;
+      } else if (Status s = Visit(m->value, where + "/items"); !s.ok()) {
+        return s;
+      }
+    }
+    for (const char* named : {"properties", "patternProperties"}) {
+      auto m = v.FindMember(named);
+      if (m == v.MemberEnd()) continue;
+      std::string at = where + "/" + named;
+      if (!m->value.IsObject())
+        return Status::InvalidArgument(at + " is not an object (of names or patterns, and their schemas)");
+      for (const auto& p : m->value.GetObject())
+        if (Status s = Schema(p.value, at + "/" + p.name.GetString()); !s.ok()) return s;
+    }
+    for (const char* more : {"additionalProperties", "additionalItems"})
+      if (auto m = v.FindMember(more); m != v.MemberEnd())
+        if (Status s = Visit(m->value, where + "/" + more); !s.ok()) return s;
+    if (auto m = v.FindMember("dependencies"); m != v.MemberEnd() && m->value.IsObject())
+      for (const auto& d : m->value.GetObject())
+        if (Status s = Visit(d.value, where + "/dependencies/" + d.name.GetString()); !s.ok()) return s;
+    if (auto m = v.FindMember("$ref"); m != v.MemberEnd() && m->value.IsString() &&
+                                       m->value.GetStringLength() > 0 && m->value.GetString()[0] == '#') {
+      rapidjson::Pointer pointer(m->value.GetString(), m->value.GetStringLength());
+      if (const rapidjson::Value* target = pointer.IsValid() ? pointer.Get(root_) : nullptr)
+        if (Status s = Visit(*target, std::string(m->value.GetString(), m->value.GetStringLength())); !s.ok())
+          return s;
+    }
+    return Status::Ok();
+  }
+  // A value RapidJSON takes as a schema: it must be one.
+  Status Schema(const rapidjson::Value& v, const std::string& where) {
+    if (!v.IsObject()) return Status::InvalidArgument(where + " is not a schema (a JSON object)");
+    return Visit(v, where);
+  }
+
+  const rapidjson::Value& root_;
+  std::set<const rapidjson::Value*> seen_;
+};
+
+}  // namespace
+
+Status GuardSchema(const rapidjson::Value& schema) {
+  if (Status s = EveryObjectCheck(schema).Check(schema, "#"); !s.ok()) return s;
+  if (Status s = ReachableShape(schema).Check(); !s.ok()) return s;
+  if (std::string ref = SameValueLoop(schema).Find(); !ref.empty())
+    return Status::InvalidArgument("the $ref '" + ref +
+                                   "' makes a loop: it applies a schema to the very value that schema is "
+                                   "checking, without end (a $ref inside "
+                                   "properties or items goes down into the value instead)");
+  return Status::Ok();
+}
+
+}  // namespace kt

@@ -1,0 +1,132 @@
+#include "kt/codec/schema.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "kt/core/json_reader.hpp"
+
+namespace {
+
+// The outcome of checking the JSON text `value` against the schema text `schema`: "ok", the
+// violation's message, or "schema: " and why the schema was refused.
+std::string Checked(const std::string& schema, const std::string& value) {
+  auto v = kt::SchemaValidator::Parse(schema, "s.json");
+  if (!v.ok()) {
+    CHECK(v.status().code() == kt::Status::Code::kInvalidArgument);
+    return "schema: " + v.status().message();
+  }
+  rapidjson::Document doc;
+  REQUIRE(kt::ParseJsonText(value, &doc).ok());
+  kt::Status s = (*v)->Validate(doc);
+  if (!s.ok()) CHECK(s.IsDataError());
+  return s.ok() ? "ok" : s.message();
+}
+
+}  // namespace
+
+TEST_CASE("json schema: values are checked, a violation names the keyword and where") {
+  std::string schema =
+      R"({"type":"object","required":["uri"],"properties":{"n":{"type":"integer","minimum":0}}})";
+  CHECK(Checked(schema, R"({"uri":"/a","n":3})") == "ok");
+  CHECK(Checked(schema, R"({"n":3})") == "schema violation: 'required' failed at # (the value) (schema #)");
+  CHECK(Checked(schema, R"({"uri":"/a","n":-1})") ==
+        "schema violation: 'minimum' failed at #/n (schema #/properties/n)");
+}
+
+TEST_CASE("json schema: a pattern is checked, or the schema is refused naming it; never ignored") {
+  std::string digits = R"({"properties":{"n":{"type":"string","pattern":"^[0-9]+$"}}})";
+  CHECK(Checked(digits, R"({"n":"12"})") == "ok");
+  CHECK(Checked(digits, R"({"n":"ab"})") ==
+        "schema violation: 'pattern' failed at #/n (schema #/properties/n)");
+  // RapidJSON's engine cannot read \d: it used to drop the pattern, and "ab" passed.
+  std::string d = Checked(R"({"properties":{"n":{"type":"string","pattern":"^\\d+$"}}})", R"({"n":"ab"})");
+  CHECK(d.rfind("schema: s.json: the pattern '^\\d+$' at #/properties/n/pattern is not one the validator can "
+                "check",
+                0) == 0);
+  CHECK(d.find("write [0-9]") != std::string::npos);
+  CHECK(Checked(R"({"patternProperties":{"^\\w+$":{"type":"string"}}})", "{}")
+            .rfind("schema: s.json: the pattern '^\\w+$' at #/patternProperties is not one", 0) == 0);
+  // A '(' never closed failed an assertion inside RapidJSON (a debug build aborted).
+  CHECK(Checked(R"x({"properties":{"u":{"pattern":"^/("}}})x", "{}") ==
+        "schema: s.json: the pattern '^/(' at #/properties/u/pattern opens a group with '(' that it does not "
+        "close");
+  // An empty group was an operand the engine counted and did not have: an assertion, or without
+  // assertions a read and write outside its stack.
+  CHECK(Checked(R"x({"pattern":"9()9"})x", "{}") ==
+        "schema: s.json: the pattern '9()9' at #/pattern has a group with nothing in it to match");
+  CHECK(Checked(R"x({"pattern":"a(^)"})x", "{}") ==
+        "schema: s.json: the pattern 'a(^)' at #/pattern has a group with nothing in it to match");
+  // The engine copies a repeated part out: memory grows with the product of nested repeats.
+  CHECK(Checked(R"x({"pattern":"^(a{1000}){1000}$"})x", "{}") ==
+        "schema: s.json: the pattern '^(a{1000}){1000}$' at #/pattern repeats a part more times than the "
+        "validator can hold (it copies each repeat)");
+  CHECK(Checked(R"x({"pattern":"^[0-9]{3}-[0-9]{2,4}$"})x", R"("123-45")") == "ok");
+  CHECK(Checked(R"x({"pattern":"^[0-9]{3}-[0-9]{2,4}$"})x", R"("123-4")") ==
+        "schema violation: 'pattern' failed at # (the value) (schema #)");
+  CHECK(Checked(R"({"properties":{"a":{"patternProperties":true}}})", "{}") ==
+        "schema: s.json: #/properties/a/patternProperties is not an object (of patterns and their schemas)");
+  CHECK(Checked(R"x({"pattern":"{2}a"})x", "{}") ==
+        "schema: s.json: the pattern '{2}a' at #/pattern repeats nothing: a quantifier '{' with no atom "
+        "before it");
+  CHECK(Checked(R"x({"pattern":"a(*b)"})x", "{}") ==
+        "schema: s.json: the pattern 'a(*b)' at #/pattern repeats nothing: a quantifier with no atom before "
+        "it");
+  CHECK(Checked(R"x({"pattern":"a((|b)c)"})x", "{}") ==
+        "schema: s.json: the pattern 'a((|b)c)' at #/pattern has an alternative with nothing in it ('|' with "
+        "nothing "
+        "on one side)");
+  CHECK(Checked(R"x({"pattern":"ab|"})x", "{}").find("has an alternative with nothing in it") !=
+        std::string::npos);
+  CHECK(Checked(R"x({"pattern":"^(ab|cd)$"})x", R"("cd")") == "ok");
+  CHECK(Checked(R"x({"pattern":""})x", R"("x")") == "ok");  // matches every string
+  // A '(' in a class or escaped is a character; groups that close are groups.
+  std::string parens = R"x({"properties":{"u":{"pattern":"^[(]\\(x(a|b)*$"}}})x";
+  CHECK(Checked(parens, R"({"u":"((xab"})") == "ok");
+  CHECK(Checked(parens, R"({"u":"((xc"})") ==
+        "schema violation: 'pattern' failed at #/u (schema #/properties/u)");
+}
+
+TEST_CASE(
+    "json schema: a $ref that applies a schema to the same value again is refused; one inside properties "
+    "recurses") {
+  CHECK(Checked(R"({"anyOf":[{"type":"null"},{"$ref":"#"}]})", "{}") ==
+        "schema: s.json: the $ref '#' makes a loop: it applies a schema to the very value that schema is "
+        "checking, without end (a $ref inside properties or items goes down into the value instead)");
+  CHECK(
+      Checked(
+          R"({"definitions":{"a":{"allOf":[{"$ref":"#/definitions/b"}]},"b":{"not":{"$ref":"#/definitions/a"}}},
+                   "$ref":"#/definitions/a"})",
+          "{}")
+          .rfind("schema: s.json: the $ref '#/definitions/", 0) == 0);
+  std::string tree =
+      R"({"type":"object","properties":{"name":{"type":"string"},"kids":{"type":"array","items":{"$ref":"#"}}}})";
+  CHECK(Checked(tree, R"({"name":"a","kids":[{"name":"b","kids":[{"name":"c"}]}]})") == "ok");
+  CHECK(Checked(tree, R"({"name":"a","kids":[{"name":"b","kids":[{"name":3}]}]})") ==
+        "schema violation: 'type' failed at #/kids/0/kids/0/name (schema #/properties/name)");
+}
+
+TEST_CASE(
+    "json schema: keywords RapidJSON takes as schemas unchecked must be schemas; keyword names as properties "
+    "are fine") {
+  // Each of these made RapidJSON validate with a schema it never made (memory never written).
+  CHECK(Checked(R"({"not":1})", "{}") == "schema: s.json: #/not is not a schema (a JSON object)");
+  CHECK(Checked(R"({"properties":{"a":{"anyOf":[{},2]}}})", "{}") ==
+        "schema: s.json: #/properties/a/anyOf/1 is not a schema (a JSON object)");
+  CHECK(Checked(R"({"allOf":[]})", "{}") == "schema: s.json: #/allOf is not an array of one or more schemas");
+  CHECK(Checked(R"({"items":[{},"x"]})", "[]") ==
+        "schema: s.json: #/items/1 is not a schema (a JSON object)");
+  CHECK(Checked(R"({"properties":{"a":3}})", "{}") ==
+        "schema: s.json: #/properties/a is not a schema (a JSON object)");
+  CHECK(Checked(R"({"$ref":"#/definitions/x"})", "{}") ==
+        "schema: s.json: the $ref '#/definitions/x' at # points at nothing in the schema");
+  CHECK(Checked(R"({"definitions":{"x":5},"not":{"$ref":"#/definitions/x"}})", "{}") ==
+        "schema: s.json: the $ref '#/definitions/x' at #/not points at a value that is not a schema (a JSON "
+        "object)");
+  // GeoJSON's Feature has a property named "properties"; one may be named "not" or "items".
+  std::string geo =
+      R"({"type":"object","properties":{"type":{"enum":["Feature"]},"properties":{"type":"object"},
+                        "not":{"type":"string"},"items":{"type":"array"}}})";
+  CHECK(Checked(geo, R"({"type":"Feature","properties":{"a":1},"not":"x","items":[]})") == "ok");
+  CHECK(Checked(geo, R"({"type":"Feature","properties":3})") ==
+        "schema violation: 'type' failed at #/properties (schema #/properties/properties)");
+}
