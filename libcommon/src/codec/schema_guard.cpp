@@ -229,7 +229,8 @@ class EveryObjectCheck {
 // "items" (else an array slot it never fills), and the values of "properties" and
 // "patternProperties". Checked on the schemas a value can reach from the root (through these,
 // "additionalProperties", "additionalItems", "dependencies" and $refs), not on every object, so
-// that a property named "properties" or "not" (GeoJSON has one) is no schema keyword.
+// that a property named "properties" or "not" (GeoJSON has one) is no schema keyword. A $ref
+// to another document is refused there too: the validator has no way to fetch it and skips it.
 class ReachableShape {
  public:
   explicit ReachableShape(const rapidjson::Value& root) : root_(root) {}
@@ -272,12 +273,16 @@ class ReachableShape {
     if (auto m = v.FindMember("dependencies"); m != v.MemberEnd() && m->value.IsObject())
       for (const auto& d : m->value.GetObject())
         if (Status s = Visit(d.value, where + "/dependencies/" + d.name.GetString()); !s.ok()) return s;
-    if (auto m = v.FindMember("$ref"); m != v.MemberEnd() && m->value.IsString() &&
-                                       m->value.GetStringLength() > 0 && m->value.GetString()[0] == '#') {
-      rapidjson::Pointer pointer(m->value.GetString(), m->value.GetStringLength());
+    if (auto m = v.FindMember("$ref"); m != v.MemberEnd() && m->value.IsString()) {
+      std::string ref(m->value.GetString(), m->value.GetStringLength());
+      if (ref.empty() || ref[0] != '#')  // the validator would skip it: nothing checked there
+        return Status::InvalidArgument(
+            "the $ref '" + ref + "' at " + where +
+            " names another document, which is not fetched: copy that schema under "
+            "\"definitions\" and refer to it as '#/definitions/NAME'");
+      rapidjson::Pointer pointer(ref.data(), ref.size());
       if (const rapidjson::Value* target = pointer.IsValid() ? pointer.Get(root_) : nullptr)
-        if (Status s = Visit(*target, std::string(m->value.GetString(), m->value.GetStringLength())); !s.ok())
-          return s;
+        if (Status s = Visit(*target, ref); !s.ok()) return s;
     }
     return Status::Ok();
   }

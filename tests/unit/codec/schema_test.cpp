@@ -122,6 +122,11 @@ TEST_CASE(
   CHECK(Checked(R"({"definitions":{"x":5},"not":{"$ref":"#/definitions/x"}})", "{}") ==
         "schema: s.json: the $ref '#/definitions/x' at #/not points at a value that is not a schema (a JSON "
         "object)");
+  // A $ref to another document was skipped: nothing was checked there.
+  CHECK(Checked(R"({"properties":{"a":{"$ref":"other.json#/definitions/a"}}})", "{}") ==
+        "schema: s.json: the $ref 'other.json#/definitions/a' at #/properties/a names another document, "
+        "which is "
+        "not fetched: copy that schema under \"definitions\" and refer to it as '#/definitions/NAME'");
   // GeoJSON's Feature has a property named "properties"; one may be named "not" or "items".
   std::string geo =
       R"({"type":"object","properties":{"type":{"enum":["Feature"]},"properties":{"type":"object"},
