@@ -17,16 +17,30 @@ namespace {
 // A schema that applies itself to the same value again without going down into the value
 // ({"anyOf": [{"type": "null"}, {"$ref": "#"}]}, or definitions whose $refs lead round to each
 // other through allOf/anyOf/oneOf/not) sends RapidJSON's validator round in circles until the
-// stack overflows, on the first value. Such a loop is found when the schema is read: the
-// subschemas a subschema applies to the same value are a graph, and a loop there has a $ref.
-// Only local references ("#...") are followed, as they are the only ones the validator resolves.
+// stack overflows, on the first value; $refs that lead round to each other alone ({"$ref":
+// "#/definitions/a"} at #/definitions/a) do so already while it reads the schema, wherever they
+// are, as it resolves the $refs of every object. Such a loop is found when the schema is read:
+// the subschemas a subschema applies to the same value are a graph, and a loop there has a $ref.
+// Every object is a start (a loop under "properties" is as deadly as one at the root). Only
+// local references ("#...") are followed, as they are the only ones the validator resolves.
 class SameValueLoop {
  public:
   explicit SameValueLoop(const rapidjson::Value& root) : root_(root) {}
   // The $ref that closes a loop, or "" when there is none.
-  std::string Find() { return Visit(root_) ? closing_ref_ : ""; }
+  std::string Find() { return FromEvery(root_) ? closing_ref_ : ""; }
 
  private:
+  bool FromEvery(const rapidjson::Value& v) {
+    if (v.IsArray()) {
+      for (const rapidjson::Value& item : v.GetArray())
+        if (FromEvery(item)) return true;
+    } else if (v.IsObject()) {
+      if (Visit(v)) return true;
+      for (const auto& member : v.GetObject())
+        if (FromEvery(member.value)) return true;
+    }
+    return false;
+  }
   enum State { kOnPath, kDone };
   bool Visit(const rapidjson::Value& schema) {
     if (!schema.IsObject()) return false;
@@ -84,7 +98,7 @@ class EveryObjectCheck {
     if (auto m = v.FindMember("pattern"); m != v.MemberEnd() && m->value.IsString())
       if (Status s = One(m->value.GetString(), where + "/pattern"); !s.ok()) return s;
     if (auto m = v.FindMember("patternProperties"); m != v.MemberEnd())
-      for (const auto& p : m->value.GetObject())  // an object: Shape checked
+      for (const auto& p : m->value.GetObject())  // an object: BuiltUnchecked said so
         if (Status s = One(p.name.GetString(), where + "/patternProperties"); !s.ok()) return s;
     for (const auto& member : v.GetObject())
       if (Status s = Check(member.value, where + "/" + member.name.GetString()); !s.ok()) return s;
@@ -136,28 +150,45 @@ class EveryObjectCheck {
   // copy a part of the pattern too many times ("(a{1000}){1000}": it copies the states of a
   // repeated part m or n times, so memory grows with their product); and a quantifier with no
   // atom before it ("{2}a", "(*a)"), or an alternative with nothing in it ("(|a)"), for which
-  // it takes an operand it may not have. Null when none of these.
+  // it takes an operand it may not have; and a part that can match nothing repeated without end
+  // ("(a*)*", "a?+"), on which its matcher loops. Null when none of these.
   static const char* GroupProblem(const char* p) {
-    constexpr uint64_t kMaxStates = 100000;
+    // Well past any pattern a schema needs; the engine's matcher recurses once per state in a
+    // row of optional ones, so this also bounds its stack.
+    constexpr uint64_t kMaxStates = 10000;
     // ("(|a)": the engine takes an operand from before the group for the empty side.)
     constexpr const char* kEmptyAlternative =
         "has an alternative with nothing in it ('|' with nothing on one side)";
-    // Per open group (and the whole pattern): whether it matches something, and its size in
-    // the engine's states once its repeats are copied out.
+    // Per open group (and the whole pattern): whether it matches something; its size in the
+    // engine's states once its repeats are copied out; and whether it can match the empty string
+    // (an alternative before is, or the current one has no atom that must match something).
     struct Group {
       bool has_atom = false;
       bool branch_has_atom = false;  // since the group's start or its last '|'
       uint64_t size = 0;
+      bool nullable_branch_before = false;
+      int solid_atoms = 0;  // atoms of the current alternative that cannot match nothing
     };
     std::vector<Group> open(1);
-    uint64_t last = 0;        // the size of the atom a quantifier would repeat
-    bool can_repeat = false;  // an atom comes right before (perhaps repeated already)
-    auto atom = [&](uint64_t size) {
-      open.back().has_atom = open.back().branch_has_atom = true;
-      open.back().size += size;
+    uint64_t last = 0;           // the size of the atom a quantifier would repeat
+    bool last_nullable = false;  // whether that atom can match nothing
+    bool can_repeat = false;     // an atom comes right before (perhaps repeated already)
+    auto atom = [&](uint64_t size, bool nullable) {
+      Group& g = open.back();
+      g.has_atom = g.branch_has_atom = true;
+      g.size += size;
+      g.solid_atoms += nullable ? 0 : 1;
       last = size;
+      last_nullable = nullable;
       can_repeat = true;
     };
+    auto make_optional = [&] {  // '?', '*', {0,n}: the atom before may now match nothing
+      if (!last_nullable) --open.back().solid_atoms;
+      last_nullable = true;
+    };
+    // "(a*)*": the engine's matcher follows the empty loop without end (a stack overflow).
+    constexpr const char* kEmptyLoop =
+        "repeats without end a part that can match nothing (as in (a*)*), which the validator loops on";
     for (; *p; ++p) {
       switch (*p) {
         case '(':
@@ -170,49 +201,58 @@ class EveryObjectCheck {
           if (!g.has_atom) return "has a group with nothing in it to match";
           if (!g.branch_has_atom) return kEmptyAlternative;
           open.pop_back();
-          atom(g.size);
+          atom(g.size, g.nullable_branch_before || g.solid_atoms == 0);
           break;
         }
         case '{': {  // a quantifier {m}, {m,} or {m,n}: the engine copies the atom before it
           if (!can_repeat) return "repeats nothing: a quantifier '{' with no atom before it";
           uint64_t m = 0, n = 0;
-          bool second = false;
+          bool second = false, n_given = false;
           for (; p[1] && p[1] != '}'; ++p) {
             if (p[1] == ',') second = true;
             if (p[1] >= '0' && p[1] <= '9') {
               uint64_t& v = second ? n : m;
               v = std::min<uint64_t>(v * 10 + static_cast<uint64_t>(p[1] - '0'), kMaxStates + 1);
+              n_given |= second;
             }
           }
+          if (second && !n_given && last_nullable) return kEmptyLoop;  // {m,}: a '+' at the end
           uint64_t copies = std::max(m + 1, n);
           open.back().size += std::min(last, kMaxStates + 1) * copies;
           last *= copies;
+          if (m == 0) make_optional();
           break;
         }
         case '[':  // a class: one atom, whatever it holds
           while (p[1] && p[1] != ']') p += p[1] == '\\' && p[2] ? 2 : 1;
-          atom(1);
+          atom(1, false);
           break;
         case '\\':
           if (!p[1]) return nullptr;
           ++p;
-          atom(1);
+          atom(1, false);
           break;
-        case '|':
-          if (!open.back().branch_has_atom) return kEmptyAlternative;
-          open.back().branch_has_atom = false;
+        case '|': {
+          Group& g = open.back();
+          if (!g.branch_has_atom) return kEmptyAlternative;
+          g.nullable_branch_before |= g.solid_atoms == 0;
+          g.branch_has_atom = false;
+          g.solid_atoms = 0;
           can_repeat = false;
           break;
+        }
         case '?':
         case '*':
         case '+':
           if (!can_repeat) return "repeats nothing: a quantifier with no atom before it";
+          if (*p != '?' && last_nullable) return kEmptyLoop;
+          if (*p != '+') make_optional();
           break;
         case '^':
         case '$':
           break;
         default:
-          atom(1);
+          atom(1, false);
       }
       if (open.back().size > kMaxStates || last > kMaxStates)
         return "repeats a part more times than the validator can hold (it copies each repeat)";

@@ -79,6 +79,11 @@ TEST_CASE("json schema: a pattern is checked, or the schema is refused naming it
         std::string::npos);
   CHECK(Checked(R"x({"pattern":"^(ab|cd)$"})x", R"("cd")") == "ok");
   CHECK(Checked(R"x({"pattern":""})x", R"("x")") == "ok");  // matches every string
+  // A part that can match nothing, repeated without end: the matcher recursed until the stack ran out.
+  for (std::string loop : {"(a*)*", "x(b?c*)+", "n*{2,}", "(a|b?)*", "((a)?)*"})
+    CHECK(Checked(R"({"pattern":")" + loop + "\"}", "{}")
+              .find("repeats without end a part that can match nothing") != std::string::npos);
+  CHECK(Checked(R"x({"pattern":"^(a*b)*(c?d|e)+x{0,3}y{2,}$"})x", R"("abbcdeyy")") == "ok");
   // A '(' in a class or escaped is a character; groups that close are groups.
   std::string parens = R"x({"properties":{"u":{"pattern":"^[(]\\(x(a|b)*$"}}})x";
   CHECK(Checked(parens, R"({"u":"((xab"})") == "ok");
@@ -98,6 +103,16 @@ TEST_CASE(
                    "$ref":"#/definitions/a"})",
           "{}")
           .rfind("schema: s.json: the $ref '#/definitions/", 0) == 0);
+  // Loops away from the root: under properties (when a value has that property), and $refs that
+  // only refer on, which RapidJSON followed without end while it read the schema.
+  CHECK(Checked(R"({"properties":{"x":{"anyOf":[{"$ref":"#/properties/x"}]}}})", "{}") ==
+        "schema: s.json: the $ref '#/properties/x' makes a loop: it applies a schema to the very value that "
+        "schema "
+        "is checking, without end (a $ref inside properties or items goes down into the value instead)");
+  CHECK(Checked(R"({"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}}})", "{}")
+            .rfind("schema: s.json: the $ref '#/definitions/", 0) == 0);
+  CHECK(Checked(R"({"properties":{"x":{"$ref":"#/properties/x"}}})", "{}")
+            .rfind("schema: s.json: the $ref '#/properties/x' makes a loop", 0) == 0);
   std::string tree =
       R"({"type":"object","properties":{"name":{"type":"string"},"kids":{"type":"array","items":{"$ref":"#"}}}})";
   CHECK(Checked(tree, R"({"name":"a","kids":[{"name":"b","kids":[{"name":"c"}]}]})") == "ok");
