@@ -45,6 +45,8 @@ inline Status EventStatus(const Event& ev, const std::string& what) {
 // The controller answers CreateTopics and DeleteTopics once it has decided; the brokers' metadata
 // follows a moment later (seconds on a loaded machine), and a tool started next (`ktopic create
 // t && ktable -i t`) asks a broker. False when it did not settle in that time (admin.cpp).
+// `rk` is a KafkaClient's handle (KafkaClient::Of finds its config): every handle is, as
+// KafkaClient is the one place that calls rd_kafka_new, and it always sets the opaque.
 bool AwaitTopicMetadata(rd_kafka_t* rk, const std::string& topic, int partitions);
 
 }  // namespace kt
