@@ -249,6 +249,10 @@ TEST_CASE("KafkaSource in place: while every record is home, the partitions take
   // Timestamps interleaved (partition p holds 1 + p, 5 + p, 9 + p, ...): the merge would switch
   // partitions at every record. In turns of 3, each turn goes to the partition whose head comes
   // first in the merge.
+  // A turn goes on only while every other partition has been fetched past its head: one that has
+  // nothing more fetched yet ends it. So this order holds when each partition comes in one fetch:
+  // Produce writes each partition as one batch. (With batches of one record it is 1, 2, 3, ...;
+  // before Produce made sure of one batch, a loaded machine split off a first record now and then.)
   MockCluster mock;
   REQUIRE(mock.cluster);
   rd_kafka_mock_topic_create(mock.cluster, "in", 4, 1);
