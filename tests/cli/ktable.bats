@@ -350,6 +350,16 @@ handover() {
   run ktable --agg count --by 'uri ~'
   [ "$status" -eq 2 ]
   [[ "$output" == *"--by: invalid expression at column 6"* ]]
+  # two aggregates of one name folded into one field, which the output named twice
+  run ktable --by k --agg 'x=sum(a)' --agg x=count <<< '{"k":"u","a":1}'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--agg 'x=count': the name 'x' is taken by --agg 'x=sum(a)'"* ]]
+  run ktable --by k --agg count --agg 'n=count' --agg 'sum(a)' --agg 'sum_a=last(a)' <<< '{"k":"u","a":1}'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--agg 'sum_a=last(a)': the name 'sum_a' is taken by --agg 'sum(a)'"* ]]
+  run ktable --store memory --by k --agg count --agg 'n=count' --agg 'sum(a)' <<< '{"k":"u","a":1}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == '{"key":"u","count":1,"n":1,"sum_a":1}'* ]]
   # a store name becomes a topic and a directory name: nothing outside the state dir
   for bad in ../up 'a b' '' ..; do
     run ktable -i - --agg count --name "$bad" <<< '{"a":1}'

@@ -238,6 +238,9 @@ uri_partitions() {
   [[ "$output" == *"--retention must be at least"* ]]
   run kwindow --tumbling 10s --agg 'median(x)'
   [ "$status" -eq 2 ]
+  run kwindow --tumbling 10s --agg 'sum(a)' --agg 'sum_a=count'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--agg 'sum_a=count': the name 'sum_a' is taken by --agg 'sum(a)'"* ]]
   run kwindow --tumbling 10s --agg count --time 'a +'
   [ "$status" -eq 2 ]
 }

@@ -1,6 +1,7 @@
 #include "map_transform.hpp"
 
 #include "kt/codec/json_path.hpp"
+#include "kt/core/json.hpp"
 #include "kt/core/strings.hpp"
 
 namespace kt::kmap {
@@ -106,12 +107,12 @@ Status MapTransform::Apply(const Step& s, Input& in) {
       break;
     }
     case MapStep::Kind::kRename: {
-      auto it = v.FindMember(rapidjson::StringRef(s.from.data(), s.from.size()));
+      auto it = kt::FindName(v, s.from);
       if (it == v.MemberEnd()) break;
-      auto existing = v.FindMember(rapidjson::StringRef(s.to.data(), s.to.size()));
+      auto existing = kt::FindName(v, s.to);
       if (existing != v.MemberEnd()) {
         v.EraseMember(existing);
-        it = v.FindMember(rapidjson::StringRef(s.from.data(), s.from.size()));
+        it = kt::FindName(v, s.from);
       }
       it->name.SetString(s.to.data(), static_cast<rapidjson::SizeType>(s.to.size()), alloc);
       break;

@@ -1,5 +1,7 @@
 #include "produce_transform.hpp"
 
+#include "kt/core/json.hpp"
+
 namespace kt::kproduce {
 
 Result<ProduceTransform> ProduceTransform::Create(const ProduceOptions& options, bool parse_values) {
@@ -25,7 +27,7 @@ Status ProduceTransform::Process(Input& in, Emitter& out) {
   } else if (!opt_.key_field.empty()) {
     if (!in.value || !in.value->IsObject())
       return Status::DataError("--key-field " + opt_.key_field + ": value is not a JSON object");
-    auto it = in.value->FindMember(rapidjson::StringRef(opt_.key_field.data(), opt_.key_field.size()));
+    auto it = kt::FindName(*in.value, opt_.key_field);
     if (it == in.value->MemberEnd() || !KeyTextFromValue(it->value, &key_buf_))
       o.key.reset();
     else

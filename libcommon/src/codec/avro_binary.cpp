@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kt/codec/base64.hpp"
+#include "kt/core/json.hpp"
 #include "kt/core/json_doc_writer.hpp"
 #include "kt/core/json_text.hpp"
 #include "kt/core/strings.hpp"
@@ -600,7 +601,7 @@ class Encoder {
       case Type::kRecord: {
         if (!v.IsObject()) return Mismatch(n, v);
         for (const Field& f : n.fields) {
-          auto m = v.FindMember(rapidjson::StringRef(f.name.data(), f.name.size()));
+          auto m = kt::FindName(v, f.name);
           const rapidjson::Value* fv = m != v.MemberEnd() ? &m->value : f.default_value;
           if (!fv) return Status::DataError("at " + f.name + ": missing, and the schema gives no default");
           if (Status s = Datum(*f.type, *fv, depth + 1); !s.ok()) return At(s, f.name);

@@ -35,7 +35,7 @@ Status SetField(rapidjson::Document* doc, const std::vector<std::string>& path, 
   for (size_t i = 0; i < path.size(); ++i) {
     const std::string& name = path[i];
     bool last = i + 1 == path.size();
-    auto it = obj->FindMember(rapidjson::StringRef(name.data(), name.size()));
+    auto it = kt::FindName(*obj, name);
     if (it == obj->MemberEnd()) {
       rapidjson::Value key(name.data(), static_cast<rapidjson::SizeType>(name.size()), alloc);
       if (last) {

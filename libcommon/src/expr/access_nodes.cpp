@@ -2,6 +2,7 @@
 // record metadata (@key, @value, @timestamp, ...).
 #include <cstring>
 
+#include "kt/core/json.hpp"
 #include "node.hpp"
 
 namespace kt::expr {
@@ -108,7 +109,7 @@ class Index : public Node {
       return b.ArrayAt(static_cast<size_t>(k));
     }
     if (b.IsObject() && i.IsString()) {
-      auto it = b.AsJson().FindMember(rapidjson::StringRef(i.AsString().data(), i.AsString().size()));
+      auto it = kt::FindName(b.AsJson(), i.AsString());
       return it == b.AsJson().MemberEnd() ? Value::Missing() : Value::FromJson(it->value);
     }
     if (b.kind() == Value::Kind::kMissing) return Value::Missing();

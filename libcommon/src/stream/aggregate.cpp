@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 
 #include "kt/core/strings.hpp"
 
@@ -21,6 +22,7 @@ std::string DefaultName(const std::string& fn, const std::string& arg) {
 Result<AggSpec> ParseAggSpec(const std::string& text) {
   std::string spec(Trim(text));
   AggSpec a;
+  std::string shown;
   size_t paren = spec.find('(');
   size_t eq = spec.find('=');
   if (eq != std::string::npos && (paren == std::string::npos || eq < paren)) {
@@ -28,6 +30,10 @@ Result<AggSpec> ParseAggSpec(const std::string& text) {
     spec = std::string(Trim(spec.substr(eq + 1)));
     paren = spec.find('(');
     if (a.name.empty()) return Status::InvalidArgument("--agg '" + text + "': empty name before '='");
+    // The name is a field of JSON output and state, which are UTF-8.
+    if (!IsValidUtf8(a.name))
+      return Status::InvalidArgument("--agg '" + std::string(Utf8Text(text, &shown)) +
+                                     "': the name is not UTF-8 text");
   }
   std::string fn = std::string(Trim(spec.substr(0, paren)));
   std::string arg;
@@ -74,7 +80,7 @@ namespace {
 
 const rapidjson::Value* Member(const rapidjson::Value& obj, const std::string& name) {
   if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+  auto it = kt::FindName(obj, name);
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
@@ -84,9 +90,44 @@ Status NotFinite(const AggSpec& s, double a, double b) {
                            " is beyond what a double holds (the state is left as it was)");
 }
 
+// avg's running sum and count as the sums keep them: [sum, count], a number and a count of at
+// least 1 (below 2^62, so that adding two never overflows).
+bool SumsPair(const rapidjson::Value& p) {
+  return p.IsArray() && p.Size() == 2 && p[0].IsNumber() && p[1].IsInt64() && p[1].GetInt64() >= 1 &&
+         p[1].GetInt64() < (int64_t{1} << 62);
+}
+
+// A restored state whose field is not what the aggregate keeps there: written by other --agg
+// specs under the same store (one of a name that is now another kind), or by someone else.
+// Folding on would read it as a number it is not.
+Status Foreign(const AggSpec& s, const char* what, const rapidjson::Value& v) {
+  std::string shown = ToJson(v);
+  if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+  return Status::DataError("the state's " + std::string(what) + " '" + s.name + "' is " + shown +
+                           ", not what this aggregate keeps there: was the state written with other --agg "
+                           "specs? (another --name, or -G, starts a new one)");
+}
+
+// Every field of `state` and `sums` that a sum or avg adds to holds what they keep there. (A
+// count that is not a count starts again at 1; min, max, first and last take any value.)
+Status CheckKept(const std::vector<AggSpec>& specs, const rapidjson::Value& state,
+                 const rapidjson::Value* sums) {
+  for (const AggSpec& s : specs) {
+    if (s.kind == AggSpec::Kind::kSum) {
+      const rapidjson::Value* m = Member(state, s.name);
+      if (m && !m->IsNumber()) return Foreign(s, "field", *m);
+    } else if (s.kind == AggSpec::Kind::kAvg && sums) {
+      const rapidjson::Value* p = Member(*sums, s.name);
+      if (p && !SumsPair(*p)) return Foreign(s, "running sum and count of", *p);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Aggregator::Check(const rapidjson::Value& state, const rapidjson::Value* sums) const {
+  if (Status kept = CheckKept(specs_, state, sums); !kept.ok()) return kept;
   for (size_t i = 0; i < specs_.size(); ++i) {
     const AggSpec& s = specs_[i];
     const expr::Value& v = values_[i];
@@ -100,7 +141,7 @@ Status Aggregator::Check(const rapidjson::Value& state, const rapidjson::Value* 
       if (!std::isfinite(m->GetDouble() + add)) return NotFinite(s, m->GetDouble(), add);
     } else if (sums) {
       const rapidjson::Value* pair = Member(*sums, s.name);
-      if (!pair || !pair->IsArray() || pair->Size() != 2 || !(*pair)[0].IsNumber()) continue;
+      if (!pair) continue;
       double sum = (*pair)[0].GetDouble();
       if (!std::isfinite(sum + add)) return NotFinite(s, sum, add);
     }
@@ -118,7 +159,7 @@ Status Aggregator::Fold(rapidjson::Document* state, rapidjson::Document* sums) {
   auto& alloc = state->GetAllocator();
   if (!state->IsObject()) state->SetObject();
   auto member = [&](const std::string& name) -> rapidjson::Value* {
-    auto it = state->FindMember(rapidjson::StringRef(name.data(), name.size()));
+    auto it = kt::FindName(*state, name);
     return it == state->MemberEnd() ? nullptr : &it->value;
   };
   auto set = [&](const std::string& name, rapidjson::Value v) {
@@ -133,7 +174,8 @@ Status Aggregator::Fold(rapidjson::Document* state, rapidjson::Document* sums) {
     const AggSpec& s = specs_[i];
     if (s.kind == AggSpec::Kind::kCount) {
       rapidjson::Value* m = member(s.name);
-      set(s.name, rapidjson::Value(static_cast<int64_t>(m && m->IsInt64() ? m->GetInt64() + 1 : 1)));
+      int64_t n = m && m->IsInt64() && m->GetInt64() < INT64_MAX ? m->GetInt64() : 0;
+      set(s.name, rapidjson::Value(n + 1));
       continue;
     }
     const expr::Value& v = values_[i];
@@ -176,10 +218,10 @@ Status Aggregator::Fold(rapidjson::Document* state, rapidjson::Document* sums) {
         if (!sums) break;  // the caller keeps no sums (REQUIRES: KeepsSums() means it does)
         if (!sums->IsObject()) sums->SetObject();
         auto& salloc = sums->GetAllocator();
-        auto it = sums->FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+        auto it = kt::FindName(*sums, s.name);
         double sum = v.AsDouble();
         int64_t n = 1;
-        if (it != sums->MemberEnd() && it->value.IsArray() && it->value.Size() == 2) {
+        if (it != sums->MemberEnd()) {  // a SumsPair (Check)
           sum += it->value[0].GetDouble();
           n += it->value[1].GetInt64();
           it->value[0].SetDouble(sum);
@@ -203,15 +245,17 @@ Status Aggregator::Fold(rapidjson::Document* state, rapidjson::Document* sums) {
 
 Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
                          const rapidjson::Value& later_sums) const {
+  if (Status kept = CheckKept(specs_, *state, sums); !kept.ok()) return kept;
+  if (Status kept = CheckKept(specs_, later, &later_sums); !kept.ok()) return kept;
   // Sums that would overflow are refused before anything changes.
   for (const AggSpec& s : specs_) {
     bool avg = s.kind == AggSpec::Kind::kAvg;
     if (s.kind != AggSpec::Kind::kSum && !avg) continue;
     const rapidjson::Value* a = avg ? (sums ? Member(*sums, s.name) : nullptr) : Member(*state, s.name);
     const rapidjson::Value* b = avg ? Member(later_sums, s.name) : Member(later, s.name);
-    if (avg) {
-      a = a && a->IsArray() && a->Size() == 2 ? &(*a)[0] : nullptr;
-      b = b && b->IsArray() && b->Size() == 2 ? &(*b)[0] : nullptr;
+    if (avg) {  // SumsPairs (CheckKept)
+      a = a ? &(*a)[0] : nullptr;
+      b = b ? &(*b)[0] : nullptr;
     }
     if (a && b && a->IsNumber() && b->IsNumber() && !(a->IsInt64() && b->IsInt64()) &&
         !std::isfinite(a->GetDouble() + b->GetDouble()))
@@ -222,12 +266,12 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
   if (!later.IsObject()) return Status::Ok();
   auto find = [](const rapidjson::Value& obj, const std::string& name) -> const rapidjson::Value* {
     if (!obj.IsObject()) return nullptr;
-    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    auto it = kt::FindName(obj, name);
     return it == obj.MemberEnd() ? nullptr : &it->value;
   };
   auto set = [&](rapidjson::Value& obj, const std::string& name, const rapidjson::Value& v) {
     rapidjson::Value copy(v, alloc);
-    auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+    auto it = kt::FindName(obj, name);
     if (it != obj.MemberEnd())
       it->value = copy;
     else
@@ -269,12 +313,12 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
         break;
       case AggSpec::Kind::kAvg: {
         const rapidjson::Value* pb = find(later_sums, s.name);
-        if (!sums || !pb || !pb->IsArray() || pb->Size() != 2) break;
+        if (!sums || !pb) break;  // pb and pa: SumsPairs (CheckKept)
         double sum = (*pb)[0].GetDouble();
         int64_t n = (*pb)[1].GetInt64();
         if (!sums->IsObject()) sums->SetObject();
         const rapidjson::Value* pa = find(*sums, s.name);
-        if (pa && pa->IsArray() && pa->Size() == 2) {
+        if (pa) {
           sum += (*pa)[0].GetDouble();
           n += (*pa)[1].GetInt64();
         }
@@ -311,7 +355,7 @@ void Aggregator::Render(const rapidjson::Value& state, std::string_view key, std
     w.Key(s.name.data(), s.name.size());
     const rapidjson::Value* v = nullptr;
     if (state.IsObject()) {
-      auto it = state.FindMember(rapidjson::StringRef(s.name.data(), s.name.size()));
+      auto it = kt::FindName(state, s.name);
       if (it != state.MemberEnd()) v = &it->value;
     }
     if (v)

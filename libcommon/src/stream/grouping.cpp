@@ -5,9 +5,16 @@ namespace kt {
 Result<Grouping> ParseGrouping(const std::vector<std::string>& aggs, const std::string& by) {
   if (aggs.empty()) return Status::InvalidArgument("give at least one --agg (e.g. --agg count)");
   Grouping g;
-  for (const std::string& a : aggs) {
-    auto spec = ParseAggSpec(a);
+  for (size_t i = 0; i < aggs.size(); ++i) {
+    auto spec = ParseAggSpec(aggs[i]);
     if (!spec.ok()) return spec.status();
+    // Each aggregate is a field of the state and the output: two of one name would fold into the
+    // same field, and the output would name it twice.
+    for (size_t j = 0; j < g.aggs.size(); ++j)
+      if (g.aggs[j].name == spec->name)
+        return Status::InvalidArgument("--agg '" + aggs[i] + "': the name '" + spec->name +
+                                       "' is taken by --agg '" + aggs[j] +
+                                       "' (give one of them another: NAME=...)");
     g.aggs.push_back(std::move(*spec));
   }
   if (!by.empty()) {

@@ -467,6 +467,11 @@ TEST_CASE("@value is the whole value: an object, an array, a scalar, null for a 
   ctx.Reset(nullptr, &d);  // no record: the value is still there
   CHECK(eval("@value") == "150");
   CHECK(kt::expr::Expr::Parse("@values").status().message().find("use @key, @value,") != std::string::npos);
+  // A member named by a string from the record is found by its whole name: "a\u0000zz" is not "a".
+  REQUIRE(kt::ParseJson(R"({"a":1,"a\u0000b":2,"k":"a\u0000zz","j":"a\u0000b"})", &d).ok());
+  ctx.Reset(&rec, &d);
+  CHECK(eval("exists(@value[k])") == "false");
+  CHECK(eval("@value[j]") == "2");
 }
 
 TEST_CASE("evaluation on a tombstone or a non-object value yields nulls, never a crash") {

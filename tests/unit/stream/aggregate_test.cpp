@@ -166,3 +166,70 @@ TEST_CASE("RawNumbers::AddAll merges tables, the first text of a value winning")
   CHECK(*both->Find(1.5) == "1.500");
   CHECK(*both->Find(0.1) == "0.10");
 }
+
+TEST_CASE("a restored state whose sum or avg is not what they keep is refused, not read as a number") {
+  // A table kept with --agg x=first(s), run again with --agg x=sum(n): "x" is a string. Adding to
+  // it read the string's bytes as a number (an assertion in RapidJSON, off in a release build).
+  kt::Aggregator agg(Specs({"x=sum(n)", "avg(n)", "count"}));
+  kt::expr::EvalContext ctx;
+  kt::Record rec;
+  rapidjson::Document value;
+  REQUIRE(kt::ParseJson(R"({"n":1})", &value).ok());
+  ctx.Reset(&rec, &value);
+  struct Case {
+    const char* state;
+    const char* sums;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{R"({"x":"hello"})", "{}",
+                "the state's field 'x' is \"hello\", not what this aggregate keeps there"},
+           Case{R"({"x":1})", R"({"avg_n":["a",1]})",
+                "the state's running sum and count of 'avg_n' is [\"a\",1], not what this aggregate keeps "
+                "there"},
+           Case{R"({"x":1})", R"({"avg_n":[3.0,0]})",
+                "the state's running sum and count of 'avg_n' is [3.0,0]"},
+           Case{R"({"x":1})", R"({"avg_n":[3.0]})", "the state's running sum and count of 'avg_n' is [3.0]"},
+       }) {
+    rapidjson::Document state, sums;
+    REQUIRE(kt::ParseJson(c.state, &state).ok());
+    REQUIRE(kt::ParseJson(c.sums, &sums).ok());
+    std::string before = kt::ToJson(state) + kt::ToJson(sums);
+    kt::Status s = agg.Update(&state, &sums, ctx);
+    INFO(c.state << " " << c.sums);
+    REQUIRE(s.IsDataError());
+    CHECK(s.message().starts_with(c.message));
+    CHECK(s.message().ends_with(
+        "was the state written with other --agg specs? (another --name, or -G, starts a new one)"));
+    CHECK(kt::ToJson(state) + kt::ToJson(sums) == before);  // nothing changed
+    // Session windows merge states from the store: the same refusal, before anything changes.
+    rapidjson::Document fresh, fresh_sums;
+    CHECK(agg.Merge(&fresh, &fresh_sums, state, sums).IsDataError());
+    CHECK(agg.Merge(&state, &sums, fresh, fresh_sums).IsDataError());
+  }
+  // A count that is not a count starts again (one at its end is not added to).
+  kt::Aggregator count(Specs({"count"}));
+  for (const char* restored : {R"({"count":"many"})", R"({"count":9223372036854775807})"}) {
+    rapidjson::Document state;
+    REQUIRE(kt::ParseJson(restored, &state).ok());
+    REQUIRE(count.Update(&state, nullptr, ctx).ok());
+    CHECK(kt::ToJson(state) == R"({"count":1})");
+  }
+}
+
+TEST_CASE("aggregate names are UTF-8, and may hold what JSON escapes, NUL included") {
+  CHECK(kt::ParseAggSpec("\xa4=sum(n)").status().message() ==
+        "--agg '\xEF\xBF\xBD=sum(n)': the name is not UTF-8 text");
+  std::string nul("a\0b=sum(n)", 10);
+  kt::Aggregator agg(Specs({"a=count", "a\tb=sum(n)"}));
+  std::vector<kt::AggSpec> specs = Specs({"a=count"});
+  auto with_nul = kt::ParseAggSpec(nul);
+  REQUIRE(with_nul.ok());
+  specs.push_back(*with_nul);
+  kt::Aggregator both(specs);
+  rapidjson::Document state;
+  // Two fields, "a" and "a\u0000b": each found by its whole name (the second was taken for "a").
+  CHECK(Fold(both, {R"({"n":2})", R"({"n":3})"}, &state) == R"({"key":"k","a":2,"a\u0000b":5})");
+  rapidjson::Document tabbed;
+  CHECK(Fold(agg, {R"({"n":2})"}, &tabbed) == R"({"key":"k","a":1,"a\tb":2})");
+}

@@ -83,6 +83,20 @@ void AppendJsonMembers(const rapidjson::Value& object, const std::vector<std::st
 void AppendPrettyJson(const rapidjson::Value& v, std::string* out, const RawNumbers* raw = nullptr);
 std::string ToJson(const rapidjson::Value& v);
 
+// obj's member named `name` (REQUIRES: obj is an object), compared by the name's length: given
+// rapidjson::StringRef(data, size), FindMember takes it as a const char* and the name ends at
+// its first NUL ("a\u0000b" found "a").
+inline rapidjson::Value::MemberIterator FindName(rapidjson::Value& obj, std::string_view name) {
+  const rapidjson::Value key(
+      rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  return obj.FindMember(key);
+}
+inline rapidjson::Value::ConstMemberIterator FindName(const rapidjson::Value& obj, std::string_view name) {
+  const rapidjson::Value key(
+      rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  return obj.FindMember(key);
+}
+
 // The key rule (SEMANTICS.md): a string as is, a number in shortest decimal form,
 // anything else as compact JSON. Null yields false (no key).
 bool KeyTextFromValue(const rapidjson::Value& v, std::string* out);

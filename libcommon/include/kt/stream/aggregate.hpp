@@ -39,7 +39,8 @@ class Aggregator {
   void Evaluate(expr::EvalContext& ctx);
   // Whether folding the evaluated record into `state` and `sums` keeps every sum and avg a
   // finite number (a double that overflowed has no JSON): a DataError naming the aggregate and
-  // the numbers otherwise.
+  // the numbers otherwise. Also a DataError when a sum's field or an avg's running sum and count
+  // are not what they keep there (a restored state written with other --agg specs).
   Status Check(const rapidjson::Value& state, const rapidjson::Value* sums) const;
   // Folds the evaluated record into `state` (a JSON object, or null for a new key) and `sums`
   // (avg's running sums: an object, or null for none yet). On an error of Check nothing changes.
@@ -48,8 +49,8 @@ class Aggregator {
   Status Update(rapidjson::Document* state, rapidjson::Document* sums, expr::EvalContext& ctx);
   // Folds `later` and its sums (another state of the same specs, of records that came after)
   // into `state` and `sums`: counts, sums and avg add up, min/max compare, first keeps state's,
-  // last takes later's. Session windows merge this way. A sum that would overflow is a
-  // DataError, before anything changes.
+  // last takes later's. Session windows merge this way. A sum that would overflow, or a state
+  // that Check would refuse, is a DataError, before anything changes.
   Status Merge(rapidjson::Document* state, rapidjson::Document* sums, const rapidjson::Value& later,
                const rapidjson::Value& later_sums) const;
   // Whether a sum or avg could overflow (there is one).
