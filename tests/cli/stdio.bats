@@ -43,6 +43,21 @@ load helpers
   [ "$output" = $'{"a":1}\n{"a":3}' ]
 }
 
+@test "kmap --set and --rename write no field name that is not UTF-8 (a record no JSON reader takes): exit 2" {
+  run kmap --set $'a.\xff=1' < /dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--set: field path 'a."$'\xef\xbf\xbd'"' is not UTF-8 text"* ]]
+  run kmap --rename $'a=\xfe' < /dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--rename 'a="$'\xef\xbf\xbd'"': not UTF-8 text"* ]]
+  run kscore --field $'s\xc3' 1 < /dev/null
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"is not UTF-8 text"* ]]
+  run bash -c "echo '{\"a\":1}' | kmap --set 'café=2' --rename 'a=ü' -q"
+  [ "$status" -eq 0 ]
+  [ "$output" = '{"ü":1,"café":2}' ]
+}
+
 @test "kmap --set writes no record deeper than JSON readers take: a path of 1001 fields exits 2, a too-deep value is a bad record" {
   deep=$(python3 -c "print('.'.join(['a'] * 1001))")
   run kmap --set "$deep=1" < /dev/null

@@ -52,6 +52,9 @@ Result<std::unique_ptr<MapTransform>> MapTransform::Create(const std::vector<Map
         size_t eq = ms.arg.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == ms.arg.size())
           return Status::InvalidArgument("--rename expects OLD=NEW, got '" + ms.arg + "'");
+        if (std::string shown; !IsValidUtf8(ms.arg))  // NEW is written into JSON records
+          return Status::InvalidArgument("--rename '" + std::string(Utf8Text(ms.arg, &shown)) +
+                                         "': not UTF-8 text");
         s.from = ms.arg.substr(0, eq);
         s.to = ms.arg.substr(eq + 1);
         t->wants_value_ = t->reads_fields_ = true;

@@ -6,6 +6,12 @@
 namespace kt {
 
 Result<std::vector<std::string>> ParseFieldPath(std::string_view path) {
+  std::string shown;
+  // A field's name is written into JSON records, which are UTF-8 (a byte 0xFF there made every
+  // record one that no JSON reader takes).
+  if (!IsValidUtf8(path))
+    return Status::InvalidArgument("field path '" + std::string(Utf8Text(path, &shown)) +
+                                   "' is not UTF-8 text");
   std::vector<std::string> parts = Split(path, '.');
   for (auto& p : parts)
     if (p.empty()) return Status::InvalidArgument("invalid field path '" + std::string(path) + "'");

@@ -51,3 +51,11 @@ TEST_CASE("field paths and SetField keep every record within the depth JSON read
   rapidjson::Value shallow(rapidjson::kObjectType);
   CHECK(kt::SetField(&deep, {"s"}, std::move(shallow)).ok());
 }
+
+TEST_CASE("a field path is UTF-8 text: its names are written into JSON records") {
+  CHECK(kt::ParseFieldPath("caf\xC3\xA9.n").ok());
+  auto bad = kt::ParseFieldPath("a.\xFF");
+  REQUIRE(bad.status().IsInvalidArgument());
+  CHECK(bad.status().message() == "field path 'a.\xEF\xBF\xBD' is not UTF-8 text");
+  CHECK(kt::ParseFieldPath("\xC3").status().IsInvalidArgument());  // cut short
+}
