@@ -343,6 +343,23 @@ handover() {
   [[ "$output" == "not json region=us,trace=t1,kt.error="* ]]
 }
 
+@test "ktable run again with --agg x=sum where the state keeps x=first of text: a bad record naming the state, not a number read from the text" {
+  need_kafka
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)
+  printf '{"k":"u","n":1,"s":"hello"}\n' | kproduce "$in" --key-field k -q
+  run ktable -i "$in" -o "$out" -G "$g" --agg 'x=first(s)' --state-dir "$STATE" -e -q
+  [ "$status" -eq 0 ]
+  printf '{"k":"u","n":2,"s":"again"}\n{"k":"v","n":5}\n' | kproduce "$in" --key-field k -q
+  run ktable -i "$in" -o "$out" -G "$g" --agg 'x=sum(n)' --state-dir "$STATE" -e --on-error skip
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"key 'u': the state's field 'x' is \"hello\", not what this aggregate keeps there: was the state written with other --agg specs?"* ]]
+  [[ "$output" == *"2 in, 1 out, 1 skipped"* ]]
+  # Key v had no state: summed; key u kept its state.
+  run bash -c "kconsume '$out' -e -q -f '%k %s\n' | tail -2"
+  [ "${lines[0]}" = 'u {"key":"u","x":"hello"}' ]
+  [ "${lines[1]}" = 'v {"key":"v","x":5}' ]
+}
+
 @test "ktable bad --agg and --by are usage errors" {
   run ktable --agg 'median(x)'
   [ "$status" -eq 2 ]
