@@ -108,41 +108,48 @@ Status Foreign(const AggSpec& s, const char* what, const rapidjson::Value& v) {
                            "specs? (another --name, or -G, starts a new one)");
 }
 
-// Every field of `state` and `sums` that a sum or avg adds to holds what they keep there. (A
-// count that is not a count starts again at 1; min, max, first and last take any value.)
+// What a sum adds to (its field of `state`) or an avg does (its [sum, count] in `sums`), as *kept
+// (null for none yet, and for the other kinds); a DataError when it is not what they keep there.
+// (A count that is not a count starts again at 1; min, max, first and last take any value.)
+Status Kept(const AggSpec& s, const rapidjson::Value& state, const rapidjson::Value* sums,
+            const rapidjson::Value** kept) {
+  *kept = nullptr;
+  if (s.kind == AggSpec::Kind::kSum) {
+    *kept = Member(state, s.name);
+    if (*kept && !(*kept)->IsNumber()) return Foreign(s, "field", **kept);
+  } else if (s.kind == AggSpec::Kind::kAvg && sums) {
+    *kept = Member(*sums, s.name);
+    if (*kept && !SumsPair(**kept)) return Foreign(s, "running sum and count of", **kept);
+  }
+  return Status::Ok();
+}
+
+// Kept, for every aggregate.
 Status CheckKept(const std::vector<AggSpec>& specs, const rapidjson::Value& state,
                  const rapidjson::Value* sums) {
-  for (const AggSpec& s : specs) {
-    if (s.kind == AggSpec::Kind::kSum) {
-      const rapidjson::Value* m = Member(state, s.name);
-      if (m && !m->IsNumber()) return Foreign(s, "field", *m);
-    } else if (s.kind == AggSpec::Kind::kAvg && sums) {
-      const rapidjson::Value* p = Member(*sums, s.name);
-      if (p && !SumsPair(*p)) return Foreign(s, "running sum and count of", *p);
-    }
-  }
+  const rapidjson::Value* kept;
+  for (const AggSpec& s : specs)
+    if (Status st = Kept(s, state, sums, &kept); !st.ok()) return st;
   return Status::Ok();
 }
 
 }  // namespace
 
 Status Aggregator::Check(const rapidjson::Value& state, const rapidjson::Value* sums) const {
-  if (Status kept = CheckKept(specs_, state, sums); !kept.ok()) return kept;
+  // Every aggregate's kept value is checked, whatever the record holds: one lookup each.
   for (size_t i = 0; i < specs_.size(); ++i) {
     const AggSpec& s = specs_[i];
+    const rapidjson::Value* kept;
+    if (Status st = Kept(s, state, sums, &kept); !st.ok()) return st;
     const expr::Value& v = values_[i];
-    if ((s.kind != AggSpec::Kind::kSum && s.kind != AggSpec::Kind::kAvg) || !v.IsNumber()) continue;
+    if (!kept || !v.IsNumber()) continue;
     double add = v.AsDouble();
     if (s.kind == AggSpec::Kind::kSum) {
-      const rapidjson::Value* m = Member(state, s.name);
-      if (!m || !m->IsNumber()) continue;
       int64_t r;
-      if (m->IsInt64() && v.IsInt() && !__builtin_add_overflow(m->GetInt64(), v.AsInt(), &r)) continue;
-      if (!std::isfinite(m->GetDouble() + add)) return NotFinite(s, m->GetDouble(), add);
-    } else if (sums) {
-      const rapidjson::Value* pair = Member(*sums, s.name);
-      if (!pair) continue;
-      double sum = (*pair)[0].GetDouble();
+      if (kept->IsInt64() && v.IsInt() && !__builtin_add_overflow(kept->GetInt64(), v.AsInt(), &r)) continue;
+      if (!std::isfinite(kept->GetDouble() + add)) return NotFinite(s, kept->GetDouble(), add);
+    } else {  // avg's [sum, count]
+      double sum = (*kept)[0].GetDouble();
       if (!std::isfinite(sum + add)) return NotFinite(s, sum, add);
     }
   }
@@ -264,11 +271,6 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
   auto& alloc = state->GetAllocator();
   if (!state->IsObject()) state->SetObject();
   if (!later.IsObject()) return Status::Ok();
-  auto find = [](const rapidjson::Value& obj, const std::string& name) -> const rapidjson::Value* {
-    if (!obj.IsObject()) return nullptr;
-    auto it = kt::FindName(obj, name);
-    return it == obj.MemberEnd() ? nullptr : &it->value;
-  };
   auto set = [&](rapidjson::Value& obj, const std::string& name, const rapidjson::Value& v) {
     rapidjson::Value copy(v, alloc);
     auto it = kt::FindName(obj, name);
@@ -279,9 +281,9 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
                     alloc);
   };
   for (const AggSpec& s : specs_) {
-    const rapidjson::Value* b = find(later, s.name);
+    const rapidjson::Value* b = Member(later, s.name);
     if (!b) continue;
-    const rapidjson::Value* a = find(*state, s.name);
+    const rapidjson::Value* a = Member(*state, s.name);
     if (!a) {
       if (s.kind != AggSpec::Kind::kAvg) {
         set(*state, s.name, *b);
@@ -312,12 +314,12 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
         set(*state, s.name, *b);
         break;
       case AggSpec::Kind::kAvg: {
-        const rapidjson::Value* pb = find(later_sums, s.name);
+        const rapidjson::Value* pb = Member(later_sums, s.name);
         if (!sums || !pb) break;  // pb and pa: SumsPairs (CheckKept)
         double sum = (*pb)[0].GetDouble();
         int64_t n = (*pb)[1].GetInt64();
         if (!sums->IsObject()) sums->SetObject();
-        const rapidjson::Value* pa = find(*sums, s.name);
+        const rapidjson::Value* pa = Member(*sums, s.name);
         if (pa) {
           sum += (*pa)[0].GetDouble();
           n += (*pa)[1].GetInt64();
