@@ -213,7 +213,39 @@ load helpers
   echo '{"not":1}' > "$schema"
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]
-  [[ "$output" == *"#/not is not a schema (a JSON object)"* ]]
+  [[ "$output" == *"#/not is not a schema (a JSON object, or true or false)"* ]]
+}
+
+@test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; propertyNames refuses the schema" {
+  schema="$BATS_TEST_TMPDIR/s.json"
+  # RapidJSON's validator knows draft-04 and skipped these: every value passed.
+  cat > "$schema" <<'JSON'
+{"$schema":"http://json-schema.org/draft-07/schema#","properties":{
+  "uri":{"const":"/help"},"number":{"exclusiveMinimum":50},
+  "if":{"if":{"const":"x"},"then":false}}}
+JSON
+  run bash -c "kmap --schema '$schema' --on-error skip -q < '$DATA/clickevents.ndjson' | wc -l"
+  [ "$output" -eq "$(jq -c 'select(.uri == "/help" and .number > 50)' "$DATA/clickevents.ndjson" | wc -l)" ]
+  [ "$output" -gt 0 ]
+  run bash -c "echo '{\"uri\":\"/help\",\"number\":50}' | kmap --schema '$schema'"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"schema violation: 'exclusiveMinimum' failed at #/number (schema #/properties/number)"* ]]
+  run bash -c "echo '{\"uri\":\"/a\"}' | kmap --schema '$schema'"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"schema violation: 'const' failed at #/uri (schema #/properties/uri)"* ]]
+  run bash -c "echo '{\"uri\":\"/help\",\"number\":60,\"if\":\"x\"}' | kmap --schema '$schema'"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"schema violation: 'if/then/else' failed at #/if (schema #/properties/if)"* ]]
+  echo '{"properties":{"tags":{"contains":{"const":"x"}}}}' > "$schema"
+  run bash -c "printf '%s\n' '{\"tags\":[\"y\",\"x\"]}' '{\"tags\":[\"y\"]}' | kfilter true --schema '$schema' --on-error skip"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'{"tags":["y","x"]}'* ]]
+  [[ "$output" != *'{"tags":["y"]}'* ]]
+  [[ "$output" == *"schema violation: 'contains' failed at #/tags (schema #/properties/tags)"* ]]
+  echo '{"propertyNames":{"maxLength":3}}' > "$schema"
+  run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"schema $schema: 'propertyNames' at # is a keyword of a JSON Schema draft after draft-04 that the validator cannot check"* ]]
 }
 
 @test "kgen is deterministic per seed and differs across seeds" {

@@ -3,6 +3,7 @@
 #include <rapidjson/schema.h>
 
 #include "kt/core/paths.hpp"
+#include "schema_drafts.hpp"
 #include "schema_guard.hpp"
 
 namespace kt {
@@ -10,6 +11,7 @@ namespace kt {
 struct SchemaValidator::Impl {
   rapidjson::Document doc;
   std::unique_ptr<rapidjson::SchemaDocument> schema;
+  DraftKeywords translated;  // what a violation names instead of what the validator reports
 };
 
 SchemaValidator::~SchemaValidator() = default;
@@ -26,6 +28,9 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Parse(std::string_view
   v->impl_ = std::make_unique<Impl>();
   Status s = ParseJson(text, &v->impl_->doc);
   if (!s.ok()) return Status::InvalidArgument(origin + ": " + s.message());
+  // The later drafts' keywords first, so that the guard checks what the validator will read.
+  if (Status t = TranslateLaterDrafts(&v->impl_->doc, &v->impl_->translated); !t.ok())
+    return Status::InvalidArgument(origin + ": " + t.message());
   if (Status g = GuardSchema(v->impl_->doc); !g.ok())
     return Status::InvalidArgument(origin + ": " + g.message());
   v->impl_->schema = std::make_unique<rapidjson::SchemaDocument>(v->impl_->doc);
@@ -40,8 +45,11 @@ Status SchemaValidator::Validate(const rapidjson::Value& value) const {
   validator.GetInvalidSchemaPointer().StringifyUriFragment(schema_ptr);
   std::string where = doc_ptr.GetString();
   if (where == "#") where = "# (the value)";
-  return Status::DataError(std::string("schema violation: '") + validator.GetInvalidSchemaKeyword() +
-                           "' failed at " + where + " (schema " + schema_ptr.GetString() + ")");
+  std::string keyword = validator.GetInvalidSchemaKeyword();
+  if (auto at = impl_->translated.find(schema_ptr.GetString()); at != impl_->translated.end())
+    if (auto was = at->second.find(keyword); was != at->second.end()) keyword = was->second;
+  return Status::DataError("schema violation: '" + keyword + "' failed at " + where + " (schema " +
+                           schema_ptr.GetString() + ")");
 }
 
 }  // namespace kt

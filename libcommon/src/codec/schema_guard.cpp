@@ -328,7 +328,8 @@ class ReachableShape {
   }
   // A value RapidJSON takes as a schema: it must be one.
   Status Schema(const rapidjson::Value& v, const std::string& where) {
-    if (!v.IsObject()) return Status::InvalidArgument(where + " is not a schema (a JSON object)");
+    if (!v.IsObject())
+      return Status::InvalidArgument(where + " is not a schema (a JSON object, or true or false)");
     return Visit(v, where);
   }
 

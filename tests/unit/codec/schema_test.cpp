@@ -124,14 +124,15 @@ TEST_CASE(
     "json schema: keywords RapidJSON takes as schemas unchecked must be schemas; keyword names as properties "
     "are fine") {
   // Each of these made RapidJSON validate with a schema it never made (memory never written).
-  CHECK(Checked(R"({"not":1})", "{}") == "schema: s.json: #/not is not a schema (a JSON object)");
+  CHECK(Checked(R"({"not":1})", "{}") ==
+        "schema: s.json: #/not is not a schema (a JSON object, or true or false)");
   CHECK(Checked(R"({"properties":{"a":{"anyOf":[{},2]}}})", "{}") ==
-        "schema: s.json: #/properties/a/anyOf/1 is not a schema (a JSON object)");
+        "schema: s.json: #/properties/a/anyOf/1 is not a schema (a JSON object, or true or false)");
   CHECK(Checked(R"({"allOf":[]})", "{}") == "schema: s.json: #/allOf is not an array of one or more schemas");
   CHECK(Checked(R"({"items":[{},"x"]})", "[]") ==
-        "schema: s.json: #/items/1 is not a schema (a JSON object)");
+        "schema: s.json: #/items/1 is not a schema (a JSON object, or true or false)");
   CHECK(Checked(R"({"properties":{"a":3}})", "{}") ==
-        "schema: s.json: #/properties/a is not a schema (a JSON object)");
+        "schema: s.json: #/properties/a is not a schema (a JSON object, or true or false)");
   CHECK(Checked(R"({"$ref":"#/definitions/x"})", "{}") ==
         "schema: s.json: the $ref '#/definitions/x' at # points at nothing in the schema");
   CHECK(Checked(R"({"definitions":{"x":5},"not":{"$ref":"#/definitions/x"}})", "{}") ==
@@ -149,4 +150,97 @@ TEST_CASE(
   CHECK(Checked(geo, R"({"type":"Feature","properties":{"a":1},"not":"x","items":[]})") == "ok");
   CHECK(Checked(geo, R"({"type":"Feature","properties":3})") ==
         "schema violation: 'type' failed at #/properties (schema #/properties/properties)");
+}
+
+TEST_CASE("json schema: draft-06/07 keywords are checked as their draft-04 equivalents, and named") {
+  SECTION("const, alone and beside enum") {
+    std::string kind = R"({"properties":{"kind":{"const":"click"}}})";
+    CHECK(Checked(kind, R"({"kind":"click"})") == "ok");
+    CHECK(Checked(kind, R"({"kind":"view"})") ==
+          "schema violation: 'const' failed at #/kind (schema #/properties/kind)");
+    std::string both = R"({"enum":["a","b"],"const":"a"})";
+    CHECK(Checked(both, R"("a")") == "ok");
+    CHECK(Checked(both, R"("b")") == "schema violation: 'const' failed at # (the value) (schema #)");
+    CHECK(Checked(both, R"("c")") == "schema violation: 'enum' failed at # (the value) (schema #)");
+    CHECK(Checked(R"({"const":{"a":[1,null]}})", R"({"a":[1,null]})") == "ok");
+    CHECK(Checked(R"({"const":{"a":[1,null]}})", R"({"a":[1]})") ==
+          "schema violation: 'const' failed at # (the value) (schema #)");
+  }
+  SECTION("exclusiveMinimum and exclusiveMaximum as numbers; draft-04's booleans unchanged") {
+    std::string above = R"({"exclusiveMinimum":5,"exclusiveMaximum":10})";
+    CHECK(Checked(above, "5.5") == "ok");
+    CHECK(Checked(above, "5") == "schema violation: 'exclusiveMinimum' failed at # (the value) (schema #)");
+    CHECK(Checked(above, "10") == "schema violation: 'exclusiveMaximum' failed at # (the value) (schema #)");
+    CHECK(Checked(above, R"("x")") == "ok");                             // applies to numbers only
+    std::string with_minimum = R"({"minimum":0,"exclusiveMinimum":5})";  // both apply
+    CHECK(Checked(with_minimum, "6") == "ok");
+    CHECK(Checked(with_minimum, "5") ==
+          "schema violation: 'exclusiveMinimum' failed at # (the value) (schema #)");
+    CHECK(Checked(with_minimum, "-1") == "schema violation: 'minimum' failed at # (the value) (schema #)");
+    std::string draft4 = R"({"minimum":5,"exclusiveMinimum":true})";
+    CHECK(Checked(draft4, "5") == "schema violation: 'minimum' failed at # (the value) (schema #)");
+    CHECK(Checked(draft4, "6") == "ok");
+  }
+  SECTION("contains") {
+    std::string some_string = R"({"contains":{"type":"string"}})";
+    CHECK(Checked(some_string, R"([1,"a"])") == "ok");
+    CHECK(Checked(some_string, "[1,2]") == "schema violation: 'contains' failed at # (the value) (schema #)");
+    CHECK(Checked(some_string, "[]") == "schema violation: 'contains' failed at # (the value) (schema #)");
+    CHECK(Checked(some_string, "3") == "ok");  // applies to arrays only
+  }
+  SECTION("if, then and else, with a const inside the if") {
+    std::string rule =
+        R"({"if":{"properties":{"t":{"const":"a"}}},"then":{"required":["x"]},"else":{"required":["y"]}})";
+    CHECK(Checked(rule, R"({"t":"a","x":1})") == "ok");
+    CHECK(Checked(rule, R"({"t":"b","y":1})") == "ok");
+    CHECK(Checked(rule, R"({"t":"a","y":1})") ==
+          "schema violation: 'if/then/else' failed at # (the value) (schema #)");
+    CHECK(Checked(rule, R"({"t":"b"})") ==
+          "schema violation: 'if/then/else' failed at # (the value) (schema #)");
+    CHECK(Checked(R"({"if":{"type":"string"},"then":{"maxLength":1}})", "12345") == "ok");
+    CHECK(Checked(R"({"if":{"type":"string"},"then":{"maxLength":1}})", R"("ab")") ==
+          "schema violation: 'if/then/else' failed at # (the value) (schema #)");
+    CHECK(Checked(R"({"if":{"type":"string"}})", "1") == "ok");  // an if alone checks nothing
+  }
+  SECTION("true and false as schemas; additionalProperties' own booleans unchanged") {
+    std::string none = R"({"properties":{"a":false,"b":true},"additionalProperties":false})";
+    CHECK(Checked(none, R"({"b":[1]})") == "ok");
+    CHECK(Checked(none, R"({"a":1})") == "schema violation: 'false' failed at #/a (schema #/properties/a)");
+    CHECK(Checked(none, R"({"c":1})") == "schema violation: 'additionalProperties' failed at #/c (schema #)");
+    CHECK(Checked(R"({"items":false})", "[]") == "ok");
+    CHECK(Checked(R"({"items":false})", "[1]") == "schema violation: 'false' failed at #/0 (schema #/items)");
+  }
+  SECTION("dependentRequired and dependentSchemas") {
+    std::string deps = R"({"dependentRequired":{"a":["b"]},"dependentSchemas":{"c":{"required":["d"]}}})";
+    CHECK(Checked(deps, R"({"a":1,"b":2,"c":3,"d":4})") == "ok");
+    CHECK(Checked(deps, R"({"b":2,"d":4})") == "ok");
+    CHECK(Checked(deps, R"({"a":1})") ==
+          "schema violation: 'dependentRequired' or 'dependentSchemas' failed at # (the value) (schema #)");
+    CHECK(Checked(deps, R"({"c":1})") ==
+          "schema violation: 'dependentRequired' or 'dependentSchemas' failed at # (the value) (schema #)");
+    CHECK(Checked(R"({"dependentRequired":{"a":"b"}})", "{}") ==
+          "schema: s.json: 'dependentRequired' at #: 'a' is not an array of property names");
+  }
+  SECTION("a property named like a keyword is a property") {
+    std::string named = R"({"properties":{"const":{"type":"string"},"if":{"type":"integer"}}})";
+    CHECK(Checked(named, R"({"const":"x","if":1})") == "ok");
+    CHECK(Checked(named, R"({"const":1})") ==
+          "schema violation: 'type' failed at #/const (schema #/properties/const)");
+  }
+  SECTION("later keywords without draft-04 terms are refused, naming them and where") {
+    CHECK(Checked(R"({"properties":{"m":{"propertyNames":{"pattern":"^x"}}}})", "{}") ==
+          "schema: s.json: 'propertyNames' at #/properties/m is a keyword of a JSON Schema draft after "
+          "draft-04 "
+          "that the validator cannot check (it checks draft-04, and of the later drafts const, contains, "
+          "if/then/else, exclusiveMinimum and exclusiveMaximum as numbers, true and false as schemas, "
+          "dependentRequired and dependentSchemas)");
+    CHECK(Checked(R"({"prefixItems":[{}]})", "[]")
+              .rfind("schema: s.json: 'prefixItems' at # is a keyword", 0) == 0);
+    CHECK(Checked(R"({"propertyNames":true})", R"({"a":1})") == "ok");
+    CHECK(Checked(R"({"if":3,"then":{}})", "1") ==
+          "schema: s.json: 'if' at # is not a schema (a JSON object, or true or false)");
+  }
+  SECTION("a loop through an if is refused, as one through anyOf") {
+    CHECK(Checked(R"({"if":{"$ref":"#"},"then":{}})", "1").rfind("schema: s.json: ", 0) == 0);
+  }
 }

@@ -1,0 +1,262 @@
+#include "schema_drafts.hpp"
+
+#include <rapidjson/pointer.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kt {
+
+namespace {
+
+using Value = rapidjson::Value;
+
+// Later keywords that draft-04 has no terms for: refused, never skipped.
+constexpr const char* kUntranslatable[] = {"propertyNames", "prefixItems",           "minContains",
+                                           "maxContains",   "unevaluatedProperties", "unevaluatedItems",
+                                           "$dynamicRef",   "$recursiveRef"};
+
+// Walks a schema document's schema places depth first, translating each schema object after
+// the ones inside it. The new keywords point at the user's own subschemas with local $refs
+// rather than copying them (an if inside an if would otherwise double with each level), so a
+// value that fails a "then" is reported at the then's own place.
+class Translator {
+ public:
+  Translator(rapidjson::Document& doc, DraftKeywords& reported)
+      : a_(doc.GetAllocator()), reported_(reported) {}
+
+  // `v` is at a place that takes a schema; `bool_native`: draft-04 takes true and false there
+  // itself (additionalProperties, additionalItems).
+  Status Schema(Value& v, bool bool_native) {
+    if (v.IsBool()) {
+      if (bool_native) return Status::Ok();
+      bool pass = v.GetBool();
+      v.SetObject();  // true: {}, which takes every value
+      if (!pass) {
+        v.AddMember("not", Value(rapidjson::kObjectType), a_);  // false: {"not": {}}, which takes none
+        Note("not", "false");
+      }
+      return Status::Ok();
+    }
+    if (!v.IsObject()) return Status::Ok();  // not a schema: the validator skips it, as before
+    for (const char* map : {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"})
+      if (Value* m = Member(v, map); m && m->IsObject())
+        for (auto& member : m->GetObject())
+          if (Status s = Under(member.value, false, {map, Name(member.name)}); !s.ok()) return s;
+    if (Value* m = Member(v, "dependencies"); m && m->IsObject())
+      for (auto& member : m->GetObject())  // an array there lists required names (draft-04)
+        if (!member.value.IsArray())
+          if (Status s = Under(member.value, false, {"dependencies", Name(member.name)}); !s.ok()) return s;
+    for (const char* one : {"additionalProperties", "additionalItems"})
+      if (Value* m = Member(v, one))
+        if (Status s = Under(*m, true, {one}); !s.ok()) return s;
+    for (const char* one : {"not", "if", "then", "else", "contains", "propertyNames", "items"})
+      if (Value* m = Member(v, one); m && !m->IsArray())
+        if (Status s = Under(*m, false, {one}); !s.ok()) return s;
+    for (const char* list : {"allOf", "anyOf", "oneOf", "items"})
+      if (Value* m = Member(v, list); m && m->IsArray())
+        for (rapidjson::SizeType i = 0; i < m->Size(); ++i)
+          if (Status s = Under((*m)[i], false, {list, std::to_string(i)}); !s.ok()) return s;
+    return Translate(v);
+  }
+
+ private:
+  Status Under(Value& v, bool bool_native, std::initializer_list<std::string> tokens) {
+    path_.insert(path_.end(), tokens.begin(), tokens.end());
+    Status s = Schema(v, bool_native);
+    path_.resize(path_.size() - tokens.size());
+    return s;
+  }
+
+  Status Translate(Value& v) {
+    for (const char* keyword : kUntranslatable) {
+      const Value* m = Member(v, keyword);
+      if (!m) continue;
+      if (std::string_view(keyword) == "propertyNames" && m->IsObject() && m->MemberCount() == 0)
+        continue;  // true: no check
+      return Status::InvalidArgument("'" + std::string(keyword) + "' at " + Here() +
+                                     " is a keyword of a JSON Schema draft after draft-04 that the validator "
+                                     "cannot check (it checks draft-04, and of the later drafts const, "
+                                     "contains, if/then/else, exclusiveMinimum and exclusiveMaximum as "
+                                     "numbers, true and false as schemas, dependentRequired and "
+                                     "dependentSchemas)");
+    }
+    for (const char* name : {"if", "then", "else", "contains"})
+      if (const Value* m = Member(v, name); m && !m->IsObject())
+        return Status::InvalidArgument("'" + std::string(name) + "' at " + Here() +
+                                       " is not a schema (a JSON object, or true or false)");
+    if (const Value* c = Member(v, "const")) {
+      Value values(rapidjson::kArrayType);
+      values.PushBack(Value(*c, a_), a_);
+      if (Status s = Put(v, "enum", std::move(values), "const"); !s.ok()) return s;
+    }
+    for (auto [exclusive, bound] :
+         {std::pair{"exclusiveMinimum", "minimum"}, std::pair{"exclusiveMaximum", "maximum"}}) {
+      Value* m = Member(v, exclusive);
+      if (!m || !m->IsNumber()) continue;  // a boolean: draft-04's own, beside minimum
+      Value number(*m, a_);
+      if (!Member(v, bound)) {  // {"minimum": n, "exclusiveMinimum": true}, in place
+        v.AddMember(Value(bound, a_), number, a_);
+        m = Member(v, exclusive);
+        m->SetBool(true);
+        Note(bound, exclusive);
+        continue;
+      }
+      Value both(rapidjson::kObjectType);  // both apply: the other bound in a part of allOf
+      both.AddMember(Value(bound, a_), number, a_);
+      both.AddMember(Value(exclusive, a_), Value(true), a_);
+      if (Status s = AllOf(v, std::move(both), exclusive); !s.ok()) return s;
+    }
+    if (Member(v, "contains")) {  // an array with an item it takes: not (an array of none)
+      Value none(rapidjson::kObjectType);
+      none.AddMember("type", "array", a_);
+      none.AddMember("items", NotOf(Ref({"contains"})), a_);
+      if (Status s = Put(v, "not", std::move(none), "contains"); !s.ok()) return s;
+    }
+    if (Member(v, "if") && (Member(v, "then") || Member(v, "else"))) {
+      Value yes(rapidjson::kArrayType), no(rapidjson::kArrayType);  // (if and then) or (not if, and else)
+      yes.PushBack(Ref({"if"}), a_);
+      if (Member(v, "then")) yes.PushBack(Ref({"then"}), a_);
+      no.PushBack(NotOf(Ref({"if"})), a_);
+      if (Member(v, "else")) no.PushBack(Ref({"else"}), a_);
+      Value either(rapidjson::kArrayType);
+      either.PushBack(Object("allOf", std::move(yes)), a_);
+      either.PushBack(Object("allOf", std::move(no)), a_);
+      if (Status s = Put(v, "anyOf", std::move(either), "if/then/else"); !s.ok()) return s;
+    }
+    return Dependents(v);
+  }
+
+  // dependentRequired {"a": ["b"]} and dependentSchemas {"a": S} are draft-04's dependencies.
+  Status CheckDependents(const Value& m, const std::string& keyword) {
+    if (!m.IsObject()) return Status::InvalidArgument("'" + keyword + "' at " + Here() + " is not an object");
+    if (keyword == "dependentSchemas") {
+      for (const auto& d : m.GetObject())
+        if (!d.value.IsObject())
+          return Status::InvalidArgument("'dependentSchemas' at " + Here() + ": '" + Name(d.name) +
+                                         "' is not a schema (a JSON object, or true or false)");
+      return Status::Ok();
+    }
+    for (const auto& d : m.GetObject()) {
+      bool names = d.value.IsArray();
+      if (names)
+        for (const Value& n : d.value.GetArray()) names = names && n.IsString();
+      if (!names)
+        return Status::InvalidArgument("'dependentRequired' at " + Here() + ": '" + Name(d.name) +
+                                       "' is not an array of property names");
+    }
+    return Status::Ok();
+  }
+  Status Dependents(Value& v) {
+    const Value* required = Member(v, "dependentRequired");
+    const Value* schemas = Member(v, "dependentSchemas");
+    if (!required && !schemas) return Status::Ok();
+    if (required)
+      if (Status s = CheckDependents(*required, "dependentRequired"); !s.ok()) return s;
+    if (schemas)
+      if (Status s = CheckDependents(*schemas, "dependentSchemas"); !s.ok()) return s;
+    Value deps(rapidjson::kObjectType);
+    if (required)
+      for (const auto& d : required->GetObject()) deps.AddMember(Value(d.name, a_), Value(d.value, a_), a_);
+    if (schemas)
+      for (const auto& d : schemas->GetObject()) {
+        Value ref = Ref({"dependentSchemas", Name(d.name)});
+        if (auto names = FindName(deps, Name(d.name)); names != deps.MemberEnd()) {  // both
+          Value required_names(rapidjson::kObjectType);
+          required_names.AddMember("required", names->value, a_);
+          Value both(rapidjson::kArrayType);
+          both.PushBack(required_names, a_);
+          both.PushBack(ref, a_);
+          names->value.SetObject().AddMember("allOf", both, a_);
+        } else {
+          deps.AddMember(Value(d.name, a_), ref, a_);
+        }
+      }
+    std::string was = required && schemas ? "dependentRequired' or 'dependentSchemas"
+                      : required          ? "dependentRequired"
+                                          : "dependentSchemas";
+    return Put(v, "dependencies", std::move(deps), was);
+  }
+
+  // Adds `keyword` to `v`, or, when `v` has it already, {keyword: value} to its allOf.
+  Status Put(Value& v, const char* keyword, Value value, const std::string& was) {
+    if (Member(v, keyword)) {
+      Value part(rapidjson::kObjectType);
+      part.AddMember(Value(keyword, a_), value, a_);
+      return AllOf(v, std::move(part), was);
+    }
+    v.AddMember(Value(keyword, a_), value, a_);
+    Note(keyword, was);
+    return Status::Ok();
+  }
+  Status AllOf(Value& v, Value part, const std::string& was) {
+    Value* all = Member(v, "allOf");
+    std::string& note = reported_[Here()]["allOf"];
+    if (!all) {
+      v.AddMember("allOf", Value(rapidjson::kArrayType), a_);
+      all = Member(v, "allOf");
+    } else if (!all->IsArray()) {
+      return Status::InvalidArgument("'allOf' at " + Here() + " is not an array, so '" + was +
+                                     "' there cannot be checked beside it");
+    } else if (note.empty()) {
+      note = "allOf";
+    }
+    note += (note.empty() ? "" : "' or '") + was;
+    all->PushBack(part, a_);
+    return Status::Ok();
+  }
+
+  // {"$ref": "#/<this schema's place>/<tokens>"}
+  Value Ref(std::initializer_list<std::string> tokens) {
+    std::vector<std::string> to = path_;
+    to.insert(to.end(), tokens.begin(), tokens.end());
+    return Object("$ref", Value(Fragment(to), a_));
+  }
+  Value NotOf(Value schema) { return Object("not", std::move(schema)); }
+  Value Object(const char* keyword, Value value) {
+    Value o(rapidjson::kObjectType);
+    o.AddMember(rapidjson::StringRef(keyword), value, a_);
+    return o;
+  }
+  void Note(const char* keyword, const std::string& was) { reported_[Here()][keyword] = was; }
+  std::string Here() const { return Fragment(path_); }
+
+  // As the validator prints a schema's place: "#/properties/a%20b".
+  // (The pointer is made over the tokens in one go: one Append after another copies them all
+  // each time, which a schema nested a thousand deep made a billion copies.)
+  static std::string Fragment(const std::vector<std::string>& tokens) {
+    std::vector<rapidjson::Pointer::Token> refs;
+    refs.reserve(tokens.size());
+    for (const std::string& t : tokens)
+      refs.push_back({t.data(), static_cast<rapidjson::SizeType>(t.size()), rapidjson::kPointerInvalidIndex});
+    rapidjson::Pointer pointer(refs.data(), refs.size());
+    rapidjson::StringBuffer out;
+    pointer.StringifyUriFragment(out);
+    return std::string(out.GetString(), out.GetSize());
+  }
+  static std::string Name(const Value& name) { return std::string(name.GetString(), name.GetStringLength()); }
+  static Value* Member(Value& v, const char* name) {
+    auto m = v.FindMember(name);
+    return m == v.MemberEnd() ? nullptr : &m->value;
+  }
+  static const Value* Member(const Value& v, const char* name) {
+    auto m = v.FindMember(name);
+    return m == v.MemberEnd() ? nullptr : &m->value;
+  }
+
+  rapidjson::Document::AllocatorType& a_;
+  DraftKeywords& reported_;
+  std::vector<std::string> path_;
+};
+
+}  // namespace
+
+Status TranslateLaterDrafts(rapidjson::Document* schema, DraftKeywords* reported) {
+  Translator t(*schema, *reported);
+  return t.Schema(*schema, false);
+}
+
+}  // namespace kt
