@@ -216,7 +216,7 @@ load helpers
   [[ "$output" == *"#/not is not a schema (a JSON object, or true or false)"* ]]
 }
 
-@test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; propertyNames refuses the schema" {
+@test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; patternProperties beside additionalProperties false does not crash; propertyNames refuses the schema" {
   schema="$BATS_TEST_TMPDIR/s.json"
   # RapidJSON's validator knows draft-04 and skipped these: every value passed.
   cat > "$schema" <<'JSON'
@@ -242,6 +242,15 @@ JSON
   [[ "$output" == *'{"tags":["y","x"]}'* ]]
   [[ "$output" != *'{"tags":["y"]}'* ]]
   [[ "$output" == *"schema violation: 'contains' failed at #/tags (schema #/properties/tags)"* ]]
+  # patternProperties beside "additionalProperties": false crashed RapidJSON 1.1 (exit 139) on a
+  # name a pattern matched.
+  echo '{"patternProperties":{"^x-":{"type":"string"}},"additionalProperties":false}' > "$schema"
+  run bash -c "printf '%s\\n' '{\"x-a\":\"s\"}' '{\"x-b\":1}' '{\"y\":1}' | kfilter true --schema '$schema' --on-error skip"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | grep -c '^{')" -eq 1 ]
+  [[ "$output" == *'{"x-a":"s"}'* ]]
+  [[ "$output" == *"'patternProperties' failed at #/x-b"* ]]
+  [[ "$output" == *"'additionalProperties' failed at #/y (schema #/additionalProperties)"* ]]
   echo '{"propertyNames":{"maxLength":3}}' > "$schema"
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]

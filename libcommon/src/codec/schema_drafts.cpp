@@ -88,6 +88,17 @@ class Translator {
       if (const Value* m = Member(v, name); m && !m->IsObject())
         return Status::InvalidArgument("'" + std::string(name) + "' at " + Here() +
                                        " is not a schema (a JSON object, or true or false)");
+    // RapidJSON 1.1 leaves the value's schema unset for a name that matches a pattern when
+    // additionalProperties is false, and crashes on the value (it sets it in later releases).
+    // {"not": {}} takes the same values there: none, and a name a pattern matches is checked by
+    // the pattern's schema alone.
+    if (Value* extra = Member(v, "additionalProperties");
+        extra && extra->IsFalse() && Member(v, "patternProperties")) {
+      extra->SetObject().AddMember("not", Value(rapidjson::kObjectType), a_);
+      path_.push_back("additionalProperties");
+      Note("not", "additionalProperties");
+      path_.pop_back();
+    }
     if (const Value* c = Member(v, "const")) {
       Value values(rapidjson::kArrayType);
       values.PushBack(Value(*c, a_), a_);

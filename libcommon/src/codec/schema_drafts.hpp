@@ -7,6 +7,8 @@
 // those, and 2019-09's "dependentRequired" and "dependentSchemas", in place into draft-04
 // keywords that take exactly the same values, and refuses the later keywords that have no such
 // terms ("propertyNames", "prefixItems", "unevaluatedProperties", ...), naming them and where.
+// It also rewrites a draft-04 shape RapidJSON 1.1 crashes on into one it takes
+// (patternProperties beside "additionalProperties": false).
 #pragma once
 
 #include <map>
