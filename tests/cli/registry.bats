@@ -253,6 +253,39 @@ EOF2
   [[ "$output" == *"is AVRO, not JSON"* ]]
 }
 
+@test "registry: jsonschema: a draft-07 schema refuses on write what Confluent's JSON serializer refuses (const, contains, if/then/else, exclusive bounds, false)" {
+  need_registry
+  t=$(new_topic d7); c=$(new_topic d7c)
+  cat >"$BATS_TEST_TMPDIR/d7.json" <<'EOF2'
+{"$schema": "http://json-schema.org/draft-07/schema#", "title": "Rule", "type": "object",
+ "properties": {"kind": {"const": "click"}, "n": {"exclusiveMinimum": 0, "exclusiveMaximum": 10},
+                "tags": {"contains": {"const": "x"}}, "secret": false},
+ "if": {"properties": {"n": {"const": 5}}}, "then": {"required": ["tags"]}}
+EOF2
+  cat >"$BATS_TEST_TMPDIR/values.ndjson" <<'EOF2'
+{"kind":"click","n":1}
+{"kind":"view","n":1}
+{"kind":"click","n":0}
+{"kind":"click","n":10}
+{"kind":"click","n":9.5}
+{"kind":"click","n":5,"tags":["y","x"]}
+{"kind":"click","n":5}
+{"kind":"click","n":2,"tags":["y"]}
+{"kind":"click","n":2,"tags":[]}
+{"kind":"click","secret":null}
+{"n":3,"tags":["x"]}
+EOF2
+  serde check-json "$c" "$BATS_TEST_TMPDIR/d7.json" <"$BATS_TEST_TMPDIR/values.ndjson" >"$BATS_TEST_TMPDIR/verdicts"
+  [ "$(grep -c '^ok$' "$BATS_TEST_TMPDIR/verdicts")" -eq 4 ]
+  [ "$(grep -c '^refused$' "$BATS_TEST_TMPDIR/verdicts")" -eq 7 ]
+  run kproduce "$t" "$BATS_TEST_TMPDIR/values.ndjson" --value-format jsonschema \
+    --value-schema "$BATS_TEST_TMPDIR/d7.json" --registry "$REG" --partitions 1 --on-error skip
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'does not fit JSON schema id' <<<"$output")" -eq 7 ]
+  diff <(kconsume "$t" --value-format jsonschema --registry "$REG" -e -q | jq -c .) \
+    <(paste -d' ' "$BATS_TEST_TMPDIR/verdicts" "$BATS_TEST_TMPDIR/values.ndjson" | sed -n 's/^ok //p')
+}
+
 @test "registry: two schema versions in one topic, read as either one (Avro schema resolution), Confluent's writer and ours" {
   need_registry
   t=$(new_topic evolve)

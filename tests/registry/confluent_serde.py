@@ -6,6 +6,9 @@ bytes ktools reads and writes. No Kafka here: bytes travel as base64 lines, whic
   confluent_serde.py decode URL TOPIC               base64 lines -> JSON lines (ktools' mapping)
   confluent_serde.py encode-json URL TOPIC SCHEMA_FILE, decode-json URL TOPIC
                                                     the same with the JSON Schema serializers
+  confluent_serde.py check-json URL TOPIC SCHEMA_FILE
+                                                    per JSON line, "ok" or "refused": whether
+                                                    the JSON Schema serializer takes it
   confluent_serde.py encode-proto URL TOPIC DESCRIPTOR_SET MESSAGE, decode-proto (the same)
                                                     the same with the Protobuf serializers, for
                                                     message MESSAGE of a `protoc
@@ -27,7 +30,7 @@ import uuid
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
-from confluent_kafka.serialization import MessageField, SerializationContext
+from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 PRIMS = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
@@ -250,6 +253,18 @@ def main():
         for line in sys.stdin:
             if line.strip():
                 print(base64.b64encode(ser(json.loads(line), ctx)).decode())
+    elif mode == "check-json":
+        # Confluent's serializer's verdict on each line: "ok", or "refused" when it does not
+        # validate against the schema (its SerializationError).
+        text = open(sys.argv[4]).read()
+        ser = JSONSerializer(text, client, lambda obj, _ctx: obj)
+        for line in sys.stdin:
+            if line.strip():
+                try:
+                    ser(json.loads(line), ctx)
+                    print("ok")
+                except SerializationError:
+                    print("refused")
     elif mode == "decode-json":
         for line in sys.stdin:
             if not line.strip():
