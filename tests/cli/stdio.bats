@@ -216,7 +216,7 @@ load helpers
   [[ "$output" == *"#/not is not a schema (a JSON object, or true or false)"* ]]
 }
 
-@test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; patternProperties beside additionalProperties false does not crash; propertyNames refuses the schema" {
+@test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; propertyNames too; patternProperties beside additionalProperties false does not crash; prefixItems refuses the schema" {
   schema="$BATS_TEST_TMPDIR/s.json"
   # RapidJSON's validator knows draft-04 and skipped these: every value passed.
   cat > "$schema" <<'JSON'
@@ -252,9 +252,15 @@ JSON
   [[ "$output" == *"'patternProperties' failed at #/x-b"* ]]
   [[ "$output" == *"'additionalProperties' failed at #/y (schema #/additionalProperties)"* ]]
   echo '{"propertyNames":{"maxLength":3}}' > "$schema"
+  run bash -c "printf '%s\\n' '{\"abc\":1}' '{\"abcd\":1}' | kfilter true --schema '$schema' --on-error skip"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | grep -c '^{')" -eq 1 ]
+  [[ "$output" == *'{"abc":1}'* ]]
+  [[ "$output" == *"schema violation: 'propertyNames' failed at # (the value) (schema #)"* ]]
+  echo '{"properties":{"a":{"prefixItems":[{"type":"string"}]}}}' > "$schema"
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]
-  [[ "$output" == *"schema $schema: 'propertyNames' at # is a keyword of a JSON Schema draft after draft-04 that the validator cannot check"* ]]
+  [[ "$output" == *"schema $schema: 'prefixItems' at #/properties/a is a keyword of a JSON Schema draft after draft-04 that the validator cannot check"* ]]
 }
 
 @test "kgen is deterministic per seed and differs across seeds" {

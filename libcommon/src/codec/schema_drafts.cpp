@@ -3,6 +3,9 @@
 #include <rapidjson/pointer.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,9 +18,16 @@ namespace {
 using Value = rapidjson::Value;
 
 // Later keywords that draft-04 has no terms for: refused, never skipped.
-constexpr const char* kUntranslatable[] = {"propertyNames", "prefixItems",           "minContains",
-                                           "maxContains",   "unevaluatedProperties", "unevaluatedItems",
-                                           "$dynamicRef",   "$recursiveRef"};
+constexpr const char* kUntranslatable[] = {"prefixItems",           "minContains",      "maxContains",
+                                           "unevaluatedProperties", "unevaluatedItems", "$dynamicRef",
+                                           "$recursiveRef"};
+// What a schema may say without checking anything.
+// (And "format": the validator checks no format anywhere.)
+constexpr const char* kAnnotations[] = {"title",    "description", "$comment",   "examples", "default",
+                                        "readOnly", "writeOnly",   "deprecated", "format"};
+// The longest name length propertyNames' maxLength and minLength may give: they become patterns
+// that repeat "." that many times, and the validator's engine copies a state for each.
+constexpr int64_t kMaxNameLength = 1000;
 
 // Walks a schema document's schema places depth first, translating each schema object after
 // the ones inside it. The new keywords point at the user's own subschemas with local $refs
@@ -73,16 +83,13 @@ class Translator {
 
   Status Translate(Value& v) {
     for (const char* keyword : kUntranslatable) {
-      const Value* m = Member(v, keyword);
-      if (!m) continue;
-      if (std::string_view(keyword) == "propertyNames" && m->IsObject() && m->MemberCount() == 0)
-        continue;  // true: no check
+      if (!Member(v, keyword)) continue;
       return Status::InvalidArgument("'" + std::string(keyword) + "' at " + Here() +
                                      " is a keyword of a JSON Schema draft after draft-04 that the validator "
                                      "cannot check (it checks draft-04, and of the later drafts const, "
                                      "contains, if/then/else, exclusiveMinimum and exclusiveMaximum as "
-                                     "numbers, true and false as schemas, dependentRequired and "
-                                     "dependentSchemas)");
+                                     "numbers, true and false as schemas, propertyNames, "
+                                     "dependentRequired and dependentSchemas)");
     }
     for (const char* name : {"if", "then", "else", "contains"})
       if (const Value* m = Member(v, name); m && !m->IsObject())
@@ -138,7 +145,74 @@ class Translator {
       either.PushBack(Object("allOf", std::move(no)), a_);
       if (Status s = Put(v, "anyOf", std::move(either), "if/then/else"); !s.ok()) return s;
     }
+    if (Status s = PropertyNames(v); !s.ok()) return s;
     return Dependents(v);
+  }
+
+  // propertyNames S, where S says what draft-04 can say of every name of an object: each of its
+  // pattern, maxLength and minLength (patterns of any character: the validator counts code
+  // points, as the drafts do), enum and const (the names listed as properties) and type (a name
+  // is a string) becomes a part of allOf that takes an object only when every name passes:
+  // {"patternProperties": {P: {}}, "additionalProperties": {"not": {}}}. Anything else S says
+  // refuses the schema.
+  Status PropertyNames(Value& v) {
+    const Value* names = Member(v, "propertyNames");
+    if (!names || !names->IsObject()) return Status::Ok();  // not a schema: the guard says so
+    std::vector<Value> parts;
+    for (const auto& m : names->GetObject()) {
+      std::string keyword = Name(m.name);
+      const Value& x = m.value;
+      if (keyword == "pattern" && x.IsString()) {
+        parts.push_back(OnlyNamesMatching(Value(x, a_)));
+      } else if ((keyword == "maxLength" || keyword == "minLength") && x.IsInt64() && x.GetInt64() >= 0) {
+        if (x.GetInt64() > kMaxNameLength)
+          return Status::InvalidArgument(
+              "'propertyNames' at " + Here() + ": " + keyword + " " + std::to_string(x.GetInt64()) +
+              " is more than the validator can check of a name (" + std::to_string(kMaxNameLength) + ")");
+        std::string n = std::to_string(x.GetInt64());
+        if (keyword == "minLength" && n == "0") continue;
+        parts.push_back(OnlyNamesMatching(
+            Value((keyword == "maxLength" ? "^.{0," + n + "}$" : "^.{" + n + ",}$").c_str(), a_)));
+      } else if (keyword == "enum" && x.IsArray()) {
+        parts.push_back(OnlyNames(x.GetArray().begin(), x.GetArray().end()));
+      } else if (keyword == "const") {
+        parts.push_back(OnlyNames(&x, &x + 1));
+      } else if (keyword == "type" && (x.IsString() || x.IsArray())) {
+        bool string = x.IsString() ? Name(x) == "string" : false;
+        if (x.IsArray())
+          for (const Value& t : x.GetArray()) string = string || (t.IsString() && Name(t) == "string");
+        if (!string) parts.push_back(Object("maxProperties", Value(0)));
+      } else if (keyword == "not" && x.IsObject() && x.MemberCount() == 0) {  // false
+        parts.push_back(Object("maxProperties", Value(0)));
+      } else if (std::find(std::begin(kAnnotations), std::end(kAnnotations), keyword) ==
+                 std::end(kAnnotations)) {
+        return Status::InvalidArgument("'propertyNames' at " + Here() + " says '" + keyword +
+                                       "', which the validator cannot check of a name (it checks pattern, "
+                                       "maxLength, minLength, enum, const and type there)");
+      }
+    }
+    for (Value& part : parts)
+      if (Status s = AllOf(v, std::move(part), "propertyNames"); !s.ok()) return s;
+    return Status::Ok();
+  }
+  // An object whose every name matches `pattern` (a string).
+  Value OnlyNamesMatching(Value pattern) {
+    Value patterns(rapidjson::kObjectType);
+    patterns.AddMember(pattern, Value(rapidjson::kObjectType), a_);
+    Value part = Object("patternProperties", std::move(patterns));
+    part.AddMember("additionalProperties", NotOf(Value(rapidjson::kObjectType)), a_);
+    return part;
+  }
+  // An object whose every name is one of the strings in [begin, end) (none: no name at all).
+  Value OnlyNames(const Value* begin, const Value* end) {
+    Value listed(rapidjson::kObjectType);
+    for (const Value* n = begin; n != end; ++n)
+      if (n->IsString() && FindName(listed, Name(*n)) == listed.MemberEnd())
+        listed.AddMember(Value(*n, a_), Value(rapidjson::kObjectType), a_);
+    if (listed.ObjectEmpty()) return Object("maxProperties", Value(0));
+    Value part = Object("properties", std::move(listed));
+    part.AddMember("additionalProperties", NotOf(Value(rapidjson::kObjectType)), a_);
+    return part;
   }
 
   // dependentRequired {"a": ["b"]} and dependentSchemas {"a": S} are draft-04's dependencies.
@@ -215,7 +289,9 @@ class Translator {
     } else if (note.empty()) {
       note = "allOf";
     }
-    note += (note.empty() ? "" : "' or '") + was;
+    // The names the validator's 'allOf' stands for, as "a' or 'b" (quoted around when printed).
+    if (("'" + note + "'").find("'" + was + "'") == std::string::npos)
+      note += (note.empty() ? "" : "' or '") + was;
     all->PushBack(part, a_);
     return Status::Ok();
   }

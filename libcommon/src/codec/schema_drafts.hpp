@@ -4,9 +4,10 @@
 // draft-07 schema (the draft Confluent's serializers write) that said "const", "contains",
 // "if"/"then"/"else", a number as "exclusiveMinimum" or "exclusiveMaximum", or false as a
 // schema, had nothing checked there: values it refuses passed. TranslateLaterDrafts rewrites
-// those, and 2019-09's "dependentRequired" and "dependentSchemas", in place into draft-04
-// keywords that take exactly the same values, and refuses the later keywords that have no such
-// terms ("propertyNames", "prefixItems", "unevaluatedProperties", ...), naming them and where.
+// those, "propertyNames" (what draft-04 can say of a name: pattern, lengths, enum, const, type),
+// and 2019-09's "dependentRequired" and "dependentSchemas", in place into draft-04 keywords that
+// take exactly the same values, and refuses the later keywords that have no such terms
+// ("prefixItems", "unevaluatedProperties", ...), naming them and where.
 // It also rewrites a draft-04 shape RapidJSON 1.1 crashes on into one it takes
 // (patternProperties beside "additionalProperties": false).
 #pragma once

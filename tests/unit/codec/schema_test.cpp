@@ -233,16 +233,43 @@ TEST_CASE("json schema: draft-06/07 keywords are checked as their draft-04 equiv
     CHECK(Checked(named, R"({"const":1})") ==
           "schema violation: 'type' failed at #/const (schema #/properties/const)");
   }
-  SECTION("later keywords without draft-04 terms are refused, naming them and where") {
-    CHECK(Checked(R"({"properties":{"m":{"propertyNames":{"pattern":"^x"}}}})", "{}") ==
-          "schema: s.json: 'propertyNames' at #/properties/m is a keyword of a JSON Schema draft after "
-          "draft-04 "
-          "that the validator cannot check (it checks draft-04, and of the later drafts const, contains, "
-          "if/then/else, exclusiveMinimum and exclusiveMaximum as numbers, true and false as schemas, "
-          "dependentRequired and dependentSchemas)");
-    CHECK(Checked(R"({"prefixItems":[{}]})", "[]")
-              .rfind("schema: s.json: 'prefixItems' at # is a keyword", 0) == 0);
+  SECTION("propertyNames: pattern, maxLength, minLength, enum, const, type, false") {
+    std::string short_lower = R"({"propertyNames":{"pattern":"^[a-z]","maxLength":3,"minLength":2}})";
+    std::string refused = "schema violation: 'propertyNames' failed at # (the value) (schema #)";
+    CHECK(Checked(short_lower, R"({"ab":1,"xyz":2})") == "ok");
+    CHECK(Checked(short_lower, R"({"abcd":1})") == refused);
+    CHECK(Checked(short_lower, R"({"a":1})") == refused);
+    CHECK(Checked(short_lower, R"({"Ab":1})") == refused);
+    CHECK(Checked(short_lower, R"("not an object")") == "ok");
+    CHECK(Checked(R"({"propertyNames":{"maxLength":2}})", R"({"éé":1})") == "ok");  // code points, not bytes
+    std::string listed = R"({"properties":{"a":{"type":"integer"}},"propertyNames":{"enum":["a","b",3]}})";
+    CHECK(Checked(listed, R"({"a":1,"b":"x"})") == "ok");
+    CHECK(Checked(listed, R"({"c":1})") == refused);
+    CHECK(Checked(listed, R"({"a":"x"})") ==
+          "schema violation: 'type' failed at #/a (schema #/properties/a)");
+    CHECK(Checked(R"({"propertyNames":{"const":"k"}})", R"({"k":1})") == "ok");
+    CHECK(Checked(R"({"propertyNames":{"const":"k"}})", R"({"j":1})") == refused);
+    CHECK(Checked(R"({"propertyNames":{"type":"string","format":"email"}})", R"({"j":1})") == "ok");
+    CHECK(Checked(R"({"propertyNames":{"type":"number"}})", "{}") == "ok");
+    CHECK(Checked(R"({"propertyNames":{"type":"number"}})", R"({"1":1})") == refused);
+    CHECK(Checked(R"({"propertyNames":false})", "{}") == "ok");
+    CHECK(Checked(R"({"propertyNames":false})", R"({"a":1})") == refused);
     CHECK(Checked(R"({"propertyNames":true})", R"({"a":1})") == "ok");
+    CHECK(Checked(R"({"propertyNames":{"maxLength":1001}})", "{}") ==
+          "schema: s.json: 'propertyNames' at #: maxLength 1001 is more than the validator can check of a "
+          "name (1000)");
+    CHECK(Checked(R"({"properties":{"m":{"propertyNames":{"$ref":"#"}}}})", "{}") ==
+          "schema: s.json: 'propertyNames' at #/properties/m says '$ref', which the validator cannot check "
+          "of a name (it checks pattern, maxLength, minLength, enum, const and type there)");
+  }
+  SECTION("later keywords without draft-04 terms are refused, naming them and where") {
+    CHECK(Checked(R"({"properties":{"m":{"prefixItems":[{}]}}})", "{}") ==
+          "schema: s.json: 'prefixItems' at #/properties/m is a keyword of a JSON Schema draft after "
+          "draft-04 that the validator cannot check (it checks draft-04, and of the later drafts const, "
+          "contains, if/then/else, exclusiveMinimum and exclusiveMaximum as numbers, true and false as "
+          "schemas, propertyNames, dependentRequired and dependentSchemas)");
+    CHECK(Checked(R"({"unevaluatedProperties":false})", "{}")
+              .rfind("schema: s.json: 'unevaluatedProperties' at # is a keyword", 0) == 0);
     CHECK(Checked(R"({"if":3,"then":{}})", "1") ==
           "schema: s.json: 'if' at # is not a schema (a JSON object, or true or false)");
   }
@@ -265,8 +292,8 @@ TEST_CASE("json schema: draft-06/07 keywords are checked as their draft-04 equiv
 // The JSON-Schema-Test-Suite's draft-4, draft-6 and draft-7 cases (Debian's
 // json-schema-test-suite, which scripts/setup installs): each schema's verdict on each value, as
 // the suite gives it. Left out: what needs another document (refRemote; the schemas in ref.json
-// and definitions.json that refer to a URL are refused, and counted), propertyNames (refused, as
-// the test above shows), and the suite's optional/ cases (formats, bignum, ...).
+// and definitions.json that refer to a URL are refused, and counted), and the suite's optional/
+// cases (formats, bignum, ...).
 TEST_CASE("json schema: the JSON-Schema-Test-Suite's draft-4, -6 and -7 cases give the suite's verdicts") {
   const std::vector<std::string> draft4 = {"additionalItems",
                                            "additionalProperties",
@@ -296,7 +323,8 @@ TEST_CASE("json schema: the JSON-Schema-Test-Suite's draft-4, -6 and -7 cases gi
                                            "type",
                                            "uniqueItems"};
   std::vector<std::string> draft6 = draft4;
-  for (const char* later : {"boolean_schema", "const", "contains", "exclusiveMaximum", "exclusiveMinimum"})
+  for (const char* later :
+       {"boolean_schema", "const", "contains", "exclusiveMaximum", "exclusiveMinimum", "propertyNames"})
     draft6.push_back(later);
   std::vector<std::string> draft7 = draft6;
   draft7.push_back("if-then-else");
