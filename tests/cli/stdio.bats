@@ -257,6 +257,16 @@ JSON
   [ "$(echo "$output" | grep -c '^{')" -eq 1 ]
   [[ "$output" == *'{"abc":1}'* ]]
   [[ "$output" == *"schema violation: 'propertyNames' failed at # (the value) (schema #)"* ]]
+  # A $ref through a member named "5" left RapidJSON 1.1's schema unset: a crash on the first value.
+  echo '{"properties":{"5":{"if":{"type":"string"},"then":{"maxLength":1}}}}' > "$schema"
+  run bash -c "printf '%s\\n' '{\"5\":\"a\"}' '{\"5\":\"ab\"}' | kfilter true --schema '$schema' --on-error skip"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'{"5":"a"}'* ]]
+  [[ "$output" == *"'if/then/else' failed at #/5 (schema #/properties/5)"* ]]
+  echo '{"definitions":{"5":{}},"not":{"$ref":"#/definitions/5"}}' > "$schema"
+  run bash -c "echo '{}' | kfilter true --schema '$schema'"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"the \$ref '#/definitions/5' at #/not goes through the member named '5'"* ]]
   echo '{"properties":{"a":{"prefixItems":[{"type":"string"}]}}}' > "$schema"
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]

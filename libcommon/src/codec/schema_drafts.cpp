@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,18 +23,23 @@ using Value = rapidjson::Value;
 constexpr const char* kUntranslatable[] = {"prefixItems",           "minContains",      "maxContains",
                                            "unevaluatedProperties", "unevaluatedItems", "$dynamicRef",
                                            "$recursiveRef"};
-// What a schema may say without checking anything.
-// (And "format": the validator checks no format anywhere.)
+// What a schema may say that checks nothing: annotations, and "format" (the validator checks no
+// format anywhere).
 constexpr const char* kAnnotations[] = {"title",    "description", "$comment",   "examples", "default",
                                         "readOnly", "writeOnly",   "deprecated", "format"};
 // The longest name length propertyNames' maxLength and minLength may give: they become patterns
 // that repeat "." that many times, and the validator's engine copies a state for each.
 constexpr int64_t kMaxNameLength = 1000;
+// The member of the document's root that holds the subschemas the new keywords refer to.
+constexpr const char* kMoved = "$ktools-translated";
 
 // Walks a schema document's schema places depth first, translating each schema object after
-// the ones inside it. The new keywords point at the user's own subschemas with local $refs
-// rather than copying them (an if inside an if would otherwise double with each level), so a
-// value that fails a "then" is reported at the then's own place.
+// the ones inside it. The new keywords refer to the user's own subschemas with local $refs
+// rather than copying them (an if inside an if would otherwise double with each level). Those
+// subschemas move to an array at the root (kMoved), and a $ref to the new place stays at the old
+// one: RapidJSON 1.1 reads a $ref's token of digits as an array index, never as a member's name,
+// and the user's subschema may sit under a property named "5" (it then leaves the referring
+// schema unset, and the first value crashes it).
 class Translator {
  public:
   Translator(rapidjson::Document& doc, DraftKeywords& reported)
@@ -131,15 +138,15 @@ class Translator {
     if (Member(v, "contains")) {  // an array with an item it takes: not (an array of none)
       Value none(rapidjson::kObjectType);
       none.AddMember("type", "array", a_);
-      none.AddMember("items", NotOf(Ref({"contains"})), a_);
+      none.AddMember("items", NotOf(Moved(*Member(v, "contains"))), a_);
       if (Status s = Put(v, "not", std::move(none), "contains"); !s.ok()) return s;
     }
     if (Member(v, "if") && (Member(v, "then") || Member(v, "else"))) {
       Value yes(rapidjson::kArrayType), no(rapidjson::kArrayType);  // (if and then) or (not if, and else)
-      yes.PushBack(Ref({"if"}), a_);
-      if (Member(v, "then")) yes.PushBack(Ref({"then"}), a_);
-      no.PushBack(NotOf(Ref({"if"})), a_);
-      if (Member(v, "else")) no.PushBack(Ref({"else"}), a_);
+      yes.PushBack(Moved(*Member(v, "if")), a_);
+      if (Value* then = Member(v, "then")) yes.PushBack(Moved(*then), a_);
+      no.PushBack(NotOf(Moved(*Member(v, "if"))), a_);
+      if (Value* otherwise = Member(v, "else")) no.PushBack(Moved(*otherwise), a_);
       Value either(rapidjson::kArrayType);
       either.PushBack(Object("allOf", std::move(yes)), a_);
       either.PushBack(Object("allOf", std::move(no)), a_);
@@ -237,7 +244,7 @@ class Translator {
   }
   Status Dependents(Value& v) {
     const Value* required = Member(v, "dependentRequired");
-    const Value* schemas = Member(v, "dependentSchemas");
+    Value* schemas = Member(v, "dependentSchemas");
     if (!required && !schemas) return Status::Ok();
     if (required)
       if (Status s = CheckDependents(*required, "dependentRequired"); !s.ok()) return s;
@@ -247,8 +254,8 @@ class Translator {
     if (required)
       for (const auto& d : required->GetObject()) deps.AddMember(Value(d.name, a_), Value(d.value, a_), a_);
     if (schemas)
-      for (const auto& d : schemas->GetObject()) {
-        Value ref = Ref({"dependentSchemas", Name(d.name)});
+      for (auto& d : schemas->GetObject()) {
+        Value ref = Moved(d.value);
         if (auto names = FindName(deps, Name(d.name)); names != deps.MemberEnd()) {  // both
           Value required_names(rapidjson::kObjectType);
           required_names.AddMember("required", names->value, a_);
@@ -296,11 +303,17 @@ class Translator {
     return Status::Ok();
   }
 
-  // {"$ref": "#/<this schema's place>/<tokens>"}
-  Value Ref(std::initializer_list<std::string> tokens) {
-    std::vector<std::string> to = path_;
-    to.insert(to.end(), tokens.begin(), tokens.end());
-    return Object("$ref", Value(Fragment(to), a_));
+  // {"$ref": "#/$ktools-translated/N"}, where `sub` moves to (once: a second call finds the
+  // $ref left in its place).
+  Value Moved(Value& sub) {
+    if (auto r = sub.IsObject() && sub.MemberCount() == 1 ? sub.FindMember("$ref") : sub.MemberEnd();
+        r != sub.MemberEnd() && r->value.IsString() && made_.count(Name(r->value)))
+      return Object("$ref", Value(r->value, a_));
+    std::string ref = Fragment({kMoved, std::to_string(moved_.Size())});
+    made_.insert(ref);
+    moved_.PushBack(sub, a_);  // leaves sub null
+    sub.SetObject().AddMember("$ref", Value(ref, a_), a_);
+    return Object("$ref", Value(ref, a_));
   }
   Value NotOf(Value schema) { return Object("not", std::move(schema)); }
   Value Object(const char* keyword, Value value) {
@@ -337,13 +350,24 @@ class Translator {
   rapidjson::Document::AllocatorType& a_;
   DraftKeywords& reported_;
   std::vector<std::string> path_;
+  std::set<std::string> made_;  // the $refs to moved subschemas
+
+ public:
+  // The subschemas moved, for the root's kMoved member once the walk is done (adding a member
+  // to the root during the walk would move the members it is walking).
+  Value moved_{rapidjson::kArrayType};
 };
 
 }  // namespace
 
 Status TranslateLaterDrafts(rapidjson::Document* schema, DraftKeywords* reported) {
+  if (schema->IsObject() && schema->HasMember(kMoved))
+    return Status::InvalidArgument(std::string("the schema has a member '") + kMoved +
+                                   "', which ktools uses itself");
   Translator t(*schema, *reported);
-  return t.Schema(*schema, false);
+  if (Status s = t.Schema(*schema, false); !s.ok()) return s;
+  if (!t.moved_.Empty()) schema->AddMember(rapidjson::StringRef(kMoved), t.moved_, schema->GetAllocator());
+  return Status::Ok();
 }
 
 }  // namespace kt

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kt {
@@ -118,6 +119,12 @@ class EveryObjectCheck {
       rapidjson::Pointer pointer(m->value.GetString(), m->value.GetStringLength());
       const rapidjson::Value* target = pointer.IsValid() ? pointer.Get(root_) : nullptr;
       std::string ref(m->value.GetString(), m->value.GetStringLength());
+      if (std::string name = NumberedMember(pointer); !name.empty())
+        return Status::InvalidArgument("the $ref '" + ref + "' at " + where +
+                                       " goes through the member named '" + name +
+                                       "', which the validator reads as an array index and cannot follow "
+                                       "(it crashed on the first value): give that member a name that is "
+                                       "not a number");
       if (!target)
         return Status::InvalidArgument("the $ref '" + ref + "' at " + where +
                                        " points at nothing in the schema");
@@ -126,6 +133,28 @@ class EveryObjectCheck {
                                        " points at a value that is not a schema (a JSON object)");
     }
     return Status::Ok();
+  }
+
+  // RapidJSON 1.1 reads a $ref's token of digits ("5") as an array index, and by it finds no
+  // schema for a member named "5": it leaves the referring schema unset. The first such name the
+  // pointer goes through, or "".
+  std::string NumberedMember(const rapidjson::Pointer& pointer) const {
+    if (!pointer.IsValid()) return "";
+    const rapidjson::Value* at = &root_;
+    for (size_t i = 0; i < pointer.GetTokenCount(); ++i) {
+      const rapidjson::Pointer::Token& t = pointer.GetTokens()[i];
+      if (at->IsObject()) {
+        if (t.index != rapidjson::kPointerInvalidIndex) return std::string(t.name, t.length);
+        auto m = FindName(*at, std::string_view(t.name, t.length));
+        if (m == at->MemberEnd()) return "";
+        at = &m->value;
+      } else if (at->IsArray() && t.index < at->Size()) {
+        at = &(*at)[t.index];
+      } else {
+        return "";
+      }
+    }
+    return "";
   }
 
   // As RapidJSON reads it: a C string (it stops at a NUL).

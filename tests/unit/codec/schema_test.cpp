@@ -284,6 +284,24 @@ TEST_CASE("json schema: draft-06/07 keywords are checked as their draft-04 equiv
     CHECK(Checked(closed, R"({"y":1})") ==
           "schema violation: 'additionalProperties' failed at #/y (schema #/additionalProperties)");
   }
+  SECTION("members named by a number (RapidJSON 1.1 reads a $ref's \"5\" as an array index, and crashed)") {
+    std::string numbered = R"({"properties":{"5":{"if":{"type":"string"},"then":{"maxLength":1}}},
+                               "dependentSchemas":{"7":{"required":["x"]}}})";
+    CHECK(Checked(numbered, R"({"5":"a","7":1,"x":2})") == "ok");
+    CHECK(Checked(numbered, R"({"5":"ab"})") ==
+          "schema violation: 'if/then/else' failed at #/5 (schema #/properties/5)");
+    CHECK(Checked(numbered, R"({"7":1})") ==
+          "schema violation: 'dependentSchemas' failed at # (the value) (schema #)");
+    CHECK(
+        Checked(R"({"definitions":{"5":{}},"not":{"$ref":"#/definitions/5"}})", "{}") ==
+        "schema: s.json: the $ref '#/definitions/5' at #/not goes through the member named '5', which the "
+        "validator "
+        "reads as an array index and cannot follow (it crashed on the first value): give that member a name "
+        "that is not a number");
+    CHECK(Checked(R"({"items":[{},{"type":"string"}],"not":{"$ref":"#/items/1"}})", R"([1,"a"])") == "ok");
+    CHECK(Checked(R"({"$ktools-translated":[]})", "{}") ==
+          "schema: s.json: the schema has a member '$ktools-translated', which ktools uses itself");
+  }
   SECTION("a loop through an if is refused, as one through anyOf") {
     CHECK(Checked(R"({"if":{"$ref":"#"},"then":{}})", "1").rfind("schema: s.json: ", 0) == 0);
   }
