@@ -21,7 +21,8 @@ TEST_CASE("KafkaClient: a producer refused its producer id says which cluster AC
   cfg.properties = {{"log_level", "0"}, {"sasl.username", "bob"}};
   kt::KafkaClient client(cfg, "ktest", false);
   REQUIRE(client.Create(RD_KAFKA_PRODUCER, "producer", {{"enable.idempotence", "true"}}, {}).ok());
-  CHECK(client.FatalError().ok());
+  // (Not checked: that no error is there yet. The producer's thread may have the refusal before
+  // this thread looks, as it did under ASan beside the fuzz runs.)
   for (int i = 0; i < 500 && client.FatalError().ok(); ++i)  // up to 5 s for the refusal
     rd_kafka_poll(client.get(), 10);
   kt::Status s = client.FatalError();
