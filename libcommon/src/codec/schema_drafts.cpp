@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "kt/core/json.hpp"
+
 namespace kt {
 
 namespace {
@@ -60,21 +62,21 @@ class Translator {
     }
     if (!v.IsObject()) return Status::Ok();  // not a schema: the validator skips it, as before
     for (const char* map : {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"})
-      if (Value* m = Member(v, map); m && m->IsObject())
+      if (Value* m = FindValue(v, map); m && m->IsObject())
         for (auto& member : m->GetObject())
           if (Status s = Under(member.value, false, {map, Name(member.name)}); !s.ok()) return s;
-    if (Value* m = Member(v, "dependencies"); m && m->IsObject())
+    if (Value* m = FindValue(v, "dependencies"); m && m->IsObject())
       for (auto& member : m->GetObject())  // an array there lists required names (draft-04)
         if (!member.value.IsArray())
           if (Status s = Under(member.value, false, {"dependencies", Name(member.name)}); !s.ok()) return s;
     for (const char* one : {"additionalProperties", "additionalItems"})
-      if (Value* m = Member(v, one))
+      if (Value* m = FindValue(v, one))
         if (Status s = Under(*m, true, {one}); !s.ok()) return s;
     for (const char* one : {"not", "if", "then", "else", "contains", "propertyNames", "items"})
-      if (Value* m = Member(v, one); m && !m->IsArray())
+      if (Value* m = FindValue(v, one); m && !m->IsArray())
         if (Status s = Under(*m, false, {one}); !s.ok()) return s;
     for (const char* list : {"allOf", "anyOf", "oneOf", "items"})
-      if (Value* m = Member(v, list); m && m->IsArray())
+      if (Value* m = FindValue(v, list); m && m->IsArray())
         for (rapidjson::SizeType i = 0; i < m->Size(); ++i)
           if (Status s = Under((*m)[i], false, {list, std::to_string(i)}); !s.ok()) return s;
     return Translate(v);
@@ -90,7 +92,7 @@ class Translator {
 
   Status Translate(Value& v) {
     for (const char* keyword : kUntranslatable) {
-      if (!Member(v, keyword)) continue;
+      if (!FindValue(v, keyword)) continue;
       return Status::InvalidArgument("'" + std::string(keyword) + "' at " + Here() +
                                      " is a keyword of a JSON Schema draft after draft-04 that the validator "
                                      "cannot check (it checks draft-04, and of the later drafts const, "
@@ -99,33 +101,33 @@ class Translator {
                                      "dependentRequired and dependentSchemas)");
     }
     for (const char* name : {"if", "then", "else", "contains"})
-      if (const Value* m = Member(v, name); m && !m->IsObject())
+      if (const Value* m = FindValue(v, name); m && !m->IsObject())
         return Status::InvalidArgument("'" + std::string(name) + "' at " + Here() +
                                        " is not a schema (a JSON object, or true or false)");
     // RapidJSON 1.1 leaves the value's schema unset for a name that matches a pattern when
     // additionalProperties is false, and crashes on the value (it sets it in later releases).
     // {"not": {}} takes the same values there: none, and a name a pattern matches is checked by
     // the pattern's schema alone.
-    if (Value* extra = Member(v, "additionalProperties");
-        extra && extra->IsFalse() && Member(v, "patternProperties")) {
+    if (Value* extra = FindValue(v, "additionalProperties");
+        extra && extra->IsFalse() && FindValue(v, "patternProperties")) {
       extra->SetObject().AddMember("not", Value(rapidjson::kObjectType), a_);
       path_.push_back("additionalProperties");
       Note("not", "additionalProperties");
       path_.pop_back();
     }
-    if (const Value* c = Member(v, "const")) {
+    if (const Value* c = FindValue(v, "const")) {
       Value values(rapidjson::kArrayType);
       values.PushBack(Value(*c, a_), a_);
       if (Status s = Put(v, "enum", std::move(values), "const"); !s.ok()) return s;
     }
     for (auto [exclusive, bound] :
          {std::pair{"exclusiveMinimum", "minimum"}, std::pair{"exclusiveMaximum", "maximum"}}) {
-      Value* m = Member(v, exclusive);
+      Value* m = FindValue(v, exclusive);
       if (!m || !m->IsNumber()) continue;  // a boolean: draft-04's own, beside minimum
       Value number(*m, a_);
-      if (!Member(v, bound)) {  // {"minimum": n, "exclusiveMinimum": true}, in place
+      if (!FindValue(v, bound)) {  // {"minimum": n, "exclusiveMinimum": true}, in place
         v.AddMember(Value(bound, a_), number, a_);
-        m = Member(v, exclusive);
+        m = FindValue(v, exclusive);
         m->SetBool(true);
         Note(bound, exclusive);
         continue;
@@ -135,18 +137,18 @@ class Translator {
       both.AddMember(Value(exclusive, a_), Value(true), a_);
       if (Status s = AllOf(v, std::move(both), exclusive); !s.ok()) return s;
     }
-    if (Member(v, "contains")) {  // an array with an item it takes: not (an array of none)
+    if (FindValue(v, "contains")) {  // an array with an item it takes: not (an array of none)
       Value none(rapidjson::kObjectType);
       none.AddMember("type", "array", a_);
-      none.AddMember("items", NotOf(Moved(*Member(v, "contains"))), a_);
+      none.AddMember("items", NotOf(Moved(*FindValue(v, "contains"))), a_);
       if (Status s = Put(v, "not", std::move(none), "contains"); !s.ok()) return s;
     }
-    if (Member(v, "if") && (Member(v, "then") || Member(v, "else"))) {
+    if (FindValue(v, "if") && (FindValue(v, "then") || FindValue(v, "else"))) {
       Value yes(rapidjson::kArrayType), no(rapidjson::kArrayType);  // (if and then) or (not if, and else)
-      yes.PushBack(Moved(*Member(v, "if")), a_);
-      if (Value* then = Member(v, "then")) yes.PushBack(Moved(*then), a_);
-      no.PushBack(NotOf(Moved(*Member(v, "if"))), a_);
-      if (Value* otherwise = Member(v, "else")) no.PushBack(Moved(*otherwise), a_);
+      yes.PushBack(Moved(*FindValue(v, "if")), a_);
+      if (Value* then = FindValue(v, "then")) yes.PushBack(Moved(*then), a_);
+      no.PushBack(NotOf(Moved(*FindValue(v, "if"))), a_);
+      if (Value* otherwise = FindValue(v, "else")) no.PushBack(Moved(*otherwise), a_);
       Value either(rapidjson::kArrayType);
       either.PushBack(Object("allOf", std::move(yes)), a_);
       either.PushBack(Object("allOf", std::move(no)), a_);
@@ -163,7 +165,7 @@ class Translator {
   // {"patternProperties": {P: {}}, "additionalProperties": {"not": {}}}. Anything else S says
   // refuses the schema.
   Status PropertyNames(Value& v) {
-    const Value* names = Member(v, "propertyNames");
+    const Value* names = FindValue(v, "propertyNames");
     if (!names || !names->IsObject()) return Status::Ok();  // not a schema: the guard says so
     std::vector<Value> parts;
     for (const auto& m : names->GetObject()) {
@@ -243,8 +245,8 @@ class Translator {
     return Status::Ok();
   }
   Status Dependents(Value& v) {
-    const Value* required = Member(v, "dependentRequired");
-    Value* schemas = Member(v, "dependentSchemas");
+    const Value* required = FindValue(v, "dependentRequired");
+    Value* schemas = FindValue(v, "dependentSchemas");
     if (!required && !schemas) return Status::Ok();
     if (required)
       if (Status s = CheckDependents(*required, "dependentRequired"); !s.ok()) return s;
@@ -275,7 +277,7 @@ class Translator {
 
   // Adds `keyword` to `v`, or, when `v` has it already, {keyword: value} to its allOf.
   Status Put(Value& v, const char* keyword, Value value, const std::string& was) {
-    if (Member(v, keyword)) {
+    if (FindValue(v, keyword)) {
       Value part(rapidjson::kObjectType);
       part.AddMember(Value(keyword, a_), value, a_);
       return AllOf(v, std::move(part), was);
@@ -285,11 +287,11 @@ class Translator {
     return Status::Ok();
   }
   Status AllOf(Value& v, Value part, const std::string& was) {
-    Value* all = Member(v, "allOf");
+    Value* all = FindValue(v, "allOf");
     std::string& note = reported_[Here()]["allOf"];
     if (!all) {
       v.AddMember("allOf", Value(rapidjson::kArrayType), a_);
-      all = Member(v, "allOf");
+      all = FindValue(v, "allOf");
     } else if (!all->IsArray()) {
       return Status::InvalidArgument("'allOf' at " + Here() + " is not an array, so '" + was +
                                      "' there cannot be checked beside it");
@@ -338,14 +340,6 @@ class Translator {
     return std::string(out.GetString(), out.GetSize());
   }
   static std::string Name(const Value& name) { return std::string(name.GetString(), name.GetStringLength()); }
-  static Value* Member(Value& v, const char* name) {
-    auto m = v.FindMember(name);
-    return m == v.MemberEnd() ? nullptr : &m->value;
-  }
-  static const Value* Member(const Value& v, const char* name) {
-    auto m = v.FindMember(name);
-    return m == v.MemberEnd() ? nullptr : &m->value;
-  }
 
   rapidjson::Document::AllocatorType& a_;
   DraftKeywords& reported_;

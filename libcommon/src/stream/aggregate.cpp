@@ -78,12 +78,6 @@ void Aggregator::Evaluate(expr::EvalContext& ctx) {
 
 namespace {
 
-const rapidjson::Value* Member(const rapidjson::Value& obj, const std::string& name) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = kt::FindName(obj, name);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
 Status NotFinite(const AggSpec& s, double a, double b) {
   rapidjson::Value va(a), vb(b);
   return Status::DataError(s.name + ": " + ToJson(va) + " + " + ToJson(vb) +
@@ -115,10 +109,10 @@ Status Kept(const AggSpec& s, const rapidjson::Value& state, const rapidjson::Va
             const rapidjson::Value** kept) {
   *kept = nullptr;
   if (s.kind == AggSpec::Kind::kSum) {
-    *kept = Member(state, s.name);
+    *kept = FindValue(state, s.name);
     if (*kept && !(*kept)->IsNumber()) return Foreign(s, "field", **kept);
   } else if (s.kind == AggSpec::Kind::kAvg && sums) {
-    *kept = Member(*sums, s.name);
+    *kept = FindValue(*sums, s.name);
     if (*kept && !SumsPair(**kept)) return Foreign(s, "running sum and count of", **kept);
   }
   return Status::Ok();
@@ -258,8 +252,8 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
   for (const AggSpec& s : specs_) {
     bool avg = s.kind == AggSpec::Kind::kAvg;
     if (s.kind != AggSpec::Kind::kSum && !avg) continue;
-    const rapidjson::Value* a = avg ? (sums ? Member(*sums, s.name) : nullptr) : Member(*state, s.name);
-    const rapidjson::Value* b = avg ? Member(later_sums, s.name) : Member(later, s.name);
+    const rapidjson::Value* a = avg ? (sums ? FindValue(*sums, s.name) : nullptr) : FindValue(*state, s.name);
+    const rapidjson::Value* b = avg ? FindValue(later_sums, s.name) : FindValue(later, s.name);
     if (avg) {  // SumsPairs (CheckKept)
       a = a ? &(*a)[0] : nullptr;
       b = b ? &(*b)[0] : nullptr;
@@ -281,9 +275,9 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
                     alloc);
   };
   for (const AggSpec& s : specs_) {
-    const rapidjson::Value* b = Member(later, s.name);
+    const rapidjson::Value* b = FindValue(later, s.name);
     if (!b) continue;
-    const rapidjson::Value* a = Member(*state, s.name);
+    const rapidjson::Value* a = FindValue(*state, s.name);
     if (!a) {
       if (s.kind != AggSpec::Kind::kAvg) {
         set(*state, s.name, *b);
@@ -314,12 +308,12 @@ Status Aggregator::Merge(rapidjson::Document* state, rapidjson::Document* sums, 
         set(*state, s.name, *b);
         break;
       case AggSpec::Kind::kAvg: {
-        const rapidjson::Value* pb = Member(later_sums, s.name);
+        const rapidjson::Value* pb = FindValue(later_sums, s.name);
         if (!sums || !pb) break;  // pb and pa: SumsPairs (CheckKept)
         double sum = (*pb)[0].GetDouble();
         int64_t n = (*pb)[1].GetInt64();
         if (!sums->IsObject()) sums->SetObject();
-        const rapidjson::Value* pa = Member(*sums, s.name);
+        const rapidjson::Value* pa = FindValue(*sums, s.name);
         if (pa) {
           sum += (*pa)[0].GetDouble();
           n += (*pa)[1].GetInt64();

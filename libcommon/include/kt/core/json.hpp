@@ -96,6 +96,18 @@ inline rapidjson::Value::ConstMemberIterator FindName(const rapidjson::Value& ob
       rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
   return obj.FindMember(key);
 }
+// The value of obj's member named `name`; nullptr when obj is not an object or has no such member.
+// Owned by obj, valid while obj's members are neither added nor removed.
+inline rapidjson::Value* FindValue(rapidjson::Value& obj, std::string_view name) {
+  if (!obj.IsObject()) return nullptr;
+  auto m = FindName(obj, name);
+  return m == obj.MemberEnd() ? nullptr : &m->value;
+}
+inline const rapidjson::Value* FindValue(const rapidjson::Value& obj, std::string_view name) {
+  if (!obj.IsObject()) return nullptr;
+  auto m = FindName(obj, name);
+  return m == obj.MemberEnd() ? nullptr : &m->value;
+}
 
 // The key rule (SEMANTICS.md): a string as is, a number in shortest decimal form,
 // anything else as compact JSON. Null yields false (no key).
