@@ -1,9 +1,11 @@
 # kt_add_tool(<name> [NO_COMMON] [JEMALLOC] SOURCES <files...>)
 #
-# Builds the tool's code but main.cpp (its Transforms, option parsing, subcommands) as the
-# library kt_<name>, which the unit tests link too (the property KT_TOOL_LIBS lists them), and
-# the executable tools/<name> from main.cpp and that library. Links libcommon, renders
-# man/<name>.1.scd with scdoc, and
+# Builds the tool's code as the library kt_<name>: main.cpp (the wiring, kt::<name>::Main) and
+# the rest (its Transforms, option parsing, subcommands). The unit tests link that library too
+# (the property KT_TOOL_LIBS lists those with more than main.cpp). The executable tools/<name> is
+# tools/tool_main.cpp, whose main() calls kt::<name>::Main, linked with that library: main.cpp
+# shares a unity batch with the tool's other files, so CLI11 compiles once per tool, not twice.
+# Links libcommon, renders man/<name>.1.scd with scdoc, and
 # registers the smoke tests no tool may ship without:
 #   <name>.help      --help exits 0 and prints usage
 #   <name>.version   --version exits 0 and names the tool
@@ -19,27 +21,22 @@
 # and RocksDB's threads included; tools/jemalloc_conf.cpp holds its settings.
 function(kt_add_tool name)
   cmake_parse_arguments(T "NO_COMMON;JEMALLOC" "" "SOURCES" ${ARGN})
-  set(lib_sources ${T_SOURCES})
-  list(FILTER lib_sources EXCLUDE REGEX "/main\\.cpp$")
-  if(lib_sources)
-    add_library(kt_${name} STATIC ${lib_sources})
-    target_link_libraries(kt_${name} PUBLIC kt_common)
-    target_include_directories(kt_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  add_library(kt_${name} STATIC ${T_SOURCES})
+  target_link_libraries(kt_${name} PUBLIC kt_common)
+  target_include_directories(kt_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  kt_precompile(kt_${name} CLI/CLI.hpp FROM kt_common)
+  set(more_sources ${T_SOURCES})
+  list(FILTER more_sources EXCLUDE REGEX "/main\\.cpp$")
+  if(more_sources)
     set_property(GLOBAL APPEND PROPERTY KT_TOOL_LIBS kt_${name})
-    kt_precompile(kt_${name} CLI/CLI.hpp FROM kt_common)
   endif()
-  add_executable(${name} ${name}/main.cpp)
-  if(lib_sources)
-    target_link_libraries(${name} PRIVATE kt_${name})
-  else()
-    target_link_libraries(${name} PRIVATE kt_common)
-  endif()
-  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  add_executable(${name} ${PROJECT_SOURCE_DIR}/tools/tool_main.cpp)
+  target_compile_definitions(${name} PRIVATE KT_TOOL=${name})
+  target_link_libraries(${name} PRIVATE kt_${name})
   if(T_JEMALLOC AND TARGET PkgConfig::JEMALLOC)
     target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tools/jemalloc_conf.cpp)
     target_link_libraries(${name} PRIVATE -Wl,--push-state,--no-as-needed PkgConfig::JEMALLOC -Wl,--pop-state)
   endif()
-  kt_precompile(${name} CLI/CLI.hpp FROM kt_common)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
   install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   set_property(GLOBAL APPEND PROPERTY KT_TOOLS ${name})

@@ -6,7 +6,10 @@
 #include "kt/app/fail.hpp"
 #include "kt/app/run_tool.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kbatch {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Collect up to N records into one record (a JSON array of their values, or their NDJSON lines), "
       "written when N are in, after --within of wall time, or at --max-bytes; per key with --by. Faust's "
@@ -25,3 +28,5 @@ int main(int argc, char** argv) {
   kt::kbatch::BatchTransform transform(std::move(*opt));
   return kt::RunTool(*plan, transform);
 }
+
+}  // namespace kt::kbatch

@@ -8,7 +8,10 @@
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kbranch {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Route records to topics by expressions: the first matching --route wins (--all: "
       "every match); others go to --default or are dropped.",
@@ -34,3 +37,5 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return kt::FailWith("kbranch", plan.status());
   return kt::RunTool(*plan, **transform);
 }
+
+}  // namespace kt::kbranch

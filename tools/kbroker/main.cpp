@@ -21,7 +21,10 @@
 #include "kt/kafka/kbroker_control.hpp"
 #include "kt/run/options.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kbroker {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{"Run an in-memory development Kafka broker (librdkafka's mock cluster) until SIGINT/SIGTERM.",
                "kbroker"};
   int brokers = 1;
@@ -122,3 +125,5 @@ int main(int argc, char** argv) {
   if (!quiet) kt::LogInfo("kbroker", "stopped");
   return kt::kExitOk;
 }
+
+}  // namespace kt::kbroker

@@ -13,7 +13,10 @@
 #include "kt/run/passthrough.hpp"
 #include "last_records.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kconsume {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{"Print a topic's records on stdout (bare values, or -J envelopes).", "kconsume"};
   kt::CommonOptions common;
   kt::SourceSpec source;
@@ -87,3 +90,5 @@ int main(int argc, char** argv) {
   }
   return kt::RunTool(*plan, transform, std::move(source), sink);
 }
+
+}  // namespace kt::kconsume

@@ -8,7 +8,10 @@
 #include "kt/core/log.hpp"
 #include "kt/run/options.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kfilter {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{"Keep the records for which EXPR is true (see EXPRESSIONS in ktools(7)).", "kfilter"};
   kt::CommonOptions common;
   std::string source;
@@ -27,3 +30,5 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return kt::FailWith("kfilter", plan.status());
   return kt::RunTool(*plan, transform);
 }
+
+}  // namespace kt::kfilter

@@ -11,7 +11,10 @@
 #include "kt/run/options.hpp"
 #include "kt/run/passthrough.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kgen {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{"Generate synthetic click events or NYC taxi rides (deterministic per seed).", "kgen"};
   kt::CommonOptions common;
   std::string kind, start;
@@ -43,3 +46,5 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return kt::FailWith("kgen", plan.status());
   return kt::RunTool(*plan, transform, std::move(source));
 }
+
+}  // namespace kt::kgen

@@ -4,7 +4,10 @@
 
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kgroup {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Consumer groups: list them, describe one (committed offsets, end offsets, lag), move its "
       "offsets (a dry run unless --execute), delete it, or everything a stage must lose to recompute "
@@ -19,3 +22,5 @@ int main(int argc, char** argv) {
   commands.push_back(kt::kgroup::MakeStartOverCommand());
   return kt::RunCommandTool(app, commands, argc, argv);
 }
+
+}  // namespace kt::kgroup

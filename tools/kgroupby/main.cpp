@@ -8,7 +8,10 @@
 #include "kt/run/options.hpp"
 #include "kt/stream/rekey.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kgroupby {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Re-key records by EXPR and write them partitioned by the new key (murmur2, like the "
       "Java client), creating the output topic with the input's partition count.",
@@ -28,3 +31,5 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return kt::FailWith("kgroupby", plan.status());
   return kt::RunTool(*plan, transform);
 }
+
+}  // namespace kt::kgroupby

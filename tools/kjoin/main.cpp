@@ -5,7 +5,10 @@
 #include "join_run.hpp"
 #include "kt/app/fail.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kjoin {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Join the records of the input (-i, the left side) with those of another topic by key: two "
       "streams within a time window (--stream), a stream with a table (--table), two tables "
@@ -29,3 +32,5 @@ int main(int argc, char** argv) {
     return kt::kjoin::RunGlobalJoin(*plan, state_opts, setup->right, std::move(*setup->replica));
   return kt::kjoin::RunCoPartitionedJoin(*plan, state_opts, *setup->copartitioned);
 }
+
+}  // namespace kt::kjoin

@@ -9,7 +9,10 @@
 #include "kt/run/options.hpp"
 #include "map_transform.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kmap {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Reshape JSON records: set, keep, drop and rename fields, rewrite keys; steps run in "
       "command-line order.",
@@ -44,3 +47,5 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return kt::FailWith("kmap", plan.status());
   return kt::RunTool(*plan, **transform);
 }
+
+}  // namespace kt::kmap

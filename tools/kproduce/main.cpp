@@ -8,7 +8,10 @@
 #include "kt/run/options.hpp"
 #include "produce_transform.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kproduce {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{"Write records from a file or stdin to a topic (NDJSON, -J envelopes, lines, CSV).",
                "kproduce"};
   kt::CommonOptions common;
@@ -47,3 +50,5 @@ int main(int argc, char** argv) {
   if (!plan.ok()) return kt::FailWith("kproduce", plan.status());
   return kt::RunTool(*plan, *transform, std::move(source));
 }
+
+}  // namespace kt::kproduce

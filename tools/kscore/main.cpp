@@ -6,7 +6,10 @@
 #include "kt/app/run_tool.hpp"
 #include "score_options.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kscore {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{"Set a score field on each record: the value of EXPR, or a random number.", "kscore"};
   kt::CommonOptions common;
   kt::kscore::ScoreFlags flags;
@@ -36,3 +39,5 @@ int main(int argc, char** argv) {
                                std::move(state), sso, std::move(*input), std::move(by_key[0]));
                          });
 }
+
+}  // namespace kt::kscore

@@ -7,7 +7,10 @@
 #include "kt/stream/grouping.hpp"
 #include "table_transform.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::ktable {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Keyed aggregates (count, sum, min, max, avg, first, last) kept in a state store "
       "backed by a changelog topic; emits every update.",
@@ -48,3 +51,5 @@ int main(int argc, char** argv) {
                                                                                std::move(by_key[0]), updates);
                          });
 }
+
+}  // namespace kt::ktable

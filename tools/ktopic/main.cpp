@@ -3,7 +3,10 @@
 
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::ktopic {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Topics: list them, describe one (partitions, replicas, watermarks, first and last timestamps, "
       "configs), create, delete, change their configs, and read one whole for statistics. A table on a "
@@ -19,3 +22,5 @@ int main(int argc, char** argv) {
   commands.push_back(kt::ktopic::MakeClusterCommand());
   return kt::RunCommandTool(app, commands, argc, argv);
 }
+
+}  // namespace kt::ktopic

@@ -8,7 +8,10 @@
 #include "window_options.hpp"
 #include "window_transform.hpp"
 
-int main(int argc, char** argv) {
+namespace kt::kwindow {
+
+// The tool's entry point: tools/tool_main.cpp's main() calls it.
+int Main(int argc, char** argv) {
   CLI::App app{
       "Windowed aggregates by event time: tumbling, hopping, sliding and session windows with "
       "grace, retention and final results (Kafka Streams' rules).",
@@ -41,3 +44,5 @@ int main(int argc, char** argv) {
                                std::move(setup->time), setup->emit_final, setup->close_at_end);
                          });
 }
+
+}  // namespace kt::kwindow
