@@ -172,11 +172,17 @@ for k in ["a", "b", "c", "user-42"]:
   [ -z "$stderr" ]
 }
 
-@test "kproduce --rate paces records from the first: 11 records at 20/s span at least half a second" {
+@test "kproduce --rate paces records from the first: 11 records at 20/s span at least half a second, also when the input starts late" {
   need_kafka
   t=$(new_topic rate)
   run -0 kproduce "$t" --rate 20 -q < <(seq 1 11 | jq -c '{i: .}')
   run -0 bash -c "kconsume '$t' -e -q -J | jq -s -c '[(.[-1].timestamp - .[0].timestamp) >= 490, (map(.value.i) == [range(1; 12)])]'"
+  [ "$output" = "[true,true]" ]
+  # Input that starts late (here 0.7 s, longer than the 11 records' schedule) is paced from its
+  # first record: the schedule does not run while nothing is there and then come out in a burst.
+  t2=$(new_topic rate-late)
+  run -0 kproduce "$t2" --rate 20 -q < <(sleep 0.7; seq 1 11 | jq -c '{i: .}')
+  run -0 bash -c "kconsume '$t2' -e -q -J | jq -s -c '[(.[-1].timestamp - .[0].timestamp) >= 490, (map(.value.i) == [range(1; 12)])]'"
   [ "$output" = "[true,true]" ]
   run -2 kproduce "$t" --rate -1
   [[ "$output" == *"--rate: must be at least 0, not -1"* ]]

@@ -15,6 +15,21 @@ namespace kt {
 
 namespace {
 
+// "/" and a member's name as a JSON pointer's token (RFC 6901: '~' as "~0", '/' as "~1"), for the
+// places messages name: "#/properties/a~1b" is the property "a/b", not "b" inside "a".
+std::string Step(const rapidjson::Value& name) {
+  std::string out = "/";
+  for (char c : std::string_view(name.GetString(), name.GetStringLength())) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
 // A schema that applies itself to the same value again without going down into the value
 // ({"anyOf": [{"type": "null"}, {"$ref": "#"}]}, or definitions whose $refs lead round to each
 // other through allOf/anyOf/oneOf/not) sends RapidJSON's validator round in circles until the
@@ -102,7 +117,7 @@ class EveryObjectCheck {
       for (const auto& p : m->value.GetObject())  // an object: BuiltUnchecked said so
         if (Status s = One(p.name.GetString(), where + "/patternProperties"); !s.ok()) return s;
     for (const auto& member : v.GetObject())
-      if (Status s = Check(member.value, where + "/" + member.name.GetString()); !s.ok()) return s;
+      if (Status s = Check(member.value, where + Step(member.name)); !s.ok()) return s;
     return Status::Ok();
   }
 
@@ -334,14 +349,14 @@ class ReachableShape {
       if (!m->value.IsObject())
         return Status::InvalidArgument(at + " is not an object (of names or patterns, and their schemas)");
       for (const auto& p : m->value.GetObject())
-        if (Status s = Schema(p.value, at + "/" + p.name.GetString()); !s.ok()) return s;
+        if (Status s = Schema(p.value, at + Step(p.name)); !s.ok()) return s;
     }
     for (const char* more : {"additionalProperties", "additionalItems"})
       if (auto m = v.FindMember(more); m != v.MemberEnd())
         if (Status s = Visit(m->value, where + "/" + more); !s.ok()) return s;
     if (auto m = v.FindMember("dependencies"); m != v.MemberEnd() && m->value.IsObject())
       for (const auto& d : m->value.GetObject())
-        if (Status s = Visit(d.value, where + "/dependencies/" + d.name.GetString()); !s.ok()) return s;
+        if (Status s = Visit(d.value, where + "/dependencies" + Step(d.name)); !s.ok()) return s;
     if (auto m = v.FindMember("$ref"); m != v.MemberEnd() && m->value.IsString()) {
       std::string ref(m->value.GetString(), m->value.GetStringLength());
       if (ref.empty() || ref[0] != '#')  // the validator would skip it: nothing checked there

@@ -50,6 +50,11 @@ TEST_CASE("json schema: a pattern is checked, or the schema is refused naming it
                 "check",
                 0) == 0);
   CHECK(d.find("write [0-9]") != std::string::npos);
+  // A name with '/' or '~' is one JSON pointer token, escaped as RFC 6901 says.
+  CHECK(Checked(R"({"properties":{"a/b~c":{"pattern":"^\\d$"}}})", "{}")
+            .rfind("schema: s.json: the pattern '^\\d$' at #/properties/a~1b~0c/pattern is not one", 0) == 0);
+  CHECK(Checked(R"({"properties":{"x/y":5}})", "{}") ==
+        "schema: s.json: #/properties/x~1y is not a schema (a JSON object, or true or false)");
   CHECK(Checked(R"({"patternProperties":{"^\\w+$":{"type":"string"}}})", "{}")
             .rfind("schema: s.json: the pattern '^\\w+$' at #/patternProperties is not one", 0) == 0);
   // A '(' never closed failed an assertion inside RapidJSON (a debug build aborted).
