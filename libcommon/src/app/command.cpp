@@ -8,6 +8,24 @@
 
 namespace kt {
 
+namespace {
+
+// The options of a read-back subcommand (ktable get/dump, kwindow get/dump) that say where the
+// store is: -G (required), --name (`where.store` holds the tool's default), `former_name` (the
+// store name's former option, still accepted), --local, --state-dir.
+void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool,
+                             const std::string& former_name) {
+  sub.add_option("-G,--group", where.group, "The store's consumer group (as given to " + tool + " -G)")
+      ->required();
+  sub.add_option("--name", where.store, "The store's name (as given to " + tool + " --name)")
+      ->capture_default_str();
+  AddRenamedOption(sub, former_name, "--name", where.store);
+  sub.add_flag("--local", where.local, "Read the local state stores instead of the changelog");
+  sub.add_option("--state-dir", where.state_dir, "State directory for --local");
+}
+
+}  // namespace
+
 CLI::App* AddCommand(CLI::App& app, Command& cmd) {
   CLI::App* sub = app.add_subcommand(cmd.Name(), cmd.Summary());
   cmd.Setup(*sub);

@@ -1,28 +1,15 @@
 #include "kt/state/store_contents.hpp"
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 
 #include "kt/core/murmur2.hpp"
 #include "kt/kafka/admin.hpp"
-#include "kt/run/options.hpp"
 #include "kt/state/changelog.hpp"
 #include "kt/state/state_value.hpp"
 #include "kt/state/store.hpp"
 #include "kt/state/store_memory.hpp"
 
 namespace kt {
-
-void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool,
-                             const std::string& former_name) {
-  sub.add_option("-G,--group", where.group, "The store's consumer group (as given to " + tool + " -G)")
-      ->required();
-  sub.add_option("--name", where.store, "The store's name (as given to " + tool + " --name)")
-      ->capture_default_str();
-  AddRenamedOption(sub, former_name, "--name", where.store);
-  sub.add_flag("--local", where.local, "Read the local state stores instead of the changelog");
-  sub.add_option("--state-dir", where.state_dir, "State directory for --local");
-}
 
 Status ReadStoreContents(const StoreLocation& where, const KafkaConfig& cfg, const std::string& tool,
                          std::map<std::string, std::string>* out, const KeyLookup* lookup) {

@@ -9,7 +9,6 @@
 
 #include "kt/core/status.hpp"
 #include "kt/kafka/config.hpp"
-#include "kt/run/cli_fwd.hpp"
 
 namespace kt {
 
@@ -20,12 +19,6 @@ struct StoreLocation {
   std::string state_dir;  // --local: the root, as in StateDir ("" the default)
   bool verbose = false;   // librdkafka's log on stderr (-v)
 };
-
-// The options of a read-back subcommand (ktable get/dump, kwindow get/dump) that say where the
-// store is: -G (required), --name (`where.store` holds the tool's default), `former_name` (the
-// store name's former option, still accepted), --local, --state-dir.
-void AddStoreLocationOptions(CLI::App& sub, StoreLocation& where, const std::string& tool,
-                             const std::string& former_name);
 
 // Every key and value of the store (all partitions), internal keys included; values without
 // their bookkeeping (state/state_value.hpp). NotFound when the
