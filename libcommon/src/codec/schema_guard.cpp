@@ -2,6 +2,7 @@
 
 #include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>  // its regex engine, configured as the validator uses it
+#include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -15,19 +16,14 @@ namespace kt {
 
 namespace {
 
-// "/" and a member's name as a JSON pointer's token (RFC 6901: '~' as "~0", '/' as "~1"), for the
-// places messages name: "#/properties/a~1b" is the property "a/b", not "b" inside "a".
+// "/" and a member's name as a JSON pointer's token, escaped as RFC 6901 says ('~' as "~0", '/' as
+// "~1"), for the places messages name: "#/properties/a~1b" is the property "a/b", not "b" in "a".
 std::string Step(const rapidjson::Value& name) {
-  std::string out = "/";
-  for (char c : std::string_view(name.GetString(), name.GetStringLength())) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
+  const rapidjson::Pointer::Token token{name.GetString(), name.GetStringLength(),
+                                        rapidjson::kPointerInvalidIndex};
+  rapidjson::StringBuffer out;
+  rapidjson::Pointer(&token, 1).Stringify(out);
+  return std::string(out.GetString(), out.GetSize());
 }
 
 // A schema that applies itself to the same value again without going down into the value
@@ -160,9 +156,8 @@ class EveryObjectCheck {
       const rapidjson::Pointer::Token& t = pointer.GetTokens()[i];
       if (at->IsObject()) {
         if (t.index != rapidjson::kPointerInvalidIndex) return std::string(t.name, t.length);
-        auto m = FindName(*at, std::string_view(t.name, t.length));
-        if (m == at->MemberEnd()) return "";
-        at = &m->value;
+        at = FindValue(*at, std::string_view(t.name, t.length));
+        if (!at) return "";
       } else if (at->IsArray() && t.index < at->Size()) {
         at = &(*at)[t.index];
       } else {
