@@ -321,6 +321,25 @@ JSON
   [ "$(cat "$BATS_TEST_TMPDIR/out")" = '{"a":1}' ]
 }
 
+@test "SIGTERM with stdout unread: after 5 s the stop says it waits for stdout's reader; a second SIGTERM stops at once (130)" {
+  kgen clickevents -n 5000 --seed 3 -q > "$BATS_TEST_TMPDIR/in"  # ~500 KB, more than a pipe holds
+  mkfifo "$BATS_TEST_TMPDIR/out"
+  exec 4<> "$BATS_TEST_TMPDIR/out"  # a reader that reads nothing (fd 3 belongs to bats)
+  kmap < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+  local pid=$!
+  wait_until 20 grep -q pipe_write "/proc/$pid/wchan"  # its write waits for the reader
+  kill -TERM "$pid"
+  wait_until 20 grep -q "still stopping" "$BATS_TEST_TMPDIR/err"
+  grep -qx "kmap: still stopping: writing the last records waits for the reader of stdout; a second Ctrl-C or SIGTERM stops at once (exit 130), and the records read but not yet written are not in the output" "$BATS_TEST_TMPDIR/err"
+  kill -0 "$pid"  # still there: the notice came before the stop was done
+  kill -TERM "$pid"
+  local rc=0
+  wait "$pid" || rc=$?
+  exec 4<&-
+  [ "$rc" -eq 130 ]
+  grep -qx "kmap: error: stopped at once by a second signal (exit 130): the records read but not yet written are not in the output" "$BATS_TEST_TMPDIR/err"
+}
+
 @test "unknown flags exit 2 with a suggestion" {
   for t in kmap kgen kproduce kconsume kbroker; do
     run $t --exit-at-ned

@@ -1,13 +1,15 @@
 #include "kt/core/signals.hpp"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
+#include <cstdint>
 #include <cstring>
-#include <mutex>
 #include <thread>
 
 #include "kt/core/exit_code.hpp"
@@ -17,15 +19,31 @@ namespace kt {
 
 namespace {
 volatile sig_atomic_t g_stop = 0;
-std::atomic<bool> g_notice{false};  // a StopNotice exists
+// Readable from the first stop request on (its count is never read down, but by ClearStop): what
+// a StopNotice's thread waits on, since a signal handler may not wake a condition variable.
+const int g_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+std::atomic<bool> g_notice{false};    // a StopNotice exists
+std::atomic<bool> g_committed{true};  // SetInputCommitted
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 void Write(const char* text) { (void)!write(2, text, std::strlen(text)); }
+
+void MarkStop() {  // async-signal-safe
+  if (g_stop) return;
+  g_stop = 1;
+  uint64_t one = 1;
+  (void)!write(g_stop_fd, &one, sizeof one);
+}
 
 // Only async-signal-safe calls: write, strlen, _exit (and a lock-free atomic's load).
 void OnSignal(int) {
   if (g_stop) {
     const char* msg =
-        "stopped at once by a second signal (exit 130): a restart reads again what was not committed";
+        g_committed.load(std::memory_order_relaxed)
+            ? "stopped at once by a second signal (exit 130): a restart reads again what was not "
+              "committed"
+            : "stopped at once by a second signal (exit 130): the records read but not yet written "
+              "are not in the output";
     bool json = GetLogFormat() == LogFormat::kJson;
     Write(json ? "{\"level\":\"error\",\"tool\":\"" : "");
     Write(program_invocation_short_name);
@@ -34,7 +52,7 @@ void OnSignal(int) {
     Write(json ? "\"}\n" : "\n");
     _exit(kExitAborted);
   }
-  g_stop = 1;
+  MarkStop();
 }
 }  // namespace
 
@@ -48,12 +66,16 @@ void InstallSignalHandlers() {
 }
 
 bool StopRequested() { return g_stop != 0; }
-void RequestStop() { g_stop = 1; }
+void RequestStop() { MarkStop(); }
+void ClearStop() {
+  uint64_t count;
+  (void)!read(g_stop_fd, &count, sizeof count);
+  g_stop = 0;
+}
+void SetInputCommitted(bool committed) { g_committed.store(committed, std::memory_order_relaxed); }
 
 struct StopNotice::Waiter {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
+  int done_fd = eventfd(0, EFD_CLOEXEC);  // readable once the notice is destroyed
   std::thread thread;
 };
 
@@ -61,19 +83,29 @@ StopNotice::StopNotice(std::string tool, std::string note, std::chrono::millisec
   if (g_notice.exchange(true)) return;
   waiter_ = std::make_unique<Waiter>();
   waiter_->thread = std::thread([w = waiter_.get(), tool = std::move(tool), note = std::move(note), after] {
-    std::unique_lock lock(w->mu);
-    if (!w->cv.wait_for(lock, after, [w] { return w->done; })) LogInfo(tool, note);
+    pollfd fds[2] = {{w->done_fd, POLLIN, 0}, {g_stop_fd, POLLIN, 0}};
+    // Until a stop is asked for, then `after` more: a notice still alive then speaks.
+    int ready;
+    while ((ready = poll(fds, 2, -1)) < 0 && errno == EINTR) {
+    }
+    if (ready <= 0 || (fds[0].revents & POLLIN)) return;
+    auto until = std::chrono::steady_clock::now() + after;
+    while (true) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      ready = poll(fds, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+      if (ready == 0) break;
+      if (ready > 0 || errno != EINTR) return;
+    }
+    LogInfo(tool, note);
   });
 }
 
 StopNotice::~StopNotice() {
   if (!waiter_) return;
-  {
-    std::lock_guard lock(waiter_->mu);
-    waiter_->done = true;
-  }
-  waiter_->cv.notify_one();
+  uint64_t one = 1;
+  (void)!write(waiter_->done_fd, &one, sizeof one);
   waiter_->thread.join();
+  close(waiter_->done_fd);
   g_notice = false;
 }
 

@@ -42,6 +42,26 @@ int64_t ValueBytes(const Record& rec) {
   return static_cast<int64_t>(rec.value_text_from ? rec.wire_value->size() : rec.value->size());
 }
 
+// What a stop that takes long waits for, as its notice says: the reader of stdout (a pipe
+// nobody reads), Kafka (the producer's flush, the final commit) or both.
+std::string StopNote(const std::vector<Sink*>& sinks, bool commits) {
+  bool to_kafka = false, to_stdout = false;
+  for (const Sink* s : sinks) (s->WritesToKafka() ? to_kafka : to_stdout) = true;
+  std::string note = "still stopping: ";
+  if (!to_stdout) {
+    note += commits ? "writing the last records and committing their offsets waits for Kafka"
+                    : "writing the last records waits for Kafka";
+  } else {
+    note += to_kafka ? "writing the last records waits for the reader of stdout and Kafka"
+                     : "writing the last records waits for the reader of stdout";
+    if (commits) note += ", committing their offsets for Kafka";
+  }
+  if (to_kafka || commits) note += " (up to a minute when it is unreachable)";
+  return note + "; a second Ctrl-C or SIGTERM stops at once (exit 130), and " +
+         (commits ? "a restart reads again what was not committed"
+                  : "the records read but not yet written are not in the output");
+}
+
 }  // namespace
 
 Result<ErrorPolicy> ParseErrorPolicy(const std::string& text) {
@@ -106,6 +126,7 @@ Status Runner::Fail(const Status& s) {
 
 int Runner::Run() {
   stats_.start_ms = NowMs();
+  SetInputCommitted(source_->Commits());
   last_commit_ms_ = last_progress_ms_ = stats_.start_ms;
   Status st;
   for (Sink* s : distinct_sinks_)
@@ -141,16 +162,11 @@ int Runner::Run() {
   }
 
   bool natural_end = false;
-  std::optional<StopNotice> stopping;  // from a stop's start until the input is closed
+  // Until the input is closed: a stop asked for that takes 5 s says what it waits for.
+  std::optional<StopNotice> stopping;
+  stopping.emplace(opt_.tool, StopNote(distinct_sinks_, source_->Commits()), std::chrono::seconds(5));
   while (true) {
     natural_end = Loop();
-    if (StopRequested() && !stopping)
-      stopping.emplace(
-          opt_.tool,
-          "still stopping: writing the last records and committing their offsets waits for Kafka (up to a "
-          "minute when it is unreachable); a second Ctrl-C or SIGTERM stops at once (exit 130), and a "
-          "restart reads again what was not committed",
-          std::chrono::seconds(5));
     if (natural_end && source_->HandingOver()) {
       // Not the input's end: another run goes on reading it (Source::HandingOver). The commit
       // below writes what was applied, as at a stop.

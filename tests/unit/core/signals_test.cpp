@@ -44,23 +44,35 @@ bool Written(const char* path) {  // waits for the notice's line, 10 s at most
 
 }  // namespace
 
-TEST_CASE("a stop notice says its note once its time is up, and the process's second says nothing") {
+TEST_CASE(
+    "a stop notice speaks once a stop is asked for and its time is up; the process's second says nothing") {
   std::string out = Stderr([](const char* path) {
     kt::StopNotice first("ktable", "still stopping", std::chrono::milliseconds(1));
     kt::StopNotice second("ktable", "said twice", std::chrono::milliseconds(1));
     CHECK(first.Speaks());
     CHECK_FALSE(second.Speaks());  // it never says anything, whenever it is destroyed
+    kt::RequestStop();             // (a signal's handler does the same)
     CHECK(Written(path));
   });
+  kt::ClearStop();
   CHECK(out == "ktable: still stopping\n");
 }
 
-TEST_CASE("a stop notice destroyed before its time says nothing, at once; the next is the process's") {
+TEST_CASE(
+    "a stop notice says nothing without a stop, or destroyed before its time, at once; the next is the "
+    "process's") {
   std::string out = Stderr([](const char* path) {
+    {  // no stop asked for: its time passes in silence (an old notice spoke 1 ms after it was made)
+      kt::StopNotice idle("kmap", "no stop, never said", std::chrono::milliseconds(1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kt::RequestStop();
     { kt::StopNotice notice("kmap", "never said", std::chrono::hours(1)); }  // returns: not an hour
-    kt::StopNotice next("kmap", "the next", std::chrono::milliseconds(1));
+    kt::StopNotice next("kmap", "the next", std::chrono::milliseconds(1));   // made after the stop began
     CHECK(next.Speaks());
     CHECK(Written(path));
   });
+  kt::ClearStop();
+  CHECK_FALSE(kt::StopRequested());
   CHECK(out == "kmap: the next\n");
 }

@@ -12,12 +12,21 @@ namespace kt {
 void InstallSignalHandlers();
 bool StopRequested();
 void RequestStop();  // for tests and internal shutdown
+void ClearStop();    // for tests: as if no stop had been asked for
 
-// Says that a stop takes long: made when a stop begins and destroyed when it is done, it logs
-// `note` (LogInfo, as `tool`) if it still exists `after` later. A stop waits on Kafka (the final
-// commit, the producer's flush), up to a minute when the broker is gone, and a silent minute
-// after Ctrl-C looks like a hang. One per process: a second one made while the first exists
-// (another stage of the same tool stopping) says nothing.
+// What a second signal's message (exit 130 at once) says of the records in flight. Committed
+// (the default): a restart reads again what was not committed. Not (stdin, a file, a Kafka input
+// without a group): the records read but not yet written are not in the output. A lock-free
+// atomic, read by the signal handler.
+void SetInputCommitted(bool committed);
+
+// Says that a stop takes long: made when a run starts and destroyed when its stop is done, it
+// logs `note` (LogInfo, as `tool`) if it still exists `after` from the stop's request (a signal,
+// RequestStop) on. Its thread waits for the request itself, so it speaks while the run's own
+// thread is held (a write to stdout that nobody reads). A stop waits on Kafka (the final commit,
+// the producer's flush), up to a minute when the broker is gone, or on stdout's reader, and a
+// silent minute after Ctrl-C looks like a hang. One per process: a second one made while the
+// first exists (another stage of the same tool) says nothing.
 class StopNotice {
  public:
   StopNotice(std::string tool, std::string note, std::chrono::milliseconds after);

@@ -58,6 +58,8 @@ class Sink {
   // May send an input's value on as its bytes (OutRecord::ValueIsInputs), and makes its text
   // only when it does not (OutRecord::Text): worth a Source leaving that text unmade.
   virtual bool MayKeepInputValues() const { return false; }
+  // Writes to Kafka (its Flush waits for the broker), not to stdout: for a stop's notice.
+  virtual bool WritesToKafka() const { return false; }
 };
 
 }  // namespace kt

@@ -73,6 +73,7 @@ class KafkaSink : public Sink {
   void Purge() override;
   int64_t MaxRecordBytes() const override { return max_bytes_; }
   bool MayKeepInputValues() const override { return opt_.value_codec.DecodesBinary(); }
+  bool WritesToKafka() const override { return true; }
 
   // A new producer in place of this one (fenced): what the old one still held comes back
   // through the listener as aborted (purged), then the new one is opened with the same config
