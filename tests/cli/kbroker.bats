@@ -2,7 +2,11 @@
 # kbroker: the embedded mock cluster (no real Kafka needed).
 load helpers
 
+# Its control file ($XDG_RUNTIME_DIR/ktools-kbroker-PORT) in the test's own directory: a broker
+# killed with -9 leaves it behind.
 start_kbroker() {
+  export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
+  mkdir -p "$XDG_RUNTIME_DIR"
   kbroker --addr-file "$BATS_TEST_TMPDIR/addr" "$@" > "$BATS_TEST_TMPDIR/stdout" 2> "$BATS_TEST_TMPDIR/stderr" &
   KB_PID=$!
   wait_until 10 test -s "$BATS_TEST_TMPDIR/addr"
@@ -89,8 +93,6 @@ teardown() { [ -z "${KB_PID:-}" ] || kill "$KB_PID" 2>/dev/null || true; }
 }
 
 @test "on kbroker ktopic create and the topics tools create get their partitions; what it cannot do fails at once" {
-  export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
-  mkdir -p "$XDG_RUNTIME_DIR"
   start_kbroker
   port=${MB##*:}
   [ -s "$XDG_RUNTIME_DIR/ktools-kbroker-$port" ]

@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
+
+#include "../temp_dir.hpp"
 
 namespace {
 struct FakeEnv {
@@ -16,18 +19,11 @@ struct FakeEnv {
   }
 };
 
-std::string TempFile(const std::string& content) {
-  char path[] = "/tmp/kt-config-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  close(fd);
-  std::ofstream(path) << content;
-  return path;
-}
 }  // namespace
 
 TEST_CASE("brokers: -b beats $KT_BROKERS beats config beats default") {
-  std::string file = TempFile("bootstrap.servers=file:9092\nclient.id=x\n");
+  kt_test::TempDir tmp("kt-config");
+  std::string file = tmp.File("client.conf", "bootstrap.servers=file:9092\nclient.id=x\n");
   FakeEnv env;
   kt::KafkaConfigInputs in;
   in.config_flag = file;
@@ -49,17 +45,14 @@ TEST_CASE("brokers: -b beats $KT_BROKERS beats config beats default") {
   auto d = kt::ResolveKafkaConfig(none, empty.Lookup());
   CHECK(d->brokers == "localhost:9092");
   CHECK(d->brokers_origin == "default");
-  std::remove(file.c_str());
 }
 
 TEST_CASE("config file: -F beats $KT_CONFIG beats ~/.config/ktools/ktools.conf") {
-  std::string f1 = TempFile("client.id=from-flag\n");
-  std::string f2 = TempFile("client.id=from-env\n");
-  char home[] = "/tmp/kt-home-XXXXXX";
-  REQUIRE(mkdtemp(home));
-  std::string dir = std::string(home) + "/.config/ktools";
-  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
-  std::ofstream(dir + "/ktools.conf") << "client.id=from-home\n";
+  kt_test::TempDir tmp("kt-config");
+  std::string f1 = tmp.File("f1.conf", "client.id=from-flag\n");
+  std::string f2 = tmp.File("f2.conf", "client.id=from-env\n");
+  std::string home = tmp.path() + "/home";
+  tmp.File("home/.config/ktools/ktools.conf", "client.id=from-home\n");
 
   FakeEnv env;
   env.vars["HOME"] = home;
@@ -75,14 +68,13 @@ TEST_CASE("config file: -F beats $KT_CONFIG beats ~/.config/ktools/ktools.conf")
 }
 
 TEST_CASE("profiles: --profile NAME reads ~/.config/ktools/NAME.conf, below -F, above $KT_CONFIG") {
-  char home[] = "/tmp/kt-home-XXXXXX";
-  REQUIRE(mkdtemp(home));
-  std::string dir = std::string(home) + "/.config/ktools";
-  REQUIRE(system(("mkdir -p " + dir).c_str()) == 0);
-  std::ofstream(dir + "/ktools.conf") << "client.id=from-home\n";
-  std::ofstream(dir + "/prod.conf") << "bootstrap.servers=prod:9093\nsasl.password=hunter2\n";
-  std::ofstream(dir + "/dev.conf") << "bootstrap.servers=dev:9092\n";
-  std::string other = TempFile("client.id=from-flag\n");
+  kt_test::TempDir tmp("kt-config");
+  std::string home = tmp.path() + "/home";
+  std::string dir = home + "/.config/ktools";
+  tmp.File("home/.config/ktools/ktools.conf", "client.id=from-home\n");
+  tmp.File("home/.config/ktools/prod.conf", "bootstrap.servers=prod:9093\nsasl.password=hunter2\n");
+  tmp.File("home/.config/ktools/dev.conf", "bootstrap.servers=dev:9092\n");
+  std::string other = tmp.File("other.conf", "client.id=from-flag\n");
 
   FakeEnv env;
   env.vars["HOME"] = home;

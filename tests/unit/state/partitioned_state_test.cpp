@@ -6,20 +6,9 @@
 #include <memory>
 #include <string>
 
-namespace {
+#include "../temp_dir.hpp"
 
-struct StateDir {
-  std::string path;
-  StateDir() {
-    char dir[] = "/tmp/kt-pstate-XXXXXX";
-    REQUIRE(mkdtemp(dir));
-    path = dir;
-  }
-  ~StateDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+namespace {
 
 // RocksDB stores with a changelog that is never reached: nothing here restores.
 std::unique_ptr<kt::PartitionedState> RocksDbState(const std::string& dir) {
@@ -34,8 +23,8 @@ std::unique_ptr<kt::PartitionedState> RocksDbState(const std::string& dir) {
 }  // namespace
 
 TEST_CASE("PartitionedState: Assign takes the store StartOpening opens in the background") {
-  StateDir dir;
-  auto state = RocksDbState(dir.path);
+  kt_test::TempDir dir("kt-pstate");
+  auto state = RocksDbState(dir.path());
   state->StartOpening({0, 1, 2});
   state->StartOpening({1, 2});  // once each
   // A second open of a store that is open fails on RocksDB's lock: each Assign must take the
@@ -46,10 +35,10 @@ TEST_CASE("PartitionedState: Assign takes the store StartOpening opens in the ba
     REQUIRE(r.ok());
     CHECK(*r);  // a changelog: restored before use
   }
-  for (int32_t p : {0, 1, 2}) CHECK(std::filesystem::exists(dir.path + "/partition-" + std::to_string(p)));
+  for (int32_t p : {0, 1, 2}) CHECK(std::filesystem::exists(dir.path() + "/partition-" + std::to_string(p)));
   // The same with a second StartOpening that overlaps the first (as OnAssigned's after OnAssigning).
-  StateDir dir2;
-  auto other = RocksDbState(dir2.path);
+  kt_test::TempDir dir2("kt-pstate");
+  auto other = RocksDbState(dir2.path());
   other->StartOpening({0, 1});
   other->StartOpening({0, 1, 3});
   for (int32_t p : {0, 1, 3}) {
@@ -59,9 +48,9 @@ TEST_CASE("PartitionedState: Assign takes the store StartOpening opens in the ba
 }
 
 TEST_CASE("PartitionedState: stores still opening when the state goes are closed with it") {
-  StateDir dir;
-  RocksDbState(dir.path)->StartOpening({0, 1, 2, 3});  // destroyed at once
-  auto again = RocksDbState(dir.path);                 // their locks are released
+  kt_test::TempDir dir("kt-pstate");
+  RocksDbState(dir.path())->StartOpening({0, 1, 2, 3});  // destroyed at once
+  auto again = RocksDbState(dir.path());                 // their locks are released
   for (int32_t p : {0, 1, 2, 3}) {
     INFO("partition " << p);
     REQUIRE(again->Assign(p).ok());

@@ -8,13 +8,9 @@
 #include <filesystem>
 #include <map>
 
-namespace {
+#include "../temp_dir.hpp"
 
-std::string TempDir() {
-  char dir[] = "/tmp/kt-store-XXXXXX";
-  REQUIRE(mkdtemp(dir));
-  return dir;
-}
+namespace {
 
 std::map<std::string, std::string> All(kt::StateStore& s) {
   std::map<std::string, std::string> m;
@@ -68,16 +64,17 @@ TEST_CASE("memory store") {
 }
 
 TEST_CASE("rocksdb store") {
+  kt_test::TempDir dir("kt-store");
   kt::StoreOptions o;
-  o.dir = TempDir();
+  o.dir = dir.path();
   kt::StoreFactory f(o);
   SharedSuite(f);
-  std::filesystem::remove_all(o.dir);
 }
 
 TEST_CASE("rocksdb store: committed data and checkpoint survive reopening; pending writes do not") {
+  kt_test::TempDir dir("kt-store");
   kt::StoreOptions o;
-  o.dir = TempDir();
+  o.dir = dir.path();
   {
     kt::StoreFactory f(o);
     auto s = f.Open(3, true);
@@ -102,14 +99,14 @@ TEST_CASE("rocksdb store: committed data and checkpoint survive reopening; pendi
   auto wiped = f.Open(3, true);
   CHECK((*wiped)->checkpoint() == -1);
   CHECK((*wiped)->Get("k", &v).IsNotFound());
-  std::filesystem::remove_all(o.dir);
 }
 
 // A full disk: the process may write no more bytes to files (RLIMIT_FSIZE), so RocksDB's write
 // fails. Commit must say so, keep the store as it was, and keep the staged writes.
 TEST_CASE("rocksdb store: a write that fails (a full disk) is an error, and nothing is half-written") {
+  kt_test::TempDir dir("kt-store");
   kt::StoreOptions o;
-  o.dir = TempDir();
+  o.dir = dir.path();
   kt::StoreFactory f(o);
   auto s = f.Open(0, true);
   REQUIRE(s.ok());
@@ -138,5 +135,4 @@ TEST_CASE("rocksdb store: a write that fails (a full disk) is an error, and noth
   CHECK((*again)->checkpoint() == 7);
   REQUIRE((*again)->Get("k", &v).ok());
   CHECK(v == "before");
-  std::filesystem::remove_all(o.dir);
 }

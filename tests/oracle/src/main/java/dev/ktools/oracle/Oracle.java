@@ -29,8 +29,12 @@ package dev.ktools.oracle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -168,7 +172,8 @@ public final class Oracle {
       p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0);
       p.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
     }
-    p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ktools-oracle").toString());
+    Path stateDir = Files.createTempDirectory("ktools-oracle");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put("__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", 0L);
     p.put("auto.offset.reset", "earliest");
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
@@ -182,10 +187,22 @@ public final class Oracle {
       streams.start();
       if (expect > 0) {
         awaitOutputs(admin, expectTopic, expect);
+        deleteTree(stateDir);
         Runtime.getRuntime().halt(0);
       }
       awaitProcessed(admin, app, inputs);
       streams.close(Duration.ofSeconds(30));
+    }
+    deleteTree(stateDir);
+  }
+
+  // A run's state directory goes with it: Kafka Streams keeps it for a restart, which no oracle
+  // run makes (tests and bench would leave one in /tmp a run).
+  static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    } catch (IOException e) {
+      System.err.println("oracle: cannot remove " + dir + ": " + e.getMessage());
     }
   }
 
