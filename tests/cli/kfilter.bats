@@ -101,7 +101,7 @@ load helpers
   kproduce "$in" "$BATS_TEST_TMPDIR/big" --key-field uri -q
   run kfilter -i "$in" -o "$out" 'number >= 100' -e -v
   [ "$status" -eq 0 ]
-  [[ "$output" == *"reading 64 partitions: each prefetches up to 1250 records, 256 KB a fetch"* ]]
+  [[ "$output" == *"reading 64 partitions: each prefetches up to 1250 records or 1 MB, 256 KB a fetch"* ]]
   diff -q <(kconsume "$out" -e -q | sort) \
     <(cat "$DATA/clickevents.ndjson" "$BATS_TEST_TMPDIR/big" | jq -c 'select(.number >= 100)' | sort)
 }

@@ -9,6 +9,8 @@ constexpr int kMaxMessages = 5000;  // one partition's queue: about one fetch of
 constexpr int kMinMessages = 500;
 constexpr int kMaxBytes = 1 << 20;  // librdkafka's and Java's max.partition.fetch.bytes
 constexpr int kMinBytes = 64 << 10;
+constexpr int kQueueKbytes = 64 << 10;  // librdkafka's queued.max.messages.kbytes, for a whole consumer
+constexpr int kMinQueueKbytes = 1 << 10;
 }  // namespace
 
 Prefetch PrefetchFor(int partitions, bool per_record_bound) {
@@ -18,7 +20,8 @@ Prefetch PrefetchFor(int partitions, bool per_record_bound) {
   // Forwarding: 16 partitions at librdkafka's sizes; 64 partitions 355 -> 120 MB, as fast.
   const int messages = per_record_bound ? 32000 : 16 * kMaxMessages;
   const int bytes = per_record_bound ? 2 << 20 : 16 * kMaxBytes;
-  return {std::clamp(messages / n, kMinMessages, kMaxMessages), std::clamp(bytes / n, kMinBytes, kMaxBytes)};
+  return {std::clamp(messages / n, kMinMessages, kMaxMessages), std::clamp(bytes / n, kMinBytes, kMaxBytes),
+          std::clamp(kQueueKbytes / n, kMinQueueKbytes, kQueueKbytes)};
 }
 
 }  // namespace kt

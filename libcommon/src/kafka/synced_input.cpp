@@ -18,11 +18,16 @@ constexpr size_t kBatch = 512;
 // records each): its buffer holds a few thousand records, not a queue's worth (the rest waits
 // in librdkafka's queue). Other partitions move kBatch at once.
 constexpr size_t kPackBatch = 8;
+// And at most about this many bytes' worth (one message at least): records out of librdkafka's
+// queue no longer count against its queued.max.messages.kbytes, so it fetches as many again.
+constexpr size_t kMoveBytes = 1 << 20;
 constexpr int64_t kWakeEveryMs = 5;
 // TakeTurnsWhileHome: how many records a partition may hold buffered while it is read ahead for
 // another partition's turn. Past that (its records are far older than the turn's), the turn ends
 // rather than the whole partition being held in memory.
 constexpr size_t kReadAhead = 8 * kBatch;
+// Or about this many bytes of records (as many records of 900 KB would be 3.6 GB).
+constexpr size_t kReadAheadBytes = 16 << 20;
 }  // namespace
 
 SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms, bool unpack)
@@ -35,6 +40,9 @@ SyncedInput::SyncedInput(rd_kafka_t* rk, int64_t max_idle_ms, bool unpack)
   size_t size = sizeof value;
   if (rd_kafka_conf_get(rd_kafka_conf(rk_), "queued.min.messages", value, &size) == RD_KAFKA_CONF_OK)
     queued_min_ = std::max<size_t>(2, std::strtoull(value, nullptr, 10));
+  size = sizeof value;
+  if (rd_kafka_conf_get(rd_kafka_conf(rk_), "queued.max.messages.kbytes", value, &size) == RD_KAFKA_CONF_OK)
+    queued_bytes_ = std::max<size_t>(1, std::strtoull(value, nullptr, 10)) << 10;
   waker_ = std::make_unique<FetchWaker>(rk_);
 }
 
@@ -266,12 +274,21 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now, bool more) {
   if (!p.queue_ready.load(std::memory_order_relaxed) ||
       !p.queue_ready.exchange(false, std::memory_order_acq_rel))
     return nullptr;
-  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), p.packed ? kPackBatch : batch_.size());
+  size_t want = p.packed
+                    ? kPackBatch
+                    : std::clamp<size_t>(kMoveBytes / std::max<size_t>(p.message_bytes, 1), 1, batch_.size());
+  ssize_t n = rd_kafka_consume_batch_queue(p.queue, 0, batch_.data(), want);
   if (n > 0) {
     p.queue_ready.store(true,
                         std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties
+    size_t bytes = 0;
+    for (ssize_t i = 0; i < n; ++i) bytes += batch_[i]->len + batch_[i]->key_len;
+    p.message_bytes = bytes / static_cast<size_t>(n);
     size_t left = rd_kafka_queue_length(p.queue);
-    if (left + static_cast<size_t>(n) >= queued_min_) {
+    // librdkafka stops fetching a partition whose queue holds queued.min.messages, or
+    // queued.max.messages.kbytes (its bytes estimated from these messages').
+    if (left + static_cast<size_t>(n) >= queued_min_ ||
+        (left + static_cast<size_t>(n)) * p.message_bytes >= queued_bytes_) {
       p.maybe_stopped = true;
     } else if (p.maybe_stopped) {
       p.maybe_stopped = false;
@@ -430,7 +447,8 @@ bool SyncedInput::OthersPast(const Part& p, LazyNow& now, rd_kafka_message_t** e
       if (o->eof) break;  // read to its end
       // Not read past it yet: read more of it, unless it holds many records already, or has
       // none more now (the turn ends; the next is the merge's choice, which waits where needed).
-      if (o->buf.size() >= kReadAhead) return false;
+      if (o->buf.size() >= kReadAhead || (!o->packed && o->buf.size() * o->message_bytes >= kReadAheadBytes))
+        return false;
       size_t before = o->buf.size();
       if ((*error = Fill(*o, now, /*more=*/true)) || !home_ || o->buf.size() == before) return false;
     }

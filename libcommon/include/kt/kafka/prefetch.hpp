@@ -13,6 +13,7 @@ namespace kt {
 struct Prefetch {
   int queued_min_messages = 0;    // queued.min.messages
   int partition_fetch_bytes = 0;  // max.partition.fetch.bytes
+  int queue_kbytes = 0;           // queued.max.messages.kbytes
   bool operator==(const Prefetch&) const = default;
 };
 
@@ -24,6 +25,11 @@ struct Prefetch {
 // trip. A record larger than a partition's share still comes whole: the broker returns a
 // response's first batch whatever its size, and librdkafka fetches a partition whose record came
 // cut again with a larger size (kfilter.bats reads a 600 KB record among 64 partitions).
+//
+// The bytes a partition's queue holds are bounded too (queued.max.messages.kbytes, which
+// librdkafka applies to each partition queue on its own, as SyncedInput uses them): the 64 MB
+// it gives a whole consumer, shared, and at least 1 MB a partition. Records of 900 KB on 16
+// partitions held 2 GB in kconsume with librdkafka's 64 MB for each (bench/README, stop 65).
 Prefetch PrefetchFor(int partitions, bool per_record_bound);
 
 }  // namespace kt

@@ -156,7 +156,8 @@ class KafkaSource : public Source {
   bool GatedCaughtUp();
   bool OthersCaughtUp();
   // Release: the current record's message and every retired one are destroyed. Retire: the
-  // current record's message joins retired_, which is destroyed kRetireBatch at a time.
+  // current record's message joins retired_, which is destroyed kRetireBatch at a time
+  // (or kRetireBytes).
   void Release();
   void Retire();
   void DestroyRetired();
@@ -197,6 +198,7 @@ class KafkaSource : public Source {
   // empties it when it has nothing to hand out at once, and Release wherever a partition may go
   // (a revocation, a hand-over, Close, the destructor).
   std::vector<rd_kafka_message_t*> retired_;
+  size_t retired_bytes_ = 0;                      // their keys and values (kRetireBytes)
   PackedRecord packed_;                           // the current record of a pack
   std::map<std::pair<int, int32_t>, bool> done_;  // reached --until (paused)
   // kbroker and --from TIME: partitions still before their first record at or after the time

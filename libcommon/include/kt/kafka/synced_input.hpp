@@ -118,6 +118,7 @@ class SyncedInput {
     std::deque<Buffered> buf;
     bool paused = false;
     bool packed = false;       // its last message was a pack: Fill moves fewer at once (kPackBatch)
+    size_t message_bytes = 0;  // its last messages' average key and value: Fill moves kMoveBytes
     bool eof = false;          // at its end, as of its last end-of-partition event
     int64_t eof_at = -1;       // offset of the last end-of-partition event
     int64_t next = -1;         // offset after the last record handed out
@@ -205,7 +206,8 @@ class SyncedInput {
   std::vector<rd_kafka_message_t*> batch_;
   rd_kafka_queue_t* consumer_queue_ = nullptr;
   bool waiting_ = false;
-  size_t queued_min_ = 100000;  // librdkafka's queued.min.messages
+  size_t queued_min_ = 100000;      // librdkafka's queued.min.messages
+  size_t queued_bytes_ = 64 << 20;  // librdkafka's queued.max.messages.kbytes, in bytes
   std::unique_ptr<FetchWaker> waker_;
 };
 
