@@ -104,6 +104,23 @@ setup() {
   [ "$(sort -n "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/rest")" = "$(seq 1 300)" ]
 }
 
+@test "records of 300 KB on 16 partitions (more than a queue's share of bytes): every one out, each partition in order" {
+  big=$(new_topic big)
+  /usr/bin/python3 -c '
+import json
+for i in range(240): print(json.dumps({"k": "k%d" % i, "i": i, "pad": chr(97 + i % 26) * 300000}, separators=(",", ":")))
+' > "$BATS_TEST_TMPDIR/big"
+  kproduce "$big" "$BATS_TEST_TMPDIR/big" --partitions 16 --key-field k -q
+  # Each partition's 4 MB holds about 13 of them: the queues fill by bytes and refill as drained.
+  kconsume "$big" -J -e -q | jq -c '[.partition, .offset, .value.i, (.value.pad | length)]' > "$BATS_TEST_TMPDIR/out"
+  [ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -eq 240 ]
+  [ "$(jq -s 'map(.[2]) | sort == [range(240)]' "$BATS_TEST_TMPDIR/out")" = true ]
+  [ "$(jq -s 'all(.[3] == 300000)' "$BATS_TEST_TMPDIR/out")" = true ]
+  # each partition's records by offset, 0, 1, 2, ...
+  [ "$(jq -s 'group_by(.[0]) | all(map(.[1]) == [range(length)])' "$BATS_TEST_TMPDIR/out")" = true ]
+  [ "$(jq -s 'map(.[0]) | unique | length' "$BATS_TEST_TMPDIR/out")" -eq 16 ]
+}
+
 @test "kconsume -p reads one partition" {
   t=$(new_topic parts)
   printf '{"k":"a"}\n{"k":"b"}\n{"k":"c"}\n{"k":"d"}\n' | kproduce "$t" --key-field k --partitions 2 -q
