@@ -174,7 +174,9 @@ if rc != 0:
     sys.exit(1)
 
 failed = 0
-steps = commands(open(readme).read())
+# README's files under /tmp (kbroker's --addr-file) go to this run's directory instead: two runs
+# at once would share them, and the test would leave them behind.
+steps = [line.replace("/tmp/", work + "/") for line in commands(open(readme).read())]
 for n, line in enumerate(steps, 1):
     sys.stdout.flush()
     cmd = re.sub(r"\s+#[^'\"]*$", "", line)  # the comment documents; it does not run

@@ -283,7 +283,8 @@ rd_kafka_message_t* SyncedInput::Fill(Part& p, LazyNow& now, bool more) {
                         std::memory_order_relaxed);  // it may hold more: ask again when the buffer empties
     size_t bytes = 0;
     for (ssize_t i = 0; i < n; ++i) bytes += batch_[i]->len + batch_[i]->key_len;
-    p.message_bytes = bytes / static_cast<size_t>(n);
+    if (bytes > 0)
+      p.message_bytes = bytes / static_cast<size_t>(n);  // not from end-of-partition events alone
     size_t left = rd_kafka_queue_length(p.queue);
     // librdkafka stops fetching a partition whose queue holds queued.min.messages, or
     // queued.max.messages.kbytes (its bytes estimated from these messages').
