@@ -30,12 +30,27 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 
 
+def create_topic(admin, topic, partitions, configs=None):
+    """Creates `topic` and returns once the broker's metadata shows all its partitions led.
+    CreateTopics answers when the controller has the topic; a fresh broker's metadata cache may
+    not show it yet, and a tool started then says the topic does not exist (seen in crash.bats on
+    a broker started a moment before)."""
+    admin.create_topics([NewTopic(topic, partitions, 1, topic_configs=configs or {})])
+    for _ in range(300):
+        md = admin.describe_topics([topic])[0]
+        if md["error_code"] == 0 and len(md["partitions"]) == partitions and \
+                all(p["leader"] >= 0 for p in md["partitions"]):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("topic %s: not in the broker's metadata 15 s after its creation" % topic)
+
+
 def main(argv):
     admin = KafkaAdminClient(bootstrap_servers=os.environ["KT_BROKERS"], client_id="kadmin")
     cmd, topic = argv[1], (argv[2] if len(argv) > 2 else None)
     if cmd == "create":
         configs = dict(kv.split("=", 1) for kv in argv[4:])
-        admin.create_topics([NewTopic(topic, int(argv[3]), 1, topic_configs=configs)])
+        create_topic(admin, topic, int(argv[3]), configs)
     elif cmd == "delete":
         admin.delete_topics([topic])
         for _ in range(100):

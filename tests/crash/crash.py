@@ -51,7 +51,10 @@ import time
 
 from kafka import KafkaProducer
 from kafka.partitioner.default import murmur2
-from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.admin import KafkaAdminClient
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+import kadmin  # noqa: E402  (tests/cli/kadmin.py: topics created and visible)
 
 PARTITIONS = 4
 KEYS = 24
@@ -121,7 +124,7 @@ class Tool:
 
 def create_topic(brokers, topic, partitions):
     admin = KafkaAdminClient(bootstrap_servers=brokers, client_id="crash")
-    admin.create_topics([NewTopic(topic, partitions, 1)])
+    kadmin.create_topic(admin, topic, partitions)
     admin.close()
 
 
@@ -312,7 +315,12 @@ class Scenario:
 
         for n in range(self.args.kills):
             produce(n)
-            tool.start(["-v"] if n >= self.args.kills // 2 and n % 2 == 1 else ["-e", "-v"])
+            continuous = n >= self.args.kills // 2 and n % 2 == 1
+            tool.start(["-v"] if continuous else ["-e", "-v"])
+            if continuous:
+                # Its kill leaves a member in the group only once it has joined: awaited, so the
+                # runs after it go through the repartition topic however slow the machine.
+                self.await_member(self.name("g"), tool)
             time.sleep(self.rng.uniform(0.05, 0.8))  # fault injection timing, not synchronisation
             log("run %d %s" % (n + 1, "killed" if tool.alive() else "finished before its kill"))
             tool.kill()
@@ -321,6 +329,20 @@ class Scenario:
         tool.start(["-e", "-v"])
         rc = tool.wait(timeout=180)
         self.check(rc == 0, "%s -e exited %d (see %s)" % (tool.name, rc, tool.stderr()))
+
+    def await_member(self, group, tool, timeout=60):
+        """Returns once `group` has a member; fails the scenario if `tool` exits first."""
+        admin = KafkaAdminClient(bootstrap_servers=self.brokers, client_id="crash")
+        try:
+            deadline = time.time() + timeout
+            while not admin.describe_consumer_groups([group])[0].members:
+                if not tool.alive():
+                    raise RuntimeError("%s exited before it joined group %s; see %s" % (tool.name, group, tool.stderr()))
+                if time.time() > deadline:
+                    raise RuntimeError("%s did not join group %s in %d s; see %s" % (tool.name, group, timeout, tool.stderr()))
+                time.sleep(0.05)
+        finally:
+            admin.close()
 
     def drive_copies(self, copies, late, rate, during=None):
         """Produces the records while `copies` run in one group; `late` joins half-way. Seeded
