@@ -22,7 +22,7 @@ volatile sig_atomic_t g_stop = 0;
 // Readable from the first stop request on (its count is never read down, but by ClearStop): what
 // a StopNotice's thread waits on, since a signal handler may not wake a condition variable.
 const int g_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-std::atomic<bool> g_notice{false};    // a StopNotice exists
+std::atomic<bool> g_spoken{false};    // a StopNotice spoke: the stop is told once
 std::atomic<bool> g_committed{true};  // SetInputCommitted
 static_assert(std::atomic<bool>::is_always_lock_free);
 
@@ -71,6 +71,7 @@ void ClearStop() {
   uint64_t count;
   (void)!read(g_stop_fd, &count, sizeof count);
   g_stop = 0;
+  g_spoken = false;
 }
 void SetInputCommitted(bool committed) { g_committed.store(committed, std::memory_order_relaxed); }
 
@@ -80,7 +81,6 @@ struct StopNotice::Waiter {
 };
 
 StopNotice::StopNotice(std::string tool, std::string note, std::chrono::milliseconds after) {
-  if (g_notice.exchange(true)) return;
   waiter_ = std::make_unique<Waiter>();
   waiter_->thread = std::thread([w = waiter_.get(), tool = std::move(tool), note = std::move(note), after] {
     pollfd fds[2] = {{w->done_fd, POLLIN, 0}, {g_stop_fd, POLLIN, 0}};
@@ -96,7 +96,7 @@ StopNotice::StopNotice(std::string tool, std::string note, std::chrono::millisec
       if (ready == 0) break;
       if (ready > 0 || errno != EINTR) return;
     }
-    LogInfo(tool, note);
+    if (!g_spoken.exchange(true)) LogInfo(tool, note);  // the first of the notices alive then
   });
 }
 
@@ -106,7 +106,6 @@ StopNotice::~StopNotice() {
   (void)!write(waiter_->done_fd, &one, sizeof one);
   waiter_->thread.join();
   close(waiter_->done_fd);
-  g_notice = false;
 }
 
 }  // namespace kt

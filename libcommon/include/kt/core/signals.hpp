@@ -25,17 +25,17 @@ void SetInputCommitted(bool committed);
 // RequestStop) on. Its thread waits for the request itself, so it speaks while the run's own
 // thread is held (a write to stdout that nobody reads). A stop waits on Kafka (the final commit,
 // the producer's flush), up to a minute when the broker is gone, or on stdout's reader, and a
-// silent minute after Ctrl-C looks like a hang. One per process: a second one made while the
-// first exists (another stage of the same tool) says nothing.
+// silent minute after Ctrl-C looks like a hang. A process tells its stop once: of the notices
+// alive when their time is up (the two stages of a repartitioned run), one speaks; one whose
+// stage ended first leaves it to the other.
 class StopNotice {
  public:
   StopNotice(std::string tool, std::string note, std::chrono::milliseconds after);
-  ~StopNotice();                                      // returns at once: its thread is woken and joined
-  bool Speaks() const { return waiter_ != nullptr; }  // false: another notice existed when made
+  ~StopNotice();  // returns at once: its thread is woken and joined
 
  private:
   struct Waiter;
-  std::unique_ptr<Waiter> waiter_;  // none when another notice exists
+  std::unique_ptr<Waiter> waiter_;
 };
 
 }  // namespace kt
