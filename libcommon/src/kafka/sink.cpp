@@ -254,7 +254,11 @@ bool KafkaSink::Produce(rd_kafka_topic_t* rkt, int32_t partition, std::optional<
       return false;
     }
     std::string what = "produce to " + std::string(rd_kafka_topic_name(rkt)) + ": " + rd_kafka_err2str(err);
-    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) *error = Status::DataError(what);
+    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+      *error = Status::DataError(what + " (" + std::to_string(key_size + value_size) +
+                                 " bytes of key and value; the producer's message.max.bytes is " +
+                                 std::to_string(max_bytes_) +
+                                 "; -X message.max.bytes=N raises it, up to the topic's max.message.bytes)");
     // No open transaction: the last one failed to end (its producer fenced, or the broker gone)
     // and the run has yet to recover; the record is written again by the recovery.
     else if (err == RD_KAFKA_RESP_ERR__STATE && !opt_.transactional_id.empty())
@@ -373,9 +377,14 @@ void KafkaSink::DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
   auto* self = static_cast<KafkaSink*>(KafkaClient::Owner(opaque));
   Status s;
   std::string_view topic = rd_kafka_topic_name(m->rkt);
-  if (m->err)
-    s = DeliveryError(
-        m->err, std::string(topic) + " [" + std::to_string(m->partition) + "]: " + rd_kafka_err2str(m->err));
+  if (m->err) {
+    std::string what =
+        std::string(topic) + " [" + std::to_string(m->partition) + "]: " + rd_kafka_err2str(m->err);
+    if (m->err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)  // the broker's answer: over the topic's limit
+      what += " (" + std::to_string(m->key_len + m->len) +
+              " bytes of key and value; the topic's max.message.bytes is less)";
+    s = DeliveryError(m->err, what);
+  }
   // Records a fatal error purged (a fenced producer) fail for that error, not as "Purged in
   // queue": the Runner then knows a new producer is what it takes to go on.
   if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)
