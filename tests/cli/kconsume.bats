@@ -20,7 +20,7 @@ setup() {
   [ "$(echo "$output" | jq -s -c 'map(.i)')" = "[1,2,3,4,5]" ]
 }
 
-@test "kconsume --from end with -e prints nothing; --from a time filters by timestamp" {
+@test "kconsume --from end with -e prints nothing; --from a time filters by timestamp; --until stops at a time, or at the end once it has passed" {
   run kconsume "$T" --from end -e -q
   [ "$status" -eq 0 ]
   [ -z "$output" ]
@@ -33,6 +33,13 @@ setup() {
   run kconsume "$t" --until 2030-01-01T00:00:15Z -q
   [ "$status" -eq 0 ]
   [ "$output" = $'1\n2' ]
+  # Records of now, none at or after --until now: each partition ends at its end (it waited for
+  # a later record before).
+  t=$(new_topic now)
+  printf '{"n":%d}\n' 1 2 3 4 | kproduce "$t" --partitions 2 --key-field n -q
+  run timeout 60 kconsume "$t" --until now -q
+  [ "$status" -eq 0 ]
+  [ "$(sort <<<"$output" | tr '\n' ' ')" = '{"n":1} {"n":2} {"n":3} {"n":4} ' ]
 }
 
 @test "kconsume resolves --from to absolute offsets before it assigns (no lookup left to librdkafka)" {

@@ -33,8 +33,10 @@ int Main(int argc, char** argv) {
   CLI::Option* last_option =
       app.add_option("--last", last, "Print the last N records of all partitions, in time order, and exit")
           ->check(CLI::NonNegativeNumber);
-  app.add_option("--until", until,
-                 "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION)");
+  app.add_option(
+      "--until", until,
+      "Stop each partition at the first record at/after this time (now, RFC 3339, -DURATION), or at "
+      "its end once the time has passed");
   std::string format;
   app.add_flag("--pretty", sink.pretty, "Indent JSON values");
   app.add_option("-f,--format", format,

@@ -542,9 +542,13 @@ bool KafkaSource::ServeEvents() {
 bool KafkaSource::AllCaughtUp() {
   if (opt_.end_gate) return opt_.exit_at_end && GatedCaughtUp();
   if (synced_->parts().empty()) return false;
+  // With --until, a partition at its end once the clock has passed TIME is done too: records
+  // written from then on are later, so `--until now` prints what the topic holds and exits, and
+  // a TIME ahead follows the topic until then.
+  bool end_counts = opt_.exit_at_end || (opt_.until_ms >= 0 && NowMs() >= opt_.until_ms);
   for (auto& [key, p] : synced_->parts()) {
     if (done_.count(key)) continue;
-    if (!opt_.exit_at_end || p.paused || !p.buf.empty() || !p.eof) return false;
+    if (!end_counts || p.paused || !p.buf.empty() || !p.eof) return false;
   }
   return true;
 }
