@@ -28,6 +28,8 @@ load crash_helpers
 }
 # Issue 32: copies in one group (two, a third joining), one killed now and then, one stopped past
 # its session and transaction timeouts and resumed.
+# And one stopped as long in its start, while it asks Kafka about its topics and group: on resume
+# its requests time out, and it asks again (kt/core/deadline.hpp).
 @test "scale-out, at-least-once: copies killed, joining and stopped past their timeouts; the table exact, no changelog going back" {
   crash scale-out --records 12000
 }

@@ -16,7 +16,8 @@ were produced:
 
   scale-out       copies of ktable --by in one group (two, a third joining half-way), one of
   (-eos)          them killed now and then, one stopped (SIGSTOP) past its session and
-                  transaction timeouts and resumed: the table exact, no changelog record going
+                  transaction timeouts and resumed, and one restarted and stopped as long in
+                  its start (its requests to Kafka time out as it resumes): the table exact, no changelog record going
                   back to an older state than one before it, and no copy exiting by itself
   restart-chain-eos  kgroupby then ktable, both --exactly-once, through a broker restart: the
                   table exact, one update per record, no stage exiting
@@ -86,6 +87,22 @@ class Tool:
 
     def pause(self):
         self.proc.send_signal(signal.SIGSTOP)
+
+    def await_waits(self, n):
+        """Returns once the main thread has gone to sleep (state S: in a tool's start, mostly to
+        wait for an answer from Kafka) for the `n`th time since the start, or after 3 s (then it
+        waits long: for its group, which waits for a stopped copy)."""
+        seen, was, deadline = 0, False, time.time() + 3
+        while seen < n and time.time() < deadline and self.alive():
+            try:
+                with open("/proc/%d/stat" % self.proc.pid) as f:
+                    waits = f.read().rsplit(")", 1)[1].split()[0] == "S"
+            except (OSError, IndexError):
+                waits = False
+            seen += waits and not was
+            was = waits
+        if seen < n:
+            log("%s went to sleep %d times in its first 3 s, not %d" % (self.name, seen, n))
 
     def resume(self):
         self.proc.send_signal(signal.SIGCONT)
@@ -346,9 +363,12 @@ class Scenario:
 
     def drive_copies(self, copies, late, rate, during=None):
         """Produces the records while `copies` run in one group; `late` joins half-way. Seeded
-        moments: --kills SIGKILLs (of a random copy, restarted at once), one SIGSTOP of a copy
-        for --pause seconds (then SIGCONT), and `during` (a broker restart) once. No copy may
-        exit by itself. Then every copy is stopped and the first finishes the input with -e."""
+        moments: --kills SIGKILLs (of a random copy, restarted at once), one SIGSTOP of a running
+        copy for --pause seconds (then SIGCONT), one SIGSTOP of a copy for as long in its start
+        (killed and restarted, and stopped at its 1st-3rd wait for an answer, while it asks Kafka
+        about its cluster, topics and group: librdkafka times those requests out as it resumes),
+        and `during` (a broker restart) once. No copy may exit by itself. Then every copy is
+        stopped and the first finishes the input with -e."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
         for t in copies:
@@ -359,34 +379,44 @@ class Scenario:
         events = [(self.rng.uniform(0.1, 0.9) * span, "kill") for _ in range(self.args.kills)]
         events.append((0.5 * span, "join"))
         events.append((self.rng.uniform(0.15, 0.4) * span, "pause"))
+        events.append((self.rng.uniform(0.5, 0.8) * span, "pause-start"))
         if during:
             events.append((self.rng.uniform(0.45, 0.7) * span, "during"))
         events.sort()
         running = list(copies)
-        paused = None
+        paused = set()
+        resumes = []  # the timers that resume the stopped copies
         start = time.time()
         for at, what in events:
             time.sleep(max(0.0, start + at - time.time()))  # fault injection timing, not synchronisation
             for t in running:
-                self.check(t.alive() or t is paused, "%s exited by itself (%s); see %s" % (
+                self.check(t.alive() or t in paused, "%s exited by itself (%s); see %s" % (
                     t.name, t.proc.returncode, t.stderr()))
             if what == "kill":
-                victim = self.rng.choice([t for t in running if t is not paused])
+                victim = self.rng.choice([t for t in running if t not in paused])
                 victim.kill()
                 log("killed %s at %.2f s" % (victim.name, time.time() - start))
                 victim.start()
+            elif what == "pause-start":
+                victim = self.rng.choice([t for t in running if t not in paused])
+                victim.kill()
+                victim.start()
+                waits = self.rng.randint(1, 3)
+                victim.await_waits(waits)
+                resumes.append(self.pause(victim, paused, " at wait %d of its start" % waits, start))
             elif what == "join":
                 late.start()
                 running.append(late)
                 log("%s joined at %.2f s" % (late.name, time.time() - start))
             elif what == "pause":
-                paused = self.rng.choice(running)
-                paused.pause()
-                log("stopped %s for %.0f s at %.2f s" % (paused.name, self.args.pause, time.time() - start))
-                threading.Timer(self.args.pause, lambda p=paused: (p.resume(), log("resumed %s" % p.name))).start()
+                victim = self.rng.choice([t for t in running if t not in paused])
+                resumes.append(self.pause(victim, paused, "", start))
             elif what == "during":
                 during()
-        time.sleep(max(0.0, start + max(at for at, _ in events) + self.args.pause + 3 - time.time()))
+        for r in resumes:
+            r.join()
+        # Fault timing: the copies run on 3 s past the last event and the last resume.
+        time.sleep(max(0.0, start + max(at for at, _ in events) + 3 - time.time(), 3))
         producer.join()
         if producer.error:
             raise RuntimeError("producer: %r" % producer.error)
@@ -396,6 +426,21 @@ class Scenario:
         rc = running[0].finish(timeout=180)
         self.check(rc == 0, "%s -e exited %d (see %s)" % (running[0].name, rc, running[0].stderr()))
         return source
+
+    def pause(self, tool, paused, when, start):
+        """SIGSTOPs `tool` for --pause seconds (in `paused` meanwhile), then SIGCONTs it; returns
+        the timer that does."""
+        tool.pause()
+        paused.add(tool)
+        log("stopped %s%s for %.0f s at %.2f s" % (tool.name, when, self.args.pause, time.time() - start))
+
+        def resume():
+            tool.resume()
+            paused.discard(tool)
+            log("resumed %s" % tool.name)
+        timer = threading.Timer(self.args.pause, resume)
+        timer.start()
+        return timer
 
     def drive_chain(self, stages, rate, during):
         """Produces the records while the `stages` of a chain run, killing a random stage --kills

@@ -1,6 +1,7 @@
 #include "kt/core/signals.hpp"
 
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -25,6 +26,17 @@ const int g_stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 std::atomic<bool> g_spoken{false};    // a StopNotice spoke: the stop is told once
 std::atomic<bool> g_committed{true};  // SetInputCommitted
 static_assert(std::atomic<bool>::is_always_lock_free);
+
+// Blocks SIGCONT in the thread running static initializers, the main thread, before main starts
+// any thread: every thread inherits the mask, so the signal waits for Continues. Continuing a
+// stopped process does not depend on the signal being delivered.
+const bool g_continue_blocked = [] {
+  sigset_t cont;
+  sigemptyset(&cont);
+  sigaddset(&cont, SIGCONT);
+  return pthread_sigmask(SIG_BLOCK, &cont, nullptr) == 0;
+}();
+std::atomic<uint64_t> g_continues{0};
 
 void Write(const char* text) { (void)!write(2, text, std::strlen(text)); }
 
@@ -73,6 +85,15 @@ void ClearStop() {
   g_stop = 0;
   g_spoken = false;
 }
+uint64_t Continues() {
+  sigset_t cont;
+  sigemptyset(&cont);
+  sigaddset(&cont, SIGCONT);
+  timespec none{};
+  while (g_continue_blocked && sigtimedwait(&cont, nullptr, &none) == SIGCONT) g_continues.fetch_add(1);
+  return g_continues.load();
+}
+
 void SetInputCommitted(bool committed) { g_committed.store(committed, std::memory_order_relaxed); }
 
 struct StopNotice::Waiter {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "admin_request.hpp"
+#include "kt/core/deadline.hpp"
 #include "kt/core/log.hpp"
-#include "kt/core/time.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/kbroker_control.hpp"
 
@@ -21,10 +21,13 @@ namespace {
 // and has no CreateTopics or DescribeConfigs: an admin request would wait for that controller
 // until it times out.
 bool HasController(rd_kafka_t* rk) {
-  int32_t controller = rd_kafka_controllerid(rk, kMetadataTimeoutMs);
+  int32_t controller = AskAgainAfterStop([&] { return rd_kafka_controllerid(rk, kMetadataTimeoutMs); },
+                                         [](int32_t id) { return id < 0; });
   const rd_kafka_metadata_t* md = nullptr;
   if (controller < 0 ||
-      rd_kafka_metadata(rk, 0, nullptr, &md, kMetadataTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+      AskAgainAfterStop([&] { return rd_kafka_metadata(rk, 0, nullptr, &md, kMetadataTimeoutMs); },
+                        [](rd_kafka_resp_err_t e) { return e == RD_KAFKA_RESP_ERR__TIMED_OUT; }) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR)
     return false;
   bool found = false;
   for (int i = 0; i < md->broker_cnt; ++i) found = found || md->brokers[i].id == controller;
@@ -138,12 +141,11 @@ std::string BrokerConfig(rd_kafka_t* rk, int32_t id, const std::string& name) {
 
 bool AwaitTopicMetadata(rd_kafka_t* rk, const std::string& topic, int partitions) {
   const KafkaConfig& cfg = KafkaClient::Of(rk)->config();
-  for (int64_t deadline = NowMs() + kMetadataTimeoutMs;;
-       std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
+  for (Deadline deadline(kMetadataTimeoutMs);; std::this_thread::sleep_for(std::chrono::milliseconds(50))) {
     int existing = 0;
     if (!FetchMetadata(rk, cfg, topic, &existing).ok()) return false;
     if (partitions == 0 ? existing == 0 : partitions < 0 ? existing > 0 : existing >= partitions) return true;
-    if (NowMs() >= deadline) return false;
+    if (deadline.Passed()) return false;
   }
 }
 

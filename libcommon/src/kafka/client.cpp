@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "kt/core/deadline.hpp"
 #include "kt/core/log.hpp"
 #include "kt/core/time.hpp"
 
@@ -178,7 +179,7 @@ bool HasMemberId(rd_kafka_t* rk) {
 }
 
 void FinishFirstJoin(rd_kafka_t* rk, const bool* synced) {
-  for (int64_t deadline = NowMs() + kJoinWaitMs; !*synced && HasMemberId(rk) && NowMs() < deadline;)
+  for (Deadline deadline(kJoinWaitMs); !*synced && HasMemberId(rk) && !deadline.Passed();)
     if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 50)) rd_kafka_message_destroy(m);
 }
 
@@ -298,7 +299,7 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
                      std::vector<std::string>* names) {
   const rd_kafka_metadata_t* md = nullptr;
   KafkaClient* client = KafkaClient::Of(rk);
-  int64_t deadline = NowMs() + kReachTimeoutMs;
+  Deadline deadline(kReachTimeoutMs);  // a stop of the process starts it over
   rd_kafka_resp_err_t err;
   // One topic is asked for alone where that cannot create it: a cluster's full metadata is
   // every topic's every partition (60 kB on the test broker after a bats run, megabytes on a
@@ -317,7 +318,7 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
       client->ServeErrors();
       if (!client->auth_error().ok()) return client->auth_error();
     }
-    if (NowMs() >= deadline)
+    if (deadline.Passed())
       return Status::KafkaError("cannot reach Kafka at " + cfg.brokers + " (brokers from " +
                                 cfg.brokers_origin + ") in " + FormatDuration(kReachTimeoutMs) + ": " +
                                 rd_kafka_err2str(err));
@@ -346,7 +347,9 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
   if (partition_count && !listed && result.ok() && rd_kafka_type(rk) == RD_KAFKA_CONSUMER &&
       !cfg.Get("sasl.username", "").empty()) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-    if (rkt && rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (rkt && AskAgainAfterStop([&] { return rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs); },
+                                 [](rd_kafka_resp_err_t e) { return e == RD_KAFKA_RESP_ERR__TIMED_OUT; }) ==
+                   RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
         result = Status::KafkaError("not authorized on topic '" + topic + "' for operation Describe" +
                                     UserOf(cfg));
@@ -382,7 +385,7 @@ bool AwaitTopicLeaders(rd_kafka_t* rk, const std::string& topic, int* listed) {
     return ok;
   };
   bool ok = false;
-  for (int64_t deadline = NowMs() + kMetadataTimeoutMs; !(ok = led()) && NowMs() < deadline;)
+  for (Deadline deadline(kMetadataTimeoutMs); !(ok = led()) && !deadline.Passed();)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   rd_kafka_topic_destroy(rkt);
   if (!ok) return false;
@@ -426,12 +429,13 @@ bool LeaderNotReady(rd_kafka_resp_err_t e) {
 // waits for the last partition.
 template <typename Ask>
 rd_kafka_resp_err_t WhileLeaderNotReady(Ask ask, int timeout_ms = kMetadataTimeoutMs) {
-  int64_t deadline = NowMs() + timeout_ms;
+  Deadline deadline(timeout_ms);
   for (int backoff_ms = 5;; backoff_ms = std::min(backoff_ms * 2, 20)) {
-    int left = static_cast<int>(std::max<int64_t>(1, deadline - NowMs()));
+    int left = static_cast<int>(std::max<int64_t>(1, deadline.LeftMs()));
     bool again = false;
     rd_kafka_resp_err_t e = ask(left, &again);
-    if (!again || NowMs() + backoff_ms >= deadline) return e;
+    if (e == RD_KAFKA_RESP_ERR__TIMED_OUT && deadline.LeftMs() > 0) continue;  // started over by a stop
+    if (!again || backoff_ms >= deadline.LeftMs()) return e;
     std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
   }
 }
@@ -464,7 +468,8 @@ rd_kafka_resp_err_t QueryWatermarks(rd_kafka_t* rk, const std::string& topic, in
 }
 
 bool IsMockCluster(rd_kafka_t* rk) {
-  char* id = rd_kafka_clusterid(rk, kMetadataTimeoutMs);
+  char* id = AskAgainAfterStop([&] { return rd_kafka_clusterid(rk, kMetadataTimeoutMs); },
+                               [](const char* known) { return known == nullptr; });
   bool mock = id && std::string_view(id).starts_with("mockCluster");
   if (id) rd_kafka_mem_free(rk, id);
   return mock;

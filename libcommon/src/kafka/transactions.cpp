@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "kt/core/time.hpp"
+#include "kt/core/deadline.hpp"
 
 namespace kt {
 
@@ -41,11 +41,11 @@ Status FromTxnError(rd_kafka_error_t* e, const std::string& what) {
 // (a coordinator moving, a timeout) are retried, as librdkafka asks.
 template <typename Op>
 Status Retry(const std::string& what, int timeout_ms, Op op) {
-  int64_t deadline = NowMs() + timeout_ms;
+  Deadline deadline(timeout_ms);  // a stop of the process starts it over
   while (true) {
     rd_kafka_error_t* e = op();
     if (!e) return Status::Ok();
-    if (!rd_kafka_error_is_retriable(e) || NowMs() >= deadline) return FromTxnError(e, what);
+    if (!rd_kafka_error_is_retriable(e) || deadline.Passed()) return FromTxnError(e, what);
     rd_kafka_error_destroy(e);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

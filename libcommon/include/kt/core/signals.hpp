@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,14 @@ void InstallSignalHandlers();
 bool StopRequested();
 void RequestStop();  // for tests and internal shutdown
 void ClearStop();    // for tests: as if no stop had been asked for
+
+// How many times the process has been continued (SIGCONT) after a stop (SIGSTOP, SIGTSTP: a
+// frozen copy, a debugger, Ctrl-Z). Stopped time counts on every clock, and librdkafka times out
+// at once, on resume, a request it sent before the stop: a wait that sees this number change
+// knows its time includes a stop (kt/core/deadline.hpp). SIGCONT is blocked in every thread from
+// the program's start (a static initializer, before any thread exists) and never handled, so
+// that it interrupts no system call: it stays pending until this takes it.
+uint64_t Continues();
 
 // What a second signal's message (exit 130 at once) says of the records in flight. Committed
 // (the default): a restart reads again what was not committed. Not (stdin, a file, a Kafka input
