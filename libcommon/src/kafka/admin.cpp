@@ -26,8 +26,7 @@ bool HasController(rd_kafka_t* rk) {
   const rd_kafka_metadata_t* md = nullptr;
   if (controller < 0 ||
       AskAgainAfterStop([&] { return rd_kafka_metadata(rk, 0, nullptr, &md, kMetadataTimeoutMs); },
-                        [](rd_kafka_resp_err_t e) { return e == RD_KAFKA_RESP_ERR__TIMED_OUT; }) !=
-          RD_KAFKA_RESP_ERR_NO_ERROR)
+                        TimedOut) != RD_KAFKA_RESP_ERR_NO_ERROR)
     return false;
   bool found = false;
   for (int i = 0; i < md->broker_cnt; ++i) found = found || md->brokers[i].id == controller;

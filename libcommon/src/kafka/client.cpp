@@ -348,8 +348,7 @@ Status FetchMetadata(rd_kafka_t* rk, const KafkaConfig& cfg, const std::string& 
       !cfg.Get("sasl.username", "").empty()) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
     if (rkt && AskAgainAfterStop([&] { return rd_kafka_metadata(rk, 0, rkt, &md, kMetadataTimeoutMs); },
-                                 [](rd_kafka_resp_err_t e) { return e == RD_KAFKA_RESP_ERR__TIMED_OUT; }) ==
-                   RD_KAFKA_RESP_ERR_NO_ERROR) {
+                                 TimedOut) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
         result = Status::KafkaError("not authorized on topic '" + topic + "' for operation Describe" +
                                     UserOf(cfg));

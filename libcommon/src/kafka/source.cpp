@@ -271,8 +271,7 @@ Status KafkaSource::Assign(rd_kafka_topic_partition_list_t* parts) {
 void KafkaSource::ApplyStartOffsets(rd_kafka_topic_partition_list_t* parts, bool use_committed) {
   if (use_committed) {
     if (rd_kafka_resp_err_t e =
-            AskAgainAfterStop([&] { return rd_kafka_committed(rk_, parts, kMetadataTimeoutMs); },
-                              [](rd_kafka_resp_err_t err) { return err == RD_KAFKA_RESP_ERR__TIMED_OUT; })) {
+            AskAgainAfterStop([&] { return rd_kafka_committed(rk_, parts, kMetadataTimeoutMs); }, TimedOut)) {
       // librdkafka reads the committed offsets again itself after assign, and starts where
       // there are none at auto.offset.reset (--from's beginning or end; the beginning for a
       // time). --from applied over a commit it could not read would skip records (--from end).

@@ -175,6 +175,10 @@ std::string CopyToken();
 // librdkafka's statistics.
 int64_t LastBrokerContactMs();
 
+// Whether a blocking call's answer is that its time ran out: what AskAgainAfterStop
+// (kt/core/deadline.hpp) asks again when the process was stopped meanwhile.
+inline bool TimedOut(rd_kafka_resp_err_t e) { return e == RD_KAFKA_RESP_ERR__TIMED_OUT; }
+
 // Whether `rk` talks to librdkafka's mock cluster (kbroker; its cluster id starts with
 // "mockCluster"). It has no DescribeGroups or ListGroups, and a DescribeGroups that fails costs
 // 5 s in librdkafka 2.0 (the admin handle's destroy waits for it).
