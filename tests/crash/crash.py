@@ -17,8 +17,9 @@ were produced:
   scale-out       copies of ktable --by in one group (two, a third joining half-way), one of
   (-eos)          them killed now and then, one stopped (SIGSTOP) past its session and
                   transaction timeouts and resumed, and one restarted and stopped as long in
-                  its start (its requests to Kafka time out as it resumes): the table exact, no changelog record going
-                  back to an older state than one before it, and no copy exiting by itself
+                  its start (its requests to Kafka time out as it resumes): the table exact, no
+                  changelog record going back to an older state than one before it, and no
+                  copy exiting by itself
   restart-chain-eos  kgroupby then ktable, both --exactly-once, through a broker restart: the
                   table exact, one update per record, no stage exiting
   ktable-batch    ktable --by over an input not partitioned by the group key: batch runs (-e)
@@ -88,7 +89,7 @@ class Tool:
     def pause(self):
         self.proc.send_signal(signal.SIGSTOP)
 
-    def await_waits(self, n):
+    def await_sleeps(self, n):
         """Returns once the main thread has gone to sleep (state S: in a tool's start, mostly to
         wait for an answer from Kafka) for the `n`th time since the start, or after 3 s (then it
         waits long: for its group, which waits for a stopped copy)."""
@@ -96,11 +97,11 @@ class Tool:
         while seen < n and time.time() < deadline and self.alive():
             try:
                 with open("/proc/%d/stat" % self.proc.pid) as f:
-                    waits = f.read().rsplit(")", 1)[1].split()[0] == "S"
+                    asleep = f.read().rsplit(")", 1)[1].split()[0] == "S"
             except (OSError, IndexError):
-                waits = False
-            seen += waits and not was
-            was = waits
+                asleep = False
+            seen += asleep and not was
+            was = asleep
         if seen < n:
             log("%s went to sleep %d times in its first 3 s, not %d" % (self.name, seen, n))
 
@@ -365,8 +366,9 @@ class Scenario:
         """Produces the records while `copies` run in one group; `late` joins half-way. Seeded
         moments: --kills SIGKILLs (of a random copy, restarted at once), one SIGSTOP of a running
         copy for --pause seconds (then SIGCONT), one SIGSTOP of a copy for as long in its start
-        (killed and restarted, and stopped at its 1st-3rd wait for an answer, while it asks Kafka
-        about its cluster, topics and group: librdkafka times those requests out as it resumes),
+        (killed and restarted, and stopped when it goes to sleep for the 1st-3rd time, mostly to
+        wait for Kafka's answer about its cluster, topics and group: librdkafka times those
+        requests out as it resumes),
         and `during` (a broker restart) once. No copy may exit by itself. Then every copy is
         stopped and the first finishes the input with -e."""
         source = self.name("in")
@@ -401,9 +403,9 @@ class Scenario:
                 victim = self.rng.choice([t for t in running if t not in paused])
                 victim.kill()
                 victim.start()
-                waits = self.rng.randint(1, 3)
-                victim.await_waits(waits)
-                resumes.append(self.pause(victim, paused, " at wait %d of its start" % waits, start))
+                sleeps = self.rng.randint(1, 3)
+                victim.await_sleeps(sleeps)
+                resumes.append(self.pause(victim, paused, " at sleep %d of its start" % sleeps, start))
             elif what == "join":
                 late.start()
                 running.append(late)
