@@ -171,15 +171,13 @@ void KafkaClient::Reset() {
 
 void* KafkaClient::Owner(void* opaque) { return static_cast<KafkaClient*>(opaque)->owner_; }
 
-bool HasMemberId(rd_kafka_t* rk) {
-  char* id = rd_kafka_memberid(rk);
-  bool has = id && *id;
-  if (id) rd_kafka_mem_free(rk, id);
-  return has;
+bool HasJoined(rd_kafka_t* rk) {
+  const char* protocol = rd_kafka_rebalance_protocol(rk);  // NULL once the consumer is closing
+  return protocol && std::string_view(protocol) != "NONE";
 }
 
 void FinishFirstJoin(rd_kafka_t* rk, const bool* synced) {
-  for (Deadline deadline(kJoinWaitMs); !*synced && HasMemberId(rk) && !deadline.Passed();)
+  for (Deadline deadline(kJoinWaitMs); !*synced && HasJoined(rk) && !deadline.Passed();)
     if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 50)) rd_kafka_message_destroy(m);
 }
 

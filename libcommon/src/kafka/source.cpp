@@ -874,7 +874,7 @@ void KafkaSource::Close() {
   leaving_ = true;  // from now on, what is assigned is taken unread (OnRebalance)
   Release();
   // Still in its first join (a run stopped, or handing over, at its start): let it finish.
-  if (first && rk_ && subscribed_ && !synced_once_ && HasMemberId(rk_)) FinishFirstJoin(rk_, &synced_once_);
+  if (first && rk_ && subscribed_ && !synced_once_) FinishFirstJoin(rk_, &synced_once_);
   // A static member (--instance-id) stays in the group: closing does not leave it (KIP-345), so
   // a restart within session.timeout.ms gets its partitions back without a rebalance.
   // The partitions are revoked through the rebalance callback, as in any rebalance.

@@ -22,9 +22,13 @@ constexpr int kReachTimeoutMs = 5000;  // how long a first contact waits for an 
 constexpr int kJoinWaitMs = 60000;
 // How long closing a consumer may take before it is left behind (KafkaClient::CloseConsumer).
 constexpr int kCloseWaitMs = 120000;
-// Consumer `rk`, about to close: while its group has given it a member id and `*synced` (set
-// by its rebalance callback) is false, its first join is under way; polls until it finishes,
-// at most kJoinWaitMs.
+// Whether consumer `rk` has had a JoinGroup answer: the group chose its assignor (librdkafka's
+// rebalance protocol is no longer NONE). It keeps it when the group later drops the member
+// (Unknown member: its member id is cleared, and it joins again), as after a long stop.
+bool HasJoined(rd_kafka_t* rk);
+// Consumer `rk`, about to close: while it has joined (HasJoined) and `*synced` (set by its
+// rebalance callback) is false, its first join is under way; polls until it finishes, at most
+// kJoinWaitMs.
 void FinishFirstJoin(rd_kafka_t* rk, const bool* synced);
 // Consumer `rk` (a dynamic member), about to close: leaves its group and serves its rebalance
 // callback until its assignment is empty (at most 5 s). librdkafka 2.0 can hang in, or leave the
@@ -33,8 +37,6 @@ void FinishFirstJoin(rd_kafka_t* rk, const bool* synced);
 // served before the first look: an assignment handed over just before (the assignment still
 // empty) waits there for its assign call.
 void LeaveGroup(rd_kafka_t* rk);
-// Whether consumer `rk` has a member id in its group (a join answered).
-bool HasMemberId(rd_kafka_t* rk);
 // In a rebalance callback of consumer `rk`: takes the partitions assigned, or gives back those
 // revoked or lost, incrementally under the cooperative protocol, the whole assignment under the
 // eager one (and once the consumer is closing, when librdkafka names no protocol).
