@@ -431,7 +431,7 @@ rd_kafka_resp_err_t WhileLeaderNotReady(Ask ask, int timeout_ms = kMetadataTimeo
     int left = static_cast<int>(std::max<int64_t>(1, deadline.LeftMs()));
     bool again = false;
     rd_kafka_resp_err_t e = ask(left, &again);
-    if (e == RD_KAFKA_RESP_ERR__TIMED_OUT && deadline.LeftMs() > 0) continue;  // started over by a stop
+    if (TimedOut(e) && deadline.LeftMs() > 0) continue;  // started over by a stop
     if (!again || backoff_ms >= deadline.LeftMs()) return e;
     std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
   }
