@@ -31,7 +31,7 @@ were produced:
                   murmur2 partition), but for three records in every other part: the batch runs
                   in place take turns until they read one of those
 
-Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S]
+Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S] [--freeze-start]
 Scenarios: kmap, kmap-eos, ktable, ktable-eos, ktable-batch, ktable-batch-keyed, kwindow, kwindow-eos, kjoin,
 kjoin-eos, chain-eos, two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos; two-copies-standbys,
 scale-out-standbys and scale-out-standbys-eos run the copies with --standbys 1. Brokers from $KT_BROKERS,
@@ -138,6 +138,49 @@ class Tool:
         except OSError:
             last = []
         return path + "".join("\n    | " + l for l in last)
+
+
+class Freezer:
+    """Stops every thread of one process without a signal, as `docker pause` and a frozen cgroup
+    do: the process gets no SIGSTOP and no SIGCONT. It is moved into a cgroup of its own (cgroup
+    v1's freezer hierarchy, else cgroup v2's cgroup.freeze), frozen, and on thaw moved back and
+    the cgroup removed."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        v1, v2 = "/sys/fs/cgroup/freezer", "/sys/fs/cgroup"
+        if os.path.isdir(v1):
+            self.parent, self.state, self.frozen, self.thawed = v1, "freezer.state", "FROZEN", "THAWED"
+        elif os.path.exists(os.path.join(v2, "cgroup.controllers")):
+            self.parent, self.state, self.frozen, self.thawed = v2, "cgroup.freeze", "1", "0"
+        else:
+            raise RuntimeError("no cgroup freezer (%s or cgroup v2 at %s) to freeze a copy with" % (v1, v2))
+        self.group = os.path.join(self.parent, "ktools-crash-%d" % pid)
+
+    def _write(self, path, text):
+        with open(path, "w") as f:
+            f.write(text)
+
+    def freeze(self):
+        os.mkdir(self.group)
+        self._write(os.path.join(self.group, "cgroup.procs"), str(self.pid))
+        self._write(os.path.join(self.group, self.state), self.frozen)
+        deadline = time.time() + 5
+        while time.time() < deadline:  # v1 reports FREEZING until every thread is frozen
+            with open(os.path.join(self.group, "cgroup.events" if self.state == "cgroup.freeze" else self.state)) as f:
+                text = f.read()
+            if ("frozen 1" in text) if self.state == "cgroup.freeze" else text.strip() == "FROZEN":
+                return
+            time.sleep(0.01)
+        raise RuntimeError("pid %d did not freeze in 5 s" % self.pid)
+
+    def thaw(self):
+        self._write(os.path.join(self.group, self.state), self.thawed)
+        try:
+            self._write(os.path.join(self.parent, "cgroup.procs"), str(self.pid))
+        except OSError:
+            pass  # exited meanwhile
+        os.rmdir(self.group)
 
 
 def create_topic(brokers, topic, partitions):
@@ -368,9 +411,9 @@ class Scenario:
         copy for --pause seconds (then SIGCONT), one SIGSTOP of a copy for as long in its start
         (killed and restarted, and stopped when it goes to sleep for the 1st-3rd time, mostly to
         wait for Kafka's answer about its cluster, topics and group: librdkafka times those
-        requests out as it resumes),
-        and `during` (a broker restart) once. No copy may exit by itself. Then every copy is
-        stopped and the first finishes the input with -e."""
+        requests out as it resumes; with --freeze-start its cgroup is frozen instead, so that it
+        gets no signal), and `during` (a broker restart) once. No copy may exit by itself. Then
+        every copy is stopped and the first finishes the input with -e."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
         for t in copies:
@@ -405,7 +448,8 @@ class Scenario:
                 victim.start()
                 sleeps = self.rng.randint(1, 3)
                 victim.await_sleeps(sleeps)
-                resumes.append(self.pause(victim, paused, " at sleep %d of its start" % sleeps, start))
+                resumes.append(self.pause(victim, paused, " at sleep %d of its start" % sleeps, start,
+                                          freeze=self.args.freeze_start))
             elif what == "join":
                 late.start()
                 running.append(late)
@@ -429,15 +473,17 @@ class Scenario:
         self.check(rc == 0, "%s -e exited %d (see %s)" % (running[0].name, rc, running[0].stderr()))
         return source
 
-    def pause(self, tool, paused, when, start):
-        """SIGSTOPs `tool` for --pause seconds (in `paused` meanwhile), then SIGCONTs it; returns
-        the timer that does."""
-        tool.pause()
+    def pause(self, tool, paused, when, start, freeze=False):
+        """SIGSTOPs `tool` for --pause seconds (in `paused` meanwhile), then SIGCONTs it; with
+        `freeze`, freezes its cgroup (no signal) and thaws it. Returns the timer that resumes it."""
+        freezer = Freezer(tool.proc.pid) if freeze else None
+        freezer.freeze() if freezer else tool.pause()
         paused.add(tool)
-        log("stopped %s%s for %.0f s at %.2f s" % (tool.name, when, self.args.pause, time.time() - start))
+        log("%s %s%s for %.0f s at %.2f s" % ("froze" if freezer else "stopped", tool.name, when, self.args.pause,
+                                              time.time() - start))
 
         def resume():
-            tool.resume()
+            freezer.thaw() if freezer else tool.resume()
             paused.discard(tool)
             log("resumed %s" % tool.name)
         timer = threading.Timer(self.args.pause, resume)
@@ -749,6 +795,8 @@ def main():
     p.add_argument("--records", type=int, default=16000)
     p.add_argument("--kills", type=int, default=4)
     p.add_argument("--pause", type=float, default=12.0, help="seconds a copy stays stopped (scale-out)")
+    p.add_argument("--freeze-start", action="store_true",
+                   help="the copy stopped in its start is frozen (its cgroup: no SIGSTOP, no SIGCONT), not SIGSTOPped")
     p.add_argument("--outage", type=float, default=8.0, help="seconds the broker stays down (restart-chain-eos)")
     args = p.parse_args()
     sc = Scenario(args)

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include "kt/core/signals.hpp"
+
 namespace {
 
 // What a resumed process gets: SIGCONT to the process (as `kill -CONT` sends it). Continuing a
@@ -38,6 +40,15 @@ TEST_CASE("Deadline: passes after its time, and a continue since starts it over"
   CHECK(deadline.Passed());  // started over once, not for good
 }
 
+TEST_CASE("Deadline: a stall (a frozen cgroup: no signal) starts it over too", "[signals]") {
+  kt::Deadline deadline(40);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  CHECK(deadline.Passed());
+  kt::testing::PretendNotRun(std::chrono::milliseconds(1200));  // as if frozen for 1.2 s
+  CHECK_FALSE(deadline.Passed());
+  CHECK(deadline.LeftMs() > 30);
+}
+
 TEST_CASE("AskAgainAfterStop asks again only what timed out across a continue", "[signals]") {
   auto timed_out = [](int answer) { return answer < 0; };
   int asked = 0;
@@ -49,6 +60,15 @@ TEST_CASE("AskAgainAfterStop asks again only what timed out across a continue", 
     CHECK(kt::AskAgainAfterStop(
               [&] {
                 if (++asked == 1) Continue();  // stopped while asking
+                return asked == 1 ? -1 : 7;
+              },
+              timed_out) == 7);
+    CHECK(asked == 2);
+  }
+  SECTION("timed out across a stall: asked again") {
+    CHECK(kt::AskAgainAfterStop(
+              [&] {
+                if (++asked == 1) kt::testing::PretendNotRun(std::chrono::milliseconds(1200));
                 return asked == 1 ? -1 : 7;
               },
               timed_out) == 7);
