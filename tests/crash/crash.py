@@ -31,7 +31,7 @@ were produced:
                   murmur2 partition), but for three records in every other part: the batch runs
                   in place take turns until they read one of those
 
-Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S] [--freeze-start]
+Usage: crash.py SCENARIO [--seed N] [--records N] [--kills N] [--pause S] [--freeze]
 Scenarios: kmap, kmap-eos, ktable, ktable-eos, ktable-batch, ktable-batch-keyed, kwindow, kwindow-eos, kjoin,
 kjoin-eos, chain-eos, two-copies, broker-restart, scale-out, scale-out-eos, restart-chain-eos; two-copies-standbys,
 scale-out-standbys and scale-out-standbys-eos run the copies with --standbys 1. Brokers from $KT_BROKERS,
@@ -411,9 +411,9 @@ class Scenario:
         copy for --pause seconds (then SIGCONT), one SIGSTOP of a copy for as long in its start
         (killed and restarted, and stopped when it goes to sleep for the 1st-3rd time, mostly to
         wait for Kafka's answer about its cluster, topics and group: librdkafka times those
-        requests out as it resumes; with --freeze-start its cgroup is frozen instead, so that it
-        gets no signal), and `during` (a broker restart) once. No copy may exit by itself. Then
-        every copy is stopped and the first finishes the input with -e."""
+        requests out as it resumes), and `during` (a broker restart) once; with --freeze both
+        stops freeze the copy's cgroup instead, so that it gets no signal. No copy may exit by
+        itself. Then every copy is stopped and the first finishes the input with -e."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
         for t in copies:
@@ -449,14 +449,14 @@ class Scenario:
                 sleeps = self.rng.randint(1, 3)
                 victim.await_sleeps(sleeps)
                 resumes.append(self.pause(victim, paused, " at sleep %d of its start" % sleeps, start,
-                                          freeze=self.args.freeze_start))
+                                          freeze=self.args.freeze))
             elif what == "join":
                 late.start()
                 running.append(late)
                 log("%s joined at %.2f s" % (late.name, time.time() - start))
             elif what == "pause":
                 victim = self.rng.choice([t for t in running if t not in paused])
-                resumes.append(self.pause(victim, paused, "", start))
+                resumes.append(self.pause(victim, paused, "", start, freeze=self.args.freeze))
             elif what == "during":
                 during()
         for r in resumes:
@@ -795,8 +795,8 @@ def main():
     p.add_argument("--records", type=int, default=16000)
     p.add_argument("--kills", type=int, default=4)
     p.add_argument("--pause", type=float, default=12.0, help="seconds a copy stays stopped (scale-out)")
-    p.add_argument("--freeze-start", action="store_true",
-                   help="the copy stopped in its start is frozen (its cgroup: no SIGSTOP, no SIGCONT), not SIGSTOPped")
+    p.add_argument("--freeze", action="store_true",
+                   help="the copies stopped (scale-out) are frozen (their cgroup: no SIGSTOP, no SIGCONT), not SIGSTOPped")
     p.add_argument("--outage", type=float, default=8.0, help="seconds the broker stays down (restart-chain-eos)")
     args = p.parse_args()
     sc = Scenario(args)
