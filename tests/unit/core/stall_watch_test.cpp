@@ -1,5 +1,8 @@
 #include "kt/core/stall_watch.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -39,4 +42,6 @@ TEST_CASE("Resumes counts stalls and continues", "[signals]") {
   uint64_t before = kt::Resumes();
   kt::testing::PretendNotRun(1200ms);
   CHECK(kt::Resumes() == before + 1);
+  REQUIRE(kill(getpid(), SIGCONT) == 0);  // as `kill -CONT` continues a stopped process
+  CHECK(kt::Resumes() == before + 2);
 }

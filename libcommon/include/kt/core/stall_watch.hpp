@@ -1,8 +1,8 @@
 // Sees the process not run without being told: a frozen cgroup (`docker pause`, the cgroup
-// freezer, CRIU), a paused VM. Such a process gets no SIGSTOP and no SIGCONT (Continues), yet on
-// thaw librdkafka times out every request it sent before, as after a stop. While a StallWatch
-// exists, a thread looks at the steady clock every 100 ms; a look, by it or by Stalls, more than
-// 1 s after the one before means that no thread of the process ran meanwhile, and is one stall.
+// freezer, CRIU). Such a process gets no SIGSTOP and no SIGCONT (Continues), yet on thaw
+// librdkafka times out every request it sent before, as after a stop. While a StallWatch exists,
+// a thread looks at the steady clock every 100 ms; a look, by it or by Stalls, more than 1 s
+// after the one before means that no thread of the process ran meanwhile, and is one stall.
 // Which of the two looks first after a thaw does not matter: the stall is counted once, and
 // Stalls counts it before it returns. A thread starved of a core for a second (a machine far
 // beyond its load) also counts: a wait that counts it only starts over (kt/core/deadline.hpp).
