@@ -144,7 +144,7 @@ class Freezer:
     """Stops every thread of one process without a signal, as `docker pause` and a frozen cgroup
     do: the process gets no SIGSTOP and no SIGCONT. It is moved into a cgroup of its own (cgroup
     v1's freezer hierarchy, else cgroup v2's cgroup.freeze), frozen, and on thaw moved back and
-    the cgroup removed."""
+    the cgroup removed. Not root: through `sudo -n`, as scripts/setup installs."""
 
     def __init__(self, pid):
         self.pid = pid
@@ -157,12 +157,15 @@ class Freezer:
             raise RuntimeError("no cgroup freezer (%s or cgroup v2 at %s) to freeze a copy with" % (v1, v2))
         self.group = os.path.join(self.parent, "ktools-crash-%d" % pid)
 
+    def _root(self, argv, text=None):
+        sudo = ["sudo", "-n"] if os.geteuid() != 0 else []
+        subprocess.run(sudo + argv, input=text, text=True, stdout=subprocess.DEVNULL, check=True)
+
     def _write(self, path, text):
-        with open(path, "w") as f:
-            f.write(text)
+        self._root(["tee", path], text)
 
     def freeze(self):
-        os.mkdir(self.group)
+        self._root(["mkdir", self.group])
         self._write(os.path.join(self.group, "cgroup.procs"), str(self.pid))
         self._write(os.path.join(self.group, self.state), self.frozen)
         deadline = time.time() + 5
@@ -178,9 +181,9 @@ class Freezer:
         self._write(os.path.join(self.group, self.state), self.thawed)
         try:
             self._write(os.path.join(self.parent, "cgroup.procs"), str(self.pid))
-        except OSError:
+        except subprocess.CalledProcessError:
             pass  # exited meanwhile
-        os.rmdir(self.group)
+        self._root(["rmdir", self.group])
 
 
 def create_topic(brokers, topic, partitions):
