@@ -17,7 +17,8 @@ were produced:
   scale-out       copies of ktable --by in one group (two, a third joining half-way), one of
   (-eos)          them killed now and then, one stopped (SIGSTOP) past its session and
                   transaction timeouts and resumed, and one restarted and stopped as long in
-                  its start (its requests to Kafka time out as it resumes): the table exact, no
+                  its start (its requests to Kafka time out as it resumes); with --freeze both
+                  are frozen through their cgroup instead, without signals: the table exact, no
                   changelog record going back to an older state than one before it, and no
                   copy exiting by itself
   restart-chain-eos  kgroupby then ktable, both --exactly-once, through a broker restart: the

@@ -30,10 +30,14 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 // Blocks SIGCONT in the thread running static initializers, the main thread, before main starts
 // any thread: every thread inherits the mask, so the signal waits for Continues. Continuing a
 // stopped process does not depend on the signal being delivered.
-const bool g_continue_blocked = [] {
+sigset_t ContinueSet() {
   sigset_t cont;
   sigemptyset(&cont);
   sigaddset(&cont, SIGCONT);
+  return cont;
+}
+const bool g_continue_blocked = [] {
+  sigset_t cont = ContinueSet();
   return pthread_sigmask(SIG_BLOCK, &cont, nullptr) == 0;
 }();
 std::atomic<uint64_t> g_continues{0};
@@ -86,9 +90,7 @@ void ClearStop() {
   g_spoken = false;
 }
 uint64_t Continues() {
-  sigset_t cont;
-  sigemptyset(&cont);
-  sigaddset(&cont, SIGCONT);
+  sigset_t cont = ContinueSet();
   timespec none{};
   while (g_continue_blocked && sigtimedwait(&cont, nullptr, &none) == SIGCONT) g_continues.fetch_add(1);
   return g_continues.load();
