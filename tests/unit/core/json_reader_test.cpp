@@ -123,6 +123,33 @@ TEST_CASE("a raw control character is refused wherever it stands (RapidJSON's SS
   CHECK(kt::ParseJsonText("{\"s\":\t\"a\"\r\n}", &d).ok());  // JSON's whitespace, outside strings
 }
 
+TEST_CASE("invalid UTF-8 and a lone low surrogate escape are refused wherever they stand") {
+  // Every position in 8-byte words and after them: the scans take 8 bytes at a time, then the
+  // rest one by one, and text of printable ASCII alone skips the UTF-8 and escape scans.
+  rapidjson::Document d;
+  for (std::string bad :
+       {std::string("\xff"), std::string("\xc3("), std::string("\xed\xb0\x80"), std::string("\\uDC00")}) {
+    for (size_t pad = 0; pad < 40; ++pad) {
+      for (size_t tail : {0, 1, 7, 8, 25}) {
+        std::string text = "{\"s\":\"" + std::string(pad, 'a') + bad + std::string(tail, 'b') + "\"}";
+        INFO(bad << " after " << pad << " bytes, " << tail << " after it");
+        kt::Status s = kt::ParseJsonText(text, &d);
+        REQUIRE(s.IsDataError());
+        CHECK(s.message().starts_with("invalid JSON at column " + std::to_string(pad + 7) + ": "));
+        CHECK(kt::ValidateJsonText(text).message() == s.message());
+        std::string buf = text;
+        CHECK(kt::ParseJsonInsitu(&buf, &d).message() == s.message());
+      }
+    }
+  }
+  // And what is fine beside them still parses: escapes, UTF-8, DEL (0x7F is no control character).
+  for (std::string good : {R"({"s":"a\"b"})", "{\"s\":\"caf\xc3\xa9\"}", "{\"s\":\"\x7f\"}", "[1, 2]"}) {
+    INFO(good);
+    CHECK(kt::ParseJsonText(good, &d).ok());
+    CHECK(kt::ValidateJsonText(good).ok());
+  }
+}
+
 TEST_CASE("a \\u escape of a lone surrogate is a data error, as the UTF-8 it would decode to") {
   // RapidJSON 1.1 refuses a lone high surrogate itself and decoded a lone low one to bytes
   // that no UTF-8 reader takes back (the JSON fuzzer found it: ktools wrote what it rejects).
