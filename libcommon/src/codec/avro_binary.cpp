@@ -14,6 +14,7 @@
 #include "kt/codec/base64.hpp"
 #include "kt/core/json.hpp"
 #include "kt/core/json_doc_writer.hpp"
+#include "kt/core/json_reader.hpp"
 #include "kt/core/json_text.hpp"
 #include "kt/core/strings.hpp"
 
@@ -79,6 +80,28 @@ std::string DecimalText(std::vector<uint8_t> be, int scale) {
   }
   return out;
 }
+
+// A union branch's name in JSON: a named type's full name, else its type's.
+std::string BranchName(const Node& b) { return b.name.empty() ? TypeName(b.type) : b.name; }
+
+// The branch of union `u` that `key`, a one-member object's only name, names: the branch of that
+// full name, else the first of that short name; npos for none.
+size_t NamedBranch(const Node& u, std::string_view key) {
+  size_t by_short = std::string::npos;
+  for (size_t i = 0; i < u.branches.size(); ++i) {
+    std::string name = BranchName(*u.branches[i]);
+    if (key == name) return i;
+    size_t dot = name.rfind('.');
+    if (by_short == std::string::npos && dot != std::string::npos &&
+        key == std::string_view(name).substr(dot + 1))
+      by_short = i;
+  }
+  return by_short;
+}
+
+void PutLong(int64_t v, std::string* out);
+// Appends the encoding of `v` as a datum of `n` (EncodeFromJson, for any node).
+Status EncodeDatum(const Node& n, const rapidjson::Value& v, std::string* out);
 
 template <typename Writer>
 class Decoder {
@@ -155,7 +178,7 @@ class Decoder {
         if (i < 0 || static_cast<size_t>(i) >= n.branches.size())
           return Status::DataError("union branch " + std::to_string(i) + " does not exist (the union has " +
                                    std::to_string(n.branches.size()) + ")");
-        return Datum(*n.branches[static_cast<size_t>(i)], depth + 1);
+        return Branch(n, static_cast<size_t>(i), *n.branches[static_cast<size_t>(i)], nullptr, depth + 1);
       }
       case Type::kRecord: {
         w_.StartObject();
@@ -189,10 +212,12 @@ class Decoder {
       return Resolve(*w.branches[static_cast<size_t>(i)], r, depth + 1);
     }
     if (r.type == Type::kUnion) {
-      for (const Node* b : r.branches)  // the same type first (as Java's resolver), then a promotion
-        if (b->type == w.type && Matches(w, *b)) return Resolve(w, *b, depth);  // no datum read: same depth
-      for (const Node* b : r.branches)
-        if (Matches(w, *b)) return Resolve(w, *b, depth);
+      // The same type first (as Java's resolver), then a promotion. No datum read: the same depth.
+      for (size_t i = 0; i < r.branches.size(); ++i)
+        if (r.branches[i]->type == w.type && Matches(w, *r.branches[i]))
+          return Branch(r, i, w, r.branches[i], depth);
+      for (size_t i = 0; i < r.branches.size(); ++i)
+        if (Matches(w, *r.branches[i])) return Branch(r, i, w, r.branches[i], depth);
       return Status::DataError("the writer's " + Describe(w) + " fits no branch of the reader's union");
     }
     if (!Matches(w, r))
@@ -387,6 +412,89 @@ class Decoder {
       default:
         return false;
     }
+  }
+
+  // Branch i of union u, its datum written as `w` (read as `r` when resolving). Shown as its value
+  // itself, unless writing that JSON back (EncodeFromJson) would take it for another branch: then
+  // an integral float or double gets a fraction ("3.0", which writing takes for float and double
+  // before int and long), or else the value is wrapped in a one-member object naming its branch
+  // (Avro JSON's {"float": 1.5}), which writing takes for that branch first. So what is read is
+  // written back to the same branch, in the same bytes.
+  Status Branch(const Node& u, size_t i, const Node& w, const Node* r, int depth) {
+    if (!Shadowed(u, i)) return r ? Resolve(w, *r, depth) : Datum(w, depth);
+    std::string text;
+    if (Status s = Sub(w, r, depth, &text); !s.ok()) return s;
+    rapidjson::Type kind = text[0] == '-' || (text[0] >= '0' && text[0] <= '9') ? rapidjson::kNumberType
+                                                                                : rapidjson::kObjectType;
+    if (WritesBack(u, i, text)) return w_.RawValue(text.data(), text.size(), kind), Status::Ok();
+    const Node& b = *u.branches[i];
+    if ((b.type == Type::kFloat || b.type == Type::kDouble) && kind == rapidjson::kNumberType &&
+        text.find_first_of(".eE") == std::string::npos && WritesBack(u, i, text + ".0")) {
+      text += ".0";
+      return w_.RawValue(text.data(), text.size(), kind), Status::Ok();
+    }
+    std::string name = BranchName(b);
+    w_.StartObject();
+    w_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    w_.RawValue(text.data(), text.size(), kind);
+    w_.EndObject();
+    return Status::Ok();
+  }
+
+  // Whether writing the JSON `text` with union u gives what writing it with branch i gives: that
+  // branch's index, then the same bytes (not another branch, nor a one-member object read as a
+  // name and a value).
+  static bool WritesBack(const Node& u, size_t i, const std::string& text) {
+    rapidjson::Document d;
+    if (!ParseJsonText(text, &d).ok()) return false;
+    std::string as_branch, as_union;
+    PutLong(static_cast<int64_t>(i), &as_branch);
+    return EncodeDatum(*u.branches[i], d, &as_branch).ok() && EncodeDatum(u, d, &as_union).ok() &&
+           as_union == as_branch;
+  }
+
+  // The kinds of JSON a branch's value may be, one bit each (null, boolean, number, string,
+  // object, array): what writing may also take for another branch of its union.
+  static unsigned Kinds(const Node& b) {
+    constexpr unsigned kNullJ = 1, kBoolJ = 2, kNumJ = 4, kStrJ = 8, kObjJ = 16, kArrJ = 32;
+    switch (b.type) {
+      case Type::kNull:
+        return kNullJ;
+      case Type::kBoolean:
+        return kBoolJ;
+      case Type::kInt:
+      case Type::kLong:
+        return kNumJ | (b.logical == Logical::kDate ? kStrJ : 0);
+      case Type::kFloat:
+      case Type::kDouble:
+        return kNumJ | kStrJ;  // "NaN", "Infinity", "-Infinity"
+      case Type::kString:
+      case Type::kEnum:
+        return kStrJ;
+      case Type::kBytes:
+      case Type::kFixed:
+        return kStrJ | (b.logical == Logical::kDecimal ? kNumJ : 0);
+      case Type::kRecord:
+      case Type::kMap:
+        return kObjJ;
+      case Type::kArray:
+        return kArrJ;
+      case Type::kUnion:
+        break;
+    }
+    return 0;
+  }
+
+  // Whether writing might take the value of branch i for another branch: another branch takes
+  // the same kind of JSON, or the value may be a one-member object naming a branch. Most unions
+  // (a null and one other type) have neither, and their values are written once, straight.
+  static bool Shadowed(const Node& u, size_t i) {
+    const Node& b = *u.branches[i];
+    for (size_t j = 0; j < u.branches.size(); ++j)
+      if (j != i && (Kinds(*u.branches[j]) & Kinds(b))) return true;
+    if (b.type == Type::kMap) return u.branches.size() > 1;
+    return b.type == Type::kRecord && b.fields.size() == 1 &&
+           NamedBranch(u, b.fields[0].name) != std::string::npos;
   }
 
   // Decodes one datum of `w` (as `r` when given) into its own JSON text, from where this
@@ -698,32 +806,54 @@ class Encoder {
     return false;
   }
 
-  static std::string BranchName(const Node& b) { return b.name.empty() ? TypeName(b.type) : b.name; }
+  // Whether `v` is JSON of branch b's own kind: a string for string and enum (not the base64 of
+  // bytes, a decimal's digits, a date, "NaN"); an integer for int and long; a number with a
+  // fraction or an exponent for float and double. Other values: any branch they fit.
+  static bool OwnKind(const Node& b, const rapidjson::Value& v) {
+    if (v.IsString()) return b.type == Type::kString || b.type == Type::kEnum;
+    if (!v.IsNumber()) return true;
+    bool integer = v.IsInt64() || v.IsUint64();
+    switch (b.type) {
+      case Type::kInt:
+      case Type::kLong:
+        return integer;
+      case Type::kFloat:
+      case Type::kDouble:
+        return !integer;
+      default:
+        return true;
+    }
+  }
 
-  // The first branch the value fits; else {"branch name": value} (Avro's JSON encoding).
+  // Which branch: a one-member object naming a branch is that branch's value (Avro JSON's
+  // {"type": value}), tried first; then the first branch of the value's own kind it fits
+  // (OwnKind), then the first it fits. Reading writes every value so that it comes back here.
   Status Union(const Node& n, const rapidjson::Value& v, int depth) {
     size_t mark = out_->size();
-    Status first = Status::Ok();
-    for (size_t i = 0; i < n.branches.size(); ++i) {
-      if (!MayFit(*n.branches[i], v)) continue;
-      PutLong(static_cast<int64_t>(i), out_);
-      Status s = Datum(*n.branches[i], v, depth + 1);
-      if (s.ok()) return s;
-      if (first.ok()) first = s;
-      out_->resize(mark);
-    }
+    Status named = Status::Ok();
     if (v.IsObject() && v.MemberCount() == 1) {
       const auto& m = *v.MemberBegin();
-      std::string_view key(m.name.GetString(), m.name.GetStringLength());
-      for (size_t i = 0; i < n.branches.size(); ++i) {
-        const Node& b = *n.branches[i];
-        std::string name = BranchName(b);
-        size_t dot = name.rfind('.');
-        if (key != name && (dot == std::string::npos || key != name.substr(dot + 1))) continue;
+      size_t i = NamedBranch(n, std::string_view(m.name.GetString(), m.name.GetStringLength()));
+      if (i != std::string::npos) {
         PutLong(static_cast<int64_t>(i), out_);
-        return Datum(b, m.value, depth + 1);
+        named = Datum(*n.branches[i], m.value, depth + 1);
+        if (named.ok()) return named;
+        out_->resize(mark);
       }
     }
+    Status first = Status::Ok();
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t i = 0; i < n.branches.size(); ++i) {
+        const Node& b = *n.branches[i];
+        if (!MayFit(b, v) || OwnKind(b, v) != (pass == 0)) continue;
+        PutLong(static_cast<int64_t>(i), out_);
+        Status s = Datum(b, v, depth + 1);
+        if (s.ok()) return s;
+        if (first.ok()) first = s;
+        out_->resize(mark);
+      }
+    }
+    if (!named.ok()) return named;
     if (!first.ok()) return first;
     std::string names;
     for (const Node* b : n.branches) names += (names.empty() ? "" : ", ") + BranchName(*b);
@@ -732,6 +862,10 @@ class Encoder {
 
   std::string* out_;
 };
+
+Status EncodeDatum(const Node& n, const rapidjson::Value& v, std::string* out) {
+  return Encoder(out).Datum(n, v, 0);
+}
 
 }  // namespace
 

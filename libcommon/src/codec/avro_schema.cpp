@@ -68,6 +68,14 @@ class SchemaParser {
         auto branch = Parse(b, ns, depth + 1);
         if (!branch.ok()) return branch;
         if ((*branch)->type == Type::kUnion) return Bad("a union may not hold a union");
+        // Nor two branches of one name (a type's, or a named type's full name), as Java's
+        // Schema.createUnion: a value could not say which it is, in JSON or to a reader.
+        auto name_of = [](const Node* b) {
+          return b->name.empty() ? std::string(TypeName(b->type)) : b->name;
+        };
+        for (const Node* other : n->branches)
+          if (name_of(other) == name_of(*branch))
+            return Bad("a union may not hold " + name_of(other) + " twice");
         n->branches.push_back(*branch);
       }
       return static_cast<const Node*>(n);
