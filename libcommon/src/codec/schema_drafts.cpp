@@ -155,7 +155,13 @@ class Translator {
       if (Status s = Put(v, "anyOf", std::move(either), "if/then/else"); !s.ok()) return s;
     }
     if (Status s = PropertyNames(v); !s.ok()) return s;
-    return Dependents(v);
+    if (Status s = Dependents(v); !s.ok()) return s;
+    // An empty dependencies object requires nothing, and RapidJSON 1.1 then hands every object
+    // value a buffer for no properties: memset(NULL, 0, 0), undefined behaviour (UBSan stops
+    // there). Without it the schema takes the same values.
+    if (const Value* d = FindValue(v, "dependencies"); d && d->IsObject() && d->ObjectEmpty())
+      v.RemoveMember("dependencies");
+    return Status::Ok();
   }
 
   // propertyNames S, where S says what draft-04 can say of every name of an object: each of its
@@ -252,6 +258,8 @@ class Translator {
       if (Status s = CheckDependents(*required, "dependentRequired"); !s.ok()) return s;
     if (schemas)
       if (Status s = CheckDependents(*schemas, "dependentSchemas"); !s.ok()) return s;
+    if ((!required || required->ObjectEmpty()) && (!schemas || schemas->ObjectEmpty()))
+      return Status::Ok();  // none: nothing depends on anything (and see Translate's end)
     Value deps(rapidjson::kObjectType);
     if (required)
       for (const auto& d : required->GetObject()) deps.AddMember(Value(d.name, a_), Value(d.value, a_), a_);

@@ -385,3 +385,21 @@ TEST_CASE("json schema: the JSON-Schema-Test-Suite's draft-4, -6 and -7 cases gi
   CHECK(checked > 900);
   CHECK(refused == 12);  // 4 a draft, in ref.json and definitions.json
 }
+
+TEST_CASE(
+    "json schema: empty dependencies take every object (RapidJSON 1.1 once wrote through a null buffer)") {
+  // The jsonschema fuzz target's find: with "dependencies" but no property named anywhere,
+  // RapidJSON 1.1 called memset(NULL, 0, 0) for every object value, which UBSan stops at (the
+  // sanitizer build runs this test). Nested, in allOf, and from 2019-09's keywords too.
+  for (const char* schema : {R"({"dependencies":{}})", R"({"dependentSchemas":{}})",
+                             R"({"dependentRequired":{}})", R"({"properties":{"o":{"dependencies":{}}}})",
+                             R"({"allOf":[{"dependentSchemas":{},"dependencies":{}}]})",
+                             R"({"if":{"properties":{"t":{"const":"a"}}},"then":{"dependentSchemas":{}}})"}) {
+    INFO(schema);
+    CHECK(Checked(schema, R"({"t":"a","o":{"x":1}})") == "ok");
+    CHECK(Checked(schema, "[1]") == "ok");
+  }
+  // What depends on something is still checked.
+  CHECK(Checked(R"({"dependentRequired":{"a":["b"]},"dependencies":{}})", R"({"a":1})") ==
+        "schema violation: 'dependentRequired' failed at # (the value) (schema #)");
+}
