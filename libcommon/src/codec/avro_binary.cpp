@@ -682,6 +682,15 @@ class Encoder {
           return Mismatch(n, v, "a number");
         }
         if (n.type == Type::kFloat) {
+          // What rounds past the largest float (from its half step above on, 2^103) casts
+          // undefined (x86 gives an infinity nobody wrote). Below that it rounds to the largest,
+          // whose shortest text (3.4028235e+38) is itself a little above it.
+          static const double kPastFloat = double{std::numeric_limits<float>::max()} + std::ldexp(1.0, 103);
+          if (std::isfinite(d) && std::fabs(d) >= kPastFloat) {
+            char text[32];
+            auto r = std::to_chars(text, text + sizeof text, d);
+            return Status::DataError(std::string(text, r.ptr) + " does not fit a float");
+          }
           float f = static_cast<float>(d);
           out_->append(reinterpret_cast<const char*>(&f), 4);
         } else {

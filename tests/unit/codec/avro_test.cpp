@@ -277,6 +277,16 @@ TEST_CASE("avro: a value that does not fit is a bad record naming the field") {
   st = EncodeError(*rec, R"({"xs":[{"q":1},{"q":"two"}]})");
   CHECK(st.message() == "at xs[1].q: expected an int, got a string");
   CHECK(EncodeError(*S(R"("int")"), "3000000000").message() == "3000000000 does not fit an int");
+  // Past the largest float (3.4028235e38): an error, not an infinity; in a union, the next branch.
+  CHECK(EncodeError(*S(R"("float")"), "1e300").message() == "1e+300 does not fit a float");
+  CHECK(EncodeError(*S(R"("float")"), "-3.5e38").message() == "-3.5e+38 does not fit a float");
+  CHECK(Decode(*S(R"("float")"), Encode(*S(R"("float")"), "3.4028235e38")) ==
+        "3.4028235e+38");  // the largest
+  CHECK(Encode(*S(R"("float")"), "3.4028235677973362e38") == Encode(*S(R"("float")"), "3.4028235e38"));
+  CHECK(EncodeError(*S(R"("float")"), "3.4028235677973366e38").message() ==
+        "3.4028235677973366e+38 does not fit a float");  // the half step: rounds to infinity
+  CHECK(Decode(*S(R"("float")"), Encode(*S(R"("float")"), R"("-Infinity")")) == R"("-Infinity")");
+  CHECK(Decode(*S(R"(["float","double"])"), Encode(*S(R"(["float","double"])"), "1e300")) == "1e+300");
   CHECK(EncodeError(*S(R"({"type":"enum","name":"E","symbols":["A"]})"), R"("B")").message() ==
         "'B' is not a symbol of enum E");
   CHECK(EncodeError(*S(R"(["null","int"])"), R"("x")").message() ==
