@@ -99,6 +99,49 @@ size_t NamedBranch(const Node& u, std::string_view key) {
   return by_short;
 }
 
+// The kinds of JSON, one bit each.
+constexpr unsigned kNullJ = 1, kBoolJ = 2, kNumJ = 4, kStrJ = 8, kObjJ = 16, kArrJ = 32;
+
+// The kinds of JSON writing takes for a datum of `b` (none for a union: its branches say):
+// reading writes one of them, and another branch that takes the same kind may be given it.
+unsigned JsonKinds(const Node& b) {
+  switch (b.type) {
+    case Type::kNull:
+      return kNullJ;
+    case Type::kBoolean:
+      return kBoolJ;
+    case Type::kInt:
+    case Type::kLong:
+      return kNumJ | (b.logical == Logical::kDate ? kStrJ : 0);
+    case Type::kFloat:
+    case Type::kDouble:
+      return kNumJ | kStrJ;  // "NaN", "Infinity", "-Infinity"
+    case Type::kString:
+    case Type::kEnum:
+      return kStrJ;
+    case Type::kBytes:
+    case Type::kFixed:
+      return kStrJ | (b.logical == Logical::kDecimal ? kNumJ : 0);
+    case Type::kRecord:
+    case Type::kMap:
+      return kObjJ;
+    case Type::kArray:
+      return kArrJ;
+    case Type::kUnion:
+      break;
+  }
+  return 0;
+}
+
+// The kind of the JSON value `v`, as JsonKinds counts them.
+unsigned JsonKindOf(const rapidjson::Value& v) {
+  if (v.IsNull()) return kNullJ;
+  if (v.IsBool()) return kBoolJ;
+  if (v.IsNumber()) return kNumJ;
+  if (v.IsString()) return kStrJ;
+  return v.IsObject() ? kObjJ : kArrJ;
+}
+
 void PutLong(int64_t v, std::string* out);
 // Appends the encoding of `v` as a datum of `n` (EncodeFromJson, for any node).
 Status EncodeDatum(const Node& n, const rapidjson::Value& v, std::string* out);
@@ -453,45 +496,13 @@ class Decoder {
            as_union == as_branch;
   }
 
-  // The kinds of JSON a branch's value may be, one bit each (null, boolean, number, string,
-  // object, array): what writing may also take for another branch of its union.
-  static unsigned Kinds(const Node& b) {
-    constexpr unsigned kNullJ = 1, kBoolJ = 2, kNumJ = 4, kStrJ = 8, kObjJ = 16, kArrJ = 32;
-    switch (b.type) {
-      case Type::kNull:
-        return kNullJ;
-      case Type::kBoolean:
-        return kBoolJ;
-      case Type::kInt:
-      case Type::kLong:
-        return kNumJ | (b.logical == Logical::kDate ? kStrJ : 0);
-      case Type::kFloat:
-      case Type::kDouble:
-        return kNumJ | kStrJ;  // "NaN", "Infinity", "-Infinity"
-      case Type::kString:
-      case Type::kEnum:
-        return kStrJ;
-      case Type::kBytes:
-      case Type::kFixed:
-        return kStrJ | (b.logical == Logical::kDecimal ? kNumJ : 0);
-      case Type::kRecord:
-      case Type::kMap:
-        return kObjJ;
-      case Type::kArray:
-        return kArrJ;
-      case Type::kUnion:
-        break;
-    }
-    return 0;
-  }
-
   // Whether writing might take the value of branch i for another branch: another branch takes
   // the same kind of JSON, or the value may be a one-member object naming a branch. Most unions
   // (a null and one other type) have neither, and their values are written once, straight.
   static bool Shadowed(const Node& u, size_t i) {
     const Node& b = *u.branches[i];
     for (size_t j = 0; j < u.branches.size(); ++j)
-      if (j != i && (Kinds(*u.branches[j]) & Kinds(b))) return true;
+      if (j != i && (JsonKinds(*u.branches[j]) & JsonKinds(b))) return true;
     if (b.type == Type::kMap) return u.branches.size() > 1;
     return b.type == Type::kRecord && b.fields.size() == 1 &&
            NamedBranch(u, b.fields[0].name) != std::string::npos;
@@ -786,34 +797,8 @@ class Encoder {
     return Status::Ok();
   }
 
-  static bool MayFit(const Node& b, const rapidjson::Value& v) {
-    switch (b.type) {
-      case Type::kNull:
-        return v.IsNull();
-      case Type::kBoolean:
-        return v.IsBool();
-      case Type::kInt:
-      case Type::kLong:
-        return v.IsNumber() || (b.logical == Logical::kDate && v.IsString());
-      case Type::kFloat:
-      case Type::kDouble:
-        return v.IsNumber() || v.IsString();
-      case Type::kString:
-      case Type::kEnum:
-        return v.IsString();
-      case Type::kBytes:
-      case Type::kFixed:
-        return v.IsString() || (b.logical == Logical::kDecimal && v.IsNumber());
-      case Type::kRecord:
-      case Type::kMap:
-        return v.IsObject();
-      case Type::kArray:
-        return v.IsArray();
-      case Type::kUnion:
-        return false;
-    }
-    return false;
-  }
+  // Whether a datum of `b` may be written from `v`: one of the kinds of JSON it takes.
+  static bool MayFit(const Node& b, const rapidjson::Value& v) { return (JsonKinds(b) & JsonKindOf(v)) != 0; }
 
   // Whether `v` is JSON of branch b's own kind: a string for string and enum (not the base64 of
   // bytes, a decimal's digits, a date, "NaN"); an integer for int and long; a number with a
