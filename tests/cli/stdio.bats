@@ -194,7 +194,7 @@ load helpers
   [[ "$output" == *"schema violation: 'maximum' failed at #/number"* ]]
 }
 
-@test "--schema: a pattern is checked or the schema refused, never dropped; a schema that loops is refused, not a crash" {
+@test "--schema: a pattern is checked or the schema refused, never dropped; a schema that loops or names a member twice is refused, not a crash" {
   schema="$BATS_TEST_TMPDIR/s.json"
   echo '{"properties":{"uri":{"type":"string","pattern":"^/[a-z]+$"}}}' > "$schema"
   run bash -c "jq -c '{uri}' '$DATA/clickevents.ndjson' | kfilter true --schema '$schema' --on-error skip -q | wc -l"
@@ -214,6 +214,11 @@ load helpers
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]
   [[ "$output" == *"#/not is not a schema (a JSON object, or true or false)"* ]]
+  # A schema dependency named twice: RapidJSON read a validator it never made (a crash, exit 139).
+  echo '{"dependencies":{"a":{"type":"object"},"a":{"required":["b"]}}}' > "$schema"
+  run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"schema $schema: the object at #/dependencies has the member 'a' twice (JSON parsers disagree on which one counts): write it once"* ]]
 }
 
 @test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; propertyNames too; patternProperties beside additionalProperties false does not crash; prefixItems refuses the schema" {

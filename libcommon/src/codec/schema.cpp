@@ -28,6 +28,8 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::Parse(std::string_view
   v->impl_ = std::make_unique<Impl>();
   Status s = ParseJson(text, &v->impl_->doc);
   if (!s.ok()) return Status::InvalidArgument(origin + ": " + s.message());
+  if (Status g = GuardMemberNames(v->impl_->doc); !g.ok())
+    return Status::InvalidArgument(origin + ": " + g.message());
   // The later drafts' keywords first, so that the guard checks what the validator will read.
   if (Status t = TranslateLaterDrafts(&v->impl_->doc, &v->impl_->translated); !t.ok())
     return Status::InvalidArgument(origin + ": " + t.message());

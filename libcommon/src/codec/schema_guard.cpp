@@ -376,7 +376,40 @@ class ReachableShape {
   std::set<const rapidjson::Value*> seen_;
 };
 
+// The first object under `v` (at JSON pointer `where`) with a member name twice, and that name.
+// RapidJSON 1.1 counts a validator for each schema dependency but makes one per name, so a
+// dependency named twice left a validator never made, which the first value read (a crash). And
+// parsers disagree on which of two members counts (RapidJSON's lookups take the first, Jackson's
+// tree the last), so the schema's writer and its readers would check different values: every
+// object is checked, in keywords' values (enum, const, default) too.
+bool NamedTwice(const rapidjson::Value& v, const std::string& where, std::string* at, std::string* name) {
+  if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+      if (NamedTwice(v[i], where + "/" + std::to_string(i), at, name)) return true;
+    return false;
+  }
+  if (!v.IsObject()) return false;
+  std::set<std::string_view> names;
+  for (const auto& m : v.GetObject()) {
+    if (!names.emplace(m.name.GetString(), m.name.GetStringLength()).second) {
+      *at = where;
+      *name = std::string(m.name.GetString(), m.name.GetStringLength());
+      return true;
+    }
+  }
+  for (const auto& m : v.GetObject())
+    if (NamedTwice(m.value, where + Step(m.name), at, name)) return true;
+  return false;
+}
+
 }  // namespace
+
+Status GuardMemberNames(const rapidjson::Value& schema) {
+  std::string at, name;
+  if (!NamedTwice(schema, "#", &at, &name)) return Status::Ok();
+  return Status::InvalidArgument("the object at " + at + " has the member '" + name +
+                                 "' twice (JSON parsers disagree on which one counts): write it once");
+}
 
 Status GuardSchema(const rapidjson::Value& schema) {
   if (Status s = EveryObjectCheck(schema).Check(schema, "#"); !s.ok()) return s;

@@ -17,4 +17,8 @@ namespace kt {
 // InvalidArgument (without the schema's origin) when RapidJSON's validator cannot take `schema`.
 Status GuardSchema(const rapidjson::Value& schema);
 
+// InvalidArgument (without the schema's origin) when an object anywhere in `schema` has a member
+// name twice. Run on the schema as written, before TranslateLaterDrafts moves what it would name.
+Status GuardMemberNames(const rapidjson::Value& schema);
+
 }  // namespace kt
