@@ -194,7 +194,7 @@ load helpers
   [[ "$output" == *"schema violation: 'maximum' failed at #/number"* ]]
 }
 
-@test "--schema: a pattern is checked or the schema refused, never dropped; a schema that loops or names a member twice is refused, not a crash" {
+@test "--schema: a pattern is checked or the schema refused, never dropped; a schema that loops, names a member twice or lists a dependency that is not a name is refused, not a crash" {
   schema="$BATS_TEST_TMPDIR/s.json"
   echo '{"properties":{"uri":{"type":"string","pattern":"^/[a-z]+$"}}}' > "$schema"
   run bash -c "jq -c '{uri}' '$DATA/clickevents.ndjson' | kfilter true --schema '$schema' --on-error skip -q | wc -l"
@@ -219,6 +219,11 @@ load helpers
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]
   [[ "$output" == *"schema $schema: the object at #/dependencies has the member 'a' twice (JSON parsers disagree on which one counts): write it once"* ]]
+  # A property dependency of something not a name: RapidJSON read it as a string (exit 139).
+  echo '{"dependencies":{"a":[1]}}' > "$schema"
+  run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"schema $schema: #/dependencies/a is not an array of property names (strings)"* ]]
 }
 
 @test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; propertyNames too; patternProperties beside additionalProperties false does not crash; prefixItems refuses the schema" {

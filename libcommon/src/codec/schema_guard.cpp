@@ -119,12 +119,21 @@ class EveryObjectCheck {
 
  private:
   // What RapidJSON reads unchecked while it makes a schema of an object, which it does for every
-  // object in the document: "patternProperties" as an object, and a local $ref's target as an
-  // object (a target that is missing leaves the referring slot empty).
+  // object in the document: "patternProperties" as an object, the items of a "dependencies"
+  // array as strings (property names; another value crashed the tool as the schema was made),
+  // and a local $ref's target as an object (a target that is missing leaves the referring slot
+  // empty).
   Status BuiltUnchecked(const rapidjson::Value& v, const std::string& where) {
     if (auto m = v.FindMember("patternProperties"); m != v.MemberEnd() && !m->value.IsObject())
       return Status::InvalidArgument(where +
                                      "/patternProperties is not an object (of patterns and their schemas)");
+    if (auto m = v.FindMember("dependencies"); m != v.MemberEnd() && m->value.IsObject())
+      for (const auto& d : m->value.GetObject())
+        if (d.value.IsArray())
+          for (const rapidjson::Value& name : d.value.GetArray())
+            if (!name.IsString())
+              return Status::InvalidArgument(where + "/dependencies" + Step(d.name) +
+                                             " is not an array of property names (strings)");
     if (auto m = v.FindMember("$ref"); m != v.MemberEnd() && m->value.IsString() &&
                                        m->value.GetStringLength() > 0 && m->value.GetString()[0] == '#') {
       rapidjson::Pointer pointer(m->value.GetString(), m->value.GetStringLength());

@@ -149,6 +149,16 @@ TEST_CASE(
   CHECK(Checked(R"({"definitions":{"x":5},"not":{"$ref":"#/definitions/x"}})", "{}") ==
         "schema: s.json: the $ref '#/definitions/x' at #/not points at a value that is not a schema (a JSON "
         "object)");
+  // A property dependency's names are read as strings: a number crashed the tool as the schema was
+  // made (the jsonschema fuzz target's find), wherever the object is.
+  CHECK(Checked(R"({"dependencies":{"a":[1]}})", "{}") ==
+        "schema: s.json: #/dependencies/a is not an array of property names (strings)");
+  CHECK(Checked(R"({"properties":{"p":{"dependencies":{"a":["b",{"c":1}]}}}})", "{}") ==
+        "schema: s.json: #/properties/p/dependencies/a is not an array of property names (strings)");
+  CHECK(Checked(R"({"dependencies":{"dependencies":{"x":[null]}}})", "{}") ==
+        "schema: s.json: #/dependencies/dependencies/x is not an array of property names (strings)");
+  CHECK(Checked(R"({"dependencies":{"a":["b"],"c":{"required":["d"]}}})", R"({"a":1,"b":2,"c":3,"d":4})") ==
+        "ok");
   // A $ref to another document was skipped: nothing was checked there.
   CHECK(Checked(R"({"properties":{"a":{"$ref":"other.json#/definitions/a"}}})", "{}") ==
         "schema: s.json: the $ref 'other.json#/definitions/a' at #/properties/a names another document, "
