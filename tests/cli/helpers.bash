@@ -79,8 +79,9 @@ record_count() {
   kcat -b "$B" -C -t "$1" -e -q -X isolation.level=read_committed -f 'x\n' 2>/dev/null | wc -l
 }
 
-# A free TCP port on loopback (for --http).
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# free_port: a free loopback port for --http, outside the kernel's ephemeral range (a tool's port
+# inside it could be taken by a connection before the tool binds it).
+. "$BATS_TEST_DIRNAME/../../scripts/lib/free-port.bash"
 
 # metric PORT NAME [LABEL=VALUE...]: the sum of the matching samples of a tool's --http /metrics,
 # read with prometheus_client's parser (tests/cli/prom.py); "none" when there are none.
