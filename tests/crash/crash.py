@@ -803,6 +803,7 @@ def main():
                    help="the copies stopped (scale-out) are frozen (their cgroup: no SIGSTOP, no SIGCONT), not SIGSTOPped")
     p.add_argument("--outage", type=float, default=8.0, help="seconds the broker stays down (restart-chain-eos)")
     args = p.parse_args()
+    print("crash: %s, seed %d (--seed %d repeats it)" % (args.scenario, args.seed, args.seed), flush=True)
     sc = Scenario(args)
     try:
         problems = sc.run()
@@ -813,7 +814,7 @@ def main():
     for line in problems[:30]:
         print("crash: FAIL:", line)
     if problems:
-        print("crash: %d problems; logs in %s" % (len(problems), sc.workdir))
+        print("crash: %d problems (seed %d); logs in %s" % (len(problems), args.seed, sc.workdir))
         return 1
     shutil.rmtree(sc.workdir, ignore_errors=True)
     print("crash: %s ok (seed %d, %d records, %d kills)" % (args.scenario, args.seed, args.records, args.kills))
