@@ -1,9 +1,10 @@
-# Sourced by scripts/kafka, scripts/registry and the CLI tests (tests/cli/helpers.bash): free_port prints a loopback TCP port that nothing
-# listens on, outside the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 by
-# default). A port inside that range can be taken as the local end of a client's connection
-# between the check and the server's bind, or while a server is down for a restart: a client
-# that connects to a port nobody listens on may even be given that very port and connect to
-# itself (TCP's simultaneous open). The server then fails to start, "Address already in use".
+# Sourced by scripts/kafka, scripts/registry and the CLI tests (tests/cli/helpers.bash).
+# free_port prints a loopback TCP port that nothing listens on, outside the kernel's ephemeral
+# range (net.ipv4.ip_local_port_range, 32768-60999 by default). A port inside that range can be
+# taken as the local end of a client's connection between the check and the server's bind, or
+# while a server is down for a restart: a client that connects to a port nobody listens on may
+# even be given that very port and connect to itself (TCP's simultaneous open). The server then
+# fails to start, "Address already in use".
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -3,8 +3,8 @@
 # the expected output (tests/crash/crash.py; Kafka Streams' EosTest and SmokeTest are the
 # model). Seeded and bounded: 16,000 records produced at 4,000/s on 4 partitions while the
 # pipeline is killed 4 times and restarted, then finished with -e. Each run of the suite takes a
-# new seed (crash_helpers.bash: printed, and KT_CRASH_SEED repeats it). Every scenario names its own
-# topics and groups and none stops the broker (outage.bats does), so scripts/test runs these
+# new seed (crash_helpers.bash: printed, and KT_CRASH_SEED repeats it). Every scenario names its
+# own topics and groups and none stops the broker (outage.bats does), so scripts/test runs these
 # three at a time; they wait on the broker and their tools more than they compute. The longest
 # (25-37 s each beside two others) come first, so that none starts while the rest are done.
 load crash_helpers
