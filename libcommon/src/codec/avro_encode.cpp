@@ -1,5 +1,6 @@
 #include <date/date.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
