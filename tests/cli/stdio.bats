@@ -206,24 +206,22 @@ load helpers
   [ "$status" -eq 2 ]
   [[ "$output" == *"schema $schema: the pattern '^\\d+\$' at #/properties/n/pattern is not one the validator can check"*"write [0-9]"* ]]
   # A schema that applies itself to the same value overflowed the stack (exit 139).
-  echo '{"anyOf":[{"type":"null"},{"$ref":"#"}]}' > "$schema"
-  run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
-  [ "$status" -eq 2 ]
-  [[ "$output" == *"the \$ref '#' makes a loop"* ]]
-  echo '{"not":1}' > "$schema"
-  run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
-  [ "$status" -eq 2 ]
-  [[ "$output" == *"#/not is not a schema (a JSON object, or true or false)"* ]]
+  schema_refused '{"anyOf":[{"type":"null"},{"$ref":"#"}]}' "the \$ref '#' makes a loop"
+  schema_refused '{"not":1}' "#/not is not a schema (a JSON object, or true or false)"
   # A schema dependency named twice: RapidJSON read a validator it never made (a crash, exit 139).
-  echo '{"dependencies":{"a":{"type":"object"},"a":{"required":["b"]}}}' > "$schema"
-  run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
-  [ "$status" -eq 2 ]
-  [[ "$output" == *"schema $schema: the object at #/dependencies has the member 'a' twice (JSON parsers disagree on which one counts): write it once"* ]]
+  schema_refused '{"dependencies":{"a":{"type":"object"},"a":{"required":["b"]}}}' \
+    "the object at #/dependencies has the member 'a' twice (JSON parsers disagree on which one counts): write it once"
   # A property dependency of something not a name: RapidJSON read it as a string (exit 139).
-  echo '{"dependencies":{"a":[1]}}' > "$schema"
+  schema_refused '{"dependencies":{"a":[1]}}' "#/dependencies/a is not an array of property names (strings)"
+}
+
+# schema_refused SCHEMA MESSAGE: kfilter --schema with the JSON text SCHEMA (in $schema) is a usage
+# error before any record, saying "schema FILE: MESSAGE".
+schema_refused() {
+  echo "$1" > "$schema"
   run bash -c "echo '{\"a\":1}' | kfilter true --schema '$schema'"
   [ "$status" -eq 2 ]
-  [[ "$output" == *"schema $schema: #/dependencies/a is not an array of property names (strings)"* ]]
+  [[ "$output" == *"schema $schema: $2"* ]]
 }
 
 @test "--schema: draft-07's const, contains, if/then/else and numeric exclusive bounds are checked; propertyNames too; patternProperties beside additionalProperties false does not crash; prefixItems refuses the schema" {
