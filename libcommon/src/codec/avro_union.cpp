@@ -17,41 +17,4 @@ size_t NamedBranch(const Node& u, std::string_view key) {
   return by_short;
 }
 
-unsigned JsonKinds(const Node& b) {
-  switch (b.type) {
-    case Type::kNull:
-      return kNullJ;
-    case Type::kBoolean:
-      return kBoolJ;
-    case Type::kInt:
-    case Type::kLong:
-      return kNumJ | (b.logical == Logical::kDate ? kStrJ : 0);
-    case Type::kFloat:
-    case Type::kDouble:
-      return kNumJ | kStrJ;  // "NaN", "Infinity", "-Infinity"
-    case Type::kString:
-    case Type::kEnum:
-      return kStrJ;
-    case Type::kBytes:
-    case Type::kFixed:
-      return kStrJ | (b.logical == Logical::kDecimal ? kNumJ : 0);
-    case Type::kRecord:
-    case Type::kMap:
-      return kObjJ;
-    case Type::kArray:
-      return kArrJ;
-    case Type::kUnion:
-      break;
-  }
-  return 0;
-}
-
-unsigned JsonKindOf(const rapidjson::Value& v) {
-  if (v.IsNull()) return kNullJ;
-  if (v.IsBool()) return kBoolJ;
-  if (v.IsNumber()) return kNumJ;
-  if (v.IsString()) return kStrJ;
-  return v.IsObject() ? kObjJ : kArrJ;
-}
-
 }  // namespace kt::avro::unions

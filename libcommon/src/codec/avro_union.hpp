@@ -26,9 +26,43 @@ inline constexpr unsigned kNullJ = 1, kBoolJ = 2, kNumJ = 4, kStrJ = 8, kObjJ = 
 
 // The kinds of JSON writing takes for a datum of `b` (none for a union: its branches say):
 // reading writes one of them, and another branch that takes the same kind may be given it.
-unsigned JsonKinds(const Node& b);
+// Inline, as JsonKindOf: both are asked for every union value read or written.
+inline unsigned JsonKinds(const Node& b) {
+  switch (b.type) {
+    case Type::kNull:
+      return kNullJ;
+    case Type::kBoolean:
+      return kBoolJ;
+    case Type::kInt:
+    case Type::kLong:
+      return kNumJ | (b.logical == Logical::kDate ? kStrJ : 0);
+    case Type::kFloat:
+    case Type::kDouble:
+      return kNumJ | kStrJ;  // "NaN", "Infinity", "-Infinity"
+    case Type::kString:
+    case Type::kEnum:
+      return kStrJ;
+    case Type::kBytes:
+    case Type::kFixed:
+      return kStrJ | (b.logical == Logical::kDecimal ? kNumJ : 0);
+    case Type::kRecord:
+    case Type::kMap:
+      return kObjJ;
+    case Type::kArray:
+      return kArrJ;
+    case Type::kUnion:
+      break;
+  }
+  return 0;
+}
 
 // The kind of the JSON value `v`, as JsonKinds counts them.
-unsigned JsonKindOf(const rapidjson::Value& v);
+inline unsigned JsonKindOf(const rapidjson::Value& v) {
+  if (v.IsNull()) return kNullJ;
+  if (v.IsBool()) return kBoolJ;
+  if (v.IsNumber()) return kNumJ;
+  if (v.IsString()) return kStrJ;
+  return v.IsObject() ? kObjJ : kArrJ;
+}
 
 }  // namespace kt::avro::unions
