@@ -133,7 +133,8 @@ EXPECTED
 }
 
 # The generated completion scripts: beside the tools' bin directory, or in $KT_COMPLETIONS
-# (scripts/test names the release build's for the sanitizer build's tools, which skip them).
+# (scripts/test names the release build's when it runs the sanitizer build's tools, as the
+# sanitizer build does not generate them).
 completions=${KT_COMPLETIONS:-$KT_BIN/../completions}
 
 # Completion words for a command line (bash, the generated completion).
