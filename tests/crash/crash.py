@@ -289,8 +289,10 @@ class Scenario:
         exe = os.path.join(self.bin, argv[0]) if self.bin else argv[0]
         self.tools = getattr(self, "tools", [])
         # Static membership: a restarted process takes its predecessor's partitions at once
-        # instead of waiting for the group to notice the dead member.
-        common = ["-q", "-X", "group.instance.id=crash-" + instance, "-X", "session.timeout.ms=6000"]
+        # instead of waiting for the group to notice the dead member. -v: a failure's log shows
+        # what each run did (assigned, revoked, handed over, restored), as CI keeps nothing else; a
+        # -q run that hung for 180 s in a fresh clone left an empty stderr.
+        common = ["-v", "-X", "group.instance.id=crash-" + instance, "-X", "session.timeout.ms=6000"]
         t = Tool(name + "-" + instance, [exe] + list(argv[1:]) + common, self.workdir)
         self.tools.append(t)
         return t
