@@ -361,11 +361,10 @@ class Scenario:
         (SIGKILL) after a seeded delay, the first half with -e (read in place), then without and
         with -e in turn (in place while the group is free; a killed continuous run leaves its static
         members in the groups, and maybe records in the repartition topic, so the runs after it go
-        through the topic); and once more with -e to the end. Every run says (-v) whether it read in
-        place."""
+        through the topic); and once more with -e to the end. Every run says (-v, as every tool here
+        runs) whether it read in place."""
         source = self.name("in")
         create_topic(self.brokers, source, PARTITIONS)
-        tool.argv = [a for a in tool.argv if a != "-q"]
         p = KafkaProducer(bootstrap_servers=self.brokers, acks="all", linger_ms=5, retries=100)
         parts = self.args.kills + 1
         size = (len(self.records) + parts - 1) // parts
@@ -383,7 +382,7 @@ class Scenario:
         for n in range(self.args.kills):
             produce(n)
             continuous = n >= self.args.kills // 2 and n % 2 == 1
-            tool.start(["-v"] if continuous else ["-e", "-v"])
+            tool.start([] if continuous else ["-e"])
             if continuous:
                 # Its kill leaves a member in the group only once it has joined: awaited, so the
                 # runs after it go through the repartition topic however slow the machine.
@@ -393,7 +392,7 @@ class Scenario:
             tool.kill()
         produce(self.args.kills)
         p.close()
-        tool.start(["-e", "-v"])
+        tool.start(["-e"])
         rc = tool.wait(timeout=180)
         self.check(rc == 0, "%s -e exited %d (see %s)" % (tool.name, rc, tool.stderr()))
 
