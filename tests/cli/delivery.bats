@@ -236,14 +236,6 @@ p.flush(5)
 PY
 }
 
-need_pyclients() {
-  need_kafka
-  if [ -z "${KT_TEST_PYCLIENTS:-}" ]; then
-    [ "${CI:-}" != "true" ] || { echo "no Python clients (KT_TEST_PYCLIENTS) and CI=true" >&2; return 1; }
-    skip "no Python clients (run scripts/test)"
-  fi
-}
-
 @test "--exactly-once: a run fenced by another producer with its transactional id goes on with a new one; every output once" {
   need_pyclients
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g)

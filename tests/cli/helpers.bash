@@ -90,6 +90,16 @@ metric() {
   curl -sf "http://127.0.0.1:$port/metrics" | /usr/bin/python3 "$BATS_TEST_DIRNAME/prom.py" "$@"
 }
 
+# Confluent's Python client (confluent-kafka, in the venv scripts/test made: $KT_TEST_PYCLIENTS),
+# an independent client. Fails like need_kafka when there is none.
+need_pyclients() {
+  need_kafka
+  if [ -z "${KT_TEST_PYCLIENTS:-}" ]; then
+    [ "${CI:-}" != "true" ] || { echo "no Python clients (KT_TEST_PYCLIENTS) and CI=true" >&2; return 1; }
+    skip "no Python clients (run scripts/test)"
+  fi
+}
+
 # The Schema Registry scripts/test started (Apicurio, Confluent's API): sets REG (its URL) and
 # SERDE (Confluent's own Python serializers, tests/registry/confluent_serde.py, in the venv
 # scripts/test made: $KT_TEST_PYCLIENTS). Fails like need_kafka when there is none.

@@ -146,6 +146,46 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
   [ "$(topic_count "$out")" -eq "$(wc -l < "$DATA/clickevents.ndjson")" ]
 }
 
+@test "--instance-id: partitions a rebalance cut short left to no member are given out again" {
+  need_pyclients
+  in=$(new_topic in); out=$(new_topic out); g=$(new_topic g); pa=$(free_port)
+  kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri --partitions 4 -q
+  member() {
+    exec "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/static_member.py" "$B" "$g" "$in" "$1" "$BATS_TEST_TMPDIR/$1"
+  }
+  # Static member x holds all 4 partitions. The copy's join moves 2 of them in two rounds; x dies
+  # in its revoke callback, between them, and its replacement (same instance id) is handed the 2
+  # the broker stored for x without a rebalance: the other 2 have no owner.
+  member die &
+  x=$!
+  PIDS+=("$x")
+  holds() { [ "$(cat "$BATS_TEST_TMPDIR/die" 2>/dev/null)" = "assigned 0 1 2 3" ]; }
+  wait_until 60 holds
+  kmap -i "$in" -o "$out" -G "$g" --instance-id a --set 'x=1' --http "127.0.0.1:$pa" -v 2> "$BATS_TEST_TMPDIR/err" &
+  PIDS+=($!)
+  wait "$x"
+  member hold &
+  PIDS+=($!)
+  held() { [ -s "$BATS_TEST_TMPDIR/hold" ]; }
+  wait_until 30 held
+  read -r what p q rest < "$BATS_TEST_TMPDIR/hold"
+  [ "$what $rest" = "assigned " ] && [ -n "$q" ]
+  # The copy sees the gap, makes the group rebalance, and reads the two partitions x does not hold.
+  mine() { [ "$(metric "$pa" ktools_assigned_partitions)" = 2 ]; }
+  wait_until 60 mine
+  grep "assigns $in partition [0-3], [0-3] to no member" "$BATS_TEST_TMPDIR/err"
+  expected=0
+  for r in 0 1 2 3; do
+    [ "$r" = "$p" ] || [ "$r" = "$q" ] ||
+      expected=$((expected + $(kcat -b "$B" -Q -t "$in:$r:-1" | sed -n 's/.* offset \([0-9-]*\).*/\1/p')))
+  done
+  [ "$expected" -gt 0 ]
+  read_all() { [ "$(topic_count "$out")" -ge "$expected" ]; }
+  wait_until 60 read_all
+  [ "$(topic_count "$out")" -eq "$expected" ]
+  [ "$(cat "$BATS_TEST_TMPDIR/hold")" = "assigned $p $q" ]
+}
+
 @test "--http and --instance-id: bad values are usage errors; a port in use fails at once" {
   need_kafka
   in=$(new_topic in); port=$(free_port)

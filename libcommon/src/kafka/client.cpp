@@ -200,15 +200,13 @@ void LeaveGroup(rd_kafka_t* rk) {
   }
 }
 
-namespace {
-bool Cooperative(rd_kafka_t* rk) {
+bool IsCooperative(rd_kafka_t* rk) {
   const char* protocol = rd_kafka_rebalance_protocol(rk);  // NULL once the consumer is closing
   return protocol && std::string_view(protocol) == "COOPERATIVE";
 }
-}  // namespace
 
 void TakeAssigned(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
-  if (!Cooperative(rk)) {
+  if (!IsCooperative(rk)) {
     rd_kafka_assign(rk, parts);
   } else if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts)) {
     rd_kafka_error_destroy(e);
@@ -216,7 +214,7 @@ void TakeAssigned(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
 }
 
 void GiveBack(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
-  if (!Cooperative(rk)) {
+  if (!IsCooperative(rk)) {
     rd_kafka_assign(rk, nullptr);
   } else if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) {
     rd_kafka_error_destroy(e);

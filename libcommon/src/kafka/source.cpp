@@ -449,6 +449,11 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     TakeAssigned(rk_, parts);
     if (opt_.verbose) LogInfo(opt_.tool, "assigned " + std::to_string(tps.size()) + " partition(s)");
     if (listener_) listener_->OnAssigned(tps);
+    // A static member's first assignment may be the one its group stored when a rebalance was
+    // cut short, and leave partitions to no member (group_repair.hpp).
+    if (!repair_ && !opt_.instance_id.empty() && IsCooperative(rk_) && !IsMockCluster(rk_))
+      repair_ = std::make_unique<GroupRepair>(client_.config(), opt_.tool, opt_.group, opt_.topics,
+                                              partition_counts_);
     // In place, the run reads every partition of its input or none: a sole member is given them
     // all at once, so fewer (or more later) means another member.
     if (hold_ && !leaving_ && !tps.empty()) {
@@ -872,6 +877,7 @@ Status KafkaSource::Rewind() {
 void KafkaSource::Close() {
   bool first = !leaving_;
   leaving_ = true;  // from now on, what is assigned is taken unread (OnRebalance)
+  repair_.reset();
   Release();
   // Still in its first join (a run stopped, or handing over, at its start): let it finish.
   if (first && rk_ && subscribed_ && !synced_once_) FinishFirstJoin(rk_, &synced_once_);

@@ -37,6 +37,8 @@ void FinishFirstJoin(rd_kafka_t* rk, const bool* synced);
 // served before the first look: an assignment handed over just before (the assignment still
 // empty) waits there for its assign call.
 void LeaveGroup(rd_kafka_t* rk);
+// Whether consumer `rk` is in a group under the cooperative protocol (false once it is closing).
+bool IsCooperative(rd_kafka_t* rk);
 // In a rebalance callback of consumer `rk`: takes the partitions assigned, or gives back those
 // revoked or lost, incrementally under the cooperative protocol, the whole assignment under the
 // eager one (and once the consumer is closing, when librdkafka names no protocol).

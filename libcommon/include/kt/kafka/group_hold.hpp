@@ -9,6 +9,9 @@
 // fetch, no commit), and reports the first change: a partition revoked (before it goes: the
 // caller writes everything there), lost (after: nothing more may be written), or an assignment
 // that is not the whole topic (another member was there first).
+//
+// GroupRepair (group_repair.hpp) uses a dynamic hold that leaves once it has joined, to make a
+// group rebalance.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -41,6 +44,8 @@ class GroupHold {
   // Every partition is held and the group has not changed since.
   bool complete() const { return held_ == partitions_ && !changed_; }
   bool changed() const { return changed_; }
+  // Its first join completed (a rebalance callback came).
+  bool joined() const { return synced_; }
   // Leaves the group: the partitions go to the other members. A hold still joining is let finish
   // its join first (see KafkaSource::Close: librdkafka 2.0 aborts otherwise).
   void Close();

@@ -30,6 +30,7 @@
 #include "kt/io/source.hpp"
 #include "kt/kafka/client.hpp"
 #include "kt/kafka/group_hold.hpp"
+#include "kt/kafka/group_repair.hpp"
 #include "kt/kafka/prefetch.hpp"
 #include "kt/kafka/start_spec.hpp"
 #include "kt/kafka/synced_input.hpp"
@@ -219,6 +220,9 @@ class KafkaSource : public Source {
   bool input_changed_ = false;                // with hold_: assigned once already
   bool leaving_ = false;                      // Close has begun (before closing_)
   bool synced_once_ = false;                  // a rebalance callback came (kJoinWaitMs)
+  // A static member's look for partitions its group assigns to no member, from its first
+  // assignment to Close.
+  std::unique_ptr<GroupRepair> repair_;
   int since_events_ = 0;
   bool tell_stray_ = false;  // -v with `home`: say once where the turns ended (SyncedInput::stray)
 };

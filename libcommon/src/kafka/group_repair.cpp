@@ -1,0 +1,88 @@
+#include "kt/kafka/group_repair.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "kt/core/log.hpp"
+#include "kt/kafka/group_hold.hpp"
+
+namespace kt {
+
+std::vector<TopicPartition> OwnerlessPartitions(const GroupDescription& group,
+                                                const std::vector<std::string>& topics,
+                                                const std::vector<int>& counts) {
+  std::set<std::pair<std::string, int32_t>> owned;
+  for (const GroupMember& m : group.member_list) owned.insert(m.assignment.begin(), m.assignment.end());
+  std::vector<TopicPartition> out;
+  for (size_t i = 0; i < topics.size() && i < counts.size(); ++i)
+    for (int32_t p = 0; p < counts[i]; ++p)
+      if (!owned.count({topics[i], p})) out.push_back({topics[i], p});
+  return out;
+}
+
+GroupRepair::GroupRepair(KafkaConfig cfg, std::string tool, std::string group,
+                         std::vector<std::string> topics, std::vector<int> counts, int look_interval_ms)
+    : cfg_(std::move(cfg)),
+      tool_(std::move(tool)),
+      group_(std::move(group)),
+      topics_(std::move(topics)),
+      counts_(std::move(counts)),
+      interval_ms_(look_interval_ms),
+      thread_([this] { Run(); }) {}
+
+GroupRepair::~GroupRepair() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+bool GroupRepair::Stopped(int ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_; });
+}
+
+namespace {
+// "t partition 1, 3; u partition 0" (`tps` sorted by topic).
+std::string Listed(const std::vector<TopicPartition>& tps) {
+  std::string out;
+  for (size_t i = 0; i < tps.size(); ++i) {
+    if (i > 0 && tps[i - 1].topic == tps[i].topic)
+      out += ", ";
+    else
+      out += (i > 0 ? "; " : "") + tps[i].topic + " partition ";
+    out += std::to_string(tps[i].partition);
+  }
+  return out;
+}
+}  // namespace
+
+void GroupRepair::Run() {
+  SetThreadLogGroup(group_);
+  std::vector<TopicPartition> gap;
+  for (int look = 0; look < 3; ++look) {
+    if (look > 0 && Stopped(interval_ms_)) return;
+    auto d = DescribeGroup(cfg_, tool_, group_);
+    // Not Stable: a rebalance is under way, and its assignment is the whole topics'. Cannot
+    // tell (kbroker, a broker that does not answer): nothing is done.
+    if (!d.ok() || !d->known || d->state != "Stable") return;
+    std::vector<TopicPartition> now = OwnerlessPartitions(*d, topics_, counts_);
+    if (now.empty() || (look > 0 && now != gap)) return;
+    gap = std::move(now);
+  }
+  LogInfo(tool_, "group " + group_ + " assigns " + Listed(gap) +
+                     " to no member (a rebalance was cut short): a member joins it and leaves, so that it "
+                     "rebalances");
+  GroupHold nudge(cfg_, tool_, group_, topics_[0], counts_[0], /*instance_id=*/"", /*verbose=*/false);
+  if (Status s = nudge.Open(); !s.ok()) {
+    LogWarning(tool_, "group " + group_ + ": could not join it to make it rebalance: " + s.message());
+    return;
+  }
+  const std::function<void(bool)> ignore = [](bool) {};
+  while (!nudge.joined() && !Stopped(50)) nudge.Serve(ignore);
+  nudge.Close();
+}
+
+}  // namespace kt
