@@ -20,7 +20,7 @@ void GroupHold::Close() {
   FinishFirstJoin(client_.get(), &synced_);
   // As KafkaSource::Close: a static member stays in the group (KIP-345).
   if (instance_id_.empty()) LeaveGroup(client_.get());
-  client_.CloseConsumer();
+  client_.CloseConsumer(synced_);
 }
 
 Status GroupHold::Open() {

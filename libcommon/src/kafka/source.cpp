@@ -886,7 +886,8 @@ void KafkaSource::Close() {
   // The partitions are revoked through the rebalance callback, as in any rebalance.
   if (first && rk_ && subscribed_ && opt_.instance_id.empty()) LeaveGroup(rk_);
   closing_ = true;
-  client_.CloseConsumer();    // revokes through the rebalance callback
+  // Revokes through the rebalance callback; a member still in its first join is kept (#4381).
+  client_.CloseConsumer(!subscribed_ || synced_once_);
   if (hold_) hold_->Close();  // last: the tasks it kept from others are written
 }
 

@@ -57,3 +57,37 @@ TEST_CASE("QueryWatermarks waits out a leader that does not know it leads yet") 
   CHECK(lo == 0);
   CHECK(hi == 0);
 }
+
+// librdkafka before 2.3 aborts destroying a cooperative-sticky member whose JoinGroup was answered
+// and whose SyncGroup was not (librdkafka#4381): a close right after FinishFirstJoin looked.
+TEST_CASE(
+    "KafkaClient: a consumer closed in its first join, its SyncGroup unanswered, is kept, not destroyed") {
+  kt::test::MockCluster mock;
+  REQUIRE(mock.cluster);
+  REQUIRE(rd_kafka_mock_topic_create(mock.cluster, "t", 2, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  constexpr int16_t kSyncGroup = 14;
+  rd_kafka_mock_broker_push_request_error_rtts(mock.cluster, 1, kSyncGroup, 1, RD_KAFKA_RESP_ERR_NO_ERROR,
+                                               5000);
+  kt::KafkaConfig cfg;
+  cfg.brokers = mock.brokers();
+  cfg.brokers_origin = "-b";
+  cfg.properties = {{"log_level", "0"}};
+  {
+    kt::KafkaClient client(cfg, "ktest", false);
+    REQUIRE(client
+                .Create(RD_KAFKA_CONSUMER, "consumer",
+                        {{"group.id", "ktest-first-join"},
+                         {"partition.assignment.strategy", "cooperative-sticky"}},
+                        {})
+                .ok());
+    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(topics, "t", RD_KAFKA_PARTITION_UA);
+    REQUIRE(rd_kafka_subscribe(client.get(), topics) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_destroy(topics);
+    for (int i = 0; i < 100 && !kt::HasJoined(client.get()); ++i)
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(client.get(), 50)) rd_kafka_message_destroy(m);
+    REQUIRE(kt::HasJoined(client.get()));
+    client.CloseConsumer(/*synced=*/false);
+    CHECK((client.get() == nullptr) == (rd_kafka_version() < 0x02030000));
+  }  // without the fix, librdkafka 2.0 aborts here
+}

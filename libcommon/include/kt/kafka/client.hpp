@@ -96,7 +96,11 @@ class KafkaClient {
   const Status& fatal() const { return fatal_; }
   // Consumers: leaves the group and stops fetching. Idempotent; the destructor calls it. A close
   // that hangs (kCloseWaitMs) leaves the handle behind: get() is null afterwards.
-  void CloseConsumer();
+  // `synced` false: the consumer subscribed and no rebalance callback came. Its JoinGroup answer
+  // may have come just before the close (after FinishFirstJoin looked), and librdkafka before
+  // 2.3 aborts destroying a cooperative-sticky member that has joined and was not yet assigned
+  // (librdkafka#4381). Such a handle is closed and kept, not destroyed, until the process exits.
+  void CloseConsumer(bool synced = true);
   // Destroys the handle (a producer's queued and in-flight records come back purged, through
   // its delivery callback) and forgets its fatal error; Create makes a new one.
   void Reset();
