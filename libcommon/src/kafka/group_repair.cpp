@@ -1,6 +1,7 @@
 #include "kt/kafka/group_repair.hpp"
 
-#include <algorithm>
+#include <chrono>
+#include <functional>
 #include <set>
 
 #include "kt/core/log.hpp"
@@ -21,13 +22,12 @@ std::vector<TopicPartition> OwnerlessPartitions(const GroupDescription& group,
 }
 
 GroupRepair::GroupRepair(KafkaConfig cfg, std::string tool, std::string group,
-                         std::vector<std::string> topics, std::vector<int> counts, int look_interval_ms)
+                         std::vector<std::string> topics, std::vector<int> counts)
     : cfg_(std::move(cfg)),
       tool_(std::move(tool)),
       group_(std::move(group)),
       topics_(std::move(topics)),
       counts_(std::move(counts)),
-      interval_ms_(look_interval_ms),
       thread_([this] { Run(); }) {}
 
 GroupRepair::~GroupRepair() {
@@ -63,7 +63,7 @@ void GroupRepair::Run() {
   SetThreadLogGroup(group_);
   std::vector<TopicPartition> gap;
   for (int look = 0; look < 3; ++look) {
-    if (look > 0 && Stopped(interval_ms_)) return;
+    if (look > 0 && Stopped(kLookMs)) return;
     auto d = DescribeGroup(cfg_, tool_, group_);
     // Not Stable: a rebalance is under way, and its assignment is the whole topics'. Cannot
     // tell (kbroker, a broker that does not answer): nothing is done.
@@ -75,7 +75,10 @@ void GroupRepair::Run() {
   LogInfo(tool_, "group " + group_ + " assigns " + Listed(gap) +
                      " to no member (a rebalance was cut short): a member joins it and leaves, so that it "
                      "rebalances");
-  GroupHold nudge(cfg_, tool_, group_, topics_[0], counts_[0], /*instance_id=*/"", /*verbose=*/false);
+  // A dynamic member: with the copy's group.instance.id (-X, -F) it would take the copy's place.
+  KafkaConfig dynamic = cfg_;
+  std::erase_if(dynamic.properties, [](const auto& kv) { return kv.first == "group.instance.id"; });
+  GroupHold nudge(dynamic, tool_, group_, topics_[0], counts_[0], /*instance_id=*/"", /*verbose=*/false);
   if (Status s = nudge.Open(); !s.ok()) {
     LogWarning(tool_, "group " + group_ + ": could not join it to make it rebalance: " + s.message());
     return;

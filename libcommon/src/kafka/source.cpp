@@ -449,9 +449,11 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     TakeAssigned(rk_, parts);
     if (opt_.verbose) LogInfo(opt_.tool, "assigned " + std::to_string(tps.size()) + " partition(s)");
     if (listener_) listener_->OnAssigned(tps);
-    // A static member's first assignment may be the one its group stored when a rebalance was
-    // cut short, and leave partitions to no member (group_repair.hpp).
-    if (!repair_ && !opt_.instance_id.empty() && IsCooperative(rk_) && !IsMockCluster(rk_))
+    // A static member's first assignment (--instance-id, or -X group.instance.id) may be the one
+    // its group stored when a rebalance was cut short, and leave partitions to no member
+    // (group_repair.hpp).
+    bool is_static = !opt_.instance_id.empty() || !client_.config().Get("group.instance.id").empty();
+    if (!repair_ && is_static && IsCooperative(rk_) && !IsMockCluster(rk_))
       repair_ = std::make_unique<GroupRepair>(client_.config(), opt_.tool, opt_.group, opt_.topics,
                                               partition_counts_);
     // In place, the run reads every partition of its input or none: a sole member is given them

@@ -41,8 +41,10 @@ std::vector<TopicPartition> OwnerlessPartitions(const GroupDescription& group,
 class GroupRepair {
  public:
   // Starts the check of `group`, a group of consumers of `topics` under the cooperative protocol.
+  static constexpr int kLookMs = 1000;  // between the three looks
+
   GroupRepair(KafkaConfig cfg, std::string tool, std::string group, std::vector<std::string> topics,
-              std::vector<int> counts, int look_interval_ms = 1000);
+              std::vector<int> counts);
   // Stops the check and waits for it; a repair member that has begun to join first finishes its
   // join (GroupHold::Close), which takes as long as the group's rebalance.
   ~GroupRepair();
@@ -58,7 +60,6 @@ class GroupRepair {
   std::string tool_, group_;
   std::vector<std::string> topics_;
   std::vector<int> counts_;
-  int interval_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
