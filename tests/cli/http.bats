@@ -163,6 +163,8 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
   wait_until 60 holds
   kmap -i "$in" -o "$out" -G "$g" --instance-id a --set 'x=1' --http "127.0.0.1:$pa" -v 2> "$BATS_TEST_TMPDIR/err" &
   PIDS+=($!)
+  dying() { grep -q "^revoked" "$BATS_TEST_TMPDIR/die"; }
+  wait_until 60 dying
   wait "$x"
   member hold &
   PIDS+=($!)

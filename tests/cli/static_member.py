@@ -5,7 +5,8 @@ usage: static_member.py BROKERS GROUP TOPIC MODE LOG
 MODE "die": it exits inside its first revoke callback, so it never joins for the cooperative
 rebalance's second round, as a copy killed at that moment. MODE "hold": it takes the place of
 the one that died (same instance id) and holds what the group stored for it. Each assignment
-and revocation of partitions is appended to LOG as "assigned P..." / "revoked P...". Nothing is committed.
+and revocation of partitions is appended to LOG as "assigned P..." / "revoked P...". Nothing
+is committed.
 """
 import os
 import sys
@@ -26,10 +27,10 @@ def on_assign(consumer, parts):
 
 
 def on_revoke(consumer, parts):
-    if mode == "die" and parts:
-        os._exit(0)
     if parts:
         note("revoked", parts)
+    if mode == "die" and parts:
+        os._exit(0)
 
 
 c = Consumer({"bootstrap.servers": brokers, "group.id": group, "group.instance.id": "x",

@@ -40,9 +40,9 @@ std::vector<TopicPartition> OwnerlessPartitions(const GroupDescription& group,
 
 class GroupRepair {
  public:
-  // Starts the check of `group`, a group of consumers of `topics` under the cooperative protocol.
   static constexpr int kLookMs = 1000;  // between the three looks
 
+  // Starts the check of `group`, a group of consumers of `topics` under the cooperative protocol.
   GroupRepair(KafkaConfig cfg, std::string tool, std::string group, std::vector<std::string> topics,
               std::vector<int> counts);
   // Stops the check and waits for it; a repair member that has begun to join first finishes its
