@@ -28,20 +28,13 @@ GroupRepair::GroupRepair(KafkaConfig cfg, std::string tool, std::string group,
       group_(std::move(group)),
       topics_(std::move(topics)),
       counts_(std::move(counts)),
-      thread_([this] { Run(); }) {}
+      thread_([this](std::stop_token stop) { Run(stop); }) {}
 
-GroupRepair::~GroupRepair() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-bool GroupRepair::Stopped(int ms) {
+bool GroupRepair::Stopped(const std::stop_token& stop, int ms) {
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_; });
+  // Woken only by a stop request (the jthread's destructor): nothing else is awaited.
+  cv_.wait_for(lock, stop, std::chrono::milliseconds(ms), [] { return false; });
+  return stop.stop_requested();
 }
 
 namespace {
@@ -59,11 +52,11 @@ std::string Listed(const std::vector<TopicPartition>& tps) {
 }
 }  // namespace
 
-void GroupRepair::Run() {
+void GroupRepair::Run(const std::stop_token& stop) {
   SetThreadLogGroup(group_);
   std::vector<TopicPartition> gap;
   for (int look = 0; look < 3; ++look) {
-    if (look > 0 && Stopped(kLookMs)) return;
+    if (look > 0 && Stopped(stop, kLookMs)) return;
     auto d = DescribeGroup(cfg_, tool_, group_);
     // Not Stable: a rebalance is under way, and its assignment is the whole topics'. Cannot
     // tell (kbroker, a broker that does not answer): nothing is done.
@@ -84,7 +77,7 @@ void GroupRepair::Run() {
     return;
   }
   const std::function<void(bool)> ignore = [](bool) {};
-  while (!nudge.joined() && !Stopped(50)) nudge.Serve(ignore);
+  while (!nudge.joined() && !Stopped(stop, 50)) nudge.Serve(ignore);
   nudge.Close();
 }
 

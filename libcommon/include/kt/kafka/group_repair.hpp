@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,25 +46,24 @@ class GroupRepair {
   // Starts the check of `group`, a group of consumers of `topics` under the cooperative protocol.
   GroupRepair(KafkaConfig cfg, std::string tool, std::string group, std::vector<std::string> topics,
               std::vector<int> counts);
-  // Stops the check and waits for it; a repair member that has begun to join first finishes its
-  // join (GroupHold::Close), which takes as long as the group's rebalance.
-  ~GroupRepair();
+  // Destruction stops the check and waits for it (std::jthread); a repair member that has begun
+  // to join first finishes its join (GroupHold::Close), which takes as long as the group's
+  // rebalance.
   GroupRepair(const GroupRepair&) = delete;
   GroupRepair& operator=(const GroupRepair&) = delete;
 
  private:
-  void Run();
-  // Waits `ms` or until stopped; true when stopped.
-  bool Stopped(int ms);
+  void Run(const std::stop_token& stop);
+  // Waits `ms` or until `stop` is requested; true when it is.
+  bool Stopped(const std::stop_token& stop, int ms);
 
   KafkaConfig cfg_;
   std::string tool_, group_;
   std::vector<std::string> topics_;
   std::vector<int> counts_;
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;  // last: starts once the rest is set
+  std::condition_variable_any cv_;
+  std::jthread thread_;  // last: starts once the rest is set, stops and joins first
 };
 
 }  // namespace kt
