@@ -119,13 +119,17 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
   curl -s "http://127.0.0.1:$pb/state/no-such-key" | jq -e '.error | contains("no-such-key")'
 }
 
-@test "--instance-id: a copy restarted within the session timeout gets its partitions back without a rebalance" {
+# Copy a restarts within the session timeout and gets its 2 partitions back; copy b sees no
+# rebalance. $1: how a copy is made static, with "ID" for its id.
+restart_keeps_partitions() {
   need_kafka
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g); pa=$(free_port); pb=$(free_port)
   kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri --partitions 4 -q
-  kmap -i "$in" -o "$out" -G "$g" --instance-id a --set 'x=1' --http "127.0.0.1:$pa" -q &
+  read -ra static_a <<< "${1//ID/a}"
+  read -ra static_b <<< "${1//ID/b}"
+  kmap -i "$in" -o "$out" -G "$g" "${static_a[@]}" --set 'x=1' --http "127.0.0.1:$pa" -q &
   a=$!
-  kmap -i "$in" -o "$out" -G "$g" --instance-id b --set 'x=1' --http "127.0.0.1:$pb" -q &
+  kmap -i "$in" -o "$out" -G "$g" "${static_b[@]}" --set 'x=1' --http "127.0.0.1:$pb" -q &
   PIDS+=($!)
   split() {
     [ "$(metric "$pa" ktools_assigned_partitions)" = 2 ] && [ "$(metric "$pb" ktools_assigned_partitions)" = 2 ]
@@ -134,7 +138,7 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
   before=$(metric "$pb" ktools_rebalances_total)
   kill -TERM "$a"
   wait "$a"
-  kmap -i "$in" -o "$out" -G "$g" --instance-id a --set 'x=1' --http "127.0.0.1:$pa" -q &
+  kmap -i "$in" -o "$out" -G "$g" "${static_a[@]}" --set 'x=1' --http "127.0.0.1:$pa" -q &
   PIDS+=($!)
   back() { [ "$(metric "$pa" ktools_assigned_partitions)" = 2 ]; }
   wait_until 30 back
@@ -144,6 +148,14 @@ uri_counts() { jq -s -c 'group_by(.uri)[] | {key: .[0].uri, count: length}' "$@"
   done_all() { [ "$(topic_count "$out")" -ge "$(wc -l < "$DATA/clickevents.ndjson")" ]; }
   wait_until 30 done_all
   [ "$(topic_count "$out")" -eq "$(wc -l < "$DATA/clickevents.ndjson")" ]
+}
+
+@test "--instance-id: a copy restarted within the session timeout gets its partitions back without a rebalance" {
+  restart_keeps_partitions "--instance-id ID"
+}
+
+@test "-X group.instance.id: the same as --instance-id, a restarted copy gets its partitions back" {
+  restart_keeps_partitions "-X group.instance.id=ID"
 }
 
 @test "--instance-id: partitions a rebalance cut short left to no member are given out again" {

@@ -33,6 +33,11 @@ constexpr size_t kRetireBytes = 1 << 20;
 KafkaSource::KafkaSource(KafkaConfig cfg, KafkaSourceOptions options)
     : opt_(std::move(options)), client_(std::move(cfg), opt_.tool, opt_.verbose) {
   value_text_.codec = &opt_.value_codec;
+  // -X group.instance.id (or -F) makes a static member as --instance-id does, and is one from here
+  // on: it stays in the group when it closes, its GroupHold is static too, GroupRepair looks.
+  // --instance-id wins when both are given (it is forced over -X).
+  if (opt_.instance_id.empty() && !opt_.group.empty())
+    opt_.instance_id = client_.config().Get("group.instance.id");
 }
 
 KafkaSource::~KafkaSource() {
@@ -452,8 +457,7 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     // A static member's first assignment (--instance-id, or -X group.instance.id) may be the one
     // its group stored when a rebalance was cut short, and leave partitions to no member
     // (group_repair.hpp).
-    bool is_static = !opt_.instance_id.empty() || !client_.config().Get("group.instance.id").empty();
-    if (!repair_ && is_static && IsCooperative(rk_) && !IsMockCluster(rk_))
+    if (!repair_ && !opt_.instance_id.empty() && IsCooperative(rk_) && !IsMockCluster(rk_))
       repair_ = std::make_unique<GroupRepair>(client_.config(), opt_.tool, opt_.group, opt_.topics,
                                               partition_counts_);
     // In place, the run reads every partition of its input or none: a sole member is given them
@@ -883,7 +887,8 @@ void KafkaSource::Close() {
   Release();
   // Still in its first join (a run stopped, or handing over, at its start): let it finish.
   if (first && rk_ && subscribed_ && !synced_once_) FinishFirstJoin(rk_, &synced_once_);
-  // A static member (--instance-id) stays in the group: closing does not leave it (KIP-345), so
+  // A static member (--instance-id, -X group.instance.id) stays in the group: closing does not
+  // leave it (KIP-345; librdkafka's unsubscribe would send LeaveGroup for it), so
   // a restart within session.timeout.ms gets its partitions back without a rebalance.
   // The partitions are revoked through the rebalance callback, as in any rebalance.
   if (first && rk_ && subscribed_ && opt_.instance_id.empty()) LeaveGroup(rk_);

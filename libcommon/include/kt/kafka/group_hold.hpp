@@ -26,8 +26,9 @@ namespace kt {
 
 class GroupHold {
  public:
-  // `instance_id`: static membership (--instance-id), as the stage's own consumers have it, so
-  // that a restarted copy's stage takes the hold's place at once; "" dynamic.
+  // `instance_id`: static membership (--instance-id or -X group.instance.id), as the stage's own
+  // consumers have it (`cfg` may carry it too: then it must be the same), so that a restarted
+  // copy's stage takes the hold's place at once; "" dynamic.
   GroupHold(KafkaConfig cfg, std::string tool, std::string group, std::string topic, int partitions,
             std::string instance_id, bool verbose);
   ~GroupHold();

@@ -44,7 +44,7 @@ struct KafkaSourceOptions {
   // (kafka/topic_pattern.hpp), resolved at Open to the topics that exist then.
   bool topic_patterns = false;
   std::string group;        // empty: no group, no commits (assign every partition)
-  std::string instance_id;  // group.instance.id (static membership); "" dynamic
+  std::string instance_id;  // --instance-id (static membership); "" dynamic, unless -X gives one
   // One topic: the cooperative-sticky assignor (else range, as for co-partitioned topics).
   bool cooperative = true;
   std::vector<int32_t> partitions;  // non-empty: assign exactly these (one topic only)
