@@ -6,16 +6,7 @@ namespace {
 constexpr int kQueryTimeoutMs = 500;
 }  // namespace
 
-FetchWaker::FetchWaker(rd_kafka_t* rk) : rk_(rk), thread_([this] { Loop(); }) {}
-
-FetchWaker::~FetchWaker() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_one();
-  thread_.join();
-}
+FetchWaker::FetchWaker(rd_kafka_t* rk) : rk_(rk), thread_([this](std::stop_token stop) { Loop(stop); }) {}
 
 void FetchWaker::Wake(const std::string& topic, int32_t partition) {
   {
@@ -25,11 +16,11 @@ void FetchWaker::Wake(const std::string& topic, int32_t partition) {
   cv_.notify_one();
 }
 
-void FetchWaker::Loop() {
+void FetchWaker::Loop(const std::stop_token& stop) {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    cv_.wait(lock, [this] { return stop_ || !pending_.empty(); });
-    if (stop_) return;
+    // false: a stop was requested (the jthread's destructor)
+    if (!cv_.wait(lock, stop, [this] { return !pending_.empty(); })) return;
     auto [topic, partition] = *pending_.begin();
     pending_.erase(pending_.begin());
     lock.unlock();

@@ -13,16 +13,7 @@ StandbyPlanner::StandbyPlanner(KafkaConfig cfg, std::string tool, std::string gr
       topic_(std::move(topic)),
       self_(std::move(self)),
       standbys_(standbys),
-      thread_([this] { Loop(); }) {}
-
-StandbyPlanner::~StandbyPlanner() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  stop_cv_.notify_all();
-  thread_.join();
-}
+      thread_([this](std::stop_token stop) { Loop(stop); }) {}
 
 std::optional<std::set<int32_t>> StandbyPlanner::Wanted() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -51,16 +42,17 @@ std::set<int32_t> StandbyPlanner::Choose(const std::vector<GroupMember>& members
   return wanted;
 }
 
-void StandbyPlanner::Loop() {
+void StandbyPlanner::Loop(const std::stop_token& stop) {
   std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
+  while (!stop.stop_requested()) {
     lock.unlock();
     auto d = DescribeGroup(cfg_, tool_, group_);
     std::optional<std::set<int32_t>> wanted;
     if (d.ok() && d->known) wanted = Choose(d->member_list, topic_, self_, standbys_);
     lock.lock();
     if (wanted) wanted_ = std::move(wanted);
-    stop_cv_.wait_for(lock, std::chrono::milliseconds(kEveryMs), [this] { return stop_; });
+    // Woken only by a stop request (the jthread's destructor): nothing else is awaited.
+    stop_cv_.wait_for(lock, stop, std::chrono::milliseconds(kEveryMs), [] { return false; });
   }
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <mutex>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <utility>
@@ -26,8 +27,8 @@ class FetchWaker {
  public:
   // `rk` must outlive this object.
   explicit FetchWaker(rd_kafka_t* rk);
-  // Waits for a query in flight (bounded by its short time limit).
-  ~FetchWaker();
+  // Destruction stops the thread and waits for a query in flight (bounded by its short time
+  // limit; std::jthread).
   FetchWaker(const FetchWaker&) = delete;
   FetchWaker& operator=(const FetchWaker&) = delete;
 
@@ -35,14 +36,13 @@ class FetchWaker {
   void Wake(const std::string& topic, int32_t partition);
 
  private:
-  void Loop();
+  void Loop(const std::stop_token& stop);
 
   rd_kafka_t* rk_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable_any cv_;
   std::set<std::pair<std::string, int32_t>> pending_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::jthread thread_;  // last: starts once the rest is set, stops and joins first
 };
 
 }  // namespace kt

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,7 +31,7 @@ class StandbyPlanner {
   // contains ("id=<host>-<pid>"); `topic`: the stage's input.
   StandbyPlanner(KafkaConfig cfg, std::string tool, std::string group, std::string topic, std::string self,
                  int standbys);
-  ~StandbyPlanner();
+  // Destruction stops the thread and waits for a description in flight (std::jthread).
   StandbyPlanner(const StandbyPlanner&) = delete;
   StandbyPlanner& operator=(const StandbyPlanner&) = delete;
 
@@ -42,15 +43,14 @@ class StandbyPlanner {
                                   const std::string& self, int standbys);
 
  private:
-  void Loop();
+  void Loop(const std::stop_token& stop);
   KafkaConfig cfg_;
   std::string tool_, group_, topic_, self_;
   int standbys_;
   mutable std::mutex mu_;
-  std::condition_variable stop_cv_;
-  bool stop_ = false;
+  std::condition_variable_any stop_cv_;
   std::optional<std::set<int32_t>> wanted_;
-  std::thread thread_;
+  std::jthread thread_;  // last: starts once the rest is set, stops and joins first
 };
 
 }  // namespace kt
