@@ -92,6 +92,38 @@ metric() {
 
 # Confluent's Python client (confluent-kafka, in the venv scripts/test made: $KT_TEST_PYCLIENTS),
 # an independent client. Fails like need_kafka when there is none.
+# A gap as a cooperative rebalance cut short leaves it, made by an independent client (Confluent's
+# Python client, tests/cli/static_member.py; needs need_pyclients). gap_start GROUP TOPIC: static
+# member x holds TOPIC's 4 partitions (logs in $BATS_TEST_TMPDIR/die, /hold, /join). The caller
+# then starts a member whose join moves 2 of them in two rounds. gap_finish: x dies in its revoke
+# callback, between the rounds, and its replacement (same instance id) is handed the 2 the broker
+# stored for x without a rebalance; the other 2 have no owner. Sets HELD_P and HELD_Q, the
+# replacement's partitions. Both members' pids go to PIDS.
+gap_member() {
+  exec "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/static_member.py" "$B" "$GAP_GROUP" "$GAP_TOPIC" "$1" \
+    "$BATS_TEST_TMPDIR/$1"
+}
+gap_start() {
+  GAP_GROUP=$1 GAP_TOPIC=$2
+  gap_member die &
+  GAP_X=$!
+  PIDS+=("$GAP_X")
+  gap_holds() { [ "$(cat "$BATS_TEST_TMPDIR/die" 2>/dev/null)" = "assigned 0 1 2 3" ]; }
+  wait_until 60 gap_holds
+}
+gap_finish() {
+  gap_dying() { grep -q "^revoked" "$BATS_TEST_TMPDIR/die"; }
+  wait_until 60 gap_dying
+  wait "$GAP_X"
+  gap_member hold &
+  PIDS+=($!)
+  gap_held() { [ -s "$BATS_TEST_TMPDIR/hold" ]; }
+  wait_until 30 gap_held
+  local what rest
+  read -r what HELD_P HELD_Q rest < "$BATS_TEST_TMPDIR/hold"
+  [ "$what $rest" = "assigned " ] && [ -n "$HELD_Q" ]
+}
+
 need_pyclients() {
   need_kafka
   if [ -z "${KT_TEST_PYCLIENTS:-}" ]; then

@@ -162,28 +162,12 @@ restart_keeps_partitions() {
   need_pyclients
   in=$(new_topic in); out=$(new_topic out); g=$(new_topic g); pa=$(free_port)
   kproduce "$in" "$DATA/clickevents.ndjson" --key-field uri --partitions 4 -q
-  member() {
-    exec "$KT_TEST_PYCLIENTS/bin/python" "$BATS_TEST_DIRNAME/static_member.py" "$B" "$g" "$in" "$1" "$BATS_TEST_TMPDIR/$1"
-  }
-  # Static member x holds all 4 partitions. The copy's join moves 2 of them in two rounds; x dies
-  # in its revoke callback, between them, and its replacement (same instance id) is handed the 2
-  # the broker stored for x without a rebalance: the other 2 have no owner.
-  member die &
-  x=$!
-  PIDS+=("$x")
-  holds() { [ "$(cat "$BATS_TEST_TMPDIR/die" 2>/dev/null)" = "assigned 0 1 2 3" ]; }
-  wait_until 60 holds
+  # The copy's join is the one a rebalance cut short leaves 2 partitions without an owner.
+  gap_start "$g" "$in"
   kmap -i "$in" -o "$out" -G "$g" --instance-id a --set 'x=1' --http "127.0.0.1:$pa" -v 2> "$BATS_TEST_TMPDIR/err" &
   PIDS+=($!)
-  dying() { grep -q "^revoked" "$BATS_TEST_TMPDIR/die"; }
-  wait_until 60 dying
-  wait "$x"
-  member hold &
-  PIDS+=($!)
-  held() { [ -s "$BATS_TEST_TMPDIR/hold" ]; }
-  wait_until 30 held
-  read -r what p q rest < "$BATS_TEST_TMPDIR/hold"
-  [ "$what $rest" = "assigned " ] && [ -n "$q" ]
+  gap_finish
+  p=$HELD_P q=$HELD_Q
   # The copy sees the gap, makes the group rebalance, and reads the two partitions x does not hold.
   mine() { [ "$(metric "$pa" ktools_assigned_partitions)" = 2 ]; }
   wait_until 60 mine

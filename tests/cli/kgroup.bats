@@ -10,6 +10,7 @@ setup() {
 
 teardown() {
   [ -z "${member:-}" ] || kill -TERM "$member" 2>/dev/null || true
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 }
 
 # A topic of 3 partitions with 10 records each, and group $G that has read 4 of each.
@@ -76,6 +77,28 @@ $T 2 4" ]
   run -0 bash -c "kgroup describe '$G' --json 2>/dev/null | jq -c 'select(.member) | {client_id, assignment, instance_id}'"
   [[ "$(jq -r .client_id <<< "$output")" == "kconsume;id=$(hostname)-"* ]]
   [ "$(jq -c 'del(.client_id)' <<< "$output")" = "{\"assignment\":\"$T:0,1,2\",\"instance_id\":null}" ]
+  # every partition has its member: no warning
+  run -0 kgroup describe "$G"
+  [[ "$output" != *"to no member"* ]]
+}
+
+# Independent clients (Confluent's Python client, tests/cli/static_member.py) leave a Stable
+# group with partitions no member is assigned, as http.bats' GroupRepair test does with a copy.
+@test "kgroup describe: a Stable group that assigns some partitions to no member is warned about, with them" {
+  need_pyclients
+  PIDS=()
+  in=$(new_topic in); g=$(new_topic g)
+  kproduce "$in" --partitions 4 -q < /dev/null
+  # A dynamic member's join is the one a rebalance cut short leaves 2 partitions without an owner.
+  gap_start "$g" "$in"
+  gap_member join &
+  PIDS+=($!)
+  gap_finish
+  [ ! -s "$BATS_TEST_TMPDIR/join" ]  # the dynamic member was given nothing
+  others=$(for i in 0 1 2 3; do [ "$i" = "$HELD_P" ] || [ "$i" = "$HELD_Q" ] || echo "$i"; done | paste -sd, | sed 's/,/, /g')
+  run -0 kgroup describe "$g"
+  [[ "$output" == *"is Stable with 2 members"* ]]
+  [[ "$output" == *"group $g is Stable but assigns $in partition $others to no member: nothing reads them"* ]]
 }
 
 @test "kgroup: unknown groups exit 1, bad times exit 2, delete needs -y off a terminal" {

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""A static group member (group.instance.id "x") of an independent client, for http.bats.
+"""A static group member (group.instance.id "x") of an independent client, for http.bats and
+kgroup.bats.
 
 usage: static_member.py BROKERS GROUP TOPIC MODE LOG
 MODE "die": it exits inside its first revoke callback, so it never joins for the cooperative
 rebalance's second round, as a copy killed at that moment. MODE "hold": it takes the place of
 the one that died (same instance id) and holds what the group stored for it. Each assignment
 and revocation of partitions is appended to LOG as "assigned P..." / "revoked P...". Nothing
-is committed.
+is committed. MODE "join": a dynamic member (no instance id) that holds what it is given.
 """
 import os
 import sys
@@ -33,9 +34,11 @@ def on_revoke(consumer, parts):
         os._exit(0)
 
 
-c = Consumer({"bootstrap.servers": brokers, "group.id": group, "group.instance.id": "x",
-              "partition.assignment.strategy": "cooperative-sticky", "session.timeout.ms": 30000,
-              "enable.auto.commit": False})
+conf = {"bootstrap.servers": brokers, "group.id": group, "partition.assignment.strategy": "cooperative-sticky",
+        "session.timeout.ms": 30000, "enable.auto.commit": False}
+if mode != "join":
+    conf["group.instance.id"] = "x"
+c = Consumer(conf)
 c.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
 while True:
     c.poll(0.1)

@@ -9,6 +9,8 @@
 #include "kt/core/json.hpp"
 #include "kt/core/log.hpp"
 #include "kt/io/rows.hpp"
+#include "kt/kafka/admin.hpp"
+#include "kt/kafka/group_repair.hpp"
 #include "kt/kafka/topics.hpp"
 #include "kt/state/store.hpp"
 
@@ -57,6 +59,31 @@ Status DescribeInternals(const KafkaConfig& cfg, const std::string& group, const
     local.Add({QuoteJson(group), QuoteJson(store.path().filename().string()),
                QuoteJson(store.path().string()), std::to_string(partitions)});
   }
+  return Status::Ok();
+}
+
+// A Stable group whose members are assigned some of a topic's partitions but not all: nothing
+// reads the rest until the group rebalances. Said on stderr; the partitions are listed.
+Status WarnOwnerless(const KafkaConfig& cfg, const GroupDescription& d) {
+  std::vector<std::string> topics;
+  for (const GroupMember& m : d.member_list)
+    for (const auto& [topic, partition] : m.assignment) topics.push_back(topic);
+  std::sort(topics.begin(), topics.end());
+  topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
+  std::vector<int> counts;
+  for (const std::string& topic : topics) {
+    auto n = PartitionCount(cfg, topic, "kgroup");
+    if (!n.ok()) return n.status();
+    counts.push_back(*n);
+  }
+  std::vector<TopicPartition> gap = OwnerlessPartitions(d, topics, counts);
+  if (!gap.empty())
+    LogWarning("kgroup",
+               "group " + d.group + " is Stable but assigns " + ListPartitions(gap) +
+                   " to no member: nothing reads them until it rebalances. A member killed while a "
+                   "rebalance moved partitions, back as a static member, is handed what the broker "
+                   "stored; a member joining or leaving makes the group rebalance (ktools copies do "
+                   "it themselves)");
   return Status::Ok();
 }
 
@@ -122,6 +149,8 @@ Status DescribeCommand::Run(const CommandContext& ctx) {
                    QuoteJson(parts)});
     }
     members.Flush();
+    if (d->known && d->state == "Stable")
+      if (Status s = WarnOwnerless(cfg, *d); !s.ok()) return s;
   }
   if (Status s = DescribeInternals(cfg, group, state_dir_, json); !s.ok()) return s;
   if (!ctx.common->quiet)

@@ -21,6 +21,18 @@ std::vector<TopicPartition> OwnerlessPartitions(const GroupDescription& group,
   return out;
 }
 
+std::string ListPartitions(const std::vector<TopicPartition>& tps) {
+  std::string out;
+  for (size_t i = 0; i < tps.size(); ++i) {
+    if (i > 0 && tps[i - 1].topic == tps[i].topic)
+      out += ", ";
+    else
+      out += (i > 0 ? "; " : "") + tps[i].topic + " partition ";
+    out += std::to_string(tps[i].partition);
+  }
+  return out;
+}
+
 GroupRepair::GroupRepair(KafkaConfig cfg, std::string tool, std::string group,
                          std::vector<std::string> topics, std::vector<int> counts)
     : cfg_(std::move(cfg)),
@@ -37,21 +49,6 @@ bool GroupRepair::Stopped(const std::stop_token& stop, int ms) {
   return stop.stop_requested();
 }
 
-namespace {
-// "t partition 1, 3; u partition 0" (`tps` sorted by topic).
-std::string Listed(const std::vector<TopicPartition>& tps) {
-  std::string out;
-  for (size_t i = 0; i < tps.size(); ++i) {
-    if (i > 0 && tps[i - 1].topic == tps[i].topic)
-      out += ", ";
-    else
-      out += (i > 0 ? "; " : "") + tps[i].topic + " partition ";
-    out += std::to_string(tps[i].partition);
-  }
-  return out;
-}
-}  // namespace
-
 void GroupRepair::Run(const std::stop_token& stop) {
   SetThreadLogGroup(group_);
   std::vector<TopicPartition> gap;
@@ -65,7 +62,7 @@ void GroupRepair::Run(const std::stop_token& stop) {
     if (now.empty() || (look > 0 && now != gap)) return;
     gap = std::move(now);
   }
-  LogInfo(tool_, "group " + group_ + " assigns " + Listed(gap) +
+  LogInfo(tool_, "group " + group_ + " assigns " + ListPartitions(gap) +
                      " to no member (a rebalance was cut short): a member joins it and leaves, so that it "
                      "rebalances");
   // A dynamic member: with the copy's group.instance.id (-X, -F) it would take the copy's place.

@@ -19,3 +19,9 @@ TEST_CASE("OwnerlessPartitions: the partitions of the group's topics that no mem
   d.member_list.clear();
   CHECK(OwnerlessPartitions(d, {"t"}, {2}) == std::vector<TopicPartition>{{"t", 0}, {"t", 1}});
 }
+
+TEST_CASE("ListPartitions: partitions of one topic together, topics apart") {
+  CHECK(ListPartitions({}) == "");
+  CHECK(ListPartitions({{"t", 1}}) == "t partition 1");
+  CHECK(ListPartitions({{"t", 1}, {"t", 3}, {"u", 0}}) == "t partition 1, 3; u partition 0");
+}

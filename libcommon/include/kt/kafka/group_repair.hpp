@@ -38,6 +38,8 @@ namespace kt {
 std::vector<TopicPartition> OwnerlessPartitions(const GroupDescription& group,
                                                 const std::vector<std::string>& topics,
                                                 const std::vector<int>& counts);
+// "t partition 1, 3; u partition 0" for partitions sorted by topic, as OwnerlessPartitions gives.
+std::string ListPartitions(const std::vector<TopicPartition>& tps);
 
 class GroupRepair {
  public:
