@@ -192,6 +192,8 @@ restart_keeps_partitions() {
   [[ "$output" == *"--http: 'nonsense' is not [HOST]:PORT"* ]]
   run -2 kfilter -i "$in" 'a > 0' --instance-id x
   [[ "$output" == *"--instance-id needs a consumer group"* ]]
+  run -2 kfilter -i "$in" -o - 'a > 0' -X group.instance.id=x
+  [[ "$output" == *"-X group.instance.id needs a consumer group: -G GROUP, or a topic output"* ]]
   /usr/bin/python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$port" &
   PIDS+=($!)
   busy() { [ "$(/usr/bin/python3 -c 'import socket,sys; s=socket.socket(); print(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))' "$port")" = 0 ]; }

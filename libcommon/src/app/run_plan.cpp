@@ -197,8 +197,12 @@ Result<RunPlan> PlanRun(const std::string& tool, const CommonOptions& cli, const
   if (!unready.ok()) return unready.status();
   p.unready_after_ms = *unready;
   p.instance_id = cli.instance_id;
-  if (!p.instance_id.empty() && p.group.empty())
-    return Status::InvalidArgument("--instance-id needs a consumer group: -G GROUP, or a topic output");
+  // -X group.instance.id (or -F) is static membership as --instance-id is (KafkaSource), and as
+  // little use without a group.
+  bool by_property = p.instance_id.empty() && !p.kafka.Get("group.instance.id").empty();
+  if ((!p.instance_id.empty() || by_property) && p.group.empty())
+    return Status::InvalidArgument(std::string(by_property ? "-X group.instance.id" : "--instance-id") +
+                                   " needs a consumer group: -G GROUP, or a topic output");
   if (!p.http.empty()) {
     auto addr = ParseHttpAddress(p.http);
     if (!addr.ok()) return addr.status();
