@@ -543,6 +543,17 @@ bool KafkaSource::ServeEvents() {
       } else if (err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED && !opt_.group.empty()) {
         fatal_ = Status::KafkaError("not authorized on group '" + opt_.group + "' for operation Read" +
                                     UserOf(client_.config()) + ": " + msg);
+      } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
+        // The consumer reads and commits nothing from here on (librdkafka): the run stops. Its
+        // fatal errors come here, not to the error callback, as the consumer queue takes them.
+        fatal_ = client_.FatalError();
+        char why[256] = "";
+        if (rd_kafka_fatal_error(rk_, why, sizeof why) == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
+          fatal_ = Status::KafkaError("another member joined group " + opt_.group +
+                                      " with this copy's instance id '" + opt_.instance_id +
+                                      "' and took its place (static membership): give every copy its own "
+                                      "--instance-id (" +
+                                      why + ")");
       } else if (opt_.verbose) {
         LogWarning(opt_.tool, "consumer: " + msg);
       }
