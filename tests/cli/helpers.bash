@@ -92,6 +92,14 @@ metric() {
 
 # Confluent's Python client (confluent-kafka, in the venv scripts/test made: $KT_TEST_PYCLIENTS),
 # an independent client. Fails like need_kafka when there is none.
+need_pyclients() {
+  need_kafka
+  if [ -z "${KT_TEST_PYCLIENTS:-}" ]; then
+    [ "${CI:-}" != "true" ] || { echo "no Python clients (KT_TEST_PYCLIENTS) and CI=true" >&2; return 1; }
+    skip "no Python clients (run scripts/test)"
+  fi
+}
+
 # A gap as a cooperative rebalance cut short leaves it, made by an independent client (Confluent's
 # Python client, tests/cli/static_member.py; needs need_pyclients). gap_start GROUP TOPIC: static
 # member x holds TOPIC's 4 partitions (logs in $BATS_TEST_TMPDIR/die, /hold, /join). The caller
@@ -122,14 +130,6 @@ gap_finish() {
   local what rest
   read -r what HELD_P HELD_Q rest < "$BATS_TEST_TMPDIR/hold"
   [ "$what $rest" = "assigned " ] && [ -n "$HELD_Q" ]
-}
-
-need_pyclients() {
-  need_kafka
-  if [ -z "${KT_TEST_PYCLIENTS:-}" ]; then
-    [ "${CI:-}" != "true" ] || { echo "no Python clients (KT_TEST_PYCLIENTS) and CI=true" >&2; return 1; }
-    skip "no Python clients (run scripts/test)"
-  fi
 }
 
 # The Schema Registry scripts/test started (Apicurio, Confluent's API): sets REG (its URL) and

@@ -6,6 +6,7 @@ load helpers
 setup() {
   need_kafka
   KADMIN="$BATS_TEST_DIRNAME/kadmin.py"
+  PIDS=()
 }
 
 teardown() {
@@ -86,7 +87,6 @@ $T 2 4" ]
 # group with partitions no member is assigned, as http.bats' GroupRepair test does with a copy.
 @test "kgroup describe: a Stable group that assigns some partitions to no member is warned about, with them" {
   need_pyclients
-  PIDS=()
   in=$(new_topic in); g=$(new_topic g)
   kproduce "$in" --partitions 4 -q < /dev/null
   # A dynamic member's join is the one a rebalance cut short leaves 2 partitions without an owner.
